@@ -1,0 +1,24 @@
+package org.jstgt.api.mgmt;
+
+import java.util.List;
+
+/**
+ * An iSCSI session as listed by {@code iscsi:session-list}.
+ *
+ * @param tsih target session identifying handle
+ * @param type Normal or Discovery
+ * @param initiatorName initiator IQN
+ * @param isid initiator session id (hex)
+ * @param targetName target IQN (empty for discovery)
+ * @param portalTag target portal group tag
+ * @param connections remote addresses of the connections
+ * @param commandsInFlight tasks not yet completed
+ * @param negotiated negotiated operational keys ({@code Key=Value})
+ */
+public record SessionInfo(int tsih, String type, String initiatorName, String isid, String targetName,
+        int portalTag, List<String> connections, int commandsInFlight, List<String> negotiated) {
+    public SessionInfo {
+        connections = List.copyOf(connections);
+        negotiated = List.copyOf(negotiated);
+    }
+}

@@ -1,0 +1,64 @@
+package org.jstgt.api.scsi;
+
+import java.nio.ByteBuffer;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One SCSI command as the fabric (iSCSI) hands it to the SCSI core and devices.
+ *
+ * <p>Buffers belong to the transport: devices fill {@link #dataIn(int)} and read
+ * {@link #dataOut()} only until the command's completion stage completes.
+ */
+@ProviderType
+public interface ScsiTask {
+
+    /** @return the LUN number addressed (SAM-5 single level, 0..16383) */
+    int lun();
+
+    /** @return the CDB */
+    Cdb cdb();
+
+    /** @return the task attribute */
+    TaskAttribute attribute();
+
+    /** @return the initiator's expected data transfer length in bytes (iSCSI EDTL) */
+    int expectedTransferLength();
+
+    /**
+     * The data the initiator sent. Only valid for commands parsed as {@link DataDirection#OUT}; the
+     * transport guarantees {@code remaining() == CommandDescriptor.transferLength()} (it fails the
+     * command itself when the initiator sends less).
+     *
+     * @return the data, position 0
+     */
+    ByteBuffer dataOut();
+
+    /**
+     * Allocates the Data-In buffer, at most once per task. The device writes from position 0 and
+     * reports the number of valid bytes in its completion. The transport sends
+     * {@code min(valid bytes, expectedTransferLength())} bytes and reports residuals.
+     *
+     * @param length capacity in bytes
+     * @return a buffer of exactly {@code length} bytes remaining, position 0
+     */
+    ByteBuffer dataIn(int length);
+
+    /** @return the initiator port name (iSCSI: {@code <iqn>,i,0x<isid>}) */
+    String initiatorPortName();
+
+    /** @return the initiator node name (iSCSI: the IQN) */
+    String initiatorName();
+
+    /** @return the target node name (iSCSI: the target IQN) */
+    String targetName();
+
+    /** @return the target port name (iSCSI: {@code <iqn>,t,0x<tpgt>}) */
+    String targetPortName();
+
+    /** @return the relative target port identifier (1-based; iSCSI uses the portal group tag) */
+    int relativeTargetPortId();
+
+    /** @return the target port group (ALUA) */
+    int targetPortGroup();
+}

@@ -1,0 +1,76 @@
+package org.jstgt.api.scsi;
+
+import static org.jstgt.api.scsi.SenseKey.*;
+
+/**
+ * Every reason a command fails, with its sense key and additional sense code / qualifier
+ * (SPC-4 §4.5.6 and Annex D). Device code throws {@link ScsiException} with one of these and never
+ * builds sense bytes by hand.
+ */
+public enum SenseReason {
+    // ILLEGAL REQUEST
+    INVALID_COMMAND_OPERATION_CODE(ILLEGAL_REQUEST, 0x20, 0x00),
+    LBA_OUT_OF_RANGE(ILLEGAL_REQUEST, 0x21, 0x00),
+    INVALID_FIELD_IN_CDB(ILLEGAL_REQUEST, 0x24, 0x00),
+    LOGICAL_UNIT_NOT_SUPPORTED(ILLEGAL_REQUEST, 0x25, 0x00),
+    INVALID_FIELD_IN_PARAMETER_LIST(ILLEGAL_REQUEST, 0x26, 0x00),
+    PARAMETER_LIST_LENGTH_ERROR(ILLEGAL_REQUEST, 0x1A, 0x00),
+    SAVING_PARAMETERS_NOT_SUPPORTED(ILLEGAL_REQUEST, 0x39, 0x00),
+    INVALID_RELEASE_OF_PERSISTENT_RESERVATION(ILLEGAL_REQUEST, 0x26, 0x04),
+    MEDIUM_REMOVAL_PREVENTED(ILLEGAL_REQUEST, 0x53, 0x02),
+    // NOT READY
+    LOGICAL_UNIT_NOT_READY_CAUSE_NOT_REPORTABLE(NOT_READY, 0x04, 0x00),
+    LOGICAL_UNIT_BECOMING_READY(NOT_READY, 0x04, 0x01),
+    LOGICAL_UNIT_NOT_READY_INITIALIZING_COMMAND_REQUIRED(NOT_READY, 0x04, 0x02),
+    LOGICAL_UNIT_NOT_READY_MANUAL_INTERVENTION_REQUIRED(NOT_READY, 0x04, 0x03),
+    MEDIUM_NOT_PRESENT(NOT_READY, 0x3A, 0x00),
+    // DATA PROTECT
+    WRITE_PROTECTED(DATA_PROTECT, 0x27, 0x00),
+    // MEDIUM ERROR
+    UNRECOVERED_READ_ERROR(MEDIUM_ERROR, 0x11, 0x00),
+    WRITE_ERROR(MEDIUM_ERROR, 0x0C, 0x00),
+    // HARDWARE ERROR
+    INTERNAL_TARGET_FAILURE(HARDWARE_ERROR, 0x44, 0x00),
+    // UNIT ATTENTION
+    POWER_ON_RESET_OR_BUS_DEVICE_RESET(UNIT_ATTENTION, 0x29, 0x00),
+    POWER_ON_OCCURRED(UNIT_ATTENTION, 0x29, 0x01),
+    BUS_DEVICE_RESET_FUNCTION_OCCURRED(UNIT_ATTENTION, 0x29, 0x03),
+    I_T_NEXUS_LOSS_OCCURRED(UNIT_ATTENTION, 0x29, 0x07),
+    MODE_PARAMETERS_CHANGED(UNIT_ATTENTION, 0x2A, 0x01),
+    RESERVATIONS_PREEMPTED(UNIT_ATTENTION, 0x2A, 0x03),
+    CAPACITY_DATA_HAS_CHANGED(UNIT_ATTENTION, 0x2A, 0x09),
+    INQUIRY_DATA_HAS_CHANGED(UNIT_ATTENTION, 0x3F, 0x03),
+    REPORTED_LUNS_DATA_HAS_CHANGED(UNIT_ATTENTION, 0x3F, 0x0E),
+    NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED(UNIT_ATTENTION, 0x28, 0x00),
+    // ABORTED COMMAND
+    COMMAND_ABORTED(ABORTED_COMMAND, 0x00, 0x00),
+    // MISCOMPARE
+    MISCOMPARE_DURING_VERIFY(MISCOMPARE, 0x1D, 0x00),
+    // NO SENSE (REQUEST SENSE with nothing pending)
+    NO_ADDITIONAL_SENSE(NO_SENSE, 0x00, 0x00);
+
+    private final SenseKey key;
+    private final int asc;
+    private final int ascq;
+
+    SenseReason(SenseKey key, int asc, int ascq) {
+        this.key = key;
+        this.asc = asc;
+        this.ascq = ascq;
+    }
+
+    /** @return the sense key */
+    public SenseKey key() {
+        return key;
+    }
+
+    /** @return the additional sense code */
+    public int asc() {
+        return asc;
+    }
+
+    /** @return the additional sense code qualifier */
+    public int ascq() {
+        return ascq;
+    }
+}

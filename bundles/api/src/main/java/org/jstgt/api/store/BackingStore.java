@@ -1,0 +1,81 @@
+package org.jstgt.api.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * An open backing store: a byte array of fixed {@link #size()}, read and written asynchronously.
+ *
+ * <p>Calls return quickly: unless {@link #blocks()} is true, a store never blocks the calling
+ * thread (which is often a network event loop) and completes its stages from its own threads or
+ * inline when the work is trivially fast (memory). Completion stages complete exceptionally with an
+ * {@link IOException} on media errors. Buffers are borrowed for the duration of the call only: the
+ * store must not keep a reference after the returned stage completes.
+ */
+@ConsumerType
+public interface BackingStore extends AutoCloseable {
+
+    /** @return the size in bytes */
+    long size();
+
+    /** @return true when writes are refused */
+    boolean readOnly();
+
+    /** @return what the store can do beyond read and write */
+    Set<StoreCapability> capabilities();
+
+    /**
+     * @return true when calls may block the caller; the caller must then invoke the store from a
+     *     worker thread rather than an event loop
+     */
+    default boolean blocks() {
+        return false;
+    }
+
+    /**
+     * Reads {@code dst.remaining()} bytes starting at {@code offset} into {@code dst} (from its
+     * position to its limit). Reading a region never written returns zeros.
+     *
+     * @param offset byte offset, {@code offset + dst.remaining() <= size()}
+     * @param dst destination, filled from position to limit; its position is undefined afterwards
+     * @return completes when the bytes are in {@code dst}
+     */
+    CompletionStage<Void> read(long offset, ByteBuffer dst);
+
+    /**
+     * Writes {@code src.remaining()} bytes at {@code offset}.
+     *
+     * @param offset byte offset, {@code offset + src.remaining() <= size()}
+     * @param src source, read from position to limit
+     * @param fua force unit access: complete only when the bytes are durable
+     * @return completes when the write is done (durable too when {@code fua})
+     */
+    CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua);
+
+    /** @return completes when every completed write before the call is durable */
+    CompletionStage<Void> flush();
+
+    /**
+     * Deallocates a range; later reads of it return zeros.
+     *
+     * @param offset byte offset
+     * @param length byte count
+     * @return completes when done; fails with {@link UnsupportedOperationException} when the store
+     *     lacks {@link StoreCapability#UNMAP}
+     */
+    default CompletionStage<Void> unmap(long offset, long length) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("unmap"));
+    }
+
+    /** @return a short description for listings, e.g. the file path or {@code memory} */
+    String describe();
+
+    /** Flushes and releases the store. Idempotent. */
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,97 @@
+package org.jstgt.store.memory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.jstgt.api.store.BackingStore;
+import org.jstgt.api.store.StoreCapability;
+
+/**
+ * A store that keeps nothing: reads return zeros, writes are discarded. For benchmarks of the
+ * protocol path without storage cost; never for data.
+ */
+final class NullStore implements BackingStore {
+    private static final byte[] ZEROS = new byte[8192];
+
+    private final String name;
+    private final long size;
+    private final boolean readOnly;
+    private volatile boolean closed;
+
+    NullStore(String name, long size, boolean readOnly) {
+        this.name = name;
+        this.size = size;
+        this.readOnly = readOnly;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public Set<StoreCapability> capabilities() {
+        return Set.of(StoreCapability.FLUSH, StoreCapability.UNMAP);
+    }
+
+    @Override
+    public CompletionStage<Void> read(long offset, ByteBuffer dst) {
+        IOException bad = check(offset, dst.remaining(), false);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
+        while (dst.hasRemaining()) {
+            dst.put(ZEROS, 0, Math.min(dst.remaining(), ZEROS.length));
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua) {
+        IOException bad = check(offset, src.remaining(), true);
+        return bad != null ? CompletableFuture.failedFuture(bad) : CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> flush() {
+        return closed ? CompletableFuture.failedFuture(new IOException(name + ": store closed"))
+                : CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> unmap(long offset, long length) {
+        IOException bad = check(offset, length, true);
+        return bad != null ? CompletableFuture.failedFuture(bad) : CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public String describe() {
+        return "null (data discarded)";
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private IOException check(long offset, long length, boolean write) {
+        if (closed) {
+            return new IOException(name + ": store closed");
+        }
+        if (write && readOnly) {
+            return new IOException(name + ": store is read-only");
+        }
+        if (offset < 0 || length < 0 || offset > size - length) {
+            return new IOException(name + ": range " + offset + "+" + length + " outside 0.." + size);
+        }
+        return null;
+    }
+}

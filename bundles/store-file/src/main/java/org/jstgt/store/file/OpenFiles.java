@@ -1,0 +1,90 @@
+package org.jstgt.store.file;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The files and devices this provider has open, one channel per real path. OS file locks are held
+ * per JVM and (POSIX fcntl) all of them are dropped when any descriptor of the file is closed, so a
+ * second LUN on a path must never open and close a channel of its own: read-only LUNs share the
+ * first one's channel; a read-write LUN excludes every other.
+ */
+final class OpenFiles {
+
+    /** One open path. Guarded by the enclosing {@link OpenFiles}. */
+    static final class Entry {
+        final Path realPath;
+        final FileChannel channel;
+        final FileLock lock;
+        final boolean readWrite;
+        final String firstLun;
+        int users = 1;
+
+        Entry(Path realPath, FileChannel channel, FileLock lock, boolean readWrite, String firstLun) {
+            this.realPath = realPath;
+            this.channel = channel;
+            this.lock = lock;
+            this.readWrite = readWrite;
+            this.firstLun = firstLun;
+        }
+    }
+
+    private final Map<Path, Entry> open = new HashMap<>();
+
+    /**
+     * @param realPath the path with links resolved
+     * @param readOnly whether the new user opens read-only
+     * @return the entry to share, or null when nobody has the path open
+     * @throws IOException when the modes conflict
+     */
+    synchronized Entry join(Path realPath, boolean readOnly) throws IOException {
+        Entry e = open.get(realPath);
+        if (e == null) {
+            return null;
+        }
+        if (e.readWrite) {
+            throw new IOException(realPath + " is already open read-write by LUN " + e.firstLun);
+        }
+        if (!readOnly) {
+            throw new IOException(realPath + " is already open read-only by LUN " + e.firstLun
+                    + "; it cannot also be opened read-write");
+        }
+        e.users++;
+        return e;
+    }
+
+    synchronized void add(Entry e) {
+        open.put(e.realPath, e);
+    }
+
+    /**
+     * Drops one user; the last one releases the lock and closes the channel.
+     *
+     * @param e the entry
+     * @throws IOException when closing fails
+     */
+    void release(Entry e) throws IOException {
+        synchronized (this) {
+            if (--e.users > 0) {
+                return;
+            }
+            open.remove(e.realPath, e);
+        }
+        try {
+            if (e.lock != null && e.lock.isValid()) {
+                e.lock.release();
+            }
+        } finally {
+            e.channel.close();
+        }
+    }
+
+    /** @return true when some LUN of this provider has the path open */
+    synchronized boolean isOpen(Path realPath) {
+        return open.containsKey(realPath);
+    }
+}

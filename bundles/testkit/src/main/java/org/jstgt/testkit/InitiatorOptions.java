@@ -1,0 +1,107 @@
+package org.jstgt.testkit;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * What the {@link Initiator} offers at login (RFC 7143 §13) and how long it waits.
+ *
+ * @param initiatorName InitiatorName (iSCSI name, RFC 7143 §4.2.7)
+ * @param headerDigest HeaderDigest offer: {@code None}, {@code CRC32C} or a list such as {@code CRC32C,None}
+ * @param dataDigest DataDigest offer, same values
+ * @param maxRecvDataSegmentLength our MaxRecvDataSegmentLength declaration (512..16777215)
+ * @param firstBurstLength FirstBurstLength offer (512..16777215)
+ * @param maxBurstLength MaxBurstLength offer (512..16777215)
+ * @param immediateData ImmediateData offer
+ * @param initialR2T InitialR2T offer
+ * @param timeout bound on every wait: connect, each socket read, each whole exchange
+ */
+public record InitiatorOptions(String initiatorName, String headerDigest, String dataDigest,
+        int maxRecvDataSegmentLength, int firstBurstLength, int maxBurstLength, boolean immediateData,
+        boolean initialR2T, Duration timeout) {
+
+    /** Name used when none is given. */
+    public static final String DEFAULT_INITIATOR_NAME = "iqn.2026-11.org.jstgt:testkit";
+
+    public InitiatorOptions {
+        if (initiatorName == null || initiatorName.isBlank()) {
+            throw new IllegalArgumentException("initiatorName is required");
+        }
+        checkDigest("HeaderDigest", headerDigest);
+        checkDigest("DataDigest", dataDigest);
+        checkLength("MaxRecvDataSegmentLength", maxRecvDataSegmentLength);
+        checkLength("FirstBurstLength", firstBurstLength);
+        checkLength("MaxBurstLength", maxBurstLength);
+        if (firstBurstLength > maxBurstLength) {
+            // RFC 7143 §13.14: FirstBurstLength MUST NOT exceed MaxBurstLength
+            throw new IllegalArgumentException("FirstBurstLength " + firstBurstLength + " exceeds MaxBurstLength "
+                    + maxBurstLength);
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+    }
+
+    /**
+     * @return RFC 7143 defaults for the negotiated keys except a larger MaxRecvDataSegmentLength,
+     *     no digests, 10 s timeout
+     */
+    public static InitiatorOptions defaults() {
+        return new InitiatorOptions(DEFAULT_INITIATOR_NAME, "None", "None", 262144, 65536, 262144, true, true,
+                Duration.ofSeconds(10));
+    }
+
+    public InitiatorOptions withInitiatorName(String v) {
+        return new InitiatorOptions(v, headerDigest, dataDigest, maxRecvDataSegmentLength, firstBurstLength,
+                maxBurstLength, immediateData, initialR2T, timeout);
+    }
+
+    public InitiatorOptions withDigests(String header, String data) {
+        return new InitiatorOptions(initiatorName, header, data, maxRecvDataSegmentLength, firstBurstLength,
+                maxBurstLength, immediateData, initialR2T, timeout);
+    }
+
+    public InitiatorOptions withMaxRecvDataSegmentLength(int v) {
+        return new InitiatorOptions(initiatorName, headerDigest, dataDigest, v, firstBurstLength, maxBurstLength,
+                immediateData, initialR2T, timeout);
+    }
+
+    public InitiatorOptions withBurstLengths(int first, int max) {
+        return new InitiatorOptions(initiatorName, headerDigest, dataDigest, maxRecvDataSegmentLength, first, max,
+                immediateData, initialR2T, timeout);
+    }
+
+    public InitiatorOptions withImmediateData(boolean v) {
+        return new InitiatorOptions(initiatorName, headerDigest, dataDigest, maxRecvDataSegmentLength,
+                firstBurstLength, maxBurstLength, v, initialR2T, timeout);
+    }
+
+    public InitiatorOptions withInitialR2T(boolean v) {
+        return new InitiatorOptions(initiatorName, headerDigest, dataDigest, maxRecvDataSegmentLength,
+                firstBurstLength, maxBurstLength, immediateData, v, timeout);
+    }
+
+    public InitiatorOptions withTimeout(Duration v) {
+        return new InitiatorOptions(initiatorName, headerDigest, dataDigest, maxRecvDataSegmentLength,
+                firstBurstLength, maxBurstLength, immediateData, initialR2T, v);
+    }
+
+    private static void checkDigest(String key, String offer) {
+        if (offer == null || offer.isBlank()) {
+            throw new IllegalArgumentException(key + " offer is required");
+        }
+        for (String v : offer.split(",")) {
+            String t = v.trim().toUpperCase(Locale.ROOT);
+            if (!t.equals("NONE") && !t.equals("CRC32C")) {
+                throw new IllegalArgumentException(key + " values are None and CRC32C, not '" + v + "'");
+            }
+        }
+    }
+
+    private static void checkLength(String key, int v) {
+        // RFC 7143 §13.12-13.14: 512 to 2^24-1
+        if (v < 512 || v > 0xffffff) {
+            throw new IllegalArgumentException(key + " must be 512..16777215, was " + v);
+        }
+    }
+}

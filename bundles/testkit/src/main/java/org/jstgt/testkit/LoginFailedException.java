@@ -1,0 +1,49 @@
+package org.jstgt.testkit;
+
+/** A Login Response with a non-zero Status-Class (RFC 7143 §11.13.5). */
+public final class LoginFailedException extends IscsiProtocolException {
+    private static final long serialVersionUID = 1L;
+    private final int statusClass;
+    private final int statusDetail;
+
+    public LoginFailedException(int statusClass, int statusDetail) {
+        super(String.format("login failed: Status-Class 0x%02x, Status-Detail 0x%02x (%s)", statusClass,
+                statusDetail, describe(statusClass, statusDetail)));
+        this.statusClass = statusClass;
+        this.statusDetail = statusDetail;
+    }
+
+    /** @return Status-Class (1 redirection, 2 initiator error, 3 target error) */
+    public int statusClass() {
+        return statusClass;
+    }
+
+    /** @return Status-Detail */
+    public int statusDetail() {
+        return statusDetail;
+    }
+
+    private static String describe(int cls, int detail) {
+        int code = cls << 8 | detail;
+        return switch (code) {
+            case 0x0101 -> "target moved temporarily";
+            case 0x0102 -> "target moved permanently";
+            case 0x0200 -> "initiator error";
+            case 0x0201 -> "authentication failure";
+            case 0x0202 -> "authorization failure";
+            case 0x0203 -> "not found";
+            case 0x0204 -> "target removed";
+            case 0x0205 -> "unsupported version";
+            case 0x0206 -> "too many connections";
+            case 0x0207 -> "missing parameter";
+            case 0x0208 -> "can't include in session";
+            case 0x0209 -> "session type not supported";
+            case 0x020a -> "session does not exist";
+            case 0x020b -> "invalid request during login";
+            case 0x0300 -> "target error";
+            case 0x0301 -> "service unavailable";
+            case 0x0302 -> "out of resources";
+            default -> "unknown";
+        };
+    }
+}

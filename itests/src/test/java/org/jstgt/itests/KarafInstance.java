@@ -1,0 +1,176 @@
+package org.jstgt.itests;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One unpacked jstgt assembly, started as {@code bin/karaf server} in its own directory. Only the
+ * processes it started are ever stopped, by their PIDs.
+ */
+final class KarafInstance implements AutoCloseable {
+    static final String DEMO_IQN = "iqn.2026-11.org.jstgt:demo";
+    static final InetSocketAddress PORTAL_V4 = new InetSocketAddress("127.0.0.1", 3260);
+    static final InetSocketAddress PORTAL_V6 = new InetSocketAddress("::1", 3260);
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path home;
+    private Process process;
+
+    private KarafInstance(Path home) {
+        this.home = home;
+    }
+
+    /**
+     * Unpacks the assembly tarball named by the {@code jstgt.assembly.tarball} system property into a
+     * fresh directory under {@code jstgt.itest.dir}.
+     *
+     * @param label part of the directory name
+     * @return the instance, not started
+     */
+    static KarafInstance unpack(String label) throws IOException, InterruptedException {
+        String tarball = System.getProperty("jstgt.assembly.tarball");
+        if (tarball == null || !Files.isRegularFile(Path.of(tarball))) {
+            throw new AssertionError("assembly tarball not found: jstgt.assembly.tarball=" + tarball
+                    + " (build features/ and assembly/ first)");
+        }
+        Path base = Path.of(System.getProperty("jstgt.itest.dir", "target/itest"));
+        Files.createDirectories(base);
+        Path dir = Files.createTempDirectory(base, label + "-");
+        Processes.run(Duration.ofSeconds(120), "tar", "-xzf", tarball, "-C", dir.toString()).assertSuccess();
+        try (Stream<Path> s = Files.find(dir, 3, (p, a) -> p.endsWith(Path.of("bin", "karaf")) && a.isRegularFile())) {
+            Path karaf = s.findFirst().orElseThrow(() -> new AssertionError("no bin/karaf in " + tarball));
+            return new KarafInstance(karaf.getParent().getParent());
+        }
+    }
+
+    /** @return KARAF_HOME */
+    Path home() {
+        return home;
+    }
+
+    /** @return the etc directory */
+    Path etc() {
+        return home.resolve("etc");
+    }
+
+    /** @return the process started, or null */
+    Process process() {
+        return process;
+    }
+
+    /**
+     * Starts {@code bin/karaf server} and waits, at most {@link #START_TIMEOUT}, until the demo
+     * portal 127.0.0.1:3260 accepts connections.
+     */
+    void start() throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("already running, PID " + process.pid());
+        }
+        if (accepts(PORTAL_V4)) {
+            throw new AssertionError("127.0.0.1:3260 already accepts connections before jstgt started: another"
+                    + " target is running; stop it first (these tests need the shipped port)");
+        }
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        process = pb.start();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (!process.isAlive()) {
+                throw new AssertionError("karaf exited with " + process.exitValue() + " during start\n" + diagnostics());
+            }
+            if (accepts(PORTAL_V4)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("127.0.0.1:3260 did not accept connections within " + START_TIMEOUT + "\n"
+                + diagnostics());
+    }
+
+    /**
+     * SIGTERM to the started process and its children, bounded wait, SIGKILL if needed; then waits
+     * until the portal no longer accepts.
+     */
+    void stop() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        Processes.kill(process.toHandle(), STOP_TIMEOUT);
+        process = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (accepts(PORTAL_V4)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("127.0.0.1:3260 still accepts connections after stopping karaf");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    /**
+     * Drops a configuration file into etc/ atomically (FileInstall ignores the temporary name).
+     *
+     * @param name file name, e.g. {@code jstgt.lun-hot1.cfg}
+     * @param content the text
+     */
+    void writeEtc(String name, String content) throws IOException {
+        Path tmp = etc().resolve(name + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, etc().resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * @param iqn a target IQN
+     * @return the etc/jstgt.target-*.cfg file that declares it
+     */
+    Path targetFile(String iqn) throws IOException {
+        try (Stream<Path> s = Files.list(etc())) {
+            List<Path> files = s.filter(p -> p.getFileName().toString().matches("jstgt\\.target-.*\\.cfg")).toList();
+            for (Path f : files) {
+                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    String t = line.trim();
+                    if (t.startsWith("iqn") && t.substring(3).trim().startsWith("=")
+                            && t.substring(t.indexOf('=') + 1).trim().equalsIgnoreCase(iqn)) {
+                        return f;
+                    }
+                }
+            }
+            throw new AssertionError("no etc/jstgt.target-*.cfg with iqn = " + iqn + " among " + files);
+        }
+    }
+
+    /** @return the console output and the end of data/log/karaf.log */
+    String diagnostics() {
+        return "--- console.log (tail) ---\n" + Processes.tail(home.resolve("console.log"), 60)
+                + "\n--- data/log/karaf.log (tail) ---\n" + Processes.tail(home.resolve("data/log/karaf.log"), 150);
+    }
+
+    /**
+     * @param address an address
+     * @return true when a TCP connection to it succeeds within a second
+     */
+    static boolean accepts(InetSocketAddress address) {
+        try (Socket s = new Socket()) {
+            s.connect(address, 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package org.jstgt.itests;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs external commands with a bound on their run time and their output captured. */
+final class Processes {
+    private Processes() {
+    }
+
+    /**
+     * The end of a command.
+     *
+     * @param command what ran
+     * @param exitCode its exit code
+     * @param output stdout and stderr, interleaved
+     */
+    record Result(List<String> command, int exitCode, String output) {
+        /** @return this, or an AssertionError with the command and its output */
+        Result assertSuccess() {
+            if (exitCode != 0) {
+                throw new AssertionError(describe());
+            }
+            return this;
+        }
+
+        String describe() {
+            return String.join(" ", command) + " exited " + exitCode + ", output:\n" + output;
+        }
+    }
+
+    /**
+     * Runs a command to its end; kills it (and its children) when it outlives the timeout.
+     *
+     * @param timeout the bound
+     * @param command program and arguments
+     * @return the result
+     * @throws AssertionError on timeout, with the output so far
+     */
+    static Result run(Duration timeout, String... command) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("jstgt-itest-cmd", ".log");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!done) {
+                kill(p.toHandle(), Duration.ofSeconds(10));
+                throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout
+                        + "; output so far:\n" + read(log));
+            }
+            return new Result(List.of(command), p.exitValue(), read(log));
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /**
+     * Stops a process tree: SIGTERM to the process and its descendants, a bounded wait, then SIGKILL
+     * to whatever is left.
+     *
+     * @param root the process started
+     * @param grace how long to wait after SIGTERM
+     */
+    static void kill(ProcessHandle root, Duration grace) {
+        List<ProcessHandle> tree = new ArrayList<>();
+        root.descendants().forEach(tree::add);
+        tree.add(root);
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (ProcessHandle h : tree) {
+            long left = deadline - System.nanoTime();
+            try {
+                h.onExit().get(Math.max(1, left), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                // still alive past the grace period
+            }
+        }
+        for (ProcessHandle h : tree) {
+            if (h.isAlive()) {
+                h.destroyForcibly();
+                try {
+                    h.onExit().get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // reported by the caller's port or process checks
+                }
+            }
+        }
+    }
+
+    /**
+     * @param program a program name
+     * @return true when it is found on PATH
+     */
+    static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String read(Path file) throws IOException {
+        return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
+    }
+
+    /**
+     * @param file a log file
+     * @param lines how many lines from its end
+     * @return the tail, or a note when the file does not exist
+     */
+    static String tail(Path file, int lines) {
+        try {
+            if (!Files.exists(file)) {
+                return "(no " + file + ")";
+            }
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+}

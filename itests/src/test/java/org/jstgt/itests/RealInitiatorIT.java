@@ -1,0 +1,208 @@
+package org.jstgt.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * The real assembly driven by real initiators: libiscsi's utilities and qemu-img (through
+ * libiscsi). Skipped when the tools are missing unless {@code JSTGT_REQUIRE_INITIATORS=1}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealInitiatorIT {
+    private static final List<String> TOOLS = List.of("iscsi-ls", "iscsi-inq", "iscsi-readcapacity16", "qemu-img");
+    private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration COPY_TIMEOUT = Duration.ofSeconds(180);
+    private static final int IMAGE_BYTES = 64 << 20;
+    private static final String IQN = KarafInstance.DEMO_IQN;
+    private static final String URL_V4 = "iscsi://127.0.0.1:3260/" + IQN + "/0";
+    private static final String URL_V6 = "iscsi://[::1]:3260/" + IQN + "/0";
+
+    private KarafInstance karaf;
+    private Path work;
+    /** The image last written to LUN 0, for the restart check. */
+    private Path lastWritten;
+
+    @RegisterExtension
+    final TestWatcher onFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (karaf != null) {
+                System.out.println("=== " + context.getDisplayName() + " failed; karaf diagnostics:\n"
+                        + karaf.diagnostics());
+            }
+        }
+    };
+
+    @BeforeAll
+    void startAssembly() throws Exception {
+        List<String> missing = TOOLS.stream().filter(t -> !Processes.onPath(t)).toList();
+        if (!missing.isEmpty()) {
+            String msg = "real-initiator tests need " + missing + " on PATH (Debian: apt-get install libiscsi-bin"
+                    + " qemu-utils qemu-block-extra)";
+            if ("1".equals(System.getenv("JSTGT_REQUIRE_INITIATORS"))) {
+                fail(msg + "; JSTGT_REQUIRE_INITIATORS=1 makes their absence a failure");
+            }
+            Assumptions.abort(msg + "; skipped (set JSTGT_REQUIRE_INITIATORS=1 to fail instead)");
+        }
+        karaf = KarafInstance.unpack("real-initiator");
+        work = Files.createDirectories(karaf.home().resolve("itest-work"));
+        karaf.start();
+    }
+
+    @AfterAll
+    void stopAssembly() throws Exception {
+        if (karaf != null) {
+            karaf.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void iscsiLsShowsDemoTargetAndLun0() throws Exception {
+        Processes.Result r = Processes.run(TOOL_TIMEOUT, "iscsi-ls", "-s", "iscsi://127.0.0.1:3260").assertSuccess();
+        assertTrue(r.output().contains("Target:" + IQN), r.describe());
+        assertTrue(Pattern.compile("(?m)^\\s*Lun:0\\s+Type:DIRECT_ACCESS").matcher(r.output()).find(), r.describe());
+    }
+
+    @Test
+    @Order(2)
+    void iscsiInqReportsADiskWithVendorAndProduct() throws Exception {
+        Processes.Result r = Processes.run(TOOL_TIMEOUT, "iscsi-inq", URL_V4).assertSuccess();
+        assertTrue(r.output().contains("Peripheral Device Type:DIRECT_ACCESS"), r.describe());
+        assertTrue(r.output().contains("Vendor:"), r.describe());
+        assertTrue(r.output().contains("Product:"), r.describe());
+    }
+
+    @Test
+    @Order(3)
+    void readCapacity16ReportsOneGibibyte() throws Exception {
+        Processes.Result r = Processes.run(TOOL_TIMEOUT, "iscsi-readcapacity16", URL_V4).assertSuccess();
+        Matcher m = Pattern.compile("Total size:(\\d+)").matcher(r.output());
+        assertTrue(m.find(), r.describe());
+        assertEquals(1L << 30, Long.parseLong(m.group(1)), r.describe());
+        Matcher bl = Pattern.compile("LOGICAL BLOCK LENGTH IN BYTES:(\\d+)").matcher(r.output());
+        assertTrue(bl.find(), r.describe());
+        assertEquals(512, Integer.parseInt(bl.group(1)), r.describe());
+    }
+
+    @Test
+    @Order(4)
+    void qemuImgRoundTripOverIpv4() throws Exception {
+        roundTrip("127.0.0.1:3260", URL_V4, 4);
+    }
+
+    @Test
+    @Order(5)
+    void qemuImgRoundTripOverIpv6() throws Exception {
+        roundTrip("[::1]:3260", URL_V6, 6);
+    }
+
+    @Test
+    @Order(6)
+    void dataSurvivesStopAndRestart() throws Exception {
+        if (lastWritten == null) {
+            lastWritten = randomImage(60);
+            Processes.run(COPY_TIMEOUT, "qemu-img", "convert", "-n", "-O", "raw", lastWritten.toString(), URL_V4)
+                    .assertSuccess();
+        }
+        long pid = karaf.process().pid();
+        karaf.stop();
+        assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), "karaf PID " + pid + " still alive");
+        karaf.start();
+        Path back = readBack("127.0.0.1:3260", "after-restart.raw");
+        assertImagesEqual(lastWritten, back);
+    }
+
+    @Test
+    @Order(7)
+    void hotAddedLunAppearsWithoutRestart() throws Exception {
+        karaf.writeEtc("jstgt.lun-hot1.cfg", String.join("\n",
+                "# added by RealInitiatorIT while the target runs",
+                "device.type = disk",
+                "store.type = memory",
+                "size = 16MiB",
+                "block.size = 512",
+                ""));
+        Path target = karaf.targetFile(IQN);
+        String content = Files.readString(target, StandardCharsets.UTF_8);
+        karaf.writeEtc(target.getFileName().toString(),
+                content + (content.endsWith("\n") ? "" : "\n") + "lun.1 = hot1\n");
+        Pattern lun1 = Pattern.compile("(?m)^\\s*Lun:1\\s+Type:DIRECT_ACCESS");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Processes.Result last;
+        do {
+            last = Processes.run(TOOL_TIMEOUT, "iscsi-ls", "-s", "iscsi://127.0.0.1:3260");
+            if (last.exitCode() == 0 && lun1.matcher(last.output()).find()) {
+                assertTrue(Pattern.compile("(?m)^\\s*Lun:0\\s").matcher(last.output()).find(), last.describe());
+                return;
+            }
+            Thread.sleep(1000);
+        } while (System.nanoTime() - deadline < 0);
+        fail("LUN 1 did not appear within 30 s of adding etc/jstgt.lun-hot1.cfg and lun.1 = hot1 to "
+                + target.getFileName() + "; last listing: " + last.describe());
+    }
+
+    // ---- helpers
+
+    private void roundTrip(String portal, String url, long seed) throws Exception {
+        Path image = randomImage(seed);
+        Processes.run(COPY_TIMEOUT, "qemu-img", "convert", "-n", "-O", "raw", image.toString(), url).assertSuccess();
+        lastWritten = image;
+        Path back = readBack(portal, "back-" + seed + ".raw");
+        assertImagesEqual(image, back);
+    }
+
+    /** Reads the first 64 MiB of LUN 0: a raw format node limited by its {@code size} option. */
+    private Path readBack(String portal, String name) throws Exception {
+        Path back = work.resolve(name);
+        Files.deleteIfExists(back);
+        String opts = "driver=raw,size=" + IMAGE_BYTES + ",file.driver=iscsi,file.transport=tcp,file.portal="
+                + portal + ",file.target=" + IQN + ",file.lun=0";
+        Processes.run(COPY_TIMEOUT, "qemu-img", "convert", "-O", "raw", "--image-opts", opts, back.toString())
+                .assertSuccess();
+        return back;
+    }
+
+    private Path randomImage(long seed) throws IOException {
+        Path p = work.resolve("image-" + seed + ".raw");
+        byte[] chunk = new byte[1 << 20];
+        Random r = new Random(seed * 7919 + System.nanoTime());
+        try (var out = Files.newOutputStream(p)) {
+            for (int i = 0; i < IMAGE_BYTES / chunk.length; i++) {
+                r.nextBytes(chunk);
+                out.write(chunk);
+            }
+        }
+        return p;
+    }
+
+    private static void assertImagesEqual(Path expected, Path actual) throws IOException {
+        assertEquals(Files.size(expected), Files.size(actual), "size of " + actual);
+        long mismatch = Files.mismatch(expected, actual);
+        assertEquals(-1L, mismatch, "first differing byte between " + expected + " and " + actual);
+    }
+}

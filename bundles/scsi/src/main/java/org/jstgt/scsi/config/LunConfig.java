@@ -1,0 +1,193 @@
+package org.jstgt.scsi.config;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.jstgt.api.ConfigException;
+import org.jstgt.api.Pids;
+import org.jstgt.api.Sizes;
+import org.jstgt.api.scsi.LunSpec;
+import org.jstgt.api.store.StoreSpec;
+import org.jstgt.scsi.sense.SenseFormat;
+
+/**
+ * A validated {@code jstgt.lun} configuration ({@code etc/jstgt.lun-<name>.cfg}).
+ *
+ * @param name the LUN name
+ * @param origin the file or PID
+ * @param deviceType {@code device.type}
+ * @param storeType {@code store.type}
+ * @param storePath {@code store.path} or null
+ * @param size {@code size} in bytes, 0 when the store's existing size is used
+ * @param blockSize {@code block.size}
+ * @param readOnly {@code read.only}
+ * @param serial {@code serial}
+ * @param vendor {@code vendor}
+ * @param product {@code product}
+ * @param revision {@code revision}
+ * @param senseFormat {@code sense.format}
+ * @param naaId NAA locally assigned identifier (VPD page 83h)
+ * @param properties every key as a string
+ */
+public record LunConfig(String name, String origin, String deviceType, String storeType, String storePath, long size,
+        int blockSize, boolean readOnly, String serial, String vendor, String product, String revision,
+        SenseFormat senseFormat, long naaId, Map<String, String> properties) {
+
+    public static final String DEVICE_TYPE = "device.type";
+    public static final String STORE_TYPE = "store.type";
+    public static final String STORE_PATH = "store.path";
+    public static final String SIZE = "size";
+    public static final String BLOCK_SIZE = "block.size";
+    public static final String READ_ONLY = "read.only";
+    public static final String SERIAL = "serial";
+    public static final String VENDOR = "vendor";
+    public static final String PRODUCT = "product";
+    public static final String REVISION = "revision";
+
+    private static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+
+    public LunConfig {
+        properties = Map.copyOf(properties);
+    }
+
+    /**
+     * @param props the configuration as Config Admin delivers it
+     * @return the LUN
+     * @throws ConfigException naming the first bad key
+     */
+    public static LunConfig parse(Map<String, ?> props) throws ConfigException {
+        Map<String, String> p = Props.strings(props);
+        String name = Pids.instanceName(Pids.LUN, props);
+        String origin = Pids.origin(props);
+        String deviceType = type(p, DEVICE_TYPE);
+        String storeType = type(p, STORE_TYPE);
+        String path = Props.get(p, STORE_PATH);
+        int blockSize = blockSize(p);
+        long size = 0;
+        String sizeText = Props.get(p, SIZE);
+        if (sizeText != null) {
+            size = Sizes.parse(SIZE, sizeText);
+            if (size % blockSize != 0) {
+                throw new ConfigException(SIZE, "'" + sizeText + "' (" + size + " bytes) is not a multiple of "
+                        + BLOCK_SIZE + " " + blockSize);
+            }
+        }
+        boolean readOnly = Props.bool(p, READ_ONLY, false);
+        String serial = ascii(p, SERIAL, defaultSerial(name), 32, false);
+        String vendor = ascii(p, VENDOR, "JSTGT", 8, true);
+        String product = ascii(p, PRODUCT, defaultProduct(deviceType), 16, true);
+        String revision = ascii(p, REVISION, "0001", 4, true);
+        SenseFormat format = SenseFormat.parse(Props.get(p, SenseFormat.KEY));
+        return new LunConfig(name, origin, deviceType, storeType, path, size, blockSize, readOnly, serial, vendor,
+                product, revision, format, naa(name, serial), p);
+    }
+
+    /** @return the definition device providers receive */
+    public LunSpec lunSpec() {
+        return new LunSpec(name, origin, deviceType, storeType, blockSize, readOnly, vendor, product, revision, serial,
+                naaId, properties);
+    }
+
+    /** @return the request store providers receive */
+    public StoreSpec storeSpec() {
+        return new StoreSpec(name, origin, storePath, size, readOnly, properties);
+    }
+
+    private static String type(Map<String, String> p, String key) throws ConfigException {
+        String v = Props.required(p, key).toLowerCase(Locale.ROOT);
+        if (!TYPE.matcher(v).matches()) {
+            throw new ConfigException(key, "'" + v + "' is not a type name (letters, digits, '.', '_', '-')");
+        }
+        return v;
+    }
+
+    private static int blockSize(Map<String, String> p) throws ConfigException {
+        String v = Props.get(p, BLOCK_SIZE);
+        if (v == null) {
+            return 512;
+        }
+        return switch (v) {
+            case "512" -> 512;
+            case "1024" -> 1024;
+            case "2048" -> 2048;
+            case "4096" -> 4096;
+            default -> throw new ConfigException(BLOCK_SIZE, "'" + v + "' is not one of 512, 1024, 2048, 4096");
+        };
+    }
+
+    /** SPC-4 §4.4.1: INQUIRY identification fields hold printable ASCII (20h-7Eh). */
+    private static String ascii(Map<String, String> p, String key, String defaultValue, int max, boolean spaces)
+            throws ConfigException {
+        String v = Props.get(p, key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v.length() > max) {
+            throw new ConfigException(key, "'" + v + "' is longer than " + max + " characters");
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < 0x20 || c > 0x7E || (!spaces && c == ' ')) {
+                throw new ConfigException(key, "'" + v + "' may hold only printable ASCII"
+                        + (spaces ? "" : " without spaces"));
+            }
+        }
+        return v;
+    }
+
+    /**
+     * The name itself when it fits the 32 printable characters of a serial, else a hash of it.
+     * Two jstgt hosts with a LUN of the same name get the same serial: set {@code serial} when
+     * initiators see several hosts (multipath would merge them).
+     */
+    static String defaultSerial(String name) {
+        if (!name.isEmpty() && name.length() <= 32 && name.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+            return name;
+        }
+        byte[] h = sha256(name);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            sb.append(String.format("%02x", h[i] & 0xFF));
+        }
+        return sb.toString();
+    }
+
+    private static String defaultProduct(String deviceType) {
+        return switch (deviceType) {
+            case "disk" -> "VIRTUAL-DISK";
+            case "dvd" -> "VIRTUAL-DVD";
+            case "tape" -> "VIRTUAL-TAPE";
+            case "changer" -> "VIRTUAL-CHANGER";
+            case "passthrough" -> "PASSTHROUGH";
+            default -> {
+                String p = "VIRTUAL-" + deviceType.toUpperCase(Locale.ROOT);
+                yield p.length() > 16 ? p.substring(0, 16) : p;
+            }
+        };
+    }
+
+    /**
+     * NAA identifier, type 3 (locally assigned, SPC-4 §7.8.6.6.5): NAA field 3h in the top nibble,
+     * 60 bits of LOCALLY ADMINISTERED VALUE from a hash of name and serial, so it survives restarts.
+     */
+    static long naa(String name, String serial) {
+        byte[] h = sha256(name + '\0' + serial);
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (h[i] & 0xFF);
+        }
+        return (v & 0x0FFF_FFFF_FFFF_FFFFL) | 0x3000_0000_0000_0000L;
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+}

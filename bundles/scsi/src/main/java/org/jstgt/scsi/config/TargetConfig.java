@@ -1,0 +1,97 @@
+package org.jstgt.scsi.config;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import org.jstgt.api.ConfigException;
+import org.jstgt.api.Pids;
+
+/**
+ * A validated {@code jstgt.target} configuration ({@code etc/jstgt.target-<name>.cfg}).
+ * Negotiation keys are left in {@link #properties()} for the fabric to validate.
+ *
+ * @param name the target name
+ * @param origin the file or PID
+ * @param iqn {@code iqn}, lower-cased
+ * @param alias {@code alias} or empty
+ * @param portals {@code portals}, empty for all
+ * @param luns {@code lun.N} mappings by LUN number
+ * @param initiators {@code initiators}, empty for all
+ * @param properties every key as a string
+ */
+public record TargetConfig(String name, String origin, String iqn, String alias, List<String> portals,
+        SortedMap<Integer, String> luns, List<InitiatorPattern> initiators, Map<String, String> properties) {
+
+    public static final String IQN = "iqn";
+    public static final String ALIAS = "alias";
+    public static final String PORTALS = "portals";
+    public static final String INITIATORS = "initiators";
+    public static final String LUN_PREFIX = "lun.";
+    /** Single level LUN structure with flat space addressing reaches 16383 (SAM-5 §4.7.3). */
+    public static final int MAX_LUN = 16383;
+
+    public TargetConfig {
+        portals = List.copyOf(portals);
+        luns = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(luns));
+        initiators = List.copyOf(initiators);
+        properties = Map.copyOf(properties);
+    }
+
+    /**
+     * @param props the configuration as Config Admin delivers it
+     * @return the target
+     * @throws ConfigException naming the first bad key
+     */
+    public static TargetConfig parse(Map<String, ?> props) throws ConfigException {
+        Map<String, String> p = Props.strings(props);
+        String name = Pids.instanceName(Pids.TARGET, props);
+        String iqn = ScsiNames.validate(IQN, Props.required(p, IQN));
+        String alias = Props.get(p, ALIAS);
+        if (alias == null) {
+            alias = "";
+        } else if (alias.getBytes(StandardCharsets.UTF_8).length > 255) {
+            throw new ConfigException(ALIAS, "longer than 255 bytes (RFC 7143 §13.6)");
+        }
+        List<String> portals = Props.list(p.get(PORTALS));
+        SortedMap<Integer, String> luns = new TreeMap<>();
+        for (Map.Entry<String, String> e : p.entrySet()) {
+            String key = e.getKey();
+            if (!key.startsWith(LUN_PREFIX)) {
+                continue;
+            }
+            String number = key.substring(LUN_PREFIX.length());
+            int n;
+            try {
+                n = number.matches("\\d{1,5}") ? Integer.parseInt(number) : -1;
+            } catch (NumberFormatException ex) {
+                n = -1;
+            }
+            if (n < 0 || n > MAX_LUN) {
+                throw new ConfigException(key, "LUN number must be 0.." + MAX_LUN);
+            }
+            String lun = e.getValue().trim();
+            if (lun.isEmpty()) {
+                throw new ConfigException(key, "missing LUN name (the <name> of etc/jstgt.lun-<name>.cfg)");
+            }
+            luns.put(n, lun);
+        }
+        List<InitiatorPattern> initiators = new ArrayList<>();
+        for (String s : Props.list(p.get(INITIATORS))) {
+            InitiatorPattern ip = InitiatorPattern.parse(INITIATORS, s);
+            if (ip.all()) {
+                initiators.clear();
+                initiators.add(ip);
+                break;
+            }
+            initiators.add(ip);
+        }
+        if (initiators.size() == 1 && initiators.get(0).all()) {
+            initiators.clear();
+        }
+        return new TargetConfig(name, Pids.origin(props), iqn, alias, portals, luns, initiators, p);
+    }
+}

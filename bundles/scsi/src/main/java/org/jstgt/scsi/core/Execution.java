@@ -1,0 +1,81 @@
+package org.jstgt.scsi.core;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.ScsiException;
+import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.api.target.ScsiResult;
+import org.jstgt.scsi.sense.SenseFormat;
+import org.jstgt.scsi.sense.SenseRenderer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs a parsed command on a unit and turns whatever happens into a {@link ScsiResult}. */
+final class Execution {
+    private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
+
+    private Execution() {
+    }
+
+    /**
+     * Runs {@code d} on an acquired handle and releases it when the command ends.
+     *
+     * @return never completes exceptionally
+     */
+    static CompletableFuture<ScsiResult> run(UnitHandle h, CommandDescriptor d, ScsiTask task, SenseFormat format) {
+        CompletionStage<Integer> stage;
+        try {
+            stage = d.execute(task);
+            if (stage == null) {
+                throw new IllegalStateException("device returned no completion stage");
+            }
+        } catch (Throwable t) {
+            h.release();
+            return CompletableFuture.completedFuture(failure(h.config.name(), task, t, format));
+        }
+        CompletableFuture<ScsiResult> out = new CompletableFuture<>();
+        stage.whenComplete((n, err) -> {
+            h.release();
+            ScsiResult r;
+            try {
+                if (err != null) {
+                    r = failure(h.config.name(), task, err, format);
+                } else if (n == null || n < 0) {
+                    r = failure(h.config.name(), task,
+                            new IllegalStateException("device reported " + n + " Data-In bytes"), format);
+                } else {
+                    r = ScsiResult.good(n);
+                }
+            } catch (Throwable t) {
+                r = SenseRenderer.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE, format);
+            }
+            out.complete(r);
+        });
+        return out;
+    }
+
+    /**
+     * @param lun LUN name for the log
+     * @param task the task (its CDB is logged)
+     * @param t what went wrong
+     * @param format sense format
+     * @return CHECK CONDITION with the sense of a {@link ScsiException}, else HARDWARE ERROR /
+     *     INTERNAL TARGET FAILURE (44h/00h) after logging the failure with the CDB
+     */
+    static ScsiResult failure(String lun, ScsiTask task, Throwable t, SenseFormat format) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        if (c instanceof ScsiException se) {
+            return SenseRenderer.checkCondition(se, format);
+        }
+        LOG.error("LUN {} (LUN number {}): command failed, CDB [{}]", lun, task.lun(), task.cdb(), c);
+        return SenseRenderer.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE, format);
+    }
+}

@@ -1,0 +1,174 @@
+package org.jstgt.scsi.core;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jstgt.api.scsi.Cdb;
+import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.ScsiException;
+import org.jstgt.api.scsi.ScsiStatus;
+import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.api.target.PreparedCommand;
+import org.jstgt.api.target.ScsiResult;
+import org.jstgt.scsi.sense.SenseFormat;
+import org.jstgt.scsi.sense.SenseRenderer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A command for a LUN that has no unit right now (provider gone, reopening). It is parsed by the
+ * next unit. Until then the transport needs a direction and length for its data phase: they come
+ * from the unit that parsed it before, or are inferred from the opcode and the initiator's
+ * expected length. When the next unit disagrees, the command ends with BUSY and the initiator
+ * retries it (SAM-5 §5.3.1).
+ */
+final class Held implements PreparedCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(Held.class);
+
+    private final LunRuntime lun;
+    private final ScsiTask task;
+    private final DataDirection direction;
+    private final int transferLength;
+    private final SenseFormat format;
+    private final CompletableFuture<ScsiResult> result = new CompletableFuture<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    volatile ScheduledFuture<?> timeout;
+
+    Held(LunRuntime lun, ScsiTask task, DataDirection direction, int transferLength, SenseFormat format) {
+        this.lun = lun;
+        this.task = task;
+        this.direction = direction;
+        this.transferLength = transferLength;
+        this.format = format;
+    }
+
+    /** A command that reached a LUN without a unit before being parsed. */
+    static Held unparsed(LunRuntime lun, ScsiTask task, SenseFormat format) {
+        int edtl = Math.max(0, task.expectedTransferLength());
+        DataDirection d = edtl == 0 ? DataDirection.NONE : writesData(task.cdb()) ? DataDirection.OUT : DataDirection.IN;
+        return new Held(lun, task, d, edtl, format);
+    }
+
+    /** Opcodes that carry Data-Out (SPC-4, SBC-4, SSC-4, SMC-3 command tables). */
+    static boolean writesData(Cdb cdb) {
+        return switch (cdb.opcode()) {
+            case 0x0A, 0x2A, 0xAA, 0x8A, // WRITE (6/10/12/16)
+                    0x2E, 0xAE, 0x8E, // WRITE AND VERIFY (10/12/16)
+                    0x41, 0x93, // WRITE SAME (10/16)
+                    0x42, // UNMAP
+                    0x89, // COMPARE AND WRITE
+                    0x15, 0x55, // MODE SELECT (6/10)
+                    0x4C, // LOG SELECT
+                    0x5F, // PERSISTENT RESERVE OUT
+                    0x1D, // SEND DIAGNOSTIC
+                    0x3B, // WRITE BUFFER
+                    0x3F, 0x9F, // WRITE LONG (10/16)
+                    0x83, // EXTENDED COPY
+                    0x8D, // WRITE ATTRIBUTE
+                    0xA4, // MAINTENANCE OUT
+                    0xB5, // SECURITY PROTOCOL OUT
+                    0x39 // COMPARE (obsolete)
+                    -> true;
+            // VERIFY (10/12/16) sends data when BYTCHK (byte 1 bits 2-1) is nonzero (SBC-4 §5.33)
+            case 0x2F, 0xAF, 0x8F -> (cdb.u8(1) & 0x06) != 0;
+            default -> false;
+        };
+    }
+
+    CompletionStage<ScsiResult> result() {
+        return result;
+    }
+
+    ScsiTask task() {
+        return task;
+    }
+
+    @Override
+    public ScsiResult immediateResult() {
+        return null;
+    }
+
+    @Override
+    public DataDirection direction() {
+        return direction;
+    }
+
+    @Override
+    public int transferLength() {
+        return transferLength;
+    }
+
+    @Override
+    public CompletionStage<ScsiResult> execute() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("execute() called twice");
+        }
+        lun.submit(this);
+        return result;
+    }
+
+    @Override
+    public void abandon() {
+        lun.forget(this);
+        result.complete(ScsiResult.status(ScsiStatus.TASK_ABORTED));
+    }
+
+    void complete(ScsiResult r) {
+        ScheduledFuture<?> t = timeout;
+        if (t != null) {
+            t.cancel(false);
+        }
+        result.complete(r);
+    }
+
+    /** Runs now that the LUN left WAITING. */
+    void resume(LunState state) {
+        if (state instanceof LunState.Active a) {
+            runOn(a.handle());
+        } else if (state instanceof LunState.Failed) {
+            complete(SenseRenderer.checkCondition(
+                    SenseReason.LOGICAL_UNIT_NOT_READY_MANUAL_INTERVENTION_REQUIRED, format));
+        } else if (state instanceof LunState.Removed) {
+            complete(SenseRenderer.checkCondition(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED, format));
+        } else {
+            complete(ScsiResult.status(ScsiStatus.BUSY));
+        }
+    }
+
+    private void runOn(UnitHandle h) {
+        if (!h.tryAcquire()) {
+            lun.submit(this);
+            return;
+        }
+        CommandDescriptor d;
+        try {
+            d = h.unit.parse(task);
+        } catch (ScsiException e) {
+            h.release();
+            complete(SenseRenderer.checkCondition(e, format));
+            return;
+        } catch (RuntimeException e) {
+            h.release();
+            complete(Execution.failure(lun.name, task, e, format));
+            return;
+        }
+        boolean wantOut = d.direction() == DataDirection.OUT && d.transferLength() > 0;
+        boolean haveOut = direction == DataDirection.OUT;
+        ScsiTask effective = task;
+        if (wantOut != haveOut || (wantOut && d.transferLength() > task.dataOut().remaining())) {
+            h.release();
+            LOG.debug("LUN {}: held command [{}] disagrees with its new parse ({} {}); BUSY for a retry",
+                    lun.name, task.cdb(), d.direction(), d.transferLength());
+            complete(ScsiResult.status(ScsiStatus.BUSY));
+            return;
+        }
+        if (wantOut && d.transferLength() < task.dataOut().remaining()) {
+            effective = new SlicedTask(task, d.transferLength());
+        }
+        Execution.run(h, d, effective, format).whenComplete((r, e) -> complete(r));
+    }
+}

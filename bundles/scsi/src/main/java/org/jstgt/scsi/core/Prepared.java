@@ -1,0 +1,140 @@
+package org.jstgt.scsi.core;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.ScsiException;
+import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.target.PreparedCommand;
+import org.jstgt.api.target.ScsiResult;
+import org.jstgt.scsi.sense.SenseFormat;
+
+/** The kinds of {@link PreparedCommand} the core hands out. */
+final class Prepared {
+    private Prepared() {
+    }
+
+    /** Ended at parse time: no data phase. */
+    record Immediate(ScsiResult result) implements PreparedCommand {
+        @Override
+        public ScsiResult immediateResult() {
+            return result;
+        }
+
+        @Override
+        public DataDirection direction() {
+            return DataDirection.NONE;
+        }
+
+        @Override
+        public int transferLength() {
+            return 0;
+        }
+
+        @Override
+        public CompletionStage<ScsiResult> execute() {
+            return CompletableFuture.completedFuture(result);
+        }
+    }
+
+    /** Produces Data-In bytes at execute time, for what the core answers itself. */
+    @FunctionalInterface
+    interface DataSource {
+        byte[] data() throws ScsiException;
+    }
+
+    /** A Data-In command the core answers itself (REPORT LUNS, REQUEST SENSE, INQUIRY of an absent LUN). */
+    static final class Core implements PreparedCommand {
+        private final ScsiTask task;
+        private final int allocationLength;
+        private final DataSource source;
+        private final SenseFormat format;
+
+        Core(ScsiTask task, int allocationLength, DataSource source, SenseFormat format) {
+            this.task = task;
+            this.allocationLength = allocationLength;
+            this.source = source;
+            this.format = format;
+        }
+
+        @Override
+        public ScsiResult immediateResult() {
+            return null;
+        }
+
+        @Override
+        public DataDirection direction() {
+            return DataDirection.IN;
+        }
+
+        @Override
+        public int transferLength() {
+            return allocationLength;
+        }
+
+        @Override
+        public CompletionStage<ScsiResult> execute() {
+            try {
+                byte[] data = source.data();
+                // allocation length truncates; it is not an error (SPC-4 §4.2.5.6)
+                int n = Math.min(allocationLength, data.length);
+                if (n > 0) {
+                    task.dataIn(n).put(data, 0, n);
+                }
+                return CompletableFuture.completedFuture(ScsiResult.good(n));
+            } catch (Throwable t) {
+                return CompletableFuture.completedFuture(Execution.failure("(core)", task, t, format));
+            }
+        }
+    }
+
+    /** Parsed by a unit; runs there unless the unit has begun closing, then waits for the next one. */
+    static final class OnUnit implements PreparedCommand {
+        private final LunRuntime lun;
+        private final UnitHandle handle;
+        private final CommandDescriptor descriptor;
+        private final ScsiTask task;
+        private final SenseFormat format;
+        private final AtomicBoolean started = new AtomicBoolean();
+
+        OnUnit(LunRuntime lun, UnitHandle handle, CommandDescriptor descriptor, ScsiTask task, SenseFormat format) {
+            this.lun = lun;
+            this.handle = handle;
+            this.descriptor = descriptor;
+            this.task = task;
+            this.format = format;
+        }
+
+        @Override
+        public ScsiResult immediateResult() {
+            return null;
+        }
+
+        @Override
+        public DataDirection direction() {
+            return descriptor.direction();
+        }
+
+        @Override
+        public int transferLength() {
+            return descriptor.transferLength();
+        }
+
+        @Override
+        public CompletionStage<ScsiResult> execute() {
+            if (!started.compareAndSet(false, true)) {
+                throw new IllegalStateException("execute() called twice");
+            }
+            if (!handle.tryAcquire()) {
+                // The unit closes (provider leaving, reconfiguration): run on its successor.
+                Held held = new Held(lun, task, descriptor.direction(), descriptor.transferLength(), format);
+                lun.submit(held);
+                return held.result();
+            }
+            return Execution.run(handle, descriptor, task, format);
+        }
+    }
+}

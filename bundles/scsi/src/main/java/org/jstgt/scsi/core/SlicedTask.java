@@ -1,0 +1,81 @@
+package org.jstgt.scsi.core;
+
+import java.nio.ByteBuffer;
+
+import org.jstgt.api.scsi.Cdb;
+import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.TaskAttribute;
+
+/**
+ * A task whose Data-Out is cut to the length the device parsed, so that the device sees
+ * {@code dataOut().remaining() == transferLength()} as the contract promises.
+ */
+final class SlicedTask implements ScsiTask {
+    private final ScsiTask task;
+    private final int length;
+
+    SlicedTask(ScsiTask task, int length) {
+        this.task = task;
+        this.length = length;
+    }
+
+    @Override
+    public ByteBuffer dataOut() {
+        return task.dataOut().slice(0, length);
+    }
+
+    @Override
+    public int lun() {
+        return task.lun();
+    }
+
+    @Override
+    public Cdb cdb() {
+        return task.cdb();
+    }
+
+    @Override
+    public TaskAttribute attribute() {
+        return task.attribute();
+    }
+
+    @Override
+    public int expectedTransferLength() {
+        return task.expectedTransferLength();
+    }
+
+    @Override
+    public ByteBuffer dataIn(int capacity) {
+        return task.dataIn(capacity);
+    }
+
+    @Override
+    public String initiatorPortName() {
+        return task.initiatorPortName();
+    }
+
+    @Override
+    public String initiatorName() {
+        return task.initiatorName();
+    }
+
+    @Override
+    public String targetName() {
+        return task.targetName();
+    }
+
+    @Override
+    public String targetPortName() {
+        return task.targetPortName();
+    }
+
+    @Override
+    public int relativeTargetPortId() {
+        return task.relativeTargetPortId();
+    }
+
+    @Override
+    public int targetPortGroup() {
+        return task.targetPortGroup();
+    }
+}

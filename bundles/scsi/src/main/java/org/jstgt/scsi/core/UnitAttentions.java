@@ -1,0 +1,62 @@
+package org.jstgt.scsi.core;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.jstgt.api.scsi.SenseReason;
+
+/**
+ * Pending unit attention conditions of one I_T nexus, per LUN (SAM-5 §5.14): reported oldest first,
+ * each condition at most once.
+ */
+final class UnitAttentions {
+    private final Map<Integer, LinkedHashSet<SenseReason>> pending = new HashMap<>();
+    private volatile boolean any;
+
+    synchronized void add(int lun, SenseReason reason) {
+        pending.computeIfAbsent(lun, k -> new LinkedHashSet<>()).add(reason);
+        any = true;
+    }
+
+    /** @return the oldest pending condition for the LUN, removed, or null */
+    SenseReason poll(int lun) {
+        if (!any) {
+            return null;
+        }
+        synchronized (this) {
+            LinkedHashSet<SenseReason> q = pending.get(lun);
+            if (q == null || q.isEmpty()) {
+                return null;
+            }
+            Iterator<SenseReason> it = q.iterator();
+            SenseReason r = it.next();
+            it.remove();
+            if (q.isEmpty()) {
+                pending.remove(lun);
+                any = !pending.isEmpty();
+            }
+            return r;
+        }
+    }
+
+    /** Clears a condition on every LUN of the nexus. */
+    synchronized void clear(SenseReason reason) {
+        pending.values().forEach(q -> q.remove(reason));
+        pending.values().removeIf(Set::isEmpty);
+        any = !pending.isEmpty();
+    }
+
+    /** Drops the conditions of LUN numbers that are no longer mapped. */
+    synchronized void retain(Set<Integer> luns) {
+        pending.keySet().retainAll(luns);
+        any = !pending.isEmpty();
+    }
+
+    synchronized boolean has(int lun, SenseReason reason) {
+        LinkedHashSet<SenseReason> q = pending.get(lun);
+        return q != null && q.contains(reason);
+    }
+}

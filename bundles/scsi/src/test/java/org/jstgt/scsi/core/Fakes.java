@@ -1,0 +1,240 @@
+package org.jstgt.scsi.core;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import org.jstgt.api.ConfigException;
+import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.DeviceProvider;
+import org.jstgt.api.scsi.LogicalUnit;
+import org.jstgt.api.scsi.LunSpec;
+import org.jstgt.api.scsi.ScsiException;
+import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.api.store.BackingStore;
+import org.jstgt.api.store.BackingStoreProvider;
+import org.jstgt.api.store.StoreCapability;
+import org.jstgt.api.store.StoreSpec;
+
+/** Small fake providers: a byte-array store and a disk-like unit with 512-byte blocks. */
+final class Fakes {
+    private Fakes() {
+    }
+
+    static final class Store implements BackingStore {
+        final byte[] data;
+        volatile boolean closed;
+
+        Store(long size) {
+            data = new byte[(int) size];
+        }
+
+        @Override
+        public long size() {
+            return data.length;
+        }
+
+        @Override
+        public boolean readOnly() {
+            return false;
+        }
+
+        @Override
+        public Set<StoreCapability> capabilities() {
+            return Set.of();
+        }
+
+        @Override
+        public CompletionStage<Void> read(long offset, ByteBuffer dst) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IOException("closed"));
+            }
+            dst.put(data, (int) offset, dst.remaining());
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IOException("closed"));
+            }
+            src.duplicate().get(data, (int) offset, src.remaining());
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<Void> flush() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public String describe() {
+            return "fake";
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    static final class StoreProvider implements BackingStoreProvider {
+        final List<Store> opened = new CopyOnWriteArrayList<>();
+        volatile IOException failWith;
+
+        @Override
+        public BackingStore open(StoreSpec spec) throws ConfigException, IOException {
+            if (failWith != null) {
+                throw failWith;
+            }
+            if (spec.size() == 0) {
+                throw new ConfigException("size", "missing");
+            }
+            Store s = new Store(spec.size());
+            opened.add(s);
+            return s;
+        }
+    }
+
+    static final class DeviceProvider implements org.jstgt.api.scsi.DeviceProvider {
+        final List<Unit> created = new CopyOnWriteArrayList<>();
+        /** When set, WRITE(10) completes only when this future is completed by the test. */
+        volatile CompletableFuture<Void> writeGate;
+        /** Replaces execution of opcode 0x00 (TEST UNIT READY) when set. */
+        volatile Function<ScsiTask, CompletionStage<Integer>> turExec;
+
+        @Override
+        public LogicalUnit create(LunSpec spec, BackingStore store) throws ConfigException {
+            if (spec.properties().containsKey("fake.bad")) {
+                throw new ConfigException("fake.bad", "rejected by the fake device");
+            }
+            Unit u = new Unit(this, spec, store);
+            created.add(u);
+            return u;
+        }
+    }
+
+    static final class Unit implements LogicalUnit {
+        final DeviceProvider provider;
+        final LunSpec spec;
+        final BackingStore store;
+        volatile boolean closed;
+        volatile boolean storeOpenAtClose;
+
+        Unit(DeviceProvider provider, LunSpec spec, BackingStore store) {
+            this.provider = provider;
+            this.spec = spec;
+            this.store = store;
+        }
+
+        @Override
+        public CommandDescriptor parse(ScsiTask task) throws ScsiException {
+            var cdb = task.cdb();
+            switch (cdb.opcode()) {
+                case 0x00:
+                    return descriptor(DataDirection.NONE, 0, t -> {
+                        var f = provider.turExec;
+                        return f != null ? f.apply(t) : CompletableFuture.completedFuture(0);
+                    });
+                case 0x12:
+                    return new CommandDescriptor() {
+                        @Override
+                        public DataDirection direction() {
+                            return DataDirection.IN;
+                        }
+
+                        @Override
+                        public int transferLength() {
+                            return cdb.u16(3);
+                        }
+
+                        @Override
+                        public boolean allowedWithUnitAttention() {
+                            return true;
+                        }
+
+                        @Override
+                        public CompletionStage<Integer> execute(ScsiTask t) {
+                            t.dataIn(1).put((byte) 0);
+                            return CompletableFuture.completedFuture(1);
+                        }
+                    };
+                case 0x28: {
+                    long lba = cdb.u32(2);
+                    int blocks = cdb.u16(7);
+                    check(lba, blocks);
+                    return descriptor(DataDirection.IN, blocks * 512, t -> {
+                        ByteBuffer b = t.dataIn(blocks * 512);
+                        return store.read(lba * 512, b).thenApply(v -> blocks * 512);
+                    });
+                }
+                case 0x2A: {
+                    long lba = cdb.u32(2);
+                    int blocks = cdb.u16(7);
+                    check(lba, blocks);
+                    return descriptor(DataDirection.OUT, blocks * 512, t -> {
+                        if (t.dataOut().remaining() != blocks * 512) {
+                            throw new IllegalStateException("data out length " + t.dataOut().remaining());
+                        }
+                        CompletableFuture<Void> gate = provider.writeGate;
+                        CompletionStage<Void> start = gate == null ? CompletableFuture.completedFuture(null) : gate;
+                        return start.thenCompose(v -> store.write(lba * 512, t.dataOut(), false)).thenApply(v -> 0);
+                    });
+                }
+                case 0x01:
+                    throw new IllegalStateException("parse bug");
+                default:
+                    throw new ScsiException(SenseReason.INVALID_COMMAND_OPERATION_CODE).inCdb(0, -1);
+            }
+        }
+
+        private void check(long lba, int blocks) throws ScsiException {
+            if (lba + blocks > store.size() / 512) {
+                throw new ScsiException(SenseReason.LBA_OUT_OF_RANGE).withInformation(lba);
+            }
+        }
+
+        private static CommandDescriptor descriptor(DataDirection d, int length,
+                Function<ScsiTask, CompletionStage<Integer>> run) {
+            return new CommandDescriptor() {
+                @Override
+                public DataDirection direction() {
+                    return d;
+                }
+
+                @Override
+                public int transferLength() {
+                    return length;
+                }
+
+                @Override
+                public CompletionStage<Integer> execute(ScsiTask task) {
+                    return run.apply(task);
+                }
+            };
+        }
+
+        @Override
+        public int peripheralDeviceType() {
+            return 0;
+        }
+
+        @Override
+        public long capacityBytes() {
+            return store.size();
+        }
+
+        @Override
+        public void close() {
+            storeOpenAtClose = !((Store) store).closed;
+            closed = true;
+        }
+    }
+}

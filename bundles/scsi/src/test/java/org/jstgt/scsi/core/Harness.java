@@ -1,0 +1,121 @@
+package org.jstgt.scsi.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.jstgt.api.Pids;
+import org.jstgt.api.scsi.DeviceProvider;
+import org.jstgt.api.scsi.ScsiStatus;
+import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.api.store.BackingStoreProvider;
+import org.jstgt.api.target.Nexus;
+import org.jstgt.api.target.PreparedCommand;
+import org.jstgt.api.target.ScsiResult;
+
+/** A manager with fake providers, and helpers to run commands and read sense. */
+class Harness implements AutoCloseable {
+    static final String IQN = "iqn.2026-11.org.jstgt:t1";
+
+    final LunManager manager;
+    final Fakes.StoreProvider stores = new Fakes.StoreProvider();
+    final Fakes.DeviceProvider devices = new Fakes.DeviceProvider();
+
+    Harness(long holdMillis) {
+        manager = new LunManager(holdMillis, 5_000);
+    }
+
+    Harness withProviders() {
+        manager.addStoreProvider(stores, Map.of(BackingStoreProvider.TYPE, "fake"));
+        manager.addDeviceProvider(devices, Map.of(DeviceProvider.TYPE, "fake"));
+        return this;
+    }
+
+    static Map<String, Object> lunProps(String name, String... kv) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(Pids.FILEINSTALL_FILENAME, "file:/opt/jstgt/etc/jstgt.lun-" + name + ".cfg");
+        p.put("service.pid", "jstgt.lun." + name);
+        p.put("device.type", "fake");
+        p.put("store.type", "fake");
+        p.put("size", "1MiB");
+        for (int i = 0; i < kv.length; i += 2) {
+            if (kv[i + 1] == null) {
+                p.remove(kv[i]);
+            } else {
+                p.put(kv[i], kv[i + 1]);
+            }
+        }
+        return p;
+    }
+
+    static Map<String, Object> targetProps(String name, String... kv) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(Pids.FILEINSTALL_FILENAME, "file:/opt/jstgt/etc/jstgt.target-" + name + ".cfg");
+        p.put("iqn", IQN);
+        for (int i = 0; i < kv.length; i += 2) {
+            p.put(kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+
+    void lun(String name, String... kv) {
+        manager.lunUpdated("pid-lun-" + name, lunProps(name, kv));
+    }
+
+    void target(String name, String... kv) {
+        manager.targetUpdated("pid-target-" + name, targetProps(name, kv));
+    }
+
+    Nexus nexus() {
+        return manager.target(IQN).orElseThrow().openNexus("iqn.2026-01.org.test:init",
+                "iqn.2026-01.org.test:init,i,0x1", IQN + ",t,0x1", 1);
+    }
+
+    /** A nexus whose power-on unit attentions are consumed. */
+    Nexus quietNexus(int... luns) throws Exception {
+        Nexus n = nexus();
+        for (int l : luns) {
+            run(n, FakeTask.requestSense(l, false, 18));
+        }
+        return n;
+    }
+
+    static ScsiResult run(Nexus n, FakeTask t) throws Exception {
+        PreparedCommand p = n.prepare(t);
+        if (p.immediateResult() != null) {
+            return p.immediateResult();
+        }
+        return p.execute().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    static void assertGood(ScsiResult r) {
+        assertEquals(ScsiStatus.GOOD, r.status(), () -> "status " + r.status() + " sense " + describe(r.sense()));
+    }
+
+    static void assertSense(ScsiResult r, SenseReason reason) {
+        assertEquals(ScsiStatus.CHECK_CONDITION, r.status(), "status");
+        assertFixed(r.sense(), reason);
+    }
+
+    static void assertFixed(byte[] s, SenseReason reason) {
+        assertEquals(0x70, s[0] & 0x7F, "response code");
+        assertEquals(reason.key().code(), s[2] & 0x0F, () -> "sense key in " + describe(s));
+        assertEquals(reason.asc(), s[12] & 0xFF, () -> "ASC in " + describe(s));
+        assertEquals(reason.ascq(), s[13] & 0xFF, () -> "ASCQ in " + describe(s));
+    }
+
+    static String describe(byte[] s) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s) {
+            sb.append(String.format("%02x ", b & 0xFF));
+        }
+        return sb.toString().trim();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -563,7 +563,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
             LunConfig c = lun.config;
             Map<String, String> raw = lun.raw;
             UnitHandle h = lun.handle();
-            List<String> maps = mappings.getOrDefault(lun, List.of());
+            List<String> maps = new ArrayList<>(mappings.getOrDefault(lun, List.of()));
             maps.sort(null);
             long size = h != null ? h.capacity() : c != null ? c.size() : 0;
             String path = h != null ? h.store.describe()

@@ -10,6 +10,7 @@ import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
+import org.jstgt.scsi.config.TargetConfig;
 import org.jstgt.scsi.sense.SenseFormat;
 import org.jstgt.scsi.sense.SenseRenderer;
 
@@ -123,7 +124,9 @@ final class NexusImpl implements Nexus {
         } catch (ScsiException e) {
             return new Prepared.Immediate(SenseRenderer.checkCondition(e, format));
         }
-        return new Prepared.Core(task, alloc, () -> {
+        // the list can never exceed the header plus 16384 entries
+        int bound = Math.min(alloc, 8 + 8 * (TargetConfig.MAX_LUN + 1));
+        return new Prepared.Core(task, bound, () -> {
             // SPC-4 §6.33: REPORT LUNS clears REPORTED LUNS DATA HAS CHANGED for this I_T nexus
             attentions.clear(SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED);
             return CoreCommands.reportLunsData(task.cdb(), target.map.numbers());

@@ -294,4 +294,41 @@ class LunLifecycleTest {
         assertGood(r.toCompletableFuture().get(5, TimeUnit.SECONDS));
         assertEquals(1, second.opened.size());
     }
+
+    @Test
+    void heldCommandsAreCheckedAgainstTheNewParse() throws Exception {
+        h = new Harness(15_000).withProviders();
+        h.lun("d0");
+        h.target("t1", "lun.0", "d0");
+        Nexus n = h.quietNexus(0);
+        h.manager.removeDeviceProvider(h.devices, DEVICE);
+        // the initiator sends more than the CDB asks for: the device sees exactly the parsed length
+        byte[] data = new byte[1024];
+        data[0] = 5;
+        FakeTask over = new FakeTask(0, 1024, 0x2A, 0, 0, 0, 0, 3, 0, 0, 1, 0).withData(data);
+        PreparedCommand po = n.prepare(over);
+        assertEquals(1024, po.transferLength());
+        CompletableFuture<ScsiResult> ro = po.execute().toCompletableFuture();
+        // a write announced with no data: inferred NONE, parsed OUT: BUSY so the initiator retries
+        FakeTask none = new FakeTask(0, 0, 0x2A, 0, 0, 0, 0, 4, 0, 0, 1, 0);
+        PreparedCommand pn = n.prepare(none);
+        assertEquals(DataDirection.NONE, pn.direction());
+        CompletableFuture<ScsiResult> rn = pn.execute().toCompletableFuture();
+        h.manager.addDeviceProvider(new Fakes.DeviceProvider(), DEVICE);
+        assertGood(ro.get(5, TimeUnit.SECONDS));
+        assertEquals(5, h.stores.opened.get(1).data[3 * 512]);
+        assertEquals(ScsiStatus.BUSY, rn.get(5, TimeUnit.SECONDS).status());
+    }
+
+    @Test
+    void removedLunAnswersHeldCommandsWithNotSupported() throws Exception {
+        h = new Harness(15_000).withProviders();
+        h.lun("d0");
+        h.target("t1", "lun.0", "d0");
+        Nexus n = h.quietNexus(0);
+        h.manager.removeDeviceProvider(h.devices, DEVICE);
+        CompletableFuture<ScsiResult> r = n.prepare(FakeTask.testUnitReady(0)).execute().toCompletableFuture();
+        h.manager.lunDeleted("pid-lun-d0");
+        assertSense(r.get(5, TimeUnit.SECONDS), SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
+    }
 }

@@ -106,8 +106,11 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
         if (Files.isDirectory(path)) {
             throw new ConfigException("store.path", path + " is a directory");
         }
-        boolean device = path.startsWith("/dev/") || (Files.exists(path) && !Files.isRegularFile(path));
-        if (Files.exists(path)) {
+        boolean exists = Files.exists(path);
+        // what exists is judged by its type (a file on /dev/shm is a file); what does not exist under
+        // /dev is a missing device, never a file to create
+        boolean device = exists ? !Files.isRegularFile(path) : path.startsWith("/dev/") && !path.startsWith("/dev/shm/");
+        if (exists) {
             OpenFiles.Entry shared = openFiles.join(path.toRealPath(), spec.readOnly());
             if (shared != null) {
                 return share(spec, path, shared, device);

@@ -252,6 +252,18 @@ class FileStoreTest {
                 () -> s.read(0, ByteBuffer.allocate(2)).toCompletableFuture().join());
     }
 
+    @Test
+    void devicesAreNeverCreatedAndNeedASize() {
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> provider.open(spec("x", Path.of("/dev/jstgt-no-such-device"), MIB, false)));
+        assertEquals("store.path", missing.key());
+        if (Files.exists(Path.of("/dev/null"))) {
+            // a character device has no size to export
+            IOException e = assertThrows(IOException.class, () -> provider.open(spec("x", Path.of("/dev/null"), 0, true)));
+            assertTrue(e.getMessage().contains("/dev/null"), e.getMessage());
+        }
+    }
+
     /** @return 512-byte blocks allocated to the file per stat(1), or null when stat is unavailable */
     private static Long allocatedBlocks(Path file) {
         try {

@@ -1,0 +1,148 @@
+package org.jstgt.scsi.spc;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.ScsiException;
+import org.jstgt.api.scsi.ScsiTask;
+
+/** Ready-made {@link CommandDescriptor}s for commands that address no blocks. */
+public final class Commands {
+    private static final CompletionStage<Integer> NONE = CompletableFuture.completedFuture(0);
+
+    private Commands() {
+    }
+
+    /** Builds parameter data when the command runs. */
+    @FunctionalInterface
+    public interface DataSource {
+        /**
+         * @param task the task
+         * @return the complete parameter data (truncated to the allocation length by the caller)
+         * @throws ScsiException when the data cannot be given
+         */
+        byte[] data(ScsiTask task) throws ScsiException;
+    }
+
+    /** The work of a command without data. */
+    @FunctionalInterface
+    public interface Action {
+        /**
+         * @param task the task
+         * @return completes when done
+         * @throws ScsiException when the command fails at once
+         */
+        CompletionStage<Void> run(ScsiTask task) throws ScsiException;
+    }
+
+    /**
+     * A Data-In command whose data is built at execute time and cut at the allocation length
+     * (SPC-4 §4.2.5.6).
+     *
+     * @param allocationLength the CDB's ALLOCATION LENGTH (0: no data, GOOD)
+     * @param source builds the data
+     * @return the descriptor
+     */
+    public static CommandDescriptor dataIn(int allocationLength, DataSource source) {
+        return new CommandDescriptor() {
+            @Override
+            public DataDirection direction() {
+                return allocationLength == 0 ? DataDirection.NONE : DataDirection.IN;
+            }
+
+            @Override
+            public int transferLength() {
+                return allocationLength;
+            }
+
+            @Override
+            public CompletionStage<Integer> execute(ScsiTask task) {
+                if (allocationLength == 0) {
+                    return NONE;
+                }
+                try {
+                    return CdbChecks.respond(task, source.data(task), allocationLength);
+                } catch (ScsiException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+        };
+    }
+
+    /**
+     * A command without data.
+     *
+     * @param action the work
+     * @return the descriptor
+     */
+    public static CommandDescriptor noData(Action action) {
+        return new CommandDescriptor() {
+            @Override
+            public DataDirection direction() {
+                return DataDirection.NONE;
+            }
+
+            @Override
+            public int transferLength() {
+                return 0;
+            }
+
+            @Override
+            public CompletionStage<Integer> execute(ScsiTask task) {
+                try {
+                    return action.run(task).thenApply(v -> 0);
+                } catch (ScsiException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+        };
+    }
+
+    /** @return a command without data that completes GOOD at once */
+    public static CommandDescriptor good() {
+        return noData(task -> CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * @param d a descriptor
+     * @return {@code d}, answering {@code true} to {@link CommandDescriptor#allowedWithUnitAttention()}
+     */
+    public static CommandDescriptor allowedWithUnitAttention(CommandDescriptor d) {
+        if (d.allowedWithUnitAttention()) {
+            return d;
+        }
+        return new CommandDescriptor() {
+            @Override
+            public DataDirection direction() {
+                return d.direction();
+            }
+
+            @Override
+            public int transferLength() {
+                return d.transferLength();
+            }
+
+            @Override
+            public long lba() {
+                return d.lba();
+            }
+
+            @Override
+            public long blocks() {
+                return d.blocks();
+            }
+
+            @Override
+            public boolean allowedWithUnitAttention() {
+                return true;
+            }
+
+            @Override
+            public CompletionStage<Integer> execute(ScsiTask task) {
+                return d.execute(task);
+            }
+        };
+    }
+}

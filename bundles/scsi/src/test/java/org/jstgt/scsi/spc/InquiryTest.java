@@ -1,0 +1,154 @@
+package org.jstgt.scsi.spc;
+
+import static org.jstgt.scsi.spc.Expect.invalidField;
+import static org.jstgt.scsi.spc.Expect.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+
+import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.LunSpec;
+import org.junit.jupiter.api.Test;
+
+class InquiryTest {
+    static final LunSpec SPEC = new LunSpec("disk0", "etc/jstgt.lun-disk0.cfg", "disk", "memory", 512, false,
+            "JSTGT", "VIRTUAL-DISK", "0001", "disk0", 0x3123456789ABCDEFL, Map.of());
+
+    private static Inquiry inquiry() {
+        return Inquiry.builder(SPEC, 0)
+                .versionDescriptors(Inquiry.VERSION_SAM5, Inquiry.VERSION_ISCSI, Inquiry.VERSION_SPC4,
+                        Inquiry.VERSION_SBC3)
+                .page(0xB1, t -> new byte[] {0, 1})
+                .build();
+    }
+
+    private static byte[] ask(Inquiry inq, FakeTask t) throws Exception {
+        CommandDescriptor d = inq.parse(t);
+        assertTrue(d.allowedWithUnitAttention());
+        return t.in(run(d, t));
+    }
+
+    @Test
+    void standardData() throws Exception {
+        byte[] d = ask(inquiry(), new FakeTask(0x12, 0, 0, 0, 255, 0));
+        assertEquals(96, d.length);
+        assertEquals(0x00, d[0], "qualifier 000b, type 0");
+        assertEquals(0x00, d[1], "not removable");
+        assertEquals(0x06, d[2], "SPC-4");
+        assertEquals(0x12, d[3], "HISUP, response data format 2");
+        assertEquals(91, d[4], "additional length n-4");
+        assertEquals(0x02, d[7], "CMDQUE");
+        assertEquals("JSTGT   VIRTUAL-DISK    0001", new String(d, 8, 28, StandardCharsets.US_ASCII));
+        assertArrayEquals(new byte[] {0x00, (byte) 0xA0, 0x09, 0x60, 0x04, 0x60, 0x04, (byte) 0xC0, 0, 0},
+                Arrays.copyOfRange(d, 58, 68));
+        for (int i = 36; i < 58; i++) {
+            assertEquals(0, d[i]);
+        }
+    }
+
+    @Test
+    void removableAndDeviceType() throws Exception {
+        Inquiry inq = Inquiry.builder(SPEC, 5).removable(true).build();
+        byte[] d = ask(inq, new FakeTask(0x12, 0, 0, 0, 36, 0));
+        assertEquals(0x05, d[0]);
+        assertEquals((byte) 0x80, d[1]);
+        assertArrayEquals(new byte[] {0x05, 0, 0, 3, 0, (byte) 0x80, (byte) 0x83},
+                ask(inq, new FakeTask(0x12, 1, 0, 0, 255, 0)));
+    }
+
+    @Test
+    void shortAllocationLengthTruncatesAndZeroTransfersNothing() throws Exception {
+        Inquiry inq = inquiry();
+        for (int alloc = 1; alloc < 100; alloc++) {
+            FakeTask t = new FakeTask(0x12, 0, 0, 0, alloc, 0);
+            CommandDescriptor d = inq.parse(t);
+            assertEquals(alloc, d.transferLength());
+            assertEquals(Math.min(alloc, 96), run(d, t));
+        }
+        FakeTask t = new FakeTask(0x12, 0, 0, 0, 0, 0);
+        assertEquals(0, run(inq.parse(t), t));
+        // 16-bit allocation length (bytes 3-4)
+        FakeTask big = new FakeTask(0x12, 0, 0, 0x01, 0x00, 0);
+        assertEquals(256, inq.parse(big).transferLength());
+    }
+
+    @Test
+    void badFields() {
+        Inquiry inq = inquiry();
+        // CMDDT
+        invalidField(1, 1, () -> inq.parse(new FakeTask(0x12, 0x02, 0, 0, 255, 0)));
+        // reserved bits of byte 1
+        invalidField(1, 7, () -> inq.parse(new FakeTask(0x12, 0x80, 0, 0, 255, 0)));
+        // PAGE CODE without EVPD
+        invalidField(2, -1, () -> inq.parse(new FakeTask(0x12, 0, 0x80, 0, 255, 0)));
+        // unsupported page
+        invalidField(2, -1, () -> inq.parse(new FakeTask(0x12, 1, 0xB0, 0, 255, 0)));
+    }
+
+    @Test
+    void supportedPagesAreSorted() throws Exception {
+        assertArrayEquals(new byte[] {0, 0, 0, 4, 0x00, (byte) 0x80, (byte) 0x83, (byte) 0xB1},
+                ask(inquiry(), new FakeTask(0x12, 1, 0x00, 0, 255, 0)));
+    }
+
+    @Test
+    void unitSerialNumber() throws Exception {
+        assertArrayEquals(new byte[] {0, (byte) 0x80, 0, 5, 'd', 'i', 's', 'k', '0'},
+                ask(inquiry(), new FakeTask(0x12, 1, 0x80, 0, 255, 0)));
+    }
+
+    @Test
+    void devicePage() throws Exception {
+        assertArrayEquals(new byte[] {0, (byte) 0xB1, 0, 2, 0, 1}, ask(inquiry(), new FakeTask(0x12, 1, 0xB1, 0, 255, 0)));
+        assertThrows(IllegalArgumentException.class, () -> Inquiry.builder(SPEC, 0).page(0x83, t -> new byte[0]));
+    }
+
+    @Test
+    void deviceIdentification() throws Exception {
+        FakeTask t = new FakeTask(0x12, 1, 0x83, 0x01, 0x00, 0);
+        t.relativeTargetPortId = 3;
+        t.targetPortGroup = 7;
+        byte[] d = ask(inquiry(), t);
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        // NAA: binary, LU, type 3, 8 bytes
+        e.writeBytes(new byte[] {0x01, 0x03, 0, 8, 0x31, 0x23, 0x45, 0x67, (byte) 0x89, (byte) 0xAB, (byte) 0xCD,
+            (byte) 0xEF});
+        // T10 vendor ID: ASCII, LU, type 1
+        byte[] t10 = "JSTGT   VIRTUAL-DISK:disk0".getBytes(StandardCharsets.US_ASCII);
+        e.writeBytes(new byte[] {0x02, 0x01, 0, (byte) t10.length});
+        e.writeBytes(t10);
+        // relative target port: iSCSI, binary, PIV, target port, type 4
+        e.writeBytes(new byte[] {0x51, (byte) 0x94, 0, 4, 0, 0, 0, 3});
+        // target port group: type 5
+        e.writeBytes(new byte[] {0x51, (byte) 0x95, 0, 4, 0, 0, 0, 7});
+        // SCSI name string of the port: UTF-8, PIV, target port, type 8, NUL terminated, padded to 4
+        byte[] port = "iqn.2026-11.org.jstgt:t1,t,0x1".getBytes(StandardCharsets.UTF_8);
+        assertEquals(30, port.length);
+        e.writeBytes(new byte[] {0x53, (byte) 0x98, 0, 32});
+        e.writeBytes(Arrays.copyOf(port, 32));
+        // SCSI name string of the target device: association 2
+        byte[] dev = "iqn.2026-11.org.jstgt:t1".getBytes(StandardCharsets.UTF_8);
+        assertEquals(24, dev.length);
+        e.writeBytes(new byte[] {0x53, (byte) 0xA8, 0, 28});
+        e.writeBytes(Arrays.copyOf(dev, 28));
+        byte[] body = e.toByteArray();
+        byte[] header = {0, (byte) 0x83, (byte) (body.length >> 8), (byte) body.length};
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.writeBytes(header);
+        all.writeBytes(body);
+        assertArrayEquals(all.toByteArray(), d);
+    }
+
+    @Test
+    void scsiNameStringIsAlwaysTerminated() {
+        assertEquals(8, Inquiry.scsiNameString("abcd").length);
+        assertEquals(8, Inquiry.scsiNameString("abcdefg").length);
+        assertEquals(4, Inquiry.scsiNameString("abc").length);
+    }
+}

@@ -1,0 +1,157 @@
+package org.jstgt.scsi.spc;
+
+import static org.jstgt.scsi.spc.Expect.invalidField;
+import static org.jstgt.scsi.spc.Expect.run;
+import static org.jstgt.scsi.spc.Expect.sense;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.SenseReason;
+import org.junit.jupiter.api.Test;
+
+class OpcodeTableTest {
+    private final AtomicInteger calls = new AtomicInteger();
+
+    private OpcodeTable table() {
+        return OpcodeTable.builder()
+                .command(0x00, "TEST UNIT READY", 6).reservation(ReservationClass.ALLOWED)
+                .handler(t -> {
+                    calls.incrementAndGet();
+                    return Commands.good();
+                })
+                .command(0x28, "READ(10)", 10).in().reservation(ReservationClass.READ)
+                .usage(0, 0xF8, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00)
+                .handler(t -> Commands.dataIn(512, x -> new byte[512]))
+                .command(0x9E, 0x10, "READ CAPACITY(16)", 16).in().reservation(ReservationClass.ALLOWED)
+                .handler(t -> Commands.dataIn(32, x -> new byte[32]))
+                .command(0x12, "INQUIRY", 6).in().allowedWithUnitAttention().reservation(ReservationClass.ALLOWED)
+                .handler(t -> Commands.dataIn(36, x -> new byte[36]))
+                .reportSupportedOperationCodes()
+                .build();
+    }
+
+    @Test
+    void dispatchesByOpcodeAndServiceAction() throws Exception {
+        OpcodeTable t = table();
+        CommandDescriptor d = t.parse(new FakeTask(0x00));
+        assertEquals(1, calls.get());
+        assertEquals(DataDirection.NONE, d.direction());
+        assertEquals(32, t.parse(new FakeTask(0x9E, 0x10)).transferLength());
+        assertTrue(t.parse(new FakeTask(0x12)).allowedWithUnitAttention());
+        assertFalse(t.parse(new FakeTask(0x28)).allowedWithUnitAttention());
+    }
+
+    @Test
+    void unknownOpcodeIsInvalidCommandOperationCode() {
+        sense(SenseReason.INVALID_COMMAND_OPERATION_CODE, 0, -1, () -> table().parse(new FakeTask(0x2A)));
+    }
+
+    @Test
+    void unknownServiceActionPointsAtTheServiceActionField() {
+        invalidField(1, 4, () -> table().parse(new FakeTask(0x9E, 0x11)));
+    }
+
+    @Test
+    void controlByteIsCheckedForEveryCommand() {
+        invalidField(5, 2, () -> table().parse(new FakeTask(0x00, 0, 0, 0, 0, 0x04)));
+        invalidField(15, 0, () -> table().parse(new FakeTask(0x9E, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)));
+        assertEquals(0, calls.get(), "the parser does not run when CONTROL is bad");
+    }
+
+    @Test
+    void duplicateRegistrationIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> OpcodeTable.builder()
+                .command(0x00, "A", 6).handler(t -> Commands.good())
+                .command(0x00, "B", 6).handler(t -> Commands.good()).build());
+        assertThrows(IllegalArgumentException.class, () -> OpcodeTable.builder()
+                .command(0x9E, 0x10, "A", 16).handler(t -> Commands.good())
+                .command(0x9E, "B", 16).handler(t -> Commands.good()).build());
+        assertThrows(IllegalArgumentException.class, () -> OpcodeTable.builder()
+                .command(0x28, "A", 10).usage(0, 0));
+    }
+
+    @Test
+    void reportAllCommands() throws Exception {
+        OpcodeTable t = table();
+        FakeTask task = new FakeTask(0xA3, 0x0C, 0x00, 0, 0, 0, 0, 0, 0x10, 0x00, 0, 0);
+        int n = run(t.parse(task), task);
+        byte[] d = task.in(n);
+        List<OpcodeInfo> cmds = t.commands();
+        assertEquals(5, cmds.size());
+        assertEquals(4 + 8 * 5, n);
+        assertEquals(8 * 5, Bytes.u32(d, 0));
+        // sorted by opcode: 00, 12, 28, 9E/10, A3/0C
+        assertArrayEquals(new byte[] {0x00, 0, 0, 0, 0, 0x00, 0, 6}, java.util.Arrays.copyOfRange(d, 4, 12));
+        assertArrayEquals(new byte[] {0x28, 0, 0, 0, 0, 0x00, 0, 10}, java.util.Arrays.copyOfRange(d, 20, 28));
+        assertArrayEquals(new byte[] {(byte) 0x9E, 0, 0, 0x10, 0, 0x01, 0, 16}, java.util.Arrays.copyOfRange(d, 28, 36));
+        assertArrayEquals(new byte[] {(byte) 0xA3, 0, 0, 0x0C, 0, 0x01, 0, 12}, java.util.Arrays.copyOfRange(d, 36, 44));
+    }
+
+    @Test
+    void reportAllCommandsWithTimeoutDescriptors() throws Exception {
+        FakeTask task = new FakeTask(0xA3, 0x0C, 0x80, 0, 0, 0, 0, 0, 0x10, 0x00, 0, 0);
+        int n = run(table().parse(task), task);
+        byte[] d = task.in(n);
+        assertEquals(4 + 20 * 5, n);
+        // CTDP set in each descriptor, then a timeouts descriptor with DESCRIPTOR LENGTH 0Ah
+        assertEquals(0x02, d[4 + 5]);
+        assertEquals(0x0A, Bytes.u16(d, 4 + 8));
+        assertEquals(0x03, d[4 + 60 + 5], "READ CAPACITY(16): CTDP and SERVACTV");
+    }
+
+    @Test
+    void reportOneCommandWithUsageData() throws Exception {
+        FakeTask task = new FakeTask(0xA3, 0x0C, 0x01, 0x28, 0, 0, 0, 0, 0x10, 0x00, 0, 0);
+        int n = run(table().parse(task), task);
+        assertArrayEquals(new byte[] {0, 0x03, 0, 10, 0x28, (byte) 0xF8, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+            (byte) 0xFF, 0x1F, (byte) 0xFF, (byte) 0xFF, 0x00}, task.in(n));
+    }
+
+    @Test
+    void reportOneCommandDefaultUsageAndServiceAction() throws Exception {
+        FakeTask task = new FakeTask(0xA3, 0x0C, 0x02, 0x9E, 0, 0x10, 0, 0, 0x10, 0x00, 0, 0);
+        int n = run(table().parse(task), task);
+        byte[] d = task.in(n);
+        assertEquals(4 + 16, n);
+        assertEquals((byte) 0x9E, d[4]);
+        assertEquals((byte) 0xF0, d[5], "service action in usage byte 1, reserved bits as given");
+        assertEquals((byte) 0xFF, d[6]);
+        assertEquals(0x00, d[19], "CONTROL not used");
+    }
+
+    @Test
+    void reportOneCommandNotSupported() throws Exception {
+        FakeTask task = new FakeTask(0xA3, 0x0C, 0x01, 0x2A, 0, 0, 0, 0, 0x10, 0x00, 0, 0);
+        int n = run(table().parse(task), task);
+        assertArrayEquals(new byte[] {0, 0x01, 0, 0}, task.in(n));
+        FakeTask sa = new FakeTask(0xA3, 0x0C, 0x02, 0x9E, 0, 0x11, 0, 0, 0x10, 0x00, 0, 0);
+        n = run(table().parse(sa), sa);
+        assertArrayEquals(new byte[] {0, 0x01, 0, 0}, sa.in(n));
+    }
+
+    @Test
+    void reportOneCommandRefusesTheWrongOptionForServiceActions() {
+        // option 001b for an opcode with service actions, 010b for one without
+        invalidField(2, 2, () -> table().parse(new FakeTask(0xA3, 0x0C, 0x01, 0x9E, 0, 0x10, 0, 0, 0x10, 0, 0, 0)));
+        invalidField(2, 2, () -> table().parse(new FakeTask(0xA3, 0x0C, 0x02, 0x28, 0, 0, 0, 0, 0x10, 0, 0, 0)));
+        invalidField(2, 2, () -> table().parse(new FakeTask(0xA3, 0x0C, 0x04, 0x28, 0, 0, 0, 0, 0x10, 0, 0, 0)));
+        invalidField(2, 6, () -> table().parse(new FakeTask(0xA3, 0x0C, 0x40, 0x28, 0, 0, 0, 0, 0x10, 0, 0, 0)));
+    }
+
+    @Test
+    void reportIsTruncatedToTheAllocationLength() throws Exception {
+        FakeTask task = new FakeTask(0xA3, 0x0C, 0x00, 0, 0, 0, 0, 0, 0, 10, 0, 0);
+        CommandDescriptor d = table().parse(task);
+        assertEquals(10, d.transferLength());
+        assertEquals(10, run(d, task));
+        assertEquals(40, Bytes.u32(task.in(10), 0), "COMMAND DATA LENGTH is the untruncated length");
+    }
+}

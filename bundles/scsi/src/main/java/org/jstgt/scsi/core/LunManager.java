@@ -157,15 +157,10 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         if (cfg == null) {
             fail(lun, failure, null);
         } else {
-            start(lun);
+            start(lun, oldCapacity);
         }
         if (created) {
             remap();
-        }
-        UnitHandle now = lun.handle();
-        if (oldCapacity >= 0 && now != null && now.capacity() != oldCapacity) {
-            // SBC-4 §4.6: the initiator learns of the new capacity from CAPACITY DATA HAS CHANGED
-            raise(lun, SenseReason.CAPACITY_DATA_HAS_CHANGED);
         }
     }
 
@@ -354,8 +349,16 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
 
     // ---------------------------------------------------------------- lifecycle
 
-    /** Opens the store and builds the unit when both providers are present. */
     private void start(LunRuntime lun) {
+        start(lun, -1);
+    }
+
+    /**
+     * Opens the store and builds the unit when both providers are present.
+     *
+     * @param previousCapacity the capacity of the unit this one replaces after a reconfiguration, or -1
+     */
+    private void start(LunRuntime lun, long previousCapacity) {
         LunConfig c = lun.config;
         if (c == null) {
             return;
@@ -400,6 +403,11 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         }
         lun.lastFailure = null;
         UnitHandle h = new UnitHandle(c, unit, store, dp, sp);
+        if (previousCapacity >= 0 && h.capacity() != previousCapacity) {
+            // SBC-4 §4.6: initiators learn of a new capacity from CAPACITY DATA HAS CHANGED, queued
+            // before the first command can reach the new unit
+            raise(lun, SenseReason.CAPACITY_DATA_HAS_CHANGED);
+        }
         lun.setState(new LunState.Active(h));
         LOG.info("LUN {} active: {} on {} ({} bytes)", lun.name, c.deviceType(), store.describe(), h.capacity());
     }

@@ -1,0 +1,268 @@
+package org.jstgt.itests;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+import javax.inject.Inject;
+
+import org.jstgt.testkit.Cdbs;
+import org.jstgt.testkit.DiscoveredTarget;
+import org.jstgt.testkit.Initiator;
+import org.jstgt.testkit.InitiatorOptions;
+import org.jstgt.testkit.Negotiated;
+import org.jstgt.testkit.ScsiData;
+import org.jstgt.testkit.ScsiReply;
+import org.jstgt.testkit.Sense;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Boots the real assembly in Pax Exam's Karaf container and talks to it over TCP with the testkit
+ * initiator: discovery, login, WRITE(10)/READ(10) with R2T-sized transfers, and a LUN hot-added
+ * through Config Admin seen by REPORT LUNS and announced by a unit attention (SPC-4 §6.33,
+ * REPORTED LUNS DATA HAS CHANGED).
+ *
+ * <p>The test methods run inside the container; the configuration method runs in the build JVM.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class TargetPaxExamIT {
+    private static final String IQN = "iqn.2026-11.org.jstgt:demo";
+    private static final InetSocketAddress PORTAL = new InetSocketAddress("127.0.0.1", 3260);
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Set<String> CORE_BUNDLES = Set.of("jstgt-api", "jstgt-scsi", "jstgt-iscsi",
+            "jstgt-device-disk", "jstgt-store-file", "jstgt-store-memory");
+
+    @Inject
+    private BundleContext bundleContext;
+
+    @Inject
+    private ConfigurationAdmin configAdmin;
+
+    @Configuration
+    public Option[] config() {
+        String tarball = System.getProperty("jstgt.assembly.tarball", "target/jstgt-assembly.tar.gz");
+        String testkit = System.getProperty("jstgt.testkit.jar", "target/jstgt-testkit.jar");
+        String repo = System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository");
+        return new Option[] {
+            karafDistributionConfiguration()
+                    .frameworkUrl(new File(tarball).toURI().toString())
+                    .name("jstgt")
+                    .karafVersion("4.4.10")
+                    .unpackDirectory(new File("target/exam"))
+                    .useDeployFolder(false),
+            configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
+            logLevel(LogLevel.INFO),
+            systemTimeout(WAIT.toMillis() * 2),
+            // bundles the probe needs that are not in the assembly resolve from the build's repository
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", repo),
+            // keep out of the way of another Karaf on this machine
+            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "18101"),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "11099"),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "44445"),
+            bundle(new File(testkit).toURI().toString()),
+        };
+    }
+
+    @Test
+    public void jstgtBundlesAreActiveAndTargetServesIo() throws Exception {
+        assertBundlesActive();
+        awaitPortal();
+
+        List<DiscoveredTarget> targets = Initiator.sendTargets(PORTAL, InitiatorOptions.defaults());
+        DiscoveredTarget demo = targets.stream().filter(t -> t.name().equals(IQN)).findFirst()
+                .orElseThrow(() -> new AssertionError("SendTargets=All did not list " + IQN + ": " + targets));
+        assertTrue("127.0.0.1:3260 among " + demo.addresses(),
+                demo.addresses().stream().anyMatch(a -> a.startsWith("127.0.0.1:3260,")));
+
+        try (Initiator session = Initiator.connect(PORTAL, InitiatorOptions.defaults())) {
+            Negotiated n = session.login(IQN);
+            clearUnitAttentions(session, 0);
+            ScsiData.Capacity cap = ScsiData.readCapacity16(
+                    session.scsi(0, Cdbs.readCapacity16(32), null, 32).assertGood().data());
+            assertEquals(512, cap.blockLength());
+            assertEquals(1L << 30, cap.bytes());
+
+            Random random = new Random();
+            // 1 block fits in immediate data; the others exceed FirstBurstLength / MaxBurstLength
+            // and need one or several R2Ts (RFC 7143 §11.8)
+            int[] sizes = {1, (n.firstBurstLength() / 512) + 1, (n.maxBurstLength() / 512) * 2 + 3, 2048};
+            long[] lbas = {0, 4096, 100_000, cap.lastLba() - 2047};
+            for (int i = 0; i < sizes.length; i++) {
+                byte[] data = new byte[sizes[i] * 512];
+                random.nextBytes(data);
+                session.scsi(0, Cdbs.write10(lbas[i], sizes[i]), data, 0).assertGood();
+                ScsiReply r = session.scsi(0, Cdbs.read10(lbas[i], sizes[i]), null, data.length).assertGood();
+                assertArrayEquals("blocks " + lbas[i] + "+" + sizes[i] + " read back", data, r.data());
+            }
+            Sense.LBA_OUT_OF_RANGE.check(session.scsi(0, Cdbs.read10(cap.lastLba() + 1, 1), null, 512));
+            session.ping();
+            session.logout();
+        }
+    }
+
+    @Test
+    public void lunHotAddedThroughConfigAdminIsReportedToExistingSession() throws Exception {
+        awaitPortal();
+        try (Initiator session = Initiator.connect(PORTAL, InitiatorOptions.defaults())) {
+            session.login(IQN);
+            clearUnitAttentions(session, 0);
+            List<Integer> before = reportLuns(session);
+            assertFalse("LUN 1 exists before the hot add: " + before, before.contains(1));
+
+            org.osgi.service.cm.Configuration lun = configAdmin.createFactoryConfiguration("jstgt.lun", "?");
+            Dictionary<String, Object> lunProps = new Hashtable<>();
+            lunProps.put("name", "paxhot");
+            lunProps.put("device.type", "disk");
+            lunProps.put("store.type", "memory");
+            lunProps.put("size", "16MiB");
+            lunProps.put("block.size", "512");
+            lun.update(lunProps);
+
+            org.osgi.service.cm.Configuration target = demoTargetConfiguration();
+            Dictionary<String, Object> targetProps = target.getProperties();
+            targetProps.put("lun.1", "paxhot");
+            target.update(targetProps);
+            try {
+                // SPC-4 §6.33 / SAM-5 §5.14: the change is announced by a unit attention to every
+                // I_T nexus; REPORT LUNS would clear it, so TEST UNIT READY looks for it first
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                ScsiReply tur;
+                for (;;) {
+                    tur = session.scsi(0, Cdbs.testUnitReady(), null, 0);
+                    if (!tur.good()) {
+                        break;
+                    }
+                    if (System.nanoTime() - deadline > 0) {
+                        fail("no unit attention within " + WAIT + " of adding lun.1");
+                    }
+                    Thread.sleep(200);
+                }
+                Sense.REPORTED_LUNS_CHANGED.check(tur);
+
+                List<Integer> after = reportLuns(session);
+                assertEquals("REPORT LUNS after the hot add", List.of(0, 1), sorted(after));
+
+                byte[] data = new byte[64 * 512];
+                new Random().nextBytes(data);
+                clearUnitAttentions(session, 1);
+                session.scsi(1, Cdbs.write10(10, 64), data, 0).assertGood();
+                assertArrayEquals(data, session.scsi(1, Cdbs.read10(10, 64), null, data.length).assertGood().data());
+                ScsiData.Capacity cap = ScsiData.readCapacity16(
+                        session.scsi(1, Cdbs.readCapacity16(32), null, 32).assertGood().data());
+                assertEquals(16L << 20, cap.bytes());
+                session.logout();
+            } finally {
+                targetProps.remove("lun.1");
+                target.update(targetProps);
+                lun.delete();
+            }
+        }
+    }
+
+    private org.osgi.service.cm.Configuration demoTargetConfiguration() throws Exception {
+        org.osgi.service.cm.Configuration[] found = configAdmin.listConfigurations(
+                "(&(service.factoryPid=jstgt.target)(iqn=" + IQN + "))");
+        assertNotNull("no jstgt.target configuration with iqn=" + IQN, found);
+        assertEquals("jstgt.target configurations with iqn=" + IQN, 1, found.length);
+        return found[0];
+    }
+
+    private void assertBundlesActive() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (;;) {
+            Set<String> present = new TreeSet<>();
+            List<String> notActive = new ArrayList<>();
+            for (Bundle b : bundleContext.getBundles()) {
+                String name = b.getSymbolicName();
+                if (name == null || !name.startsWith("jstgt-") || b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+                    continue;
+                }
+                present.add(name);
+                if (b.getState() != Bundle.ACTIVE) {
+                    notActive.add(name + " (state " + b.getState() + ")");
+                }
+            }
+            if (present.containsAll(CORE_BUNDLES) && notActive.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                fail("jstgt bundles not all active within " + WAIT + ": present " + present + ", not active "
+                        + notActive + ", expected at least " + CORE_BUNDLES);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static void awaitPortal() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(PORTAL, 1000);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    fail("127.0.0.1:3260 did not accept connections within " + WAIT + ": " + e);
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    /** Consumes pending unit attentions (power on, reset, ...) with TEST UNIT READY, bounded. */
+    private static void clearUnitAttentions(Initiator session, int lun) throws IOException {
+        for (int i = 0; i < 8; i++) {
+            ScsiReply r = session.scsi(lun, Cdbs.testUnitReady(), null, 0);
+            if (r.good()) {
+                return;
+            }
+            if (r.sense().map(s -> s.key() != 6).orElse(true)) {
+                throw new AssertionError("TEST UNIT READY on LUN " + lun + ": " + r);
+            }
+        }
+        throw new AssertionError("LUN " + lun + " still reports unit attentions after 8 TEST UNIT READY");
+    }
+
+    private static List<Integer> reportLuns(Initiator session) throws IOException {
+        return ScsiData.reportLuns(session.scsi(0, Cdbs.reportLuns(0, 4096), null, 4096).assertGood().data());
+    }
+
+    private static List<Integer> sorted(List<Integer> l) {
+        List<Integer> s = new ArrayList<>(l);
+        s.sort(null);
+        return s;
+    }
+}

@@ -1,0 +1,195 @@
+package org.jstgt.iscsi;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import org.jstgt.api.scsi.Cdb;
+import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.TaskAttribute;
+import org.jstgt.api.target.PreparedCommand;
+
+/**
+ * One SCSI command of a session: what the SCSI core sees ({@link ScsiTask}) and the fabric's data
+ * phase bookkeeping (RFC 7143 §3.2.4: immediate, unsolicited and solicited Data-Out; Data-In).
+ * Touched only on the connection's event loop, except {@link #dataIn(int)} and
+ * {@link #dataOut()} which the device may call from its own threads while executing.
+ */
+final class IscsiTask implements ScsiTask {
+
+    enum State { COLLECTING, EXECUTING, DONE }
+
+    /** An outstanding R2T (RFC 7143 §11.8). */
+    static final class Burst {
+        final int r2tSn;
+        final int offset;
+        final int length;
+        int next;
+        int dataSn;
+
+        Burst(int r2tSn, int offset, int length) {
+            this.r2tSn = r2tSn;
+            this.offset = offset;
+            this.length = length;
+            this.next = offset;
+        }
+    }
+
+    private final Session session;
+    private final ByteBufAllocator alloc;
+    final int itt;
+    final int cmdSn;
+    final boolean immediate;
+    final long lunField;
+    private final int lun;
+    private final Cdb cdb;
+    private final TaskAttribute attribute;
+    final int edtl;
+
+    PreparedCommand prepared;
+    State state = State.COLLECTING;
+    boolean aborted;
+    /** Set when the task counts against the command window (non-immediate). */
+    boolean inWindow;
+
+    /** Data-Out buffer of {@link #transferLength} bytes. */
+    ByteBuf out;
+    int transferLength;
+    /** Bytes [0, covered) of the transfer have arrived. */
+    int covered;
+    boolean unsolicitedDone = true;
+    int unsolicitedLimit;
+    int unsolicitedNext;
+    int unsolicitedDataSn;
+    int nextR2tOffset;
+    int r2tSn;
+    final Map<Integer, Burst> bursts = new HashMap<>();
+
+    private volatile ByteBuf in;
+    int dataInPdus;
+
+    IscsiTask(Session session, ByteBufAllocator alloc, int itt, int cmdSn, boolean immediate, long lunField, int lun,
+            Cdb cdb, TaskAttribute attribute, int edtl) {
+        this.session = session;
+        this.alloc = alloc;
+        this.itt = itt;
+        this.cmdSn = cmdSn;
+        this.immediate = immediate;
+        this.lunField = lunField;
+        this.lun = lun;
+        this.cdb = cdb;
+        this.attribute = attribute;
+        this.edtl = edtl;
+    }
+
+    @Override
+    public int lun() {
+        return lun;
+    }
+
+    @Override
+    public Cdb cdb() {
+        return cdb;
+    }
+
+    @Override
+    public TaskAttribute attribute() {
+        return attribute;
+    }
+
+    @Override
+    public int expectedTransferLength() {
+        return edtl;
+    }
+
+    @Override
+    public ByteBuffer dataOut() {
+        ByteBuf b = out;
+        return b == null ? ByteBuffer.allocate(0) : b.nioBuffer(0, transferLength);
+    }
+
+    @Override
+    public synchronized ByteBuffer dataIn(int length) {
+        if (in != null) {
+            throw new IllegalStateException("dataIn already allocated");
+        }
+        if (length < 0) {
+            throw new IllegalArgumentException("length " + length);
+        }
+        ByteBuf b = alloc.directBuffer(length, length);
+        b.writerIndex(length);
+        in = b;
+        return b.nioBuffer(0, length);
+    }
+
+    /** @return the Data-In buffer or null */
+    ByteBuf dataInBuffer() {
+        return in;
+    }
+
+    @Override
+    public String initiatorPortName() {
+        return session.initiatorPortName();
+    }
+
+    @Override
+    public String initiatorName() {
+        return session.initiatorName();
+    }
+
+    @Override
+    public String targetName() {
+        return session.targetName();
+    }
+
+    @Override
+    public String targetPortName() {
+        return session.targetPortName();
+    }
+
+    @Override
+    public int relativeTargetPortId() {
+        return session.portalTag();
+    }
+
+    @Override
+    public int targetPortGroup() {
+        return session.portalTag();
+    }
+
+    /**
+     * Copies part of a Data-Out segment into the buffer; bytes at or beyond the transfer length
+     * (initiator's EDTL larger than the device's) are dropped.
+     *
+     * @param offset BufferOffset
+     * @param data the segment
+     */
+    void accept(int offset, ByteBuf data) {
+        int len = data.readableBytes();
+        int usable = Math.max(0, Math.min(len, transferLength - offset));
+        if (usable > 0) {
+            out.setBytes(offset, data, data.readerIndex(), usable);
+        }
+        covered = Math.max(covered, offset + len);
+    }
+
+    /** @return true when every byte of the transfer has arrived and no unsolicited data is due */
+    boolean dataComplete() {
+        return unsolicitedDone && nextR2tOffset >= transferLength && bursts.isEmpty();
+    }
+
+    /** Releases both buffers. Idempotent. */
+    synchronized void releaseBuffers() {
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+        if (in != null) {
+            in.release();
+            in = null;
+        }
+    }
+}

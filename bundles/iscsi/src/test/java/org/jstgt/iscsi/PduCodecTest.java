@@ -1,0 +1,198 @@
+package org.jstgt.iscsi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+
+import org.jstgt.iscsi.pdu.Bhs;
+import org.jstgt.iscsi.pdu.DataIn;
+import org.jstgt.iscsi.pdu.DataOut;
+import org.jstgt.iscsi.pdu.Digests;
+import org.jstgt.iscsi.pdu.InvalidPdu;
+import org.jstgt.iscsi.pdu.LoginRequest;
+import org.jstgt.iscsi.pdu.NopOut;
+import org.jstgt.iscsi.pdu.Pdu;
+import org.jstgt.iscsi.pdu.PduCodec;
+import org.jstgt.iscsi.pdu.PduDecoder;
+import org.jstgt.iscsi.pdu.RejectReason;
+import org.jstgt.iscsi.pdu.ScsiCommand;
+import org.junit.jupiter.api.Test;
+
+class PduCodecTest {
+
+    @Test
+    void crc32cMatchesRfc7143TestVectorsInWireOrder() {
+        // RFC 7143 Appendix B.4: 32 bytes of zeros -> aa 36 91 8a; 32 bytes of ff -> 43 ab a8 62.
+        ByteBuf b = Unpooled.buffer();
+        Digests.write(b, Digests.crc(new byte[32]));
+        byte[] ff = new byte[32];
+        java.util.Arrays.fill(ff, (byte) 0xff);
+        Digests.write(b, Digests.crc(ff));
+        assertEquals("aa36918a43aba862", ByteBufUtil.hexDump(b));
+        b.release();
+    }
+
+    private static ByteBuf data(int n) {
+        ByteBuf b = Unpooled.buffer(n);
+        for (int i = 0; i < n; i++) {
+            b.writeByte(i * 13);
+        }
+        return b;
+    }
+
+    private static List<Pdu> samples() {
+        List<Pdu> l = new ArrayList<>();
+        l.add(new NopOut(true, 0, 7, Bhs.NO_TAG, 5, 9, data(5)));
+        l.add(new LoginRequest(true, false, 1, 3, 0, 0, 0x400001370000L, 0, 1, 2, 3, 4,
+                Wire.text("InitiatorName=iqn.x:y", "SessionType=Normal")));
+        byte[] cdb = new byte[20];
+        cdb[0] = (byte) 0x7f;
+        cdb[19] = 9;
+        l.add(new ScsiCommand(false, true, false, true, 1, 0x0001000000000000L, 11, 1024, 42, 8, cdb, -1, data(512)));
+        l.add(new DataOut(true, 0, 11, 0x55, 8, 3, 1024, data(3)));
+        l.add(new DataIn(true, false, false, true, true, 0, 0, 11, Bhs.NO_TAG, 7, 8, 9, 1, 0, 12, data(4)));
+        return l;
+    }
+
+    private static void assertSame(Pdu expected, Pdu actual) {
+        assertEquals(expected.opcode(), actual.opcode());
+        assertArrayEquals(expected.header(), actual.header());
+        assertEquals(ByteBufUtil.hexDump(expected.data()), ByteBufUtil.hexDump(actual.data()));
+        if (expected instanceof ScsiCommand c) {
+            assertArrayEquals(c.cdb(), ((ScsiCommand) actual).cdb());
+        }
+    }
+
+    private void roundTrip(boolean hd, boolean dd, boolean split) {
+        for (Pdu p : samples()) {
+            ByteBuf wire = PduCodec.encode(p.retain(), ByteBufAllocator.DEFAULT, hd, dd);
+            byte[] bytes = ByteBufUtil.getBytes(wire);
+            wire.release();
+            for (int cut = split ? 1 : bytes.length; cut <= bytes.length; cut++) {
+                EmbeddedChannel ch = new EmbeddedChannel(new PduDecoder(0xffffff, hd, dd));
+                ch.writeInbound(Unpooled.copiedBuffer(bytes, 0, cut));
+                if (cut < bytes.length) {
+                    assertNull(ch.readInbound(), "decoded before the last byte");
+                    ch.writeInbound(Unpooled.copiedBuffer(bytes, cut, bytes.length - cut));
+                }
+                Pdu got = ch.readInbound();
+                assertSame(p, got);
+                got.release();
+                assertFalse(ch.finish());
+            }
+            p.release();
+        }
+    }
+
+    @Test
+    void decodesWholeAndSplitAtEveryByteWithoutDigests() {
+        roundTrip(false, false, true);
+    }
+
+    @Test
+    void decodesWholeAndSplitAtEveryByteWithDigests() {
+        roundTrip(true, true, true);
+        roundTrip(true, false, false);
+        roundTrip(false, true, false);
+    }
+
+    @Test
+    void paddingIsWrittenAndSkipped() {
+        ByteBuf wire = PduCodec.encode(new DataOut(true, 0, 1, 2, 0, 0, 0, data(5)), ByteBufAllocator.DEFAULT, false,
+                false);
+        assertEquals(48 + 8, wire.readableBytes());
+        wire.release();
+    }
+
+    @Test
+    void badHeaderDigestIsFatalAndDiscardsTheRest() {
+        ByteBuf wire = PduCodec.encode(new NopOut(true, 0, 7, Bhs.NO_TAG, 5, 9, Unpooled.EMPTY_BUFFER),
+                ByteBufAllocator.DEFAULT, true, true);
+        wire.setByte(49, wire.getByte(49) ^ 1);
+        EmbeddedChannel ch = new EmbeddedChannel(new PduDecoder(8192, true, true));
+        ch.writeInbound(wire);
+        InvalidPdu bad = ch.readInbound();
+        assertTrue(bad.fatal());
+        ch.writeInbound(PduCodec.encode(new NopOut(true, 0, 8, Bhs.NO_TAG, 5, 9, Unpooled.EMPTY_BUFFER),
+                ByteBufAllocator.DEFAULT, true, true));
+        assertNull(ch.readInbound());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void badDataDigestIsRecoverable() {
+        ByteBuf wire = PduCodec.encode(new NopOut(true, 0, 7, Bhs.NO_TAG, 5, 9, data(8)), ByteBufAllocator.DEFAULT,
+                true, true);
+        ByteBuf copy = Unpooled.copiedBuffer(wire);
+        wire.release();
+        copy.setByte(48 + 4 + 2, copy.getByte(48 + 4 + 2) ^ 0x40);
+        EmbeddedChannel ch = new EmbeddedChannel(new PduDecoder(8192, true, true));
+        ch.writeInbound(copy);
+        InvalidPdu bad = ch.readInbound();
+        assertEquals(RejectReason.DATA_DIGEST_ERROR, bad.reason());
+        assertFalse(bad.fatal());
+        assertEquals(7, bad.itt());
+        ch.writeInbound(PduCodec.encode(new NopOut(true, 0, 8, Bhs.NO_TAG, 5, 9, data(3)), ByteBufAllocator.DEFAULT,
+                true, true));
+        NopOut next = ch.readInbound();
+        assertEquals(8, next.itt());
+        next.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void oversizeSegmentIsFatal() {
+        EmbeddedChannel ch = new EmbeddedChannel(new PduDecoder(512, false, false));
+        ch.writeInbound(PduCodec.encode(new NopOut(true, 0, 7, Bhs.NO_TAG, 5, 9, data(516)), ByteBufAllocator.DEFAULT,
+                false, false));
+        InvalidPdu bad = ch.readInbound();
+        assertTrue(bad.fatal());
+        assertNull(ch.readInbound());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void unknownOpcodeBecomesInvalidPduAndStreamContinues() {
+        byte[] h = new byte[48];
+        h[0] = 0x1c;
+        Bhs.class.getName();
+        h[7] = 4;
+        ByteBuf b = Unpooled.buffer().writeBytes(h).writeBytes(new byte[] {1, 2, 3, 4});
+        EmbeddedChannel ch = new EmbeddedChannel(PduDecoder.forLogin());
+        ch.writeInbound(b);
+        InvalidPdu bad = ch.readInbound();
+        assertEquals(RejectReason.COMMAND_NOT_SUPPORTED, bad.reason());
+        assertFalse(bad.fatal());
+        ch.writeInbound(PduCodec.encode(new NopOut(true, 0, 8, Bhs.NO_TAG, 5, 9, Unpooled.EMPTY_BUFFER),
+                ByteBufAllocator.DEFAULT, false, false));
+        Pdu next = ch.readInbound();
+        assertInstanceOf(NopOut.class, next);
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void textHelpersRoundTrip() throws Exception {
+        var pairs = TextKeys.parse("A=1\0B=x=y\0".getBytes(StandardCharsets.UTF_8));
+        assertEquals("A", pairs.get(0).getKey());
+        assertEquals("x=y", pairs.get(1).getValue());
+        org.junit.jupiter.api.Assertions.assertThrows(TextKeys.SyntaxException.class,
+                () -> TextKeys.parse("A=1".getBytes(StandardCharsets.UTF_8)));
+        org.junit.jupiter.api.Assertions.assertThrows(TextKeys.SyntaxException.class,
+                () -> TextKeys.parse("A B=1\0".getBytes(StandardCharsets.UTF_8)));
+        org.junit.jupiter.api.Assertions.assertThrows(TextKeys.SyntaxException.class,
+                () -> TextKeys.parse(("K" + "x".repeat(63) + "=1\0").getBytes(StandardCharsets.UTF_8)));
+    }
+}

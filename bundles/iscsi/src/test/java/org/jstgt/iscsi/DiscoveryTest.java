@@ -1,0 +1,116 @@
+package org.jstgt.iscsi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import io.netty.buffer.Unpooled;
+
+import org.jstgt.iscsi.pdu.Bhs;
+import org.jstgt.iscsi.pdu.LoginResponse;
+import org.jstgt.iscsi.pdu.Reject;
+import org.jstgt.iscsi.pdu.RejectReason;
+import org.jstgt.iscsi.pdu.ScsiCommand;
+import org.jstgt.iscsi.pdu.TextRequest;
+import org.jstgt.iscsi.pdu.TextResponse;
+import org.junit.jupiter.api.Test;
+
+class DiscoveryTest {
+
+    private Wire discovery(Fabric f, String... extra) {
+        Wire w = new Wire(f);
+        List<String> kv = new ArrayList<>(List.of("InitiatorName=" + Wire.INITIATOR, "SessionType=Discovery"));
+        kv.addAll(List.of(extra));
+        LoginResponse r = w.loginStep(true, 1, 3, kv.toArray(new String[0]));
+        assertEquals(0, r.status());
+        r.release();
+        return w;
+    }
+
+    private TextResponse sendTargets(Wire w, String value, int ttt) {
+        w.send(new TextRequest(true, true, false, 0, ++w.itt, ttt, w.cmdSn, w.expStatSn,
+                ttt == Bhs.NO_TAG ? Wire.text("SendTargets=" + value) : Unpooled.EMPTY_BUFFER));
+        TextResponse r = w.one(TextResponse.class);
+        w.expStatSn = r.statSn() + 1;
+        return r;
+    }
+
+    @Test
+    void sendTargetsAllListsVisibleTargetsWithAddresses() {
+        FakeTarget a = new FakeTarget("iqn.2026-11.org.jstgt:a");
+        a.alias = "Alpha";
+        FakeTarget b = new FakeTarget("iqn.2026-11.org.jstgt:b");
+        b.allowed = Set.of("iqn.2026-11.org.example:someone-else");
+        FakeTarget c = new FakeTarget("iqn.2026-11.org.jstgt:c");
+        c.portals = List.of("nowhere");
+        try (Wire w = discovery(Wire.fabric(a, b, c))) {
+            TextResponse r = sendTargets(w, "All", Bhs.NO_TAG);
+            assertTrue(r.finalFlag());
+            assertEquals(Bhs.NO_TAG, r.ttt());
+            assertEquals(List.of("TargetName=iqn.2026-11.org.jstgt:a", "TargetAlias=Alpha",
+                    "TargetAddress=127.0.0.1:3260,1", "TargetAddress=[0:0:0:0:0:0:0:1]:3260,1"), Wire.pairs(r.data()));
+            r.release();
+            TextResponse one = sendTargets(w, "iqn.2026-11.org.jstgt:b", Bhs.NO_TAG);
+            assertEquals(List.of(), Wire.pairs(one.data()), "ACL hides b");
+            one.release();
+        }
+    }
+
+    @Test
+    void longAnswersAreContinuedWithTargetTransferTag() {
+        List<FakeTarget> many = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            many.add(new FakeTarget("iqn.2026-11.org.jstgt:target-with-a-long-name-number-" + i));
+        }
+        try (Wire w = discovery(Wire.fabric(many.toArray(new FakeTarget[0])), "MaxRecvDataSegmentLength=4096")) {
+            StringBuilder all = new StringBuilder();
+            TextResponse r = sendTargets(w, "All", Bhs.NO_TAG);
+            int pdus = 1;
+            while (!r.finalFlag()) {
+                assertTrue(r.cont());
+                assertNotEquals(Bhs.NO_TAG, r.ttt());
+                assertTrue(r.data().readableBytes() <= 4096);
+                all.append(r.data().toString(java.nio.charset.StandardCharsets.UTF_8));
+                int ttt = r.ttt();
+                r.release();
+                r = sendTargets(w, null, ttt);
+                pdus++;
+            }
+            all.append(r.data().toString(java.nio.charset.StandardCharsets.UTF_8));
+            r.release();
+            assertTrue(pdus > 3);
+            long names = all.toString().split("\0").length;
+            assertEquals(200 * 3, names);
+        }
+    }
+
+    @Test
+    void scsiCommandInDiscoverySessionIsRejected() {
+        try (Wire w = discovery(Wire.fabric())) {
+            w.send(new ScsiCommand(true, true, false, false, 1, 0, 5, 0, w.cmdSn, w.expStatSn, new byte[16], -1,
+                    Unpooled.EMPTY_BUFFER));
+            Reject r = w.one(Reject.class);
+            assertEquals(RejectReason.PROTOCOL_ERROR, r.reason());
+            assertEquals(5, Bhs.itt(io.netty.buffer.ByteBufUtil.getBytes(r.data())));
+            r.release();
+            assertTrue(w.target.isOpen());
+        }
+    }
+
+    @Test
+    void unknownTextKeysAreNotUnderstood() {
+        try (Wire w = discovery(Wire.fabric())) {
+            w.send(new TextRequest(true, true, false, 0, 9, Bhs.NO_TAG, w.cmdSn, w.expStatSn,
+                    Wire.text("X-vendor.thing=1", "MaxBurstLength=512")));
+            TextResponse r = w.one(TextResponse.class);
+            assertEquals(List.of("X-vendor.thing=NotUnderstood", "MaxBurstLength=Reject"), Wire.pairs(r.data()));
+            r.release();
+            assertFalse(!w.target.isOpen());
+        }
+    }
+}

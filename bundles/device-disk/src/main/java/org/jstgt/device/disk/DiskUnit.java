@@ -60,12 +60,16 @@ final class DiskUnit implements LogicalUnit {
     private static final int WRITE_AND_VERIFY_16 = 0x8E;
     private static final int SERVICE_ACTION_IN_16 = 0x9E;
     private static final int READ_CAPACITY_16 = 0x10;
+    private static final int UNMAP = 0x42;
+    /** MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT announced in the Block Limits page. */
+    static final int MAX_UNMAP_DESCRIPTORS = 256;
 
     /** Caching mode page (SBC-4 §6.5.5). */
     private static final int CACHING_PAGE = 0x08;
     /** VPD pages (SBC-4 §6.6). */
     static final int VPD_BLOCK_LIMITS = 0xB0;
     static final int VPD_BLOCK_DEVICE_CHARACTERISTICS = 0xB1;
+    static final int VPD_LOGICAL_BLOCK_PROVISIONING = 0xB2;
 
     private final LunSpec spec;
     private final BackingStore store;
@@ -74,6 +78,8 @@ final class DiskUnit implements LogicalUnit {
     private final boolean readOnly;
     private final boolean writeCache;
     private final boolean storeFua;
+    /** Thin provisioning (SBC-4 §4.7.3): UNMAP reaches a store that deallocates, and reads zeros after. */
+    private final boolean thin;
     private final int maxTransferBlocks;
     private final Inquiry inquiry;
     private final ModeSense modeSense;
@@ -88,13 +94,17 @@ final class DiskUnit implements LogicalUnit {
         Set<StoreCapability> caps = store.capabilities();
         this.writeCache = caps.contains(StoreCapability.FLUSH);
         this.storeFua = caps.contains(StoreCapability.FUA);
+        this.thin = caps.contains(StoreCapability.UNMAP) && !readOnly;
         this.maxTransferBlocks = maxTransferBlocks;
-        this.inquiry = Inquiry.builder(spec, 0)
+        Inquiry.Builder inq = Inquiry.builder(spec, 0)
                 .versionDescriptors(Inquiry.VERSION_SAM5, Inquiry.VERSION_ISCSI, Inquiry.VERSION_SPC4,
                         Inquiry.VERSION_SBC3)
                 .page(VPD_BLOCK_LIMITS, t -> blockLimits())
-                .page(VPD_BLOCK_DEVICE_CHARACTERISTICS, t -> blockDeviceCharacteristics())
-                .build();
+                .page(VPD_BLOCK_DEVICE_CHARACTERISTICS, t -> blockDeviceCharacteristics());
+        if (thin) {
+            inq.page(VPD_LOGICAL_BLOCK_PROVISIONING, t -> logicalBlockProvisioning());
+        }
+        this.inquiry = inq.build();
         this.modeSense = ModeSense.builder()
                 .page(new ModePage(CACHING_PAGE, 0, this::caching, new byte[18], this::caching))
                 .page(ModePages.control(dSense))
@@ -137,7 +147,13 @@ final class DiskUnit implements LogicalUnit {
 
     private OpcodeTable table() {
         int full = 0xFF;
-        return OpcodeTable.builder()
+        OpcodeTable.Builder b = OpcodeTable.builder();
+        if (thin) {
+            b.command(UNMAP, "UNMAP", 10).out()
+                    .usage(0, 0x01, 0, 0, 0, 0, 0, full, full, 0)
+                    .handler(this::unmap);
+        }
+        return b
                 .command(0x00, "TEST UNIT READY", 6).reservation(ReservationClass.ALLOWED)
                 .usage(0, 0, 0, 0, 0, 0)
                 .handler(this::testUnitReady)
@@ -361,7 +377,7 @@ final class DiskUnit implements LogicalUnit {
      * READ CAPACITY(16) (SBC-4 §5.21): bytes 2-9 LOGICAL BLOCK ADDRESS (obsolete), 10-13
      * ALLOCATION LENGTH, byte 14 PMI (obsolete). Parameter data (table 67): RETURNED LOGICAL
      * BLOCK ADDRESS, LOGICAL BLOCK LENGTH, no protection, one logical block per physical block,
-     * LBPME 0 (no UNMAP: the medium is fully provisioned).
+     * LBPME and LBPRZ when thin provisioned (unmapped blocks read as zeros, as the store promises).
      */
     private CommandDescriptor readCapacity16(ScsiTask task) throws ScsiException {
         Cdb cdb = task.cdb();
@@ -374,6 +390,8 @@ final class DiskUnit implements LogicalUnit {
             byte[] d = new byte[32];
             Bytes.putU64(d, 0, capacity() - 1);
             Bytes.putU32(d, 8, blockSize);
+            // byte 14: LBPME (7) and LBPRZ (6) when thin provisioned
+            d[14] = (byte) (thin ? 0xC0 : 0);
             return d;
         });
     }
@@ -383,7 +401,8 @@ final class DiskUnit implements LogicalUnit {
     /**
      * Block Limits VPD page (SBC-4 §6.6.4), PAGE LENGTH 3Ch: OPTIMAL TRANSFER LENGTH GRANULARITY
      * of 4 KiB, MAXIMUM TRANSFER LENGTH per {@code max.transfer}, OPTIMAL TRANSFER LENGTH of 1 MiB
-     * (or the maximum when smaller); no UNMAP, WRITE SAME or COMPARE AND WRITE limits.
+     * (or the maximum when smaller); UNMAP limits only when thin provisioned (no limit on the LBA
+     * count, 256 descriptors, 4 KiB granularity); no WRITE SAME or COMPARE AND WRITE.
      */
     private byte[] blockLimits() {
         byte[] p = new byte[0x3C];
@@ -392,7 +411,86 @@ final class DiskUnit implements LogicalUnit {
         Bytes.putU16(p, 2, Math.max(1, 4096 / blockSize));
         Bytes.putU32(p, 4, maxTransferBlocks);
         Bytes.putU32(p, 8, Math.min(maxTransferBlocks, Math.max(1, (1 << 20) / blockSize)));
+        if (thin) {
+            // page bytes 20-23 MAXIMUM UNMAP LBA COUNT, 24-27 MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT,
+            // 28-31 OPTIMAL UNMAP GRANULARITY
+            Bytes.putU32(p, 16, 0xFFFF_FFFFL);
+            Bytes.putU32(p, 20, MAX_UNMAP_DESCRIPTORS);
+            Bytes.putU32(p, 24, Math.max(1, 4096 / blockSize));
+        }
         return p;
+    }
+
+    /**
+     * Logical Block Provisioning VPD page (SBC-4 §6.6.6), thin provisioned units only: LBPU 1
+     * (UNMAP), LBPWS and LBPWS10 0 (no WRITE SAME), LBPRZ 1, ANC_SUP 0, DP 0, PROVISIONING TYPE 010b.
+     */
+    private byte[] logicalBlockProvisioning() {
+        // page byte 4 THRESHOLD EXPONENT; 5 LBPU (7), LBPWS (6), LBPWS10 (5), LBPRZ (4-2), ANC_SUP (1),
+        // DP (0); 6 MINIMUM PERCENTAGE (7-3), PROVISIONING TYPE (2-0); 7 THRESHOLD PERCENTAGE
+        return new byte[] {0, (byte) 0x84, 0x02, 0};
+    }
+
+    // ---- UNMAP
+
+    /**
+     * UNMAP (SBC-4 §5.32): byte 1 ANCHOR (0; anchored state is not supported); bytes 7-8 PARAMETER
+     * LIST LENGTH (0: nothing to do). The parameter list is checked when it has arrived.
+     */
+    private CommandDescriptor unmap(ScsiTask task) throws ScsiException {
+        Cdb cdb = task.cdb();
+        CdbChecks.requireZero(cdb, 1, 0xFF);
+        CdbChecks.requireZeroBytes(cdb, 2, 5);
+        int length = cdb.u16(7);
+        if (length == 0) {
+            return Commands.good();
+        }
+        if (length < 8) {
+            throw new ScsiException(SenseReason.PARAMETER_LIST_LENGTH_ERROR).inCdb(7, -1);
+        }
+        return new Block(DataDirection.OUT, length, -1, 0, this::unmapList);
+    }
+
+    /**
+     * UNMAP parameter list (SBC-4 §5.32.2): bytes 0-1 UNMAP DATA LENGTH, 2-3 UNMAP BLOCK
+     * DESCRIPTOR DATA LENGTH, then 16-byte descriptors (LBA, NUMBER OF LOGICAL BLOCKS). Every
+     * descriptor is checked before any block is deallocated; descriptors beyond the list are
+     * ignored, as is a trailing partial descriptor.
+     */
+    private CompletionStage<Integer> unmapList(ScsiTask task) {
+        // duplicate(): big-endian whatever the transport's buffer order
+        ByteBuffer list = task.dataOut().duplicate();
+        int base = list.position();
+        int available = list.remaining() - 8;
+        int declared = ((list.get(base + 2) & 0xFF) << 8) | (list.get(base + 3) & 0xFF);
+        int count = Math.min(declared, available) / 16;
+        if (count > MAX_UNMAP_DESCRIPTORS) {
+            return CompletableFuture.failedFuture(
+                    new ScsiException(SenseReason.INVALID_FIELD_IN_PARAMETER_LIST).inParameterList(2, 7));
+        }
+        long[] lbas = new long[count];
+        long[] counts = new long[count];
+        long capacity = capacity();
+        for (int i = 0; i < count; i++) {
+            int at = base + 8 + 16 * i;
+            lbas[i] = list.getLong(at);
+            counts[i] = list.getInt(at + 8) & 0xFFFF_FFFFL;
+            try {
+                CdbChecks.checkRange(lbas[i], counts[i], capacity);
+            } catch (ScsiException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+        for (int i = 0; i < count; i++) {
+            if (counts[i] == 0) {
+                continue;
+            }
+            long offset = lbas[i] * blockSize;
+            long bytes = counts[i] * blockSize;
+            chain = chain.thenCompose(v -> io.unmap(offset, bytes));
+        }
+        return chain.thenApply(v -> 0);
     }
 
     /**

@@ -48,6 +48,10 @@ final class StoreIo {
                 src.remaining());
     }
 
+    CompletionStage<Void> unmap(long offset, long length) {
+        return media(call(() -> store.unmap(offset, length)), SenseReason.WRITE_ERROR, "unmap", offset, length);
+    }
+
     CompletionStage<Void> flush() {
         return media(call(store::flush), SenseReason.WRITE_ERROR, "flush", 0, 0);
     }
@@ -71,7 +75,7 @@ final class StoreIo {
 
     /** SBC-4 §4.18.1: an unrecoverable medium failure is MEDIUM ERROR with the read or write ASC. */
     private CompletionStage<Void> media(CompletionStage<Void> s, SenseReason reason, String what, long offset,
-            int length) {
+            long length) {
         return s.handle((v, err) -> {
             if (err == null) {
                 return CompletableFuture.<Void>completedFuture(null);

@@ -100,6 +100,21 @@ final class FakeStore implements BackingStore {
         return pendingFlush != null ? pendingFlush : CompletableFuture.completedFuture(null);
     }
 
+    @Override
+    public synchronized CompletionStage<Void> unmap(long offset, long length) {
+        calls.add(new Call("unmap", offset, (int) Math.min(length, Integer.MAX_VALUE), false));
+        if (!caps.contains(StoreCapability.UNMAP)) {
+            return BackingStore.super.unmap(offset, length);
+        }
+        for (long o = offset; o < offset + length; o++) {
+            byte[] page = pages.get(o >>> 12);
+            if (page != null) {
+                page[(int) (o & 4095)] = 0;
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
     synchronized byte get(long offset) {
         byte[] page = pages.get(offset >>> 12);
         return page == null ? 0 : page[(int) (offset & 4095)];

@@ -451,7 +451,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         for (Map.Entry<String, String> e : pairs) {
             LoginKey key = LoginKey.byWire(e.getKey());
             if (key == LoginKey.SEND_TARGETS) {
-                answer.addAll(SendTargets.answer(e.getValue(), fabric.registry(), fabric.portals().portals(),
+                answer.addAll(SendTargets.answer(e.getValue(), fabric.registry(), fabric.portals().endpoints(),
                         session.discovery ? null : session.target, session.initiatorName(), remote.getAddress(),
                         local.getAddress()));
             } else if (key == null) {

@@ -1,0 +1,195 @@
+package org.jstgt.iscsi;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import org.jstgt.api.mgmt.ManagementView;
+import org.jstgt.api.mgmt.PortalInfo;
+import org.jstgt.api.mgmt.SessionInfo;
+import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.pdu.PduDecoder;
+import org.jstgt.iscsi.pdu.PduEncoder;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared iSCSI server: owns the event loop groups, the session table and the portals'
+ * server channels. The target registry is referenced dynamically, so updating the SCSI core
+ * does not restart the fabric; while it is absent logins get 0x0301 (service unavailable).
+ */
+@Component(service = {IscsiServer.class, ManagementView.class}, immediate = true)
+public final class IscsiServer implements ManagementView, PortalDirectory {
+    private static final Logger LOG = LoggerFactory.getLogger(IscsiServer.class);
+    /** Seconds an initiator gets to log out when the target shuts down (AsyncEvent 1). */
+    static final int LOGOUT_GRACE_SECONDS = 2;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile TargetRegistry registry;
+
+    private final Transport transport;
+    private final Fabric fabric;
+    private final List<Portal> portals = new CopyOnWriteArrayList<>();
+    private final ChannelGroup connections = new DefaultChannelGroup("iscsi", GlobalEventExecutor.INSTANCE);
+
+    @Activate
+    public IscsiServer() {
+        this.transport = Transport.create();
+        this.fabric = new Fabric(() -> registry, this);
+        LOG.info("iSCSI fabric started ({} transport)", transport.name());
+    }
+
+    /** For tests: a server over a fixed registry. */
+    IscsiServer(TargetRegistry fixed) {
+        this();
+        this.registry = fixed;
+    }
+
+    Fabric fabric() {
+        return fabric;
+    }
+
+    /**
+     * Binds a portal's addresses. An address that cannot be bound is logged with the file and key
+     * and marks the portal FAILED; the other addresses and portals keep serving.
+     *
+     * @param name portal name
+     * @param origin configuration file
+     * @param tag portal group tag
+     * @param listen configured entries (for listings)
+     * @param addresses resolved addresses
+     * @return the portal
+     */
+    Portal open(String name, String origin, int tag, List<String> listen, List<InetSocketAddress> addresses) {
+        Portal portal = new Portal(name, origin, tag, listen);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(transport.boss(), transport.workers())
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        connections.add(ch);
+                        ch.pipeline().addLast(IscsiConnection.DECODER, PduDecoder.forLogin());
+                        ch.pipeline().addLast(IscsiConnection.ENCODER, new PduEncoder(false, false));
+                        ch.pipeline().addLast("iscsi", new IscsiConnection(fabric, name, tag,
+                                (InetSocketAddress) ch.localAddress(), (InetSocketAddress) ch.remoteAddress()));
+                    }
+                });
+        for (InetSocketAddress a : addresses) {
+            ChannelFuture f = b.bind(a).awaitUninterruptibly();
+            if (f.isSuccess()) {
+                portal.servers.add(f.channel());
+                LOG.info("portal {} listening on {} (tag {})", name, f.channel().localAddress(), tag);
+            } else {
+                String why = "cannot bind " + SendTargets.format(a.getAddress(), a.getPort()) + ": "
+                        + f.cause().getMessage();
+                portal.failures.add(why);
+                LOG.error("{}: key listen: {}", origin, why);
+            }
+        }
+        portals.add(portal);
+        return portal;
+    }
+
+    /** Stops listening; connections that came in through the portal are closed. */
+    void close(Portal portal) {
+        portals.remove(portal);
+        for (Channel c : portal.servers) {
+            c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        for (Channel c : connections) {
+            IscsiConnection conn = c.pipeline().get(IscsiConnection.class);
+            if (conn != null && conn.portalName().equals(portal.name)) {
+                c.close();
+            }
+        }
+        LOG.info("portal {} closed", portal.name);
+    }
+
+    /**
+     * Clean stop: ask every Normal session to log out (RFC 7143 §11.9.1, AsyncEvent 1), wait a
+     * bounded time, then close every channel and stop the event loops (bounded).
+     */
+    @Deactivate
+    void deactivate() {
+        List<Session> normal = new ArrayList<>();
+        for (Session s : fabric.sessions()) {
+            if (!s.discovery) {
+                normal.add(s);
+                s.connection.requestLogout(LOGOUT_GRACE_SECONDS);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOGOUT_GRACE_SECONDS);
+        while (!normal.isEmpty() && System.nanoTime() < deadline) {
+            normal.removeIf(s -> fabric.session(s.tsih) != s);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!normal.isEmpty()) {
+            LOG.info("{} session(s) did not log out within {} s; closing them", normal.size(), LOGOUT_GRACE_SECONDS);
+        }
+        for (Portal p : new ArrayList<>(portals)) {
+            for (Channel c : p.servers) {
+                c.close();
+            }
+        }
+        portals.clear();
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        transport.boss().shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        transport.workers().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        LOG.info("iSCSI fabric stopped");
+    }
+
+    @Override
+    public List<PortalEndpoint> endpoints() {
+        List<PortalEndpoint> l = new ArrayList<>();
+        for (Portal p : portals) {
+            l.add(new PortalEndpoint(p.name, p.tag, p.bound()));
+        }
+        return l;
+    }
+
+    @Override
+    public List<PortalInfo> portals() {
+        List<PortalInfo> l = new ArrayList<>();
+        for (Portal p : portals) {
+            l.add(p.info(transport.name()));
+        }
+        return l;
+    }
+
+    @Override
+    public List<SessionInfo> sessions() {
+        return fabric.sessionInfos();
+    }
+}

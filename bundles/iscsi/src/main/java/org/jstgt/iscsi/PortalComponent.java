@@ -1,0 +1,159 @@
+package org.jstgt.iscsi;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.jstgt.api.Pids;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code etc/jstgt.portal-<name>.cfg}: a target portal group listening on one or more
+ * addresses. Bad values are logged with the file and key; the portal serves what it can.
+ */
+@Component(configurationPid = Pids.PORTAL, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {},
+        immediate = true)
+@Designate(ocd = PortalComponent.Config.class, factory = true)
+public final class PortalComponent {
+    private static final Logger LOG = LoggerFactory.getLogger(PortalComponent.class);
+
+    /** Portal configuration. */
+    @ObjectClassDefinition(name = "jstgt iSCSI portal", description = "A target portal group: listening addresses and tag")
+    public @interface Config {
+        @AttributeDefinition(description = "Comma separated host:port list, IPv6 in brackets, e.g. "
+                + "127.0.0.1:3260, [::1]:3260; host may be a name; port 1..65535 (default 3260)")
+        String listen() default "0.0.0.0:3260";
+
+        @AttributeDefinition(description = "Target portal group tag, 1..65535", min = "1", max = "65535")
+        int tag() default 1;
+    }
+
+    private final IscsiServer server;
+    private final Portal portal;
+
+    @Activate
+    public PortalComponent(@Reference IscsiServer server, Map<String, Object> properties) {
+        this.server = server;
+        String origin = Pids.origin(properties);
+        String name = Pids.instanceName(Pids.PORTAL, properties);
+        int tag = parseTag(properties.get("tag"), origin);
+        Object listenValue = properties.get("listen");
+        List<String> entries = new ArrayList<>();
+        if (listenValue instanceof String[] arr) {
+            for (String s : arr) {
+                entries.addAll(split(s));
+            }
+        } else {
+            entries.addAll(split(listenValue == null ? "0.0.0.0:3260" : listenValue.toString()));
+        }
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        for (String e : entries) {
+            try {
+                addresses.add(parseAddress(e));
+            } catch (IllegalArgumentException ex) {
+                LOG.error("{}: key listen: {}", origin, ex.getMessage());
+                bad.add(ex.getMessage());
+            }
+        }
+        if (entries.isEmpty()) {
+            LOG.error("{}: key listen: no address given", origin);
+            bad.add("no address in listen");
+        }
+        this.portal = server.open(name, origin, tag, entries, addresses);
+        portal.failures.addAll(bad);
+    }
+
+    @Deactivate
+    void deactivate() {
+        server.close(portal);
+    }
+
+    private static List<String> split(String s) {
+        List<String> l = new ArrayList<>();
+        for (String part : s.split(",")) {
+            if (!part.isBlank()) {
+                l.add(part.trim());
+            }
+        }
+        return l;
+    }
+
+    static int parseTag(Object value, String origin) {
+        if (value == null) {
+            return 1;
+        }
+        try {
+            int t = Integer.parseInt(value.toString().trim());
+            if (t >= 1 && t <= 65535) {
+                return t;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        LOG.error("{}: key tag: '{}' is not a number in 1..65535; using 1", origin, value);
+        return 1;
+    }
+
+    /**
+     * @param entry {@code host:port}, {@code [v6]:port}, or a host alone (port 3260)
+     * @return the resolved address
+     * @throws IllegalArgumentException naming the problem
+     */
+    static InetSocketAddress parseAddress(String entry) {
+        String host;
+        String port = "3260";
+        if (entry.startsWith("[")) {
+            int close = entry.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("'" + entry + "': missing ]");
+            }
+            host = entry.substring(1, close);
+            String rest = entry.substring(close + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw new IllegalArgumentException("'" + entry + "': expected :port after ]");
+                }
+                port = rest.substring(1);
+            }
+        } else {
+            int colon = entry.lastIndexOf(':');
+            if (colon >= 0 && entry.indexOf(':') != colon) {
+                throw new IllegalArgumentException("'" + entry + "': IPv6 addresses go in brackets, e.g. [::1]:3260");
+            }
+            host = colon >= 0 ? entry.substring(0, colon) : entry;
+            if (colon >= 0) {
+                port = entry.substring(colon + 1);
+            }
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + entry + "': port '" + port + "' is not a number in 1..65535");
+        }
+        if (p < 1 || p > 65535) {
+            throw new IllegalArgumentException("'" + entry + "': port " + p + " not in 1..65535");
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("'" + entry + "': missing host");
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), p);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("'" + entry + "': unknown host " + host);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package org.jstgt.iscsi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+
+import org.jstgt.api.mgmt.PortalInfo;
+import org.jstgt.iscsi.pdu.Bhs;
+import org.junit.jupiter.api.Test;
+
+/** Binds a real portal on loopback and logs in over TCP with a minimal blocking client. */
+class PortalTcpTest {
+
+    /** A tiny blocking initiator speaking raw bytes (no digests). */
+    static final class Client implements AutoCloseable {
+        final Socket socket;
+        final DataInputStream in;
+        final OutputStream out;
+
+        Client(InetSocketAddress target) throws IOException {
+            socket = new Socket();
+            socket.connect(target, 2000);
+            socket.setSoTimeout(5000);
+            in = new DataInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+        }
+
+        void send(byte[] bhs, byte[] data) throws IOException {
+            bhs[5] = (byte) (data.length >> 16);
+            bhs[6] = (byte) (data.length >> 8);
+            bhs[7] = (byte) data.length;
+            out.write(bhs);
+            out.write(data);
+            out.write(new byte[Bhs.pad(data.length)]);
+            out.flush();
+        }
+
+        /** @return {bhs, data} */
+        byte[][] receive() throws IOException {
+            byte[] h = new byte[48];
+            in.readFully(h);
+            int len = (h[5] & 0xff) << 16 | (h[6] & 0xff) << 8 | (h[7] & 0xff);
+            byte[] d = new byte[len];
+            in.readFully(d);
+            in.skipBytes(Bhs.pad(len));
+            return new byte[][] {h, d};
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    static byte[] loginBhs(int itt) {
+        byte[] h = new byte[48];
+        h[0] = 0x43;
+        h[1] = (byte) (0x80 | 1 << 2 | 3);
+        h[8] = 0x40;
+        h[13] = 1;
+        h[19] = (byte) itt;
+        h[27] = 1;
+        return h;
+    }
+
+    static int u32(byte[] h, int i) {
+        return (h[i] & 0xff) << 24 | (h[i + 1] & 0xff) << 16 | (h[i + 2] & 0xff) << 8 | (h[i + 3] & 0xff);
+    }
+
+    @Test
+    void loginInquiryAndLogoutOverTcp() throws Exception {
+        FakeTarget disk = new FakeTarget(Wire.TARGET);
+        IscsiServer server = new IscsiServer(FakeTarget.registry(disk));
+        try {
+            Portal p = server.open("lo", "etc/jstgt.portal-lo.cfg", 7, List.of("127.0.0.1:0"),
+                    List.of(new InetSocketAddress("127.0.0.1", 0)));
+            InetSocketAddress bound = p.bound().get(0);
+            Portal clash = server.open("clash", "etc/jstgt.portal-clash.cfg", 8, List.of("127.0.0.1:" + bound.getPort()),
+                    List.of(bound));
+            assertTrue(clash.state().startsWith("FAILED"), clash.state());
+            List<PortalInfo> infos = server.portals();
+            assertEquals("LISTENING", infos.get(0).state());
+            try (Client c = new Client(bound)) {
+                c.send(loginBhs(1), ("InitiatorName=" + Wire.INITIATOR + "\0TargetName=" + Wire.TARGET
+                        + "\0SessionType=Normal\0").getBytes(StandardCharsets.UTF_8));
+                byte[][] r = c.receive();
+                assertEquals(0x23, r[0][0] & 0x3f);
+                assertEquals(0, r[0][36]);
+                assertEquals(0, r[0][37]);
+                Map<String, String> keys = Wire.keys(Unpooled.wrappedBuffer(r[1]));
+                assertEquals("7", keys.get("TargetPortalGroupTag"));
+                int statSn = u32(r[0], 24);
+                assertEquals(1, server.sessions().size());
+
+                byte[] cmd = new byte[48];
+                cmd[0] = 0x01;
+                cmd[1] = (byte) 0xc1;
+                cmd[19] = 2;
+                cmd[23] = 96;
+                cmd[27] = 1;
+                int exp = statSn + 1;
+                cmd[28] = (byte) (exp >> 24);
+                cmd[29] = (byte) (exp >> 16);
+                cmd[30] = (byte) (exp >> 8);
+                cmd[31] = (byte) exp;
+                cmd[32] = 0x12;
+                cmd[36] = 96;
+                c.send(cmd, new byte[0]);
+                byte[][] d = c.receive();
+                assertEquals(0x25, d[0][0] & 0x3f);
+                assertEquals(1, d[0][1] & 1, "phase-collapsed status");
+                assertEquals(36, d[1].length);
+                assertEquals("JSTGT   ", new String(d[1], 8, 8, StandardCharsets.US_ASCII));
+
+                byte[] logout = new byte[48];
+                logout[0] = 0x46;
+                logout[1] = (byte) 0x80;
+                logout[19] = 3;
+                logout[27] = 2;
+                c.send(logout, new byte[0]);
+                byte[][] lr = c.receive();
+                assertEquals(0x26, lr[0][0] & 0x3f);
+                assertEquals(0, lr[0][2]);
+                assertEquals(-1, c.in.read(), "connection closed after logout");
+            }
+            long deadline = System.currentTimeMillis() + 2000;
+            while (!server.sessions().isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(server.sessions().isEmpty());
+            assertTrue(disk.nexuses.get(0).closed);
+        } finally {
+            server.deactivate();
+        }
+    }
+
+    @Test
+    void shutdownAsksNormalSessionsToLogOut() throws Exception {
+        FakeTarget disk = new FakeTarget(Wire.TARGET);
+        IscsiServer server = new IscsiServer(FakeTarget.registry(disk));
+        Portal p = server.open("lo", "x", 1, List.of("127.0.0.1:0"), List.of(new InetSocketAddress("127.0.0.1", 0)));
+        try (Client c = new Client(p.bound().get(0))) {
+            c.send(loginBhs(1), ("InitiatorName=" + Wire.INITIATOR + "\0TargetName=" + Wire.TARGET + "\0")
+                    .getBytes(StandardCharsets.UTF_8));
+            c.receive();
+            Thread stopper = new Thread(server::deactivate);
+            stopper.start();
+            byte[][] async = c.receive();
+            assertEquals(0x32, async[0][0] & 0x3f);
+            assertEquals(1, async[0][36], "AsyncEvent 1: target requests logout");
+            stopper.join(10000);
+            assertEquals(-1, c.in.read());
+        }
+    }
+
+    @Test
+    void listenEntriesAreParsedStrictly() {
+        assertEquals(new InetSocketAddress("127.0.0.1", 3260), PortalComponent.parseAddress("127.0.0.1:3260"));
+        assertEquals(3261, PortalComponent.parseAddress("[::1]:3261").getPort());
+        assertEquals(3260, PortalComponent.parseAddress("localhost").getPort());
+        assertThrows(IllegalArgumentException.class, () -> PortalComponent.parseAddress("127.0.0.1:0"));
+        assertThrows(IllegalArgumentException.class, () -> PortalComponent.parseAddress("127.0.0.1:70000"));
+        assertThrows(IllegalArgumentException.class, () -> PortalComponent.parseAddress("::1:3260"));
+        assertThrows(IllegalArgumentException.class, () -> PortalComponent.parseAddress("[::1"));
+        assertEquals(1, PortalComponent.parseTag("0", "x"));
+        assertEquals(12, PortalComponent.parseTag("12", "x"));
+    }
+
+    static ByteBuf unused() {
+        return Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("00"));
+    }
+}

@@ -541,8 +541,8 @@ final class DiskUnit implements LogicalUnit {
             // SBC-4: no protection information on this unit, so xxPROTECT must be 000b
             CdbChecks.requireZero(cdb, 1, 0xE0);
             if (verify) {
-                // byte 1 bits 2-1 BYTCHK: 00b no compare, 01b compare; 1xb reserved for WRITE AND VERIFY
-                CdbChecks.requireZero(cdb, 1, 0x04);
+                // byte 1 bit 3 reserved; bits 2-1 BYTCHK: 00b no compare, 01b compare, 1xb reserved
+                CdbChecks.requireZero(cdb, 1, 0x0C);
                 byteCheck = cdb.bit(1, 1);
                 fua = true;
             } else {

@@ -562,6 +562,23 @@ class DiskUnitTest {
         assertEquals(0, run(u, withData(cdb16(0x8E, 0x02, 9, 1), data)));
         assertEquals(List.of("write", "write", "read"), s.ops());
         invalidField(1, 2, () -> u.parse(cdb12(0xAE, 0x04, 0, 1)));
+        invalidField(1, 3, () -> u.parse(cdb10(0x2E, 0x08, 0, 1)));
+    }
+
+    @Test
+    void providerBuildsDisks() throws Exception {
+        DiskProvider p = new DiskProvider();
+        try {
+            org.jstgt.api.scsi.LogicalUnit u = p.create(spec(512, false, Map.of()), new FakeStore(MIB));
+            assertEquals(MIB, u.capacityBytes());
+            FakeTask t = cdb10(0x25, 0, 0, 0);
+            CommandDescriptor d = u.parse(t);
+            assertEquals(8, d.execute(t).toCompletableFuture().join());
+            u.close();
+        } finally {
+            p.close();
+        }
+        assertEquals("disk", DiskProvider.TYPE);
     }
 
     // ---- MODE SENSE

@@ -25,20 +25,17 @@ final class FakeTask implements ScsiTask {
         this.cdb = new Cdb(b);
     }
 
-    /** Sets CDB byte {@code i} (e.g. CONTROL, PMI). */
+    /** @return a copy with CDB byte {@code i} set (CONTROL, PMI, ...) */
     FakeTask withControl(int i, int value) {
         byte[] b = cdb.toByteArray();
         b[i] = (byte) value;
-        FakeTask t = new FakeTask();
-        t.replace(b);
+        int[] c = new int[b.length];
+        for (int k = 0; k < b.length; k++) {
+            c[k] = b[k] & 0xFF;
+        }
+        FakeTask t = new FakeTask(c);
         t.dataOut = dataOut;
         return t;
-    }
-
-    private Cdb replaced;
-
-    private void replace(byte[] b) {
-        replaced = new Cdb(b);
     }
 
     /** @return the first {@code n} Data-In bytes */
@@ -53,7 +50,7 @@ final class FakeTask implements ScsiTask {
 
     @Override
     public Cdb cdb() {
-        return replaced != null ? replaced : cdb;
+        return cdb;
     }
 
     @Override

@@ -408,7 +408,11 @@ public final class Initiator implements AutoCloseable {
                 throw new IscsiProtocolException("Text Response with both F and C bits (RFC 7143 §11.11.2)");
             }
             if (fin) {
-                return parseSendTargets(text.toByteArray());
+                try {
+                    return parseSendTargets(text.toByteArray());
+                } catch (IllegalArgumentException e) {
+                    throw new IscsiProtocolException("SendTargets answer: " + e.getMessage());
+                }
             }
             ttt = resp.int32(20);
             if (ttt == Pdu.RESERVED_TAG) {
@@ -419,8 +423,12 @@ public final class Initiator implements AutoCloseable {
     }
 
     /**
+     * Parses a SendTargets answer (RFC 7143 §13.3): target records, each a TargetName followed by
+     * its TargetAddress keys. Any other key is refused, as real initiators (libiscsi) refuse it.
+     *
      * @param text the concatenated text data
      * @return targets in order
+     * @throws IllegalArgumentException on a key other than TargetName or TargetAddress
      */
     static List<DiscoveredTarget> parseSendTargets(byte[] text) {
         List<DiscoveredTarget> out = new ArrayList<>();
@@ -438,6 +446,9 @@ public final class Initiator implements AutoCloseable {
                     throw new IllegalArgumentException("TargetAddress before any TargetName");
                 }
                 addresses.add(p.value());
+            } else {
+                throw new IllegalArgumentException("key " + p.key() + "=" + p.value()
+                        + " in a target record, which holds only TargetName and TargetAddress");
             }
         }
         if (name != null) {

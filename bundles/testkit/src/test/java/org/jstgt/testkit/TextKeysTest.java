@@ -3,6 +3,7 @@ package org.jstgt.testkit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -65,5 +66,14 @@ class TextKeysTest {
                 "TargetName=iqn.a\0TargetAddress=127.0.0.1:3260,1\0TargetAddress=[::1]:3260,1\0TargetName=iqn.b\0"));
         assertEquals(List.of(new DiscoveredTarget("iqn.a", List.of("127.0.0.1:3260,1", "[::1]:3260,1")),
                 new DiscoveredTarget("iqn.b", List.of())), t);
+    }
+
+    @Test
+    void sendTargetsRecordWithOtherKeysIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Initiator.parseSendTargets(
+                bytes("TargetName=iqn.a\0TargetAlias=demo\0TargetAddress=127.0.0.1:3260,1\0")));
+        assertTrue(e.getMessage().contains("TargetAlias"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Initiator.parseSendTargets(bytes("TargetAddress=127.0.0.1:3260,1\0")));
     }
 }

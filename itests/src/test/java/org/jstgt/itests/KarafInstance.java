@@ -155,6 +155,46 @@ final class KarafInstance implements AutoCloseable {
         }
     }
 
+    /**
+     * Compares a SendTargets TargetAddress ({@code host:port,tag}, IPv6 hosts in brackets, RFC 7143
+     * §13.9) with an address, whatever textual form the IPv6 host takes.
+     *
+     * @param targetAddress the value as sent
+     * @param expected the portal
+     * @return true when host and port match
+     */
+    static boolean sameAddress(String targetAddress, InetSocketAddress expected) {
+        String hostPort = targetAddress.contains(",") ? targetAddress.substring(0, targetAddress.lastIndexOf(','))
+                : targetAddress;
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) {
+            return false;
+        }
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            return Integer.parseInt(hostPort.substring(colon + 1)) == expected.getPort()
+                    && java.net.InetAddress.getByName(host).equals(expected.getAddress());
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Deletes the instance directory (after a successful run; kept for diagnosis otherwise). */
+    void delete() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("running");
+        }
+        Path dir = home.getParent();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** @return the console output and the end of data/log/karaf.log */
     String diagnostics() {
         return "--- console.log (tail) ---\n" + Processes.tail(home.resolve("console.log"), 60)

@@ -46,10 +46,14 @@ class RealInitiatorIT {
     /** The image last written to LUN 0, for the restart check. */
     private Path lastWritten;
 
+    /** Set by a failing test: the instance directory is then kept for diagnosis. */
+    private volatile boolean failed;
+
     @RegisterExtension
     final TestWatcher onFailure = new TestWatcher() {
         @Override
         public void testFailed(ExtensionContext context, Throwable cause) {
+            failed = true;
             if (karaf != null) {
                 System.out.println("=== " + context.getDisplayName() + " failed; karaf diagnostics:\n"
                         + karaf.diagnostics());
@@ -70,13 +74,18 @@ class RealInitiatorIT {
         }
         karaf = KarafInstance.unpack("real-initiator");
         work = Files.createDirectories(karaf.home().resolve("itest-work"));
+        failed = true; // until started: a failed start keeps the directory for diagnosis
         karaf.start();
+        failed = false;
     }
 
     @AfterAll
     void stopAssembly() throws Exception {
         if (karaf != null) {
             karaf.stop();
+            if (!failed) {
+                karaf.delete();
+            }
         }
     }
 

@@ -304,8 +304,8 @@ public final class Initiator implements AutoCloseable {
         if (!discoverySession) {
             fbl = intKey(answers, "FirstBurstLength", 65536, 512, options.firstBurstLength());
             mbl = intKey(answers, "MaxBurstLength", 262144, 512, options.maxBurstLength());
-            immediate = boolKey(answers, "ImmediateData", true);
-            r2t = boolKey(answers, "InitialR2T", true);
+            immediate = boolKey(answers, "ImmediateData", true, options.immediateData());
+            r2t = boolKey(answers, "InitialR2T", true, options.initialR2T());
             if (immediate && !options.immediateData()) {
                 throw new IscsiProtocolException("ImmediateData=Yes answered to our No (AND function)");
             }
@@ -350,7 +350,8 @@ public final class Initiator implements AutoCloseable {
     private static int intKey(Map<String, String> answers, String key, int dflt, int min, int max)
             throws IscsiProtocolException {
         String v = answers.get(key);
-        if (v == null) {
+        if (v == null || v.equals("Irrelevant")) {
+            // RFC 7143 §6.2: an unanswered or irrelevant key keeps its default
             return Math.min(dflt, max);
         }
         try {
@@ -364,10 +365,14 @@ public final class Initiator implements AutoCloseable {
         }
     }
 
-    private static boolean boolKey(Map<String, String> answers, String key, boolean dflt) throws IscsiProtocolException {
+    private static boolean boolKey(Map<String, String> answers, String key, boolean dflt, boolean offered)
+            throws IscsiProtocolException {
         String v = answers.get(key);
         if (v == null) {
             return dflt;
+        }
+        if (v.equals("Irrelevant")) {
+            return offered;
         }
         return switch (v) {
             case "Yes" -> true;

@@ -116,7 +116,8 @@ final class FakeTarget implements AutoCloseable {
                 firstBurst = Integer.parseInt(keys.get("FirstBurstLength"));
                 answer.put("ImmediateData", keys.get("ImmediateData"));
                 answer.put("InitialR2T", keys.get("InitialR2T"));
-                answer.put("FirstBurstLength", Integer.toString(firstBurst));
+                answer.put("FirstBurstLength", initialR2T && !immediateData ? "Irrelevant"
+                        : Integer.toString(firstBurst));
                 answer.put("MaxBurstLength", Integer.toString(Math.min(maxBurst,
                         Integer.parseInt(keys.get("MaxBurstLength")))));
                 answer.put("MaxOutstandingR2T", "1");

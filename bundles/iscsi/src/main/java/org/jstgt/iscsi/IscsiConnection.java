@@ -58,6 +58,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
 
     static final String DECODER = "pdu-decoder";
     static final String ENCODER = "pdu-encoder";
+    static final int LOGIN_TIMEOUT_SECONDS = 30;
 
     private enum Phase { LOGIN, FULL_FEATURE, LOGGED_OUT, CLOSED }
 
@@ -176,6 +177,15 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        // A connection that never completes its login is dropped (RFC 7143 §6 leaves the
+        // bound to the implementation).
+        ctx.executor().schedule(() -> {
+            if (phase == Phase.LOGIN) {
+                LOG.info("{}: login not completed within {} s; closing", remoteDescription(), LOGIN_TIMEOUT_SECONDS);
+                phase = Phase.CLOSED;
+                ctx.close();
+            }
+        }, LOGIN_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Override
@@ -603,6 +613,18 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
             protocolError(cmd, "unsolicited Data-Out announced (F=0) with InitialR2T=Yes or without W");
             return;
         }
+        List<DataOut> early2 = session.pendingData.remove(cmd.itt());
+        try {
+            startCommand(cmd, immediateLength, edtl, early2);
+        } finally {
+            if (early2 != null) {
+                early2.forEach(DataOut::release);
+            }
+        }
+    }
+
+    private void startCommand(ScsiCommand cmd, int immediateLength, int edtl, List<DataOut> early2) {
+        Negotiated n = session.negotiated;
         IscsiTask task = new IscsiTask(session, ctx.alloc(), cmd.itt(), cmd.cmdSn(), cmd.immediate(), cmd.lun(),
                 lunNumber(cmd.lun()), new Cdb(cmd.cdb()), TaskAttribute.fromIscsi(cmd.attribute()), edtl);
         session.taskStarted(task);
@@ -647,16 +669,11 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         if (task.unsolicitedDone) {
             task.nextR2tOffset = Math.min(immediateLength, length);
         }
-        List<DataOut> early2 = session.pendingData.remove(cmd.itt());
         if (early2 != null) {
-            try {
-                for (DataOut d : early2) {
-                    if (phase == Phase.FULL_FEATURE && session.tasks.get(cmd.itt()) == task) {
-                        dataOutFor(task, d);
-                    }
+            for (DataOut d : early2) {
+                if (phase == Phase.FULL_FEATURE && session.tasks.get(cmd.itt()) == task) {
+                    dataOutFor(task, d);
                 }
-            } finally {
-                early2.forEach(DataOut::release);
             }
             if (session.tasks.get(cmd.itt()) != task || phase != Phase.FULL_FEATURE) {
                 return;

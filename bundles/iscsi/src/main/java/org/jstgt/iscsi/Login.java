@@ -137,7 +137,8 @@ final class Login {
         if (refused != null) {
             return refused;
         }
-        if (stage == OPERATIONAL || req.transit() && req.nsg() == OPERATIONAL) {
+        // Our MaxRecvDataSegmentLength is declared once, in the operational stage (RFC 7143 §13.12).
+        if (stage == OPERATIONAL) {
             if (!mrdslDeclared) {
                 answer.add(Map.entry(LoginKey.MAX_RECV_DATA_SEGMENT_LENGTH.wire(),
                         Integer.toString(settings.maxRecvDataSegmentLength())));

@@ -14,7 +14,7 @@ import org.jstgt.api.target.TargetRegistry;
 
 /**
  * Builds the answer to {@code SendTargets} (RFC 7143 §13.3 and Appendix C): for each target the
- * initiator may see, {@code TargetName}, {@code TargetAlias} when set, and one
+ * initiator may see, {@code TargetName} and one
  * {@code TargetAddress=<address>:<port>,<tag>} per listening address of each portal the target is
  * offered on. IPv6 addresses are written in brackets (RFC 7143 §13.8).
  */
@@ -72,10 +72,10 @@ final class SendTargets {
             if (addresses.isEmpty()) {
                 continue;
             }
+            // TargetAlias is not sent here: RFC 7143 Appendix C answers with TargetName and
+            // TargetAddress only, and libiscsi aborts discovery on any other key. The alias goes
+            // out in the login response instead.
             out.add(Map.entry("TargetName", t.iqn()));
-            if (!t.alias().isEmpty()) {
-                out.add(Map.entry("TargetAlias", t.alias()));
-            }
             for (String a : addresses) {
                 out.add(Map.entry("TargetAddress", a));
             }

@@ -59,6 +59,23 @@ final class FakeDisk implements Nexus {
                     return ScsiResult.good(n);
                 });
             }
+            case 0x25:
+                return command(task, DataDirection.IN, 8, () -> {
+                    ByteBuffer b = task.dataIn(8);
+                    b.putInt(bytes.length / BLOCK - 1).putInt(BLOCK);
+                    return ScsiResult.good(8);
+                });
+            case 0xa0: {
+                int alloc = (int) task.cdb().u32(6);
+                return command(task, DataDirection.IN, alloc, () -> {
+                    ByteBuffer b = task.dataIn(alloc);
+                    byte[] r = new byte[16];
+                    r[3] = 8;
+                    int n = Math.min(alloc, 16);
+                    b.put(r, 0, n);
+                    return ScsiResult.good(n);
+                });
+            }
             case 0x28, 0x2a: {
                 long lba = task.cdb().u32(2);
                 int blocks = task.cdb().u16(7);

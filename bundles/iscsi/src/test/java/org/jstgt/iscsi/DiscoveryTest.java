@@ -85,7 +85,7 @@ class DiscoveryTest {
             r.release();
             assertTrue(pdus > 3);
             long names = all.toString().split("\0").length;
-            assertEquals(200 * 4, names);
+            assertEquals(200 * 3, names);
         }
     }
 

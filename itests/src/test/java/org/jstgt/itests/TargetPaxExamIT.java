@@ -77,6 +77,12 @@ public class TargetPaxExamIT {
         String tarball = System.getProperty("jstgt.assembly.tarball", "target/jstgt-assembly.tar.gz");
         String testkit = System.getProperty("jstgt.testkit.jar", "target/jstgt-testkit.jar");
         String repo = System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository");
+        for (String f : new String[] {tarball, testkit}) {
+            if (!new File(f).isFile()) {
+                throw new AssertionError(f + " not found: the dependency plugin copies the assembly and the testkit"
+                        + " there in pre-integration-test (build features/ and assembly/ first)");
+            }
+        }
         return new Option[] {
             karafDistributionConfiguration()
                     .frameworkUrl(new File(tarball).toURI().toString())

@@ -70,6 +70,8 @@ class FullFeatureTest {
         try (Wire w = new Wire(Wire.fabric(disk))) {
             w.loginNormal("MaxRecvDataSegmentLength=1024", "MaxBurstLength=2048");
             w.send(cmd(w, read10(2, 6), true, false, 3072, Unpooled.EMPTY_BUFFER, true));
+            assertTrue(w.target.outboundMessages().peek() instanceof io.netty.buffer.CompositeByteBuf);
+            assertEquals(1, w.allocator.atLeast(1024), "Data-In goes out as slices of the device buffer");
             List<Pdu> out = w.receive();
             assertEquals(3, out.size());
             byte[] got = new byte[3072];
@@ -92,6 +94,7 @@ class FullFeatureTest {
             assertEquals(w.cmdSn, last.expCmdSn());
             assertArrayEquals(Arrays.copyOfRange(nexus().bytes, 1024, 1024 + 3072), got);
             out.forEach(Pdu::release);
+            assertEquals(List.of(), w.allocator.unreleased());
         }
     }
 

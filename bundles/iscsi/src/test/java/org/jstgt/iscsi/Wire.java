@@ -32,6 +32,7 @@ final class Wire implements AutoCloseable {
     final EmbeddedChannel target;
     final EmbeddedChannel client;
     final IscsiConnection connection;
+    final TrackingAllocator allocator = new TrackingAllocator();
     boolean headerDigest;
     boolean dataDigest;
     int cmdSn = 1;
@@ -47,6 +48,7 @@ final class Wire implements AutoCloseable {
         connection = new IscsiConnection(fabric, portal, tag, new InetSocketAddress("127.0.0.1", 3260),
                 new InetSocketAddress("127.0.0.2", 40000));
         target = new EmbeddedChannel();
+        target.config().setAllocator(allocator);
         target.pipeline().addLast(IscsiConnection.DECODER, PduDecoder.forLogin());
         target.pipeline().addLast(IscsiConnection.ENCODER, new PduEncoder(false, false));
         target.pipeline().addLast("iscsi", connection);
@@ -154,5 +156,6 @@ final class Wire implements AutoCloseable {
         receive().forEach(Pdu::release);
         target.finishAndReleaseAll();
         client.finishAndReleaseAll();
+        assertEquals(List.of(), allocator.unreleased(), "buffers the target allocated are all released");
     }
 }

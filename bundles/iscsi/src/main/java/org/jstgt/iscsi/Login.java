@@ -163,6 +163,15 @@ final class Login {
             stage = OPERATIONAL;
             return new Step(r, Outcome.CONTINUE, null);
         }
+        for (LoginKey digest : List.of(LoginKey.HEADER_DIGEST, LoginKey.DATA_DIGEST)) {
+            String v = agreed.get(digest);
+            String effective = v == null || v.equals("Reject") ? digest.rfcDefault() : v;
+            if (!List.of(settings.ours(digest).split(",")).contains(effective)) {
+                outBuf.release();
+                return fail(req, LoginStatus.INITIATOR_ERROR, digest.wire() + "=" + effective
+                        + " is not allowed by the target configuration (" + settings.ours(digest) + ")");
+            }
+        }
         int targetMrdsl = mrdslDeclared ? settings.maxRecvDataSegmentLength() : 8192;
         Negotiated negotiated = Negotiated.of(agreed, targetMrdsl, initiatorMrdsl);
         int respStatSn = statSn;

@@ -421,4 +421,86 @@ class FullFeatureTest {
             d.release();
         }
     }
+
+    @Test
+    void unsolicitedDataForAQueuedCommandIsKeptUntilItsTurn() {
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            w.loginNormal("InitialR2T=No", "ImmediateData=No");
+            int first = w.cmdSn;
+            ScsiCommand later = new ScsiCommand(false, false, false, true, 1, 0, 201, 512, first + 1, w.expStatSn,
+                    write10(5, 1), -1, Unpooled.EMPTY_BUFFER);
+            w.send(later);
+            w.send(new DataOut(true, 0, 201, Bhs.NO_TAG, w.expStatSn, 0, 0, pattern(512, 77)));
+            assertTrue(w.receive().isEmpty());
+            w.send(new ScsiCommand(false, true, false, false, 1, 0, 200, 0, first, w.expStatSn, new byte[16], -1,
+                    Unpooled.EMPTY_BUFFER));
+            List<Pdu> out = w.receive();
+            assertEquals(2, out.size());
+            assertEquals(200, out.get(0).itt());
+            ScsiResponse r = (ScsiResponse) out.get(1);
+            assertEquals(201, r.itt());
+            assertEquals(0, r.status());
+            assertArrayEquals(ByteBufUtil.getBytes(pattern(512, 77)), Arrays.copyOfRange(nexus().bytes, 2560, 3072));
+        }
+    }
+
+    @Test
+    void dataDigestErrorOnNopIsRejectedAndOnDataDropsTheConnection() {
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            w.loginNormal("HeaderDigest=CRC32C", "DataDigest=CRC32C");
+            w.switchDigests(true, true);
+            ByteBuf nop = org.jstgt.iscsi.pdu.PduCodec.encode(new NopOut(true, 0, 0x31, Bhs.NO_TAG, w.cmdSn,
+                    w.expStatSn, pattern(8, 1)), io.netty.buffer.ByteBufAllocator.DEFAULT, true, true);
+            ByteBuf bad = Unpooled.copiedBuffer(nop);
+            nop.release();
+            bad.setByte(52, bad.getByte(52) ^ 1);
+            w.sendBytes(bad);
+            Reject r = w.one(Reject.class);
+            assertEquals(RejectReason.DATA_DIGEST_ERROR, r.reason());
+            r.release();
+            assertTrue(w.target.isOpen());
+            ByteBuf cmd = org.jstgt.iscsi.pdu.PduCodec.encode(cmd(w, write10(0, 1), false, true, 512, pattern(512, 2),
+                    true), io.netty.buffer.ByteBufAllocator.DEFAULT, true, true);
+            ByteBuf bad2 = Unpooled.copiedBuffer(cmd);
+            cmd.release();
+            bad2.setByte(60, bad2.getByte(60) ^ 1);
+            w.sendBytes(bad2);
+            Reject r2 = w.one(Reject.class);
+            assertEquals(RejectReason.DATA_DIGEST_ERROR, r2.reason());
+            r2.release();
+            assertFalse(w.target.isOpen());
+        }
+    }
+
+    @Test
+    void headerDigestErrorDropsTheConnection() {
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            w.loginNormal("HeaderDigest=CRC32C");
+            w.switchDigests(true, false);
+            ByteBuf nop = org.jstgt.iscsi.pdu.PduCodec.encode(new NopOut(true, 0, 0x31, Bhs.NO_TAG, w.cmdSn,
+                    w.expStatSn, Unpooled.EMPTY_BUFFER), io.netty.buffer.ByteBufAllocator.DEFAULT, true, false);
+            nop.setByte(20, 1);
+            w.sendBytes(nop);
+            w.receive().forEach(Pdu::release);
+            assertFalse(w.target.isOpen());
+        }
+    }
+
+    @Test
+    void configuredDigestPolicyIsEnforced() {
+        disk.properties.put("header.digest", "CRC32C");
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            org.jstgt.iscsi.pdu.LoginResponse r = w.loginStep(true, 1, 3, "InitiatorName=" + Wire.INITIATOR,
+                    "TargetName=" + Wire.TARGET, "HeaderDigest=None");
+            assertEquals(0x0200, r.status(), "the required header digest cannot be had");
+            r.release();
+        }
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            org.jstgt.iscsi.pdu.LoginResponse r = w.loginStep(true, 1, 3, "InitiatorName=" + Wire.INITIATOR,
+                    "TargetName=" + Wire.TARGET, "HeaderDigest=None,CRC32C");
+            assertEquals(0, r.status());
+            assertEquals("CRC32C", Wire.keys(r.data()).get("HeaderDigest"));
+            r.release();
+        }
+    }
 }

@@ -117,12 +117,16 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
         return portal;
     }
 
-    /** Stops listening; connections that came in through the portal are closed. */
+    /**
+     * Stops listening. Normal sessions that came in through the portal are asked to log out
+     * (bounded wait), then the portal's remaining connections are closed.
+     */
     void close(Portal portal) {
         portals.remove(portal);
         for (Channel c : portal.servers) {
             c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
+        drain(s -> s.portalName.equals(portal.name));
         for (Channel c : connections) {
             IscsiConnection conn = c.pipeline().get(IscsiConnection.class);
             if (conn != null && conn.portalName().equals(portal.name)) {
@@ -133,14 +137,13 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     }
 
     /**
-     * Clean stop: ask every Normal session to log out (RFC 7143 §11.9.1, AsyncEvent 1), wait a
-     * bounded time, then close every channel and stop the event loops (bounded).
+     * Asks the matching Normal sessions to log out (RFC 7143 §11.9.1, AsyncEvent 1) and waits for
+     * them, at most {@link #LOGOUT_GRACE_SECONDS}.
      */
-    @Deactivate
-    void deactivate() {
+    private void drain(java.util.function.Predicate<Session> which) {
         List<Session> normal = new ArrayList<>();
         for (Session s : fabric.sessions()) {
-            if (!s.discovery) {
+            if (!s.discovery && which.test(s)) {
                 normal.add(s);
                 s.connection.requestLogout(LOGOUT_GRACE_SECONDS);
             }
@@ -158,6 +161,15 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
         if (!normal.isEmpty()) {
             LOG.info("{} session(s) did not log out within {} s; closing them", normal.size(), LOGOUT_GRACE_SECONDS);
         }
+    }
+
+    /**
+     * Clean stop: ask every Normal session to log out, wait a bounded time, then close every
+     * channel and stop the event loops (bounded).
+     */
+    @Deactivate
+    void deactivate() {
+        drain(s -> true);
         for (Portal p : new ArrayList<>(portals)) {
             for (Channel c : p.servers) {
                 c.close();

@@ -167,6 +167,43 @@ class PortalTcpTest {
     }
 
     @Test
+    void removingAPortalAsksItsSessionsToLogOut() throws Exception {
+        FakeTarget disk = new FakeTarget(Wire.TARGET);
+        IscsiServer server = new IscsiServer(FakeTarget.registry(disk));
+        try {
+            Portal p = server.open("lo", "x", 1, List.of("127.0.0.1:0"),
+                    List.of(new InetSocketAddress("127.0.0.1", 0)));
+            try (Client c = new Client(p.bound().get(0))) {
+                c.send(loginBhs(1), ("InitiatorName=" + Wire.INITIATOR + "\0TargetName=" + Wire.TARGET + "\0")
+                        .getBytes(StandardCharsets.UTF_8));
+                int statSn = u32(c.receive()[0], 24);
+                Thread closer = new Thread(() -> server.close(p));
+                closer.start();
+                byte[][] async = c.receive();
+                assertEquals(0x32, async[0][0] & 0x3f);
+                assertEquals(2, async[0][43], "Parameter3: seconds to log out");
+                byte[] logout = new byte[48];
+                logout[0] = 0x46;
+                logout[1] = (byte) 0x80;
+                logout[19] = 3;
+                logout[27] = 1;
+                int exp = statSn + 2;
+                logout[28] = (byte) (exp >> 24);
+                logout[29] = (byte) (exp >> 16);
+                logout[30] = (byte) (exp >> 8);
+                logout[31] = (byte) exp;
+                c.send(logout, new byte[0]);
+                assertEquals(0x26, c.receive()[0][0] & 0x3f);
+                closer.join(5000);
+                assertTrue(server.sessions().isEmpty());
+                assertTrue(server.portals().isEmpty());
+            }
+        } finally {
+            server.deactivate();
+        }
+    }
+
+    @Test
     void listenEntriesAreParsedStrictly() {
         assertEquals(new InetSocketAddress("127.0.0.1", 3260), PortalComponent.parseAddress("127.0.0.1:3260"));
         assertEquals(3261, PortalComponent.parseAddress("[::1]:3261").getPort());

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (CRC32C digests, InitialR2T=No, ImmediateData=No, small bursts).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TestkitInitiatorIT {
+class JavaInitiatorIT {
     private static final String IQN = KarafInstance.DEMO_IQN;
 
     private KarafInstance karaf;

@@ -48,6 +48,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
 
 /**
  * Boots the real assembly in Pax Exam's Karaf container and talks to it over TCP with the testkit
@@ -71,6 +73,9 @@ public class TargetPaxExamIT {
 
     @Inject
     private ConfigurationAdmin configAdmin;
+
+    @Inject
+    private SessionFactory sessionFactory;
 
     @Configuration
     public Option[] config() {
@@ -197,6 +202,39 @@ public class TargetPaxExamIT {
                 lun.delete();
             }
         }
+    }
+
+    @Test
+    public void shellCommandsListWhatRuns() throws Exception {
+        awaitPortal();
+        try (Initiator session = Initiator.connect(PORTAL, InitiatorOptions.defaults())) {
+            session.login(IQN);
+            String luns = shell("iscsi:lun-list --no-format");
+            assertTrue(luns, luns.lines().anyMatch(l -> l.startsWith("disk0\t") && l.contains("1 GiB")
+                    && l.contains("ACTIVE")));
+            String targets = shell("iscsi:target-list");
+            assertTrue(targets, targets.contains(IQN) && targets.contains("disk0"));
+            String portals = shell("iscsi:portal-list");
+            assertTrue(portals, portals.contains("127.0.0.1:3260"));
+            String sessions = shell("iscsi:session-list --no-format");
+            assertTrue(sessions, sessions.lines().anyMatch(l -> l.contains(InitiatorOptions.DEFAULT_INITIATOR_NAME)
+                    && l.contains(IQN) && l.contains("Normal")));
+            session.logout();
+        }
+    }
+
+    /** Runs a command in a Karaf shell session and returns what it printed. */
+    private String shell(String command) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        Session s = sessionFactory.create(new java.io.ByteArrayInputStream(new byte[0]), out, out);
+        try {
+            s.execute(command);
+        } finally {
+            s.close();
+        }
+        out.flush();
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private org.osgi.service.cm.Configuration demoTargetConfiguration() throws Exception {

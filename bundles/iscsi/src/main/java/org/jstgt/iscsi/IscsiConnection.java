@@ -654,8 +654,10 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         }
         int length = prepared.transferLength();
         if (edtl < length) {
+            // libiscsi's Write*Residuals and LIO: CHECK CONDITION 0E/03 with the overflow residual.
             prepared.abandon();
-            respond(task, new ScsiResult(ScsiStatus.CHECK_CONDITION, Sense.invalidFieldInCdb(), 0), 0);
+            respond(task, new ScsiResult(ScsiStatus.CHECK_CONDITION,
+                    Sense.invalidFieldInCommandInformationUnit(), 0), 0);
             return;
         }
         task.transferLength = length;

@@ -219,7 +219,9 @@ class FullFeatureTest {
             w.send(cmd(w, write10(0, 2), false, true, 512, pattern(512, 3), true));
             ScsiResponse r = w.one(ScsiResponse.class);
             assertEquals(2, r.status());
-            assertEquals(0x24, r.data().getByte(2 + 12));
+            assertEquals(0x05, r.data().getByte(2 + 2) & 0x0f);
+            assertEquals(0x0E, r.data().getByte(2 + 12));
+            assertEquals(0x03, r.data().getByte(2 + 13));
             assertTrue(r.overflow());
             assertEquals(512, r.residualCount());
             r.release();

@@ -40,6 +40,8 @@ final class FakeTarget implements AutoCloseable {
     private int statSN = 100;
     private int expCmdSN;
     private int ttt = 0x1000;
+    /** Ping the initiator (NOP-In with a TTT) before completing each WRITE. */
+    volatile boolean pingBeforeWriteStatus;
 
     FakeTarget(int maxBurst, int targetMaxRecv) throws IOException {
         this.maxBurst = maxBurst;
@@ -198,7 +200,33 @@ final class FakeTarget implements AutoCloseable {
                 have = got;
             }
             System.arraycopy(buf, 0, disk, (int) lba * BLOCK, len);
+            if (pingBeforeWriteStatus) {
+                // RFC 7143 §11.19: target-initiated ping, answered by a NOP-Out with the same TTT
+                send(out, new Pdu(Pdu.NOP_IN).flags(0x80).itt(Pdu.RESERVED_TAG).int32(20, 0x7777)
+                        .int32(24, statSN).int32(28, expCmdSN).int32(32, expCmdSN + 7));
+                Pdu nop = Pdu.read(in, hd, dd, targetMaxRecv);
+                check("NOP-Out answers the ping", nop.opcode() == Pdu.NOP_OUT && nop.int32(20) == 0x7777
+                        && nop.itt() == Pdu.RESERVED_TAG && nop.immediate());
+            }
             send(out, respond(Pdu.SCSI_RESPONSE, cmd).flags(0x80));
+        } else if (op == 0x12) {
+            // INQUIRY: 36 bytes in a Data-In without status, then a SCSI Response with underflow
+            byte[] inq = new byte[36];
+            inq[4] = 31;
+            int n = Math.min(36, edtl);
+            send(out, new Pdu(Pdu.DATA_IN).flags(0x80).itt(cmd.itt()).int32(20, Pdu.RESERVED_TAG)
+                    .int32(28, expCmdSN).int32(32, expCmdSN + 7).int32(36, 0).int32(40, 0)
+                    .data(Arrays.copyOf(inq, n)));
+            send(out, respond(Pdu.SCSI_RESPONSE, cmd).flags(0x80 | (edtl > n ? 0x02 : 0)).int32(36, 1)
+                    .int32(44, edtl - n));
+        } else if (op == 0x00) {
+            // TEST UNIT READY answered with a StatSN from the future
+            statSN += 5;
+            send(out, respond(Pdu.SCSI_RESPONSE, cmd).flags(0x80));
+        } else if (op == 0xfe) {
+            // RFC 7143 §11.17: Reject, reason 04h protocol error, carrying the rejected header
+            send(out, new Pdu(Pdu.REJECT).flags(0x80).u8(2, 0x04).itt(Pdu.RESERVED_TAG).int32(24, statSN++)
+                    .int32(28, expCmdSN).int32(32, expCmdSN + 7).data(cmd.header()));
         } else {
             // fixed-format sense: ILLEGAL REQUEST / INVALID COMMAND OPERATION CODE, field pointer byte 0
             byte[] sense = new byte[18];

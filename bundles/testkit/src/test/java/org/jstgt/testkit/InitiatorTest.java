@@ -69,6 +69,54 @@ class InitiatorTest {
     }
 
     @Test
+    void targetPingDuringCommandIsAnswered() throws Exception {
+        try (FakeTarget t = new FakeTarget(65536, 8192);
+                Initiator i = Initiator.connect(t.address(), InitiatorOptions.defaults())) {
+            t.pingBeforeWriteStatus = true;
+            i.login(FakeTarget.IQN);
+            i.scsi(0, Cdbs.write10(0, 4), new byte[2048], 0).assertGood();
+            i.logout();
+            assertEquals(List.of(), t.errors);
+        }
+    }
+
+    @Test
+    void dataInWithoutStatusThenResponseWithUnderflow() throws Exception {
+        try (FakeTarget t = new FakeTarget(65536, 8192);
+                Initiator i = Initiator.connect(t.address(), InitiatorOptions.defaults())) {
+            i.login(FakeTarget.IQN);
+            ScsiReply r = i.scsi(0, Cdbs.inquiry(false, 0, 255), null, 255).assertGood();
+            assertEquals(36, r.data().length);
+            assertTrue(r.residualUnderflow());
+            assertEquals(219, r.residualCount());
+            i.logout();
+            assertEquals(List.of(), t.errors);
+        }
+    }
+
+    @Test
+    void statSnOutOfOrderIsAProtocolError() throws Exception {
+        try (FakeTarget t = new FakeTarget(65536, 8192);
+                Initiator i = Initiator.connect(t.address(), InitiatorOptions.defaults())) {
+            i.login(FakeTarget.IQN);
+            IscsiProtocolException e = assertThrows(IscsiProtocolException.class,
+                    () -> i.scsi(0, Cdbs.testUnitReady(), null, 0));
+            assertTrue(e.getMessage().contains("StatSN"), e.getMessage());
+        }
+    }
+
+    @Test
+    void rejectIsAProtocolErrorNamingTheReason() throws Exception {
+        try (FakeTarget t = new FakeTarget(65536, 8192);
+                Initiator i = Initiator.connect(t.address(), InitiatorOptions.defaults())) {
+            i.login(FakeTarget.IQN);
+            IscsiProtocolException e = assertThrows(IscsiProtocolException.class,
+                    () -> i.scsi(0, Cdbs.raw(0xfe, 0, 0, 0, 0, 0), null, 0));
+            assertTrue(e.getMessage().contains("protocol error"), e.getMessage());
+        }
+    }
+
+    @Test
     void discoveryListsTargets() throws Exception {
         try (FakeTarget t = new FakeTarget(65536, 8192)) {
             List<DiscoveredTarget> d = Initiator.sendTargets(t.address(), InitiatorOptions.defaults());

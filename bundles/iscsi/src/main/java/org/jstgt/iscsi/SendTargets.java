@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.netty.util.NetUtil;
+
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.api.target.TargetRegistry;
 
@@ -84,14 +86,15 @@ final class SendTargets {
     }
 
     static String format(InetAddress ip, int port) {
-        String host = ip.getHostAddress();
         if (ip instanceof Inet6Address) {
+            // RFC 5952 compressed form ([::1], not [0:0:0:0:0:0:0:1]); no zone id on the wire.
+            String host = NetUtil.toAddressString(ip);
             int scope = host.indexOf('%');
             if (scope >= 0) {
                 host = host.substring(0, scope);
             }
             return "[" + host + "]:" + port;
         }
-        return host + ":" + port;
+        return ip.getHostAddress() + ":" + port;
     }
 }

@@ -53,7 +53,7 @@ class DiscoveryTest {
             assertTrue(r.finalFlag());
             assertEquals(Bhs.NO_TAG, r.ttt());
             assertEquals(List.of("TargetName=iqn.2026-11.org.jstgt:a",
-                    "TargetAddress=127.0.0.1:3260,1", "TargetAddress=[0:0:0:0:0:0:0:1]:3260,1"), Wire.pairs(r.data()));
+                    "TargetAddress=127.0.0.1:3260,1", "TargetAddress=[::1]:3260,1"), Wire.pairs(r.data()));
             r.release();
             TextResponse one = sendTargets(w, "iqn.2026-11.org.jstgt:b", Bhs.NO_TAG);
             assertEquals(List.of(), Wire.pairs(one.data()), "ACL hides b");

@@ -223,6 +223,82 @@ public class TargetPaxExamIT {
         }
     }
 
+    @Test
+    public void storeBundleUpdateUnderIoIsInvisibleToTheInitiator() throws Exception {
+        awaitPortal();
+        Bundle store = java.util.Arrays.stream(bundleContext.getBundles())
+                .filter(b -> "jstgt-store-file".equals(b.getSymbolicName())).findFirst()
+                .orElseThrow(() -> new AssertionError("jstgt-store-file not installed"));
+        // commands may be held while the provider is away (DESIGN: bounded, 15 s by default)
+        InitiatorOptions patient = InitiatorOptions.defaults().withTimeout(Duration.ofSeconds(40));
+        try (Initiator session = Initiator.connect(PORTAL, patient)) {
+            session.login(IQN);
+            clearUnitAttentions(session, 0);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger rounds = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CompletableFuture<Void> io = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                Random random = new Random();
+                byte[] data = new byte[64 * 512];
+                try {
+                    while (!stop.get()) {
+                        long lba = 200_000 + random.nextInt(1000) * 64L;
+                        random.nextBytes(data);
+                        retryBusy(session, Cdbs.write10(lba, 64), data, 0);
+                        ScsiReply r = retryBusy(session, Cdbs.read10(lba, 64), null, data.length);
+                        assertArrayEquals("blocks " + lba + "+64 across the update", data, r.data());
+                        rounds.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            awaitRounds(rounds, 5, io);
+            store.update();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (store.getState() != Bundle.ACTIVE) {
+                if (System.nanoTime() - deadline > 0) {
+                    fail("jstgt-store-file not active again within " + WAIT + " of its update");
+                }
+                Thread.sleep(100);
+            }
+            int after = rounds.get();
+            awaitRounds(rounds, after + 5, io);
+            stop.set(true);
+            io.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            session.logout();
+        }
+    }
+
+    /** Waits, bounded, until the I/O loop has done {@code n} rounds; fails early when it failed. */
+    private static void awaitRounds(java.util.concurrent.atomic.AtomicInteger rounds, int n,
+            java.util.concurrent.CompletableFuture<Void> io) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (rounds.get() < n) {
+            if (io.isDone()) {
+                io.get();
+                fail("I/O loop ended early");
+            }
+            if (System.nanoTime() - deadline > 0) {
+                fail("only " + rounds.get() + " of " + n + " I/O rounds within " + WAIT);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Runs a command; BUSY is retried (DESIGN: commands past the hold bound complete BUSY, which
+     * every initiator retries). Anything else but GOOD fails.
+     */
+    private static ScsiReply retryBusy(Initiator session, byte[] cdb, byte[] out, int in) throws IOException {
+        for (int i = 0; i < 100; i++) {
+            ScsiReply r = session.scsi(0, cdb, out, in);
+            if (r.status() != org.jstgt.api.scsi.ScsiStatus.BUSY) {
+                return r.assertGood();
+            }
+        }
+        throw new AssertionError("BUSY 100 times in a row");
+    }
+
     /** Runs a command in a Karaf shell session and returns what it printed. */
     private String shell(String command) throws Exception {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

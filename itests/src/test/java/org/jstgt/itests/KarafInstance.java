@@ -75,10 +75,7 @@ final class KarafInstance implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running, PID " + process.pid());
         }
-        if (accepts(PORTAL_V4)) {
-            throw new AssertionError("127.0.0.1:3260 already accepts connections before jstgt started: another"
-                    + " target is running; stop it first (these tests need the shipped port)");
-        }
+        awaitPortFree();
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()))
@@ -97,6 +94,23 @@ final class KarafInstance implements AutoCloseable {
         }
         throw new AssertionError("127.0.0.1:3260 did not accept connections within " + START_TIMEOUT + "\n"
                 + diagnostics());
+    }
+
+    /**
+     * Waits, at most 30 s, until nothing accepts on 127.0.0.1:3260 (a previous test's instance may
+     * still be shutting down).
+     *
+     * @throws AssertionError when another target keeps the port
+     */
+    static void awaitPortFree() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (accepts(PORTAL_V4)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("127.0.0.1:3260 accepts connections before jstgt started: another target"
+                        + " is running (./jstgt stop, or stop tgt/istgt); these tests need the shipped port");
+            }
+            Thread.sleep(250);
+        }
     }
 
     /**

@@ -82,6 +82,14 @@ public class TargetPaxExamIT {
         String tarball = System.getProperty("jstgt.assembly.tarball", "target/jstgt-assembly.tar.gz");
         String testkit = System.getProperty("jstgt.testkit.jar", "target/jstgt-testkit.jar");
         String repo = System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository");
+        try {
+            // the probe talks to 127.0.0.1:3260 and must find the container's target there
+            KarafInstance.awaitPortFree();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        deleteEarlierRuntimes(new File("target/exam"));
         for (String f : new String[] {tarball, testkit}) {
             if (!new File(f).isFile()) {
                 throw new AssertionError(f + " not found: the dependency plugin copies the assembly and the testkit"
@@ -106,6 +114,26 @@ public class TargetPaxExamIT {
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "44445"),
             bundle(new File(testkit).toURI().toString()),
         };
+    }
+
+    /**
+     * Pax Exam does not always remove its unpacked container; keep only the one about to start (the
+     * last one stays after the run for diagnosis).
+     */
+    private static void deleteEarlierRuntimes(File examDir) {
+        File[] old = examDir.listFiles(File::isDirectory);
+        if (old == null) {
+            return;
+        }
+        for (File dir : old) {
+            try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir.toPath())) {
+                for (java.nio.file.Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                System.err.println("cannot delete " + dir + ": " + e);
+            }
+        }
     }
 
     @Test

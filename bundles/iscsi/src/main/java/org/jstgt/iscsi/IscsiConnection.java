@@ -653,15 +653,11 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
             return;
         }
         int length = prepared.transferLength();
-        if (edtl < length) {
-            // libiscsi's Write*Residuals and LIO: CHECK CONDITION 0E/03 with the overflow residual.
-            prepared.abandon();
-            respond(task, new ScsiResult(ScsiStatus.CHECK_CONDITION,
-                    Sense.invalidFieldInCommandInformationUnit(), 0), 0);
-            return;
-        }
-        task.transferLength = length;
-        task.out = ctx.alloc().directBuffer(Math.max(length, 1));
+        // Overflow (EDTL shorter than the CDB asks, RFC 7143 §11.4.5.1): collect and hand over only
+        // the EDTL bytes; the device stores what is whole and the response carries the O bit and
+        // the residual (what Debian's libiscsi Write*Residuals tests expect).
+        task.transferLength = Math.min(length, edtl);
+        task.out = ctx.alloc().directBuffer(Math.max(task.transferLength, 1));
         task.unsolicitedLimit = n.initialR2t() ? immediateLength : Math.min(n.firstBurstLength(), edtl);
         if (immediateLength > 0) {
             task.accept(0, cmd.data());
@@ -669,7 +665,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         task.unsolicitedNext = immediateLength;
         task.unsolicitedDone = cmd.finalFlag();
         if (task.unsolicitedDone) {
-            task.nextR2tOffset = Math.min(immediateLength, length);
+            task.nextR2tOffset = Math.min(immediateLength, task.transferLength);
         }
         if (early2 != null) {
             for (DataOut d : early2) {

@@ -32,17 +32,6 @@ final class Sense {
         return fixed(0x05, 0x24, 0x00);
     }
 
-    /**
-     * The answer to a write whose iSCSI Expected Data Transfer Length is shorter than the CDB's
-     * transfer length: nothing is written (SPC-4 / SAM-5 leave the choice between a short write and
-     * this; a partial write would silently lose the tail the initiator meant to store).
-     *
-     * @return ILLEGAL REQUEST, INVALID FIELD IN COMMAND INFORMATION UNIT (0Eh/03h)
-     */
-    static byte[] invalidFieldInCommandInformationUnit() {
-        return fixed(0x05, 0x0E, 0x03);
-    }
-
     /** @return HARDWARE ERROR, INTERNAL TARGET FAILURE (44h/00h) */
     static byte[] internalTargetFailure() {
         return fixed(0x04, 0x44, 0x00);

@@ -93,7 +93,8 @@ final class FakeDisk implements Nexus {
                 }
                 return command(task, DataDirection.OUT, len, () -> {
                     ByteBuffer src = task.dataOut();
-                    src.get(bytes, off, len);
+                    // an overflow hands over fewer bytes than the CDB asks: store what came
+                    src.get(bytes, off, Math.min(len, src.remaining()));
                     return ScsiResult.GOOD;
                 });
             }

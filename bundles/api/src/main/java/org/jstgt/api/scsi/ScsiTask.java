@@ -26,9 +26,11 @@ public interface ScsiTask {
     int expectedTransferLength();
 
     /**
-     * The data the initiator sent. Only valid for commands parsed as {@link DataDirection#OUT}; the
-     * transport guarantees {@code remaining() == CommandDescriptor.transferLength()} (it fails the
-     * command itself when the initiator sends less).
+     * The data the initiator sent. Only valid for commands parsed as {@link DataDirection#OUT}.
+     * Normally {@code remaining() == CommandDescriptor.transferLength()}; when the initiator's
+     * expected data transfer length is shorter (an overflow, SAM-5 §5.4.2) it holds only those
+     * bytes, and the device either processes what is there (a disk writes the whole blocks present)
+     * or fails the command. The fabric reports the residual.
      *
      * @return the data, position 0
      */

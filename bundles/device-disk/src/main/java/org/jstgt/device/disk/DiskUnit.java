@@ -602,11 +602,23 @@ final class DiskUnit implements LogicalUnit {
      * followed by a flush when it has a volatile cache (SBC-4 §4.15). WRITE AND VERIFY with BYTCHK
      * reads the blocks back and compares them.
      */
-    private CompletionStage<Integer> write(ScsiTask task, long offset, int length, boolean fua, boolean byteCheck) {
+    private CompletionStage<Integer> write(ScsiTask task, long offset, int cdbLength, boolean fua, boolean byteCheck) {
         ByteBuffer src = task.dataOut();
-        if (src.remaining() != length) {
+        int length = cdbLength;
+        if (src.remaining() > length) {
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "Data-Out holds " + src.remaining() + " bytes, the CDB " + length));
+        }
+        if (src.remaining() < length) {
+            // The initiator's expected length was short (SAM-5 §5.4.2 overflow): store the whole
+            // blocks it sent and nothing else; the fabric reports the overflow residual.
+            int whole = src.remaining() - src.remaining() % blockSize;
+            if (whole == 0) {
+                return CompletableFuture.completedFuture(0);
+            }
+            src = src.duplicate();
+            src.limit(src.position() + whole);
+            length = whole;
         }
         ByteBuffer data = src.duplicate();
         CompletionStage<Void> done;
@@ -622,7 +634,8 @@ final class DiskUnit implements LogicalUnit {
         if (!byteCheck) {
             return done.thenApply(v -> 0);
         }
-        return done.thenCompose(v -> compare(offset, length, data, false)).thenApply(v -> 0);
+        int written = length;
+        return done.thenCompose(v -> compare(offset, written, data, false)).thenApply(v -> 0);
     }
 
     // ---- VERIFY

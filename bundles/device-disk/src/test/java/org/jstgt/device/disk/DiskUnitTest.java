@@ -302,6 +302,26 @@ class DiskUnitTest {
     }
 
     @Test
+    void overflowWriteStoresOnlyTheWholeBlocksSent() throws Exception {
+        // The fabric hands over fewer bytes than the CDB asks when the initiator's EDTL is short
+        // (libiscsi Write10Residuals): the disk writes the whole blocks present and no more.
+        FakeStore s = new FakeStore(MIB);
+        DiskUnit u = unit(s);
+        byte[] old = pattern(1024, 9);
+        run(u, withData(cdb10(0x2A, 0, 4, 2), old));
+        byte[] one = pattern(512, 5);
+        assertEquals(0, run(u, withData(cdb10(0x2A, 0, 4, 2), one)));
+        FakeTask r = cdb10(0x28, 0, 4, 2);
+        byte[] back = r.in(run(u, r));
+        assertArrayEquals(one, Arrays.copyOf(back, 512));
+        assertArrayEquals(Arrays.copyOfRange(old, 512, 1024), Arrays.copyOfRange(back, 512, 1024));
+        // less than one block: nothing is written
+        int writes = s.calls.size();
+        assertEquals(0, run(u, withData(cdb10(0x2A, 0, 4, 1), pattern(200, 7))));
+        assertEquals(writes, s.calls.size());
+    }
+
+    @Test
     void sixByteTransferLengthZeroMeans256Blocks() throws Exception {
         DiskUnit u = unit(new FakeStore(MIB));
         assertEquals(256 * 512, u.parse(cdb6(0x08, 0, 0)).transferLength());

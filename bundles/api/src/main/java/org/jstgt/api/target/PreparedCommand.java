@@ -1,0 +1,38 @@
+package org.jstgt.api.target;
+
+import java.util.concurrent.CompletionStage;
+
+import org.jstgt.api.scsi.DataDirection;
+
+/**
+ * A command the SCSI core has parsed and admitted. Either it already has a result (bad CDB, unit
+ * attention, unknown LUN: no data phase, send the result), or the fabric runs the data-out phase
+ * for {@link #transferLength()} bytes and then calls {@link #execute()}.
+ */
+public interface PreparedCommand {
+
+    /** @return the result when the command ended at parse time, else null */
+    ScsiResult immediateResult();
+
+    /** @return data direction (NONE when {@link #immediateResult()} is not null) */
+    DataDirection direction();
+
+    /** @return bytes the device will transfer (see {@code CommandDescriptor#transferLength()}) */
+    int transferLength();
+
+    /**
+     * Runs the command; called at most once, after all Data-Out bytes are in the task. Never
+     * completes exceptionally: failures are CHECK CONDITION results. The stage may complete on
+     * another thread.
+     *
+     * @return the result
+     */
+    CompletionStage<ScsiResult> execute();
+
+    /**
+     * Called instead of {@link #execute()} when the fabric drops the command (connection lost,
+     * ABORT TASK before the data phase ended).
+     */
+    default void abandon() {
+    }
+}

@@ -26,6 +26,8 @@ import org.jstgt.api.scsi.LunSpec;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.store.StoreCapability;
+import org.jstgt.testkit.FakeScsiTask;
+import org.jstgt.testkit.RecordingStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -44,28 +46,28 @@ class DiskUnitTest {
                 "VIRTUAL-DISK", "0001", "disk0", 0x3000000000000001L, props);
     }
 
-    private DiskUnit unit(FakeStore store) throws ConfigException {
+    private DiskUnit unit(RecordingStore store) throws ConfigException {
         return DiskUnit.create(spec(512, false, Map.of()), store, workers);
     }
 
-    private DiskUnit unit(FakeStore store, String key, String value) throws ConfigException {
+    private DiskUnit unit(RecordingStore store, String key, String value) throws ConfigException {
         return DiskUnit.create(spec(512, false, Map.of(key, value)), store, workers);
     }
 
     // ---- CDB builders (libiscsi scsi-lowlevel.c style)
 
-    static FakeTask cdb10(int op, int flags, long lba, int length) {
-        return new FakeTask(op, flags, (int) (lba >>> 24) & 0xFF, (int) (lba >>> 16) & 0xFF, (int) (lba >>> 8) & 0xFF,
+    static FakeScsiTask cdb10(int op, int flags, long lba, int length) {
+        return FakeScsiTask.of(op, flags, (int) (lba >>> 24) & 0xFF, (int) (lba >>> 16) & 0xFF, (int) (lba >>> 8) & 0xFF,
                 (int) lba & 0xFF, 0, (length >>> 8) & 0xFF, length & 0xFF, 0);
     }
 
-    static FakeTask cdb12(int op, int flags, long lba, long length) {
-        return new FakeTask(op, flags, (int) (lba >>> 24) & 0xFF, (int) (lba >>> 16) & 0xFF, (int) (lba >>> 8) & 0xFF,
+    static FakeScsiTask cdb12(int op, int flags, long lba, long length) {
+        return FakeScsiTask.of(op, flags, (int) (lba >>> 24) & 0xFF, (int) (lba >>> 16) & 0xFF, (int) (lba >>> 8) & 0xFF,
                 (int) lba & 0xFF, (int) (length >>> 24) & 0xFF, (int) (length >>> 16) & 0xFF,
                 (int) (length >>> 8) & 0xFF, (int) length & 0xFF, 0, 0);
     }
 
-    static FakeTask cdb16(int op, int flags, long lba, long length) {
+    static FakeScsiTask cdb16(int op, int flags, long lba, long length) {
         int[] c = new int[16];
         c[0] = op;
         c[1] = flags;
@@ -75,15 +77,15 @@ class DiskUnitTest {
         for (int i = 0; i < 4; i++) {
             c[10 + i] = (int) (length >>> (24 - 8 * i)) & 0xFF;
         }
-        return new FakeTask(c);
+        return FakeScsiTask.of(c);
     }
 
-    static FakeTask cdb6(int op, long lba, int length) {
-        return new FakeTask(op, (int) (lba >>> 16) & 0x1F, (int) (lba >>> 8) & 0xFF, (int) lba & 0xFF, length, 0);
+    static FakeScsiTask cdb6(int op, long lba, int length) {
+        return FakeScsiTask.of(op, (int) (lba >>> 16) & 0x1F, (int) (lba >>> 8) & 0xFF, (int) lba & 0xFF, length, 0);
     }
 
     /** Parses and runs; returns the Data-In byte count; throws the command's ScsiException. */
-    static int run(DiskUnit u, FakeTask t) throws ScsiException {
+    static int run(DiskUnit u, FakeScsiTask t) throws ScsiException {
         CommandDescriptor d = u.parse(t);
         try {
             return d.execute(t).toCompletableFuture().join();
@@ -109,9 +111,8 @@ class DiskUnitTest {
         assertEquals(fieldBit, x.fieldBit(), "field pointer bit");
     }
 
-    static FakeTask withData(FakeTask t, byte[] data) {
-        t.dataOut = ByteBuffer.wrap(data);
-        return t;
+    static FakeScsiTask withData(FakeScsiTask t, byte[] data) {
+        return t.withDataOut(data);
     }
 
     static byte[] pattern(int length, int seed) {
@@ -126,27 +127,27 @@ class DiskUnitTest {
 
     @Test
     void storeSizeMustBeAMultipleOfTheBlockSize() {
-        assertEquals("size", assertThrows(ConfigException.class, () -> unit(new FakeStore(MIB + 100))).key());
-        assertEquals("size", assertThrows(ConfigException.class, () -> unit(new FakeStore(0))).key());
+        assertEquals("size", assertThrows(ConfigException.class, () -> unit(new RecordingStore(MIB + 100))).key());
+        assertEquals("size", assertThrows(ConfigException.class, () -> unit(new RecordingStore(0))).key());
         assertEquals("size", assertThrows(ConfigException.class,
-                () -> DiskUnit.create(spec(4096, false, Map.of()), new FakeStore(MIB + 512), workers)).key());
+                () -> DiskUnit.create(spec(4096, false, Map.of()), new RecordingStore(MIB + 512), workers)).key());
     }
 
     @Test
     void maxTransferKeyIsValidated() throws Exception {
-        assertEquals(16 * MIB / 512, unit(new FakeStore(MIB), "max.transfer", "16MiB").maxTransferBlocks());
-        assertEquals(8 * MIB / 512, unit(new FakeStore(MIB)).maxTransferBlocks());
+        assertEquals(16 * MIB / 512, unit(new RecordingStore(MIB), "max.transfer", "16MiB").maxTransferBlocks());
+        assertEquals(8 * MIB / 512, unit(new RecordingStore(MIB)).maxTransferBlocks());
         for (String bad : new String[] {"100", "1GiB", "lots", "1000B"}) {
             assertEquals("max.transfer", assertThrows(ConfigException.class,
-                    () -> unit(new FakeStore(MIB), "max.transfer", bad)).key(), bad);
+                    () -> unit(new RecordingStore(MIB), "max.transfer", bad)).key(), bad);
         }
         assertEquals("sense.format", assertThrows(ConfigException.class,
-                () -> unit(new FakeStore(MIB), "sense.format", "short")).key());
+                () -> unit(new RecordingStore(MIB), "sense.format", "short")).key());
     }
 
     @Test
     void unitFacts() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB));
+        DiskUnit u = unit(new RecordingStore(MIB));
         assertEquals(0, u.peripheralDeviceType());
         assertEquals(MIB, u.capacityBytes());
         assertEquals(2048, u.capacity());
@@ -156,66 +157,66 @@ class DiskUnitTest {
 
     @Test
     void unknownOpcodesAndBadControlBytes() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB));
+        DiskUnit u = unit(new RecordingStore(MIB));
         // UNMAP, WRITE SAME(10), REPORT LUNS and REQUEST SENSE are not the device's
         for (int op : new int[] {0x42, 0x41, 0xA0, 0x03, 0x15, 0x55}) {
-            ScsiException e = expect(SenseReason.INVALID_COMMAND_OPERATION_CODE, () -> u.parse(new FakeTask(op)));
+            ScsiException e = expect(SenseReason.INVALID_COMMAND_OPERATION_CODE, () -> u.parse(FakeScsiTask.of(op)));
             assertEquals(0, e.fieldByte());
         }
-        invalidField(9, 2, () -> u.parse(cdb10(0x28, 0, 0, 1).withControl(9, 0x04)));
-        invalidField(1, 4, () -> u.parse(new FakeTask(0x9E, 0x11)));
+        invalidField(9, 2, () -> u.parse(cdb10(0x28, 0, 0, 1).withCdbByte(9, 0x04)));
+        invalidField(1, 4, () -> u.parse(FakeScsiTask.of(0x9E, 0x11)));
     }
 
     @Test
     void testUnitReady() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB));
-        assertEquals(0, run(u, new FakeTask(0x00)));
-        invalidField(2, -1, () -> u.parse(new FakeTask(0x00, 0, 1)));
+        DiskUnit u = unit(new RecordingStore(MIB));
+        assertEquals(0, run(u, FakeScsiTask.of(0x00)));
+        invalidField(2, -1, () -> u.parse(FakeScsiTask.of(0x00, 0, 1)));
     }
 
     // ---- INQUIRY
 
     @Test
     void inquiryClaimsSbc3AndListsDiskPages() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB));
-        FakeTask std = new FakeTask(0x12, 0, 0, 0, 255, 0);
-        byte[] d = std.in(run(u, std));
+        DiskUnit u = unit(new RecordingStore(MIB));
+        FakeScsiTask std = FakeScsiTask.of(0x12, 0, 0, 0, 255, 0);
+        byte[] d = std.dataInBytes(run(u, std));
         assertEquals(0, d[0]);
         assertEquals(0x04, d[64]);
         assertEquals((byte) 0xC0, d[65]);
         assertTrue(u.parse(std).allowedWithUnitAttention());
-        FakeTask pages = new FakeTask(0x12, 1, 0, 0, 255, 0);
+        FakeScsiTask pages = FakeScsiTask.of(0x12, 1, 0, 0, 255, 0);
         assertArrayEquals(new byte[] {0, 0, 0, 5, 0, (byte) 0x80, (byte) 0x83, (byte) 0xB0, (byte) 0xB1},
-                pages.in(run(u, pages)));
-        invalidField(2, -1, () -> u.parse(new FakeTask(0x12, 1, 0xB2, 0, 255, 0)));
+                pages.dataInBytes(run(u, pages)));
+        invalidField(2, -1, () -> u.parse(FakeScsiTask.of(0x12, 1, 0xB2, 0, 255, 0)));
     }
 
     @Test
     void blockLimitsPage() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB));
-        FakeTask t = new FakeTask(0x12, 1, 0xB0, 0, 255, 0);
-        byte[] d = t.in(run(u, t));
+        DiskUnit u = unit(new RecordingStore(MIB));
+        FakeScsiTask t = FakeScsiTask.of(0x12, 1, 0xB0, 0, 255, 0);
+        byte[] d = t.dataInBytes(run(u, t));
         assertEquals(64, d.length);
         byte[] head = {0, (byte) 0xB0, 0, 0x3C, 0, 0, 0, 8, 0, 0, 0x40, 0, 0, 0, 0x08, 0};
         assertArrayEquals(head, Arrays.copyOf(d, 16), "granularity 8 blocks, max 16384, optimal 2048");
         for (int i = 16; i < 64; i++) {
             assertEquals(0, d[i], "no UNMAP/WRITE SAME limits, byte " + i);
         }
-        DiskUnit big = DiskUnit.create(spec(4096, false, Map.of()), new FakeStore(MIB), workers);
-        FakeTask t4 = new FakeTask(0x12, 1, 0xB0, 0, 255, 0);
-        byte[] d4 = t4.in(run(big, t4));
+        DiskUnit big = DiskUnit.create(spec(4096, false, Map.of()), new RecordingStore(MIB), workers);
+        FakeScsiTask t4 = FakeScsiTask.of(0x12, 1, 0xB0, 0, 255, 0);
+        byte[] d4 = t4.dataInBytes(run(big, t4));
         assertEquals(1, d4[7], "granularity 1 block of 4 KiB");
         assertEquals(2048, ((d4[10] & 0xFF) << 8) | (d4[11] & 0xFF));
     }
 
     @Test
     void blockDeviceCharacteristicsPage() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB));
-        FakeTask t = new FakeTask(0x12, 1, 0xB1, 0, 255, 0);
-        byte[] d = t.in(run(u, t));
+        DiskUnit u = unit(new RecordingStore(MIB));
+        FakeScsiTask t = FakeScsiTask.of(0x12, 1, 0xB1, 0, 255, 0);
+        byte[] d = t.dataInBytes(run(u, t));
         assertEquals(64, d.length);
         assertArrayEquals(new byte[] {0, (byte) 0xB1, 0, 0x3C, 0, 1, 0, 0}, Arrays.copyOf(d, 8));
-        FakeTask shortAlloc = new FakeTask(0x12, 1, 0xB1, 0, 6, 0);
+        FakeScsiTask shortAlloc = FakeScsiTask.of(0x12, 1, 0xB1, 0, 6, 0);
         assertEquals(6, run(u, shortAlloc));
     }
 
@@ -223,48 +224,48 @@ class DiskUnitTest {
 
     @Test
     void readCapacity10() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB));
-        FakeTask t = cdb10(0x25, 0, 0, 0);
+        DiskUnit u = unit(new RecordingStore(MIB));
+        FakeScsiTask t = cdb10(0x25, 0, 0, 0);
         assertEquals(8, u.parse(t).transferLength());
-        assertArrayEquals(new byte[] {0, 0, 0x07, (byte) 0xFF, 0, 0, 0x02, 0}, t.in(run(u, t)));
+        assertArrayEquals(new byte[] {0, 0, 0x07, (byte) 0xFF, 0, 0, 0x02, 0}, t.dataInBytes(run(u, t)));
         // PMI 0 with an LBA is an error; with PMI 1 the LBA is accepted
         invalidField(2, -1, () -> u.parse(cdb10(0x25, 0, 5, 0)));
-        FakeTask pmi = cdb10(0x25, 0, 5, 0).withControl(8, 1);
+        FakeScsiTask pmi = cdb10(0x25, 0, 5, 0).withCdbByte(8, 1);
         assertEquals(8, run(u, pmi));
-        invalidField(8, 1, () -> u.parse(cdb10(0x25, 0, 0, 0).withControl(8, 2)));
+        invalidField(8, 1, () -> u.parse(cdb10(0x25, 0, 0, 0).withCdbByte(8, 2)));
         invalidField(1, 1, () -> u.parse(cdb10(0x25, 2, 0, 0)));
     }
 
     @Test
     void readCapacity10Beyond2TiBReportsFFFFFFFF() throws Exception {
-        FakeStore s = new FakeStore((0xFFFF_FFFFL + 2) * 512);
+        RecordingStore s = new RecordingStore((0xFFFF_FFFFL + 2) * 512);
         DiskUnit u = unit(s);
-        FakeTask t = cdb10(0x25, 0, 0, 0);
-        assertArrayEquals(new byte[] {-1, -1, -1, -1, 0, 0, 2, 0}, t.in(run(u, t)));
+        FakeScsiTask t = cdb10(0x25, 0, 0, 0);
+        assertArrayEquals(new byte[] {-1, -1, -1, -1, 0, 0, 2, 0}, t.dataInBytes(run(u, t)));
         // last LBA FFFFFFFEh still fits
-        DiskUnit edge = unit(new FakeStore(0xFFFF_FFFFL * 512));
-        FakeTask e = cdb10(0x25, 0, 0, 0);
-        assertArrayEquals(new byte[] {-1, -1, -1, -2, 0, 0, 2, 0}, e.in(run(edge, e)));
-        FakeTask t16 = cdb16(0x9E, 0x10, 0, 32);
-        byte[] d = t16.in(run(u, t16));
+        DiskUnit edge = unit(new RecordingStore(0xFFFF_FFFFL * 512));
+        FakeScsiTask e = cdb10(0x25, 0, 0, 0);
+        assertArrayEquals(new byte[] {-1, -1, -1, -2, 0, 0, 2, 0}, e.dataInBytes(run(edge, e)));
+        FakeScsiTask t16 = cdb16(0x9E, 0x10, 0, 32);
+        byte[] d = t16.dataInBytes(run(u, t16));
         assertArrayEquals(new byte[] {0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2, 0}, Arrays.copyOf(d, 12));
     }
 
     @Test
     void readCapacity16() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB));
-        FakeTask t = cdb16(0x9E, 0x10, 0, 32);
-        byte[] d = t.in(run(u, t));
+        DiskUnit u = unit(new RecordingStore(MIB));
+        FakeScsiTask t = cdb16(0x9E, 0x10, 0, 32);
+        byte[] d = t.dataInBytes(run(u, t));
         assertEquals(32, d.length);
         assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0x07, (byte) 0xFF, 0, 0, 0x02, 0, 0, 0, 0, 0},
                 Arrays.copyOf(d, 16));
         // allocation lengths 0-15 are not errors (libiscsi readcapacity16_alloclen)
         for (int alloc = 0; alloc < 16; alloc++) {
-            FakeTask a = cdb16(0x9E, 0x10, 0, alloc);
+            FakeScsiTask a = cdb16(0x9E, 0x10, 0, alloc);
             assertEquals(alloc, run(u, a));
         }
         invalidField(2, -1, () -> u.parse(cdb16(0x9E, 0x10, 1, 32)));
-        assertEquals(32, run(u, cdb16(0x9E, 0x10, 1, 32).withControl(14, 1)));
+        assertEquals(32, run(u, cdb16(0x9E, 0x10, 1, 32).withCdbByte(14, 1)));
         invalidField(1, 5, () -> u.parse(cdb16(0x9E, 0x30, 0, 32)));
     }
 
@@ -272,86 +273,86 @@ class DiskUnitTest {
 
     @Test
     void writeThenReadBackEverySize() throws Exception {
-        FakeStore s = new FakeStore(MIB);
+        RecordingStore s = new RecordingStore(MIB);
         DiskUnit u = unit(s);
         byte[] a = pattern(1024, 1);
         assertEquals(0, run(u, withData(cdb10(0x2A, 0, 10, 2), a)));
-        FakeTask r10 = cdb10(0x28, 0, 10, 2);
+        FakeScsiTask r10 = cdb10(0x28, 0, 10, 2);
         assertEquals(DataDirection.IN, u.parse(r10).direction());
         assertEquals(1024, u.parse(r10).transferLength());
         assertEquals(10, u.parse(r10).lba());
         assertEquals(2, u.parse(r10).blocks());
-        assertArrayEquals(a, r10.in(run(u, r10)));
+        assertArrayEquals(a, r10.dataInBytes(run(u, r10)));
 
         byte[] b = pattern(512, 2);
         run(u, withData(cdb6(0x0A, 20, 1), b));
-        FakeTask r6 = cdb6(0x08, 20, 1);
-        assertArrayEquals(b, r6.in(run(u, r6)));
+        FakeScsiTask r6 = cdb6(0x08, 20, 1);
+        assertArrayEquals(b, r6.dataInBytes(run(u, r6)));
 
         byte[] c = pattern(1536, 3);
         run(u, withData(cdb12(0xAA, 0, 30, 3), c));
-        FakeTask r12 = cdb12(0xA8, 0, 30, 3);
-        assertArrayEquals(c, r12.in(run(u, r12)));
+        FakeScsiTask r12 = cdb12(0xA8, 0, 30, 3);
+        assertArrayEquals(c, r12.dataInBytes(run(u, r12)));
 
         byte[] d = pattern(512, 4);
         run(u, withData(cdb16(0x8A, 0, 2047, 1), d));
-        FakeTask r16 = cdb16(0x88, 0, 2047, 1);
-        assertArrayEquals(d, r16.in(run(u, r16)));
+        FakeScsiTask r16 = cdb16(0x88, 0, 2047, 1);
+        assertArrayEquals(d, r16.dataInBytes(run(u, r16)));
         assertEquals(d[511], s.get(MIB - 1));
-        assertEquals(List.of(new FakeStore.Call("write", 5120, 1024, false)), s.calls.subList(0, 1));
+        assertEquals(List.of(new RecordingStore.Call("write", 5120, 1024, false)), s.calls().subList(0, 1));
     }
 
     @Test
     void overflowWriteStoresOnlyTheWholeBlocksSent() throws Exception {
         // The fabric hands over fewer bytes than the CDB asks when the initiator's EDTL is short
         // (libiscsi Write10Residuals): the disk writes the whole blocks present and no more.
-        FakeStore s = new FakeStore(MIB);
+        RecordingStore s = new RecordingStore(MIB);
         DiskUnit u = unit(s);
         byte[] old = pattern(1024, 9);
         run(u, withData(cdb10(0x2A, 0, 4, 2), old));
         byte[] one = pattern(512, 5);
         assertEquals(0, run(u, withData(cdb10(0x2A, 0, 4, 2), one)));
-        FakeTask r = cdb10(0x28, 0, 4, 2);
-        byte[] back = r.in(run(u, r));
+        FakeScsiTask r = cdb10(0x28, 0, 4, 2);
+        byte[] back = r.dataInBytes(run(u, r));
         assertArrayEquals(one, Arrays.copyOf(back, 512));
         assertArrayEquals(Arrays.copyOfRange(old, 512, 1024), Arrays.copyOfRange(back, 512, 1024));
         // less than one block: nothing is written
-        int writes = s.calls.size();
+        int writes = s.calls().size();
         assertEquals(0, run(u, withData(cdb10(0x2A, 0, 4, 1), pattern(200, 7))));
-        assertEquals(writes, s.calls.size());
+        assertEquals(writes, s.calls().size());
     }
 
     @Test
     void sixByteTransferLengthZeroMeans256Blocks() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB));
+        DiskUnit u = unit(new RecordingStore(MIB));
         assertEquals(256 * 512, u.parse(cdb6(0x08, 0, 0)).transferLength());
         assertEquals(256, u.parse(cdb6(0x0A, 0, 0)).blocks());
         // the 21-bit LBA
         expect(SenseReason.LBA_OUT_OF_RANGE, () -> u.parse(cdb6(0x08, 0x1F_FFFF, 1)));
         expect(SenseReason.LBA_OUT_OF_RANGE, () -> u.parse(cdb6(0x08, 2048 - 255, 0)));
-        invalidField(1, 5, () -> u.parse(new FakeTask(0x08, 0x20, 0, 0, 1, 0)));
+        invalidField(1, 5, () -> u.parse(FakeScsiTask.of(0x08, 0x20, 0, 0, 1, 0)));
     }
 
     @Test
     void zeroTransferLengthIsGoodWithoutData() throws Exception {
-        FakeStore s = new FakeStore(MIB);
+        RecordingStore s = new RecordingStore(MIB);
         DiskUnit u = unit(s);
-        for (FakeTask t : new FakeTask[] {cdb10(0x28, 0, 0, 0), cdb12(0xA8, 0, 2048, 0), cdb16(0x88, 0, 5, 0),
+        for (FakeScsiTask t : new FakeScsiTask[] {cdb10(0x28, 0, 0, 0), cdb12(0xA8, 0, 2048, 0), cdb16(0x88, 0, 5, 0),
             cdb10(0x2A, 0, 2048, 0), cdb16(0x8A, 0, 0, 0)}) {
             CommandDescriptor d = u.parse(t);
             assertEquals(DataDirection.NONE, d.direction());
             assertEquals(0, d.transferLength());
             assertEquals(0, run(u, t));
-            assertNull(t.dataIn);
+            assertNull(t.dataInBuffer());
         }
-        assertTrue(s.calls.isEmpty());
+        assertTrue(s.calls().isEmpty());
         // but an LBA past the end is still out of range
         expect(SenseReason.LBA_OUT_OF_RANGE, () -> u.parse(cdb10(0x28, 0, 2049, 0)));
     }
 
     @Test
     void lbaBoundaries() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB));
+        DiskUnit u = unit(new RecordingStore(MIB));
         assertEquals(512, run(u, cdb10(0x28, 0, 2047, 1)));
         assertEquals(8 * 512, run(u, cdb16(0x88, 0, 2040, 8)));
         ScsiException e = expect(SenseReason.LBA_OUT_OF_RANGE, () -> u.parse(cdb10(0x28, 0, 2048, 1)));
@@ -368,14 +369,14 @@ class DiskUnitTest {
     @Test
     void largeDevicesAddressAbove2TiB() throws Exception {
         long blocks = 3L << 32;
-        FakeStore s = new FakeStore(blocks * 512);
+        RecordingStore s = new RecordingStore(blocks * 512);
         DiskUnit u = unit(s);
         long lba = blocks - 1;
         byte[] data = pattern(512, 9);
         run(u, withData(cdb16(0x8A, 0, lba, 1), data));
-        assertEquals(lba * 512, s.calls.get(0).offset());
-        FakeTask r = cdb16(0x88, 0, lba, 1);
-        assertArrayEquals(data, r.in(run(u, r)));
+        assertEquals(lba * 512, s.calls().get(0).offset());
+        FakeScsiTask r = cdb16(0x88, 0, lba, 1);
+        assertArrayEquals(data, r.dataInBytes(run(u, r)));
         expect(SenseReason.LBA_OUT_OF_RANGE, () -> u.parse(cdb16(0x88, 0, blocks, 1)));
         // READ(10) reaches only the first 2^32 blocks
         assertEquals(512, run(u, cdb10(0x28, 0, 0xFFFF_FFFFL, 1)));
@@ -395,7 +396,7 @@ class DiskUnitTest {
 
     private DiskUnit assertDoesNotThrowUnit() {
         try {
-            return unit(new FakeStore(MIB));
+            return unit(new RecordingStore(MIB));
         } catch (ConfigException e) {
             throw new AssertionError(e);
         }
@@ -403,7 +404,7 @@ class DiskUnitTest {
 
     @Test
     void dpoAndFuaAreAccepted() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB));
+        DiskUnit u = unit(new RecordingStore(MIB));
         for (int flags : new int[] {0x10, 0x08, 0x18, 0x02}) {
             assertEquals(512, run(u, cdb10(0x28, flags, 0, 1)));
             assertEquals(0, run(u, withData(cdb10(0x2A, flags, 0, 1), new byte[512])));
@@ -412,7 +413,7 @@ class DiskUnitTest {
 
     @Test
     void transferAboveTheMaximumIsAnInvalidLength() throws Exception {
-        DiskUnit u = unit(new FakeStore(64 * MIB), "max.transfer", "64KiB");
+        DiskUnit u = unit(new RecordingStore(64 * MIB), "max.transfer", "64KiB");
         assertEquals(128 * 512, u.parse(cdb10(0x28, 0, 0, 128)).transferLength());
         invalidField(7, -1, () -> u.parse(cdb10(0x28, 0, 0, 129)));
         invalidField(6, -1, () -> u.parse(cdb12(0xAA, 0, 0, 129)));
@@ -422,15 +423,15 @@ class DiskUnitTest {
 
     @Test
     void writesToAReadOnlyUnitAreRefused() throws Exception {
-        FakeStore s = new FakeStore(MIB);
+        RecordingStore s = new RecordingStore(MIB);
         DiskUnit ro = DiskUnit.create(spec(512, true, Map.of()), s, workers);
-        for (FakeTask t : new FakeTask[] {cdb6(0x0A, 0, 1), cdb10(0x2A, 0, 0, 1), cdb12(0xAA, 0, 0, 1),
+        for (FakeScsiTask t : new FakeScsiTask[] {cdb6(0x0A, 0, 1), cdb10(0x2A, 0, 0, 1), cdb12(0xAA, 0, 0, 1),
             cdb16(0x8A, 0, 0, 1), cdb10(0x2E, 0, 0, 1), cdb10(0x2A, 0, 0, 0)}) {
             expect(SenseReason.WRITE_PROTECTED, () -> ro.parse(t));
         }
         assertEquals(512, run(ro, cdb10(0x28, 0, 0, 1)));
-        FakeStore roStore = new FakeStore(MIB);
-        roStore.readOnly = true;
+        RecordingStore roStore = new RecordingStore(MIB);
+        roStore.readOnly(true);
         DiskUnit u = unit(roStore);
         expect(SenseReason.WRITE_PROTECTED, () -> u.parse(cdb10(0x2A, 0, 0, 1)));
         assertTrue(s.ops().stream().noneMatch("write"::equals));
@@ -438,38 +439,38 @@ class DiskUnitTest {
 
     @Test
     void fuaReachesAStoreThatHonoursIt() throws Exception {
-        FakeStore s = new FakeStore(MIB, StoreCapability.FUA, StoreCapability.FLUSH);
+        RecordingStore s = new RecordingStore(MIB, StoreCapability.FUA, StoreCapability.FLUSH);
         DiskUnit u = unit(s);
         run(u, withData(cdb10(0x2A, 0x08, 3, 1), new byte[512]));
         run(u, withData(cdb16(0x8A, 0x00, 4, 1), new byte[512]));
-        assertEquals(List.of(new FakeStore.Call("write", 1536, 512, true), new FakeStore.Call("write", 2048, 512, false)),
-                s.calls);
+        assertEquals(List.of(new RecordingStore.Call("write", 1536, 512, true), new RecordingStore.Call("write", 2048, 512, false)),
+                s.calls());
     }
 
     @Test
     void fuaOnAStoreWithOnlyFlushWritesThenFlushes() throws Exception {
-        FakeStore s = new FakeStore(MIB, StoreCapability.FLUSH);
+        RecordingStore s = new RecordingStore(MIB, StoreCapability.FLUSH);
         DiskUnit u = unit(s);
         run(u, withData(cdb12(0xAA, 0x08, 3, 1), new byte[512]));
         assertEquals(List.of("write", "flush"), s.ops());
-        assertFalse(s.calls.get(0).fua());
+        assertFalse(s.calls().get(0).fua());
     }
 
     @Test
     void fuaReadFlushesAVolatileCacheFirst() throws Exception {
-        FakeStore cached = new FakeStore(MIB, StoreCapability.FLUSH);
+        RecordingStore cached = new RecordingStore(MIB, StoreCapability.FLUSH);
         run(unit(cached), cdb10(0x28, 0x08, 0, 1));
         assertEquals(List.of("flush", "read"), cached.ops());
-        FakeStore plain = new FakeStore(MIB);
+        RecordingStore plain = new RecordingStore(MIB);
         run(unit(plain), cdb10(0x28, 0x08, 0, 1));
         assertEquals(List.of("read"), plain.ops());
     }
 
     @Test
     void mediaErrorsBecomeMediumErrorSense() throws Exception {
-        FakeStore s = new FakeStore(MIB);
+        RecordingStore s = new RecordingStore(MIB);
         DiskUnit u = unit(s);
-        s.failWith = new IOException("EIO");
+        s.failWith(new IOException("EIO"));
         expect(SenseReason.UNRECOVERED_READ_ERROR, () -> run(u, cdb10(0x28, 0, 0, 1)));
         expect(SenseReason.WRITE_ERROR, () -> run(u, withData(cdb10(0x2A, 0, 0, 1), new byte[512])));
         expect(SenseReason.WRITE_ERROR, () -> run(u, cdb10(0x35, 0, 0, 0)));
@@ -477,19 +478,19 @@ class DiskUnitTest {
 
     @Test
     void aStoreThatBlocksIsCalledFromTheWorkerPool() throws Exception {
-        FakeStore s = new FakeStore(MIB);
-        s.blocks = true;
+        RecordingStore s = new RecordingStore(MIB);
+        s.blocking(true);
         DiskUnit u = unit(s);
         run(u, withData(cdb10(0x2A, 0, 0, 1), new byte[512]));
         run(u, cdb10(0x28, 0, 0, 1));
-        assertEquals(List.of("test-worker", "test-worker"), s.threads);
+        assertEquals(List.of("test-worker", "test-worker"), s.threads());
     }
 
     // ---- SYNCHRONIZE CACHE
 
     @Test
     void synchronizeCacheFlushesAfterARangeCheck() throws Exception {
-        FakeStore s = new FakeStore(MIB, StoreCapability.FLUSH);
+        RecordingStore s = new RecordingStore(MIB, StoreCapability.FLUSH);
         DiskUnit u = unit(s);
         assertEquals(0, run(u, cdb10(0x35, 0, 0, 0)));
         assertEquals(0, run(u, cdb16(0x91, 0, 2040, 8)));
@@ -501,16 +502,17 @@ class DiskUnitTest {
 
     @Test
     void synchronizeCacheWithImmedDoesNotWaitForTheFlush() throws Exception {
-        FakeStore s = new FakeStore(MIB, StoreCapability.FLUSH);
-        s.pendingFlush = new CompletableFuture<>();
+        RecordingStore s = new RecordingStore(MIB, StoreCapability.FLUSH);
+        CompletableFuture<Void> flush = new CompletableFuture<>();
+        s.holdFlushes(flush);
         DiskUnit u = unit(s);
-        FakeTask immed = cdb10(0x35, 0x02, 0, 0);
+        FakeScsiTask immed = cdb10(0x35, 0x02, 0, 0);
         CompletionStage<Integer> done = u.parse(immed).execute(immed);
         assertTrue(done.toCompletableFuture().isDone());
-        FakeTask waits = cdb10(0x35, 0, 0, 0);
+        FakeScsiTask waits = cdb10(0x35, 0, 0, 0);
         CompletionStage<Integer> later = u.parse(waits).execute(waits);
         assertFalse(later.toCompletableFuture().isDone());
-        s.pendingFlush.complete(null);
+        flush.complete(null);
         assertEquals(0, later.toCompletableFuture().join());
     }
 
@@ -518,12 +520,12 @@ class DiskUnitTest {
 
     @Test
     void verifyWithoutByteCheckOnlyChecksTheRange() throws Exception {
-        FakeStore s = new FakeStore(MIB);
+        RecordingStore s = new RecordingStore(MIB);
         DiskUnit u = unit(s);
         CommandDescriptor d = u.parse(cdb10(0x2F, 0, 0, 2048));
         assertEquals(DataDirection.NONE, d.direction());
         assertEquals(0, run(u, cdb16(0x8F, 0x10, 100, 1000)));
-        assertTrue(s.calls.isEmpty());
+        assertTrue(s.calls().isEmpty());
         expect(SenseReason.LBA_OUT_OF_RANGE, () -> u.parse(cdb10(0x2F, 0, 2049, 0)));
         expect(SenseReason.LBA_OUT_OF_RANGE, () -> u.parse(cdb10(0x2F, 0, 0xFFFF_FFFFL, 0)));
         expect(SenseReason.LBA_OUT_OF_RANGE, () -> u.parse(cdb12(0xAF, 0, 2000, 49)));
@@ -531,11 +533,11 @@ class DiskUnitTest {
 
     @Test
     void verifyByteCheckComparesWithTheMedium() throws Exception {
-        FakeStore s = new FakeStore(MIB);
+        RecordingStore s = new RecordingStore(MIB);
         DiskUnit u = unit(s);
         byte[] data = pattern(1024, 5);
         run(u, withData(cdb10(0x2A, 0, 7, 2), data));
-        FakeTask ok = withData(cdb10(0x2F, 0x02, 7, 2), data.clone());
+        FakeScsiTask ok = withData(cdb10(0x2F, 0x02, 7, 2), data.clone());
         assertEquals(1024, u.parse(ok).transferLength());
         assertEquals(DataDirection.OUT, u.parse(ok).direction());
         assertEquals(0, run(u, ok));
@@ -547,7 +549,7 @@ class DiskUnitTest {
 
     @Test
     void verifyOneBlockAgainstEveryBlock() throws Exception {
-        FakeStore s = new FakeStore(MIB);
+        RecordingStore s = new RecordingStore(MIB);
         DiskUnit u = unit(s);
         byte[] block = pattern(512, 6);
         byte[] three = new byte[1536];
@@ -555,7 +557,7 @@ class DiskUnitTest {
             System.arraycopy(block, 0, three, 512 * i, 512);
         }
         run(u, withData(cdb10(0x2A, 0, 0, 3), three));
-        FakeTask t = withData(cdb10(0x2F, 0x06, 0, 3), block.clone());
+        FakeScsiTask t = withData(cdb10(0x2F, 0x06, 0, 3), block.clone());
         assertEquals(512, u.parse(t).transferLength());
         assertEquals(0, run(u, t));
         ScsiException e = expect(SenseReason.MISCOMPARE_DURING_VERIFY,
@@ -565,7 +567,7 @@ class DiskUnitTest {
 
     @Test
     void verifyBadFields() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB), "max.transfer", "4KiB");
+        DiskUnit u = unit(new RecordingStore(MIB), "max.transfer", "4KiB");
         invalidField(1, 2, () -> u.parse(cdb10(0x2F, 0x04, 0, 1)));
         invalidField(1, 3, () -> u.parse(cdb10(0x2F, 0x08, 0, 1)));
         invalidField(7, -1, () -> u.parse(cdb10(0x2F, 0x02, 0, 9)));
@@ -574,11 +576,11 @@ class DiskUnitTest {
 
     @Test
     void writeAndVerifyIsADurableWriteAndComparesWithByteCheck() throws Exception {
-        FakeStore s = new FakeStore(MIB, StoreCapability.FUA);
+        RecordingStore s = new RecordingStore(MIB, StoreCapability.FUA);
         DiskUnit u = unit(s);
         byte[] data = pattern(512, 8);
         assertEquals(0, run(u, withData(cdb10(0x2E, 0, 9, 1), data)));
-        assertEquals(List.of(new FakeStore.Call("write", 9 * 512, 512, true)), s.calls);
+        assertEquals(List.of(new RecordingStore.Call("write", 9 * 512, 512, true)), s.calls());
         assertEquals(0, run(u, withData(cdb16(0x8E, 0x02, 9, 1), data)));
         assertEquals(List.of("write", "write", "read"), s.ops());
         invalidField(1, 2, () -> u.parse(cdb12(0xAE, 0x04, 0, 1)));
@@ -589,9 +591,9 @@ class DiskUnitTest {
     void providerBuildsDisks() throws Exception {
         DiskProvider p = new DiskProvider();
         try {
-            org.jstgt.api.scsi.LogicalUnit u = p.create(spec(512, false, Map.of()), new FakeStore(MIB));
+            org.jstgt.api.scsi.LogicalUnit u = p.create(spec(512, false, Map.of()), new RecordingStore(MIB));
             assertEquals(MIB, u.capacityBytes());
-            FakeTask t = cdb10(0x25, 0, 0, 0);
+            FakeScsiTask t = cdb10(0x25, 0, 0, 0);
             CommandDescriptor d = u.parse(t);
             assertEquals(8, d.execute(t).toCompletableFuture().join());
             u.close();
@@ -605,9 +607,9 @@ class DiskUnitTest {
 
     @Test
     void modeSenseReportsDpofuaWriteProtectAndWriteCache() throws Exception {
-        DiskUnit plain = unit(new FakeStore(MIB));
-        FakeTask t = new FakeTask(0x1A, 0, 0x3F, 0, 255, 0);
-        byte[] d = t.in(run(plain, t));
+        DiskUnit plain = unit(new RecordingStore(MIB));
+        FakeScsiTask t = FakeScsiTask.of(0x1A, 0, 0x3F, 0, 255, 0);
+        byte[] d = t.dataInBytes(run(plain, t));
         assertEquals(0x10, d[2], "DPOFUA, not WP");
         assertEquals(8, d[3]);
         assertArrayEquals(new byte[] {0, 0, 0x08, 0, 0, 0, 0x02, 0}, Arrays.copyOfRange(d, 4, 12));
@@ -619,21 +621,21 @@ class DiskUnitTest {
         assertEquals(d.length - 1, d[0]);
 
         DiskUnit cached = DiskUnit.create(spec(512, true, Map.of("sense.format", "descriptor")),
-                new FakeStore(MIB, StoreCapability.FLUSH), workers);
-        FakeTask c = new FakeTask(0x5A, 0x08, 0x3F, 0, 0, 0, 0, 0, 255, 0);
-        byte[] cd = c.in(run(cached, c));
+                new RecordingStore(MIB, StoreCapability.FLUSH), workers);
+        FakeScsiTask c = FakeScsiTask.of(0x5A, 0x08, 0x3F, 0, 0, 0, 0, 0, 255, 0);
+        byte[] cd = c.dataInBytes(run(cached, c));
         assertEquals((byte) 0x90, cd[3], "WP and DPOFUA");
         assertEquals(0, cd[7], "DBD");
         assertEquals(0x04, cd[10], "WCE");
         assertEquals(0x06, cd[30], "D_SENSE");
-        invalidField(2, 5, () -> plain.parse(new FakeTask(0x1A, 0, 0x01, 0, 255, 0)));
-        expect(SenseReason.SAVING_PARAMETERS_NOT_SUPPORTED, () -> plain.parse(new FakeTask(0x1A, 0, 0xFF, 0, 255, 0)));
+        invalidField(2, 5, () -> plain.parse(FakeScsiTask.of(0x1A, 0, 0x01, 0, 255, 0)));
+        expect(SenseReason.SAVING_PARAMETERS_NOT_SUPPORTED, () -> plain.parse(FakeScsiTask.of(0x1A, 0, 0xFF, 0, 255, 0)));
     }
 
     @Test
     void modeSenseTruncatesWithoutError() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB));
-        FakeTask t = new FakeTask(0x1A, 0, 0x3F, 0, 4, 0);
+        DiskUnit u = unit(new RecordingStore(MIB));
+        FakeScsiTask t = FakeScsiTask.of(0x1A, 0, 0x3F, 0, 4, 0);
         assertEquals(4, run(u, t));
     }
 
@@ -641,53 +643,53 @@ class DiskUnitTest {
 
     @Test
     void startStopUnit() throws Exception {
-        FakeStore s = new FakeStore(MIB, StoreCapability.FLUSH);
+        RecordingStore s = new RecordingStore(MIB, StoreCapability.FLUSH);
         DiskUnit u = unit(s);
         for (int immed = 0; immed < 2; immed++) {
-            assertEquals(0, run(u, new FakeTask(0x1B, immed, 0, 0, 0x01, 0)));
-            assertEquals(0, run(u, new FakeTask(0x1B, immed, 0, 0, 0x05, 0)));
+            assertEquals(0, run(u, FakeScsiTask.of(0x1B, immed, 0, 0, 0x01, 0)));
+            assertEquals(0, run(u, FakeScsiTask.of(0x1B, immed, 0, 0, 0x05, 0)));
         }
-        assertTrue(s.calls.isEmpty());
-        run(u, new FakeTask(0x1B, 0, 0, 0, 0x00, 0));
+        assertTrue(s.calls().isEmpty());
+        run(u, FakeScsiTask.of(0x1B, 0, 0, 0, 0x00, 0));
         assertEquals(List.of("flush"), s.ops());
-        run(u, new FakeTask(0x1B, 1, 0, 0, 0x04, 0));
+        run(u, FakeScsiTask.of(0x1B, 1, 0, 0, 0x04, 0));
         assertEquals(List.of("flush"), s.ops(), "NO_FLUSH");
         for (int pc : new int[] {0x1, 0x2, 0x3, 0x7, 0xA, 0xB}) {
-            assertEquals(0, run(u, new FakeTask(0x1B, 1, 0, 0, pc << 4 | 0x02, 0)));
+            assertEquals(0, run(u, FakeScsiTask.of(0x1B, 1, 0, 0, pc << 4 | 0x02, 0)));
         }
         for (int pc : new int[] {0x4, 0x5, 0x6, 0x8, 0x9, 0xC, 0xD, 0xE, 0xF}) {
-            invalidField(4, 7, () -> u.parse(new FakeTask(0x1B, 1, 0, 0, pc << 4, 0)));
+            invalidField(4, 7, () -> u.parse(FakeScsiTask.of(0x1B, 1, 0, 0, pc << 4, 0)));
         }
-        invalidField(4, 1, () -> u.parse(new FakeTask(0x1B, 1, 0, 0, 0x02, 0)));
-        invalidField(4, 1, () -> u.parse(new FakeTask(0x1B, 1, 0, 0, 0x03, 0)));
-        invalidField(1, 1, () -> u.parse(new FakeTask(0x1B, 2, 0, 0, 0x01, 0)));
-        invalidField(3, 4, () -> u.parse(new FakeTask(0x1B, 0, 0, 0x10, 0x01, 0)));
-        invalidField(4, 3, () -> u.parse(new FakeTask(0x1B, 0, 0, 0, 0x09, 0)));
+        invalidField(4, 1, () -> u.parse(FakeScsiTask.of(0x1B, 1, 0, 0, 0x02, 0)));
+        invalidField(4, 1, () -> u.parse(FakeScsiTask.of(0x1B, 1, 0, 0, 0x03, 0)));
+        invalidField(1, 1, () -> u.parse(FakeScsiTask.of(0x1B, 2, 0, 0, 0x01, 0)));
+        invalidField(3, 4, () -> u.parse(FakeScsiTask.of(0x1B, 0, 0, 0x10, 0x01, 0)));
+        invalidField(4, 3, () -> u.parse(FakeScsiTask.of(0x1B, 0, 0, 0, 0x09, 0)));
     }
 
     @Test
     void preventAllowMediumRemoval() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB));
-        assertEquals(0, run(u, new FakeTask(0x1E, 0, 0, 0, 1, 0)));
-        assertEquals(0, run(u, new FakeTask(0x1E, 0, 0, 0, 0, 0)));
-        invalidField(4, 1, () -> u.parse(new FakeTask(0x1E, 0, 0, 0, 2, 0)));
-        invalidField(4, 1, () -> u.parse(new FakeTask(0x1E, 0, 0, 0, 3, 0)));
-        invalidField(1, -1, () -> u.parse(new FakeTask(0x1E, 1, 0, 0, 0, 0)));
+        DiskUnit u = unit(new RecordingStore(MIB));
+        assertEquals(0, run(u, FakeScsiTask.of(0x1E, 0, 0, 0, 1, 0)));
+        assertEquals(0, run(u, FakeScsiTask.of(0x1E, 0, 0, 0, 0, 0)));
+        invalidField(4, 1, () -> u.parse(FakeScsiTask.of(0x1E, 0, 0, 0, 2, 0)));
+        invalidField(4, 1, () -> u.parse(FakeScsiTask.of(0x1E, 0, 0, 0, 3, 0)));
+        invalidField(1, -1, () -> u.parse(FakeScsiTask.of(0x1E, 1, 0, 0, 0, 0)));
     }
 
     // ---- REPORT SUPPORTED OPERATION CODES
 
     @Test
     void reportSupportedOperationCodesShowsDpoFuaUsage() throws Exception {
-        DiskUnit u = unit(new FakeStore(MIB));
-        FakeTask t = new FakeTask(0xA3, 0x0C, 0x01, 0x28, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0);
-        byte[] d = t.in(run(u, t));
+        DiskUnit u = unit(new RecordingStore(MIB));
+        FakeScsiTask t = FakeScsiTask.of(0xA3, 0x0C, 0x01, 0x28, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0);
+        byte[] d = t.dataInBytes(run(u, t));
         assertEquals(0x03, d[1], "supported");
         assertEquals(10, d[3]);
         assertEquals(0x28, d[4]);
         assertEquals(0x18, d[5] & 0x18, "DPO and FUA are used");
-        FakeTask all = new FakeTask(0xA3, 0x0C, 0x00, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0);
-        byte[] a = all.in(run(u, all));
+        FakeScsiTask all = FakeScsiTask.of(0xA3, 0x0C, 0x00, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0);
+        byte[] a = all.dataInBytes(run(u, all));
         int count = (int) ((a[3] & 0xFF) + ((a[2] & 0xFF) << 8)) / 8;
         assertEquals(u.opcodeTable().commands().size(), count);
         // every listed command answers its own one-command query
@@ -696,8 +698,8 @@ class DiskUnitTest {
             int op = a[4 + 8 * i] & 0xFF;
             int sa = a[4 + 8 * i + 3] & 0xFF;
             boolean servactv = (a[4 + 8 * i + 5] & 1) != 0;
-            FakeTask one = new FakeTask(0xA3, 0x0C, servactv ? 0x02 : 0x01, op, 0, sa, 0, 0, 0xFF, 0xFF, 0, 0);
-            byte[] o = one.in(run(u, one));
+            FakeScsiTask one = FakeScsiTask.of(0xA3, 0x0C, servactv ? 0x02 : 0x01, op, 0, sa, 0, 0, 0xFF, 0xFF, 0, 0);
+            byte[] o = one.dataInBytes(run(u, one));
             assertEquals(0x03, o[1]);
             assertEquals((byte) op, o[4]);
             seen.merge(op, 1, Integer::sum);

@@ -14,10 +14,13 @@ import org.jstgt.api.store.BackingStoreProvider;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
+import org.jstgt.testkit.FakeScsiTask;
 
 /** A manager with fake providers, and helpers to run commands and read sense. */
 class Harness implements AutoCloseable {
     static final String IQN = "iqn.2026-11.org.jstgt:t1";
+    static final String INITIATOR = "iqn.2026-01.org.test:init";
+    static final String INITIATOR_PORT = INITIATOR + ",i,0x1";
 
     final LunManager manager;
     final Fakes.StoreProvider stores = new Fakes.StoreProvider();
@@ -69,20 +72,20 @@ class Harness implements AutoCloseable {
     }
 
     Nexus nexus() {
-        return manager.target(IQN).orElseThrow().openNexus("iqn.2026-01.org.test:init",
-                "iqn.2026-01.org.test:init,i,0x1", IQN + ",t,0x1", 1);
+        return manager.target(IQN).orElseThrow().openNexus(INITIATOR,
+                INITIATOR_PORT, IQN + ",t,0x1", 1);
     }
 
     /** A nexus whose power-on unit attentions are consumed. */
     Nexus quietNexus(int... luns) throws Exception {
         Nexus n = nexus();
         for (int l : luns) {
-            run(n, FakeTask.requestSense(l, false, 18));
+            run(n, Tasks.requestSense(l, false, 18));
         }
         return n;
     }
 
-    static ScsiResult run(Nexus n, FakeTask t) throws Exception {
+    static ScsiResult run(Nexus n, FakeScsiTask t) throws Exception {
         PreparedCommand p = n.prepare(t);
         if (p.immediateResult() != null) {
             return p.immediateResult();

@@ -18,6 +18,7 @@ import org.jstgt.api.store.BackingStoreProvider;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
+import org.jstgt.testkit.FakeScsiTask;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -65,12 +66,12 @@ class LunLifecycleTest {
         assertEquals("ACTIVE", h.manager.lunState("good"));
         h.target("t1", "lun.0", "good", "lun.1", "bad");
         Nexus n = h.quietNexus(0, 1);
-        assertGood(run(n, FakeTask.testUnitReady(0)));
-        assertSense(run(n, FakeTask.testUnitReady(1)), SenseReason.LOGICAL_UNIT_NOT_READY_MANUAL_INTERVENTION_REQUIRED);
+        assertGood(run(n, Tasks.testUnitReady(0)));
+        assertSense(run(n, Tasks.testUnitReady(1)), SenseReason.LOGICAL_UNIT_NOT_READY_MANUAL_INTERVENTION_REQUIRED);
         // fixing the file brings it up
         h.lun("bad", "block.size", "4096");
         assertEquals("ACTIVE", h.manager.lunState("bad"));
-        assertGood(run(n, FakeTask.testUnitReady(1)));
+        assertGood(run(n, Tasks.testUnitReady(1)));
     }
 
     @Test
@@ -109,7 +110,7 @@ class LunLifecycleTest {
         Nexus n = h.quietNexus(0);
         byte[] data = new byte[512];
         data[0] = 42;
-        assertGood(run(n, FakeTask.write10(0, 1, data)));
+        assertGood(run(n, Tasks.write10(0, 1, data)));
 
         h.manager.removeDeviceProvider(h.devices, DEVICE);
         assertEquals("WAITING(device.type=fake)", h.manager.lunState("d0"));
@@ -121,13 +122,13 @@ class LunLifecycleTest {
         // a write arrives: its direction is inferred so the data phase can run, then it waits
         byte[] data2 = new byte[1024];
         data2[0] = 7;
-        FakeTask w = FakeTask.write10(0, 2, data2);
+        FakeScsiTask w = Tasks.write10(0, 2, data2);
         PreparedCommand pw = n.prepare(w);
         assertNull(pw.immediateResult());
         assertEquals(DataDirection.OUT, pw.direction());
         assertEquals(1024, pw.transferLength());
         CompletableFuture<ScsiResult> rw = pw.execute().toCompletableFuture();
-        FakeTask r = FakeTask.read10(0, 2, 2);
+        FakeScsiTask r = Tasks.read10(0, 2, 2);
         PreparedCommand pr = n.prepare(r);
         assertEquals(DataDirection.IN, pr.direction());
         CompletableFuture<ScsiResult> rr = pr.execute().toCompletableFuture();
@@ -144,7 +145,7 @@ class LunLifecycleTest {
         assertEquals(1, second.created.size());
         assertEquals(7, h.stores.opened.get(1).data[1024]);
         // no unit attention for a provider swap: the initiator sees nothing
-        assertGood(run(n, FakeTask.testUnitReady(0)));
+        assertGood(run(n, Tasks.testUnitReady(0)));
     }
 
     @Test
@@ -156,14 +157,14 @@ class LunLifecycleTest {
         h.manager.removeStoreProvider(h.stores, STORE);
         assertEquals("WAITING(store.type=fake)", h.manager.lunState("d0"));
         long start = System.nanoTime();
-        ScsiResult r = run(n, FakeTask.testUnitReady(0));
+        ScsiResult r = run(n, Tasks.testUnitReady(0));
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals(ScsiStatus.BUSY, r.status());
         assertTrue(ms >= 90, "waited " + ms + " ms");
         assertEquals(0, h.manager.lun("d0").heldCount());
         // INQUIRY, REPORT LUNS and REQUEST SENSE still get answers from the core where they can
-        assertGood(run(n, FakeTask.reportLuns(0, 64)));
-        assertGood(run(n, FakeTask.requestSense(0, false, 18)));
+        assertGood(run(n, Tasks.reportLuns(0, 64)));
+        assertGood(run(n, Tasks.requestSense(0, false, 18)));
     }
 
     @Test
@@ -173,8 +174,8 @@ class LunLifecycleTest {
         h.target("t1", "lun.0", "d0");
         h.manager.removeDeviceProvider(h.devices, DEVICE);
         Nexus n = h.nexus();
-        n.prepare(FakeTask.requestSense(0, false, 18)).execute();
-        PreparedCommand p = n.prepare(FakeTask.testUnitReady(0));
+        n.prepare(Tasks.requestSense(0, false, 18)).execute();
+        PreparedCommand p = n.prepare(Tasks.testUnitReady(0));
         p.execute();
         assertEquals(1, h.manager.lun("d0").heldCount());
         p.abandon();
@@ -189,7 +190,7 @@ class LunLifecycleTest {
         Nexus n = h.quietNexus(0);
         CompletableFuture<Void> gate = new CompletableFuture<>();
         h.devices.writeGate = gate;
-        PreparedCommand w = n.prepare(FakeTask.write10(0, 0, new byte[512]));
+        PreparedCommand w = n.prepare(Tasks.write10(0, 0, new byte[512]));
         CompletableFuture<ScsiResult> running = w.execute().toCompletableFuture();
         Fakes.Unit unit = h.devices.created.get(0);
 
@@ -214,7 +215,7 @@ class LunLifecycleTest {
         // prepared (data phase in progress) on the first unit ...
         byte[] data = new byte[512];
         data[3] = 9;
-        PreparedCommand w = n.prepare(FakeTask.write10(0, 0, data));
+        PreparedCommand w = n.prepare(Tasks.write10(0, 0, data));
         // ... the provider is replaced before execute()
         h.manager.removeDeviceProvider(h.devices, DEVICE);
         Fakes.DeviceProvider second = new Fakes.DeviceProvider();
@@ -233,10 +234,10 @@ class LunLifecycleTest {
         h.lun("d0", "size", "2MiB");
         assertEquals("ACTIVE", h.manager.lunState("d0"));
         assertTrue(h.devices.created.get(0).closed);
-        assertSense(run(n, FakeTask.testUnitReady(0)), SenseReason.CAPACITY_DATA_HAS_CHANGED);
-        assertGood(run(n, FakeTask.testUnitReady(0)));
+        assertSense(run(n, Tasks.testUnitReady(0)), SenseReason.CAPACITY_DATA_HAS_CHANGED);
+        assertGood(run(n, Tasks.testUnitReady(0)));
         // the other LUN saw nothing
-        assertGood(run(n, FakeTask.testUnitReady(1)));
+        assertGood(run(n, Tasks.testUnitReady(1)));
         assertEquals(2 << 20, h.manager.lunInfos().get(0).sizeBytes());
         // an identical update does not reopen
         int units = h.devices.created.size();
@@ -255,8 +256,8 @@ class LunLifecycleTest {
         assertNull(h.manager.lunState("d1"));
         assertTrue(h.devices.created.get(1).closed);
         assertArrayEquals(new int[] {0}, n.luns());
-        assertSense(run(n, FakeTask.testUnitReady(1)), SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
-        assertSense(run(n, FakeTask.testUnitReady(0)), SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED);
+        assertSense(run(n, Tasks.testUnitReady(1)), SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
+        assertSense(run(n, Tasks.testUnitReady(0)), SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED);
         assertTrue(h.manager.targetInfos().get(0).luns().contains("1=d1 (missing)"));
     }
 
@@ -287,7 +288,7 @@ class LunLifecycleTest {
         h.target("t1", "lun.0", "d0");
         Nexus n = h.quietNexus(0);
         h.manager.removeStoreProvider(h.stores, STORE);
-        CompletionStage<ScsiResult> r = n.prepare(FakeTask.testUnitReady(0)).execute();
+        CompletionStage<ScsiResult> r = n.prepare(Tasks.testUnitReady(0)).execute();
         assertFalse(r.toCompletableFuture().isDone());
         Fakes.StoreProvider second = new Fakes.StoreProvider();
         h.manager.addStoreProvider(second, STORE);
@@ -305,12 +306,12 @@ class LunLifecycleTest {
         // the initiator sends more than the CDB asks for: the device sees exactly the parsed length
         byte[] data = new byte[1024];
         data[0] = 5;
-        FakeTask over = new FakeTask(0, 1024, 0x2A, 0, 0, 0, 0, 3, 0, 0, 1, 0).withData(data);
+        FakeScsiTask over = Tasks.task(0, 1024, 0x2A, 0, 0, 0, 0, 3, 0, 0, 1, 0).withDataOut(data);
         PreparedCommand po = n.prepare(over);
         assertEquals(1024, po.transferLength());
         CompletableFuture<ScsiResult> ro = po.execute().toCompletableFuture();
         // a write announced with no data: inferred NONE, parsed OUT: BUSY so the initiator retries
-        FakeTask none = new FakeTask(0, 0, 0x2A, 0, 0, 0, 0, 4, 0, 0, 1, 0);
+        FakeScsiTask none = Tasks.task(0, 0, 0x2A, 0, 0, 0, 0, 4, 0, 0, 1, 0);
         PreparedCommand pn = n.prepare(none);
         assertEquals(DataDirection.NONE, pn.direction());
         CompletableFuture<ScsiResult> rn = pn.execute().toCompletableFuture();
@@ -327,7 +328,7 @@ class LunLifecycleTest {
         h.target("t1", "lun.0", "d0");
         Nexus n = h.quietNexus(0);
         h.manager.removeDeviceProvider(h.devices, DEVICE);
-        CompletableFuture<ScsiResult> r = n.prepare(FakeTask.testUnitReady(0)).execute().toCompletableFuture();
+        CompletableFuture<ScsiResult> r = n.prepare(Tasks.testUnitReady(0)).execute().toCompletableFuture();
         h.manager.lunDeleted("pid-lun-d0");
         assertSense(r.get(5, TimeUnit.SECONDS), SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
     }

@@ -13,6 +13,7 @@ import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
+import org.jstgt.testkit.FakeScsiTask;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,26 +37,26 @@ class NexusTest {
     @Test
     void newNexusGetsPowerOnUnitAttentionOncePerLun() throws Exception {
         Nexus n = h.nexus();
-        assertSense(run(n, FakeTask.testUnitReady(0)), SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
-        assertGood(run(n, FakeTask.testUnitReady(0)));
+        assertSense(run(n, Tasks.testUnitReady(0)), SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
+        assertGood(run(n, Tasks.testUnitReady(0)));
         // LUN 5 has its own
-        assertSense(run(n, FakeTask.testUnitReady(5)), SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
-        assertGood(run(n, FakeTask.testUnitReady(5)));
+        assertSense(run(n, Tasks.testUnitReady(5)), SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
+        assertGood(run(n, Tasks.testUnitReady(5)));
     }
 
     @Test
     void inquiryAndReportLunsPassAPendingUnitAttentionWithoutClearingIt() throws Exception {
         Nexus n = h.nexus();
-        assertGood(run(n, FakeTask.inquiry(0, 36)));
-        assertGood(run(n, FakeTask.reportLuns(0, 64)));
-        assertSense(run(n, FakeTask.testUnitReady(0)), SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
+        assertGood(run(n, Tasks.inquiry(0, 36)));
+        assertGood(run(n, Tasks.reportLuns(0, 64)));
+        assertSense(run(n, Tasks.testUnitReady(0)), SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
     }
 
     @Test
     void parseErrorWithPendingUnitAttentionReportsTheAttentionFirst() throws Exception {
         Nexus n = h.nexus();
-        assertSense(run(n, new FakeTask(0, 0, 0x99, 0, 0, 0, 0, 0)), SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
-        ScsiResult r = run(n, new FakeTask(0, 0, 0x99, 0, 0, 0, 0, 0));
+        assertSense(run(n, Tasks.task(0, 0, 0x99, 0, 0, 0, 0, 0)), SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
+        ScsiResult r = run(n, Tasks.task(0, 0, 0x99, 0, 0, 0, 0, 0));
         assertSense(r, SenseReason.INVALID_COMMAND_OPERATION_CODE);
         // field pointer at CDB byte 0: SKSV + C/D, no bit pointer
         assertEquals(0xC0, r.sense()[15] & 0xFF);
@@ -68,7 +69,7 @@ class NexusTest {
         h.lun("d2");
         h.target("t1", "lun.0", "d0", "lun.5", "d1", "lun.300", "d2");
         Nexus n = h.nexus();
-        FakeTask t = FakeTask.reportLuns(0, 256);
+        FakeScsiTask t = Tasks.reportLuns(0, 256);
         ScsiResult r = run(n, t);
         assertGood(r);
         assertEquals(8 + 24, r.dataInLength());
@@ -84,14 +85,14 @@ class NexusTest {
     @Test
     void reportLunsTruncatesToAllocationLengthButKeepsTheListLength() throws Exception {
         Nexus n = h.nexus();
-        FakeTask t = FakeTask.reportLuns(2, 16);
+        FakeScsiTask t = Tasks.reportLuns(2, 16);
         ScsiResult r = run(n, t);
         assertGood(r);
         assertEquals(16, r.dataInLength());
         byte[] d = t.dataInBytes(16);
         assertEquals(16, d[3]);
         // SELECT REPORT 01h: well known LUs only, of which there are none
-        FakeTask w = FakeTask.reportLuns(1, 64);
+        FakeScsiTask w = Tasks.reportLuns(1, 64);
         ScsiResult rw = run(n, w);
         assertGood(rw);
         assertEquals(8, rw.dataInLength());
@@ -101,15 +102,15 @@ class NexusTest {
     @Test
     void reportLunsBadFieldsPointAtTheField() throws Exception {
         Nexus n = h.nexus();
-        ScsiResult r = run(n, FakeTask.reportLuns(3, 64));
+        ScsiResult r = run(n, Tasks.reportLuns(3, 64));
         assertSense(r, SenseReason.INVALID_FIELD_IN_CDB);
         assertEquals(0xC0, r.sense()[15] & 0xFF);
         assertEquals(2, r.sense()[17]);
-        r = run(n, FakeTask.reportLuns(0, 15));
+        r = run(n, Tasks.reportLuns(0, 15));
         assertSense(r, SenseReason.INVALID_FIELD_IN_CDB);
         assertEquals(6, r.sense()[17]);
         // REPORT LUNS is a command of the target: it works on an unmapped LUN number too
-        FakeTask other = new FakeTask(77, 64, 0xA0, 0, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0);
+        FakeScsiTask other = Tasks.task(77, 64, 0xA0, 0, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0);
         assertGood(run(n, other));
     }
 
@@ -119,19 +120,19 @@ class NexusTest {
         h.lun("d2");
         h.target("t1", "lun.0", "d0", "lun.5", "d1", "lun.7", "d2");
         // every mapped LUN of the nexus has it
-        assertSense(run(n, FakeTask.testUnitReady(5)), SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED);
+        assertSense(run(n, Tasks.testUnitReady(5)), SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED);
         // REPORT LUNS clears it for the whole nexus
-        assertGood(run(n, FakeTask.reportLuns(0, 64)));
-        assertGood(run(n, FakeTask.testUnitReady(0)));
+        assertGood(run(n, Tasks.reportLuns(0, 64)));
+        assertGood(run(n, Tasks.testUnitReady(0)));
         // the same config again changes nothing
         h.target("t1", "lun.0", "d0", "lun.5", "d1", "lun.7", "d2");
-        assertGood(run(n, FakeTask.testUnitReady(0)));
+        assertGood(run(n, Tasks.testUnitReady(0)));
     }
 
     @Test
     void requestSenseReturnsAndClearsTheUnitAttentionInFixedFormat() throws Exception {
         Nexus n = h.nexus();
-        FakeTask t = FakeTask.requestSense(0, false, 252);
+        FakeScsiTask t = Tasks.requestSense(0, false, 252);
         PreparedCommand p = n.prepare(t);
         assertNull(p.immediateResult());
         assertEquals(DataDirection.IN, p.direction());
@@ -139,16 +140,16 @@ class NexusTest {
         assertGood(r);
         assertEquals(18, r.dataInLength());
         assertFixed(t.dataInBytes(18), SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
-        FakeTask again = FakeTask.requestSense(0, false, 252);
+        FakeScsiTask again = Tasks.requestSense(0, false, 252);
         assertGood(run(n, again));
         assertFixed(again.dataInBytes(18), SenseReason.NO_ADDITIONAL_SENSE);
-        assertGood(run(n, FakeTask.testUnitReady(0)));
+        assertGood(run(n, Tasks.testUnitReady(0)));
     }
 
     @Test
     void requestSenseDescriptorFormatAndTruncation() throws Exception {
         Nexus n = h.nexus();
-        FakeTask t = FakeTask.requestSense(0, true, 252);
+        FakeScsiTask t = Tasks.requestSense(0, true, 252);
         ScsiResult r = run(n, t);
         assertGood(r);
         assertEquals(8, r.dataInLength());
@@ -158,7 +159,7 @@ class NexusTest {
         assertEquals(0x29, d[2]);
         assertEquals(0x00, d[3]);
         assertEquals(0, d[7]);
-        FakeTask small = FakeTask.requestSense(5, false, 4);
+        FakeScsiTask small = Tasks.requestSense(5, false, 4);
         ScsiResult rs = run(n, small);
         assertEquals(4, rs.dataInLength());
         assertEquals(0x70, small.dataInBytes(4)[0]);
@@ -167,20 +168,20 @@ class NexusTest {
     @Test
     void lunNotMappedAnswersAsNotPresent() throws Exception {
         Nexus n = h.nexus();
-        FakeTask inq = FakeTask.inquiry(3, 96);
+        FakeScsiTask inq = Tasks.inquiry(3, 96);
         ScsiResult r = run(n, inq);
         assertGood(r);
         byte[] d = inq.dataInBytes(r.dataInLength());
         assertEquals(36, d.length);
         assertEquals(0x7F, d[0] & 0xFF);
         assertEquals("JSTGT   ", new String(d, 8, 8, java.nio.charset.StandardCharsets.US_ASCII));
-        FakeTask rs = FakeTask.requestSense(3, false, 18);
+        FakeScsiTask rs = Tasks.requestSense(3, false, 18);
         assertGood(run(n, rs));
         assertFixed(rs.dataInBytes(18), SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
-        assertSense(run(n, FakeTask.testUnitReady(3)), SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
-        assertSense(run(n, FakeTask.read10(3, 0, 1)), SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
+        assertSense(run(n, Tasks.testUnitReady(3)), SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
+        assertSense(run(n, Tasks.read10(3, 0, 1)), SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
         // page code without EVPD
-        assertSense(run(n, new FakeTask(3, 36, 0x12, 0, 0x80, 0, 36, 0)), SenseReason.INVALID_FIELD_IN_CDB);
+        assertSense(run(n, Tasks.task(3, 36, 0x12, 0, 0x80, 0, 36, 0)), SenseReason.INVALID_FIELD_IN_CDB);
     }
 
     @Test
@@ -190,15 +191,15 @@ class NexusTest {
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) i;
         }
-        PreparedCommand w = n.prepare(FakeTask.write10(0, 4, data));
+        PreparedCommand w = n.prepare(Tasks.write10(0, 4, data));
         assertEquals(DataDirection.OUT, w.direction());
         assertEquals(1024, w.transferLength());
         assertGood(w.execute().toCompletableFuture().join());
-        FakeTask rd = FakeTask.read10(0, 4, 2);
+        FakeScsiTask rd = Tasks.read10(0, 4, 2);
         ScsiResult r = run(n, rd);
         assertGood(r);
         assertArrayEquals(data, rd.dataInBytes(1024));
-        ScsiResult oob = run(n, FakeTask.read10(0, 2047, 2));
+        ScsiResult oob = run(n, Tasks.read10(0, 2047, 2));
         assertSense(oob, SenseReason.LBA_OUT_OF_RANGE);
         // VALID + INFORMATION = the LBA
         assertEquals(0xF0, oob.sense()[0] & 0xFF);
@@ -209,29 +210,29 @@ class NexusTest {
     void failuresBecomeSenseAndNeverExceptions() throws Exception {
         Nexus n = h.quietNexus(0);
         // a bug in parse: HARDWARE ERROR / INTERNAL TARGET FAILURE, no data phase
-        ScsiResult r = run(n, new FakeTask(0, 0, 0x01, 0, 0, 0, 0, 0));
+        ScsiResult r = run(n, Tasks.task(0, 0, 0x01, 0, 0, 0, 0, 0));
         assertSense(r, SenseReason.INTERNAL_TARGET_FAILURE);
         // execute failing with a wrapped ScsiException
         h.devices.turExec = t -> CompletableFuture.failedFuture(
                 new CompletionException(new ScsiException(SenseReason.MEDIUM_NOT_PRESENT)));
-        assertSense(run(n, FakeTask.testUnitReady(0)), SenseReason.MEDIUM_NOT_PRESENT);
+        assertSense(run(n, Tasks.testUnitReady(0)), SenseReason.MEDIUM_NOT_PRESENT);
         // execute throwing
         h.devices.turExec = t -> {
             throw new IllegalStateException("device bug");
         };
-        assertSense(run(n, FakeTask.testUnitReady(0)), SenseReason.INTERNAL_TARGET_FAILURE);
+        assertSense(run(n, Tasks.testUnitReady(0)), SenseReason.INTERNAL_TARGET_FAILURE);
         // execute failing with something else
         h.devices.turExec = t -> CompletableFuture.failedFuture(new java.io.IOException("disk gone"));
-        assertSense(run(n, FakeTask.testUnitReady(0)), SenseReason.INTERNAL_TARGET_FAILURE);
+        assertSense(run(n, Tasks.testUnitReady(0)), SenseReason.INTERNAL_TARGET_FAILURE);
         h.devices.turExec = null;
-        assertGood(run(n, FakeTask.testUnitReady(0)));
+        assertGood(run(n, Tasks.testUnitReady(0)));
     }
 
     @Test
     void descriptorSenseFormatPerLun() throws Exception {
         h.lun("d0", "sense.format", "descriptor");
         Nexus n = h.nexus();
-        ScsiResult r = run(n, FakeTask.testUnitReady(0));
+        ScsiResult r = run(n, Tasks.testUnitReady(0));
         assertEquals(ScsiStatus.CHECK_CONDITION, r.status());
         assertEquals(0x72, r.sense()[0] & 0xFF);
     }
@@ -242,9 +243,9 @@ class NexusTest {
         Nexus b = h.quietNexus(0, 5);
         assertTrue(a.logicalUnitReset(0));
         assertFalse(a.logicalUnitReset(9));
-        assertGood(run(a, FakeTask.testUnitReady(0)));
-        assertSense(run(b, FakeTask.testUnitReady(0)), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
-        assertGood(run(b, FakeTask.testUnitReady(5)));
+        assertGood(run(a, Tasks.testUnitReady(0)));
+        assertSense(run(b, Tasks.testUnitReady(0)), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+        assertGood(run(b, Tasks.testUnitReady(5)));
     }
 
     @Test
@@ -261,12 +262,12 @@ class NexusTest {
     void unknownLunNameReportsNotPresentUntilItAppears() throws Exception {
         h.target("t1", "lun.0", "d0", "lun.1", "later");
         Nexus n = h.quietNexus(0);
-        run(n, FakeTask.reportLuns(0, 64));
+        run(n, Tasks.reportLuns(0, 64));
         assertArrayEquals(new int[] {0}, n.luns());
-        assertSense(run(n, FakeTask.testUnitReady(1)), SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
+        assertSense(run(n, Tasks.testUnitReady(1)), SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
         h.lun("later");
         assertArrayEquals(new int[] {0, 1}, n.luns());
-        assertSense(run(n, FakeTask.testUnitReady(0)), SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED);
+        assertSense(run(n, Tasks.testUnitReady(0)), SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED);
         assertTrue(h.manager.targetInfos().get(0).luns().contains("1=later"));
     }
 

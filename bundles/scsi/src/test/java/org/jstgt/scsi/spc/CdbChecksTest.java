@@ -8,30 +8,31 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.testkit.FakeScsiTask;
 import org.junit.jupiter.api.Test;
 
 class CdbChecksTest {
 
     @Test
     void controlByteIsTheLastByteOfTheCommandNotOfThePaddedCdb() throws Exception {
-        FakeTask t = new FakeTask(0x00, 0, 0, 0, 0, 0x04);
+        FakeScsiTask t = FakeScsiTask.of(0x00, 0, 0, 0, 0, 0x04);
         invalidField(5, 2, () -> CdbChecks.checkControl(t.cdb(), 6));
         // the same byte is not CONTROL for a 10-byte command
         CdbChecks.checkControl(t.cdb(), 10);
-        invalidField(9, 0, () -> CdbChecks.checkControl(new FakeTask(0x28, 0, 0, 0, 0, 0, 0, 0, 0, 0x01).cdb(), 10));
-        invalidField(15, 2, () -> CdbChecks.checkControl(new FakeTask(0x88, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        invalidField(9, 0, () -> CdbChecks.checkControl(FakeScsiTask.of(0x28, 0, 0, 0, 0, 0, 0, 0, 0, 0x01).cdb(), 10));
+        invalidField(15, 2, () -> CdbChecks.checkControl(FakeScsiTask.of(0x88, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                 0, 0x05).cdb(), 16));
         // vendor specific bits 7-6 and reserved bits 5-3 are not checked here
-        CdbChecks.checkControl(new FakeTask(0x00, 0, 0, 0, 0, 0xC0).cdb(), 6);
+        CdbChecks.checkControl(FakeScsiTask.of(0x00, 0, 0, 0, 0, 0xC0).cdb(), 6);
     }
 
     @Test
     void reservedBitsPointAtTheHighestOffendingBit() throws Exception {
-        FakeTask t = new FakeTask(0x12, 0x23);
+        FakeScsiTask t = FakeScsiTask.of(0x12, 0x23);
         invalidField(1, 5, () -> CdbChecks.requireZero(t.cdb(), 1, 0xFE));
         invalidField(1, 1, () -> CdbChecks.requireZero(t.cdb(), 1, 0x1E));
         CdbChecks.requireZero(t.cdb(), 1, 0xDC);
-        invalidField(3, -1, () -> CdbChecks.requireZeroBytes(new FakeTask(0, 0, 0, 7).cdb(), 1, 4));
+        invalidField(3, -1, () -> CdbChecks.requireZeroBytes(FakeScsiTask.of(0, 0, 0, 7).cdb(), 1, 4));
     }
 
     @Test
@@ -55,14 +56,14 @@ class CdbChecksTest {
 
     @Test
     void truncateCutsAtTheAllocationLength() {
-        FakeTask t = new FakeTask(0x12);
+        FakeScsiTask t = FakeScsiTask.of(0x12);
         assertEquals(3, CdbChecks.truncate(t, new byte[] {1, 2, 3, 4, 5}, 3));
-        assertArrayEquals(new byte[] {1, 2, 3}, t.in(3));
-        FakeTask longer = new FakeTask(0x12);
+        assertArrayEquals(new byte[] {1, 2, 3}, t.dataInBytes(3));
+        FakeScsiTask longer = FakeScsiTask.of(0x12);
         assertEquals(2, CdbChecks.truncate(longer, new byte[] {1, 2}, 255));
-        FakeTask none = new FakeTask(0x12);
+        FakeScsiTask none = FakeScsiTask.of(0x12);
         assertEquals(0, CdbChecks.truncate(none, new byte[] {1, 2}, 0));
-        assertNull(none.dataIn, "no Data-In buffer for allocation length 0");
+        assertNull(none.dataInBuffer(), "no Data-In buffer for allocation length 0");
     }
 
     @Test

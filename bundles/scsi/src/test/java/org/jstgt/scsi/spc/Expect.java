@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.testkit.FakeScsiTask;
 import org.junit.jupiter.api.function.Executable;
 
 /** Sense expectations. */
@@ -32,7 +33,7 @@ final class Expect {
     }
 
     /** Runs a descriptor and returns the number of Data-In bytes. */
-    static int run(CommandDescriptor d, FakeTask t) {
+    static int run(CommandDescriptor d, FakeScsiTask t) {
         CompletionStage<Integer> s = d.execute(t);
         return s.toCompletableFuture().join();
     }

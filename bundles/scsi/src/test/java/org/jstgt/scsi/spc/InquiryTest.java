@@ -14,6 +14,7 @@ import java.util.Map;
 
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.LunSpec;
+import org.jstgt.testkit.FakeScsiTask;
 import org.junit.jupiter.api.Test;
 
 class InquiryTest {
@@ -28,15 +29,15 @@ class InquiryTest {
                 .build();
     }
 
-    private static byte[] ask(Inquiry inq, FakeTask t) throws Exception {
+    private static byte[] ask(Inquiry inq, FakeScsiTask t) throws Exception {
         CommandDescriptor d = inq.parse(t);
         assertTrue(d.allowedWithUnitAttention());
-        return t.in(run(d, t));
+        return t.dataInBytes(run(d, t));
     }
 
     @Test
     void standardData() throws Exception {
-        byte[] d = ask(inquiry(), new FakeTask(0x12, 0, 0, 0, 255, 0));
+        byte[] d = ask(inquiry(), FakeScsiTask.of(0x12, 0, 0, 0, 255, 0));
         assertEquals(96, d.length);
         assertEquals(0x00, d[0], "qualifier 000b, type 0");
         assertEquals(0x00, d[1], "not removable");
@@ -55,26 +56,26 @@ class InquiryTest {
     @Test
     void removableAndDeviceType() throws Exception {
         Inquiry inq = Inquiry.builder(SPEC, 5).removable(true).build();
-        byte[] d = ask(inq, new FakeTask(0x12, 0, 0, 0, 36, 0));
+        byte[] d = ask(inq, FakeScsiTask.of(0x12, 0, 0, 0, 36, 0));
         assertEquals(0x05, d[0]);
         assertEquals((byte) 0x80, d[1]);
         assertArrayEquals(new byte[] {0x05, 0, 0, 3, 0, (byte) 0x80, (byte) 0x83},
-                ask(inq, new FakeTask(0x12, 1, 0, 0, 255, 0)));
+                ask(inq, FakeScsiTask.of(0x12, 1, 0, 0, 255, 0)));
     }
 
     @Test
     void shortAllocationLengthTruncatesAndZeroTransfersNothing() throws Exception {
         Inquiry inq = inquiry();
         for (int alloc = 1; alloc < 100; alloc++) {
-            FakeTask t = new FakeTask(0x12, 0, 0, 0, alloc, 0);
+            FakeScsiTask t = FakeScsiTask.of(0x12, 0, 0, 0, alloc, 0);
             CommandDescriptor d = inq.parse(t);
             assertEquals(alloc, d.transferLength());
             assertEquals(Math.min(alloc, 96), run(d, t));
         }
-        FakeTask t = new FakeTask(0x12, 0, 0, 0, 0, 0);
+        FakeScsiTask t = FakeScsiTask.of(0x12, 0, 0, 0, 0, 0);
         assertEquals(0, run(inq.parse(t), t));
         // 16-bit allocation length (bytes 3-4)
-        FakeTask big = new FakeTask(0x12, 0, 0, 0x01, 0x00, 0);
+        FakeScsiTask big = FakeScsiTask.of(0x12, 0, 0, 0x01, 0x00, 0);
         assertEquals(256, inq.parse(big).transferLength());
     }
 
@@ -82,38 +83,37 @@ class InquiryTest {
     void badFields() {
         Inquiry inq = inquiry();
         // CMDDT
-        invalidField(1, 1, () -> inq.parse(new FakeTask(0x12, 0x02, 0, 0, 255, 0)));
+        invalidField(1, 1, () -> inq.parse(FakeScsiTask.of(0x12, 0x02, 0, 0, 255, 0)));
         // reserved bits of byte 1
-        invalidField(1, 7, () -> inq.parse(new FakeTask(0x12, 0x80, 0, 0, 255, 0)));
+        invalidField(1, 7, () -> inq.parse(FakeScsiTask.of(0x12, 0x80, 0, 0, 255, 0)));
         // PAGE CODE without EVPD
-        invalidField(2, -1, () -> inq.parse(new FakeTask(0x12, 0, 0x80, 0, 255, 0)));
+        invalidField(2, -1, () -> inq.parse(FakeScsiTask.of(0x12, 0, 0x80, 0, 255, 0)));
         // unsupported page
-        invalidField(2, -1, () -> inq.parse(new FakeTask(0x12, 1, 0xB0, 0, 255, 0)));
+        invalidField(2, -1, () -> inq.parse(FakeScsiTask.of(0x12, 1, 0xB0, 0, 255, 0)));
     }
 
     @Test
     void supportedPagesAreSorted() throws Exception {
         assertArrayEquals(new byte[] {0, 0, 0, 4, 0x00, (byte) 0x80, (byte) 0x83, (byte) 0xB1},
-                ask(inquiry(), new FakeTask(0x12, 1, 0x00, 0, 255, 0)));
+                ask(inquiry(), FakeScsiTask.of(0x12, 1, 0x00, 0, 255, 0)));
     }
 
     @Test
     void unitSerialNumber() throws Exception {
         assertArrayEquals(new byte[] {0, (byte) 0x80, 0, 5, 'd', 'i', 's', 'k', '0'},
-                ask(inquiry(), new FakeTask(0x12, 1, 0x80, 0, 255, 0)));
+                ask(inquiry(), FakeScsiTask.of(0x12, 1, 0x80, 0, 255, 0)));
     }
 
     @Test
     void devicePage() throws Exception {
-        assertArrayEquals(new byte[] {0, (byte) 0xB1, 0, 2, 0, 1}, ask(inquiry(), new FakeTask(0x12, 1, 0xB1, 0, 255, 0)));
+        assertArrayEquals(new byte[] {0, (byte) 0xB1, 0, 2, 0, 1}, ask(inquiry(), FakeScsiTask.of(0x12, 1, 0xB1, 0, 255, 0)));
         assertThrows(IllegalArgumentException.class, () -> Inquiry.builder(SPEC, 0).page(0x83, t -> new byte[0]));
     }
 
     @Test
     void deviceIdentification() throws Exception {
-        FakeTask t = new FakeTask(0x12, 1, 0x83, 0x01, 0x00, 0);
-        t.relativeTargetPortId = 3;
-        t.targetPortGroup = 7;
+        FakeScsiTask t = FakeScsiTask.builder().paddedCdb(0x12, 1, 0x83, 0x01, 0x00, 0).relativeTargetPortId(3)
+                .targetPortGroup(7).build();
         byte[] d = ask(inquiry(), t);
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         // NAA: binary, LU, type 3, 8 bytes

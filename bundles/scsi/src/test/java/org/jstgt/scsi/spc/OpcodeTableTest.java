@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.testkit.FakeScsiTask;
 import org.junit.jupiter.api.Test;
 
 class OpcodeTableTest {
@@ -41,28 +42,28 @@ class OpcodeTableTest {
     @Test
     void dispatchesByOpcodeAndServiceAction() throws Exception {
         OpcodeTable t = table();
-        CommandDescriptor d = t.parse(new FakeTask(0x00));
+        CommandDescriptor d = t.parse(FakeScsiTask.of(0x00));
         assertEquals(1, calls.get());
         assertEquals(DataDirection.NONE, d.direction());
-        assertEquals(32, t.parse(new FakeTask(0x9E, 0x10)).transferLength());
-        assertTrue(t.parse(new FakeTask(0x12)).allowedWithUnitAttention());
-        assertFalse(t.parse(new FakeTask(0x28)).allowedWithUnitAttention());
+        assertEquals(32, t.parse(FakeScsiTask.of(0x9E, 0x10)).transferLength());
+        assertTrue(t.parse(FakeScsiTask.of(0x12)).allowedWithUnitAttention());
+        assertFalse(t.parse(FakeScsiTask.of(0x28)).allowedWithUnitAttention());
     }
 
     @Test
     void unknownOpcodeIsInvalidCommandOperationCode() {
-        sense(SenseReason.INVALID_COMMAND_OPERATION_CODE, 0, -1, () -> table().parse(new FakeTask(0x2A)));
+        sense(SenseReason.INVALID_COMMAND_OPERATION_CODE, 0, -1, () -> table().parse(FakeScsiTask.of(0x2A)));
     }
 
     @Test
     void unknownServiceActionPointsAtTheServiceActionField() {
-        invalidField(1, 4, () -> table().parse(new FakeTask(0x9E, 0x11)));
+        invalidField(1, 4, () -> table().parse(FakeScsiTask.of(0x9E, 0x11)));
     }
 
     @Test
     void controlByteIsCheckedForEveryCommand() {
-        invalidField(5, 2, () -> table().parse(new FakeTask(0x00, 0, 0, 0, 0, 0x04)));
-        invalidField(15, 0, () -> table().parse(new FakeTask(0x9E, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)));
+        invalidField(5, 2, () -> table().parse(FakeScsiTask.of(0x00, 0, 0, 0, 0, 0x04)));
+        invalidField(15, 0, () -> table().parse(FakeScsiTask.of(0x9E, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)));
         assertEquals(0, calls.get(), "the parser does not run when CONTROL is bad");
     }
 
@@ -81,9 +82,9 @@ class OpcodeTableTest {
     @Test
     void reportAllCommands() throws Exception {
         OpcodeTable t = table();
-        FakeTask task = new FakeTask(0xA3, 0x0C, 0x00, 0, 0, 0, 0, 0, 0x10, 0x00, 0, 0);
+        FakeScsiTask task = FakeScsiTask.of(0xA3, 0x0C, 0x00, 0, 0, 0, 0, 0, 0x10, 0x00, 0, 0);
         int n = run(t.parse(task), task);
-        byte[] d = task.in(n);
+        byte[] d = task.dataInBytes(n);
         List<OpcodeInfo> cmds = t.commands();
         assertEquals(5, cmds.size());
         assertEquals(4 + 8 * 5, n);
@@ -97,9 +98,9 @@ class OpcodeTableTest {
 
     @Test
     void reportAllCommandsWithTimeoutDescriptors() throws Exception {
-        FakeTask task = new FakeTask(0xA3, 0x0C, 0x80, 0, 0, 0, 0, 0, 0x10, 0x00, 0, 0);
+        FakeScsiTask task = FakeScsiTask.of(0xA3, 0x0C, 0x80, 0, 0, 0, 0, 0, 0x10, 0x00, 0, 0);
         int n = run(table().parse(task), task);
-        byte[] d = task.in(n);
+        byte[] d = task.dataInBytes(n);
         assertEquals(4 + 20 * 5, n);
         // CTDP set in each descriptor, then a timeouts descriptor with DESCRIPTOR LENGTH 0Ah
         assertEquals(0x02, d[4 + 5]);
@@ -109,17 +110,17 @@ class OpcodeTableTest {
 
     @Test
     void reportOneCommandWithUsageData() throws Exception {
-        FakeTask task = new FakeTask(0xA3, 0x0C, 0x01, 0x28, 0, 0, 0, 0, 0x10, 0x00, 0, 0);
+        FakeScsiTask task = FakeScsiTask.of(0xA3, 0x0C, 0x01, 0x28, 0, 0, 0, 0, 0x10, 0x00, 0, 0);
         int n = run(table().parse(task), task);
         assertArrayEquals(new byte[] {0, 0x03, 0, 10, 0x28, (byte) 0xF8, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
-            (byte) 0xFF, 0x1F, (byte) 0xFF, (byte) 0xFF, 0x00}, task.in(n));
+            (byte) 0xFF, 0x1F, (byte) 0xFF, (byte) 0xFF, 0x00}, task.dataInBytes(n));
     }
 
     @Test
     void reportOneCommandDefaultUsageAndServiceAction() throws Exception {
-        FakeTask task = new FakeTask(0xA3, 0x0C, 0x02, 0x9E, 0, 0x10, 0, 0, 0x10, 0x00, 0, 0);
+        FakeScsiTask task = FakeScsiTask.of(0xA3, 0x0C, 0x02, 0x9E, 0, 0x10, 0, 0, 0x10, 0x00, 0, 0);
         int n = run(table().parse(task), task);
-        byte[] d = task.in(n);
+        byte[] d = task.dataInBytes(n);
         assertEquals(4 + 16, n);
         assertEquals((byte) 0x9E, d[4]);
         assertEquals((byte) 0xF0, d[5], "service action in usage byte 1, reserved bits as given");
@@ -129,29 +130,29 @@ class OpcodeTableTest {
 
     @Test
     void reportOneCommandNotSupported() throws Exception {
-        FakeTask task = new FakeTask(0xA3, 0x0C, 0x01, 0x2A, 0, 0, 0, 0, 0x10, 0x00, 0, 0);
+        FakeScsiTask task = FakeScsiTask.of(0xA3, 0x0C, 0x01, 0x2A, 0, 0, 0, 0, 0x10, 0x00, 0, 0);
         int n = run(table().parse(task), task);
-        assertArrayEquals(new byte[] {0, 0x01, 0, 0}, task.in(n));
-        FakeTask sa = new FakeTask(0xA3, 0x0C, 0x02, 0x9E, 0, 0x11, 0, 0, 0x10, 0x00, 0, 0);
+        assertArrayEquals(new byte[] {0, 0x01, 0, 0}, task.dataInBytes(n));
+        FakeScsiTask sa = FakeScsiTask.of(0xA3, 0x0C, 0x02, 0x9E, 0, 0x11, 0, 0, 0x10, 0x00, 0, 0);
         n = run(table().parse(sa), sa);
-        assertArrayEquals(new byte[] {0, 0x01, 0, 0}, sa.in(n));
+        assertArrayEquals(new byte[] {0, 0x01, 0, 0}, sa.dataInBytes(n));
     }
 
     @Test
     void reportOneCommandRefusesTheWrongOptionForServiceActions() {
         // option 001b for an opcode with service actions, 010b for one without
-        invalidField(2, 2, () -> table().parse(new FakeTask(0xA3, 0x0C, 0x01, 0x9E, 0, 0x10, 0, 0, 0x10, 0, 0, 0)));
-        invalidField(2, 2, () -> table().parse(new FakeTask(0xA3, 0x0C, 0x02, 0x28, 0, 0, 0, 0, 0x10, 0, 0, 0)));
-        invalidField(2, 2, () -> table().parse(new FakeTask(0xA3, 0x0C, 0x04, 0x28, 0, 0, 0, 0, 0x10, 0, 0, 0)));
-        invalidField(2, 6, () -> table().parse(new FakeTask(0xA3, 0x0C, 0x40, 0x28, 0, 0, 0, 0, 0x10, 0, 0, 0)));
+        invalidField(2, 2, () -> table().parse(FakeScsiTask.of(0xA3, 0x0C, 0x01, 0x9E, 0, 0x10, 0, 0, 0x10, 0, 0, 0)));
+        invalidField(2, 2, () -> table().parse(FakeScsiTask.of(0xA3, 0x0C, 0x02, 0x28, 0, 0, 0, 0, 0x10, 0, 0, 0)));
+        invalidField(2, 2, () -> table().parse(FakeScsiTask.of(0xA3, 0x0C, 0x04, 0x28, 0, 0, 0, 0, 0x10, 0, 0, 0)));
+        invalidField(2, 6, () -> table().parse(FakeScsiTask.of(0xA3, 0x0C, 0x40, 0x28, 0, 0, 0, 0, 0x10, 0, 0, 0)));
     }
 
     @Test
     void reportIsTruncatedToTheAllocationLength() throws Exception {
-        FakeTask task = new FakeTask(0xA3, 0x0C, 0x00, 0, 0, 0, 0, 0, 0, 10, 0, 0);
+        FakeScsiTask task = FakeScsiTask.of(0xA3, 0x0C, 0x00, 0, 0, 0, 0, 0, 0, 10, 0, 0);
         CommandDescriptor d = table().parse(task);
         assertEquals(10, d.transferLength());
         assertEquals(10, run(d, task));
-        assertEquals(40, Bytes.u32(task.in(10), 0), "COMMAND DATA LENGTH is the untruncated length");
+        assertEquals(40, Bytes.u32(task.dataInBytes(10), 0), "COMMAND DATA LENGTH is the untruncated length");
     }
 }

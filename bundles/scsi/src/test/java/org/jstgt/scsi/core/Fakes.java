@@ -3,7 +3,6 @@ package org.jstgt.scsi.core;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,73 +19,16 @@ import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.BackingStoreProvider;
-import org.jstgt.api.store.StoreCapability;
 import org.jstgt.api.store.StoreSpec;
+import org.jstgt.testkit.RecordingStore;
 
-/** Small fake providers: a byte-array store and a disk-like unit with 512-byte blocks. */
+/** Small fake providers: a {@link RecordingStore} provider and a disk-like unit with 512-byte blocks. */
 final class Fakes {
     private Fakes() {
     }
 
-    static final class Store implements BackingStore {
-        final byte[] data;
-        volatile boolean closed;
-
-        Store(long size) {
-            data = new byte[(int) size];
-        }
-
-        @Override
-        public long size() {
-            return data.length;
-        }
-
-        @Override
-        public boolean readOnly() {
-            return false;
-        }
-
-        @Override
-        public Set<StoreCapability> capabilities() {
-            return Set.of();
-        }
-
-        @Override
-        public CompletionStage<Void> read(long offset, ByteBuffer dst) {
-            if (closed) {
-                return CompletableFuture.failedFuture(new IOException("closed"));
-            }
-            dst.put(data, (int) offset, dst.remaining());
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua) {
-            if (closed) {
-                return CompletableFuture.failedFuture(new IOException("closed"));
-            }
-            src.duplicate().get(data, (int) offset, src.remaining());
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<Void> flush() {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public String describe() {
-            return "fake";
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-    }
-
     static final class StoreProvider implements BackingStoreProvider {
-        final List<Store> opened = new CopyOnWriteArrayList<>();
+        final List<RecordingStore> opened = new CopyOnWriteArrayList<>();
         volatile IOException failWith;
 
         @Override
@@ -97,7 +39,7 @@ final class Fakes {
             if (spec.size() == 0) {
                 throw new ConfigException("size", "missing");
             }
-            Store s = new Store(spec.size());
+            RecordingStore s = new RecordingStore(spec.size());
             opened.add(s);
             return s;
         }
@@ -233,7 +175,7 @@ final class Fakes {
 
         @Override
         public void close() {
-            storeOpenAtClose = !((Store) store).closed;
+            storeOpenAtClose = !((RecordingStore) store).isClosed();
             closed = true;
         }
     }

@@ -86,7 +86,7 @@ class LunLifecycleTest {
         assertEquals("FAILED(/opt/jstgt/etc/jstgt.lun-d1.cfg: fake.bad: rejected by the fake device)",
                 h.manager.lunState("d1"));
         // the store opened for the refused device was closed again
-        assertTrue(h.stores.opened.get(0).closed);
+        assertTrue(h.stores.opened.get(0).isClosed());
         h.lun("d2", "size", null);
         assertEquals("FAILED(/opt/jstgt/etc/jstgt.lun-d2.cfg: size: missing)", h.manager.lunState("d2"));
     }
@@ -116,7 +116,7 @@ class LunLifecycleTest {
         assertEquals("WAITING(device.type=fake)", h.manager.lunState("d0"));
         Fakes.Unit first = h.devices.created.get(0);
         assertTrue(first.closed);
-        assertTrue(h.stores.opened.get(0).closed);
+        assertTrue(h.stores.opened.get(0).isClosed());
         assertTrue(first.storeOpenAtClose, "the unit closes before its store");
 
         // a write arrives: its direction is inferred so the data phase can run, then it waits
@@ -143,7 +143,7 @@ class LunLifecycleTest {
         assertGood(rr.get(5, TimeUnit.SECONDS));
         // ran on the new unit with a fresh store; the read may have run before or after the write
         assertEquals(1, second.created.size());
-        assertEquals(7, h.stores.opened.get(1).data[1024]);
+        assertEquals(7, h.stores.opened.get(1).get(1024));
         // no unit attention for a provider swap: the initiator sees nothing
         assertGood(run(n, Tasks.testUnitReady(0)));
     }
@@ -221,7 +221,7 @@ class LunLifecycleTest {
         Fakes.DeviceProvider second = new Fakes.DeviceProvider();
         h.manager.addDeviceProvider(second, DEVICE);
         assertGood(w.execute().toCompletableFuture().get(5, TimeUnit.SECONDS));
-        assertEquals(9, h.stores.opened.get(1).data[3]);
+        assertEquals(9, h.stores.opened.get(1).get(3));
     }
 
     @Test
@@ -317,7 +317,7 @@ class LunLifecycleTest {
         CompletableFuture<ScsiResult> rn = pn.execute().toCompletableFuture();
         h.manager.addDeviceProvider(new Fakes.DeviceProvider(), DEVICE);
         assertGood(ro.get(5, TimeUnit.SECONDS));
-        assertEquals(5, h.stores.opened.get(1).data[3 * 512]);
+        assertEquals(5, h.stores.opened.get(1).get(3 * 512));
         assertEquals(ScsiStatus.BUSY, rn.get(5, TimeUnit.SECONDS).status());
     }
 

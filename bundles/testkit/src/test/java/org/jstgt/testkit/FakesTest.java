@@ -1,0 +1,116 @@
+package org.jstgt.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import org.jstgt.api.scsi.TaskAttribute;
+import org.jstgt.api.store.StoreCapability;
+import org.junit.jupiter.api.Test;
+
+class FakesTest {
+
+    @Test
+    void ofPadsTheCdbTo16BytesAndUsesTheDefaults() {
+        FakeScsiTask t = FakeScsiTask.of(0x12, 1, 0x83, 0x1FF);
+        assertEquals(16, t.cdb().length());
+        assertEquals(0xFF, t.cdb().u8(3), "only the low 8 bits of each int");
+        assertEquals(0, t.lun());
+        assertEquals(FakeScsiTask.DEFAULT_EXPECTED_TRANSFER_LENGTH, t.expectedTransferLength());
+        assertEquals(TaskAttribute.SIMPLE, t.attribute());
+        assertEquals(FakeScsiTask.INITIATOR_PORT_NAME, t.initiatorPortName());
+        assertEquals(FakeScsiTask.TARGET_PORT_NAME, t.targetPortName());
+        assertEquals(1, t.relativeTargetPortId());
+        assertEquals(0, t.dataOut().remaining());
+    }
+
+    @Test
+    void builderKeepsTheCdbLengthAndEverySetting() {
+        FakeScsiTask t = FakeScsiTask.builder().cdb(Cdbs.reportLuns(0, 64)).lun(5).expectedTransferLength(64)
+                .attribute(TaskAttribute.ORDERED).initiator("iqn.x:i", "iqn.x:i,i,0x1").target("iqn.x:t", "iqn.x:t,t,0x2")
+                .relativeTargetPortId(2).targetPortGroup(9).build();
+        assertEquals(12, t.cdb().length());
+        assertEquals(5, t.lun());
+        assertEquals(64, t.expectedTransferLength());
+        assertEquals(TaskAttribute.ORDERED, t.attribute());
+        assertEquals("iqn.x:i", t.initiatorName());
+        assertEquals("iqn.x:t,t,0x2", t.targetPortName());
+        assertEquals(9, t.targetPortGroup());
+        FakeScsiTask c = t.withCdbByte(2, 0x02);
+        assertEquals(2, c.cdb().u8(2));
+        assertEquals(0, t.cdb().u8(2), "the original is unchanged");
+        assertEquals(5, c.lun());
+        assertThrows(IllegalArgumentException.class, () -> FakeScsiTask.builder().lun(16384));
+        assertThrows(IllegalStateException.class, () -> FakeScsiTask.builder().build());
+    }
+
+    @Test
+    void dataOutIsAFreshReadOnlyViewAtPositionZero() {
+        FakeScsiTask t = FakeScsiTask.of(0x2A).withDataOut(new byte[] {1, 2, 3});
+        ByteBuffer first = t.dataOut();
+        first.get();
+        assertEquals(0, t.dataOut().position());
+        assertEquals(3, t.dataOut().remaining());
+        assertTrue(t.dataOut().isReadOnly());
+    }
+
+    @Test
+    void dataInIsAllocatedOnceAndReadBack() {
+        FakeScsiTask t = FakeScsiTask.of(0x12);
+        assertFalse(t.dataInAllocated());
+        assertNull(t.dataInBuffer());
+        assertThrows(IllegalStateException.class, () -> t.dataInBytes(1));
+        t.dataIn(4).put(new byte[] {9, 8, 7});
+        assertArrayEquals(new byte[] {9, 8}, t.dataInBytes(2));
+        assertThrows(IllegalArgumentException.class, () -> t.dataInBytes(5));
+        assertThrows(IllegalStateException.class, () -> t.dataIn(4));
+    }
+
+    @Test
+    void recordingStoreIsSparseAndRecordsCalls() {
+        RecordingStore s = new RecordingStore(1L << 40, StoreCapability.UNMAP);
+        s.write(5000, ByteBuffer.wrap(new byte[] {1, 2}), true).toCompletableFuture().join();
+        ByteBuffer b = ByteBuffer.allocate(4);
+        s.read(4999, b).toCompletableFuture().join();
+        assertArrayEquals(new byte[] {0, 1, 2, 0}, b.array());
+        s.unmap(5001, 1).toCompletableFuture().join();
+        assertEquals(0, s.get(5001));
+        assertEquals(1, s.get(5000));
+        assertEquals(List.of(new RecordingStore.Call("write", 5000, 2, true), new RecordingStore.Call("read", 4999, 4, false),
+                new RecordingStore.Call("unmap", 5001, 1, false)), s.calls());
+        assertEquals(List.of(Thread.currentThread().getName(), Thread.currentThread().getName()), s.threads());
+        assertThrows(IllegalArgumentException.class, () -> s.read((1L << 40) - 1, ByteBuffer.allocate(2)));
+    }
+
+    @Test
+    void recordingStoreFailsHoldsFlushesAndRefusesWorkAfterClose() {
+        RecordingStore s = new RecordingStore(4096);
+        assertThrows(CompletionException.class, () -> s.unmap(0, 1).toCompletableFuture().join(), "no UNMAP capability");
+        IOException eio = new IOException("EIO");
+        s.failWith(eio);
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> s.write(0, ByteBuffer.allocate(1), false).toCompletableFuture().join());
+        assertEquals(eio, e.getCause());
+        s.failWith(null);
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        s.holdFlushes(gate);
+        CompletableFuture<Void> flush = s.flush().toCompletableFuture();
+        assertFalse(flush.isDone());
+        gate.complete(null);
+        assertTrue(flush.isDone());
+        s.close();
+        assertTrue(s.isClosed());
+        e = assertThrows(CompletionException.class, () -> s.read(0, ByteBuffer.allocate(1)).toCompletableFuture().join());
+        assertTrue(e.getCause() instanceof IOException);
+        assertEquals(List.of("unmap", "write", "flush", "read"), s.ops());
+    }
+}

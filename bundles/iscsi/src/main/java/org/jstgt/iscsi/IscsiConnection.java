@@ -49,7 +49,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One iSCSI connection (RFC 7143 §3.2): login phase, then the Full Feature Phase of its session.
+ * One iSCSI connection (RFC 7143 §4.2): login phase, then the Full Feature Phase of its session.
  * Runs entirely on the channel's event loop; command completions from storage threads hop back
  * with {@code eventLoop().execute}. Every inbound PDU is released here once handled.
  */
@@ -680,7 +680,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         progress(task);
     }
 
-    /** Sends R2Ts while allowed and starts the command once all data is in (RFC 7143 §3.2.4.1). */
+    /** Sends R2Ts while allowed and starts the command once all data is in (RFC 7143 §4.2.5.2). */
     private void progress(IscsiTask task) {
         if (task.state != IscsiTask.State.COLLECTING) {
             return;

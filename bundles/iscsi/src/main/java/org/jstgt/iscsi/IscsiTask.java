@@ -14,7 +14,7 @@ import org.jstgt.api.target.PreparedCommand;
 
 /**
  * One SCSI command of a session: what the SCSI core sees ({@link ScsiTask}) and the fabric's data
- * phase bookkeeping (RFC 7143 §3.2.4: immediate, unsolicited and solicited Data-Out; Data-In).
+ * phase bookkeeping (RFC 7143 §4.2.5.2: immediate, unsolicited and solicited Data-Out; Data-In).
  * Touched only on the connection's event loop, except {@link #dataIn(int)} and
  * {@link #dataOut()} which the device may call from its own threads while executing.
  */

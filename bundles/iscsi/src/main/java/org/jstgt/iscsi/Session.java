@@ -17,8 +17,8 @@ import org.jstgt.iscsi.pdu.DataOut;
 import org.jstgt.iscsi.pdu.Pdu;
 
 /**
- * An iSCSI session (RFC 7143 §3.4): identity, negotiated parameters, the command window and
- * ordering (§3.2.2.1), and the task table. One connection per session (MaxConnections=1), so all
+ * An iSCSI session (RFC 7143 §4.2.1): identity, negotiated parameters, the command window and
+ * ordering (§4.2.2.1), and the task table. One connection per session (MaxConnections=1), so all
  * mutable state lives on that connection's event loop; {@link #info()} reads a few volatile fields
  * from other threads.
  */
@@ -104,7 +104,7 @@ final class Session {
     }
 
     /**
-     * Orders a non-immediate command PDU (RFC 7143 §3.2.2.1). Returns the PDUs now deliverable in
+     * Orders a non-immediate command PDU (RFC 7143 §4.2.2.1). Returns the PDUs now deliverable in
      * CmdSN order; PDUs outside the window are dropped (released) silently; early ones are queued
      * (retained).
      *

@@ -113,4 +113,15 @@ class FakesTest {
         assertTrue(e.getCause() instanceof IOException);
         assertEquals(List.of("unmap", "write", "flush", "read"), s.ops());
     }
+
+    @Test
+    void configPropsCarryTheFileAndOverride() {
+        var p = ConfigProps.fromFile("jstgt.lun-d0.cfg", "size", "1MiB", "store.type", "file");
+        assertEquals("/opt/jstgt/etc/jstgt.lun-d0.cfg", org.jstgt.api.Pids.origin(p));
+        var q = ConfigProps.override(p, "size", "2MiB", "store.type", null);
+        assertEquals("2MiB", q.get("size"));
+        assertFalse(q.containsKey("store.type"));
+        assertEquals("1MiB", p.get("size"), "the base is unchanged");
+        assertThrows(IllegalArgumentException.class, () -> ConfigProps.override(p, "size"));
+    }
 }

@@ -2,11 +2,11 @@ package org.jstgt.scsi.config;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.scsi.sense.SenseFormat;
+import org.jstgt.testkit.ConfigProps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,18 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LunConfigTest {
 
     private static Map<String, Object> props(String... kv) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("felix.fileinstall.filename", "file:/opt/jstgt/etc/jstgt.lun-disk0.cfg");
-        p.put("device.type", "disk");
-        p.put("store.type", "file");
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] == null) {
-                p.remove(kv[i]);
-            } else {
-                p.put(kv[i], kv[i + 1]);
-            }
-        }
-        return p;
+        return ConfigProps.override(ConfigProps.fromFile("jstgt.lun-disk0.cfg", "device.type", "disk", "store.type", "file"),
+                kv);
     }
 
     @Test

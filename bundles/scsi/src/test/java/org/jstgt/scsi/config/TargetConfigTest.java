@@ -3,11 +3,11 @@ package org.jstgt.scsi.config;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.net.InetAddress;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.jstgt.api.ConfigException;
+import org.jstgt.testkit.ConfigProps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,17 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TargetConfigTest {
 
     private static Map<String, Object> props(String... kv) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("felix.fileinstall.filename", "file:/opt/jstgt/etc/jstgt.target-demo.cfg");
-        p.put("iqn", "iqn.2026-11.org.jstgt:demo");
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] == null) {
-                p.remove(kv[i]);
-            } else {
-                p.put(kv[i], kv[i + 1]);
-            }
-        }
-        return p;
+        return ConfigProps.override(ConfigProps.fromFile("jstgt.target-demo.cfg", "iqn", "iqn.2026-11.org.jstgt:demo"), kv);
     }
 
     @Test

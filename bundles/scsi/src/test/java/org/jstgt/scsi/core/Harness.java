@@ -2,11 +2,9 @@ package org.jstgt.scsi.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.jstgt.api.Pids;
 import org.jstgt.api.scsi.DeviceProvider;
 import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.api.scsi.SenseReason;
@@ -14,6 +12,7 @@ import org.jstgt.api.store.BackingStoreProvider;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
+import org.jstgt.testkit.ConfigProps;
 import org.jstgt.testkit.FakeScsiTask;
 
 /** A manager with fake providers, and helpers to run commands and read sense. */
@@ -37,30 +36,12 @@ class Harness implements AutoCloseable {
     }
 
     static Map<String, Object> lunProps(String name, String... kv) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(Pids.FILEINSTALL_FILENAME, "file:/opt/jstgt/etc/jstgt.lun-" + name + ".cfg");
-        p.put("service.pid", "jstgt.lun." + name);
-        p.put("device.type", "fake");
-        p.put("store.type", "fake");
-        p.put("size", "1MiB");
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] == null) {
-                p.remove(kv[i]);
-            } else {
-                p.put(kv[i], kv[i + 1]);
-            }
-        }
-        return p;
+        return ConfigProps.override(ConfigProps.fromFile("jstgt.lun-" + name + ".cfg", "service.pid", "jstgt.lun." + name,
+                "device.type", "fake", "store.type", "fake", "size", "1MiB"), kv);
     }
 
     static Map<String, Object> targetProps(String name, String... kv) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(Pids.FILEINSTALL_FILENAME, "file:/opt/jstgt/etc/jstgt.target-" + name + ".cfg");
-        p.put("iqn", IQN);
-        for (int i = 0; i < kv.length; i += 2) {
-            p.put(kv[i], kv[i + 1]);
-        }
-        return p;
+        return ConfigProps.override(ConfigProps.fromFile("jstgt.target-" + name + ".cfg", "iqn", IQN), kv);
     }
 
     void lun(String name, String... kv) {

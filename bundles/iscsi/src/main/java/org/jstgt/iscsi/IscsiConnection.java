@@ -375,7 +375,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         }
         List<Pdu> ready = session.order(pdu, cmdSn);
         if (ready.isEmpty() && !session.isQueued(pdu.itt())) {
-            LOG.debug("{}: CmdSN {} outside [{}, {}], dropped (RFC 7143 §3.2.2.1)", remoteDescription(), cmdSn,
+            LOG.debug("{}: CmdSN {} outside [{}, {}], dropped (RFC 7143 §4.2.2.1)", remoteDescription(), cmdSn,
                     session.expCmdSn, session.maxCmdSn());
         }
         for (int i = 0; i < ready.size(); i++) {

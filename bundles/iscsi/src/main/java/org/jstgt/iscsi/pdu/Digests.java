@@ -39,6 +39,9 @@ public final class Digests {
         if (data.readableBytes() > 0) {
             if (data.hasArray()) {
                 c.update(data.array(), data.arrayOffset() + data.readerIndex(), data.readableBytes());
+            } else if (data.nioBufferCount() == 1) {
+                // the common case (a pooled direct buffer or a slice of one): no ByteBuffer[] per call
+                c.update(data.internalNioBuffer(data.readerIndex(), data.readableBytes()));
             } else {
                 for (ByteBuffer b : data.nioBuffers()) {
                     c.update(b);

@@ -126,6 +126,9 @@ class Bench:
     def check_ports(self):
         for name, port in PORTS.items():
             s = socket.socket()
+            # SO_REUSEADDR as the servers set it: connections of an earlier run in TIME_WAIT
+            # do not count, a listener does.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind((HOST, port))
             except OSError:
@@ -246,7 +249,7 @@ class Bench:
         self.spawn("iperf3", ["iperf3", "-s", "-B", HOST, "-p", str(PORTS["iperf3"])])
         time.sleep(1)
         secs = max(3, min(self.args.time, 8))
-        r = subprocess.run(["iperf3", "-c", HOST, "-p", str(PORTS["iperf3"]), "-t", str(secs), "-J"],
+        r = subprocess.run(["iperf3", "-c", HOST, "-p", str(PORTS["iperf3"]), "-t", str(secs), "-l", "1M", "-J"],
                            capture_output=True, text=True, timeout=secs + 30)
         with open(os.path.join(self.raw, "iperf3.json"), "w") as f:
             f.write(r.stdout)
@@ -302,6 +305,7 @@ class Bench:
         name, tool, bs, qd, write, rnd = wl
         tag = "%s-%s-rep%d" % (target, slug(name), rep)
         cpu0 = self.cpu_seconds(target)
+        lo0 = loopback_bytes()
         if tool == "iscsi-perf":
             iops, elapsed, moved = self.run_iscsi_perf(self.urls[target], bs, qd, rnd, self.args.time, tag)
         else:
@@ -311,12 +315,17 @@ class Bench:
             iops, elapsed, moved = self.qemu_bench(self.urls[target], bs, qd, write, rnd, counts[key],
                                                    tag, self.args.time * 6 + 60)
         cpu = self.cpu_seconds(target) - cpu0
+        # A cross-check of the tools' counts: the loopback bytes of the run (both directions, all
+        # traffic on lo, so somewhat above the payload) must not fall short of the payload.
+        wire = loopback_bytes() - lo0
         run = {"target": target, "workload": name, "tool": tool, "rep": rep, "iops": iops,
                "mbps": moved / elapsed / 1e6, "lat_us": qd / iops * 1e6, "seconds": elapsed,
-               "bytes": moved, "cpu_s": cpu, "cpu_s_per_gib": cpu / (moved / (1 << 30))}
+               "bytes": moved, "lo_bytes": wire, "cpu_s": cpu, "cpu_s_per_gib": cpu / (moved / (1 << 30))}
         self.runs.append(run)
-        log("%-6s %-20s rep %d: %9.0f IOPS %8.1f MB/s %8.1f us  %.2f CPU s/GiB"
-            % (target, name, rep, iops, run["mbps"], run["lat_us"], run["cpu_s_per_gib"]))
+        log("%-6s %-20s rep %d: %9.0f IOPS %8.1f MB/s %8.1f us  %.2f CPU s/GiB  lo/payload %.2f"
+            % (target, name, rep, iops, run["mbps"], run["lat_us"], run["cpu_s_per_gib"], wire / moved))
+        if wire < moved:
+            log("WARNING: %s moved fewer bytes on loopback (%d) than the tool counted (%d)" % (target, wire, moved))
 
     # --- teardown ------------------------------------------------------------------------------
 
@@ -380,6 +389,16 @@ class Bench:
         self.env["reps"] = self.args.reps
         self.env["urls"] = self.urls
         return report(self.runs, self.env, self.raw, self.args)
+
+
+def loopback_bytes():
+    """Bytes received on lo so far (/proc/net/dev); on lo every byte sent is also received."""
+    with open("/proc/net/dev") as f:
+        for line in f:
+            name, _, rest = line.partition(":")
+            if name.strip() == "lo":
+                return int(rest.split()[0])
+    return 0
 
 
 def edit(path, pattern, line):
@@ -531,7 +550,7 @@ def tables(runs, env):
     ceiling = ""
     if env.get("iperf3_mbps") and ("1M seq read QD8", "jstgt") in med:
         j = med[("1M seq read QD8", "jstgt")]["mbps"]
-        ceiling = ("Loopback TCP ceiling (iperf3, one stream, %d s): **%.0f MB/s**. jstgt's 1M sequential "
+        ceiling = ("Loopback TCP ceiling (iperf3, one stream, 1 MiB writes, %d s): **%.0f MB/s**. jstgt's 1M sequential "
                    "read QD8 (%.0f MB/s) is **%.0f%%** of it (tgt %.0f%%, istgt %.0f%%)." % (
                        env["seconds_per_run"] if env["seconds_per_run"] <= 8 else 8, env["iperf3_mbps"], j,
                        100 * j / env["iperf3_mbps"],
@@ -632,7 +651,10 @@ def report(runs, env, raw, args):
 
 
 def main():
-    ap = argparse.ArgumentParser(prog="./jstgt bench", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(
+        prog="./jstgt bench", description=__doc__.split("\n\n")[0],
+        epilog="./jstgt bench also takes --no-build (benchmark the assembly as built, even when sources "
+               "are newer) and --micro [JMH args] (the JMH micro-benchmarks instead).")
     ap.add_argument("--quick", action="store_true", help="one repetition of 4 s per run (smoke run)")
     ap.add_argument("--time", type=int, default=8, help="seconds per run (default 8)")
     ap.add_argument("--reps", type=int, default=3, help="repetitions; medians are reported (default 3)")

@@ -163,6 +163,8 @@ class Bench:
         home = os.path.join(self.tmp, "jstgt")
         os.makedirs(home)
         subprocess.run(["tar", "-xzf", tars[-1], "-C", home, "--strip-components=1"], check=True)
+        self.env["assembly"] = "%s built %s" % (os.path.basename(tars[-1]), datetime.datetime.fromtimestamp(
+            os.path.getmtime(tars[-1]), datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
         etc = os.path.join(home, "etc")
         edit(os.path.join(etc, "org.apache.karaf.shell.cfg"), r"^sshPort\s*=.*$",
              "sshPort = %d" % PORTS["karaf-ssh"])
@@ -617,11 +619,12 @@ def report(runs, env, raw, args):
         "## Results (%s, %s)" % (env["date"], "quick: 1 repetition" if args.reps == 1 else
                                   "medians of %d repetitions" % args.reps),
         "",
-        "Machine: %s, %d cores, Linux %s; load average %.1f before, %.1f after. %s. jstgt commit %s; "
-        "tgt %s, istgt %s, libiscsi-bin %s, qemu-utils %s. %d s per run; whole run %.0f s." % (
+        "Machine: %s, %d cores, Linux %s; load average %.1f before, %.1f after. %s. jstgt: %s "
+        "(repository at %s); tgt %s, istgt %s, libiscsi-bin %s, qemu-utils %s. %d s per run; whole run "
+        "%.0f s." % (
             env["cpu"], env["cores"], env["kernel"], env["load_before"][0], env["load_after"][0], env["java"],
-            env["commit"], v["tgt"], v["istgt"], v["libiscsi-bin"], v["qemu-utils"], env["seconds_per_run"],
-            env["wall_seconds"]),
+            env.get("assembly", "?"), env["commit"], v["tgt"], v["istgt"], v["libiscsi-bin"], v["qemu-utils"],
+            env["seconds_per_run"], env["wall_seconds"]),
         "",
         "### Throughput (higher is better; ratios are of IOPS, the same as of MB/s)",
         "",

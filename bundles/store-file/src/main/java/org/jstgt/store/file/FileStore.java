@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.nio.file.Path;
 
 import org.jstgt.api.store.BackingStore;
+import org.jstgt.api.store.StoreAccess;
 import org.jstgt.api.store.StoreCapability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,16 +194,7 @@ final class FileStore implements BackingStore {
     }
 
     private IOException check(long offset, long length, boolean write) {
-        if (closed) {
-            return new IOException(path + ": store closed");
-        }
-        if (write && readOnly) {
-            return new IOException(path + ": store is read-only");
-        }
-        if (offset < 0 || length < 0 || offset > size - length) {
-            return new IOException(path + ": range " + offset + "+" + length + " outside 0.." + size);
-        }
-        return null;
+        return StoreAccess.check(path.toString(), closed, readOnly, size, offset, length, write);
     }
 
     @FunctionalInterface

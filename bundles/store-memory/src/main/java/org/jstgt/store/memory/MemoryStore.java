@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.jstgt.api.store.BackingStore;
+import org.jstgt.api.store.StoreAccess;
 import org.jstgt.api.store.StoreCapability;
 
 /**
@@ -173,16 +174,7 @@ final class MemoryStore implements BackingStore {
     }
 
     private IOException check(long offset, long length, boolean write) {
-        if (closed) {
-            return new IOException(name + ": store closed");
-        }
-        if (write && readOnly) {
-            return new IOException(name + ": store is read-only");
-        }
-        if (offset < 0 || length < 0 || offset > size - length) {
-            return new IOException(name + ": range " + offset + "+" + length + " outside 0.." + size);
-        }
-        return null;
+        return StoreAccess.check(name, closed, readOnly, size, offset, length, write);
     }
 
     private int chunkLength(int index) {

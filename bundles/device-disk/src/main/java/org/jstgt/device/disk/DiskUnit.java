@@ -682,9 +682,14 @@ final class DiskUnit implements LogicalUnit {
         int out = oneBlock ? blockSize : length;
         return new Block(DataDirection.OUT, out, lba, blocks, t -> {
             ByteBuffer expected = t.dataOut();
-            if (expected.remaining() != out) {
+            if (expected.remaining() > out) {
                 return CompletableFuture.failedFuture(new IllegalStateException(
                         "Data-Out holds " + expected.remaining() + " bytes, the CDB " + out));
+            }
+            if (expected.remaining() < out) {
+                // EDTL short of what BYTCHK needs (overflow): nothing to compare against
+                return CompletableFuture.failedFuture(
+                        new ScsiException(SenseReason.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT));
             }
             return compare(offset, length, expected, oneBlock).thenApply(v -> 0);
         });

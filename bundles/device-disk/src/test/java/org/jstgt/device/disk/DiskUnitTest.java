@@ -545,6 +545,9 @@ class DiskUnitTest {
         bad[700] ^= 'X';
         ScsiException e = expect(SenseReason.MISCOMPARE_DURING_VERIFY, () -> run(u, withData(cdb16(0x8F, 0x02, 7, 2), bad)));
         assertEquals(700L, e.information());
+        // the initiator's EDTL covered only one of the two blocks to compare (overflow)
+        expect(SenseReason.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT,
+                () -> run(u, withData(cdb10(0x2F, 0x02, 7, 2), Arrays.copyOf(data, 512))));
     }
 
     @Test

@@ -159,7 +159,11 @@ final class Held implements PreparedCommand {
         boolean wantOut = d.direction() == DataDirection.OUT && d.transferLength() > 0;
         boolean haveOut = direction == DataDirection.OUT;
         ScsiTask effective = task;
-        if (wantOut != haveOut || (wantOut && d.transferLength() > task.dataOut().remaining())) {
+        // Data-Out may legitimately be short of the parsed length when the initiator's EDTL is
+        // (an overflow, see ScsiTask#dataOut); anything shorter than that was collected for a
+        // different guess and cannot run.
+        int needed = Math.min(d.transferLength(), Math.max(task.expectedTransferLength(), 0));
+        if (wantOut != haveOut || (wantOut && needed > task.dataOut().remaining())) {
             h.release();
             LOG.debug("LUN {}: held command [{}] disagrees with its new parse ({} {}); BUSY for a retry",
                     lun.name, task.cdb(), d.direction(), d.transferLength());

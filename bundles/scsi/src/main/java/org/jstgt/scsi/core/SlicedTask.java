@@ -7,8 +7,8 @@ import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.TaskAttribute;
 
 /**
- * A task whose Data-Out is cut to the length the device parsed, so that the device sees
- * {@code dataOut().remaining() == transferLength()} as the contract promises.
+ * A task whose Data-Out is cut to the length the device parsed, so that the device never sees
+ * more than {@code transferLength()} bytes (the initiator sent data for a different guess).
  */
 final class SlicedTask implements ScsiTask {
     private final ScsiTask task;

@@ -315,10 +315,18 @@ class LunLifecycleTest {
         PreparedCommand pn = n.prepare(none);
         assertEquals(DataDirection.NONE, pn.direction());
         CompletableFuture<ScsiResult> rn = pn.execute().toCompletableFuture();
+        // an overflow (EDTL one block of a two-block write) is not a disagreement: it runs
+        byte[] one = new byte[512];
+        one[0] = 9;
+        FakeScsiTask shortEdtl = Tasks.task(0, 512, 0x2A, 0, 0, 0, 0, 6, 0, 0, 2, 0).withDataOut(one);
+        PreparedCommand ps = n.prepare(shortEdtl);
+        CompletableFuture<ScsiResult> rs = ps.execute().toCompletableFuture();
         h.manager.addDeviceProvider(new Fakes.DeviceProvider(), DEVICE);
         assertGood(ro.get(5, TimeUnit.SECONDS));
         assertEquals(5, h.stores.opened.get(1).get(3 * 512));
         assertEquals(ScsiStatus.BUSY, rn.get(5, TimeUnit.SECONDS).status());
+        assertGood(rs.get(5, TimeUnit.SECONDS));
+        assertEquals(9, h.stores.opened.get(1).get(6 * 512));
     }
 
     @Test

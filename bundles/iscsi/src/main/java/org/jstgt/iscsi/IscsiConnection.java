@@ -18,6 +18,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiStatus;
+import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.scsi.TaskAttribute;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
@@ -630,7 +631,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         session.taskStarted(task);
         if (cmd.read() && cmd.write()) {
             // Bidirectional commands (RFC 7143 §11.3.6) are not implemented: fail the command.
-            respond(task, new ScsiResult(ScsiStatus.CHECK_CONDITION, Sense.invalidFieldInCdb(), 0), 0);
+            respond(task, Sense.checkCondition(SenseReason.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT), 0);
             return;
         }
         PreparedCommand prepared;
@@ -638,7 +639,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
             prepared = session.nexus.prepare(task);
         } catch (RuntimeException e) {
             LOG.warn("prepare failed for CDB {}", task.cdb(), e);
-            respond(task, new ScsiResult(ScsiStatus.CHECK_CONDITION, Sense.internalTargetFailure(), 0), 0);
+            respond(task, Sense.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE), 0);
             return;
         }
         task.prepared = prepared;
@@ -788,7 +789,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
             stage = task.prepared.execute();
         } catch (RuntimeException e) {
             LOG.warn("execute failed for CDB {}", task.cdb(), e);
-            completed(task, new ScsiResult(ScsiStatus.CHECK_CONDITION, Sense.internalTargetFailure(), 0), null);
+            completed(task, Sense.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE), null);
             return;
         }
         stage.whenComplete((result, error) -> {
@@ -804,7 +805,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         executing--;
         if (error != null || result == null) {
             LOG.warn("command {} failed unexpectedly", task.cdb(), error);
-            result = new ScsiResult(ScsiStatus.CHECK_CONDITION, Sense.internalTargetFailure(), 0);
+            result = Sense.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE);
         }
         if (phase == Phase.CLOSED || phase == Phase.LOGGED_OUT || task.aborted) {
             finish(task);

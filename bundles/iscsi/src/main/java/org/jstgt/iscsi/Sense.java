@@ -3,38 +3,26 @@ package org.jstgt.iscsi;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
+import org.jstgt.api.scsi.ScsiException;
+import org.jstgt.api.scsi.ScsiStatus;
+import org.jstgt.api.scsi.SenseData;
+import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.api.target.ScsiResult;
+
 /**
- * The few sense data the fabric produces itself (SPC-4 §4.5.3 fixed format), and the SCSI
- * Response data segment layout (RFC 7143 §11.4.7: 2-byte SenseLength, then the sense data).
+ * The few failures the fabric answers itself, and the SCSI Response data segment layout
+ * (RFC 7143 §11.4.7: 2-byte SenseLength, then the sense data).
  */
 final class Sense {
     private Sense() {
     }
 
     /**
-     * @param key sense key
-     * @param asc additional sense code
-     * @param ascq qualifier
-     * @return fixed format sense data (response code 70h, 18 bytes)
+     * @param reason why the fabric itself fails a command (no LUN ever saw it)
+     * @return CHECK CONDITION with fixed format sense data from the shared layout
      */
-    static byte[] fixed(int key, int asc, int ascq) {
-        byte[] s = new byte[18];
-        s[0] = 0x70;
-        s[2] = (byte) (key & 0x0f);
-        s[7] = 10;
-        s[12] = (byte) asc;
-        s[13] = (byte) ascq;
-        return s;
-    }
-
-    /** @return ILLEGAL REQUEST, INVALID FIELD IN CDB (24h/00h) */
-    static byte[] invalidFieldInCdb() {
-        return fixed(0x05, 0x24, 0x00);
-    }
-
-    /** @return HARDWARE ERROR, INTERNAL TARGET FAILURE (44h/00h) */
-    static byte[] internalTargetFailure() {
-        return fixed(0x04, 0x44, 0x00);
+    static ScsiResult checkCondition(SenseReason reason) {
+        return new ScsiResult(ScsiStatus.CHECK_CONDITION, SenseData.fixed(new ScsiException(reason)), 0);
     }
 
     /**

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.jstgt.api.scsi.ScsiException;
+import org.jstgt.api.scsi.SenseData;
+import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.api.scsi.ScsiTask;
@@ -33,14 +36,14 @@ final class FakeDisk implements Nexus {
         }
     }
 
-    static ScsiResult check(int key, int asc) {
-        return new ScsiResult(ScsiStatus.CHECK_CONDITION, Sense.fixed(key, asc, 0), 0);
+    static ScsiResult check(SenseReason reason) {
+        return new ScsiResult(ScsiStatus.CHECK_CONDITION, SenseData.fixed(new ScsiException(reason)), 0);
     }
 
     @Override
     public PreparedCommand prepare(ScsiTask task) {
         if (task.lun() != 0) {
-            return fixed(check(0x05, 0x25));
+            return fixed(check(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED));
         }
         int op = task.cdb().opcode();
         switch (op) {
@@ -80,7 +83,7 @@ final class FakeDisk implements Nexus {
                 long lba = task.cdb().u32(2);
                 int blocks = task.cdb().u16(7);
                 if ((lba + blocks) * BLOCK > bytes.length) {
-                    return fixed(check(0x05, 0x21));
+                    return fixed(check(SenseReason.LBA_OUT_OF_RANGE));
                 }
                 int len = blocks * BLOCK;
                 int off = (int) lba * BLOCK;
@@ -99,7 +102,7 @@ final class FakeDisk implements Nexus {
                 });
             }
             default:
-                return fixed(check(0x05, 0x20));
+                return fixed(check(SenseReason.INVALID_COMMAND_OPERATION_CODE));
         }
     }
 

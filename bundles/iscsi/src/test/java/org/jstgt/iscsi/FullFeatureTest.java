@@ -212,6 +212,22 @@ class FullFeatureTest {
     }
 
     @Test
+    void bidirectionalCommandIsFailedByTheFabric() {
+        // R and W both set (RFC 7143 §11.3.1): not supported, CHECK CONDITION 0E/03, nothing executed
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            w.loginNormal();
+            w.send(cmd(w, read10(0, 1), true, true, 512, Unpooled.EMPTY_BUFFER, true));
+            ScsiResponse r = w.one(ScsiResponse.class);
+            assertEquals(2, r.status());
+            assertEquals(0x05, r.data().getByte(2 + 2) & 0x0f);
+            assertEquals(0x0E, r.data().getByte(2 + 12));
+            assertEquals(0x03, r.data().getByte(2 + 13));
+            r.release();
+            assertTrue(nexus().executed.isEmpty());
+        }
+    }
+
+    @Test
     void writeWithShortExpectedLengthStoresWhatCameAndReportsOverflow() {
         // libiscsi Write10Residuals: WRITE(10) of 2 blocks with EDTL of 1 block -> GOOD, O bit,
         // residual 512, only the first block written.

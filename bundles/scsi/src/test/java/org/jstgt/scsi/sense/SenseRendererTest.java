@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.scsi.ScsiException;
+import org.jstgt.api.scsi.SenseData;
 import org.jstgt.api.scsi.SenseReason;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class SenseRendererTest {
 
     @Test
     void fixedWithCdbFieldPointerAndBit() {
-        byte[] s = SenseRenderer.fixed(ScsiException.invalidCdbField(1, 3));
+        byte[] s = SenseData.fixed(ScsiException.invalidCdbField(1, 3));
         assertEquals(18, s.length);
         assertEquals(0x70, u8(s, 0), "VALID clear, response code 70h");
         assertEquals(0x05, u8(s, 2), "ILLEGAL REQUEST");
@@ -29,7 +30,7 @@ class SenseRendererTest {
 
     @Test
     void fixedWithParameterListPointerWithoutBit() {
-        byte[] s = SenseRenderer.fixed(
+        byte[] s = SenseData.fixed(
                 new ScsiException(SenseReason.INVALID_FIELD_IN_PARAMETER_LIST).inParameterList(300, -1));
         assertEquals(0x80, u8(s, 15), "SKSV only: C/D 0 (parameter list), BPV 0");
         assertEquals(0x01, u8(s, 16));
@@ -39,7 +40,7 @@ class SenseRendererTest {
 
     @Test
     void fixedWithInformation() {
-        byte[] s = SenseRenderer.fixed(new ScsiException(SenseReason.LBA_OUT_OF_RANGE).withInformation(0x01020304L));
+        byte[] s = SenseData.fixed(new ScsiException(SenseReason.LBA_OUT_OF_RANGE).withInformation(0x01020304L));
         assertEquals(0xF0, u8(s, 0), "VALID set");
         assertArrayEquals(new byte[] {1, 2, 3, 4}, java.util.Arrays.copyOfRange(s, 3, 7));
         assertEquals(0, u8(s, 15), "no field pointer");
@@ -47,14 +48,14 @@ class SenseRendererTest {
 
     @Test
     void fixedCannotCarryA64BitInformation() {
-        byte[] s = SenseRenderer.fixed(new ScsiException(SenseReason.LBA_OUT_OF_RANGE).withInformation(1L << 33));
+        byte[] s = SenseData.fixed(new ScsiException(SenseReason.LBA_OUT_OF_RANGE).withInformation(1L << 33));
         assertEquals(0x70, u8(s, 0), "VALID clear");
         assertArrayEquals(new byte[4], java.util.Arrays.copyOfRange(s, 3, 7));
     }
 
     @Test
     void fieldPointerOnlyForIllegalRequest() {
-        byte[] s = SenseRenderer.fixed(new ScsiException(SenseReason.MEDIUM_NOT_PRESENT).inCdb(2, 1));
+        byte[] s = SenseData.fixed(new ScsiException(SenseReason.MEDIUM_NOT_PRESENT).inCdb(2, 1));
         assertEquals(0, u8(s, 15));
         assertEquals(0x02, u8(s, 2));
         assertEquals(0x3A, u8(s, 12));
@@ -63,7 +64,7 @@ class SenseRendererTest {
     @Test
     void descriptorWithInformationAndFieldPointer() {
         ScsiException e = ScsiException.invalidCdbField(9, 7).withInformation(0x1122334455667788L);
-        byte[] s = SenseRenderer.descriptor(e);
+        byte[] s = SenseData.descriptor(e);
         assertEquals(8 + 12 + 8, s.length);
         assertEquals(0x72, u8(s, 0));
         assertEquals(0x05, u8(s, 1));

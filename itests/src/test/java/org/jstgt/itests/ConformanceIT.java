@@ -12,11 +12,9 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * libiscsi's conformance suite ({@code iscsi-test-cu --dataloss}, Debian's libiscsi-bin) against
@@ -38,33 +36,8 @@ class ConformanceIT {
     static final Map<String, String> KNOWN_FAILURES = Map.of(
             "iSCSIDataSnInvalid", "ERL 0 drops the connection on a DataSN error; libiscsi's reconnect sends the next write as immediate data");
 
-    private KarafInstance karaf;
-    private boolean failed;
-
-    @BeforeAll
-    void start() throws Exception {
-        if (!Processes.onPath("iscsi-test-cu")) {
-            String msg = "conformance needs iscsi-test-cu (Debian: apt-get install libiscsi-bin)";
-            if ("1".equals(System.getenv("JSTGT_REQUIRE_INITIATORS"))) {
-                fail(msg + "; JSTGT_REQUIRE_INITIATORS=1 makes its absence a failure");
-            }
-            Assumptions.abort(msg + "; skipped");
-        }
-        karaf = KarafInstance.unpack("conformance");
-        failed = true;
-        karaf.start();
-        failed = false;
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (karaf != null) {
-            karaf.stop();
-            if (!failed) {
-                karaf.delete();
-            }
-        }
-    }
+    @RegisterExtension
+    static final StartedAssembly ASSEMBLY = new StartedAssembly("conformance", "iscsi-test-cu");
 
     @Test
     void iscsiTestCuPassesExceptTheDocumentedFailures() throws Exception {
@@ -72,7 +45,6 @@ class ConformanceIT {
                 "iscsi://127.0.0.1:3260/" + KarafInstance.DEMO_IQN + "/0");
         Matcher summary = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(r.output());
         if (!summary.find()) {
-            failed = true;
             fail("no CUnit run summary in the output of iscsi-test-cu:\n" + tail(r.output()));
         }
         int ran = Integer.parseInt(summary.group(2));
@@ -85,7 +57,6 @@ class ConformanceIT {
         Set<String> fixed = new TreeSet<>(KNOWN_FAILURES.keySet());
         fixed.removeAll(failures);
         if (!unexpected.isEmpty() || !fixed.isEmpty()) {
-            failed = true;
             fail("iscsi-test-cu: unexpected failures " + unexpected + "; listed as failing but passed " + fixed
                     + " (update ConformanceIT.KNOWN_FAILURES and the README conformance table)\n"
                     + tail(r.output()));

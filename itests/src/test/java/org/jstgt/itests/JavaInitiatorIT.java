@@ -17,13 +17,9 @@ import org.jstgt.testkit.Negotiated;
 import org.jstgt.testkit.ScsiData;
 import org.jstgt.testkit.ScsiReply;
 import org.jstgt.testkit.Sense;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -36,40 +32,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class JavaInitiatorIT {
     private static final String IQN = KarafInstance.DEMO_IQN;
 
-    private KarafInstance karaf;
-
-    /** Set by a failing test: the instance directory is then kept for diagnosis. */
-    private volatile boolean failed;
-
     @RegisterExtension
-    final TestWatcher onFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-            if (karaf != null) {
-                System.out.println("=== " + context.getDisplayName() + " failed; karaf diagnostics:\n"
-                        + karaf.diagnostics());
-            }
-        }
-    };
-
-    @BeforeAll
-    void start() throws Exception {
-        karaf = KarafInstance.unpack("testkit-initiator");
-        failed = true; // until started: a failed start keeps the directory for diagnosis
-        karaf.start();
-        failed = false;
-    }
-
-    @AfterAll
-    void stopAssembly() throws Exception {
-        if (karaf != null) {
-            karaf.stop();
-            if (!failed) {
-                karaf.delete();
-            }
-        }
-    }
+    static final StartedAssembly ASSEMBLY = new StartedAssembly("testkit-initiator");
 
     @Test
     void discoveryOnBothPortalsListsDemoTarget() throws Exception {

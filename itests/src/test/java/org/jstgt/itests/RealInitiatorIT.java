@@ -9,22 +9,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The real assembly driven by real initiators: libiscsi's utilities and qemu-img (through
@@ -33,7 +28,6 @@ import org.junit.jupiter.api.extension.TestWatcher;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealInitiatorIT {
-    private static final List<String> TOOLS = List.of("iscsi-ls", "iscsi-inq", "iscsi-readcapacity16", "qemu-img");
     private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration COPY_TIMEOUT = Duration.ofSeconds(180);
     private static final int IMAGE_BYTES = 64 << 20;
@@ -41,52 +35,19 @@ class RealInitiatorIT {
     private static final String URL_V4 = "iscsi://127.0.0.1:3260/" + IQN + "/0";
     private static final String URL_V6 = "iscsi://[::1]:3260/" + IQN + "/0";
 
+    @RegisterExtension
+    static final StartedAssembly ASSEMBLY = new StartedAssembly("real-initiator", "iscsi-ls", "iscsi-inq",
+            "iscsi-readcapacity16", "qemu-img");
+
     private KarafInstance karaf;
     private Path work;
     /** The image last written to LUN 0, for the restart check. */
     private Path lastWritten;
 
-    /** Set by a failing test: the instance directory is then kept for diagnosis. */
-    private volatile boolean failed;
-
-    @RegisterExtension
-    final TestWatcher onFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-            if (karaf != null) {
-                System.out.println("=== " + context.getDisplayName() + " failed; karaf diagnostics:\n"
-                        + karaf.diagnostics());
-            }
-        }
-    };
-
     @BeforeAll
-    void startAssembly() throws Exception {
-        List<String> missing = TOOLS.stream().filter(t -> !Processes.onPath(t)).toList();
-        if (!missing.isEmpty()) {
-            String msg = "real-initiator tests need " + missing + " on PATH (Debian: apt-get install libiscsi-bin"
-                    + " qemu-utils qemu-block-extra)";
-            if ("1".equals(System.getenv("JSTGT_REQUIRE_INITIATORS"))) {
-                fail(msg + "; JSTGT_REQUIRE_INITIATORS=1 makes their absence a failure");
-            }
-            Assumptions.abort(msg + "; skipped (set JSTGT_REQUIRE_INITIATORS=1 to fail instead)");
-        }
-        karaf = KarafInstance.unpack("real-initiator");
+    void workDirectory() throws IOException {
+        karaf = ASSEMBLY.karaf();
         work = Files.createDirectories(karaf.home().resolve("itest-work"));
-        failed = true; // until started: a failed start keeps the directory for diagnosis
-        karaf.start();
-        failed = false;
-    }
-
-    @AfterAll
-    void stopAssembly() throws Exception {
-        if (karaf != null) {
-            karaf.stop();
-            if (!failed) {
-                karaf.delete();
-            }
-        }
     }
 
     @Test

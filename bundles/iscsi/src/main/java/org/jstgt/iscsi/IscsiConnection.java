@@ -34,6 +34,7 @@ import org.jstgt.iscsi.pdu.LogoutRequest;
 import org.jstgt.iscsi.pdu.LogoutResponse;
 import org.jstgt.iscsi.pdu.NopIn;
 import org.jstgt.iscsi.pdu.NopOut;
+import org.jstgt.iscsi.pdu.Opcode;
 import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.pdu.PduDecoder;
 import org.jstgt.iscsi.pdu.PduEncoder;
@@ -82,6 +83,16 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
     private int textOutOffset;
     private int textOutTtt = Bhs.NO_TAG;
     private int executing;
+    /** Data segment handed to the decoder by {@link #place(byte[], int)}; the next PDU delivered carries it. */
+    private ByteBuf placed;
+    /** The placed data segment of the PDU being processed, or null (compared by identity). */
+    private ByteBuf placedNow;
+
+    /**
+     * Largest Data-Out buffer allocated ahead, from a SCSI Command's header, to receive its
+     * immediate data in place (larger transfers get their buffer when the command starts).
+     */
+    static final int ADOPT_MAX = 8 * 1024 * 1024;
 
     /**
      * @param fabric shared state
@@ -191,6 +202,8 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        placedNow = placed;
+        placed = null;
         try {
             if (phase == Phase.CLOSED || phase == Phase.LOGGED_OUT) {
                 return;
@@ -205,8 +218,49 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
                 }
             }
         } finally {
+            placedNow = null;
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * Chooses where a large data segment lands while it arrives ({@link SegmentPlacement}): a
+     * Data-Out that fits its task's current burst goes straight into the task's buffer; a write
+     * command's immediate data goes into a new buffer big enough for the whole transfer, which the
+     * task adopts when it starts. Anything else (or anything doubtful) is left to the decoder and
+     * checked as usual when the PDU arrives.
+     */
+    ByteBuf place(byte[] bhs, int length) {
+        placed = null;
+        if (phase != Phase.FULL_FEATURE || session == null || session.discovery) {
+            return null;
+        }
+        int opcode = Bhs.opcode(bhs);
+        if (opcode == Opcode.DATA_OUT.code()) {
+            IscsiTask task = session.tasks.get(Bhs.itt(bhs));
+            if (task == null || task.state != IscsiTask.State.COLLECTING || task.prepared == null || task.out == null) {
+                return null;
+            }
+            int ttt = Bhs.i32(bhs, 20);
+            int dataSn = Bhs.i32(bhs, 36);
+            int off = Bhs.i32(bhs, 40);
+            if (off < 0 || (long) off + length > task.transferLength || dataOutProblem(task, ttt, dataSn, off, length) != null) {
+                return null;
+            }
+            placed = task.out.retainedSlice(off, length).writerIndex(0);
+            return placed;
+        }
+        if (opcode == Opcode.SCSI_COMMAND.code() && (bhs[1] & 0x20) != 0 && session.negotiated.immediateData()
+                && length <= session.negotiated.firstBurstLength()) {
+            long edtl = Bhs.i32(bhs, 20) & 0xffffffffL;
+            if (edtl < length) {
+                return null;
+            }
+            int capacity = (int) Math.max(length, Math.min(edtl, ADOPT_MAX));
+            placed = ctx.alloc().directBuffer(capacity, capacity);
+            return placed;
+        }
+        return null;
     }
 
     @Override
@@ -291,7 +345,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
                 // what was negotiated (RFC 7143 §13.1) and our declared MaxRecvDataSegmentLength.
                 if (ctx.pipeline().get(DECODER) != null) {
                     ctx.pipeline().replace(DECODER, DECODER, new PduDecoder(n.targetMaxRecvDataSegmentLength(),
-                            n.headerDigest(), n.dataDigest()));
+                            n.headerDigest(), n.dataDigest()).placement(this::place));
                     ctx.pipeline().replace(ENCODER, ENCODER, new PduEncoder(n.headerDigest(), n.dataDigest()));
                 }
                 LOG.info("{} session {} of {} from {} on {} logged in ({})", session.discovery ? "discovery" : "normal",
@@ -658,10 +712,17 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         // the EDTL bytes; the device stores what is whole and the response carries the O bit and
         // the residual (what Debian's libiscsi Write*Residuals tests expect).
         task.transferLength = Math.min(length, edtl);
-        task.out = ctx.alloc().directBuffer(Math.max(task.transferLength, 1));
         task.unsolicitedLimit = n.initialR2t() ? immediateLength : Math.min(n.firstBurstLength(), edtl);
-        if (immediateLength > 0) {
-            task.accept(0, cmd.data());
+        ByteBuf immediate = cmd.data();
+        if (immediateLength > 0 && immediate == placedNow && immediate.capacity() >= task.transferLength) {
+            // The immediate data was received into a buffer sized for the whole transfer: keep it.
+            task.out = immediate.retain();
+            task.accept(0, immediate, true);
+        } else {
+            task.out = ctx.alloc().directBuffer(Math.max(task.transferLength, 1));
+            if (immediateLength > 0) {
+                task.accept(0, immediate, false);
+            }
         }
         task.unsolicitedNext = immediateLength;
         task.unsolicitedDone = cmd.finalFlag();
@@ -736,18 +797,12 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         int len = d.data().readableBytes();
         int off = d.bufferOffset();
         if (d.ttt() == Bhs.NO_TAG) {
-            if (task.unsolicitedDone) {
-                protocolError(d, "unsolicited Data-Out after the unsolicited burst ended");
+            String problem = dataOutProblem(task, Bhs.NO_TAG, d.dataSn(), off, len);
+            if (problem != null) {
+                protocolError(d, problem);
                 return;
             }
-            if (d.dataSn() != task.unsolicitedDataSn || off != task.unsolicitedNext
-                    || (long) off + len > task.unsolicitedLimit) {
-                protocolError(d, "unsolicited Data-Out DataSN " + d.dataSn() + " offset " + off + " length " + len
-                        + " (expected DataSN " + task.unsolicitedDataSn + " offset " + task.unsolicitedNext
-                        + ", limit " + task.unsolicitedLimit + ")");
-                return;
-            }
-            task.accept(off, d.data());
+            task.accept(off, d.data(), d.data() == placedNow);
             task.unsolicitedDataSn++;
             task.unsolicitedNext += len;
             if (d.finalFlag()) {
@@ -756,18 +811,13 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
             }
             return;
         }
+        String problem = dataOutProblem(task, d.ttt(), d.dataSn(), off, len);
+        if (problem != null) {
+            protocolError(d, problem);
+            return;
+        }
         IscsiTask.Burst b = task.bursts.get(d.ttt());
-        if (b == null) {
-            protocolError(d, "Data-Out with unknown Target Transfer Tag 0x" + Integer.toHexString(d.ttt()));
-            return;
-        }
-        if (d.dataSn() != b.dataSn || off != b.next || (long) off + len > b.offset + b.length) {
-            protocolError(d, "solicited Data-Out DataSN " + d.dataSn() + " offset " + off + " length " + len
-                    + " (expected DataSN " + b.dataSn + " offset " + b.next + ", burst ends at "
-                    + (b.offset + b.length) + ")");
-            return;
-        }
-        task.accept(off, d.data());
+        task.accept(off, d.data(), d.data() == placedNow);
         b.dataSn++;
         b.next += len;
         boolean end = b.next == b.offset + b.length;
@@ -779,6 +829,37 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         if (end) {
             task.bursts.remove(d.ttt());
         }
+    }
+
+    /**
+     * Checks a Data-Out against the task's unsolicited burst (TTT 0xffffffff) or the R2T it answers
+     * (RFC 7143 §11.7, DataPDUInOrder=Yes); shared by {@link #place(byte[], int)} and {@link #dataOutFor}.
+     *
+     * @return what is wrong, or null when the PDU is the next one expected
+     */
+    private static String dataOutProblem(IscsiTask task, int ttt, int dataSn, int off, int len) {
+        if (ttt == Bhs.NO_TAG) {
+            if (task.unsolicitedDone) {
+                return "unsolicited Data-Out after the unsolicited burst ended";
+            }
+            if (dataSn != task.unsolicitedDataSn || off != task.unsolicitedNext
+                    || (long) off + len > task.unsolicitedLimit) {
+                return "unsolicited Data-Out DataSN " + dataSn + " offset " + off + " length " + len
+                        + " (expected DataSN " + task.unsolicitedDataSn + " offset " + task.unsolicitedNext
+                        + ", limit " + task.unsolicitedLimit + ")";
+            }
+            return null;
+        }
+        IscsiTask.Burst b = task.bursts.get(ttt);
+        if (b == null) {
+            return "Data-Out with unknown Target Transfer Tag 0x" + Integer.toHexString(ttt);
+        }
+        if (dataSn != b.dataSn || off != b.next || (long) off + len > b.offset + b.length) {
+            return "solicited Data-Out DataSN " + dataSn + " offset " + off + " length " + len
+                    + " (expected DataSN " + b.dataSn + " offset " + b.next + ", burst ends at "
+                    + (b.offset + b.length) + ")";
+        }
+        return null;
     }
 
     private void execute(IscsiTask task) {

@@ -166,11 +166,12 @@ final class IscsiTask implements ScsiTask {
      *
      * @param offset BufferOffset
      * @param data the segment
+     * @param inPlace the decoder already received the segment into {@link #out} at {@code offset}
      */
-    void accept(int offset, ByteBuf data) {
+    void accept(int offset, ByteBuf data, boolean inPlace) {
         int len = data.readableBytes();
         int usable = Math.max(0, Math.min(len, transferLength - offset));
-        if (usable > 0) {
+        if (usable > 0 && !inPlace) {
             out.setBytes(offset, data, data.readerIndex(), usable);
         }
         covered = Math.max(covered, offset + len);

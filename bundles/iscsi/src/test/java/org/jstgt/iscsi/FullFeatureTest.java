@@ -211,6 +211,101 @@ class FullFeatureTest {
         }
     }
 
+    /**
+     * A 256 KiB write as a socket delivers it (1000-byte reads): 32 KiB immediate, 32 KiB
+     * unsolicited, three 64 KiB R2T bursts. Every large segment lands in the command's own buffer
+     * (one buffer of 16 KiB or more allocated in all), and the data is intact.
+     */
+    @Test
+    void largeWriteArrivingInPiecesIsReceivedInPlace() {
+        disk.blocks = 1024;
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            w.loginNormal("ImmediateData=Yes", "InitialR2T=No", "FirstBurstLength=65536", "MaxBurstLength=65536");
+            int k = 1024;
+            ByteBuf all = pattern(256 * k, 3);
+            long bigBefore = w.allocator.atLeast(16 * k);
+            ScsiCommand c = cmd(w, write10(64, 512), false, true, 256 * k, all.retainedSlice(0, 32 * k), false);
+            w.sendInPieces(c, 1000);
+            w.sendInPieces(new DataOut(true, 0, c.itt(), Bhs.NO_TAG, w.expStatSn, 0, 32 * k,
+                    all.retainedSlice(32 * k, 32 * k)), 1000);
+            for (int burst = 0; burst < 3; burst++) {
+                R2t r2t = w.one(R2t.class);
+                assertEquals(64 * k + burst * 64 * k, r2t.bufferOffset());
+                assertEquals(64 * k, r2t.desiredDataTransferLength());
+                w.sendInPieces(new DataOut(true, 0, c.itt(), r2t.ttt(), w.expStatSn, 0, r2t.bufferOffset(),
+                        all.retainedSlice(r2t.bufferOffset(), 64 * k)), 1000);
+            }
+            ScsiResponse resp = w.one(ScsiResponse.class);
+            assertEquals(0, resp.status());
+            resp.release();
+            assertArrayEquals(ByteBufUtil.getBytes(all), Arrays.copyOfRange(nexus().bytes, 64 * 512, 576 * 512));
+            assertEquals(1, w.allocator.atLeast(16 * k) - bigBefore,
+                    "only the command's buffer: no cumulation growth, no per-PDU segment buffers");
+            all.release();
+        }
+    }
+
+    @Test
+    void dataOutInPiecesAtTheWrongOffsetIsAProtocolErrorAndWritesNothing() {
+        disk.blocks = 512;
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            w.loginNormal("ImmediateData=Yes", "InitialR2T=No", "FirstBurstLength=65536", "MaxBurstLength=65536");
+            byte[] before = nexus().bytes.clone();
+            int k = 1024;
+            ScsiCommand c = cmd(w, write10(0, 128), false, true, 64 * k, pattern(32 * k, 1), false);
+            w.sendInPieces(c, 1000);
+            w.sendInPieces(new DataOut(true, 0, c.itt(), Bhs.NO_TAG, w.expStatSn, 0, 24 * k, pattern(32 * k, 2)),
+                    1000);
+            Reject r = w.one(Reject.class);
+            assertEquals(RejectReason.PROTOCOL_ERROR, r.reason());
+            r.release();
+            assertFalse(w.target.isOpen());
+            assertArrayEquals(before, nexus().bytes);
+        }
+    }
+
+    @Test
+    void placedDataOutWithADataDigestErrorDropsTheConnectionAndWritesNothing() {
+        disk.blocks = 512;
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            w.loginNormal("HeaderDigest=CRC32C", "DataDigest=CRC32C", "ImmediateData=Yes", "InitialR2T=No",
+                    "FirstBurstLength=65536", "MaxBurstLength=65536");
+            w.switchDigests(true, true);
+            byte[] before = nexus().bytes.clone();
+            int k = 1024;
+            ScsiCommand c = cmd(w, write10(0, 128), false, true, 64 * k, pattern(32 * k, 1), false);
+            w.sendInPieces(c, 1000);
+            ByteBuf wire = org.jstgt.iscsi.pdu.PduCodec.encode(new DataOut(true, 0, c.itt(), Bhs.NO_TAG, w.expStatSn,
+                    0, 32 * k, pattern(32 * k, 2)), io.netty.buffer.ByteBufAllocator.DEFAULT, true, true);
+            ByteBuf bad = Unpooled.copiedBuffer(wire);
+            wire.release();
+            bad.setByte(bad.writerIndex() - 1, bad.getByte(bad.writerIndex() - 1) ^ 1);
+            while (bad.isReadable()) {
+                w.sendBytes(bad.readRetainedSlice(Math.min(1000, bad.readableBytes())));
+            }
+            bad.release();
+            Reject r = w.one(Reject.class);
+            assertEquals(RejectReason.DATA_DIGEST_ERROR, r.reason());
+            r.release();
+            assertFalse(w.target.isOpen());
+            assertTrue(nexus().executed.isEmpty(), "the write never ran");
+            assertArrayEquals(before, nexus().bytes);
+        }
+    }
+
+    @Test
+    void connectionLostWhileASegmentIsArrivingReleasesEverything() {
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            w.loginNormal("ImmediateData=Yes", "InitialR2T=No", "FirstBurstLength=65536", "MaxBurstLength=65536");
+            ByteBuf wire = org.jstgt.iscsi.pdu.PduCodec.encode(cmd(w, write10(0, 64), false, true, 32 * 1024,
+                    pattern(32 * 1024, 1), true), io.netty.buffer.ByteBufAllocator.DEFAULT, false, false);
+            w.sendBytes(wire.readRetainedSlice(10_000));
+            wire.release();
+            w.target.close();
+            assertTrue(nexus().executed.isEmpty());
+        }
+    }
+
     @Test
     void bidirectionalCommandIsFailedByTheFabric() {
         // R and W both set (RFC 7143 §11.3.1): not supported, CHECK CONDITION 0E/03, nothing executed

@@ -109,6 +109,120 @@ class PduCodecTest {
         roundTrip(false, true, false);
     }
 
+    private static byte[] wire(Pdu p, boolean hd, boolean dd) {
+        ByteBuf w = PduCodec.encode(p, ByteBufAllocator.DEFAULT, hd, dd);
+        byte[] bytes = ByteBufUtil.getBytes(w);
+        w.release();
+        return bytes;
+    }
+
+    private static void feed(EmbeddedChannel ch, byte[] bytes, int chunk) {
+        for (int at = 0; at < bytes.length; at += chunk) {
+            ch.writeInbound(Unpooled.copiedBuffer(bytes, at, Math.min(chunk, bytes.length - at)));
+        }
+    }
+
+    @Test
+    void largeSegmentArrivingInPiecesIsAssembledWholeWithAndWithoutDigests() {
+        int size = PduDecoder.ASSEMBLE_MIN + 1001;
+        for (boolean digests : new boolean[] {false, true}) {
+            for (int chunk : new int[] {1, 7, 1000, 4096, size / 2, size + 100}) {
+                DataOut p = new DataOut(true, 0, 11, 0x55, 8, 3, 1024, data(size));
+                byte[] bytes = wire(p.retain(), digests, digests);
+                EmbeddedChannel ch = new EmbeddedChannel(new PduDecoder(0xffffff, digests, digests));
+                feed(ch, bytes, chunk);
+                DataOut got = ch.readInbound();
+                assertSame(p, got);
+                assertNull(ch.readInbound());
+                got.release();
+                p.release();
+                assertFalse(ch.finish());
+            }
+        }
+    }
+
+    @Test
+    void placementReceivesTheSegmentOnlyAfterEarlierPdusWereDelivered() {
+        int size = PduDecoder.ASSEMBLE_MIN * 2;
+        ByteBuf target = Unpooled.directBuffer(size + 512);
+        List<Integer> deliveredBefore = new ArrayList<>();
+        EmbeddedChannel[] holder = new EmbeddedChannel[1];
+        PduDecoder decoder = new PduDecoder(0xffffff, false, true).placement((bhs, length) -> {
+            deliveredBefore.add(holder[0].inboundMessages().size());
+            assertEquals(size, length);
+            assertEquals(21, Bhs.itt(bhs));
+            return target.retainedSlice(512, length).writerIndex(0);
+        });
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        holder[0] = ch;
+        NopOut nop = new NopOut(true, 0, 20, Bhs.NO_TAG, 5, 9, data(3));
+        DataOut big = new DataOut(true, 0, 21, 0x55, 8, 0, 0, data(size));
+        byte[] a = wire(nop.retain(), false, true);
+        byte[] b = wire(big.retain(), false, true);
+        byte[] both = new byte[a.length + b.length];
+        System.arraycopy(a, 0, both, 0, a.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        // The NOP-Out and the start of the Data-Out in one read, the rest in two more.
+        ch.writeInbound(Unpooled.copiedBuffer(both, 0, a.length + 100));
+        ch.writeInbound(Unpooled.copiedBuffer(both, a.length + 100, size / 2));
+        ch.writeInbound(Unpooled.copiedBuffer(both, a.length + 100 + size / 2, both.length - a.length - 100 - size / 2));
+        assertEquals(List.of(1), deliveredBefore, "placement asked once, after the NOP-Out went up");
+        Pdu first = ch.readInbound();
+        assertSame(nop, first);
+        DataOut got = ch.readInbound();
+        assertSame(big, got);
+        assertEquals(ByteBufUtil.hexDump(big.data()), ByteBufUtil.hexDump(target, 512, size),
+                "the segment landed in the placed buffer");
+        got.release();
+        first.release();
+        nop.release();
+        big.release();
+        assertEquals(1, target.refCnt(), "the decoder kept no reference");
+        target.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void placedSegmentWithBadDigestIsReleasedAndReportedAndSmallSegmentsAreNotPlaced() {
+        int size = PduDecoder.ASSEMBLE_MIN;
+        ByteBuf target = Unpooled.directBuffer(size);
+        int[] asked = new int[1];
+        EmbeddedChannel ch = new EmbeddedChannel(new PduDecoder(0xffffff, false, true).placement((bhs, length) -> {
+            asked[0]++;
+            return target.retainedSlice(0, length).writerIndex(0);
+        }));
+        byte[] bytes = wire(new DataOut(true, 0, 21, 0x55, 8, 0, 0, data(size)), false, true);
+        bytes[bytes.length - 1] ^= 1;
+        feed(ch, bytes, 5000);
+        InvalidPdu bad = ch.readInbound();
+        assertEquals(RejectReason.DATA_DIGEST_ERROR, bad.reason());
+        assertEquals(1, target.refCnt(), "the placed slice was released with the bad PDU");
+        // Below ASSEMBLE_MIN, or arriving whole, a segment is sliced from the cumulation as before.
+        feed(ch, wire(new DataOut(true, 0, 22, 0x55, 8, 0, 0, data(size - 4)), false, true), 1000);
+        feed(ch, wire(new DataOut(true, 0, 23, 0x55, 8, 0, 0, data(size * 2)), false, true), size * 3);
+        assertEquals(1, asked[0]);
+        for (int i = 0; i < 2; i++) {
+            DataOut d = ch.readInbound();
+            assertTrue(d.data().readableBytes() >= size - 4);
+            d.release();
+        }
+        target.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void closingWhileAssemblingReleasesThePartialSegment() {
+        ByteBuf target = Unpooled.directBuffer(PduDecoder.ASSEMBLE_MIN);
+        EmbeddedChannel ch = new EmbeddedChannel(new PduDecoder(0xffffff, false, false).placement(
+                (bhs, length) -> target.retainedSlice(0, length).writerIndex(0)));
+        byte[] bytes = wire(new DataOut(true, 0, 21, 0x55, 8, 0, 0, data(PduDecoder.ASSEMBLE_MIN)), false, false);
+        ch.writeInbound(Unpooled.copiedBuffer(bytes, 0, 1000));
+        assertEquals(2, target.refCnt());
+        assertFalse(ch.finish());
+        assertEquals(1, target.refCnt(), "the decoder released its slice when removed");
+        target.release();
+    }
+
     @Test
     void paddingIsWrittenAndSkipped() {
         ByteBuf wire = PduCodec.encode(new DataOut(true, 0, 1, 2, 0, 0, 0, data(5)), ByteBufAllocator.DEFAULT, false,

@@ -65,6 +65,15 @@ final class Wire implements AutoCloseable {
         target.writeInbound(PduCodec.encode(pdu, ByteBufAllocator.DEFAULT, headerDigest, dataDigest));
     }
 
+    /** Sends a PDU as the network might deliver it: in reads of {@code chunk} bytes. */
+    void sendInPieces(Pdu pdu, int chunk) {
+        ByteBuf w = PduCodec.encode(pdu, ByteBufAllocator.DEFAULT, headerDigest, dataDigest);
+        while (w.isReadable()) {
+            target.writeInbound(w.readRetainedSlice(Math.min(chunk, w.readableBytes())));
+        }
+        w.release();
+    }
+
     void sendBytes(ByteBuf b) {
         target.writeInbound(b);
     }

@@ -12,10 +12,18 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * Emits {@link Pdu} values or {@link InvalidPdu} values. A header digest error or a
  * DataSegmentLength beyond MaxRecvDataSegmentLength loses the framing (RFC 7143 §7.8): a fatal
  * {@link InvalidPdu} is emitted and every later byte is discarded.
+ *
+ * <p>A data segment of at least {@link #ASSEMBLE_MIN} bytes that has not fully arrived is copied
+ * piece by piece, as the socket delivers it, into one buffer of its final size (chosen by the
+ * {@link SegmentPlacement} when there is one) instead of being cumulated: the bytes are copied once,
+ * and the decoder's cumulation buffer stays small.
  */
 public final class PduDecoder extends ByteToMessageDecoder {
 
     private enum State { BHS, AHS_AND_HEADER_DIGEST, DATA_AND_DIGEST, DISCARD }
+
+    /** Smallest data segment assembled piece by piece (smaller ones are sliced from the cumulation). */
+    public static final int ASSEMBLE_MIN = 16 * 1024;
 
     private final int maxRecvDataSegmentLength;
     private final boolean headerDigest;
@@ -24,6 +32,9 @@ public final class PduDecoder extends ByteToMessageDecoder {
     private State state = State.BHS;
     private byte[] bhs;
     private byte[] ahs;
+    private SegmentPlacement placement;
+    /** The data segment being assembled, or null. */
+    private ByteBuf assembling;
 
     /**
      * @param maxRecvDataSegmentLength the largest data segment we accept (our declared
@@ -39,6 +50,15 @@ public final class PduDecoder extends ByteToMessageDecoder {
         this.maxRecvDataSegmentLength = maxRecvDataSegmentLength;
         this.headerDigest = headerDigest;
         this.dataDigest = dataDigest;
+    }
+
+    /**
+     * @param placement where large data segments go, or null to allocate them here
+     * @return this decoder
+     */
+    public PduDecoder placement(SegmentPlacement placement) {
+        this.placement = placement;
+        return this;
     }
 
     /** @return a decoder for the login phase: 8192 bytes, no digests (RFC 7143 §13.12) */
@@ -61,7 +81,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
                     }
                 }
                 case DATA_AND_DIGEST -> {
-                    if (!readData(in, out)) {
+                    if (!readData(ctx, in, out)) {
                         return;
                     }
                 }
@@ -110,11 +130,30 @@ public final class PduDecoder extends ByteToMessageDecoder {
         return true;
     }
 
-    private boolean readData(ByteBuf in, List<Object> out) {
+    private boolean readData(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         int dsl = Bhs.dataSegmentLength(bhs);
         int pad = Bhs.pad(dsl);
         int digest = dataDigest && dsl > 0 ? Digests.LENGTH : 0;
-        if (in.readableBytes() < dsl + pad + digest) {
+        if (assembling == null && in.readableBytes() < dsl + pad + digest && dsl >= ASSEMBLE_MIN) {
+            if (!out.isEmpty()) {
+                // Earlier PDUs go to the connection first: the placement depends on them.
+                return false;
+            }
+            ByteBuf dest = placement == null ? null : placement.place(bhs, dsl);
+            if (dest != null && (dest.writerIndex() != 0 || dest.capacity() < dsl)) {
+                dest.release();
+                throw new IllegalStateException("placement returned a buffer with writerIndex "
+                        + dest.writerIndex() + " and capacity " + dest.capacity() + " for " + dsl + " bytes");
+            }
+            assembling = dest != null ? dest : ctx.alloc().directBuffer(dsl, dsl);
+        }
+        if (assembling != null) {
+            int n = Math.min(dsl - assembling.writerIndex(), in.readableBytes());
+            assembling.writeBytes(in, n);
+            if (assembling.writerIndex() < dsl || in.readableBytes() < pad + digest) {
+                return false;
+            }
+        } else if (in.readableBytes() < dsl + pad + digest) {
             return false;
         }
         byte[] header = bhs;
@@ -122,7 +161,13 @@ public final class PduDecoder extends ByteToMessageDecoder {
         bhs = null;
         ahs = null;
         state = State.BHS;
-        ByteBuf data = dsl == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(dsl);
+        ByteBuf data;
+        if (assembling != null) {
+            data = assembling;
+            assembling = null;
+        } else {
+            data = dsl == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(dsl);
+        }
         in.skipBytes(pad);
         if (digest > 0) {
             int received = Digests.read(in);
@@ -148,6 +193,14 @@ public final class PduDecoder extends ByteToMessageDecoder {
             out.add(new InvalidPdu(e.reason(), header, false, e.getMessage()));
         }
         return true;
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        if (assembling != null) {
+            assembling.release();
+            assembling = null;
+        }
     }
 
     private void fatal(List<Object> out, int reason, String detail) {

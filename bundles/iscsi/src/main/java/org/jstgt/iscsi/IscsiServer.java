@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -20,6 +21,7 @@ import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.mgmt.PortalInfo;
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.pdu.DirectReceive;
 import org.jstgt.iscsi.pdu.PduDecoder;
 import org.jstgt.iscsi.pdu.PduEncoder;
 import org.osgi.service.component.annotations.Activate;
@@ -50,7 +52,8 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     private final Transport transport;
     private final Fabric fabric;
     private final List<Portal> portals = new CopyOnWriteArrayList<>();
-    private final ChannelGroup connections = new DefaultChannelGroup("iscsi", GlobalEventExecutor.INSTANCE);
+    /** Open connections (package-visible for tests). */
+    final ChannelGroup connections = new DefaultChannelGroup("iscsi", GlobalEventExecutor.INSTANCE);
 
     @Activate
     public IscsiServer() {
@@ -95,6 +98,8 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
+                        // Large write data is read from the socket straight into the command's buffer.
+                        ch.config().setRecvByteBufAllocator(new DirectReceive(new AdaptiveRecvByteBufAllocator()));
                         ch.pipeline().addLast(IscsiConnection.DECODER, PduDecoder.forLogin());
                         ch.pipeline().addLast(IscsiConnection.ENCODER, new PduEncoder(false, false));
                         ch.pipeline().addLast("iscsi", new IscsiConnection(fabric, name, tag,

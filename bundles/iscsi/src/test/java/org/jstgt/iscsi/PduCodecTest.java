@@ -15,12 +15,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.DataIn;
 import org.jstgt.iscsi.pdu.DataOut;
 import org.jstgt.iscsi.pdu.Digests;
+import org.jstgt.iscsi.pdu.DirectReceive;
 import org.jstgt.iscsi.pdu.InvalidPdu;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.NopOut;
@@ -220,6 +224,49 @@ class PduCodecTest {
         assertEquals(2, target.refCnt());
         assertFalse(ch.finish());
         assertEquals(1, target.refCnt(), "the decoder released its slice when removed");
+        target.release();
+    }
+
+    /**
+     * Plays Netty's read loop against a DirectReceive: while a placed segment is incomplete, each
+     * read buffer is the rest of the segment itself; once it is complete, reads are ordinary again.
+     */
+    @Test
+    void directReceiveReadsTheRestOfASegmentIntoItsDestination() {
+        int size = PduDecoder.ASSEMBLE_MIN * 4;
+        ByteBuf target = Unpooled.directBuffer(size + 512);
+        DirectReceive direct = new DirectReceive(new AdaptiveRecvByteBufAllocator());
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.config().setRecvByteBufAllocator(direct);
+        ch.pipeline().addLast(new PduDecoder(0xffffff, true, true).placement(
+                (bhs, length) -> target.retainedSlice(512, length).writerIndex(0)));
+        RecvByteBufAllocator.Handle reads = direct.newHandle();
+        DataOut p = new DataOut(true, 0, 21, 0x55, 8, 0, 0, data(size));
+        byte[] bytes = wire(p.retain(), true, true);
+        int sent = 0;
+        int chunk = 3000;
+        while (sent < bytes.length) {
+            ByteBuf b = reads.allocate(UnpooledByteBufAllocator.DEFAULT);
+            int n = Math.min(Math.min(chunk, b.writableBytes()), bytes.length - sent);
+            b.writeBytes(bytes, sent, n);
+            reads.lastBytesRead(n);
+            sent += n;
+            ch.writeInbound(b);
+        }
+        DataOut got = ch.readInbound();
+        assertSame(p, got);
+        assertEquals(ByteBufUtil.hexDump(p.data()), ByteBufUtil.hexDump(target, 512, size));
+        // Header and digests (48 + 4 + 4) and the first piece came through ordinary reads; the rest,
+        // down to the last piece under DirectReceive's minimum, went straight in.
+        assertTrue(direct.directBytes() >= size - chunk - 4096, "direct bytes " + direct.directBytes());
+        long readsSoFar = direct.directReads();
+        ByteBuf after = reads.allocate(UnpooledByteBufAllocator.DEFAULT);
+        assertEquals(readsSoFar, direct.directReads(), "ordinary reads once the segment is complete");
+        after.release();
+        got.release();
+        p.release();
+        assertFalse(ch.finish());
+        assertEquals(1, target.refCnt());
         target.release();
     }
 

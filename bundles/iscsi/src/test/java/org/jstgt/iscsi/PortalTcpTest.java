@@ -1,5 +1,6 @@
 package org.jstgt.iscsi;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,7 @@ import io.netty.buffer.Unpooled;
 
 import org.jstgt.api.mgmt.PortalInfo;
 import org.jstgt.iscsi.pdu.Bhs;
+import org.jstgt.iscsi.pdu.DirectReceive;
 import org.junit.jupiter.api.Test;
 
 /** Binds a real portal on loopback and logs in over TCP with a minimal blocking client. */
@@ -142,6 +144,74 @@ class PortalTcpTest {
             }
             assertTrue(server.sessions().isEmpty());
             assertTrue(disk.nexuses.get(0).closed);
+        } finally {
+            server.deactivate();
+        }
+    }
+
+    static void put32(byte[] h, int i, int v) {
+        h[i] = (byte) (v >> 24);
+        h[i + 1] = (byte) (v >> 16);
+        h[i + 2] = (byte) (v >> 8);
+        h[i + 3] = (byte) v;
+    }
+
+    /**
+     * A 256 KiB WRITE over real TCP: 64 KiB immediate data, then one 192 KiB Data-Out for the R2T.
+     * Most of the Data-Out is read from the socket straight into the command's buffer
+     * (DirectReceive), and the disk gets every byte.
+     */
+    @Test
+    void largeWriteOverTcpIsReadStraightIntoTheCommandBuffer() throws Exception {
+        FakeTarget disk = new FakeTarget(Wire.TARGET);
+        disk.blocks = 1024;
+        IscsiServer server = new IscsiServer(FakeTarget.registry(disk));
+        try {
+            Portal p = server.open("lo", "etc/jstgt.portal-lo.cfg", 7, List.of("127.0.0.1:0"),
+                    List.of(new InetSocketAddress("127.0.0.1", 0)));
+            try (Client c = new Client(p.bound().get(0))) {
+                c.send(loginBhs(1), ("InitiatorName=" + Wire.INITIATOR + "\0TargetName=" + Wire.TARGET
+                        + "\0SessionType=Normal\0ImmediateData=Yes\0InitialR2T=Yes\0FirstBurstLength=65536\0"
+                        + "MaxBurstLength=262144\0MaxRecvDataSegmentLength=262144\0").getBytes(StandardCharsets.UTF_8));
+                byte[][] r = c.receive();
+                assertEquals(0, r[0][36], "login status");
+                int expStatSn = u32(r[0], 24) + 1;
+                int k = 1024;
+                byte[] data = new byte[256 * k];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (byte) (i * 31 + i / 4096);
+                }
+                byte[] cmd = new byte[48];
+                cmd[0] = 0x01;
+                cmd[1] = (byte) 0xa1;
+                put32(cmd, 16, 2);
+                put32(cmd, 20, data.length);
+                put32(cmd, 24, 1);
+                put32(cmd, 28, expStatSn);
+                byte[] cdb = FullFeatureTest.write10(16, 512);
+                System.arraycopy(cdb, 0, cmd, 32, 16);
+                c.send(cmd, java.util.Arrays.copyOf(data, 64 * k));
+                byte[][] r2t = c.receive();
+                assertEquals(0x31, r2t[0][0] & 0x3f, "R2T");
+                assertEquals(64 * k, u32(r2t[0], 40));
+                assertEquals(192 * k, u32(r2t[0], 44));
+                byte[] out = new byte[48];
+                out[0] = 0x05;
+                out[1] = (byte) 0x80;
+                put32(out, 16, 2);
+                put32(out, 20, u32(r2t[0], 20));
+                put32(out, 28, expStatSn);
+                put32(out, 40, 64 * k);
+                c.send(out, java.util.Arrays.copyOfRange(data, 64 * k, 256 * k));
+                byte[][] resp = c.receive();
+                assertEquals(0x21, resp[0][0] & 0x3f, "SCSI Response");
+                assertEquals(0, resp[0][3], "GOOD");
+                assertArrayEquals(data, java.util.Arrays.copyOfRange(disk.nexuses.get(0).bytes, 16 * 512, 528 * 512));
+                DirectReceive direct = (DirectReceive) server.connections.iterator().next().config()
+                        .getRecvByteBufAllocator();
+                assertTrue(direct.directBytes() >= 128 * k, "read straight into the buffer: " + direct.directBytes()
+                        + " bytes in " + direct.directReads() + " reads");
+            }
         } finally {
             server.deactivate();
         }

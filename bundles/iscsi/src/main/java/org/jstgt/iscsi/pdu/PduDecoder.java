@@ -16,7 +16,9 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * <p>A data segment of at least {@link #ASSEMBLE_MIN} bytes that has not fully arrived is copied
  * piece by piece, as the socket delivers it, into one buffer of its final size (chosen by the
  * {@link SegmentPlacement} when there is one) instead of being cumulated: the bytes are copied once,
- * and the decoder's cumulation buffer stays small.
+ * and the decoder's cumulation buffer stays small. When the channel reads through a
+ * {@link DirectReceive}, the rest of such a segment is read from the socket straight into that
+ * buffer and not copied at all.
  */
 public final class PduDecoder extends ByteToMessageDecoder {
 
@@ -149,8 +151,24 @@ public final class PduDecoder extends ByteToMessageDecoder {
         }
         if (assembling != null) {
             int n = Math.min(dsl - assembling.writerIndex(), in.readableBytes());
-            assembling.writeBytes(in, n);
-            if (assembling.writerIndex() < dsl || in.readableBytes() < pad + digest) {
+            if (n > 0 && sameBytes(in, assembling)) {
+                // The socket read went straight into the segment (DirectReceive): nothing to copy.
+                assembling.writerIndex(assembling.writerIndex() + n);
+                in.skipBytes(n);
+            } else {
+                assembling.writeBytes(in, n);
+            }
+            DirectReceive direct = DirectReceive.of(ctx.channel().config());
+            if (assembling.writerIndex() < dsl) {
+                if (direct != null) {
+                    direct.offer(assembling, dsl - assembling.writerIndex());
+                }
+                return false;
+            }
+            if (direct != null) {
+                direct.clear();
+            }
+            if (in.readableBytes() < pad + digest) {
                 return false;
             }
         } else if (in.readableBytes() < dsl + pad + digest) {
@@ -195,8 +213,18 @@ public final class PduDecoder extends ByteToMessageDecoder {
         return true;
     }
 
+    /** @return true when {@code in}'s next byte is at the same address as {@code dest}'s write position */
+    private static boolean sameBytes(ByteBuf in, ByteBuf dest) {
+        return in.hasMemoryAddress() && dest.hasMemoryAddress()
+                && in.memoryAddress() + in.readerIndex() == dest.memoryAddress() + dest.writerIndex();
+    }
+
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        DirectReceive direct = DirectReceive.of(ctx.channel().config());
+        if (direct != null) {
+            direct.clear();
+        }
         if (assembling != null) {
             assembling.release();
             assembling = null;

@@ -257,7 +257,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
                 return null;
             }
             int capacity = (int) Math.max(length, Math.min(edtl, ADOPT_MAX));
-            placed = ctx.alloc().directBuffer(capacity, capacity);
+            placed = LargeBuffers.directBuffer(ctx.alloc(), capacity);
             return placed;
         }
         return null;
@@ -719,7 +719,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
             task.out = immediate.retain();
             task.accept(0, immediate, true);
         } else {
-            task.out = ctx.alloc().directBuffer(Math.max(task.transferLength, 1));
+            task.out = LargeBuffers.directBuffer(ctx.alloc(), Math.max(task.transferLength, 1));
             if (immediateLength > 0) {
                 task.accept(0, immediate, false);
             }

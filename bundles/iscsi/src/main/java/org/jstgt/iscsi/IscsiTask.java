@@ -119,7 +119,7 @@ final class IscsiTask implements ScsiTask {
         if (length < 0) {
             throw new IllegalArgumentException("length " + length);
         }
-        ByteBuf b = alloc.directBuffer(length, length);
+        ByteBuf b = LargeBuffers.directBuffer(alloc, length);
         b.writerIndex(length);
         in = b;
         return b.nioBuffer(0, length);

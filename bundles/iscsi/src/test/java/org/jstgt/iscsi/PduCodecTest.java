@@ -228,43 +228,60 @@ class PduCodecTest {
     }
 
     /**
-     * Plays Netty's read loop against a DirectReceive: while a placed segment is incomplete, each
-     * read buffer is the rest of the segment itself; once it is complete, reads are ordinary again.
+     * Plays Netty's read loop (reads of at most 3000 bytes, as a slow sender would deliver them)
+     * against a DirectReceive, for two large Data-Outs back to back: while a placed segment is
+     * incomplete each read buffer is the rest of the segment itself; the reads around a segment are
+     * bounded to the PDU's own header and trailer, so all of the second segment but its tail goes
+     * straight in.
      */
     @Test
-    void directReceiveReadsTheRestOfASegmentIntoItsDestination() {
+    void directReceiveReadsLargeSegmentsIntoTheirDestination() {
         int size = PduDecoder.ASSEMBLE_MIN * 4;
-        ByteBuf target = Unpooled.directBuffer(size + 512);
+        ByteBuf target = Unpooled.directBuffer(2 * size);
+        int[] placed = new int[1];
         DirectReceive direct = new DirectReceive(new AdaptiveRecvByteBufAllocator());
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.config().setRecvByteBufAllocator(direct);
         ch.pipeline().addLast(new PduDecoder(0xffffff, true, true).placement(
-                (bhs, length) -> target.retainedSlice(512, length).writerIndex(0)));
+                (bhs, length) -> target.retainedSlice(size * placed[0]++, length).writerIndex(0)));
         RecvByteBufAllocator.Handle reads = direct.newHandle();
-        DataOut p = new DataOut(true, 0, 21, 0x55, 8, 0, 0, data(size));
-        byte[] bytes = wire(p.retain(), true, true);
+        DataOut first = new DataOut(false, 0, 21, 0x55, 8, 0, 0, data(size));
+        DataOut second = new DataOut(true, 0, 21, 0x55, 8, 1, size, data(size));
+        byte[] a = wire(first.retain(), true, true);
+        byte[] b = wire(second.retain(), true, true);
+        byte[] bytes = new byte[a.length + b.length];
+        System.arraycopy(a, 0, bytes, 0, a.length);
+        System.arraycopy(b, 0, bytes, a.length, b.length);
         int sent = 0;
-        int chunk = 3000;
+        long directAfterFirst = -1;
+        List<Integer> readSizes = new ArrayList<>();
         while (sent < bytes.length) {
-            ByteBuf b = reads.allocate(UnpooledByteBufAllocator.DEFAULT);
-            int n = Math.min(Math.min(chunk, b.writableBytes()), bytes.length - sent);
-            b.writeBytes(bytes, sent, n);
+            if (sent == a.length) {
+                directAfterFirst = direct.directBytes();
+            }
+            ByteBuf buf = reads.allocate(UnpooledByteBufAllocator.DEFAULT);
+            int n = Math.min(Math.min(3000, buf.writableBytes()), bytes.length - sent);
+            readSizes.add(n);
+            buf.writeBytes(bytes, sent, n);
             reads.lastBytesRead(n);
             sent += n;
-            ch.writeInbound(b);
+            ch.writeInbound(buf);
         }
-        DataOut got = ch.readInbound();
-        assertSame(p, got);
-        assertEquals(ByteBufUtil.hexDump(p.data()), ByteBufUtil.hexDump(target, 512, size));
-        // Header and digests (48 + 4 + 4) and the first piece came through ordinary reads; the rest,
-        // down to the last piece under DirectReceive's minimum, went straight in.
-        assertTrue(direct.directBytes() >= size - chunk - 4096, "direct bytes " + direct.directBytes());
-        long readsSoFar = direct.directReads();
-        ByteBuf after = reads.allocate(UnpooledByteBufAllocator.DEFAULT);
-        assertEquals(readsSoFar, direct.directReads(), "ordinary reads once the segment is complete");
-        after.release();
-        got.release();
-        p.release();
+        assertTrue(directAfterFirst >= 0, "a read ended exactly at the end of the first PDU: " + readSizes);
+        DataOut got1 = ch.readInbound();
+        DataOut got2 = ch.readInbound();
+        assertSame(first, got1);
+        assertSame(second, got2);
+        assertEquals(ByteBufUtil.hexDump(first.data()), ByteBufUtil.hexDump(target, 0, size));
+        assertEquals(ByteBufUtil.hexDump(second.data()), ByteBufUtil.hexDump(target, size, size));
+        assertTrue(directAfterFirst >= size - 3000 - DirectReceive.MIN_DIRECT, "first: " + directAfterFirst);
+        assertTrue(direct.directBytes() - directAfterFirst >= size - DirectReceive.MIN_DIRECT,
+                "second: all but the tail went straight in, reads " + readSizes);
+        assertTrue(readSizes.contains(48), "the second header was read alone: " + readSizes);
+        got1.release();
+        got2.release();
+        first.release();
+        second.release();
         assertFalse(ch.finish());
         assertEquals(1, target.refCnt());
         target.release();

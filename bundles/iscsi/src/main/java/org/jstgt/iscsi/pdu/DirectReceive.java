@@ -15,16 +15,20 @@ import io.netty.util.UncheckedBooleanSupplier;
  *
  * <p>One instance per channel (it holds the channel's current destination); used only on the
  * channel's event loop. The read is bounded to the bytes still missing from the segment, so the
- * next PDU's header always lands in an ordinary buffer.
+ * next PDU's header always lands in an ordinary buffer. After a large segment, when nothing else
+ * is buffered, the next read is bounded to one header as well: large transfers come in runs, and
+ * this keeps the following segment out of an ordinary read, so that it too goes straight in.
  */
 public final class DirectReceive implements MaxMessagesRecvByteBufAllocator {
 
     /** A destination shorter than this is not worth a read of its own. */
-    static final int MIN_DIRECT = 4096;
+    public static final int MIN_DIRECT = 4096;
 
     private final MaxMessagesRecvByteBufAllocator delegate;
     private ByteBuf destination;
     private int length;
+    /** When positive, the next ordinary read is limited to this many bytes (a PDU header). */
+    private int bounded;
     private long directReads;
     private long directBytes;
 
@@ -34,24 +38,42 @@ public final class DirectReceive implements MaxMessagesRecvByteBufAllocator {
     }
 
     /**
-     * Directs the next read to {@code destination}'s bytes [writerIndex, writerIndex + length).
+     * Directs the next read to {@code destination}'s bytes [writerIndex, writerIndex + length); when
+     * fewer than {@link #MIN_DIRECT} bytes are missing, bounds the next ordinary read to the rest of
+     * the PDU instead ({@code length + trailer}), so that it does not take the next PDU's header.
      *
      * @param destination the segment being assembled (not retained here)
-     * @param length bytes still missing
+     * @param length bytes of the segment still missing
+     * @param trailer padding and data digest bytes that follow the segment
      */
-    void offer(ByteBuf destination, int length) {
+    void offer(ByteBuf destination, int length, int trailer) {
         if (length < MIN_DIRECT) {
             clear();
+            bound(length + trailer);
             return;
         }
         this.destination = destination;
         this.length = length;
+        bounded = 0;
+    }
+
+    /**
+     * Limits the next ordinary read to {@code bytes}: the rest of a PDU header or trailer next to a
+     * large segment, so that the segment itself is not swallowed by an ordinary read and copied.
+     *
+     * @param bytes bytes the decoder needs next; nothing happens when not positive
+     */
+    void bound(int bytes) {
+        if (destination == null && bytes > 0) {
+            bounded = bytes;
+        }
     }
 
     /** Back to ordinary reads. */
     void clear() {
         destination = null;
         length = 0;
+        bounded = 0;
     }
 
     /** @return socket reads that went straight into a command's buffer */
@@ -105,6 +127,11 @@ public final class DirectReceive implements MaxMessagesRecvByteBufAllocator {
                 return d.retainedSlice(d.writerIndex(), length).writerIndex(0);
             }
             lastDirect = false;
+            int limit = bounded;
+            if (limit > 0) {
+                bounded = 0;
+                return alloc.directBuffer(limit, limit);
+            }
             return handle.allocate(alloc);
         }
 

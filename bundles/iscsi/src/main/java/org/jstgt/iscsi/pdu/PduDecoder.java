@@ -73,7 +73,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
         for (;;) {
             switch (state) {
                 case BHS -> {
-                    if (!readBhs(in, out)) {
+                    if (!readBhs(ctx, in, out)) {
                         return;
                     }
                 }
@@ -96,7 +96,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private boolean readBhs(ByteBuf in, List<Object> out) {
+    private boolean readBhs(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (in.readableBytes() < Bhs.LENGTH) {
             return false;
         }
@@ -109,6 +109,12 @@ public final class PduDecoder extends ByteToMessageDecoder {
             return true;
         }
         state = State.AHS_AND_HEADER_DIGEST;
+        if (dsl >= ASSEMBLE_MIN && !in.isReadable()) {
+            DirectReceive direct = DirectReceive.of(ctx.channel().config());
+            if (direct != null) {
+                direct.bound(Bhs.totalAhsLength(bhs) * 4 + (headerDigest ? Digests.LENGTH : 0));
+            }
+        }
         return true;
     }
 
@@ -161,7 +167,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
             DirectReceive direct = DirectReceive.of(ctx.channel().config());
             if (assembling.writerIndex() < dsl) {
                 if (direct != null) {
-                    direct.offer(assembling, dsl - assembling.writerIndex());
+                    direct.offer(assembling, dsl - assembling.writerIndex(), pad + digest);
                 }
                 return false;
             }
@@ -169,6 +175,9 @@ public final class PduDecoder extends ByteToMessageDecoder {
                 direct.clear();
             }
             if (in.readableBytes() < pad + digest) {
+                if (direct != null) {
+                    direct.bound(pad + digest - in.readableBytes());
+                }
                 return false;
             }
         } else if (in.readableBytes() < dsl + pad + digest) {
@@ -183,6 +192,11 @@ public final class PduDecoder extends ByteToMessageDecoder {
         if (assembling != null) {
             data = assembling;
             assembling = null;
+            DirectReceive direct = DirectReceive.of(ctx.channel().config());
+            if (direct != null && in.readableBytes() == pad + digest) {
+                // Large segments come in runs: read the next header alone (see DirectReceive).
+                direct.bound(Bhs.LENGTH);
+            }
         } else {
             data = dsl == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(dsl);
         }

@@ -77,6 +77,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
     private int statSn;
     private int nextTtt = 1;
     private boolean needFlush;
+    private boolean flushQueued;
 
     private final ByteArrayOutputStream textIn = new ByteArrayOutputStream();
     private byte[] textOut;
@@ -894,7 +895,23 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
             return;
         }
         respond(task, result, result.dataInLength());
-        flushIfNeeded();
+        flushSoon();
+    }
+
+    /**
+     * Flushes after the event loop's tasks already queued, so that completions arriving together
+     * (several commands finishing on the store's threads at once) leave in one write, not one
+     * each; during a read, channelReadComplete flushes first and the task finds nothing to do.
+     */
+    private void flushSoon() {
+        if (!needFlush || flushQueued) {
+            return;
+        }
+        flushQueued = true;
+        ctx.executor().execute(() -> {
+            flushQueued = false;
+            flushIfNeeded();
+        });
     }
 
     /**

@@ -32,10 +32,12 @@ import org.jstgt.iscsi.pdu.InvalidPdu;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.LogoutRequest;
 import org.jstgt.iscsi.pdu.LogoutResponse;
+import org.jstgt.iscsi.pdu.MalformedPduException;
 import org.jstgt.iscsi.pdu.NopIn;
 import org.jstgt.iscsi.pdu.NopOut;
 import org.jstgt.iscsi.pdu.Opcode;
 import org.jstgt.iscsi.pdu.Pdu;
+import org.jstgt.iscsi.pdu.PduCodec;
 import org.jstgt.iscsi.pdu.PduDecoder;
 import org.jstgt.iscsi.pdu.PduEncoder;
 import org.jstgt.iscsi.pdu.R2t;
@@ -236,24 +238,33 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         if (phase != Phase.FULL_FEATURE || session == null || session.discovery) {
             return null;
         }
-        int opcode = Bhs.opcode(bhs);
-        if (opcode == Opcode.DATA_OUT.code()) {
-            IscsiTask task = session.tasks.get(Bhs.itt(bhs));
+        Pdu header;
+        try {
+            // The header alone, parsed as the PDU will be (the data is not here yet).
+            Opcode opcode = Opcode.of(Bhs.opcode(bhs));
+            if (opcode != Opcode.DATA_OUT && opcode != Opcode.SCSI_COMMAND) {
+                return null;
+            }
+            header = PduCodec.decode(opcode, bhs, new byte[0], Unpooled.EMPTY_BUFFER);
+        } catch (MalformedPduException e) {
+            return null;
+        }
+        if (header instanceof DataOut d) {
+            IscsiTask task = session.tasks.get(d.itt());
             if (task == null || task.state != IscsiTask.State.COLLECTING || task.prepared == null || task.out == null) {
                 return null;
             }
-            int ttt = Bhs.i32(bhs, 20);
-            int dataSn = Bhs.i32(bhs, 36);
-            int off = Bhs.i32(bhs, 40);
-            if (off < 0 || (long) off + length > task.transferLength || dataOutProblem(task, ttt, dataSn, off, length) != null) {
+            int off = d.bufferOffset();
+            if (off < 0 || (long) off + length > task.transferLength
+                    || dataOutProblem(task, d.ttt(), d.dataSn(), off, length) != null) {
                 return null;
             }
             placed = task.out.retainedSlice(off, length).writerIndex(0);
             return placed;
         }
-        if (opcode == Opcode.SCSI_COMMAND.code() && (bhs[1] & 0x20) != 0 && session.negotiated.immediateData()
-                && length <= session.negotiated.firstBurstLength()) {
-            long edtl = Bhs.i32(bhs, 20) & 0xffffffffL;
+        ScsiCommand c = (ScsiCommand) header;
+        if (c.write() && session.negotiated.immediateData() && length <= session.negotiated.firstBurstLength()) {
+            long edtl = c.expectedDataTransferLength() & 0xffffffffL;
             if (edtl < length) {
                 return null;
             }
@@ -797,13 +808,13 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
     private void dataOutFor(IscsiTask task, DataOut d) {
         int len = d.data().readableBytes();
         int off = d.bufferOffset();
+        String problem = dataOutProblem(task, d.ttt(), d.dataSn(), off, len);
+        if (problem != null) {
+            protocolError(d, problem);
+            return;
+        }
+        task.accept(off, d.data(), d.data() == placedNow);
         if (d.ttt() == Bhs.NO_TAG) {
-            String problem = dataOutProblem(task, Bhs.NO_TAG, d.dataSn(), off, len);
-            if (problem != null) {
-                protocolError(d, problem);
-                return;
-            }
-            task.accept(off, d.data(), d.data() == placedNow);
             task.unsolicitedDataSn++;
             task.unsolicitedNext += len;
             if (d.finalFlag()) {
@@ -812,13 +823,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
             }
             return;
         }
-        String problem = dataOutProblem(task, d.ttt(), d.dataSn(), off, len);
-        if (problem != null) {
-            protocolError(d, problem);
-            return;
-        }
         IscsiTask.Burst b = task.bursts.get(d.ttt());
-        task.accept(off, d.data(), d.data() == placedNow);
         b.dataSn++;
         b.next += len;
         boolean end = b.next == b.offset + b.length;

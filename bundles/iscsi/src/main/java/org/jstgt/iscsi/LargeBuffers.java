@@ -16,7 +16,8 @@ import io.netty.util.concurrent.FastThreadLocalThread;
  * <p>Netty's pooled allocator destroys a chunk (4 MiB) as soon as its last buffer is freed, so a
  * steady stream of 1 MiB transfers kept allocating fresh chunks, which the JDK zeroes and the
  * kernel faults in: 3-11% of the target's CPU in profiles of 1 MiB reads and writes. Here each
- * event-loop thread keeps up to {@link #BUDGET} bytes of buffers in power-of-two classes and hands
+ * event-loop thread keeps up to {@link #BUDGET} bytes of buffers ({@link #PER_CLASS} at most per
+ * power-of-two class, so finding a free one is a short scan) and hands
  * out slices of them; a buffer is free again once the thread's own reference is the only one left
  * (every slice released, on whatever thread). Requests outside the classes, beyond the budget, or
  * from other threads go to the allocator as before. The buffers are released when the thread ends
@@ -29,6 +30,8 @@ final class LargeBuffers {
     static final int MAX = 16 * 1024 * 1024;
     /** Bytes of buffers one I/O thread keeps at most. */
     static final long BUDGET = 32L * 1024 * 1024;
+    /** Buffers one I/O thread keeps per size class at most (bounds the search for a free one). */
+    static final int PER_CLASS = 32;
 
     private static final int MIN_SHIFT = Integer.numberOfTrailingZeros(MIN);
     private static final int MAX_SHIFT = Integer.numberOfTrailingZeros(MAX);
@@ -88,7 +91,7 @@ final class LargeBuffers {
             }
         }
         int size = 1 << shift;
-        if (held + size > BUDGET) {
+        if (held + size > BUDGET || list.size() >= PER_CLASS) {
             return alloc.directBuffer(length, length);
         }
         ByteBuf b = alloc.directBuffer(size, size);

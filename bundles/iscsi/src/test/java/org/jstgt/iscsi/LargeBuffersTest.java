@@ -61,6 +61,20 @@ class LargeBuffersTest {
     }
 
     @Test
+    void aSizeClassKeepsAtMostPerClassBuffers() throws Exception {
+        TrackingAllocator alloc = new TrackingAllocator();
+        onIoThread(() -> {
+            List<ByteBuf> many = new ArrayList<>();
+            for (int i = 0; i < LargeBuffers.PER_CLASS + 5; i++) {
+                many.add(LargeBuffers.directBuffer(alloc, LargeBuffers.MIN));
+            }
+            assertEquals((long) LargeBuffers.PER_CLASS * LargeBuffers.MIN, LargeBuffers.heldByThisThread());
+            many.forEach(ByteBuf::release);
+        });
+        assertEquals(List.of(), alloc.unreleased());
+    }
+
+    @Test
     void smallOversizeAndOverBudgetRequestsAndOtherThreadsGoToTheAllocator() throws Exception {
         TrackingAllocator alloc = new TrackingAllocator();
         onIoThread(() -> {
@@ -74,6 +88,7 @@ class LargeBuffersTest {
             }
             assertEquals(LargeBuffers.BUDGET, LargeBuffers.heldByThisThread(), "never more than the budget");
             out.forEach(ByteBuf::release);
+
             small.release();
             huge.release();
         });

@@ -25,12 +25,7 @@ public final class Bhs {
         return (h[i] & 0xff) << 16 | (h[i + 1] & 0xff) << 8 | (h[i + 2] & 0xff);
     }
 
-    /**
-     * @param h header bytes
-     * @param i offset
-     * @return the big-endian 32-bit field at {@code i}
-     */
-    public static int i32(byte[] h, int i) {
+    static int i32(byte[] h, int i) {
         return (h[i] & 0xff) << 24 | (h[i + 1] & 0xff) << 16 | (h[i + 2] & 0xff) << 8 | (h[i + 3] & 0xff);
     }
 

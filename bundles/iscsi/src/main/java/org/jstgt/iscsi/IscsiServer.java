@@ -57,7 +57,11 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
 
     @Activate
     public IscsiServer() {
-        this.transport = Transport.create();
+        this(Transport.create());
+    }
+
+    private IscsiServer(Transport transport) {
+        this.transport = transport;
         this.fabric = new Fabric(() -> registry, this);
         LOG.info("iSCSI fabric started ({} transport)", transport.name());
     }
@@ -66,6 +70,17 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     IscsiServer(TargetRegistry fixed) {
         this();
         this.registry = fixed;
+    }
+
+    /** For tests: a server over a fixed registry on the named transport (see {@link Transport#create(String)}). */
+    IscsiServer(TargetRegistry fixed, String transport) {
+        this(Transport.create(transport));
+        this.registry = fixed;
+    }
+
+    /** @return the transport in use: io_uring, epoll or nio */
+    String transportName() {
+        return transport.name();
     }
 
     Fabric fabric() {

@@ -1,8 +1,12 @@
 package org.jstgt.iscsi;
 
+import java.util.Locale;
+
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -10,26 +14,116 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Netty transport: epoll when its classes and native library are present, NIO otherwise.
- * The epoll classes are touched only through {@link Epolls}, so a missing epoll bundle or
- * native library degrades to NIO instead of failing.
+ * The Netty transport. The system property {@value #PROPERTY} picks it: {@code auto} (the default)
+ * takes io_uring, then epoll, then NIO, the first whose classes and native library load here;
+ * {@code io_uring}, {@code epoll} or {@code nio} ask for one and fall back to NIO, with a warning,
+ * when it cannot load. The native transports' classes are touched only through {@link Urings} and
+ * {@link Epolls}, so a missing bundle or library degrades instead of failing.
+ *
+ * <p>On io_uring the event loops also run the file store's I/O (it submits its reads and writes to
+ * the ring of the loop that asks), so a command's file I/O completes on its connection's thread.
  */
 record Transport(String name, EventLoopGroup boss, EventLoopGroup workers,
         Class<? extends ServerChannel> serverChannel) {
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+    /** System property naming the transport. */
+    static final String PROPERTY = "jstgt.iscsi.transport";
 
     static Transport create() {
+        return create(System.getProperty(PROPERTY, "auto"));
+    }
+
+    /** @param name auto, io_uring, epoll or nio (anything else: auto, with a warning) */
+    static Transport create(String name) {
+        String asked = name.trim().toLowerCase(Locale.ROOT);
+        switch (asked) {
+            case "io_uring":
+                return orNio(uring(true), asked);
+            case "epoll":
+                return orNio(epoll(true), asked);
+            case "nio":
+                return nio();
+            default:
+                if (!asked.equals("auto")) {
+                    LOG.warn("system property {}: '{}' is not one of auto, io_uring, epoll, nio; using auto",
+                            PROPERTY, asked);
+                }
+                Transport t = uring(false);
+                if (t == null) {
+                    t = epoll(false);
+                }
+                return t != null ? t : nio();
+        }
+    }
+
+    private static Transport orNio(Transport t, String asked) {
+        if (t != null) {
+            return t;
+        }
+        LOG.warn("system property {}: {} cannot be used here (see above); using NIO", PROPERTY, asked);
+        return nio();
+    }
+
+    private static Transport nio() {
+        return of("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
+    }
+
+    private static Transport uring(boolean asked) {
+        try {
+            if (Urings.available()) {
+                return of("io_uring", Urings.factory(), Urings.serverChannel());
+            }
+            log(asked, "io_uring not available ({})", Urings.cause());
+        } catch (LinkageError e) {
+            log(asked, "io_uring classes not installed ({})", e.toString());
+        }
+        return null;
+    }
+
+    private static Transport epoll(boolean asked) {
         try {
             if (Epolls.available()) {
-                return new Transport("epoll", Epolls.group(1, "iscsi-accept"), Epolls.group(0, "iscsi-io"),
-                        Epolls.serverChannel());
+                return of("epoll", Epolls.factory(), Epolls.serverChannel());
             }
-            LOG.info("epoll not available ({}); using NIO", Epolls.cause());
+            log(asked, "epoll not available ({})", Epolls.cause());
         } catch (LinkageError e) {
-            LOG.info("epoll classes not installed ({}); using NIO", e.toString());
+            log(asked, "epoll classes not installed ({})", e.toString());
         }
-        return new Transport("nio", new NioEventLoopGroup(1, new DefaultThreadFactory("iscsi-accept", true)),
-                new NioEventLoopGroup(0, new DefaultThreadFactory("iscsi-io", true)), NioServerSocketChannel.class);
+        return null;
+    }
+
+    private static void log(boolean asked, String format, Object arg) {
+        if (asked) {
+            LOG.warn(format, arg);
+        } else {
+            LOG.info(format, arg);
+        }
+    }
+
+    private static Transport of(String name, IoHandlerFactory factory, Class<? extends ServerChannel> server) {
+        return new Transport(name, new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("iscsi-accept", true),
+                factory), new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("iscsi-io", true), factory),
+                server);
+    }
+
+    /** The only class that names io_uring types. */
+    private static final class Urings {
+        static boolean available() {
+            return io.netty.channel.uring.IoUring.isAvailable();
+        }
+
+        static String cause() {
+            Throwable t = io.netty.channel.uring.IoUring.unavailabilityCause();
+            return t == null ? "unknown" : t.toString();
+        }
+
+        static IoHandlerFactory factory() {
+            return io.netty.channel.uring.IoUringIoHandler.newFactory();
+        }
+
+        static Class<? extends ServerChannel> serverChannel() {
+            return io.netty.channel.uring.IoUringServerSocketChannel.class;
+        }
     }
 
     /** The only class that names epoll types. */
@@ -43,8 +137,8 @@ record Transport(String name, EventLoopGroup boss, EventLoopGroup workers,
             return t == null ? "unknown" : t.toString();
         }
 
-        static EventLoopGroup group(int threads, String name) {
-            return new io.netty.channel.epoll.EpollEventLoopGroup(threads, new DefaultThreadFactory(name, true));
+        static IoHandlerFactory factory() {
+            return io.netty.channel.epoll.EpollIoHandler.newFactory();
         }
 
         static Class<? extends ServerChannel> serverChannel() {

@@ -82,10 +82,29 @@ class PortalTcpTest {
         return (h[i] & 0xff) << 24 | (h[i + 1] & 0xff) << 16 | (h[i + 2] & 0xff) << 8 | (h[i + 3] & 0xff);
     }
 
-    @Test
-    void loginInquiryAndLogoutOverTcp() throws Exception {
+    /** The transports the assembly may pick; a native one is skipped where it cannot load. */
+    static java.util.stream.Stream<String> transports() {
+        return java.util.stream.Stream.of("nio", "epoll", "io_uring");
+    }
+
+    private static IscsiServer server(FakeTarget disk, String transport) {
+        switch (transport) {
+            case "epoll" -> org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(),
+                    "epoll not available");
+            case "io_uring" -> org.junit.jupiter.api.Assumptions.assumeTrue(
+                    io.netty.channel.uring.IoUring.isAvailable(), "io_uring not available");
+            default -> { }
+        }
+        IscsiServer server = new IscsiServer(FakeTarget.registry(disk), transport);
+        assertEquals(transport, server.transportName());
+        return server;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("transports")
+    void loginInquiryAndLogoutOverTcp(String transport) throws Exception {
         FakeTarget disk = new FakeTarget(Wire.TARGET);
-        IscsiServer server = new IscsiServer(FakeTarget.registry(disk));
+        IscsiServer server = server(disk, transport);
         try {
             Portal p = server.open("lo", "etc/jstgt.portal-lo.cfg", 7, List.of("127.0.0.1:0"),
                     List.of(new InetSocketAddress("127.0.0.1", 0)));
@@ -161,11 +180,12 @@ class PortalTcpTest {
      * Most of the Data-Out is read from the socket straight into the command's buffer
      * (DirectReceive), and the disk gets every byte.
      */
-    @Test
-    void largeWriteOverTcpIsReadStraightIntoTheCommandBuffer() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("transports")
+    void largeWriteOverTcpIsReadStraightIntoTheCommandBuffer(String transport) throws Exception {
         FakeTarget disk = new FakeTarget(Wire.TARGET);
         disk.blocks = 1024;
-        IscsiServer server = new IscsiServer(FakeTarget.registry(disk));
+        IscsiServer server = server(disk, transport);
         try {
             Portal p = server.open("lo", "etc/jstgt.portal-lo.cfg", 7, List.of("127.0.0.1:0"),
                     List.of(new InetSocketAddress("127.0.0.1", 0)));

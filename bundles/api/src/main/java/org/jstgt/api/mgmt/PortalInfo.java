@@ -10,7 +10,7 @@ import java.util.List;
  * @param tag target portal group tag
  * @param listen configured addresses ({@code host:port})
  * @param bound addresses actually bound
- * @param transport Netty transport in use (epoll, nio)
+ * @param transport Netty transport in use (io_uring, epoll, nio)
  * @param state LISTENING or FAILED(...)
  */
 public record PortalInfo(String name, String origin, int tag, List<String> listen, List<String> bound,

@@ -20,9 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An open regular file or block device. Every call runs positional {@link FileChannel} I/O on the
- * provider's executor and completes the stage from there, so callers (event loops) never block.
- * Positional reads and writes on one channel are safe from many threads at once.
+ * An open regular file or block device. A call from a Netty io_uring event loop with a direct
+ * buffer is submitted to that loop's ring and completes on the loop ({@link RingFile}); any other
+ * call runs positional {@link FileChannel} I/O on the provider's executor and completes the stage
+ * from there. Either way callers (event loops) never block. Positional reads and writes on one
+ * channel are safe from many threads at once, and both ways reach the same page cache.
  *
  * <p>No UNMAP: punching holes needs fallocate(FALLOC_FL_PUNCH_HOLE), which Java cannot call
  * without native code, so the capability is not claimed.
@@ -44,12 +46,16 @@ final class FileStore implements BackingStore {
     private final long closeWaitMillis;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong forces = new AtomicLong();
+    private final AtomicLong ringOps = new AtomicLong();
+    /** null when io_uring is off for this LUN or cannot load here. */
+    private final RingFile ring;
+    private final RingFile.Done ringDone = this::ringFinished;
     private final Object drained = new Object();
     private volatile boolean closed;
     private boolean released;
 
     FileStore(String lunName, Path path, OpenFiles.Entry entry, long size, boolean readOnly, boolean device,
-            Executor executor, OpenFiles openFiles, long closeWaitMillis) {
+            Executor executor, OpenFiles openFiles, long closeWaitMillis, boolean useRing) {
         this.lunName = lunName;
         this.path = path;
         this.entry = entry;
@@ -60,6 +66,7 @@ final class FileStore implements BackingStore {
         this.executor = executor;
         this.openFiles = openFiles;
         this.closeWaitMillis = closeWaitMillis;
+        this.ring = useRing ? Rings.create(entry.realPath, readOnly) : null;
     }
 
     @Override
@@ -82,6 +89,10 @@ final class FileStore implements BackingStore {
         IOException bad = check(offset, dst.remaining(), false);
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
+        }
+        CompletionStage<Void> viaRing = ringRead(offset, dst);
+        if (viaRing != null) {
+            return viaRing;
         }
         return submit(() -> {
             long pos = offset;
@@ -106,6 +117,10 @@ final class FileStore implements BackingStore {
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
+        CompletionStage<Void> viaRing = ringWrite(offset, src, fua);
+        if (viaRing != null) {
+            return viaRing;
+        }
         ByteBuffer in = src.duplicate();
         return submit(() -> {
             long pos = offset;
@@ -126,6 +141,10 @@ final class FileStore implements BackingStore {
         if (readOnly) {
             return CompletableFuture.completedFuture(null);
         }
+        CompletionStage<Void> viaRing = ringSync();
+        if (viaRing != null) {
+            return viaRing;
+        }
         return submit(this::force);
     }
 
@@ -137,6 +156,11 @@ final class FileStore implements BackingStore {
     /** @return how many times data was forced to stable storage (FUA writes and flushes) */
     long forceCount() {
         return forces.get();
+    }
+
+    /** @return how many operations went through io_uring (tests, diagnostics) */
+    long ringOps() {
+        return ringOps.get();
     }
 
     /** @return true for a block device */
@@ -169,6 +193,9 @@ final class FileStore implements BackingStore {
                     break;
                 }
             }
+        }
+        if (ring != null) {
+            ring.close();
         }
         IOException failure = null;
         try {
@@ -225,6 +252,55 @@ final class FileStore implements BackingStore {
             done.completeExceptionally(new IOException(path + ": file I/O queue full or provider stopped", e));
         }
         return done;
+    }
+
+    // ---- io_uring: each returns null when the call must take the thread pool
+
+    private CompletionStage<Void> ringRead(long offset, ByteBuffer dst) {
+        if (ring == null || !enter()) {
+            return null;
+        }
+        CompletionStage<Void> s = ring.read(offset, dst, ringDone);
+        return s != null ? s : leave();
+    }
+
+    private CompletionStage<Void> ringWrite(long offset, ByteBuffer src, boolean fua) {
+        if (ring == null || !enter()) {
+            return null;
+        }
+        CompletionStage<Void> s = ring.write(offset, src, fua, ringDone);
+        return s != null ? s : leave();
+    }
+
+    private CompletionStage<Void> ringSync() {
+        if (ring == null || !enter()) {
+            return null;
+        }
+        CompletionStage<Void> s = ring.sync(ringDone);
+        return s != null ? s : leave();
+    }
+
+    /** Counts an operation in flight unless the store is closing. */
+    private boolean enter() {
+        inFlight.incrementAndGet();
+        if (closed) {
+            finished();
+            return false;
+        }
+        return true;
+    }
+
+    private CompletionStage<Void> leave() {
+        finished();
+        return null;
+    }
+
+    private void ringFinished(boolean forced) {
+        ringOps.incrementAndGet();
+        if (forced) {
+            forces.incrementAndGet();
+        }
+        finished();
     }
 
     private void finished() {

@@ -38,6 +38,8 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
     private static final Logger LOG = LoggerFactory.getLogger(FileStoreProvider.class);
 
     static final String PREALLOCATE = "store.preallocate";
+    /** Submit the LUN's I/O to the asking event loop's io_uring when it has one (default true). */
+    static final String IO_URING = "store.io_uring";
     /**
      * Tasks waiting for an I/O thread. Sized for many LUNs times a deep queue (each iSCSI session is
      * bounded by its command window), since a full queue fails I/O and running on the caller is no
@@ -102,7 +104,8 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
         if (!path.isAbsolute()) {
             throw new ConfigException("store.path", "'" + text + "' must be absolute (e.g. ${karaf.data}/luns/disk0.img)");
         }
-        boolean preallocate = parseBoolean(spec, PREALLOCATE);
+        boolean preallocate = parseBoolean(spec, PREALLOCATE, false);
+        boolean ring = parseBoolean(spec, IO_URING, true);
         if (Files.isDirectory(path)) {
             throw new ConfigException("store.path", path + " is a directory");
         }
@@ -113,14 +116,14 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
         if (exists) {
             OpenFiles.Entry shared = openFiles.join(path.toRealPath(), spec.readOnly());
             if (shared != null) {
-                return share(spec, path, shared, device);
+                return share(spec, path, shared, device, ring);
             }
         }
-        return device ? openDevice(spec, path) : openFile(spec, path, preallocate);
+        return device ? openDevice(spec, path, ring) : openFile(spec, path, preallocate, ring);
     }
 
     /** A further read-only LUN on a path another read-only LUN has open: same channel and lock. */
-    private BackingStore share(StoreSpec spec, Path path, OpenFiles.Entry shared, boolean device)
+    private BackingStore share(StoreSpec spec, Path path, OpenFiles.Entry shared, boolean device, boolean ring)
             throws ConfigException, IOException {
         boolean ok = false;
         try {
@@ -135,7 +138,7 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
                         + " (" + current + " bytes); shrinking would lose data");
             }
             FileStore store = new FileStore(spec.lunName(), path, shared, size, true, device, executor, openFiles,
-                    CLOSE_WAIT_MILLIS);
+                    CLOSE_WAIT_MILLIS, ring);
             ok = true;
             return store;
         } finally {
@@ -145,7 +148,7 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
         }
     }
 
-    private BackingStore openFile(StoreSpec spec, Path path, boolean preallocate) throws ConfigException, IOException {
+    private BackingStore openFile(StoreSpec spec, Path path, boolean preallocate, boolean ring) throws ConfigException, IOException {
         boolean readOnly = spec.readOnly();
         if (!Files.exists(path)) {
             if (readOnly) {
@@ -200,7 +203,7 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
             }
             OpenFiles.Entry entry = new OpenFiles.Entry(path.toRealPath(), channel, lock, !readOnly, spec.lunName());
             FileStore store = new FileStore(spec.lunName(), path, entry, size, readOnly, false, executor, openFiles,
-                    CLOSE_WAIT_MILLIS);
+                    CLOSE_WAIT_MILLIS, ring);
             openFiles.add(entry);
             ok = true;
             return store;
@@ -211,7 +214,7 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
         }
     }
 
-    private BackingStore openDevice(StoreSpec spec, Path path) throws ConfigException, IOException {
+    private BackingStore openDevice(StoreSpec spec, Path path, boolean ring) throws ConfigException, IOException {
         boolean readOnly = spec.readOnly();
         FileChannel channel;
         try {
@@ -235,7 +238,7 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
             }
             OpenFiles.Entry entry = new OpenFiles.Entry(real, channel, null, !readOnly, spec.lunName());
             FileStore store = new FileStore(spec.lunName(), path, entry, size, readOnly, true, executor, openFiles,
-                    CLOSE_WAIT_MILLIS);
+                    CLOSE_WAIT_MILLIS, ring);
             openFiles.add(entry);
             ok = true;
             return store;
@@ -281,8 +284,8 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
         LOG.info("preallocated {} bytes in {} ms", to - from, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
-    private static boolean parseBoolean(StoreSpec spec, String key) throws ConfigException {
-        String v = spec.property(key, "false").toLowerCase(Locale.ROOT);
+    private static boolean parseBoolean(StoreSpec spec, String key, boolean dflt) throws ConfigException {
+        String v = spec.property(key, Boolean.toString(dflt)).trim().toLowerCase(Locale.ROOT);
         return switch (v) {
             case "true", "yes", "on" -> true;
             case "false", "no", "off" -> false;

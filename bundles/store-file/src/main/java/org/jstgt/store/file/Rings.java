@@ -1,0 +1,42 @@
+package org.jstgt.store.file;
+
+import java.nio.file.Path;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only door to {@link RingFile}: Netty's io_uring classes are an optional import, so they are
+ * touched only after this check, and a machine without them (or without io_uring) runs every file
+ * I/O on the I/O threads.
+ */
+final class Rings {
+    private static final Logger LOG = LoggerFactory.getLogger(Rings.class);
+    private static final boolean AVAILABLE = probe();
+
+    private Rings() {
+    }
+
+    /** @return a ring file for {@code path}, or null when io_uring cannot be used here */
+    static RingFile create(Path path, boolean readOnly) {
+        return AVAILABLE ? new RingFile(path, readOnly) : null;
+    }
+
+    /** @return true when io_uring file I/O can be used in this JVM */
+    static boolean available() {
+        return AVAILABLE;
+    }
+
+    private static boolean probe() {
+        try {
+            boolean ok = RingFile.available();
+            if (!ok) {
+                LOG.info("io_uring not available: file I/O runs on the file I/O threads");
+            }
+            return ok;
+        } catch (LinkageError e) {
+            LOG.info("Netty io_uring classes not installed ({}): file I/O runs on the file I/O threads", e.toString());
+            return false;
+        }
+    }
+}

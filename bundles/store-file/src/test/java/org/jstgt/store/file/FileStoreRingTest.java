@@ -1,0 +1,312 @@
+package org.jstgt.store.file;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+
+import org.jstgt.api.ConfigException;
+import org.jstgt.api.store.BackingStore;
+import org.jstgt.api.store.StoreSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The file store called from Netty io_uring event loops: I/O goes through the loop's ring and
+ * completes on the loop; calls it cannot take (heap buffers, other threads, io_uring off) still
+ * work through the I/O threads. Skipped where io_uring cannot load.
+ */
+class FileStoreRingTest {
+    private static final long MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    private final FileStoreProvider provider = new FileStoreProvider(2, 1024);
+    private EventLoopGroup group;
+    private EventLoop loop;
+
+    @BeforeEach
+    void start() {
+        assumeTrue(IoUring.isAvailable(), () -> "io_uring not available: " + IoUring.unavailabilityCause());
+        group = new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory());
+        loop = group.next();
+    }
+
+    @AfterEach
+    void stop() {
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        provider.close();
+    }
+
+    private static StoreSpec spec(String name, Path path, long size, String... kv) {
+        Map<String, String> props = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            props.put(kv[i], kv[i + 1]);
+        }
+        return new StoreSpec(name, "etc/jstgt.lun-" + name + ".cfg", path.toString(), size, false, props);
+    }
+
+    /** Runs {@code call} on the loop and waits for the stage it starts there. */
+    private <T> T onLoop(Callable<CompletionStage<T>> call, AtomicReference<Thread> completedOn) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                call.call().whenComplete((v, e) -> {
+                    if (completedOn != null) {
+                        completedOn.set(Thread.currentThread());
+                    }
+                    if (e != null) {
+                        result.completeExceptionally(e);
+                    } else {
+                        result.complete(v);
+                    }
+                });
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result.orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    private static ByteBuffer direct(byte[] data) {
+        ByteBuffer b = ByteBuffer.allocateDirect(data.length);
+        b.put(data).flip();
+        return b;
+    }
+
+    private static byte[] pattern(int len, int seed) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) {
+            b[i] = (byte) (i * 31 + seed);
+        }
+        return b;
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] a = new byte[b.capacity()];
+        b.duplicate().clear().get(a);
+        return a;
+    }
+
+    /** The first call on a loop opens the ring's descriptor (and takes the pool); wait until open. */
+    private void warmUp(FileStore s) {
+        ByteBuffer b = ByteBuffer.allocateDirect(512);
+        for (int i = 0; i < 100 && s.ringOps() == 0; i++) {
+            b.clear();
+            onLoop(() -> s.read(0, b), null);
+        }
+        assertTrue(s.ringOps() > 0, "no operation went through io_uring");
+    }
+
+    @Test
+    void writesAndReadsThroughTheRingAndCompleteOnTheLoop() throws Exception {
+        Path file = dir.resolve("ring.img");
+        try (FileStore s = (FileStore) provider.open(spec("r0", file, 16 * MIB))) {
+            warmUp(s);
+            long before = s.ringOps();
+            byte[] data = pattern(128 * 1024, 7);
+            AtomicReference<Thread> writeDone = new AtomicReference<>();
+            onLoop(() -> s.write(3 * MIB + 512, direct(data), false), writeDone);
+            ByteBuffer back = ByteBuffer.allocateDirect(data.length);
+            AtomicReference<Thread> readDone = new AtomicReference<>();
+            onLoop(() -> s.read(3 * MIB + 512, back), readDone);
+            assertArrayEquals(data, bytes(back));
+            assertEquals(before + 2, s.ringOps(), "both went through the ring");
+            assertTrue(loop.inEventLoop(writeDone.get()), "write completed on " + writeDone.get());
+            assertTrue(loop.inEventLoop(readDone.get()), "read completed on " + readDone.get());
+            // the file itself has the bytes (another descriptor, same page cache)
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer check = ByteBuffer.allocate(data.length);
+                ch.read(check, 3 * MIB + 512);
+                assertArrayEquals(data, check.array());
+            }
+        }
+    }
+
+    @Test
+    void readsIntoPartOfABuffer() throws Exception {
+        Path file = dir.resolve("part.img");
+        try (FileStore s = (FileStore) provider.open(spec("r1", file, 4 * MIB))) {
+            warmUp(s);
+            byte[] data = pattern(8192, 3);
+            onLoop(() -> s.write(8192, direct(data), false), null);
+            ByteBuffer big = ByteBuffer.allocateDirect(3 * 4096);
+            big.position(4096).limit(4096 + 8192);
+            long before = s.ringOps();
+            onLoop(() -> s.read(8192, big), null);
+            assertEquals(before + 1, s.ringOps());
+            byte[] all = bytes(big);
+            for (int i = 0; i < 4096; i++) {
+                assertEquals(0, all[i], "byte before the position untouched");
+            }
+            assertArrayEquals(data, java.util.Arrays.copyOfRange(all, 4096, 4096 + 8192));
+        }
+    }
+
+    @Test
+    void fuaWriteAndFlushSyncThroughTheRing() throws Exception {
+        Path file = dir.resolve("fua.img");
+        try (FileStore s = (FileStore) provider.open(spec("r2", file, 4 * MIB))) {
+            warmUp(s);
+            long ops = s.ringOps();
+            long forces = s.forceCount();
+            onLoop(() -> s.write(0, direct(pattern(4096, 1)), true), null);
+            assertEquals(forces + 1, s.forceCount(), "FUA write synced");
+            onLoop(s::flush, null);
+            assertEquals(forces + 2, s.forceCount(), "flush synced");
+            assertEquals(ops + 2, s.ringOps());
+        }
+    }
+
+    @Test
+    void heapBuffersAndOtherThreadsTakeThePoolAndStillWork() throws Exception {
+        Path file = dir.resolve("heap.img");
+        try (FileStore s = (FileStore) provider.open(spec("r3", file, 4 * MIB))) {
+            warmUp(s);
+            long before = s.ringOps();
+            byte[] data = pattern(4096, 9);
+            onLoop(() -> s.write(4096, ByteBuffer.wrap(data), false), null);
+            ByteBuffer back = ByteBuffer.allocate(4096);
+            onLoop(() -> s.read(4096, back), null);
+            assertArrayEquals(data, back.array());
+            // from a thread that is no event loop
+            ByteBuffer d = ByteBuffer.allocateDirect(4096);
+            s.read(4096, d).toCompletableFuture().join();
+            assertArrayEquals(data, bytes(d));
+            assertEquals(before, s.ringOps(), "none of these used the ring");
+        }
+    }
+
+    @Test
+    void aLoopWithoutIoUringTakesThePool() throws Exception {
+        EventLoopGroup nio = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        Path file = dir.resolve("nio.img");
+        try (FileStore s = (FileStore) provider.open(spec("r4", file, 4 * MIB))) {
+            EventLoop other = nio.next();
+            ByteBuffer b = direct(pattern(4096, 5));
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            other.execute(() -> s.write(0, b, false).whenComplete((v, e) -> done.complete(null)));
+            done.get(10, TimeUnit.SECONDS);
+            assertEquals(0, s.ringOps());
+        } finally {
+            nio.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void ioUringOffKeepsEveryCallOnThePool() throws Exception {
+        Path file = dir.resolve("off.img");
+        try (FileStore s = (FileStore) provider.open(spec("r5", file, 4 * MIB, "store.io_uring", "false"))) {
+            for (int i = 0; i < 5; i++) {
+                onLoop(() -> s.write(0, direct(pattern(4096, 2)), false), null);
+            }
+            assertEquals(0, s.ringOps());
+        }
+    }
+
+    @Test
+    void badIoUringValueNamesTheKey() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> provider.open(spec("r6", dir.resolve("bad.img"), 4 * MIB, "store.io_uring", "maybe")));
+        assertTrue(e.getMessage().contains("store.io_uring"), e.getMessage());
+        assertTrue(e.getMessage().contains("maybe"), e.getMessage());
+    }
+
+    @Test
+    void readBeyondAFileCutShortReadsZeros() throws Exception {
+        Path file = dir.resolve("cut.img");
+        try (FileStore s = (FileStore) provider.open(spec("r7", file, 4 * MIB))) {
+            warmUp(s);
+            onLoop(() -> s.write(MIB, direct(pattern(8192, 4)), false), null);
+            // another tool truncates the file behind the store's back, in the middle of that data
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.truncate(MIB + 4096);
+            }
+            ByteBuffer back = ByteBuffer.allocateDirect(8192);
+            long before = s.ringOps();
+            onLoop(() -> s.read(MIB, back), null);
+            assertEquals(before + 1, s.ringOps());
+            byte[] got = bytes(back);
+            assertArrayEquals(java.util.Arrays.copyOf(pattern(8192, 4), 4096), java.util.Arrays.copyOf(got, 4096));
+            assertArrayEquals(new byte[4096], java.util.Arrays.copyOfRange(got, 4096, 8192));
+        }
+    }
+
+    @Test
+    void closeReleasesTheRingDescriptorAndRefusesLaterCalls() throws Exception {
+        Path file = dir.resolve("close.img");
+        FileStore s = (FileStore) provider.open(spec("r8", file, 4 * MIB));
+        warmUp(s);
+        assertEquals(2, openDescriptors(file), "the channel and the ring's descriptor");
+        s.close();
+        assertEquals(0, openDescriptors(file));
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> onLoop(() -> s.read(0, ByteBuffer.allocateDirect(512)), null));
+        assertTrue(e.getCause() instanceof IOException, e.toString());
+    }
+
+    @Test
+    void aNewLoopAfterTheOldOneStoppedGetsItsOwnRegistration() throws Exception {
+        Path file = dir.resolve("loops.img");
+        try (FileStore s = (FileStore) provider.open(spec("r9", file, 4 * MIB))) {
+            warmUp(s);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            group = new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory());
+            loop = group.next();
+            long before = s.ringOps();
+            byte[] data = pattern(4096, 8);
+            onLoop(() -> s.write(0, direct(data), false), null);
+            ByteBuffer back = ByteBuffer.allocateDirect(4096);
+            onLoop(() -> s.read(0, back), null);
+            assertArrayEquals(data, bytes(back));
+            assertEquals(before + 2, s.ringOps(), "the new loop registered the open descriptor at once");
+        }
+    }
+
+    @Test
+    void errnoNames() {
+        assertEquals("EIO (input/output error)", Errno.describe(5));
+        assertEquals("ENOSPC (no space left on device)", Errno.describe(28));
+        assertEquals("errno 117", Errno.describe(117));
+        assertEquals("errno 9999", Errno.describe(9999));
+    }
+
+    /** @return how many descriptors of this process refer to {@code file} */
+    private static long openDescriptors(Path file) throws IOException {
+        Path real = file.toRealPath();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(real);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+}

@@ -10,9 +10,10 @@ import java.util.concurrent.CompletionStage;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 
 import org.jstgt.api.scsi.Cdb;
@@ -63,6 +64,8 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
     static final String DECODER = "pdu-decoder";
     static final String ENCODER = "pdu-encoder";
     static final int LOGIN_TIMEOUT_SECONDS = 30;
+    /** Longest wait for the initiator to close after we gave a connection up (see linger). */
+    static final int LINGER_SECONDS = 2;
 
     private enum Phase { LOGIN, FULL_FEATURE, LOGGED_OUT, CLOSED }
 
@@ -75,6 +78,8 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
 
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.LOGIN;
+    /** connectionLost() ran (at the start of a lingering close, or when the channel closed). */
+    private boolean lost;
     private Session session;
     private int statSn;
     private int nextTtt = 1;
@@ -329,7 +334,37 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
 
     private void closeAfterFlush() {
         needFlush = false;
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        Channel ch = ctx.channel();
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> linger(ch));
+    }
+
+    /**
+     * Closes without a reset: the session ends now, the output is shut down (a FIN after our last
+     * PDU), and whatever the initiator still sends is read and discarded until it closes too, at
+     * most {@link #LINGER_SECONDS}. Closing a socket with unread input, or receiving data after
+     * closing it, makes the kernel answer with RST: the initiator may then lose the Reject or
+     * response just sent (unread data is discarded on reset), and its next write fails with EPIPE;
+     * libiscsi, which leaves SIGPIPE at its default, dies of that.
+     */
+    private void linger(Channel ch) {
+        if (!(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
+            ch.close();
+            return;
+        }
+        connectionLost();
+        if (ch.pipeline().get(DECODER) != null) {
+            ch.pipeline().replace(DECODER, DECODER, new Discard());
+        }
+        duplex.shutdownOutput();
+        ch.eventLoop().schedule(() -> ch.close(), LINGER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Input after the connection was given up: read and dropped. */
+    private static final class Discard extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
     }
 
     // ---- login phase
@@ -998,9 +1033,10 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
     private void connectionLost() {
         Phase was = phase;
         phase = Phase.CLOSED;
-        if (session == null) {
+        if (session == null || lost) {
             return;
         }
+        lost = true;
         fabric.remove(session);
         session.releaseQueues();
         for (IscsiTask t : new ArrayList<>(session.tasks.values())) {

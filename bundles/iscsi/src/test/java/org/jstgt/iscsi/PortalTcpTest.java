@@ -100,6 +100,22 @@ class PortalTcpTest {
         return server;
     }
 
+    /** @return the address of a new portal "lo" on an ephemeral loopback port */
+    private static InetSocketAddress openPortal(IscsiServer server) {
+        Portal p = server.open("lo", "etc/jstgt.portal-lo.cfg", 7, List.of("127.0.0.1:0"),
+                List.of(new InetSocketAddress("127.0.0.1", 0)));
+        return p.bound().get(0);
+    }
+
+    /** Logs in to a Normal session with {@code keys} ("K=V\0" each) and expects success. */
+    private static byte[][] login(Client c, String keys) throws IOException {
+        c.send(loginBhs(1), ("InitiatorName=" + Wire.INITIATOR + "\0TargetName=" + Wire.TARGET
+                + "\0SessionType=Normal\0" + keys).getBytes(StandardCharsets.UTF_8));
+        byte[][] r = c.receive();
+        assertEquals(0, r[0][36], "login status");
+        return r;
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.MethodSource("transports")
     void loginInquiryAndLogoutOverTcp(String transport) throws Exception {
@@ -180,6 +196,48 @@ class PortalTcpTest {
      * Most of the Data-Out is read from the socket straight into the command's buffer
      * (DirectReceive), and the disk gets every byte.
      */
+    /**
+     * A protocol error ends the connection without a reset: the Reject arrives, then EOF, and what
+     * the initiator still sends is taken and dropped instead of being answered with RST (which
+     * made libiscsi's iscsi-test-cu die of SIGPIPE after iSCSIDataSnInvalid on the io_uring
+     * transport). The session is gone at once, not when the initiator closes.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("transports")
+    void aProtocolErrorClosesWithoutAReset(String transport) throws Exception {
+        FakeTarget disk = new FakeTarget(Wire.TARGET);
+        disk.blocks = 1024;
+        IscsiServer server = server(disk, transport);
+        try {
+            try (Client c = new Client(openPortal(server))) {
+                byte[][] r = login(c, "ImmediateData=No\0");
+                byte[] cmd = new byte[48];
+                cmd[0] = 0x01;
+                cmd[1] = (byte) 0xa1;
+                put32(cmd, 16, 2);
+                put32(cmd, 20, 512);
+                put32(cmd, 24, 1);
+                put32(cmd, 28, u32(r[0], 24) + 1);
+                System.arraycopy(FullFeatureTest.write10(0, 1), 0, cmd, 32, 10);
+                // immediate data although ImmediateData=No: a protocol error at ErrorRecoveryLevel 0
+                c.send(cmd, new byte[512]);
+                byte[][] reject = c.receive();
+                assertEquals(0x3f, reject[0][0] & 0x3f, "Reject");
+                assertEquals(-1, c.in.read(), "EOF after the Reject");
+                assertTrue(server.sessions().isEmpty(), "session ended with the connection");
+                // the initiator has not noticed yet and goes on sending; no RST comes back
+                byte[] more = new byte[64 * 1024];
+                c.out.write(more);
+                c.out.flush();
+                Thread.sleep(200);
+                c.out.write(more);
+                c.out.flush();
+            }
+        } finally {
+            server.deactivate();
+        }
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.MethodSource("transports")
     void largeWriteOverTcpIsReadStraightIntoTheCommandBuffer(String transport) throws Exception {
@@ -187,14 +245,9 @@ class PortalTcpTest {
         disk.blocks = 1024;
         IscsiServer server = server(disk, transport);
         try {
-            Portal p = server.open("lo", "etc/jstgt.portal-lo.cfg", 7, List.of("127.0.0.1:0"),
-                    List.of(new InetSocketAddress("127.0.0.1", 0)));
-            try (Client c = new Client(p.bound().get(0))) {
-                c.send(loginBhs(1), ("InitiatorName=" + Wire.INITIATOR + "\0TargetName=" + Wire.TARGET
-                        + "\0SessionType=Normal\0ImmediateData=Yes\0InitialR2T=Yes\0FirstBurstLength=65536\0"
-                        + "MaxBurstLength=262144\0MaxRecvDataSegmentLength=262144\0").getBytes(StandardCharsets.UTF_8));
-                byte[][] r = c.receive();
-                assertEquals(0, r[0][36], "login status");
+            try (Client c = new Client(openPortal(server))) {
+                byte[][] r = login(c, "ImmediateData=Yes\0InitialR2T=Yes\0FirstBurstLength=65536\0"
+                        + "MaxBurstLength=262144\0MaxRecvDataSegmentLength=262144\0");
                 int expStatSn = u32(r[0], 24) + 1;
                 int k = 1024;
                 byte[] data = new byte[256 * k];

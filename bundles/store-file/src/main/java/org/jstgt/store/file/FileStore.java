@@ -47,7 +47,7 @@ final class FileStore implements BackingStore {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong forces = new AtomicLong();
     private final AtomicLong ringOps = new AtomicLong();
-    /** null when io_uring is off for this LUN or cannot load here. */
+    /** The open file's io_uring side (closed with the file), or null when off for this LUN or unusable here. */
     private final RingFile ring;
     private final RingFile.Done ringDone = this::ringFinished;
     private final Object drained = new Object();
@@ -66,7 +66,7 @@ final class FileStore implements BackingStore {
         this.executor = executor;
         this.openFiles = openFiles;
         this.closeWaitMillis = closeWaitMillis;
-        this.ring = useRing ? Rings.create(entry.realPath, readOnly) : null;
+        this.ring = useRing ? entry.ring() : null;
     }
 
     @Override
@@ -193,9 +193,6 @@ final class FileStore implements BackingStore {
                     break;
                 }
             }
-        }
-        if (ring != null) {
-            ring.close();
         }
         IOException failure = null;
         try {

@@ -10,6 +10,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -201,7 +202,8 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
                 }
                 channel.force(true);
             }
-            OpenFiles.Entry entry = new OpenFiles.Entry(path.toRealPath(), channel, lock, !readOnly, spec.lunName());
+            Path real = path.toRealPath();
+            OpenFiles.Entry entry = new OpenFiles.Entry(real, channel, lock, !readOnly, spec.lunName(), fileKey(real));
             FileStore store = new FileStore(spec.lunName(), path, entry, size, readOnly, false, executor, openFiles,
                     CLOSE_WAIT_MILLIS, ring);
             openFiles.add(entry);
@@ -236,7 +238,7 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
             } else if (size < deviceSize) {
                 LOG.info("LUN {}: exporting the first {} of the {} bytes of {}", spec.lunName(), size, deviceSize, path);
             }
-            OpenFiles.Entry entry = new OpenFiles.Entry(real, channel, null, !readOnly, spec.lunName());
+            OpenFiles.Entry entry = new OpenFiles.Entry(real, channel, null, !readOnly, spec.lunName(), fileKey(real));
             FileStore store = new FileStore(spec.lunName(), path, entry, size, readOnly, true, executor, openFiles,
                     CLOSE_WAIT_MILLIS, ring);
             openFiles.add(entry);
@@ -247,6 +249,11 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
                 closeQuietly(channel);
             }
         }
+    }
+
+    /** @return the device and inode the path names now (taken right after opening and locking it) */
+    private static Object fileKey(Path real) throws IOException {
+        return Files.readAttributes(real, BasicFileAttributes.class).fileKey();
     }
 
     /** FileChannel.size() is 0 for block devices on some JDKs; sysfs gives 512-byte sectors. */

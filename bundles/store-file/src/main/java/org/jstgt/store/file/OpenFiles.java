@@ -22,14 +22,39 @@ final class OpenFiles {
         final FileLock lock;
         final boolean readWrite;
         final String firstLun;
+        /** Device and inode of what the channel opened ({@code BasicFileAttributes.fileKey()}). */
+        final Object fileKey;
         int users = 1;
+        private RingFile ring;
+        private boolean ringTried;
 
-        Entry(Path realPath, FileChannel channel, FileLock lock, boolean readWrite, String firstLun) {
+        Entry(Path realPath, FileChannel channel, FileLock lock, boolean readWrite, String firstLun, Object fileKey) {
             this.realPath = realPath;
             this.channel = channel;
             this.lock = lock;
             this.readWrite = readWrite;
             this.firstLun = firstLun;
+            this.fileKey = fileKey;
+        }
+
+        /**
+         * The io_uring side of this open file, shared by its LUNs and closed with the channel: its
+         * descriptor must not be closed while the lock is held (closing any descriptor of the file
+         * drops the process's locks on it).
+         *
+         * @return the ring file, or null when io_uring cannot be used here
+         */
+        synchronized RingFile ring() {
+            if (!ringTried) {
+                ringTried = true;
+                ring = Rings.create(realPath, fileKey, !readWrite);
+            }
+            return ring;
+        }
+
+        private synchronized RingFile ringToClose() {
+            ringTried = true;
+            return ring;
         }
     }
 
@@ -79,7 +104,14 @@ final class OpenFiles {
                 e.lock.release();
             }
         } finally {
-            e.channel.close();
+            try {
+                e.channel.close();
+            } finally {
+                RingFile ring = e.ringToClose();
+                if (ring != null) {
+                    ring.close();
+                }
+            }
         }
     }
 

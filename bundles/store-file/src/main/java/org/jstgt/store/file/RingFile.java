@@ -2,8 +2,11 @@ package org.jstgt.store.file;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,16 +65,19 @@ final class RingFile {
     private static final int CLOSED = 4;
 
     private final Path path;
+    private final Object fileKey;
     private final boolean readOnly;
     private final ByteBuffer pathBytes;
     private final AtomicInteger state = new AtomicInteger(NEW);
-    private volatile int fd = -1;
+    /** The ring's descriptor, or -1; whoever swaps a descriptor out of here closes it. */
+    private final AtomicInteger fd = new AtomicInteger(-1);
     private final Map<EventExecutor, LoopFile> loops = new ConcurrentHashMap<>();
 
-    RingFile(Path path, boolean readOnly) {
+    RingFile(Path path, Object fileKey, boolean readOnly) {
         this.path = path;
+        this.fileKey = fileKey;
         this.readOnly = readOnly;
-        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] name = path.toString().getBytes(fileNameCharset());
         pathBytes = ByteBuffer.allocateDirect(name.length + 1).put(name).put((byte) 0);
     }
 
@@ -116,9 +122,10 @@ final class RingFile {
     }
 
     /**
-     * Unregisters from every loop and closes the ring's descriptor. Call after the store's
-     * operations drained: an operation still in flight keeps the file open in the kernel until it
-     * ends, so closing never corrupts it, but it may then fail.
+     * Unregisters from every loop and closes the ring's descriptor. Call only when the file itself
+     * is closed (its lock released): closing any descriptor of a file drops the process's POSIX
+     * locks on it. Its stores' operations have drained by then; one still in flight keeps the file
+     * open in the kernel until it ends, but may fail.
      */
     void close() {
         int was = state.getAndSet(CLOSED);
@@ -126,14 +133,9 @@ final class RingFile {
             lf.registration.cancel();
         }
         loops.clear();
-        int f = fd;
-        fd = -1;
-        if (was == OPEN && f >= 0) {
-            try {
-                new FileDescriptor(f).close();
-            } catch (IOException e) {
-                LOG.warn("{}: closing the io_uring descriptor: {}", path, e.getMessage());
-            }
+        int f = fd.getAndSet(-1);
+        if (f >= 0) {
+            closeQuietly(f);
         }
     }
 
@@ -189,22 +191,77 @@ final class RingFile {
     }
 
     private void opened(int res) {
-        if (res >= 0) {
-            fd = res;
-            if (!state.compareAndSet(OPENING, OPEN)) {
-                // closed meanwhile
-                try {
-                    new FileDescriptor(res).close();
-                } catch (IOException e) {
-                    LOG.debug("{}: closing the io_uring descriptor: {}", path, e.getMessage());
-                }
-                fd = -1;
+        if (res < 0) {
+            state.compareAndSet(OPENING, FAILED);
+            LOG.warn("{}: cannot open through io_uring ({}); its I/O stays on the file I/O threads", path,
+                    Errno.describe(-res));
+            return;
+        }
+        Boolean same = sameFile(res);
+        if (same == null || !same) {
+            if (same == null) {
+                // Cannot tell: keep the descriptor unused until the file closes, since closing a
+                // descriptor of the locked file here would drop its locks.
+                fd.set(res);
+                LOG.warn("{}: cannot check that io_uring opened the same file as this LUN; its I/O stays on the "
+                        + "file I/O threads", path);
+            } else {
+                // Another file (replaced or renamed since, or a device node renumbered): closing
+                // this descriptor leaves the locks on the LUN's file alone.
+                closeQuietly(res);
+                LOG.warn("{} now names another file than the one this LUN opened; its I/O stays on the file I/O "
+                        + "threads, on the file it opened", path);
+            }
+            if (!state.compareAndSet(OPENING, FAILED)) {
+                closeIfClosed();
             }
             return;
         }
-        state.compareAndSet(OPENING, FAILED);
-        LOG.warn("{}: cannot open through io_uring ({}); its I/O stays on the file I/O threads", path,
-                Errno.describe(-res));
+        fd.set(res);
+        if (!state.compareAndSet(OPENING, OPEN)) {
+            closeIfClosed();
+        }
+    }
+
+    /** The file was closed while the ring's open was under way: close ours too (safe now). */
+    private void closeIfClosed() {
+        int f = fd.getAndSet(-1);
+        if (f >= 0) {
+            closeQuietly(f);
+        }
+    }
+
+    /**
+     * @return whether descriptor {@code fd} refers to the device and inode the LUN opened, or null
+     *     when that cannot be told
+     */
+    private Boolean sameFile(int fd) {
+        Object key;
+        try {
+            // /proc/self/fd/N leads to the open file itself, not to whatever its path names now
+            key = Files.readAttributes(Path.of("/proc/self/fd/" + fd), BasicFileAttributes.class).fileKey();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: cannot check the io_uring descriptor: {}", path, e.toString());
+            return null;
+        }
+        return fileKey == null || key == null ? null : fileKey.equals(key);
+    }
+
+    private void closeQuietly(int f) {
+        try {
+            new FileDescriptor(f).close();
+        } catch (IOException e) {
+            LOG.debug("{}: closing the io_uring descriptor: {}", path, e.getMessage());
+        }
+    }
+
+    /** The charset the JVM uses for file names (what the kernel gets for a path). */
+    private static Charset fileNameCharset() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (RuntimeException e) {
+            return StandardCharsets.UTF_8;
+        }
     }
 
     /** One operation in flight: a slot of a {@link LoopFile}, reused. */
@@ -279,7 +336,7 @@ final class RingFile {
 
         /** Submits the op's next step: the (rest of the) transfer, or the sync after it. */
         private boolean next(Op op) {
-            int f = fd;
+            int f = fd.get();
             if (f < 0) {
                 return false;
             }

@@ -17,9 +17,14 @@ final class Rings {
     private Rings() {
     }
 
-    /** @return a ring file for {@code path}, or null when io_uring cannot be used here */
-    static RingFile create(Path path, boolean readOnly) {
-        return AVAILABLE ? new RingFile(path, readOnly) : null;
+    /**
+     * @param path the file, links resolved
+     * @param fileKey device and inode of the file the store opened; the ring's descriptor must be the same
+     * @param readOnly open it read-only
+     * @return a ring file for {@code path}, or null when io_uring cannot be used here
+     */
+    static RingFile create(Path path, Object fileKey, boolean readOnly) {
+        return AVAILABLE ? new RingFile(path, fileKey, readOnly) : null;
     }
 
     /** @return true when io_uring file I/O can be used in this JVM */

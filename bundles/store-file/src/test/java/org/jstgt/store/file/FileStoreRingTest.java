@@ -288,6 +288,72 @@ class FileStoreRingTest {
         }
     }
 
+    /**
+     * Closing any descriptor of a file drops the process's POSIX locks on it: the ring's descriptor
+     * belongs to the open file, not to a LUN, so a LUN sharing the file read-only with another
+     * can go without the other losing the lock.
+     */
+    @Test
+    void aLunLeavingASharedFileKeepsTheLockOfTheOther() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 needed to probe locks");
+        Path file = dir.resolve("shared.img");
+        Files.write(file, pattern(1 << 20, 6));
+        FileStore a = (FileStore) provider.open(new StoreSpec("a", "etc/jstgt.lun-a.cfg", file.toString(), 0, true,
+                Map.of()));
+        FileStore b = (FileStore) provider.open(new StoreSpec("b", "etc/jstgt.lun-b.cfg", file.toString(), 0, true,
+                Map.of()));
+        try {
+            warmUp(a);
+            warmUp(b);
+            assertTrue(lockedByUs(file), "locked while both are open");
+            a.close();
+            assertTrue(lockedByUs(file), "still locked for the LUN that stays");
+            ByteBuffer got = ByteBuffer.allocateDirect(4096);
+            long before = b.ringOps();
+            onLoop(() -> b.read(4096, got), null);
+            assertEquals(before + 1, b.ringOps(), "the ring still serves the LUN that stays");
+            assertArrayEquals(java.util.Arrays.copyOfRange(pattern(1 << 20, 6), 4096, 8192), bytes(got));
+        } finally {
+            a.close();
+            b.close();
+        }
+        assertFalse(lockedByUs(file), "unlocked once both left (the probe works)");
+        assertEquals(0, openDescriptors(file));
+    }
+
+    /** A file replaced under its path before the ring opened it: the LUN keeps to the file it opened. */
+    @Test
+    void aFileReplacedUnderItsPathIsNotOpenedAgainThroughTheRing() throws Exception {
+        Path file = dir.resolve("replaced.img");
+        try (FileStore s = (FileStore) provider.open(spec("r10", file, 4 * MIB))) {
+            Path other = dir.resolve("other.img");
+            Files.write(other, new byte[4096]);
+            Files.move(other, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            byte[] data = pattern(4096, 11);
+            for (int i = 0; i < 5; i++) {
+                onLoop(() -> s.write(8192, direct(data), false), null);
+            }
+            ByteBuffer back = ByteBuffer.allocateDirect(4096);
+            onLoop(() -> s.read(8192, back), null);
+            assertArrayEquals(data, bytes(back), "written to and read from the file the LUN opened");
+            assertEquals(0, s.ringOps(), "the ring never used the file now at the path");
+            assertEquals(4096, Files.size(file), "the new file at the path is untouched");
+        }
+    }
+
+    /** @return true when another process cannot take an exclusive POSIX lock on {@code file} */
+    private static boolean lockedByUs(Path file) throws Exception {
+        Process p = new ProcessBuilder("python3", "-c",
+                "import fcntl,sys\nf=open(sys.argv[1],'rb+')\ntry:\n fcntl.lockf(f,fcntl.LOCK_EX|fcntl.LOCK_NB)\n"
+                        + "except OSError:\n sys.exit(3)\n", file.toString())
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "lock probe finished");
+        int rc = p.exitValue();
+        assertTrue(rc == 0 || rc == 3, "lock probe failed: " + new String(p.getInputStream().readAllBytes()));
+        return rc == 3;
+    }
+
     @Test
     void errnoNames() {
         assertEquals("EIO (input/output error)", Errno.describe(5));

@@ -336,15 +336,18 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         needFlush = false;
         Channel ch = ctx.channel();
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> linger(ch));
+        // bounded even when the flush never completes (an initiator that stopped reading)
+        ch.eventLoop().schedule(() -> ch.close(), LINGER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /**
      * Closes without a reset: the session ends now, the output is shut down (a FIN after our last
-     * PDU), and whatever the initiator still sends is read and discarded until it closes too, at
-     * most {@link #LINGER_SECONDS}. Closing a socket with unread input, or receiving data after
-     * closing it, makes the kernel answer with RST: the initiator may then lose the Reject or
-     * response just sent (unread data is discarded on reset), and its next write fails with EPIPE;
-     * libiscsi, which leaves SIGPIPE at its default, dies of that.
+     * PDU), and whatever the initiator still sends is read and discarded until it closes too (the
+     * timer set by closeAfterFlush closes it at the latest {@link #LINGER_SECONDS} later). Closing
+     * a socket with unread input, or receiving data after closing it, makes the kernel answer with
+     * RST: the initiator may then lose the Reject or response just sent (unread data is discarded
+     * on reset), and its next write fails with EPIPE; libiscsi, which leaves SIGPIPE at its
+     * default, dies of that.
      */
     private void linger(Channel ch) {
         if (!(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
@@ -356,7 +359,6 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
             ch.pipeline().replace(DECODER, DECODER, new Discard());
         }
         duplex.shutdownOutput();
-        ch.eventLoop().schedule(() -> ch.close(), LINGER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** Input after the connection was given up: read and dropped. */

@@ -341,7 +341,8 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
     }
 
     /**
-     * Closes without a reset: the session ends now, the output is shut down (a FIN after our last
+     * Closes without a reset (every connection given up for what the initiator sent, or after a
+     * logout, comes through here): the session ends now, the output is shut down (a FIN after our last
      * PDU), and whatever the initiator still sends is read and discarded until it closes too (the
      * timer set by closeAfterFlush closes it at the latest {@link #LINGER_SECONDS} later). Closing
      * a socket with unread input, or receiving data after closing it, makes the kernel answer with
@@ -375,7 +376,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         if (!(pdu instanceof LoginRequest req)) {
             LOG.info("{} sent {} during login; closing (RFC 7143 §6.3)", remoteDescription(), pdu.opcode());
             phase = Phase.CLOSED;
-            ctx.close();
+            closeAfterFlush();
             return;
         }
         Login.Step step = login.handle(req);
@@ -412,7 +413,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
         LOG.info("{}: {} (opcode 0x{})", remoteDescription(), bad.detail(), Integer.toHexString(bad.opcode()));
         if (phase == Phase.LOGIN) {
             phase = Phase.CLOSED;
-            ctx.close();
+            closeAfterFlush();
             return;
         }
         reject(bad.reason(), bad.header());

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * from there. Either way callers (event loops) never block. Positional reads and writes on one
  * channel are safe from many threads at once, and both ways reach the same page cache.
  *
- * <p>No UNMAP: punching holes needs fallocate(FALLOC_FL_PUNCH_HOLE), which Java cannot call
- * without native code, so the capability is not claimed.
+ * <p>No UNMAP: punching holes needs fallocate(FALLOC_FL_PUNCH_HOLE), which plain Java cannot call
+ * (the ring could, but only for calls from an io_uring loop), so the capability is not claimed.
  */
 final class FileStore implements BackingStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
@@ -227,12 +227,10 @@ final class FileStore implements BackingStore {
     }
 
     private CompletionStage<Void> submit(Io io) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        inFlight.incrementAndGet();
-        if (closed) {
-            finished();
+        if (!enter()) {
             return CompletableFuture.failedFuture(new IOException(path + ": store closed"));
         }
+        CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             executor.execute(() -> {
                 try {

@@ -86,16 +86,12 @@ final class RingFile {
         return IoUring.isAvailable();
     }
 
-    /** @return true once the ring's descriptor is open (for tests) */
-    boolean open() {
-        return state.get() == OPEN;
-    }
-
     /**
      * Reads into {@code dst} (position to limit) at {@code offset}; bytes beyond the end of a file
      * cut short behind our back read as zeros.
      *
-     * @param done called once with null or the failure, on the loop thread, before the stage completes
+     * @param done called once when the operation ends (either way), on the loop thread, before the
+     *     stage completes
      * @return the stage, or null when the caller must do the read itself
      */
     CompletableFuture<Void> read(long offset, ByteBuffer dst, Done done) {
@@ -128,7 +124,7 @@ final class RingFile {
      * open in the kernel until it ends, but may fail.
      */
     void close() {
-        int was = state.getAndSet(CLOSED);
+        state.set(CLOSED);
         for (LoopFile lf : loops.values()) {
             lf.registration.cancel();
         }
@@ -318,10 +314,8 @@ final class RingFile {
             op.opcode = opcode;
             op.position = position;
             op.buffer = buffer;
-            if (buffer != null) {
-                op.address = PlatformDependent.directBufferAddress(buffer) + buffer.position();
-                op.remaining = buffer.remaining();
-            }
+            op.address = buffer == null ? 0 : PlatformDependent.directBufferAddress(buffer) + buffer.position();
+            op.remaining = buffer == null ? 0 : buffer.remaining();
             op.fua = fua;
             op.synced = false;
             op.done = done;

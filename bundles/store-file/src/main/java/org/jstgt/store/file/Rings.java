@@ -27,11 +27,6 @@ final class Rings {
         return AVAILABLE ? new RingFile(path, fileKey, readOnly) : null;
     }
 
-    /** @return true when io_uring file I/O can be used in this JVM */
-    static boolean available() {
-        return AVAILABLE;
-    }
-
     private static boolean probe() {
         try {
             boolean ok = RingFile.available();

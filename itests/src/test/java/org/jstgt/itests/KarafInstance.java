@@ -93,7 +93,28 @@ final class KarafInstance implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new AssertionError("127.0.0.1:3260 did not accept connections within " + START_TIMEOUT + "\n"
-                + diagnostics());
+                + diagnostics() + "\n--- thread dump of the Karaf JVM ---\n" + threadDump());
+    }
+
+    /** @return the stack of every thread of the Karaf JVM (a boot that hangs), or why there is none */
+    private String threadDump() {
+        java.util.Optional<ProcessHandle> jvm = Stream.concat(Stream.of(process.toHandle()),
+                process.toHandle().descendants())
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
+        if (jvm.isEmpty()) {
+            return "(no java process found)";
+        }
+        try {
+            Processes.Result r = Processes.run(Duration.ofSeconds(20),
+                    Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(jvm.get().pid()), "Thread.print");
+            return r.output();
+        } catch (IOException | RuntimeException e) {
+            return "(jcmd failed: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
     }
 
     /**

@@ -2,9 +2,11 @@ package org.jstgt.benchmarks;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import org.jstgt.api.scsi.Cdb;
+import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.LogicalUnit;
 import org.jstgt.api.scsi.LunSpec;
@@ -15,6 +17,7 @@ import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.StoreSpec;
 import org.jstgt.device.disk.DiskProvider;
 import org.jstgt.store.memory.MemoryStoreProvider;
+import org.jstgt.testkit.FakeUnitContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -60,8 +63,8 @@ public class DiskBenchmark {
     public void setUp() throws Exception {
         store = new MemoryStoreProvider().open(
                 new StoreSpec("bench0", "DiskBenchmark", null, STORE_SIZE, false, Map.of()));
-        unit = new DiskProvider().create(new LunSpec("bench0", "DiskBenchmark", "disk", "memory", BLOCK, false,
-                "JSTGT", "BENCH", "0001", "bench0", 0x3000000000000001L, Map.of()), store);
+        unit = new DiskProvider().create(FakeUnitContext.of(new LunSpec("bench0", "DiskBenchmark", "disk", "memory", BLOCK, false,
+                "JSTGT", "BENCH", "0001", "bench0", 0x3000000000000001L, Map.of()), store));
         dataIn = ByteBuffer.allocateDirect(size);
         dataOut = ByteBuffer.allocateDirect(size);
         dataOut.put(Patterns.bytes(size, 9)).clear();
@@ -100,7 +103,7 @@ public class DiskBenchmark {
             lba = 0;
         }
         CommandDescriptor d = unit.parse(t);
-        int n = d.execute(t).toCompletableFuture().join();
+        int n = d.execute(t).toCompletableFuture().join().dataInLength();
         if (n != (opcode == READ_10 ? size : 0)) {
             throw new IllegalStateException("opcode " + opcode + " completed with " + n + " Data-In bytes");
         }
@@ -135,6 +138,16 @@ public class DiskBenchmark {
         @Override
         public int expectedTransferLength() {
             return expected;
+        }
+
+        @Override
+        public DataDirection declaredDirection() {
+            return cdb.opcode() == READ_10 ? DataDirection.IN : DataDirection.OUT;
+        }
+
+        @Override
+        public Executor executor() {
+            return Runnable::run;
         }
 
         @Override

@@ -731,7 +731,8 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
     private void startCommand(ScsiCommand cmd, int immediateLength, int edtl, List<DataOut> early2) {
         Negotiated n = session.negotiated;
         IscsiTask task = new IscsiTask(session, ctx.alloc(), cmd.itt(), cmd.cmdSn(), cmd.immediate(), cmd.lun(),
-                lunNumber(cmd.lun()), new Cdb(cmd.cdb()), TaskAttribute.fromIscsi(cmd.attribute()), edtl);
+                lunNumber(cmd.lun()), new Cdb(cmd.cdb()), TaskAttribute.fromIscsi(cmd.attribute()), edtl,
+                cmd.write() ? DataDirection.OUT : cmd.read() ? DataDirection.IN : DataDirection.NONE, ctx.executor());
         session.taskStarted(task);
         if (cmd.read() && cmd.write()) {
             // Bidirectional commands (RFC 7143 §11.3.6) are not implemented: fail the command.

@@ -3,11 +3,13 @@ package org.jstgt.iscsi;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 import org.jstgt.api.scsi.Cdb;
+import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.TaskAttribute;
 import org.jstgt.api.target.PreparedCommand;
@@ -48,6 +50,8 @@ final class IscsiTask implements ScsiTask {
     private final Cdb cdb;
     private final TaskAttribute attribute;
     final int edtl;
+    private final DataDirection declared;
+    private final Executor executor;
 
     PreparedCommand prepared;
     State state = State.COLLECTING;
@@ -72,7 +76,7 @@ final class IscsiTask implements ScsiTask {
     int dataInPdus;
 
     IscsiTask(Session session, ByteBufAllocator alloc, int itt, int cmdSn, boolean immediate, long lunField, int lun,
-            Cdb cdb, TaskAttribute attribute, int edtl) {
+            Cdb cdb, TaskAttribute attribute, int edtl, DataDirection declared, Executor executor) {
         this.session = session;
         this.alloc = alloc;
         this.itt = itt;
@@ -83,6 +87,8 @@ final class IscsiTask implements ScsiTask {
         this.cdb = cdb;
         this.attribute = attribute;
         this.edtl = edtl;
+        this.declared = declared;
+        this.executor = executor;
     }
 
     @Override
@@ -98,6 +104,16 @@ final class IscsiTask implements ScsiTask {
     @Override
     public TaskAttribute attribute() {
         return attribute;
+    }
+
+    @Override
+    public DataDirection declaredDirection() {
+        return declared;
+    }
+
+    @Override
+    public Executor executor() {
+        return executor;
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.jstgt.iscsi;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
-import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.api.scsi.SenseData;
 import org.jstgt.api.scsi.SenseReason;
@@ -22,7 +21,7 @@ final class Sense {
      * @return CHECK CONDITION with fixed format sense data from the shared layout
      */
     static ScsiResult checkCondition(SenseReason reason) {
-        return new ScsiResult(ScsiStatus.CHECK_CONDITION, SenseData.fixed(new ScsiException(reason)), 0);
+        return new ScsiResult(ScsiStatus.CHECK_CONDITION, SenseData.fixed(reason.sense()), 0);
     }
 
     /**

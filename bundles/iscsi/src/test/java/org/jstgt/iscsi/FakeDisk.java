@@ -37,7 +37,7 @@ final class FakeDisk implements Nexus {
     }
 
     static ScsiResult check(SenseReason reason) {
-        return new ScsiResult(ScsiStatus.CHECK_CONDITION, SenseData.fixed(new ScsiException(reason)), 0);
+        return new ScsiResult(ScsiStatus.CHECK_CONDITION, SenseData.fixed(reason.sense()), 0);
     }
 
     @Override

@@ -3,8 +3,10 @@ package org.jstgt.testkit;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 import org.jstgt.api.scsi.Cdb;
+import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.TaskAttribute;
 
@@ -129,6 +131,24 @@ public final class FakeScsiTask implements ScsiTask {
         return spec.expectedTransferLength;
     }
 
+    /** @return the direction set on the builder, else OUT with Data-Out bytes, IN with an EDTL, else NONE */
+    @Override
+    public DataDirection declaredDirection() {
+        if (spec.declaredDirection != null) {
+            return spec.declaredDirection;
+        }
+        if (spec.dataOut.length > 0) {
+            return DataDirection.OUT;
+        }
+        return spec.expectedTransferLength > 0 ? DataDirection.IN : DataDirection.NONE;
+    }
+
+    /** @return the executor set on the builder, else one that runs tasks on the calling thread */
+    @Override
+    public Executor executor() {
+        return spec.executor;
+    }
+
     @Override
     public ByteBuffer dataOut() {
         return ByteBuffer.wrap(dataOut).asReadOnlyBuffer();
@@ -195,6 +215,8 @@ public final class FakeScsiTask implements ScsiTask {
         private String targetPortName = TARGET_PORT_NAME;
         private int relativeTargetPortId = 1;
         private int targetPortGroup;
+        private DataDirection declaredDirection;
+        private Executor executor = Runnable::run;
 
         private Builder() {
         }
@@ -212,6 +234,8 @@ public final class FakeScsiTask implements ScsiTask {
             b.targetPortName = targetPortName;
             b.relativeTargetPortId = relativeTargetPortId;
             b.targetPortGroup = targetPortGroup;
+            b.declaredDirection = declaredDirection;
+            b.executor = executor;
             return b;
         }
 
@@ -275,6 +299,24 @@ public final class FakeScsiTask implements ScsiTask {
          */
         public Builder dataOut(byte[] data) {
             this.dataOut = data.clone();
+            return this;
+        }
+
+        /**
+         * @param direction the direction the initiator declares (R/W bits); default: derived
+         * @return this builder
+         */
+        public Builder declaredDirection(DataDirection direction) {
+            this.declaredDirection = Objects.requireNonNull(direction, "direction");
+            return this;
+        }
+
+        /**
+         * @param executor where stores complete the task's I/O (the fabric's event loop)
+         * @return this builder
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.StoreCapability;
@@ -153,7 +154,7 @@ public final class RecordingStore implements BackingStore {
     }
 
     @Override
-    public synchronized CompletionStage<Void> read(long offset, ByteBuffer dst) {
+    public synchronized CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion) {
         calls.add(new Call("read", offset, dst.remaining(), false));
         threads.add(Thread.currentThread().getName());
         checkRange("read", offset, dst.remaining());
@@ -169,7 +170,7 @@ public final class RecordingStore implements BackingStore {
     }
 
     @Override
-    public synchronized CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua) {
+    public synchronized CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua, Executor completion) {
         calls.add(new Call("write", offset, src.remaining(), fua));
         threads.add(Thread.currentThread().getName());
         checkRange("write", offset, src.remaining());
@@ -186,20 +187,22 @@ public final class RecordingStore implements BackingStore {
     }
 
     @Override
-    public synchronized CompletionStage<Void> flush() {
+    public synchronized CompletionStage<Void> flush(Executor completion) {
         calls.add(new Call("flush", 0, 0, false));
         CompletableFuture<Void> failed = failure();
         if (failed != null) {
             return failed;
         }
-        return pendingFlush != null ? pendingFlush : CompletableFuture.completedFuture(null);
+        // a held flush completes later: on the caller's executor, as the store contract says
+        return pendingFlush != null ? pendingFlush.thenApplyAsync(v -> v, completion)
+                : CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public synchronized CompletionStage<Void> unmap(long offset, long length) {
+    public synchronized CompletionStage<Void> unmap(long offset, long length, Executor completion) {
         calls.add(new Call("unmap", offset, (int) Math.min(length, Integer.MAX_VALUE), false));
         if (!capabilities.contains(StoreCapability.UNMAP)) {
-            return BackingStore.super.unmap(offset, length);
+            return BackingStore.super.unmap(offset, length, completion);
         }
         checkRange("unmap", offset, length);
         if (closed) {

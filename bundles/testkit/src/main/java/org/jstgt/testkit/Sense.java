@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.OptionalLong;
 
+import org.jstgt.api.scsi.SenseData;
 import org.jstgt.api.scsi.SenseKey;
 
 /**
@@ -98,6 +99,19 @@ public record Sense(int responseCode, int key, int asc, int ascq, OptionalLong i
      */
     public int fieldPointer() {
         return senseKeySpecific < 0 ? -1 : senseKeySpecific & 0xffff;
+    }
+
+    /** @return the BIT POINTER when BPV is set, else -1 (the whole byte is meant, or no field pointer) */
+    public int fieldBit() {
+        return senseKeySpecific >= 0 && (senseKeySpecific & 0x080000) != 0 ? senseKeySpecific >>> 16 & 7 : -1;
+    }
+
+    /**
+     * @param sense a sense value as devices produce it
+     * @return it as an initiator sees it (rendered in descriptor format and parsed)
+     */
+    public static Sense of(org.jstgt.api.scsi.Sense sense) {
+        return parse(SenseData.descriptor(sense));
     }
 
     /** @return true when the field pointer names a CDB byte (C/D bit), false for the parameter list */

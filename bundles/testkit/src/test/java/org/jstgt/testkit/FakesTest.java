@@ -78,38 +78,38 @@ class FakesTest {
     @Test
     void recordingStoreIsSparseAndRecordsCalls() {
         RecordingStore s = new RecordingStore(1L << 40, StoreCapability.UNMAP);
-        s.write(5000, ByteBuffer.wrap(new byte[] {1, 2}), true).toCompletableFuture().join();
+        s.write(5000, ByteBuffer.wrap(new byte[] {1, 2}), true, Runnable::run).toCompletableFuture().join();
         ByteBuffer b = ByteBuffer.allocate(4);
-        s.read(4999, b).toCompletableFuture().join();
+        s.read(4999, b, Runnable::run).toCompletableFuture().join();
         assertArrayEquals(new byte[] {0, 1, 2, 0}, b.array());
-        s.unmap(5001, 1).toCompletableFuture().join();
+        s.unmap(5001, 1, Runnable::run).toCompletableFuture().join();
         assertEquals(0, s.get(5001));
         assertEquals(1, s.get(5000));
         assertEquals(List.of(new RecordingStore.Call("write", 5000, 2, true), new RecordingStore.Call("read", 4999, 4, false),
                 new RecordingStore.Call("unmap", 5001, 1, false)), s.calls());
         assertEquals(List.of(Thread.currentThread().getName(), Thread.currentThread().getName()), s.threads());
-        assertThrows(IllegalArgumentException.class, () -> s.read((1L << 40) - 1, ByteBuffer.allocate(2)));
+        assertThrows(IllegalArgumentException.class, () -> s.read((1L << 40) - 1, ByteBuffer.allocate(2), Runnable::run));
     }
 
     @Test
     void recordingStoreFailsHoldsFlushesAndRefusesWorkAfterClose() {
         RecordingStore s = new RecordingStore(4096);
-        assertThrows(CompletionException.class, () -> s.unmap(0, 1).toCompletableFuture().join(), "no UNMAP capability");
+        assertThrows(CompletionException.class, () -> s.unmap(0, 1, Runnable::run).toCompletableFuture().join(), "no UNMAP capability");
         IOException eio = new IOException("EIO");
         s.failWith(eio);
         CompletionException e = assertThrows(CompletionException.class,
-                () -> s.write(0, ByteBuffer.allocate(1), false).toCompletableFuture().join());
+                () -> s.write(0, ByteBuffer.allocate(1), false, Runnable::run).toCompletableFuture().join());
         assertEquals(eio, e.getCause());
         s.failWith(null);
         CompletableFuture<Void> gate = new CompletableFuture<>();
         s.holdFlushes(gate);
-        CompletableFuture<Void> flush = s.flush().toCompletableFuture();
+        CompletableFuture<Void> flush = s.flush(Runnable::run).toCompletableFuture();
         assertFalse(flush.isDone());
         gate.complete(null);
         assertTrue(flush.isDone());
         s.close();
         assertTrue(s.isClosed());
-        e = assertThrows(CompletionException.class, () -> s.read(0, ByteBuffer.allocate(1)).toCompletableFuture().join());
+        e = assertThrows(CompletionException.class, () -> s.read(0, ByteBuffer.allocate(1), Runnable::run).toCompletableFuture().join());
         assertTrue(e.getCause() instanceof IOException);
         assertEquals(List.of("unmap", "write", "flush", "read"), s.ops());
     }

@@ -36,12 +36,13 @@ public interface CommandDescriptor {
     }
 
     /**
-     * Runs the command. Called once, on the transport's thread, after the Data-Out phase. Must not
-     * block: storage I/O is asynchronous.
+     * Runs the command. Called once, on the transport's thread ({@link ScsiTask#executor()}), after
+     * the Data-Out phase. Must not block: storage I/O is asynchronous.
      *
      * @param task the task (data buffers)
-     * @return completes with the number of valid Data-In bytes (0 when none), or exceptionally with a
-     *     {@link ScsiException} for CHECK CONDITION; any other failure becomes HARDWARE ERROR
+     * @return completes with the result (status, sense, valid Data-In bytes), or exceptionally with
+     *     a {@link ScsiException} for CHECK CONDITION without data; any other failure becomes
+     *     HARDWARE ERROR
      */
-    CompletionStage<Integer> execute(ScsiTask task);
+    CompletionStage<CommandResult> execute(ScsiTask task);
 }

@@ -1,7 +1,6 @@
 package org.jstgt.api.scsi;
 
 import org.jstgt.api.ConfigException;
-import org.jstgt.api.store.BackingStore;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -14,12 +13,12 @@ public interface DeviceProvider {
     String TYPE = "jstgt.device.type";
 
     /**
-     * Builds the emulation. Called from configuration threads.
+     * Builds the emulation. Called from configuration threads; may block briefly (opening media).
      *
-     * @param spec the LUN definition
-     * @param store the opened store (owned by the caller, closed after the unit)
+     * @param context the LUN definition, its store when {@code store.type} is set, and what the
+     *     core offers a unit (media, events, the other LUNs)
      * @return the unit
-     * @throws ConfigException when a device key is bad (the key is named)
+     * @throws ConfigException when a device key is bad or a needed key is missing (the key is named)
      */
-    LogicalUnit create(LunSpec spec, BackingStore store) throws ConfigException;
+    LogicalUnit create(UnitContext context) throws ConfigException;
 }

@@ -1,10 +1,13 @@
 package org.jstgt.api.scsi;
 
+import java.util.Optional;
+
+import org.jstgt.api.media.RemovableMedium;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * A device emulation bound to one LUN and its store. Created by a {@link DeviceProvider}; the SCSI
- * core owns task sets, unit attentions and REPORT LUNS around it.
+ * A device emulation bound to one LUN. Created by a {@link DeviceProvider}; the SCSI core owns task
+ * sets, unit attentions, reservations and REPORT LUNS around it.
  */
 @ConsumerType
 public interface LogicalUnit extends AutoCloseable {
@@ -22,8 +25,42 @@ public interface LogicalUnit extends AutoCloseable {
     /** @return the SPC peripheral device type (0 = direct access, 1 = sequential, 5 = CD/DVD, 8 = changer) */
     int peripheralDeviceType();
 
-    /** @return capacity in bytes as the initiator sees it (for listings) */
+    /** @return capacity in bytes as the initiator sees it (for listings; 0 without a medium) */
     long capacityBytes();
+
+    /** @return how the core's task set runs this unit's commands */
+    default Queueing queueing() {
+        return Queueing.CONCURRENT;
+    }
+
+    /** @return the unit's removable medium slot, for changers and the shell; empty for fixed media */
+    default Optional<RemovableMedium> removableMedium() {
+        return Optional.empty();
+    }
+
+    /**
+     * An I_T nexus ended (logout, connection loss, session reinstatement): per-nexus state such as
+     * a PREVENT ALLOW MEDIUM REMOVAL of that initiator ends with it (SPC-4 §6.13). No command of
+     * that nexus is in flight on this unit any more. Called on a core thread; must not block.
+     *
+     * @param initiatorPortName the initiator port of the nexus
+     * @param targetPortName the target port of the nexus
+     */
+    default void nexusLost(String initiatorPortName, String targetPortName) {
+    }
+
+    /**
+     * The LUN's configuration changed. A unit that can apply the change in place (read-only flag,
+     * a grown size, another medium) does so and returns true, raising the matching events; the
+     * core otherwise closes this unit and creates a new one. Called on a configuration thread
+     * while commands may run.
+     *
+     * @param next the new definition (same name, device type and store)
+     * @return true when applied in place
+     */
+    default boolean reconfigure(LunSpec next) {
+        return false;
+    }
 
     /**
      * Releases the device; the store is closed by the core afterwards. No command is in flight when

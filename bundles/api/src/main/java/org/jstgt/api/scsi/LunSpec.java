@@ -8,7 +8,7 @@ import java.util.Map;
  * @param name the LUN name ({@code <name>} in the file name)
  * @param origin the file (or PID) it came from, for messages
  * @param deviceType {@code device.type}
- * @param storeType {@code store.type}
+ * @param storeType {@code store.type}, or an empty string when the LUN names no store
  * @param blockSize {@code block.size} (logical block length in bytes)
  * @param readOnly {@code read.only}
  * @param vendor {@code vendor}, T10 vendor identification (at most 8 ASCII characters)

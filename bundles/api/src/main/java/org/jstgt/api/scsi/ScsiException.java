@@ -1,7 +1,7 @@
 package org.jstgt.api.scsi;
 
 /**
- * A SCSI command failure as a value: the transport turns it into CHECK CONDITION with sense data.
+ * A SCSI command failure as a value: the core turns it into CHECK CONDITION with its {@link Sense}.
  * No stack trace is captured (these are routine, not bugs).
  *
  * <p>Field pointer (SPC-4 §4.5.2.4.2, sense-key specific bytes): {@link #inCdb(int, int)} or
@@ -10,20 +10,29 @@ package org.jstgt.api.scsi;
 public final class ScsiException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    private final SenseReason reason;
-    private Long information;
-    private int fieldByte = -1;
-    private int fieldBit = -1;
-    private boolean fieldInCdb;
+    private transient Sense sense;
 
     public ScsiException(SenseReason reason) {
-        super(reason.name(), null, false, false);
-        this.reason = reason;
+        this(reason.sense());
     }
 
     public ScsiException(SenseReason reason, String detail) {
-        super(reason.name() + ": " + detail, null, false, false);
-        this.reason = reason;
+        this(reason.sense(), detail);
+    }
+
+    /** @param sense the sense to report */
+    public ScsiException(Sense sense) {
+        super(sense.toString(), null, false, false);
+        this.sense = sense;
+    }
+
+    /**
+     * @param sense the sense to report
+     * @param detail for the log
+     */
+    public ScsiException(Sense sense, String detail) {
+        super(sense + ": " + detail, null, false, false);
+        this.sense = sense;
     }
 
     /**
@@ -31,7 +40,7 @@ public final class ScsiException extends Exception {
      * @return this
      */
     public ScsiException withInformation(long info) {
-        this.information = info;
+        this.sense = sense.withInformation(info);
         return this;
     }
 
@@ -43,9 +52,14 @@ public final class ScsiException extends Exception {
      * @return this
      */
     public ScsiException inCdb(int byteIndex, int bit) {
-        this.fieldByte = byteIndex;
-        this.fieldBit = bit;
-        this.fieldInCdb = true;
+        return fieldPointer(true, byteIndex, bit);
+    }
+
+    /** SPC-4 §4.5.2.4.2: a field pointer belongs to ILLEGAL REQUEST sense only; otherwise ignored. */
+    private ScsiException fieldPointer(boolean inCdb, int byteIndex, int bit) {
+        if (sense.key() == SenseKey.ILLEGAL_REQUEST) {
+            this.sense = sense.withFieldPointer(inCdb, byteIndex, bit);
+        }
         return this;
     }
 
@@ -57,35 +71,12 @@ public final class ScsiException extends Exception {
      * @return this
      */
     public ScsiException inParameterList(int byteIndex, int bit) {
-        this.fieldByte = byteIndex;
-        this.fieldBit = bit;
-        this.fieldInCdb = false;
-        return this;
+        return fieldPointer(false, byteIndex, bit);
     }
 
-    /** @return the reason */
-    public SenseReason reason() {
-        return reason;
-    }
-
-    /** @return the INFORMATION field or null */
-    public Long information() {
-        return information;
-    }
-
-    /** @return field pointer byte or -1 */
-    public int fieldByte() {
-        return fieldByte;
-    }
-
-    /** @return field pointer bit or -1 */
-    public int fieldBit() {
-        return fieldBit;
-    }
-
-    /** @return true when the field pointer is in the CDB, false for the parameter list */
-    public boolean fieldInCdb() {
-        return fieldInCdb;
+    /** @return the sense to report */
+    public Sense sense() {
+        return sense;
     }
 
     /**

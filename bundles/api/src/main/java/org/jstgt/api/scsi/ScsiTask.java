@@ -1,6 +1,7 @@
 package org.jstgt.api.scsi;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -21,6 +22,18 @@ public interface ScsiTask {
 
     /** @return the task attribute */
     TaskAttribute attribute();
+
+    /**
+     * @return the direction the initiator declared (iSCSI: the R and W bits of the SCSI Command
+     *     PDU, RFC 7143 §11.3.1); the device's parse decides the real one
+     */
+    DataDirection declaredDirection();
+
+    /**
+     * @return the executor the command's completion belongs on (iSCSI: its connection's event
+     *     loop); devices pass it to their stores, which complete there
+     */
+    Executor executor();
 
     /** @return the initiator's expected data transfer length in bytes (iSCSI EDTL) */
     int expectedTransferLength();

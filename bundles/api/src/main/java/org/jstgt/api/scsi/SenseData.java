@@ -1,9 +1,8 @@
 package org.jstgt.api.scsi;
 
 /**
- * Lays out sense data for a {@link ScsiException}, in fixed (70h) or descriptor (72h) format. The
- * key/ASC/ASCQ come from the one table in {@link SenseReason}; every bundle that must produce sense
- * bytes (the SCSI core, a fabric's own protocol-level failures) renders them here.
+ * Lays out a {@link Sense} in fixed (70h) or descriptor (72h) format. Every bundle that must produce
+ * sense bytes (the SCSI core, a fabric's own protocol-level failures) renders them here.
  */
 public final class SenseData {
     /** Length of fixed format sense data with ADDITIONAL SENSE LENGTH 10 (SPC-4 §4.5.3). */
@@ -15,57 +14,61 @@ public final class SenseData {
     /**
      * Fixed format sense data, SPC-4 §4.5.3 (table 50).
      *
-     * @param e the failure
+     * @param sense the sense
      * @return 18 bytes
      */
-    public static byte[] fixed(ScsiException e) {
-        SenseReason r = e.reason();
+    public static byte[] fixed(Sense sense) {
         byte[] s = new byte[FIXED_LENGTH];
-        Long info = e.information();
-        // INFORMATION is 4 bytes here; a larger value (LBA beyond 2^32) cannot be reported, and
-        // VALID then stays 0 (SPC-4 §4.5.3).
-        boolean valid = info != null && (info >>> 32) == 0;
+        Long info = sense.information();
+        // INFORMATION is 4 bytes here: a value that fits neither as unsigned (an LBA) nor as signed
+        // (a tape residual, SSC-3 §4.2.19) cannot be reported, and VALID then stays 0.
+        boolean valid = info != null && info >= Integer.MIN_VALUE && info <= 0xFFFF_FFFFL;
         // byte 0: VALID (bit 7) | RESPONSE CODE 70h (current error)
         s[0] = (byte) ((valid ? 0x80 : 0) | 0x70);
         // byte 1: obsolete
         // byte 2: FILEMARK (7), EOM (6), ILI (5), reserved (4), SENSE KEY (3-0)
-        s[2] = (byte) r.key().code();
+        s[2] = (byte) (streamBits(sense) | sense.key().code());
         if (valid) {
             // bytes 3-6: INFORMATION
             putInt(s, 3, info.intValue());
         }
         // byte 7: ADDITIONAL SENSE LENGTH (n - 7)
         s[7] = (byte) (FIXED_LENGTH - 8);
-        // bytes 8-11: COMMAND-SPECIFIC INFORMATION (none)
+        // bytes 8-11: COMMAND-SPECIFIC INFORMATION (low 32 bits)
+        if (sense.commandSpecific() != null) {
+            putInt(s, 8, sense.commandSpecific().intValue());
+        }
         // byte 12: ADDITIONAL SENSE CODE, byte 13: ADDITIONAL SENSE CODE QUALIFIER
-        s[12] = (byte) r.asc();
-        s[13] = (byte) r.ascq();
+        s[12] = (byte) sense.asc();
+        s[13] = (byte) sense.ascq();
         // byte 14: FIELD REPLACEABLE UNIT CODE (none)
         // bytes 15-17: SKSV (15 bit 7) + SENSE KEY SPECIFIC
-        senseKeySpecific(e, s, 15);
+        putSenseKeySpecific(sense, s, 15);
         return s;
     }
 
     /**
-     * Descriptor format sense data, SPC-4 §4.5.2 (table 26), with an information descriptor
-     * (§4.5.2.2) and a sense key specific descriptor (§4.5.2.3) when they apply.
+     * Descriptor format sense data, SPC-4 §4.5.2 (table 26), with the information (§4.5.2.2),
+     * command-specific information (§4.5.2.3), sense key specific (§4.5.2.4) and stream commands
+     * (§4.5.2.5) descriptors that apply.
      *
-     * @param e the failure
+     * @param sense the sense
      * @return the bytes
      */
-    public static byte[] descriptor(ScsiException e) {
-        SenseReason r = e.reason();
-        boolean info = e.information() != null;
-        boolean sks = hasFieldPointer(e);
-        int length = 8 + (info ? 12 : 0) + (sks ? 8 : 0);
+    public static byte[] descriptor(Sense sense) {
+        boolean info = sense.information() != null;
+        boolean csi = sense.commandSpecific() != null;
+        boolean sks = sense.senseKeySpecific() >= 0;
+        boolean stream = streamBits(sense) != 0;
+        int length = 8 + (info ? 12 : 0) + (csi ? 12 : 0) + (sks ? 8 : 0) + (stream ? 4 : 0);
         byte[] s = new byte[length];
         // byte 0: RESPONSE CODE 72h (current error, descriptor format)
         s[0] = 0x72;
         // byte 1: reserved (7-4) | SENSE KEY (3-0)
-        s[1] = (byte) r.key().code();
+        s[1] = (byte) sense.key().code();
         // byte 2: ADDITIONAL SENSE CODE, byte 3: ADDITIONAL SENSE CODE QUALIFIER
-        s[2] = (byte) r.asc();
-        s[3] = (byte) r.ascq();
+        s[2] = (byte) sense.asc();
+        s[3] = (byte) sense.ascq();
         // bytes 4-6: reserved; byte 7: ADDITIONAL SENSE LENGTH (n - 7)
         s[7] = (byte) (length - 8);
         int p = 8;
@@ -75,42 +78,48 @@ public final class SenseData {
             s[p] = 0x00;
             s[p + 1] = 0x0A;
             s[p + 2] = (byte) 0x80;
-            putLong(s, p + 4, e.information());
+            putLong(s, p + 4, sense.information());
+            p += 12;
+        }
+        if (csi) {
+            // command-specific information descriptor: TYPE 01h, ADDITIONAL LENGTH 0Ah, bytes 2-3
+            // reserved, bytes 4-11 COMMAND-SPECIFIC INFORMATION
+            s[p] = 0x01;
+            s[p + 1] = 0x0A;
+            putLong(s, p + 4, sense.commandSpecific());
             p += 12;
         }
         if (sks) {
-            // sense key specific descriptor: byte 0 DESCRIPTOR TYPE 02h, byte 1 ADDITIONAL LENGTH
-            // 06h, bytes 2-3 reserved, bytes 4-6 SKSV + SENSE KEY SPECIFIC, byte 7 reserved
+            // sense key specific descriptor: TYPE 02h, ADDITIONAL LENGTH 06h, bytes 2-3 reserved,
+            // bytes 4-6 SKSV + SENSE KEY SPECIFIC, byte 7 reserved
             s[p] = 0x02;
             s[p + 1] = 0x06;
-            senseKeySpecific(e, s, p + 4);
+            putSenseKeySpecific(sense, s, p + 4);
+            p += 8;
+        }
+        if (stream) {
+            // stream commands descriptor: TYPE 04h, ADDITIONAL LENGTH 02h, byte 2 reserved,
+            // byte 3 FILEMARK (7), EOM (6), ILI (5)
+            s[p] = 0x04;
+            s[p + 1] = 0x02;
+            s[p + 3] = (byte) streamBits(sense);
         }
         return s;
     }
 
-    /** Field pointers exist only for ILLEGAL REQUEST (SPC-4 §4.5.2.4.2). */
-    private static boolean hasFieldPointer(ScsiException e) {
-        return e.reason().key() == SenseKey.ILLEGAL_REQUEST && e.fieldByte() >= 0 && e.fieldByte() <= 0xFFFF;
+    /** FILEMARK (7), EOM (6), ILI (5) as in fixed format byte 2 and the stream commands descriptor. */
+    private static int streamBits(Sense sense) {
+        return (sense.filemark() ? 0x80 : 0) | (sense.eom() ? 0x40 : 0) | (sense.ili() ? 0x20 : 0);
     }
 
-    /**
-     * The 3-byte field pointer sense key specific data (SPC-4 §4.5.2.4.2, table 31): byte 0 SKSV
-     * (7), C/D (6), reserved (5-4), BPV (3), BIT POINTER (2-0); bytes 1-2 FIELD POINTER.
-     */
-    private static void senseKeySpecific(ScsiException e, byte[] s, int at) {
-        if (!hasFieldPointer(e)) {
+    private static void putSenseKeySpecific(Sense sense, byte[] s, int at) {
+        int sks = sense.senseKeySpecific();
+        if (sks < 0) {
             return;
         }
-        int b = 0x80;
-        if (e.fieldInCdb()) {
-            b |= 0x40;
-        }
-        if (e.fieldBit() >= 0 && e.fieldBit() <= 7) {
-            b |= 0x08 | e.fieldBit();
-        }
-        s[at] = (byte) b;
-        s[at + 1] = (byte) (e.fieldByte() >>> 8);
-        s[at + 2] = (byte) e.fieldByte();
+        s[at] = (byte) (sks >>> 16);
+        s[at + 1] = (byte) (sks >>> 8);
+        s[at + 2] = (byte) sks;
     }
 
     private static void putInt(byte[] s, int at, int v) {

@@ -4,8 +4,9 @@ import static org.jstgt.api.scsi.SenseKey.*;
 
 /**
  * Every reason a command fails, with its sense key and additional sense code / qualifier
- * (SPC-4 §4.5.6 and Annex D). Device code throws {@link ScsiException} with one of these and never
- * builds sense bytes by hand.
+ * (SPC-4 §4.5.6 and Annex D): the catalogue of common codes. Device code throws
+ * {@link ScsiException} with one of these or with a {@link Sense} of its own, and never builds sense
+ * bytes by hand.
  */
 public enum SenseReason {
     // ILLEGAL REQUEST
@@ -51,28 +52,29 @@ public enum SenseReason {
     // NO SENSE (REQUEST SENSE with nothing pending)
     NO_ADDITIONAL_SENSE(NO_SENSE, 0x00, 0x00);
 
-    private final SenseKey key;
-    private final int asc;
-    private final int ascq;
+    private final Sense sense;
 
     SenseReason(SenseKey key, int asc, int ascq) {
-        this.key = key;
-        this.asc = asc;
-        this.ascq = ascq;
+        this.sense = Sense.of(key, asc, ascq);
+    }
+
+    /** @return the sense value with no optional field set */
+    public Sense sense() {
+        return sense;
     }
 
     /** @return the sense key */
     public SenseKey key() {
-        return key;
+        return sense.key();
     }
 
     /** @return the additional sense code */
     public int asc() {
-        return asc;
+        return sense.asc();
     }
 
     /** @return the additional sense code qualifier */
     public int ascq() {
-        return ascq;
+        return sense.ascq();
     }
 }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -12,10 +13,14 @@ import org.osgi.annotation.versioning.ConsumerType;
  * An open backing store: a byte array of fixed {@link #size()}, read and written asynchronously.
  *
  * <p>Calls return quickly: unless {@link #blocks()} is true, a store never blocks the calling
- * thread (which is often a network event loop) and completes its stages from its own threads or
- * inline when the work is trivially fast (memory). Completion stages complete exceptionally with an
- * {@link IOException} on media errors. Buffers are borrowed for the duration of the call only: the
- * store must not keep a reference after the returned stage completes.
+ * thread (which is often a network event loop). Each call names the executor its stage completes
+ * on ({@code completion}, the connection's event loop): the stage completes either before the call
+ * returns (work that is trivially fast, such as memory) or later on a thread of {@code completion},
+ * never on a store thread, so that the caller's continuation runs where the caller lives without a
+ * lookup of its own. A store that completes on {@code completion} may also submit its work there
+ * (an io_uring store submits to the caller's ring). Completion stages complete exceptionally with
+ * an {@link IOException} on media errors. Buffers are borrowed for the duration of the call only:
+ * the store must not keep a reference after the returned stage completes.
  */
 @ConsumerType
 public interface BackingStore extends AutoCloseable {
@@ -43,9 +48,10 @@ public interface BackingStore extends AutoCloseable {
      *
      * @param offset byte offset, {@code offset + dst.remaining() <= size()}
      * @param dst destination, filled from position to limit; its position is undefined afterwards
+     * @param completion where the stage completes (see the class comment)
      * @return completes when the bytes are in {@code dst}
      */
-    CompletionStage<Void> read(long offset, ByteBuffer dst);
+    CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion);
 
     /**
      * Writes {@code src.remaining()} bytes at {@code offset}.
@@ -53,22 +59,27 @@ public interface BackingStore extends AutoCloseable {
      * @param offset byte offset, {@code offset + src.remaining() <= size()}
      * @param src source, read from position to limit
      * @param fua force unit access: complete only when the bytes are durable
+     * @param completion where the stage completes (see the class comment)
      * @return completes when the write is done (durable too when {@code fua})
      */
-    CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua);
+    CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua, Executor completion);
 
-    /** @return completes when every completed write before the call is durable */
-    CompletionStage<Void> flush();
+    /**
+     * @param completion where the stage completes (see the class comment)
+     * @return completes when every completed write before the call is durable
+     */
+    CompletionStage<Void> flush(Executor completion);
 
     /**
      * Deallocates a range; later reads of it return zeros.
      *
      * @param offset byte offset
      * @param length byte count
+     * @param completion where the stage completes (see the class comment)
      * @return completes when done; fails with {@link UnsupportedOperationException} when the store
      *     lacks {@link StoreCapability#UNMAP}
      */
-    default CompletionStage<Void> unmap(long offset, long length) {
+    default CompletionStage<Void> unmap(long offset, long length, Executor completion) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("unmap"));
     }
 

@@ -9,8 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.scsi.DeviceProvider;
 import org.jstgt.api.scsi.LogicalUnit;
-import org.jstgt.api.scsi.LunSpec;
-import org.jstgt.api.store.BackingStore;
+import org.jstgt.api.scsi.UnitContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -42,8 +41,8 @@ public final class DiskProvider implements DeviceProvider {
     }
 
     @Override
-    public LogicalUnit create(LunSpec spec, BackingStore store) throws ConfigException {
-        return DiskUnit.create(spec, store, workers);
+    public LogicalUnit create(UnitContext context) throws ConfigException {
+        return DiskUnit.create(context.spec(), context.requireStore(), workers);
     }
 
     /** Stops the worker threads; calls still queued for blocking stores run to completion first. */

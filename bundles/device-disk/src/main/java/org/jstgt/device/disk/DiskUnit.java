@@ -10,6 +10,7 @@ import org.jstgt.api.ConfigException;
 import org.jstgt.api.Sizes;
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.CommandResult;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.LogicalUnit;
 import org.jstgt.api.scsi.LunSpec;
@@ -303,7 +304,7 @@ final class DiskUnit implements LogicalUnit {
             throw ScsiException.invalidCdbField(4, 1);
         }
         if (!start && !noFlush) {
-            return Commands.noData(t -> io.flush());
+            return Commands.noData(t -> io.flush(t.executor()));
         }
         return Commands.good();
     }
@@ -335,7 +336,7 @@ final class DiskUnit implements LogicalUnit {
         CdbChecks.checkRange(lba, blocks, capacity());
         boolean immed = cdb.bit(1, 1);
         return Commands.noData(t -> {
-            CompletionStage<Void> flush = io.flush();
+            CompletionStage<Void> flush = io.flush(t.executor());
             if (!immed) {
                 return flush;
             }
@@ -457,7 +458,7 @@ final class DiskUnit implements LogicalUnit {
      * descriptor is checked before any block is deallocated; descriptors beyond the list are
      * ignored, as is a trailing partial descriptor.
      */
-    private CompletionStage<Integer> unmapList(ScsiTask task) {
+    private CompletionStage<CommandResult> unmapList(ScsiTask task) {
         // duplicate(): big-endian whatever the transport's buffer order
         ByteBuffer list = task.dataOut().duplicate();
         int base = list.position();
@@ -488,9 +489,9 @@ final class DiskUnit implements LogicalUnit {
             }
             long offset = lbas[i] * blockSize;
             long bytes = counts[i] * blockSize;
-            chain = chain.thenCompose(v -> io.unmap(offset, bytes));
+            chain = chain.thenCompose(v -> io.unmap(offset, bytes, task.executor()));
         }
-        return chain.thenApply(v -> 0);
+        return chain.thenApply(v -> CommandResult.good());
     }
 
     /**
@@ -591,10 +592,11 @@ final class DiskUnit implements LogicalUnit {
      * A read: with FUA (SBC-4 §5.16) the data must come from the medium, so cached writes are
      * made durable first when the store has a volatile cache.
      */
-    private CompletionStage<Integer> read(ScsiTask task, long offset, int length, boolean fua) {
+    private CompletionStage<CommandResult> read(ScsiTask task, long offset, int length, boolean fua) {
         ByteBuffer dst = task.dataIn(length);
-        CompletionStage<Void> before = fua && writeCache ? io.flush() : CompletableFuture.completedFuture(null);
-        return before.thenCompose(v -> io.read(offset, dst)).thenApply(v -> length);
+        Executor loop = task.executor();
+        CompletionStage<Void> before = fua && writeCache ? io.flush(loop) : CompletableFuture.completedFuture(null);
+        return before.thenCompose(v -> io.read(offset, dst, loop)).thenApply(v -> CommandResult.good(length));
     }
 
     /**
@@ -602,7 +604,7 @@ final class DiskUnit implements LogicalUnit {
      * followed by a flush when it has a volatile cache (SBC-4 §4.15). WRITE AND VERIFY with BYTCHK
      * reads the blocks back and compares them.
      */
-    private CompletionStage<Integer> write(ScsiTask task, long offset, int cdbLength, boolean fua, boolean byteCheck) {
+    private CompletionStage<CommandResult> write(ScsiTask task, long offset, int cdbLength, boolean fua, boolean byteCheck) {
         ByteBuffer src = task.dataOut();
         int length = cdbLength;
         if (src.remaining() > length) {
@@ -614,28 +616,29 @@ final class DiskUnit implements LogicalUnit {
             // blocks it sent and nothing else; the fabric reports the overflow residual.
             int whole = src.remaining() - src.remaining() % blockSize;
             if (whole == 0) {
-                return CompletableFuture.completedFuture(0);
+                return CompletableFuture.completedFuture(CommandResult.good());
             }
             src = src.duplicate();
             src.limit(src.position() + whole);
             length = whole;
         }
         ByteBuffer data = src.duplicate();
+        Executor loop = task.executor();
         CompletionStage<Void> done;
         if (!fua) {
-            done = io.write(offset, src, false);
+            done = io.write(offset, src, false, loop);
         } else if (storeFua) {
-            done = io.write(offset, src, true);
+            done = io.write(offset, src, true, loop);
         } else if (writeCache) {
-            done = io.write(offset, src, false).thenCompose(v -> io.flush());
+            done = io.write(offset, src, false, loop).thenCompose(v -> io.flush(loop));
         } else {
-            done = io.write(offset, src, false);
+            done = io.write(offset, src, false, loop);
         }
         if (!byteCheck) {
-            return done.thenApply(v -> 0);
+            return done.thenApply(v -> CommandResult.good());
         }
         int written = length;
-        return done.thenCompose(v -> compare(offset, written, data, false)).thenApply(v -> 0);
+        return done.thenCompose(v -> compare(offset, written, data, false, loop)).thenApply(v -> CommandResult.good());
     }
 
     // ---- VERIFY
@@ -691,7 +694,7 @@ final class DiskUnit implements LogicalUnit {
                 return CompletableFuture.failedFuture(
                         new ScsiException(SenseReason.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT));
             }
-            return compare(offset, length, expected, oneBlock).thenApply(v -> 0);
+            return compare(offset, length, expected, oneBlock, t.executor()).thenApply(v -> CommandResult.good());
         });
     }
 
@@ -700,9 +703,10 @@ final class DiskUnit implements LogicalUnit {
      * or one block repeated). A difference is MISCOMPARE DURING VERIFY OPERATION with INFORMATION
      * the offset of the first differing byte in the Data-Out buffer (SBC-4 §5.34).
      */
-    private CompletionStage<Void> compare(long offset, int length, ByteBuffer expected, boolean oneBlock) {
+    private CompletionStage<Void> compare(long offset, int length, ByteBuffer expected, boolean oneBlock,
+            Executor completion) {
         ByteBuffer medium = ByteBuffer.allocate(length);
-        return io.read(offset, medium).thenCompose(v -> {
+        return io.read(offset, medium, completion).thenCompose(v -> {
             byte[] m = medium.array();
             int base = expected.position();
             for (int i = 0; i < length; i++) {
@@ -719,14 +723,14 @@ final class DiskUnit implements LogicalUnit {
     /** Runs a block command. */
     @FunctionalInterface
     private interface Run {
-        CompletionStage<Integer> run(ScsiTask task);
+        CompletionStage<CommandResult> run(ScsiTask task);
     }
 
     /** A command that addresses blocks: direction, byte count and range for the core. */
     private record Block(DataDirection direction, int transferLength, long lba, long blocks, Run run)
             implements CommandDescriptor {
         @Override
-        public CompletionStage<Integer> execute(ScsiTask task) {
+        public CompletionStage<CommandResult> execute(ScsiTask task) {
             try {
                 return run.run(task);
             } catch (RuntimeException e) {

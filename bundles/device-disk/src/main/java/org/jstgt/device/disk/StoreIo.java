@@ -38,22 +38,22 @@ final class StoreIo {
         this.lun = lun;
     }
 
-    CompletionStage<Void> read(long offset, ByteBuffer dst) {
-        return media(call(() -> store.read(offset, dst)), SenseReason.UNRECOVERED_READ_ERROR, "read", offset,
+    CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion) {
+        return media(call(() -> store.read(offset, dst, completion)), SenseReason.UNRECOVERED_READ_ERROR, "read", offset,
                 dst.remaining());
     }
 
-    CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua) {
-        return media(call(() -> store.write(offset, src, fua)), SenseReason.WRITE_ERROR, "write", offset,
+    CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua, Executor completion) {
+        return media(call(() -> store.write(offset, src, fua, completion)), SenseReason.WRITE_ERROR, "write", offset,
                 src.remaining());
     }
 
-    CompletionStage<Void> unmap(long offset, long length) {
-        return media(call(() -> store.unmap(offset, length)), SenseReason.WRITE_ERROR, "unmap", offset, length);
+    CompletionStage<Void> unmap(long offset, long length, Executor completion) {
+        return media(call(() -> store.unmap(offset, length, completion)), SenseReason.WRITE_ERROR, "unmap", offset, length);
     }
 
-    CompletionStage<Void> flush() {
-        return media(call(store::flush), SenseReason.WRITE_ERROR, "flush", 0, 0);
+    CompletionStage<Void> flush(Executor completion) {
+        return media(call(() -> store.flush(completion)), SenseReason.WRITE_ERROR, "flush", 0, 0);
     }
 
     private CompletionStage<Void> call(Supplier<CompletionStage<Void>> op) {

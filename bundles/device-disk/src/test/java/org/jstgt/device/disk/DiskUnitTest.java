@@ -21,12 +21,15 @@ import java.util.concurrent.Executors;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.CommandResult;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.LunSpec;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.store.StoreCapability;
 import org.jstgt.testkit.FakeScsiTask;
+import org.jstgt.testkit.FakeUnitContext;
+import org.jstgt.testkit.Sense;
 import org.jstgt.testkit.RecordingStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,7 +91,7 @@ class DiskUnitTest {
     static int run(DiskUnit u, FakeScsiTask t) throws ScsiException {
         CommandDescriptor d = u.parse(t);
         try {
-            return d.execute(t).toCompletableFuture().join();
+            return d.execute(t).toCompletableFuture().join().dataInLength();
         } catch (CompletionException e) {
             Throwable c = StoreIo.unwrap(e);
             if (c instanceof ScsiException s) {
@@ -100,14 +103,14 @@ class DiskUnitTest {
 
     static ScsiException expect(SenseReason reason, Executable e) {
         ScsiException x = assertThrows(ScsiException.class, e);
-        assertEquals(reason, x.reason(), x.getMessage());
+        assertTrue(x.sense().is(reason), "expected " + reason + ", got " + x.getMessage());
         return x;
     }
 
     static void invalidField(int fieldByte, int fieldBit, Executable e) {
-        ScsiException x = expect(SenseReason.INVALID_FIELD_IN_CDB, e);
+        Sense x = Sense.of(expect(SenseReason.INVALID_FIELD_IN_CDB, e).sense());
         assertTrue(x.fieldInCdb());
-        assertEquals(fieldByte, x.fieldByte(), "field pointer byte");
+        assertEquals(fieldByte, x.fieldPointer(), "field pointer byte");
         assertEquals(fieldBit, x.fieldBit(), "field pointer bit");
     }
 
@@ -161,7 +164,7 @@ class DiskUnitTest {
         // UNMAP, WRITE SAME(10), REPORT LUNS and REQUEST SENSE are not the device's
         for (int op : new int[] {0x42, 0x41, 0xA0, 0x03, 0x15, 0x55}) {
             ScsiException e = expect(SenseReason.INVALID_COMMAND_OPERATION_CODE, () -> u.parse(FakeScsiTask.of(op)));
-            assertEquals(0, e.fieldByte());
+            assertEquals(0, Sense.of(e.sense()).fieldPointer());
         }
         invalidField(9, 2, () -> u.parse(cdb10(0x28, 0, 0, 1).withCdbByte(9, 0x04)));
         invalidField(1, 4, () -> u.parse(FakeScsiTask.of(0x9E, 0x11)));
@@ -356,7 +359,7 @@ class DiskUnitTest {
         assertEquals(512, run(u, cdb10(0x28, 0, 2047, 1)));
         assertEquals(8 * 512, run(u, cdb16(0x88, 0, 2040, 8)));
         ScsiException e = expect(SenseReason.LBA_OUT_OF_RANGE, () -> u.parse(cdb10(0x28, 0, 2048, 1)));
-        assertEquals(2048L, e.information());
+        assertEquals(2048L, e.sense().information());
         expect(SenseReason.LBA_OUT_OF_RANGE, () -> u.parse(cdb10(0x28, 0, 2047, 2)));
         expect(SenseReason.LBA_OUT_OF_RANGE, () -> u.parse(cdb10(0x28, 0, 0x8000_0000L, 1)));
         expect(SenseReason.LBA_OUT_OF_RANGE, () -> u.parse(cdb10(0x28, 0, 0xFFFF_FFFFL, 1)));
@@ -507,13 +510,13 @@ class DiskUnitTest {
         s.holdFlushes(flush);
         DiskUnit u = unit(s);
         FakeScsiTask immed = cdb10(0x35, 0x02, 0, 0);
-        CompletionStage<Integer> done = u.parse(immed).execute(immed);
+        CompletionStage<CommandResult> done = u.parse(immed).execute(immed);
         assertTrue(done.toCompletableFuture().isDone());
         FakeScsiTask waits = cdb10(0x35, 0, 0, 0);
-        CompletionStage<Integer> later = u.parse(waits).execute(waits);
+        CompletionStage<CommandResult> later = u.parse(waits).execute(waits);
         assertFalse(later.toCompletableFuture().isDone());
         flush.complete(null);
-        assertEquals(0, later.toCompletableFuture().join());
+        assertEquals(0, later.toCompletableFuture().join().dataInLength());
     }
 
     // ---- VERIFY and WRITE AND VERIFY
@@ -544,7 +547,7 @@ class DiskUnitTest {
         byte[] bad = data.clone();
         bad[700] ^= 'X';
         ScsiException e = expect(SenseReason.MISCOMPARE_DURING_VERIFY, () -> run(u, withData(cdb16(0x8F, 0x02, 7, 2), bad)));
-        assertEquals(700L, e.information());
+        assertEquals(700L, e.sense().information());
         // the initiator's EDTL covered only one of the two blocks to compare (overflow)
         expect(SenseReason.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT,
                 () -> run(u, withData(cdb10(0x2F, 0x02, 7, 2), Arrays.copyOf(data, 512))));
@@ -565,7 +568,7 @@ class DiskUnitTest {
         assertEquals(0, run(u, t));
         ScsiException e = expect(SenseReason.MISCOMPARE_DURING_VERIFY,
                 () -> run(u, withData(cdb10(0x2F, 0x06, 0, 4), block.clone())));
-        assertEquals(0L, e.information());
+        assertEquals(0L, e.sense().information());
     }
 
     @Test
@@ -594,16 +597,29 @@ class DiskUnitTest {
     void providerBuildsDisks() throws Exception {
         DiskProvider p = new DiskProvider();
         try {
-            org.jstgt.api.scsi.LogicalUnit u = p.create(spec(512, false, Map.of()), new RecordingStore(MIB));
+            org.jstgt.api.scsi.LogicalUnit u = p.create(FakeUnitContext.of(spec(512, false, Map.of()), new RecordingStore(MIB)));
             assertEquals(MIB, u.capacityBytes());
             FakeScsiTask t = cdb10(0x25, 0, 0, 0);
             CommandDescriptor d = u.parse(t);
-            assertEquals(8, d.execute(t).toCompletableFuture().join());
+            assertEquals(8, d.execute(t).toCompletableFuture().join().dataInLength());
             u.close();
         } finally {
             p.close();
         }
         assertEquals("disk", DiskProvider.TYPE);
+    }
+
+    /** A disk needs a store: a LUN without store.type is a configuration error naming that key. */
+    @Test
+    void aDiskWithoutStoreTypeNamesTheKey() {
+        DiskProvider p = new DiskProvider();
+        try {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> p.create(FakeUnitContext.of(spec(512, false, Map.of()), null)));
+            assertEquals("store.type", e.key());
+        } finally {
+            p.close();
+        }
     }
 
     // ---- MODE SENSE

@@ -21,6 +21,7 @@ import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.store.StoreCapability;
 import org.jstgt.testkit.FakeScsiTask;
+import org.jstgt.testkit.Sense;
 import org.jstgt.testkit.RecordingStore;
 import org.junit.jupiter.api.Test;
 
@@ -91,7 +92,7 @@ class UnmapTest {
         assertEquals(0, run(u, unmap(new long[] {2047, 1})));
         ScsiException oob = expect(SenseReason.LBA_OUT_OF_RANGE, () -> run(u, unmap(new long[] {0, 1},
                 new long[] {2047, 2})));
-        assertEquals(2047L, oob.information());
+        assertEquals(2047L, oob.sense().information());
         assertEquals(1, s.calls().stream().filter(c -> c.op().equals("unmap")).count(),
                 "nothing is unmapped when a descriptor is bad");
         expect(SenseReason.LBA_OUT_OF_RANGE, () -> run(u, unmap(new long[] {-1L, 1})));
@@ -100,7 +101,7 @@ class UnmapTest {
             many[i] = new long[] {i, 1};
         }
         ScsiException tooMany = expect(SenseReason.INVALID_FIELD_IN_PARAMETER_LIST, () -> run(u, unmap(many)));
-        assertTrue(!tooMany.fieldInCdb());
+        assertTrue(!Sense.of(tooMany.sense()).fieldInCdb());
         expect(SenseReason.PARAMETER_LIST_LENGTH_ERROR,
                 () -> u.parse(FakeScsiTask.of(0x42, 0, 0, 0, 0, 0, 0, 0, 7, 0)));
         invalidField(1, 0, () -> u.parse(FakeScsiTask.of(0x42, 1, 0, 0, 0, 0, 0, 0, 24, 0)));

@@ -20,7 +20,7 @@ import org.jstgt.scsi.sense.SenseFormat;
  * @param name the LUN name
  * @param origin the file or PID
  * @param deviceType {@code device.type}
- * @param storeType {@code store.type}
+ * @param storeType {@code store.type}, empty when absent (devices that open their media themselves)
  * @param storePath {@code store.path} or null
  * @param size {@code size} in bytes, 0 when the store's existing size is used
  * @param blockSize {@code block.size}
@@ -64,7 +64,7 @@ public record LunConfig(String name, String origin, String deviceType, String st
         String name = Pids.instanceName(Pids.LUN, props);
         String origin = Pids.origin(props);
         String deviceType = type(p, DEVICE_TYPE);
-        String storeType = type(p, STORE_TYPE);
+        String storeType = Props.get(p, STORE_TYPE) == null ? "" : type(p, STORE_TYPE);
         String path = Props.get(p, STORE_PATH);
         int blockSize = blockSize(p);
         long size = 0;
@@ -90,6 +90,11 @@ public record LunConfig(String name, String origin, String deviceType, String st
     public LunSpec lunSpec() {
         return new LunSpec(name, origin, deviceType, storeType, blockSize, readOnly, vendor, product, revision, serial,
                 naaId, properties);
+    }
+
+    /** @return true when {@code store.type} names a store the core opens for the unit */
+    public boolean hasStore() {
+        return !storeType.isEmpty();
     }
 
     /** @return the request store providers receive */

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.CommandResult;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.SenseReason;
@@ -28,7 +29,7 @@ final class Execution {
      * @return never completes exceptionally
      */
     static CompletableFuture<ScsiResult> run(UnitHandle h, CommandDescriptor d, ScsiTask task, SenseFormat format) {
-        CompletionStage<Integer> stage;
+        CompletionStage<CommandResult> stage;
         try {
             stage = d.execute(task);
             if (stage == null) {
@@ -39,17 +40,17 @@ final class Execution {
             return CompletableFuture.completedFuture(failure(h.config.name(), task, t, format));
         }
         CompletableFuture<ScsiResult> out = new CompletableFuture<>();
-        stage.whenComplete((n, err) -> {
+        stage.whenComplete((result, err) -> {
             h.release();
             ScsiResult r;
             try {
                 if (err != null) {
                     r = failure(h.config.name(), task, err, format);
-                } else if (n == null || n < 0) {
-                    r = failure(h.config.name(), task,
-                            new IllegalStateException("device reported " + n + " Data-In bytes"), format);
+                } else if (result == null) {
+                    r = failure(h.config.name(), task, new IllegalStateException("device completed with no result"),
+                            format);
                 } else {
-                    r = ScsiResult.good(n);
+                    r = SenseRenderer.result(result, format);
                 }
             } catch (Throwable t) {
                 r = SenseRenderer.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE, format);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -25,6 +26,8 @@ import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.mgmt.TargetInfo;
 import org.jstgt.api.scsi.DeviceProvider;
 import org.jstgt.api.scsi.LogicalUnit;
+import org.jstgt.api.scsi.LunDirectory;
+import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.BackingStoreProvider;
@@ -71,6 +74,16 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
     private final Set<String> warnedUnknownLuns = new HashSet<>();
 
     private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of());
+    /** Lock-free views for units at runtime: the first store provider per type, LUNs by name. */
+    private volatile Map<String, BackingStoreProvider> storeView = Map.of();
+    private volatile Map<String, LunRuntime> lunView = Map.of();
+    private final ExecutorService mediaOpener;
+    private final StoreMedia media;
+    private final LunDirectory directory = name -> {
+        LunRuntime l = lunView.get(name);
+        UnitHandle h = l == null ? null : l.handle();
+        return h == null ? Optional.empty() : Optional.of(h.unit);
+    };
 
     /**
      * @param holdMillis how long commands wait for a LUN with no unit before BUSY
@@ -86,6 +99,12 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         });
         t.setRemoveOnCancelPolicy(true);
         this.timer = Executors.unconfigurableScheduledExecutorService(t);
+        this.mediaOpener = Executors.newCachedThreadPool(r -> {
+            Thread th = new Thread(r, "jstgt-scsi-media");
+            th.setDaemon(true);
+            return th;
+        });
+        this.media = new StoreMedia(type -> storeView.get(type), mediaOpener);
     }
 
     /** Changes the bounds at runtime. */
@@ -142,6 +161,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         if (created) {
             lun = new LunRuntime(name, origin, Props.strings(props), timer, () -> holdMillis);
             luns.put(name, lun);
+            lunView = Map.copyOf(luns);
             lunsByPid.put(pid, lun);
         } else if (cfg != null && cfg.equals(lun.config) && lun.state() instanceof LunState.Active) {
             return;
@@ -179,6 +199,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
             return;
         }
         luns.remove(lun.name);
+        lunView = Map.copyOf(luns);
         UnitHandle h = lun.handle();
         lun.setState(new LunState.Removed());
         remap();
@@ -314,6 +335,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
             return;
         }
         stores.computeIfAbsent(type, k -> new ArrayList<>()).add(provider);
+        publishStores();
         for (LunRuntime lun : luns.values()) {
             LunConfig c = lun.config;
             if (c != null && c.storeType().equals(type) && !(lun.state() instanceof LunState.Active)) {
@@ -330,6 +352,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         for (List<BackingStoreProvider> l : stores.values()) {
             l.remove(provider);
         }
+        publishStores();
         for (LunRuntime lun : luns.values()) {
             UnitHandle h = lun.handle();
             if (h != null && h.storeProvider == provider) {
@@ -363,32 +386,39 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         if (c == null) {
             return;
         }
-        BackingStoreProvider sp = first(stores, c.storeType());
-        if (sp == null) {
-            waiting(lun, LunConfig.STORE_TYPE + "=" + c.storeType());
-            return;
+        BackingStoreProvider sp = null;
+        if (c.hasStore()) {
+            sp = first(stores, c.storeType());
+            if (sp == null) {
+                waiting(lun, LunConfig.STORE_TYPE + "=" + c.storeType());
+                return;
+            }
         }
         DeviceProvider dp = first(devices, c.deviceType());
         if (dp == null) {
             waiting(lun, LunConfig.DEVICE_TYPE + "=" + c.deviceType());
             return;
         }
-        BackingStore store;
-        try {
-            store = sp.open(c.storeSpec());
-        } catch (ConfigException e) {
-            fail(lun, c.origin() + ": " + e.getMessage(), null);
-            return;
-        } catch (IOException e) {
-            fail(lun, c.origin() + ": " + LunConfig.STORE_PATH + ": " + e.getMessage(), null);
-            return;
-        } catch (RuntimeException e) {
-            fail(lun, c.origin() + ": " + LunConfig.STORE_TYPE + ": the " + c.storeType() + " store failed: " + e, e);
-            return;
+        BackingStore store = null;
+        if (sp != null) {
+            try {
+                store = sp.open(c.storeSpec());
+            } catch (ConfigException e) {
+                fail(lun, c.origin() + ": " + e.getMessage(), null);
+                return;
+            } catch (IOException e) {
+                fail(lun, c.origin() + ": " + LunConfig.STORE_PATH + ": " + e.getMessage(), null);
+                return;
+            } catch (RuntimeException e) {
+                fail(lun, c.origin() + ": " + LunConfig.STORE_TYPE + ": the " + c.storeType() + " store failed: " + e,
+                        e);
+                return;
+            }
         }
         LogicalUnit unit;
         try {
-            unit = dp.create(c.lunSpec(), store);
+            unit = dp.create(new CoreUnitContext(c.lunSpec(), Optional.ofNullable(store), media,
+                    new LunEvents(this, lun), directory));
             if (unit == null) {
                 throw new IllegalStateException("no logical unit returned");
             }
@@ -406,10 +436,11 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         if (previousCapacity >= 0 && h.capacity() != previousCapacity) {
             // SBC-4 §4.6: initiators learn of a new capacity from CAPACITY DATA HAS CHANGED, queued
             // before the first command can reach the new unit
-            raise(lun, SenseReason.CAPACITY_DATA_HAS_CHANGED);
+            raise(lun, SenseReason.CAPACITY_DATA_HAS_CHANGED.sense());
         }
         lun.setState(new LunState.Active(h));
-        LOG.info("LUN {} active: {} on {} ({} bytes)", lun.name, c.deviceType(), store.describe(), h.capacity());
+        LOG.info("LUN {} active: {} on {} ({} bytes)", lun.name, c.deviceType(),
+                store == null ? "no store" : store.describe(), h.capacity());
     }
 
     private void waiting(LunRuntime lun, String why) {
@@ -460,11 +491,24 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
     }
 
     private static void closeQuietly(LunRuntime lun, BackingStore store) {
+        if (store == null) {
+            return;
+        }
         try {
             store.close();
         } catch (IOException | RuntimeException e) {
             LOG.warn("LUN {}: closing store {} failed: {}", lun.name, store.describe(), e.toString());
         }
+    }
+
+    private void publishStores() {
+        Map<String, BackingStoreProvider> m = new HashMap<>();
+        stores.forEach((type, l) -> {
+            if (!l.isEmpty()) {
+                m.put(type, l.get(0));
+            }
+        });
+        storeView = Map.copyOf(m);
     }
 
     private static <T> T first(Map<String, List<T>> byType, String type) {
@@ -509,7 +553,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
     }
 
     /** Queues a unit attention for the LUN on every nexus that maps it. */
-    void raise(LunRuntime lun, SenseReason reason) {
+    void raise(LunRuntime lun, Sense reason) {
         for (ScsiTarget st : snapshot.sorted()) {
             TargetRuntime t = (TargetRuntime) st;
             t.map.byNumber().forEach((n, l) -> {
@@ -530,7 +574,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
                 if (l == lun) {
                     for (NexusImpl nexus : t.nexuses) {
                         if (nexus != origin) {
-                            nexus.unitAttention(n, SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+                            nexus.unitAttention(n, SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED.sense());
                         }
                     }
                 }
@@ -574,7 +618,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
             List<String> maps = new ArrayList<>(mappings.getOrDefault(lun, List.of()));
             maps.sort(null);
             long size = h != null ? h.capacity() : c != null ? c.size() : 0;
-            String path = h != null ? h.store.describe()
+            String path = h != null && h.store != null ? h.store.describe()
                     : c != null && c.storePath() != null ? c.storePath() : raw.getOrDefault(LunConfig.STORE_PATH, "");
             out.add(new LunInfo(lun.name, lun.origin,
                     c != null ? c.deviceType() : raw.getOrDefault(LunConfig.DEVICE_TYPE, ""),
@@ -640,6 +684,8 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         }
         luns.clear();
         lunsByPid.clear();
+        lunView = Map.of();
         timer.shutdownNow();
+        mediaOpener.shutdownNow();
     }
 }

@@ -7,6 +7,7 @@ import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
@@ -41,21 +42,21 @@ final class NexusImpl implements Nexus {
         this.relativeTargetPortId = relativeTargetPortId;
     }
 
-    void unitAttention(int lun, SenseReason reason) {
+    void unitAttention(int lun, Sense reason) {
         attentions.add(lun, reason);
     }
 
     boolean hasUnitAttention(int lun, SenseReason reason) {
-        return attentions.has(lun, reason);
+        return attentions.has(lun, reason.sense());
     }
 
     void mapChanged(LunMap next) {
         Set<Integer> mapped = new HashSet<>(next.byNumber().keySet());
         attentions.retain(mapped);
         for (int lun : next.numbers()) {
-            attentions.add(lun, SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED);
+            attentions.add(lun, SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED.sense());
         }
-        attentions.add(0, SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED);
+        attentions.add(0, SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED.sense());
     }
 
     @Override
@@ -113,7 +114,7 @@ final class NexusImpl implements Nexus {
         if (exempt) {
             return otherwise;
         }
-        SenseReason ua = attentions.poll(lunNumber);
+        Sense ua = attentions.poll(lunNumber);
         return ua == null ? otherwise : new Prepared.Immediate(SenseRenderer.checkCondition(ua, format));
     }
 
@@ -128,7 +129,7 @@ final class NexusImpl implements Nexus {
         int bound = Math.min(alloc, 8 + 8 * (TargetConfig.MAX_LUN + 1));
         return new Prepared.Core(task, bound, () -> {
             // SPC-4 §6.33: REPORT LUNS clears REPORTED LUNS DATA HAS CHANGED for this I_T nexus
-            attentions.clear(SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED);
+            attentions.clear(SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED.sense());
             return CoreCommands.reportLunsData(task.cdb(), target.map.numbers());
         }, format);
     }
@@ -142,13 +143,13 @@ final class NexusImpl implements Nexus {
             if (alloc == 0) {
                 return new byte[0];
             }
-            SenseReason r = attentions.poll(lunNumber);
+            Sense r = attentions.poll(lunNumber);
             if (r == null) {
                 r = lun.state() instanceof LunState.Failed
-                        ? SenseReason.LOGICAL_UNIT_NOT_READY_MANUAL_INTERVENTION_REQUIRED
-                        : SenseReason.NO_ADDITIONAL_SENSE;
+                        ? SenseReason.LOGICAL_UNIT_NOT_READY_MANUAL_INTERVENTION_REQUIRED.sense()
+                        : SenseReason.NO_ADDITIONAL_SENSE.sense();
             }
-            return SenseRenderer.render(new ScsiException(r), wanted);
+            return SenseRenderer.render(r, wanted);
         }, lun.senseFormat());
     }
 

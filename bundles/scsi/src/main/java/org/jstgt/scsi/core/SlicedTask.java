@@ -1,8 +1,10 @@
 package org.jstgt.scsi.core;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 
 import org.jstgt.api.scsi.Cdb;
+import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.TaskAttribute;
 
@@ -37,6 +39,16 @@ final class SlicedTask implements ScsiTask {
     @Override
     public TaskAttribute attribute() {
         return task.attribute();
+    }
+
+    @Override
+    public DataDirection declaredDirection() {
+        return task.declaredDirection();
+    }
+
+    @Override
+    public Executor executor() {
+        return task.executor();
     }
 
     @Override

@@ -77,7 +77,7 @@ final class TargetRuntime implements ScsiTarget {
         NexusImpl n = new NexusImpl(this, initiatorName, initiatorPortName, targetPortName, relativeTargetPortId);
         // SAM-5 §5.14: a new I_T nexus starts with POWER ON, RESET, OR BUS DEVICE RESET OCCURRED
         for (int lun : map.numbers()) {
-            n.unitAttention(lun, SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
+            n.unitAttention(lun, SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET.sense());
         }
         nexuses.add(n);
         return n;

@@ -6,33 +6,33 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
-import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.api.scsi.Sense;
 
 /**
  * Pending unit attention conditions of one I_T nexus, per LUN (SAM-5 §5.14): reported oldest first,
  * each condition at most once.
  */
 final class UnitAttentions {
-    private final Map<Integer, LinkedHashSet<SenseReason>> pending = new HashMap<>();
+    private final Map<Integer, LinkedHashSet<Sense>> pending = new HashMap<>();
     private volatile boolean any;
 
-    synchronized void add(int lun, SenseReason reason) {
+    synchronized void add(int lun, Sense reason) {
         pending.computeIfAbsent(lun, k -> new LinkedHashSet<>()).add(reason);
         any = true;
     }
 
     /** @return the oldest pending condition for the LUN, removed, or null */
-    SenseReason poll(int lun) {
+    Sense poll(int lun) {
         if (!any) {
             return null;
         }
         synchronized (this) {
-            LinkedHashSet<SenseReason> q = pending.get(lun);
+            LinkedHashSet<Sense> q = pending.get(lun);
             if (q == null || q.isEmpty()) {
                 return null;
             }
-            Iterator<SenseReason> it = q.iterator();
-            SenseReason r = it.next();
+            Iterator<Sense> it = q.iterator();
+            Sense r = it.next();
             it.remove();
             if (q.isEmpty()) {
                 pending.remove(lun);
@@ -43,7 +43,7 @@ final class UnitAttentions {
     }
 
     /** Clears a condition on every LUN of the nexus. */
-    synchronized void clear(SenseReason reason) {
+    synchronized void clear(Sense reason) {
         pending.values().forEach(q -> q.remove(reason));
         pending.values().removeIf(Set::isEmpty);
         any = !pending.isEmpty();
@@ -55,8 +55,8 @@ final class UnitAttentions {
         any = !pending.isEmpty();
     }
 
-    synchronized boolean has(int lun, SenseReason reason) {
-        LinkedHashSet<SenseReason> q = pending.get(lun);
+    synchronized boolean has(int lun, Sense reason) {
+        LinkedHashSet<Sense> q = pending.get(lun);
         return q != null && q.contains(reason);
     }
 }

@@ -16,6 +16,7 @@ import org.jstgt.scsi.config.LunConfig;
 final class UnitHandle {
     final LunConfig config;
     final LogicalUnit unit;
+    /** Null when the LUN names no store. */
     final BackingStore store;
     final DeviceProvider deviceProvider;
     final BackingStoreProvider storeProvider;
@@ -65,7 +66,7 @@ final class UnitHandle {
         try {
             return unit.capacityBytes();
         } catch (RuntimeException e) {
-            return store.size();
+            return store == null ? 0 : store.size();
         }
     }
 }

@@ -3,6 +3,7 @@ package org.jstgt.scsi.spc;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.jstgt.api.scsi.CommandResult;
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
@@ -100,8 +101,8 @@ public final class CdbChecks {
     }
 
     /** @return {@link #truncate} as a completed stage */
-    public static CompletionStage<Integer> respond(ScsiTask task, byte[] data, int allocationLength) {
-        return CompletableFuture.completedFuture(truncate(task, data, allocationLength));
+    public static CompletionStage<CommandResult> respond(ScsiTask task, byte[] data, int allocationLength) {
+        return CompletableFuture.completedFuture(CommandResult.good(truncate(task, data, allocationLength)));
     }
 
     /** @return an unsigned 32-bit allocation length capped to {@code Integer.MAX_VALUE} */

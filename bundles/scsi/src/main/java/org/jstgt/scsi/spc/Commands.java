@@ -3,6 +3,7 @@ package org.jstgt.scsi.spc;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.jstgt.api.scsi.CommandResult;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiException;
@@ -10,7 +11,7 @@ import org.jstgt.api.scsi.ScsiTask;
 
 /** Ready-made {@link CommandDescriptor}s for commands that address no blocks. */
 public final class Commands {
-    private static final CompletionStage<Integer> NONE = CompletableFuture.completedFuture(0);
+    private static final CompletionStage<CommandResult> NONE = CompletableFuture.completedFuture(CommandResult.good());
 
     private Commands() {
     }
@@ -58,7 +59,7 @@ public final class Commands {
             }
 
             @Override
-            public CompletionStage<Integer> execute(ScsiTask task) {
+            public CompletionStage<CommandResult> execute(ScsiTask task) {
                 if (allocationLength == 0) {
                     return NONE;
                 }
@@ -90,9 +91,9 @@ public final class Commands {
             }
 
             @Override
-            public CompletionStage<Integer> execute(ScsiTask task) {
+            public CompletionStage<CommandResult> execute(ScsiTask task) {
                 try {
-                    return action.run(task).thenApply(v -> 0);
+                    return action.run(task).thenApply(v -> CommandResult.good());
                 } catch (ScsiException e) {
                     return CompletableFuture.failedFuture(e);
                 }
@@ -140,7 +141,7 @@ public final class Commands {
             }
 
             @Override
-            public CompletionStage<Integer> execute(ScsiTask task) {
+            public CompletionStage<CommandResult> execute(ScsiTask task) {
                 return d.execute(task);
             }
         };

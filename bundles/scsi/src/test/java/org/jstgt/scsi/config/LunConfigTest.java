@@ -58,7 +58,7 @@ class LunConfigTest {
     @ParameterizedTest
     @CsvSource({
         "device.type, ",
-        "store.type, ",
+        "store.type, Flat File",
         "device.type, Disk Drive",
         "block.size, 520",
         "block.size, abc",
@@ -72,6 +72,17 @@ class LunConfigTest {
     })
     void badValuesNameTheirKey(String key, String value) {
         assertKey(key, props(key, value == null ? null : value));
+    }
+
+    /** A DVD or tape opens its media itself and a changer needs none: store.type may be absent. */
+    @Test
+    void storeTypeIsOptional() throws Exception {
+        LunConfig withStore = LunConfig.parse(props());
+        assertTrue(withStore.hasStore());
+        assertEquals("file", withStore.lunSpec().storeType());
+        LunConfig none = LunConfig.parse(props("store.type", null));
+        assertFalse(none.hasStore());
+        assertEquals("", none.lunSpec().storeType());
     }
 
     @Test

@@ -10,12 +10,14 @@ import java.util.function.Function;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.CommandResult;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.DeviceProvider;
 import org.jstgt.api.scsi.LogicalUnit;
 import org.jstgt.api.scsi.LunSpec;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.UnitContext;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.BackingStoreProvider;
@@ -53,7 +55,9 @@ final class Fakes {
         volatile Function<ScsiTask, CompletionStage<Integer>> turExec;
 
         @Override
-        public LogicalUnit create(LunSpec spec, BackingStore store) throws ConfigException {
+        public LogicalUnit create(UnitContext context) throws ConfigException {
+            LunSpec spec = context.spec();
+            BackingStore store = context.requireStore();
             if (spec.properties().containsKey("fake.bad")) {
                 throw new ConfigException("fake.bad", "rejected by the fake device");
             }
@@ -103,9 +107,9 @@ final class Fakes {
                         }
 
                         @Override
-                        public CompletionStage<Integer> execute(ScsiTask t) {
+                        public CompletionStage<CommandResult> execute(ScsiTask t) {
                             t.dataIn(1).put((byte) 0);
-                            return CompletableFuture.completedFuture(1);
+                            return CompletableFuture.completedFuture(CommandResult.good(1));
                         }
                     };
                 case 0x28: {
@@ -114,7 +118,7 @@ final class Fakes {
                     check(lba, blocks);
                     return descriptor(DataDirection.IN, blocks * 512, t -> {
                         ByteBuffer b = t.dataIn(blocks * 512);
-                        return store.read(lba * 512, b).thenApply(v -> blocks * 512);
+                        return store.read(lba * 512, b, t.executor()).thenApply(v -> blocks * 512);
                     });
                 }
                 case 0x2A: {
@@ -127,7 +131,7 @@ final class Fakes {
                         }
                         CompletableFuture<Void> gate = provider.writeGate;
                         CompletionStage<Void> start = gate == null ? CompletableFuture.completedFuture(null) : gate;
-                        return start.thenCompose(v -> store.write(lba * 512, t.dataOut(), false)).thenApply(v -> 0);
+                        return start.thenCompose(v -> store.write(lba * 512, t.dataOut(), false, t.executor())).thenApply(v -> 0);
                     });
                 }
                 case 0x01:
@@ -157,8 +161,8 @@ final class Fakes {
                 }
 
                 @Override
-                public CompletionStage<Integer> execute(ScsiTask task) {
-                    return run.apply(task);
+                public CompletionStage<CommandResult> execute(ScsiTask task) {
+                    return run.apply(task).thenApply(CommandResult::good);
                 }
             };
         }

@@ -41,7 +41,7 @@ class CdbChecksTest {
         CdbChecks.checkRange(0, 100, 100);
         CdbChecks.checkRange(100, 0, 100);
         ScsiException e = sense(SenseReason.LBA_OUT_OF_RANGE, -1, -1, () -> CdbChecks.checkRange(100, 1, 100));
-        assertEquals(100L, e.information());
+        assertEquals(100L, e.sense().information());
         sense(SenseReason.LBA_OUT_OF_RANGE, -1, -1, () -> CdbChecks.checkRange(99, 2, 100));
         sense(SenseReason.LBA_OUT_OF_RANGE, -1, -1, () -> CdbChecks.checkRange(101, 0, 100));
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.CompletionStage;
 
 import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.CommandResult;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.testkit.FakeScsiTask;
@@ -19,11 +20,14 @@ final class Expect {
 
     static ScsiException sense(SenseReason reason, int fieldByte, int fieldBit, Executable e) {
         ScsiException x = assertThrows(ScsiException.class, e);
-        assertEquals(reason, x.reason(), x.getMessage());
-        assertEquals(fieldByte, x.fieldByte(), "field pointer byte");
-        assertEquals(fieldBit, x.fieldBit(), "field pointer bit");
+        assertTrue(x.sense().is(reason), "expected " + reason + ", got " + x.getMessage());
+        int sks = x.sense().senseKeySpecific();
+        // SPC-4 §4.5.2.4.2: byte 0 SKSV (7), C/D (6), BPV (3), BIT POINTER (2-0); bytes 1-2 FIELD POINTER
+        int b0 = sks < 0 ? 0 : sks >>> 16;
+        assertEquals(fieldByte, sks < 0 ? -1 : sks & 0xFFFF, "field pointer byte");
+        assertEquals(fieldBit, (b0 & 0x08) != 0 ? b0 & 7 : -1, "field pointer bit");
         if (fieldByte >= 0) {
-            assertTrue(x.fieldInCdb(), "field pointer in CDB");
+            assertTrue((b0 & 0x40) != 0, "field pointer in CDB");
         }
         return x;
     }
@@ -34,7 +38,7 @@ final class Expect {
 
     /** Runs a descriptor and returns the number of Data-In bytes. */
     static int run(CommandDescriptor d, FakeScsiTask t) {
-        CompletionStage<Integer> s = d.execute(t);
-        return s.toCompletableFuture().join();
+        CompletionStage<CommandResult> s = d.execute(t);
+        return s.toCompletableFuture().join().dataInLength();
     }
 }

@@ -85,16 +85,16 @@ final class FileStore implements BackingStore {
     }
 
     @Override
-    public CompletionStage<Void> read(long offset, ByteBuffer dst) {
+    public CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion) {
         IOException bad = check(offset, dst.remaining(), false);
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
-        CompletionStage<Void> viaRing = ringRead(offset, dst);
+        CompletionStage<Void> viaRing = ringRead(offset, dst, completion);
         if (viaRing != null) {
             return viaRing;
         }
-        return submit(() -> {
+        return submit(completion, () -> {
             long pos = offset;
             while (dst.hasRemaining()) {
                 int n = channel.read(dst, pos);
@@ -112,17 +112,17 @@ final class FileStore implements BackingStore {
     }
 
     @Override
-    public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua) {
+    public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua, Executor completion) {
         IOException bad = check(offset, src.remaining(), true);
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
-        CompletionStage<Void> viaRing = ringWrite(offset, src, fua);
+        CompletionStage<Void> viaRing = ringWrite(offset, src, fua, completion);
         if (viaRing != null) {
             return viaRing;
         }
         ByteBuffer in = src.duplicate();
-        return submit(() -> {
+        return submit(completion, () -> {
             long pos = offset;
             while (in.hasRemaining()) {
                 pos += channel.write(in, pos);
@@ -134,18 +134,18 @@ final class FileStore implements BackingStore {
     }
 
     @Override
-    public CompletionStage<Void> flush() {
+    public CompletionStage<Void> flush(Executor completion) {
         if (closed) {
             return CompletableFuture.failedFuture(new IOException(path + ": store closed"));
         }
         if (readOnly) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletionStage<Void> viaRing = ringSync();
+        CompletionStage<Void> viaRing = ringSync(completion);
         if (viaRing != null) {
             return viaRing;
         }
-        return submit(this::force);
+        return submit(completion, this::force);
     }
 
     @Override
@@ -226,21 +226,22 @@ final class FileStore implements BackingStore {
         void run() throws IOException;
     }
 
-    private CompletionStage<Void> submit(Io io) {
+    /** Runs {@code io} on the file I/O threads and completes on the caller's {@code completion}. */
+    private CompletionStage<Void> submit(Executor completion, Io io) {
         if (!enter()) {
             return CompletableFuture.failedFuture(new IOException(path + ": store closed"));
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             executor.execute(() -> {
+                IOException failure = null;
                 try {
                     io.run();
-                    finished();
-                    done.complete(null);
                 } catch (IOException | RuntimeException e) {
-                    finished();
-                    done.completeExceptionally(e instanceof IOException ? e : new IOException(path + ": " + e, e));
+                    failure = e instanceof IOException io2 ? io2 : new IOException(path + ": " + e, e);
                 }
+                finished();
+                completeOn(completion, done, failure);
             });
         } catch (RejectedExecutionException e) {
             finished();
@@ -249,29 +250,42 @@ final class FileStore implements BackingStore {
         return done;
     }
 
+    /**
+     * Completes on the caller's executor as the store contract says; if that executor refuses
+     * (its event loop shut down), here, so the stage still completes.
+     */
+    private static void completeOn(Executor completion, CompletableFuture<Void> done, IOException failure) {
+        Runnable r = failure == null ? () -> done.complete(null) : () -> done.completeExceptionally(failure);
+        try {
+            completion.execute(r);
+        } catch (RejectedExecutionException e) {
+            r.run();
+        }
+    }
+
     // ---- io_uring: each returns null when the call must take the thread pool
 
-    private CompletionStage<Void> ringRead(long offset, ByteBuffer dst) {
+    private CompletionStage<Void> ringRead(long offset, ByteBuffer dst, Executor completion) {
         if (ring == null || !enter()) {
             return null;
         }
-        CompletionStage<Void> s = ring.read(offset, dst, ringDone);
+        CompletionStage<Void> s = ring.read(offset, dst, completion, ringDone);
         return s != null ? s : leave();
     }
 
-    private CompletionStage<Void> ringWrite(long offset, ByteBuffer src, boolean fua) {
+    private CompletionStage<Void> ringWrite(long offset, ByteBuffer src, boolean fua, Executor completion) {
         if (ring == null || !enter()) {
             return null;
         }
-        CompletionStage<Void> s = ring.write(offset, src, fua, ringDone);
+        CompletionStage<Void> s = ring.write(offset, src, fua, completion, ringDone);
         return s != null ? s : leave();
     }
 
-    private CompletionStage<Void> ringSync() {
+    private CompletionStage<Void> ringSync(Executor completion) {
         if (ring == null || !enter()) {
             return null;
         }
-        CompletionStage<Void> s = ring.sync(ringDone);
+        CompletionStage<Void> s = ring.sync(completion, ringDone);
         return s != null ? s : leave();
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,7 +24,6 @@ import io.netty.channel.uring.IoUringIoOps;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.internal.PlatformDependent;
-import io.netty.util.internal.ThreadExecutorMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,24 +90,26 @@ final class RingFile {
      * Reads into {@code dst} (position to limit) at {@code offset}; bytes beyond the end of a file
      * cut short behind our back read as zeros.
      *
+     * @param caller the executor the caller named for completion: the ring is used only when it
+     *     is an io_uring event loop and the call runs on it
      * @param done called once when the operation ends (either way), on the loop thread, before the
      *     stage completes
      * @return the stage, or null when the caller must do the read itself
      */
-    CompletableFuture<Void> read(long offset, ByteBuffer dst, Done done) {
-        LoopFile lf = loopFile(dst);
+    CompletableFuture<Void> read(long offset, ByteBuffer dst, Executor caller, Done done) {
+        LoopFile lf = loopFile(dst, caller);
         return lf == null ? null : lf.start(OP_READ, offset, dst, false, done);
     }
 
     /** Like {@link #read}, for a write; {@code fua} adds a data sync before completion. */
-    CompletableFuture<Void> write(long offset, ByteBuffer src, boolean fua, Done done) {
-        LoopFile lf = loopFile(src);
+    CompletableFuture<Void> write(long offset, ByteBuffer src, boolean fua, Executor caller, Done done) {
+        LoopFile lf = loopFile(src, caller);
         return lf == null ? null : lf.start(OP_WRITE, offset, src, fua, done);
     }
 
     /** A data sync (fdatasync) through the ring, or null when the caller must do it. */
-    CompletableFuture<Void> sync(Done done) {
-        LoopFile lf = loopFile(null);
+    CompletableFuture<Void> sync(Executor caller, Done done) {
+        LoopFile lf = loopFile(null, caller);
         return lf == null ? null : lf.start(OP_FSYNC, 0, null, true, done);
     }
 
@@ -135,7 +137,7 @@ final class RingFile {
         }
     }
 
-    private LoopFile loopFile(ByteBuffer buffer) {
+    private LoopFile loopFile(ByteBuffer buffer, Executor caller) {
         if (buffer != null && !buffer.isDirect()) {
             return null;
         }
@@ -143,13 +145,11 @@ final class RingFile {
         if (s == FAILED || s == CLOSED) {
             return null;
         }
-        EventExecutor ex = ThreadExecutorMap.currentExecutor();
-        if (!(ex instanceof IoEventLoop) || !ex.inEventLoop()) {
+        if (!(caller instanceof IoEventLoop loop) || !loop.inEventLoop()) {
             return null;
         }
-        LoopFile lf = loops.get(ex);
+        LoopFile lf = loops.get(loop);
         if (lf == null) {
-            IoEventLoop loop = (IoEventLoop) ex;
             if (!loop.isCompatible(LoopFile.class)) {
                 return null;
             }

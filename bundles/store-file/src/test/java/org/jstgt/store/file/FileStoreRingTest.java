@@ -118,7 +118,7 @@ class FileStoreRingTest {
         ByteBuffer b = ByteBuffer.allocateDirect(512);
         for (int i = 0; i < 100 && s.ringOps() == 0; i++) {
             b.clear();
-            onLoop(() -> s.read(0, b), null);
+            onLoop(() -> s.read(0, b, loop), null);
         }
         assertTrue(s.ringOps() > 0, "no operation went through io_uring");
     }
@@ -131,10 +131,10 @@ class FileStoreRingTest {
             long before = s.ringOps();
             byte[] data = pattern(128 * 1024, 7);
             AtomicReference<Thread> writeDone = new AtomicReference<>();
-            onLoop(() -> s.write(3 * MIB + 512, direct(data), false), writeDone);
+            onLoop(() -> s.write(3 * MIB + 512, direct(data), false, loop), writeDone);
             ByteBuffer back = ByteBuffer.allocateDirect(data.length);
             AtomicReference<Thread> readDone = new AtomicReference<>();
-            onLoop(() -> s.read(3 * MIB + 512, back), readDone);
+            onLoop(() -> s.read(3 * MIB + 512, back, loop), readDone);
             assertArrayEquals(data, bytes(back));
             assertEquals(before + 2, s.ringOps(), "both went through the ring");
             assertTrue(loop.inEventLoop(writeDone.get()), "write completed on " + writeDone.get());
@@ -154,11 +154,11 @@ class FileStoreRingTest {
         try (FileStore s = (FileStore) provider.open(spec("r1", file, 4 * MIB))) {
             warmUp(s);
             byte[] data = pattern(8192, 3);
-            onLoop(() -> s.write(8192, direct(data), false), null);
+            onLoop(() -> s.write(8192, direct(data), false, loop), null);
             ByteBuffer big = ByteBuffer.allocateDirect(3 * 4096);
             big.position(4096).limit(4096 + 8192);
             long before = s.ringOps();
-            onLoop(() -> s.read(8192, big), null);
+            onLoop(() -> s.read(8192, big, loop), null);
             assertEquals(before + 1, s.ringOps());
             byte[] all = bytes(big);
             for (int i = 0; i < 4096; i++) {
@@ -175,9 +175,9 @@ class FileStoreRingTest {
             warmUp(s);
             long ops = s.ringOps();
             long forces = s.forceCount();
-            onLoop(() -> s.write(0, direct(pattern(4096, 1)), true), null);
+            onLoop(() -> s.write(0, direct(pattern(4096, 1)), true, loop), null);
             assertEquals(forces + 1, s.forceCount(), "FUA write synced");
-            onLoop(s::flush, null);
+            onLoop(() -> s.flush(loop), null);
             assertEquals(forces + 2, s.forceCount(), "flush synced");
             assertEquals(ops + 2, s.ringOps());
         }
@@ -190,13 +190,13 @@ class FileStoreRingTest {
             warmUp(s);
             long before = s.ringOps();
             byte[] data = pattern(4096, 9);
-            onLoop(() -> s.write(4096, ByteBuffer.wrap(data), false), null);
+            onLoop(() -> s.write(4096, ByteBuffer.wrap(data), false, loop), null);
             ByteBuffer back = ByteBuffer.allocate(4096);
-            onLoop(() -> s.read(4096, back), null);
+            onLoop(() -> s.read(4096, back, loop), null);
             assertArrayEquals(data, back.array());
             // from a thread that is no event loop
             ByteBuffer d = ByteBuffer.allocateDirect(4096);
-            s.read(4096, d).toCompletableFuture().join();
+            s.read(4096, d, Runnable::run).toCompletableFuture().join();
             assertArrayEquals(data, bytes(d));
             assertEquals(before, s.ringOps(), "none of these used the ring");
         }
@@ -210,7 +210,7 @@ class FileStoreRingTest {
             EventLoop other = nio.next();
             ByteBuffer b = direct(pattern(4096, 5));
             CompletableFuture<Void> done = new CompletableFuture<>();
-            other.execute(() -> s.write(0, b, false).whenComplete((v, e) -> done.complete(null)));
+            other.execute(() -> s.write(0, b, false, other).whenComplete((v, e) -> done.complete(null)));
             done.get(10, TimeUnit.SECONDS);
             assertEquals(0, s.ringOps());
         } finally {
@@ -223,7 +223,7 @@ class FileStoreRingTest {
         Path file = dir.resolve("off.img");
         try (FileStore s = (FileStore) provider.open(spec("r5", file, 4 * MIB, "store.io_uring", "false"))) {
             for (int i = 0; i < 5; i++) {
-                onLoop(() -> s.write(0, direct(pattern(4096, 2)), false), null);
+                onLoop(() -> s.write(0, direct(pattern(4096, 2)), false, loop), null);
             }
             assertEquals(0, s.ringOps());
         }
@@ -242,14 +242,14 @@ class FileStoreRingTest {
         Path file = dir.resolve("cut.img");
         try (FileStore s = (FileStore) provider.open(spec("r7", file, 4 * MIB))) {
             warmUp(s);
-            onLoop(() -> s.write(MIB, direct(pattern(8192, 4)), false), null);
+            onLoop(() -> s.write(MIB, direct(pattern(8192, 4)), false, loop), null);
             // another tool truncates the file behind the store's back, in the middle of that data
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ch.truncate(MIB + 4096);
             }
             ByteBuffer back = ByteBuffer.allocateDirect(8192);
             long before = s.ringOps();
-            onLoop(() -> s.read(MIB, back), null);
+            onLoop(() -> s.read(MIB, back, loop), null);
             assertEquals(before + 1, s.ringOps());
             byte[] got = bytes(back);
             assertArrayEquals(java.util.Arrays.copyOf(pattern(8192, 4), 4096), java.util.Arrays.copyOf(got, 4096));
@@ -266,7 +266,7 @@ class FileStoreRingTest {
         s.close();
         assertEquals(0, openDescriptors(file));
         CompletionException e = assertThrows(CompletionException.class,
-                () -> onLoop(() -> s.read(0, ByteBuffer.allocateDirect(512)), null));
+                () -> onLoop(() -> s.read(0, ByteBuffer.allocateDirect(512), loop), null));
         assertTrue(e.getCause() instanceof IOException, e.toString());
     }
 
@@ -280,9 +280,9 @@ class FileStoreRingTest {
             loop = group.next();
             long before = s.ringOps();
             byte[] data = pattern(4096, 8);
-            onLoop(() -> s.write(0, direct(data), false), null);
+            onLoop(() -> s.write(0, direct(data), false, loop), null);
             ByteBuffer back = ByteBuffer.allocateDirect(4096);
-            onLoop(() -> s.read(0, back), null);
+            onLoop(() -> s.read(0, back, loop), null);
             assertArrayEquals(data, bytes(back));
             assertEquals(before + 2, s.ringOps(), "the new loop registered the open descriptor at once");
         }
@@ -310,7 +310,7 @@ class FileStoreRingTest {
             assertTrue(lockedByUs(file), "still locked for the LUN that stays");
             ByteBuffer got = ByteBuffer.allocateDirect(4096);
             long before = b.ringOps();
-            onLoop(() -> b.read(4096, got), null);
+            onLoop(() -> b.read(4096, got, loop), null);
             assertEquals(before + 1, b.ringOps(), "the ring still serves the LUN that stays");
             assertArrayEquals(java.util.Arrays.copyOfRange(pattern(1 << 20, 6), 4096, 8192), bytes(got));
         } finally {
@@ -332,10 +332,10 @@ class FileStoreRingTest {
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             byte[] data = pattern(4096, 11);
             for (int i = 0; i < 5; i++) {
-                onLoop(() -> s.write(8192, direct(data), false), null);
+                onLoop(() -> s.write(8192, direct(data), false, loop), null);
             }
             ByteBuffer back = ByteBuffer.allocateDirect(4096);
-            onLoop(() -> s.read(8192, back), null);
+            onLoop(() -> s.read(8192, back, loop), null);
             assertArrayEquals(data, bytes(back), "written to and read from the file the LUN opened");
             assertEquals(0, s.ringOps(), "the ring never used the file now at the path");
             assertEquals(4096, Files.size(file), "the new file at the path is untouched");

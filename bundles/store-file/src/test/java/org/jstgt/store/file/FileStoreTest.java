@@ -46,12 +46,12 @@ class FileStoreTest {
 
     private static byte[] read(BackingStore s, long off, int len) {
         ByteBuffer b = ByteBuffer.allocate(len);
-        s.read(off, b).toCompletableFuture().join();
+        s.read(off, b, Runnable::run).toCompletableFuture().join();
         return b.array();
     }
 
     private static void write(BackingStore s, long off, byte[] data, boolean fua) {
-        s.write(off, ByteBuffer.wrap(data), fua).toCompletableFuture().join();
+        s.write(off, ByteBuffer.wrap(data), fua, Runnable::run).toCompletableFuture().join();
     }
 
     private static byte[] pattern(int len, int seed) {
@@ -104,7 +104,7 @@ class FileStoreTest {
         byte[] data = pattern(3000, 5);
         try (BackingStore s = provider.open(spec("d", file, MIB, false))) {
             write(s, 4093, data, false);
-            s.flush().toCompletableFuture().join();
+            s.flush(Runnable::run).toCompletableFuture().join();
         }
         try (BackingStore s = provider.open(spec("d", file, 0, false))) {
             assertEquals(MIB, s.size());
@@ -118,7 +118,7 @@ class FileStoreTest {
         try (BackingStore s = provider.open(spec("c", file, MIB, false))) {
             List<CompletableFuture<Void>> all = new ArrayList<>();
             for (int i = 0; i < 256; i++) {
-                all.add(s.write(i * 4096L, ByteBuffer.wrap(pattern(4096, i)), false).toCompletableFuture());
+                all.add(s.write(i * 4096L, ByteBuffer.wrap(pattern(4096, i)), false, Runnable::run).toCompletableFuture());
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
             for (int i = 0; i < 256; i++) {
@@ -161,7 +161,7 @@ class FileStoreTest {
         BackingStore b = provider.open(spec("b", file, MIB, true));
         assertTrue(a.readOnly());
         CompletionException e = assertThrows(CompletionException.class,
-                () -> a.write(0, ByteBuffer.allocate(1), false).toCompletableFuture().join());
+                () -> a.write(0, ByteBuffer.allocate(1), false, Runnable::run).toCompletableFuture().join());
         assertTrue(e.getCause().getMessage().contains("read-only"));
         assertThrows(IOException.class, () -> provider.open(spec("w", file, MIB, false)));
         a.close();
@@ -207,7 +207,7 @@ class FileStoreTest {
             assertEquals(0, fs.forceCount());
             write(s, 512, pattern(512, 3), true);
             assertEquals(1, fs.forceCount());
-            s.flush().toCompletableFuture().join();
+            s.flush(Runnable::run).toCompletableFuture().join();
             assertEquals(2, fs.forceCount());
         }
         byte[] onDisk = Files.readAllBytes(file);
@@ -245,11 +245,11 @@ class FileStoreTest {
     void outOfRangeAndClosedFail() throws Exception {
         BackingStore s = provider.open(spec("o", dir.resolve("o.img"), MIB, false));
         assertThrows(CompletionException.class,
-                () -> s.read(MIB - 1, ByteBuffer.allocate(2)).toCompletableFuture().join());
+                () -> s.read(MIB - 1, ByteBuffer.allocate(2), Runnable::run).toCompletableFuture().join());
         s.close();
         s.close();
         assertThrows(CompletionException.class,
-                () -> s.read(0, ByteBuffer.allocate(2)).toCompletableFuture().join());
+                () -> s.read(0, ByteBuffer.allocate(2), Runnable::run).toCompletableFuture().join());
     }
 
     @Test

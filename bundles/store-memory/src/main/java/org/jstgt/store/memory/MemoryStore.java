@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.jstgt.api.store.BackingStore;
@@ -68,7 +69,7 @@ final class MemoryStore implements BackingStore {
     }
 
     @Override
-    public CompletionStage<Void> read(long offset, ByteBuffer dst) {
+    public CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion) {
         IOException bad = check(offset, dst.remaining(), false);
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
@@ -90,7 +91,7 @@ final class MemoryStore implements BackingStore {
     }
 
     @Override
-    public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua) {
+    public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua, Executor completion) {
         IOException bad = check(offset, src.remaining(), true);
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
@@ -115,13 +116,13 @@ final class MemoryStore implements BackingStore {
     }
 
     @Override
-    public CompletionStage<Void> flush() {
+    public CompletionStage<Void> flush(Executor completion) {
         return closed ? CompletableFuture.failedFuture(new IOException(name + ": store closed"))
                 : CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public CompletionStage<Void> unmap(long offset, long length) {
+    public CompletionStage<Void> unmap(long offset, long length, Executor completion) {
         if (length < 0) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("negative length " + length));
         }

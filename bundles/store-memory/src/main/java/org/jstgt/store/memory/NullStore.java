@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.StoreAccess;
@@ -44,7 +45,7 @@ final class NullStore implements BackingStore {
     }
 
     @Override
-    public CompletionStage<Void> read(long offset, ByteBuffer dst) {
+    public CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion) {
         IOException bad = check(offset, dst.remaining(), false);
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
@@ -56,19 +57,19 @@ final class NullStore implements BackingStore {
     }
 
     @Override
-    public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua) {
+    public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua, Executor completion) {
         IOException bad = check(offset, src.remaining(), true);
         return bad != null ? CompletableFuture.failedFuture(bad) : CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public CompletionStage<Void> flush() {
+    public CompletionStage<Void> flush(Executor completion) {
         return closed ? CompletableFuture.failedFuture(new IOException(name + ": store closed"))
                 : CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public CompletionStage<Void> unmap(long offset, long length) {
+    public CompletionStage<Void> unmap(long offset, long length, Executor completion) {
         IOException bad = check(offset, length, true);
         return bad != null ? CompletableFuture.failedFuture(bad) : CompletableFuture.completedFuture(null);
     }

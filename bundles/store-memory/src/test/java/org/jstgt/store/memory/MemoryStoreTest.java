@@ -27,7 +27,7 @@ class MemoryStoreTest {
 
     private static byte[] read(BackingStore s, long off, int len) {
         ByteBuffer b = ByteBuffer.allocate(len);
-        s.read(off, b).toCompletableFuture().join();
+        s.read(off, b, Runnable::run).toCompletableFuture().join();
         return b.array();
     }
 
@@ -50,14 +50,14 @@ class MemoryStoreTest {
     void writeSpanningChunksReadsBackAndAllocatesOnlyTouchedChunks() {
         MemoryStore s = new MemoryStore("m0", 10 * CHUNK + 100, false, CHUNK);
         byte[] data = pattern(2 * CHUNK + 10, 7);
-        s.write(CHUNK - 5, ByteBuffer.wrap(data), false).toCompletableFuture().join();
+        s.write(CHUNK - 5, ByteBuffer.wrap(data), false, Runnable::run).toCompletableFuture().join();
         assertArrayEquals(data, read(s, CHUNK - 5, data.length));
         assertEquals(4, s.allocatedChunks());
         // bytes just before the write stay zero
         assertArrayEquals(new byte[5], read(s, CHUNK - 10, 5));
         // the partial last chunk
         byte[] tail = pattern(100, 3);
-        s.write(10L * CHUNK, ByteBuffer.wrap(tail), true).toCompletableFuture().join();
+        s.write(10L * CHUNK, ByteBuffer.wrap(tail), true, Runnable::run).toCompletableFuture().join();
         assertArrayEquals(tail, read(s, 10L * CHUNK, 100));
     }
 
@@ -65,7 +65,7 @@ class MemoryStoreTest {
     void writeDoesNotMoveCallersBuffer() {
         MemoryStore s = new MemoryStore("m0", CHUNK, false, CHUNK);
         ByteBuffer src = ByteBuffer.wrap(pattern(16, 1));
-        s.write(0, src, false).toCompletableFuture().join();
+        s.write(0, src, false, Runnable::run).toCompletableFuture().join();
         assertEquals(0, src.position());
     }
 
@@ -73,11 +73,11 @@ class MemoryStoreTest {
     void outOfRangeAndReadOnlyFail() {
         MemoryStore s = new MemoryStore("m0", CHUNK, false, CHUNK);
         CompletionException e = assertThrows(CompletionException.class,
-                () -> s.read(CHUNK - 1, ByteBuffer.allocate(2)).toCompletableFuture().join());
+                () -> s.read(CHUNK - 1, ByteBuffer.allocate(2), Runnable::run).toCompletableFuture().join());
         assertInstanceOf(IOException.class, e.getCause());
         MemoryStore ro = new MemoryStore("m0", CHUNK, true, CHUNK);
         e = assertThrows(CompletionException.class,
-                () -> ro.write(0, ByteBuffer.allocate(1), false).toCompletableFuture().join());
+                () -> ro.write(0, ByteBuffer.allocate(1), false, Runnable::run).toCompletableFuture().join());
         assertTrue(e.getCause().getMessage().contains("read-only"));
     }
 
@@ -95,7 +95,7 @@ class MemoryStoreTest {
                 done.add(pool.submit(() -> {
                     // interleaved: writer w owns blocks w, w+writers, ... so every chunk is shared
                     for (int b = id; b < writers * blocks; b += writers) {
-                        s.write((long) b * block, ByteBuffer.wrap(pattern(block, b)), false)
+                        s.write((long) b * block, ByteBuffer.wrap(pattern(block, b)), false, Runnable::run)
                                 .toCompletableFuture().join();
                     }
                 }));
@@ -115,10 +115,10 @@ class MemoryStoreTest {
     void unmapDropsWholeChunksAndZeroesPartialOnes() {
         MemoryStore s = new MemoryStore("m0", 4 * CHUNK, false, CHUNK);
         byte[] all = pattern(4 * CHUNK, 9);
-        s.write(0, ByteBuffer.wrap(all), false).toCompletableFuture().join();
+        s.write(0, ByteBuffer.wrap(all), false, Runnable::run).toCompletableFuture().join();
         assertEquals(4, s.allocatedChunks());
         // from the middle of chunk 0 to the middle of chunk 2: chunk 1 dropped, 0 and 2 zeroed in part
-        s.unmap(CHUNK / 2, 2L * CHUNK).toCompletableFuture().join();
+        s.unmap(CHUNK / 2, 2L * CHUNK, Runnable::run).toCompletableFuture().join();
         assertEquals(3, s.allocatedChunks());
         byte[] back = read(s, 0, 4 * CHUNK);
         for (int i = 0; i < back.length; i++) {
@@ -143,17 +143,17 @@ class MemoryStoreTest {
         try (BackingStore s = new MemoryStoreProvider().open(spec(1 << 20, Map.of("memory.chunk.size", "64KiB")))) {
             assertEquals(1 << 20, s.size());
             assertFalse(s.blocks());
-            s.write(100, ByteBuffer.wrap(new byte[] {1, 2, 3}), false).toCompletableFuture().join();
+            s.write(100, ByteBuffer.wrap(new byte[] {1, 2, 3}), false, Runnable::run).toCompletableFuture().join();
             assertArrayEquals(new byte[] {0, 1, 2, 3, 0}, read(s, 99, 5));
             s.close();
-            assertThrows(CompletionException.class, () -> s.flush().toCompletableFuture().join());
+            assertThrows(CompletionException.class, () -> s.flush(Runnable::run).toCompletableFuture().join());
         }
     }
 
     @Test
     void nullStoreReadsZerosAndDiscardsWrites() throws Exception {
         BackingStore s = new NullStoreProvider().open(spec(8192, Map.of()));
-        s.write(0, ByteBuffer.wrap(pattern(512, 1)), false).toCompletableFuture().join();
+        s.write(0, ByteBuffer.wrap(pattern(512, 1)), false, Runnable::run).toCompletableFuture().join();
         assertArrayEquals(new byte[512], read(s, 0, 512));
         assertThrows(ConfigException.class, () -> new NullStoreProvider().open(spec(0, Map.of())));
     }

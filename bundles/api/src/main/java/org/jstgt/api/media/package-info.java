@@ -1,0 +1,11 @@
+/**
+ * Removable media: how a device opens a medium (DVD image, tape cartridge) through the installed
+ * store providers, and how one unit loads or unloads the medium of another (a changer and its
+ * drives).
+ */
+@Export
+@Version("0.1.0")
+package org.jstgt.api.media;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,38 @@
+package org.jstgt.scsi.core;
+
+import org.jstgt.api.scsi.Sense;
+import org.jstgt.api.scsi.SenseKey;
+import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.api.scsi.UnitEvents;
+
+/**
+ * A unit's events, fanned out as unit attentions to every nexus that maps its LUN (SAM-5 §5.14).
+ * Lock-free: reads the published target snapshot, so a unit may raise from any thread.
+ */
+final class LunEvents implements UnitEvents {
+    private final LunManager manager;
+    private final LunRuntime lun;
+
+    LunEvents(LunManager manager, LunRuntime lun) {
+        this.manager = manager;
+        this.lun = lun;
+    }
+
+    @Override
+    public void unitAttention(Sense sense) {
+        if (sense.key() != SenseKey.UNIT_ATTENTION) {
+            throw new IllegalArgumentException("not a UNIT ATTENTION sense: " + sense);
+        }
+        manager.raise(lun, sense);
+    }
+
+    @Override
+    public void capacityChanged() {
+        manager.raise(lun, SenseReason.CAPACITY_DATA_HAS_CHANGED.sense());
+    }
+
+    @Override
+    public void mediumChanged() {
+        manager.raise(lun, SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED.sense());
+    }
+}

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.StoreAccess;
 import org.jstgt.api.store.StoreCapability;
+import org.jstgt.store.file.ring.RingFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -78,9 +78,9 @@ final class RingDescriptor {
     }
 
     /**
-     * @return the openat to submit when this caller is the first to ask, else null (someone else
-     *     opens it, or it is open, failed or closed); after a null-free answer the caller submits it
-     *     and reports {@link #opened} or {@link #notSubmitted}
+     * @param tag the {@code user_data} its completion will carry
+     * @return the openat to submit when this caller is the first to ask (it then reports
+     *     {@link #opened} or {@link #notSubmitted}), else null: being opened, open, failed or closed
      */
     IoUringIoOps open(short tag) {
         if (!state.compareAndSet(NEW, OPENING)) {

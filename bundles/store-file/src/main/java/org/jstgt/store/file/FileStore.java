@@ -3,15 +3,12 @@ package org.jstgt.store.file;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.nio.file.Path;
 
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.StoreAccess;
@@ -20,11 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An open regular file or block device. A call from a Netty io_uring event loop with a direct
- * buffer is submitted to that loop's ring and completes on the loop ({@link RingFile}); any other
- * call runs positional {@link FileChannel} I/O on the provider's executor and completes the stage
- * from there. Either way callers (event loops) never block. Positional reads and writes on one
- * channel are safe from many threads at once, and both ways reach the same page cache.
+ * An open regular file or block device. A call the ring can take (from a Netty io_uring event loop,
+ * with a direct buffer) is submitted to that loop's ring and completes on the loop ({@link RingIo});
+ * any other call runs on the provider's file I/O threads and completes there ({@link PoolIo}).
+ * Either way callers (event loops) never block, and both ways reach the same page cache.
  *
  * <p>No UNMAP: punching holes needs fallocate(FALLOC_FL_PUNCH_HOLE), which plain Java cannot call
  * (the ring could, but only for calls from an io_uring loop), so the capability is not claimed.
@@ -32,7 +28,6 @@ import org.slf4j.LoggerFactory;
 final class FileStore implements BackingStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
     private static final Set<StoreCapability> CAPABILITIES = Set.of(StoreCapability.FLUSH, StoreCapability.FUA);
-    private static final byte[] ZEROS = new byte[8192];
 
     private final String lunName;
     private final Path path;
@@ -41,17 +36,13 @@ final class FileStore implements BackingStore {
     private final long size;
     private final boolean readOnly;
     private final boolean device;
-    private final Executor executor;
     private final OpenFiles openFiles;
     private final long closeWaitMillis;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final InFlight inFlight = new InFlight();
     private final AtomicLong forces = new AtomicLong();
-    private final AtomicLong ringOps = new AtomicLong();
-    /** The open file's io_uring side (closed with the file), or null when off for this LUN or unusable here. */
-    private final RingFile ring;
-    private final RingFile.Done ringDone = this::ringFinished;
-    private final Object drained = new Object();
-    private volatile boolean closed;
+    private final PoolIo pool;
+    /** The open file's io_uring side, or null when off for this LUN or unusable here. */
+    private final RingIo ring;
     private boolean released;
 
     FileStore(String lunName, Path path, OpenFiles.Entry entry, long size, boolean readOnly, boolean device,
@@ -63,10 +54,11 @@ final class FileStore implements BackingStore {
         this.size = size;
         this.readOnly = readOnly;
         this.device = device;
-        this.executor = executor;
         this.openFiles = openFiles;
         this.closeWaitMillis = closeWaitMillis;
-        this.ring = useRing ? entry.ring() : null;
+        this.pool = new PoolIo(path, channel, executor, inFlight, forces);
+        var file = useRing ? entry.ring() : null;
+        this.ring = file == null ? null : new RingIo(file, inFlight, forces);
     }
 
     @Override
@@ -90,25 +82,8 @@ final class FileStore implements BackingStore {
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
-        CompletionStage<Void> viaRing = ringRead(offset, dst, completion);
-        if (viaRing != null) {
-            return viaRing;
-        }
-        return submit(completion, () -> {
-            long pos = offset;
-            while (dst.hasRemaining()) {
-                int n = channel.read(dst, pos);
-                if (n < 0) {
-                    // The file was cut short behind our back (truncate by another tool); within
-                    // size() the missing tail reads as zeros, as a hole would.
-                    while (dst.hasRemaining()) {
-                        dst.put(ZEROS, 0, Math.min(ZEROS.length, dst.remaining()));
-                    }
-                    break;
-                }
-                pos += n;
-            }
-        });
+        CompletionStage<Void> s = ring == null ? null : ring.read(offset, dst, completion);
+        return s != null ? s : pool.read(offset, dst, completion);
     }
 
     @Override
@@ -117,35 +92,20 @@ final class FileStore implements BackingStore {
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
-        CompletionStage<Void> viaRing = ringWrite(offset, src, fua, completion);
-        if (viaRing != null) {
-            return viaRing;
-        }
-        ByteBuffer in = src.duplicate();
-        return submit(completion, () -> {
-            long pos = offset;
-            while (in.hasRemaining()) {
-                pos += channel.write(in, pos);
-            }
-            if (fua) {
-                force();
-            }
-        });
+        CompletionStage<Void> s = ring == null ? null : ring.write(offset, src, fua, completion);
+        return s != null ? s : pool.write(offset, src, fua, completion);
     }
 
     @Override
     public CompletionStage<Void> flush(Executor completion) {
-        if (closed) {
+        if (inFlight.closed()) {
             return CompletableFuture.failedFuture(new IOException(path + ": store closed"));
         }
         if (readOnly) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletionStage<Void> viaRing = ringSync(completion);
-        if (viaRing != null) {
-            return viaRing;
-        }
-        return submit(completion, this::force);
+        CompletionStage<Void> s = ring == null ? null : ring.flush(completion);
+        return s != null ? s : pool.flush(completion);
     }
 
     @Override
@@ -160,7 +120,7 @@ final class FileStore implements BackingStore {
 
     /** @return how many operations went through io_uring (tests, diagnostics) */
     long ringOps() {
-        return ringOps.get();
+        return ring == null ? 0 : ring.ops();
     }
 
     /** @return true for a block device */
@@ -168,6 +128,10 @@ final class FileStore implements BackingStore {
         return device;
     }
 
+    /**
+     * Waits (bounded) for the I/O in flight, syncs, and gives the file back to the provider, which
+     * closes it with the last LUN on it.
+     */
     @Override
     public void close() throws IOException {
         synchronized (this) {
@@ -176,23 +140,10 @@ final class FileStore implements BackingStore {
             }
             released = true;
         }
-        closed = true;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(closeWaitMillis);
-        synchronized (drained) {
-            while (inFlight.get() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.warn("LUN {}: {}: closing with {} I/O still in flight after {} ms", lunName, path,
-                            inFlight.get(), closeWaitMillis);
-                    break;
-                }
-                try {
-                    drained.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+        int left = inFlight.closeAndWait(closeWaitMillis);
+        if (left > 0) {
+            LOG.warn("LUN {}: {}: closing with {} I/O still in flight after {} ms", lunName, path, left,
+                    closeWaitMillis);
         }
         IOException failure = null;
         try {
@@ -212,111 +163,7 @@ final class FileStore implements BackingStore {
         }
     }
 
-    private void force() throws IOException {
-        channel.force(false);
-        forces.incrementAndGet();
-    }
-
     private IOException check(long offset, long length, boolean write) {
-        return StoreAccess.check(path.toString(), closed, readOnly, size, offset, length, write);
-    }
-
-    @FunctionalInterface
-    private interface Io {
-        void run() throws IOException;
-    }
-
-    /** Runs {@code io} on the file I/O threads and completes on the caller's {@code completion}. */
-    private CompletionStage<Void> submit(Executor completion, Io io) {
-        if (!enter()) {
-            return CompletableFuture.failedFuture(new IOException(path + ": store closed"));
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            executor.execute(() -> {
-                IOException failure = null;
-                try {
-                    io.run();
-                } catch (IOException | RuntimeException e) {
-                    failure = e instanceof IOException io2 ? io2 : new IOException(path + ": " + e, e);
-                }
-                finished();
-                completeOn(completion, done, failure);
-            });
-        } catch (RejectedExecutionException e) {
-            finished();
-            done.completeExceptionally(new IOException(path + ": file I/O queue full or provider stopped", e));
-        }
-        return done;
-    }
-
-    /**
-     * Completes on the caller's executor as the store contract says; if that executor refuses
-     * (its event loop shut down), here, so the stage still completes.
-     */
-    private static void completeOn(Executor completion, CompletableFuture<Void> done, IOException failure) {
-        Runnable r = failure == null ? () -> done.complete(null) : () -> done.completeExceptionally(failure);
-        try {
-            completion.execute(r);
-        } catch (RejectedExecutionException e) {
-            r.run();
-        }
-    }
-
-    // ---- io_uring: each returns null when the call must take the thread pool
-
-    private CompletionStage<Void> ringRead(long offset, ByteBuffer dst, Executor completion) {
-        if (ring == null || !enter()) {
-            return null;
-        }
-        CompletionStage<Void> s = ring.read(offset, dst, completion, ringDone);
-        return s != null ? s : leave();
-    }
-
-    private CompletionStage<Void> ringWrite(long offset, ByteBuffer src, boolean fua, Executor completion) {
-        if (ring == null || !enter()) {
-            return null;
-        }
-        CompletionStage<Void> s = ring.write(offset, src, fua, completion, ringDone);
-        return s != null ? s : leave();
-    }
-
-    private CompletionStage<Void> ringSync(Executor completion) {
-        if (ring == null || !enter()) {
-            return null;
-        }
-        CompletionStage<Void> s = ring.sync(completion, ringDone);
-        return s != null ? s : leave();
-    }
-
-    /** Counts an operation in flight unless the store is closing. */
-    private boolean enter() {
-        inFlight.incrementAndGet();
-        if (closed) {
-            finished();
-            return false;
-        }
-        return true;
-    }
-
-    private CompletionStage<Void> leave() {
-        finished();
-        return null;
-    }
-
-    private void ringFinished(boolean forced) {
-        ringOps.incrementAndGet();
-        if (forced) {
-            forces.incrementAndGet();
-        }
-        finished();
-    }
-
-    private void finished() {
-        if (inFlight.decrementAndGet() == 0 && closed) {
-            synchronized (drained) {
-                drained.notifyAll();
-            }
-        }
+        return StoreAccess.check(path.toString(), inFlight.closed(), readOnly, size, offset, length, write);
     }
 }

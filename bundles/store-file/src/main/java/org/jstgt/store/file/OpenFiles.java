@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.jstgt.store.file.ring.RingFile;
+import org.jstgt.store.file.ring.Rings;
+
 /**
  * The files and devices this provider has open, one channel per real path. OS file locks are held
  * per JVM and (POSIX fcntl) all of them are dropped when any descriptor of the file is closed, so a

@@ -354,14 +354,6 @@ class FileStoreRingTest {
         return rc == 3;
     }
 
-    @Test
-    void errnoNames() {
-        assertEquals("EIO (input/output error)", Errno.describe(5));
-        assertEquals("ENOSPC (no space left on device)", Errno.describe(28));
-        assertEquals("errno 117", Errno.describe(117));
-        assertEquals("errno 9999", Errno.describe(9999));
-    }
-
     /** @return how many descriptors of this process refer to {@code file} */
     private static long openDescriptors(Path file) throws IOException {
         Path real = file.toRealPath();

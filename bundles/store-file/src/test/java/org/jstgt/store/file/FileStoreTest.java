@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.store.BackingStore;
@@ -81,6 +84,30 @@ class FileStoreTest {
 
     private static java.util.Set<StoreCapability> Set(StoreCapability... c) {
         return java.util.Set.of(c);
+    }
+
+    /**
+     * The store contract: a stage that does not complete inside the call completes on the executor
+     * the caller named, never on a file I/O thread (the caller's continuation runs where it lives).
+     */
+    @Test
+    void poolCallsCompleteOnTheCallersExecutor() throws Exception {
+        Path file = dir.resolve("exec.img");
+        ExecutorService caller = Executors.newSingleThreadExecutor(r -> new Thread(r, "the-caller"));
+        try (BackingStore s = provider.open(spec("x", file, MIB, false))) {
+            List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CompletableFuture.allOf(
+                    s.write(0, ByteBuffer.wrap(pattern(4096, 3)), true, caller)
+                            .whenComplete((v, e) -> threads.add(Thread.currentThread().getName())).toCompletableFuture(),
+                    s.read(0, ByteBuffer.allocate(512), caller)
+                            .whenComplete((v, e) -> threads.add(Thread.currentThread().getName())).toCompletableFuture(),
+                    s.flush(caller)
+                            .whenComplete((v, e) -> threads.add(Thread.currentThread().getName())).toCompletableFuture())
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(List.of("the-caller", "the-caller", "the-caller"), threads);
+        } finally {
+            caller.shutdownNow();
+        }
     }
 
     @Test

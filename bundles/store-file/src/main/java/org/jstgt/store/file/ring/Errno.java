@@ -1,6 +1,11 @@
-package org.jstgt.store.file;
+package org.jstgt.store.file.ring;
 
-/** Names of the Linux error numbers a file operation can return (asm-generic/errno-base.h). */
+import java.io.IOException;
+
+/**
+ * Names of the Linux error numbers a file operation can return (asm-generic/errno-base.h,
+ * errno.h); a completion's negative {@code io_uring_cqe.res} is one of them.
+ */
 final class Errno {
     private static final String[] NAMES = new String[126];
 
@@ -36,5 +41,10 @@ final class Errno {
     static String describe(int errno) {
         String n = errno > 0 && errno < NAMES.length ? NAMES[errno] : null;
         return n != null ? n : "errno " + errno;
+    }
+
+    /** @return {@code "<what> failed: EIO (input/output error)"} as an exception */
+    static IOException failed(String what, int errno) {
+        return new IOException(what + " failed: " + describe(errno));
     }
 }

@@ -1,4 +1,4 @@
-package org.jstgt.store.file;
+package org.jstgt.store.file.ring;
 
 import java.nio.file.Path;
 
@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * touched only after this check, and a machine without them (or without io_uring) runs every file
  * I/O on the I/O threads.
  */
-final class Rings {
+public final class Rings {
     private static final Logger LOG = LoggerFactory.getLogger(Rings.class);
     private static final boolean AVAILABLE = probe();
 
@@ -23,7 +23,7 @@ final class Rings {
      * @param readOnly open it read-only
      * @return a ring file for {@code path}, or null when io_uring cannot be used here
      */
-    static RingFile create(Path path, Object fileKey, boolean readOnly) {
+    public static RingFile create(Path path, Object fileKey, boolean readOnly) {
         return AVAILABLE ? new RingFile(path, fileKey, readOnly) : null;
     }
 

@@ -1,0 +1,117 @@
+package org.jstgt.store.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A store's pool path: positional {@link FileChannel} I/O on the provider's file I/O threads, the
+ * stage completed there. Positional reads and writes on one channel are safe from many threads at
+ * once.
+ */
+final class PoolIo {
+    private static final byte[] ZEROS = new byte[8192];
+
+    private final Path path;
+    private final FileChannel channel;
+    private final Executor executor;
+    private final InFlight inFlight;
+    private final AtomicLong forces;
+
+    /** @param forces counts the data syncs */
+    PoolIo(Path path, FileChannel channel, Executor executor, InFlight inFlight, AtomicLong forces) {
+        this.path = path;
+        this.channel = channel;
+        this.executor = executor;
+        this.inFlight = inFlight;
+        this.forces = forces;
+    }
+
+    CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion) {
+        return submit(completion, () -> {
+            long pos = offset;
+            while (dst.hasRemaining()) {
+                int n = channel.read(dst, pos);
+                if (n < 0) {
+                    // The file was cut short behind our back (truncate by another tool); within
+                    // size() the missing tail reads as zeros, as a hole would.
+                    while (dst.hasRemaining()) {
+                        dst.put(ZEROS, 0, Math.min(ZEROS.length, dst.remaining()));
+                    }
+                    break;
+                }
+                pos += n;
+            }
+        });
+    }
+
+    CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua, Executor completion) {
+        ByteBuffer in = src.duplicate();
+        return submit(completion, () -> {
+            long pos = offset;
+            while (in.hasRemaining()) {
+                pos += channel.write(in, pos);
+            }
+            if (fua) {
+                force();
+            }
+        });
+    }
+
+    CompletionStage<Void> flush(Executor completion) {
+        return submit(completion, this::force);
+    }
+
+    private void force() throws IOException {
+        channel.force(false);
+        forces.incrementAndGet();
+    }
+
+    @FunctionalInterface
+    private interface Io {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code io} on the file I/O threads; the stage completes on the caller's {@code completion}. */
+    private CompletionStage<Void> submit(Executor completion, Io io) {
+        if (!inFlight.enter()) {
+            return CompletableFuture.failedFuture(new IOException(path + ": store closed"));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                IOException failure = null;
+                try {
+                    io.run();
+                } catch (IOException | RuntimeException e) {
+                    failure = e instanceof IOException io2 ? io2 : new IOException(path + ": " + e, e);
+                }
+                inFlight.exit();
+                completeOn(completion, done, failure);
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight.exit();
+            done.completeExceptionally(new IOException(path + ": file I/O queue full or provider stopped", e));
+        }
+        return done;
+    }
+
+    /**
+     * Completes on the caller's executor, as the store contract says; when that executor refuses
+     * (its event loop has shut down), here, so that the stage still completes.
+     */
+    private static void completeOn(Executor completion, CompletableFuture<Void> done, IOException failure) {
+        Runnable r = failure == null ? () -> done.complete(null) : () -> done.completeExceptionally(failure);
+        try {
+            completion.execute(r);
+        } catch (RejectedExecutionException e) {
+            r.run();
+        }
+    }
+}

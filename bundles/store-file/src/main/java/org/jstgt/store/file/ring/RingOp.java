@@ -1,0 +1,144 @@
+package org.jstgt.store.file.ring;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+import io.netty.util.internal.PlatformDependent;
+
+/**
+ * One read, write or sync in flight on a {@link LoopRing}, in a slot of its table that is reused.
+ * The kernel may end a transfer short ({@code io_uring_cqe.res} below the {@code len} asked): the
+ * rest is submitted again from where it stopped until all is done; a FUA write then gets a data
+ * sync. A read that meets the end of a file cut short behind the store's back fills the rest with
+ * zeros, as a hole reads. Loop thread only.
+ */
+final class RingOp {
+    /** This slot's index, the completion's {@code user_data}. */
+    final short tag;
+    /** Next free slot of the table, or -1 (kept by {@link LoopRing}). */
+    int nextFree = -1;
+
+    private final LoopRing ring;
+    private byte opcode;
+    private long position;
+    private long address;
+    private int remaining;
+    private ByteBuffer buffer;
+    private boolean fua;
+    private boolean synced;
+    private RingFile.Done done;
+    private CompletableFuture<Void> stage;
+
+    RingOp(LoopRing ring, short tag) {
+        this.ring = ring;
+        this.tag = tag;
+    }
+
+    /**
+     * @param opcode {@link Sqe#OP_READ}, {@link Sqe#OP_WRITE} or {@link Sqe#OP_FSYNC}
+     * @param buffer direct, position to limit; null for a sync
+     * @param fua a data sync follows the write
+     * @return the stage, or null when the ring refused the submission (the slot is free again)
+     */
+    CompletableFuture<Void> start(byte opcode, long position, ByteBuffer buffer, boolean fua, RingFile.Done done) {
+        this.opcode = opcode;
+        this.position = position;
+        this.buffer = buffer;
+        this.address = buffer == null ? 0 : PlatformDependent.directBufferAddress(buffer) + buffer.position();
+        this.remaining = buffer == null ? 0 : buffer.remaining();
+        this.fua = fua;
+        this.synced = false;
+        this.done = done;
+        CompletableFuture<Void> s = new CompletableFuture<>();
+        stage = s;
+        if (!submitNext()) {
+            ring.release(this);
+            return null;
+        }
+        return s;
+    }
+
+    /** @return true while no operation holds this slot */
+    boolean idle() {
+        return stage == null;
+    }
+
+    /**
+     * One step ended: account for it, then submit the next step or finish.
+     *
+     * @param cqeOpcode the opcode of the step that ended
+     * @param res its {@code io_uring_cqe.res}: bytes moved, 0, or minus an errno
+     */
+    void completed(byte cqeOpcode, int res) {
+        if (res < 0) {
+            String what = cqeOpcode == Sqe.OP_FSYNC ? "sync" : opcode == Sqe.OP_READ ? "read" : "write";
+            end(Errno.failed(ring.path() + ": " + what + " at offset " + position, -res));
+            return;
+        }
+        if (cqeOpcode == Sqe.OP_FSYNC) {
+            synced = true;
+            remaining = 0;
+            fua = false;
+        } else if (res == 0) {
+            if (opcode != Sqe.OP_READ) {
+                end(new IOException(ring.path() + ": write at offset " + position + " wrote nothing"));
+                return;
+            }
+            zeroRest();
+        } else {
+            position += res;
+            address += res;
+            remaining -= res;
+        }
+        if (remaining > 0 || fua) {
+            if (!submitNext()) {
+                end(new IOException(ring.path() + ": io_uring closed during the operation"));
+            }
+            return;
+        }
+        end(null);
+    }
+
+    /** Submits the next step: the (rest of the) transfer, or the sync after it. */
+    private boolean submitNext() {
+        int fd = ring.fd();
+        if (fd < 0) {
+            return false;
+        }
+        if (opcode == Sqe.OP_FSYNC || (remaining == 0 && fua)) {
+            return ring.submit(Sqe.fdatasync(fd, tag));
+        }
+        return ring.submit(Sqe.transfer(opcode, fd, position, address, remaining, tag));
+    }
+
+    private void zeroRest() {
+        int from = (int) (address - PlatformDependent.directBufferAddress(buffer));
+        int end = from + remaining;
+        for (int p = from; p < end; p++) {
+            buffer.put(p, (byte) 0);
+        }
+        remaining = 0;
+    }
+
+    /** Frees the slot, then tells the store and completes the stage; {@code failure} null for success. */
+    private void end(IOException failure) {
+        RingFile.Done d = done;
+        CompletableFuture<Void> s = stage;
+        boolean forced = failure == null && synced;
+        ring.release(this);
+        d.finished(forced);
+        if (failure == null) {
+            s.complete(null);
+        } else {
+            s.completeExceptionally(failure);
+        }
+    }
+
+    /** Drops the references to the finished operation. */
+    void clear() {
+        buffer = null;
+        done = null;
+        stage = null;
+    }
+}

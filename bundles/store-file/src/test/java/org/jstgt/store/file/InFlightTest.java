@@ -1,0 +1,44 @@
+package org.jstgt.store.file;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/** Closing a store refuses new I/O and waits, bounded, for the I/O in flight. */
+class InFlightTest {
+
+    @Test
+    void closeWaitsForTheOperationInFlight() throws Exception {
+        InFlight f = new InFlight();
+        assertTrue(f.enter());
+        CompletableFuture<Integer> left = CompletableFuture.supplyAsync(() -> f.closeAndWait(10_000));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!f.closed() && System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+        assertTrue(f.closed());
+        assertFalse(f.enter(), "closing refuses new operations");
+        assertFalse(left.isDone(), "still waiting for the one in flight");
+        f.exit();
+        assertEquals(0, left.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void closeGivesUpAfterItsBoundAndSaysHowManyAreLeft() {
+        InFlight f = new InFlight();
+        assertTrue(f.enter());
+        assertTrue(f.enter());
+        f.exit();
+        assertEquals(1, f.closeAndWait(20));
+    }
+
+    @Test
+    void closeWithNothingInFlightReturnsAtOnce() {
+        assertEquals(0, new InFlight().closeAndWait(10_000));
+    }
+}

@@ -13,6 +13,7 @@ import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.api.target.ScsiResult;
 import org.jstgt.scsi.config.LunConfig;
 import org.jstgt.scsi.sense.SenseFormat;
+import org.jstgt.scsi.taskset.InOrderTaskSet;
 
 /**
  * A named LUN across its incarnations: configuration, state, and the commands held while it has
@@ -32,6 +33,8 @@ final class LunRuntime {
     volatile Map<String, String> raw;
     private volatile LunState state;
     private final ArrayDeque<Held> held = new ArrayDeque<>();
+    /** Runs the commands of units that queue in arrival order (tape, changer), across incarnations. */
+    final InOrderTaskSet ordered = new InOrderTaskSet();
     /** Manager thread only: the last failure logged, to log each failure once. */
     String lastFailure;
 

@@ -3,24 +3,24 @@ package org.jstgt.scsi.core;
 import java.util.HashSet;
 import java.util.Set;
 
-import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.Queueing;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
-import org.jstgt.scsi.config.TargetConfig;
 import org.jstgt.scsi.sense.SenseFormat;
 import org.jstgt.scsi.sense.SenseRenderer;
+import org.jstgt.scsi.taskset.InOrderTaskSet;
 
 /**
  * An I_T nexus (SAM-5 §4.6.3): admits commands, keeps unit attentions, answers REPORT LUNS and
  * REQUEST SENSE. Lock-free on the command path except the per-nexus unit attention table.
  *
- * <p>Task attributes: every task is treated as SIMPLE. ORDERED and HEAD OF QUEUE are not honoured
- * (SAM-5 §8.6 allows a device server to do so only for SIMPLE; initiators in practice send SIMPLE).
+ * <p>Task attributes: on a unit with concurrent queueing every task is treated as SIMPLE; ORDERED and
+ * HEAD OF QUEUE are not honoured yet. A unit with in-order queueing runs everything in arrival order.
  * The sense of a CHECK CONDITION is not kept for a later REQUEST SENSE: iSCSI delivers it with the
  * status (autosense, RFC 7143 §11.4.7).
  */
@@ -31,6 +31,7 @@ final class NexusImpl implements Nexus {
     final String targetPortName;
     final int relativeTargetPortId;
     private final UnitAttentions attentions = new UnitAttentions();
+    private final CoreAnswers answers = new CoreAnswers(this);
     private volatile boolean closed;
 
     NexusImpl(TargetRuntime target, String initiatorName, String initiatorPortName, String targetPortName,
@@ -59,24 +60,23 @@ final class NexusImpl implements Nexus {
         attentions.add(0, SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED.sense());
     }
 
+    /**
+     * Admission, in order (SAM-5 §5.14, SPC-4 §5.13): LUN lookup and what the core answers itself
+     * ({@link CoreAnswers}); the device's parse (before the unit attention check, so that a device
+     * may exempt commands, as MMC does GET EVENT STATUS NOTIFICATION); a pending unit attention;
+     * the task set's place ({@link org.jstgt.scsi.taskset}). Reservation conflicts ({@code pr}) and
+     * ALUA access states ({@code alua}) are checked between the unit attention and the task set.
+     */
     @Override
     public PreparedCommand prepare(ScsiTask task) {
-        Cdb cdb = task.cdb();
-        int op = cdb.opcode();
         int lunNumber = task.lun();
-        LunMap map = target.map;
-        LunRuntime lun = map.get(lunNumber);
-        SenseFormat format = lun == null ? SenseFormat.FIXED : lun.senseFormat();
-        if (op == CoreCommands.REPORT_LUNS) {
-            return reportLuns(task, format);
+        LunRuntime lun = target.map.get(lunNumber);
+        PreparedCommand core = answers.answer(task, lun);
+        if (core != null) {
+            return core;
         }
-        if (lun == null || lun.state() instanceof LunState.Removed) {
-            return absent(task);
-        }
-        if (op == CoreCommands.REQUEST_SENSE) {
-            return requestSense(task, lun, lunNumber);
-        }
-        boolean exempt = op == CoreCommands.INQUIRY;
+        SenseFormat format = lun.senseFormat();
+        boolean exempt = task.cdb().opcode() == CoreCommands.INQUIRY;
         LunState state = lun.state();
         if (state instanceof LunState.Active active) {
             UnitHandle h = active.handle();
@@ -95,8 +95,12 @@ final class NexusImpl implements Nexus {
             } finally {
                 h.release();
             }
-            return pendingUnitAttention(exempt || d.allowedWithUnitAttention(), lunNumber, format,
-                    new Prepared.OnUnit(lun, h, d, task, format));
+            Sense ua = exempt || d.allowedWithUnitAttention() ? null : attentions.poll(lunNumber);
+            if (ua != null) {
+                return new Prepared.Immediate(SenseRenderer.checkCondition(ua, format));
+            }
+            InOrderTaskSet.Place place = h.unit.queueing() == Queueing.IN_ORDER ? lun.ordered.enter() : null;
+            return new Prepared.OnUnit(lun, h, d, task, format, place);
         }
         if (state instanceof LunState.Failed) {
             return pendingUnitAttention(exempt, lunNumber, format, new Prepared.Immediate(SenseRenderer.checkCondition(
@@ -118,65 +122,8 @@ final class NexusImpl implements Nexus {
         return ua == null ? otherwise : new Prepared.Immediate(SenseRenderer.checkCondition(ua, format));
     }
 
-    private PreparedCommand reportLuns(ScsiTask task, SenseFormat format) {
-        int alloc;
-        try {
-            alloc = CoreCommands.reportLunsAllocation(task.cdb());
-        } catch (ScsiException e) {
-            return new Prepared.Immediate(SenseRenderer.checkCondition(e, format));
-        }
-        // the list can never exceed the header plus 16384 entries
-        int bound = Math.min(alloc, 8 + 8 * (TargetConfig.MAX_LUN + 1));
-        return new Prepared.Core(task, bound, () -> {
-            // SPC-4 §6.33: REPORT LUNS clears REPORTED LUNS DATA HAS CHANGED for this I_T nexus
-            attentions.clear(SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED.sense());
-            return CoreCommands.reportLunsData(task.cdb(), target.map.numbers());
-        }, format);
-    }
-
-    /** SPC-4 §6.39: the pending unit attention as data (and cleared), else the LU's condition. */
-    private PreparedCommand requestSense(ScsiTask task, LunRuntime lun, int lunNumber) {
-        Cdb cdb = task.cdb();
-        SenseFormat wanted = CoreCommands.requestSenseDescriptor(cdb) ? SenseFormat.DESCRIPTOR : SenseFormat.FIXED;
-        int alloc = CoreCommands.requestSenseAllocation(cdb);
-        return new Prepared.Core(task, alloc, () -> {
-            if (alloc == 0) {
-                return new byte[0];
-            }
-            Sense r = attentions.poll(lunNumber);
-            if (r == null) {
-                r = lun.state() instanceof LunState.Failed
-                        ? SenseReason.LOGICAL_UNIT_NOT_READY_MANUAL_INTERVENTION_REQUIRED.sense()
-                        : SenseReason.NO_ADDITIONAL_SENSE.sense();
-            }
-            return SenseRenderer.render(r, wanted);
-        }, lun.senseFormat());
-    }
-
-    /** A LUN number with no logical unit (SPC-4 §6.6.2, SAM-5 §5.9.5). */
-    private PreparedCommand absent(ScsiTask task) {
-        Cdb cdb = task.cdb();
-        switch (cdb.opcode()) {
-            case CoreCommands.INQUIRY -> {
-                int alloc;
-                try {
-                    alloc = CoreCommands.absentInquiryAllocation(cdb);
-                } catch (ScsiException e) {
-                    return new Prepared.Immediate(SenseRenderer.checkCondition(e, SenseFormat.FIXED));
-                }
-                return new Prepared.Core(task, alloc, () -> CoreCommands.absentInquiryData(cdb), SenseFormat.FIXED);
-            }
-            case CoreCommands.REQUEST_SENSE -> {
-                SenseFormat wanted = CoreCommands.requestSenseDescriptor(cdb) ? SenseFormat.DESCRIPTOR : SenseFormat.FIXED;
-                return new Prepared.Core(task, CoreCommands.requestSenseAllocation(cdb),
-                        () -> SenseRenderer.render(new ScsiException(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED), wanted),
-                        SenseFormat.FIXED);
-            }
-            default -> {
-                return new Prepared.Immediate(
-                        SenseRenderer.checkCondition(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED, SenseFormat.FIXED));
-            }
-        }
+    UnitAttentions attentions() {
+        return attentions;
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
 import org.jstgt.scsi.sense.SenseFormat;
+import org.jstgt.scsi.taskset.InOrderTaskSet;
 
 /** The kinds of {@link PreparedCommand} the core hands out. */
 final class Prepared {
@@ -98,14 +99,18 @@ final class Prepared {
         private final CommandDescriptor descriptor;
         private final ScsiTask task;
         private final SenseFormat format;
+        /** The command's place in its LUN's in-order task set, or null for concurrent units. */
+        private final InOrderTaskSet.Place place;
         private final AtomicBoolean started = new AtomicBoolean();
 
-        OnUnit(LunRuntime lun, UnitHandle handle, CommandDescriptor descriptor, ScsiTask task, SenseFormat format) {
+        OnUnit(LunRuntime lun, UnitHandle handle, CommandDescriptor descriptor, ScsiTask task, SenseFormat format,
+                InOrderTaskSet.Place place) {
             this.lun = lun;
             this.handle = handle;
             this.descriptor = descriptor;
             this.task = task;
             this.format = format;
+            this.place = place;
         }
 
         @Override
@@ -128,6 +133,17 @@ final class Prepared {
             if (!started.compareAndSet(false, true)) {
                 throw new IllegalStateException("execute() called twice");
             }
+            return place == null ? start() : place.run(task.executor(), this::start);
+        }
+
+        @Override
+        public void abandon() {
+            if (place != null && started.compareAndSet(false, true)) {
+                place.leave();
+            }
+        }
+
+        private CompletionStage<ScsiResult> start() {
             if (!handle.tryAcquire()) {
                 // The unit closes (provider leaving, reconfiguration): run on its successor.
                 Held held = new Held(lun, task, descriptor.direction(), descriptor.transferLength(), format);

@@ -40,8 +40,9 @@ public interface LogicalUnit extends AutoCloseable {
 
     /**
      * An I_T nexus ended (logout, connection loss, session reinstatement): per-nexus state such as
-     * a PREVENT ALLOW MEDIUM REMOVAL of that initiator ends with it (SPC-4 §6.13). No command of
-     * that nexus is in flight on this unit any more. Called on a core thread; must not block.
+     * a PREVENT ALLOW MEDIUM REMOVAL of that initiator ends with it (SPC-4 §6.13). Called once per
+     * nexus, on the fabric's thread, after the nexus stopped admitting commands (some may still be
+     * completing); must not block.
      *
      * @param initiatorPortName the initiator port of the nexus
      * @param targetPortName the target port of the nexus

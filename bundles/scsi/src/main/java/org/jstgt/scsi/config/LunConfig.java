@@ -97,6 +97,28 @@ public record LunConfig(String name, String origin, String deviceType, String st
         return !storeType.isEmpty();
     }
 
+    /**
+     * @param other another definition of the same LUN
+     * @return true when both open the same store the same way and use the same device type, so a
+     *     unit may take the change in place (device keys, identification, sense format)
+     */
+    public boolean sameStore(LunConfig other) {
+        return deviceType.equals(other.deviceType) && storeType.equals(other.storeType)
+                && java.util.Objects.equals(storePath, other.storePath) && size == other.size
+                && blockSize == other.blockSize && readOnly == other.readOnly
+                && storeKeys().equals(other.storeKeys());
+    }
+
+    private Map<String, String> storeKeys() {
+        Map<String, String> m = new java.util.TreeMap<>();
+        properties.forEach((k, v) -> {
+            if (k.startsWith("store.")) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
     /** @return the request store providers receive */
     public StoreSpec storeSpec() {
         return new StoreSpec(name, origin, storePath, size, readOnly, properties);

@@ -169,6 +169,11 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         lun.origin = origin;
         lun.raw = Props.strings(props);
         UnitHandle old = lun.handle();
+        if (old != null && cfg != null && lun.config != null && lun.config.sameStore(cfg) && reconfigured(lun, old, cfg)) {
+            lun.config = cfg;
+            LOG.info("LUN {}: configuration applied in place", lun.name);
+            return;
+        }
         long oldCapacity = old == null ? -1 : old.capacity();
         if (old != null) {
             stop(lun, new LunState.Waiting("reconfiguring"));
@@ -181,6 +186,16 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         }
         if (created) {
             remap();
+        }
+    }
+
+    /** Offers the unit the new definition (DESIGN: apply in place where it can). */
+    private static boolean reconfigured(LunRuntime lun, UnitHandle h, LunConfig next) {
+        try {
+            return h.unit.reconfigure(next.lunSpec());
+        } catch (RuntimeException e) {
+            LOG.warn("LUN {}: the {} unit failed to apply a change; reopening it", lun.name, next.deviceType(), e);
+            return false;
         }
     }
 

@@ -14,6 +14,8 @@ import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.scsi.sense.SenseFormat;
 import org.jstgt.scsi.sense.SenseRenderer;
 import org.jstgt.scsi.taskset.InOrderTaskSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An I_T nexus (SAM-5 §4.6.3): admits commands, keeps unit attentions, answers REPORT LUNS and
@@ -25,6 +27,7 @@ import org.jstgt.scsi.taskset.InOrderTaskSet;
  * status (autosense, RFC 7143 §11.4.7).
  */
 final class NexusImpl implements Nexus {
+    private static final Logger LOG = LoggerFactory.getLogger(NexusImpl.class);
     private final TargetRuntime target;
     final String initiatorName;
     final String initiatorPortName;
@@ -151,7 +154,22 @@ final class NexusImpl implements Nexus {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         target.remove(this);
+        // SPC-4 §6.13 and friends: per-nexus state in the units ends with the nexus
+        for (int n : target.map.numbers()) {
+            LunRuntime lun = target.map.get(n);
+            UnitHandle h = lun == null ? null : lun.handle();
+            if (h != null) {
+                try {
+                    h.unit.nexusLost(initiatorPortName, targetPortName);
+                } catch (RuntimeException e) {
+                    LOG.warn("LUN {}: nexusLost failed", lun.name, e);
+                }
+            }
+        }
     }
 }

@@ -53,6 +53,8 @@ final class Fakes {
         volatile CompletableFuture<Void> writeGate;
         /** Replaces execution of opcode 0x00 (TEST UNIT READY) when set. */
         volatile Function<ScsiTask, CompletionStage<Integer>> turExec;
+        /** When set, units apply a configuration change in place (LogicalUnit.reconfigure). */
+        volatile boolean inPlace;
 
         @Override
         public LogicalUnit create(UnitContext context) throws ConfigException {
@@ -73,6 +75,8 @@ final class Fakes {
         final BackingStore store;
         volatile boolean closed;
         volatile boolean storeOpenAtClose;
+        final List<LunSpec> reconfigured = new CopyOnWriteArrayList<>();
+        final List<String> nexusesLost = new CopyOnWriteArrayList<>();
 
         Unit(DeviceProvider provider, LunSpec spec, BackingStore store) {
             this.provider = provider;
@@ -175,6 +179,20 @@ final class Fakes {
         @Override
         public long capacityBytes() {
             return store.size();
+        }
+
+        @Override
+        public void nexusLost(String initiatorPortName, String targetPortName) {
+            nexusesLost.add(initiatorPortName + " -> " + targetPortName);
+        }
+
+        @Override
+        public boolean reconfigure(LunSpec next) {
+            if (!provider.inPlace) {
+                return false;
+            }
+            reconfigured.add(next);
+            return true;
         }
 
         @Override

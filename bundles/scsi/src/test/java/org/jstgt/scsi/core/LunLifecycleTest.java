@@ -4,6 +4,7 @@ import static org.jstgt.scsi.core.Harness.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -89,6 +90,44 @@ class LunLifecycleTest {
         assertTrue(h.stores.opened.get(0).isClosed());
         h.lun("d2", "size", null);
         assertEquals("FAILED(/opt/jstgt/etc/jstgt.lun-d2.cfg: size: missing)", h.manager.lunState("d2"));
+    }
+
+    /**
+     * A change that leaves the store as it is reaches the unit; one that applies it in place keeps
+     * serving without a close and reopen, otherwise the unit is replaced as before.
+     */
+    @Test
+    void aChangeTheUnitAppliesInPlaceKeepsTheUnit() {
+        h = new Harness(15_000).withProviders();
+        h.devices.inPlace = true;
+        h.lun("d0");
+        Fakes.Unit first = h.devices.created.get(0);
+        h.lun("d0", "vendor", "OTHER");
+        assertEquals(1, h.devices.created.size(), "no new unit");
+        assertFalse(first.closed);
+        assertEquals("OTHER", first.reconfigured.get(0).vendor());
+        assertEquals("ACTIVE", h.manager.lunState("d0"));
+        // a change to the store (its size) needs a new unit and store
+        h.lun("d0", "vendor", "OTHER", "size", "2MiB");
+        assertEquals(2, h.devices.created.size());
+        assertTrue(first.closed);
+        h.devices.inPlace = false;
+        h.lun("d0", "vendor", "THIRD", "size", "2MiB");
+        assertEquals(3, h.devices.created.size(), "a unit that does not apply it in place is replaced");
+    }
+
+    /** A unit hears of each nexus that ends, once (per-nexus state such as PREVENT ends with it). */
+    @Test
+    void theEndOfANexusReachesTheUnitsItSees() {
+        h = new Harness(15_000).withProviders();
+        h.lun("d0");
+        h.target("t1", "lun.0", "d0");
+        Nexus n = h.nexus();
+        n.close();
+        n.close();
+        List<String> lost = h.devices.created.get(0).nexusesLost;
+        assertEquals(1, lost.size(), lost.toString());
+        assertTrue(lost.get(0).startsWith(INITIATOR), lost.toString());
     }
 
     @Test

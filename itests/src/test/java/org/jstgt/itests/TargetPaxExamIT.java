@@ -232,6 +232,122 @@ public class TargetPaxExamIT {
         }
     }
 
+    /**
+     * The device SPI proved by a device that lives in this test (ProofDevice): LUNs without a
+     * store, a unit that queues in arrival order across nexuses, a completion with data and CHECK
+     * CONDITION together (ILI), a unit attention the unit raises itself, and a medium loaded into
+     * one LUN by another LUN through the core's LUN directory, over a real iSCSI session.
+     */
+    @Test
+    public void aDeviceOfTheTestUsesTheWholeDeviceSpi() throws Exception {
+        awaitPortal();
+        org.osgi.framework.ServiceRegistration<org.jstgt.api.scsi.DeviceProvider> device =
+                bundleContext.registerService(org.jstgt.api.scsi.DeviceProvider.class,
+                        new org.jstgt.itests.proof.ProofDevice(),
+                        new Hashtable<>(org.jstgt.itests.proof.ProofDevice.PROPERTIES));
+        org.osgi.service.cm.Configuration drive = proofLun("proofdrive", "proof.role", "drive");
+        org.osgi.service.cm.Configuration changer = proofLun("proofchanger", "proof.role", "changer",
+                "proof.drive", "proofdrive");
+        org.osgi.service.cm.Configuration target = demoTargetConfiguration();
+        Dictionary<String, Object> targetProps = target.getProperties();
+        targetProps.put("lun.2", "proofdrive");
+        targetProps.put("lun.3", "proofchanger");
+        target.update(targetProps);
+        try (Initiator a = Initiator.connect(PORTAL, InitiatorOptions.defaults());
+                Initiator b = Initiator.connect(PORTAL, InitiatorOptions.defaults()
+                        .withInitiatorName("iqn.2026-11.org.jstgt:proof-b"))) {
+            a.login(IQN);
+            b.login(IQN);
+            awaitLun(a, 2);
+            awaitLun(a, 3);
+            clearUnitAttentions(a, 3);
+            // a drive without a medium is NOT READY, MEDIUM NOT PRESENT (3Ah)
+            ScsiReply empty = clearUnitAttentionsUntil(a, 2);
+            Sense.expect(org.jstgt.api.scsi.SenseKey.NOT_READY, 0x3A).check(empty);
+
+            // MOVE MEDIUM on the changer loads cartridge "cart7" into the drive through the LUN directory
+            byte[] move = Cdbs.raw(0xA5, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0);
+            a.scsi(3, move, null, 0).assertGood();
+            // the drive raised its own unit attention: NOT READY TO READY CHANGE (28h/00h), to every nexus
+            Sense.expect(org.jstgt.api.scsi.SenseKey.UNIT_ATTENTION, 0x28, 0x00)
+                    .check(a.scsi(2, Cdbs.testUnitReady(), null, 0));
+            a.scsi(2, Cdbs.testUnitReady(), null, 0).assertGood();
+            // a second MOVE MEDIUM finds the drive full: the changer's own sense code (3Bh/0Dh)
+            Sense.expect(org.jstgt.api.scsi.SenseKey.ILLEGAL_REQUEST, 0x3B, 0x0D).check(a.scsi(3, move, null, 0));
+
+            // READ(6) variable asking 1024 bytes of a 512-byte block: the data and CHECK CONDITION
+            // with NO SENSE, ILI and INFORMATION = 512 (SSC-3 §4.2.19), in one reply
+            ScsiReply shortRead = a.scsi(2, Cdbs.raw(0x08, 0, 0, 0x04, 0x00, 0), null, 1024);
+            assertEquals("CHECK CONDITION", 2, shortRead.status());
+            assertEquals("the block's data came with the status", 512, shortRead.data().length);
+            Sense ili = shortRead.sense().orElseThrow();
+            assertEquals(0, ili.key());
+            assertTrue("ILI in " + ili, (ili.raw()[2] & 0x20) != 0);
+            assertEquals(512L, ili.information().getAsLong());
+
+            // in arrival order across nexuses: b's READ POSITION sent while a's SPACE (300 ms) runs
+            // waits for it and sees its result
+            clearUnitAttentions(b, 2);
+            java.util.concurrent.CompletableFuture<ScsiReply> space = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return a.scsi(2, Cdbs.raw(0x11, 0, 0, 0, 5, 0), null, 0);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            Thread.sleep(100);
+            ScsiReply position = b.scsi(2, Cdbs.raw(0x34, 0, 0, 0, 0, 0, 0, 0, 0, 0), null, 20).assertGood();
+            space.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).assertGood();
+            int firstBlock = java.nio.ByteBuffer.wrap(position.data()).getInt(4);
+            assertEquals("READ POSITION ran after the SPACE admitted before it (1 block read + 5 spaced)", 6,
+                    firstBlock);
+            a.logout();
+            b.logout();
+        } finally {
+            targetProps.remove("lun.2");
+            targetProps.remove("lun.3");
+            target.update(targetProps);
+            changer.delete();
+            drive.delete();
+            device.unregister();
+        }
+    }
+
+    private org.osgi.service.cm.Configuration proofLun(String name, String... kv) throws Exception {
+        org.osgi.service.cm.Configuration c = configAdmin.createFactoryConfiguration("jstgt.lun", "?");
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("name", name);
+        p.put("device.type", org.jstgt.itests.proof.ProofDevice.TYPE);
+        for (int i = 0; i < kv.length; i += 2) {
+            p.put(kv[i], kv[i + 1]);
+        }
+        c.update(p);
+        return c;
+    }
+
+    /** Waits, bounded, until REPORT LUNS lists {@code lun}. */
+    private static void awaitLun(Initiator session, int lun) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!reportLuns(session).contains(lun)) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("LUN " + lun + " not reported within " + WAIT);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Consumes unit attentions on {@code lun} and returns the first reply that is not one. */
+    private static ScsiReply clearUnitAttentionsUntil(Initiator session, int lun) throws IOException {
+        for (int i = 0; i < 8; i++) {
+            ScsiReply r = session.scsi(lun, Cdbs.testUnitReady(), null, 0);
+            if (r.good() || r.sense().map(x -> x.key() != 6).orElse(true)) {
+                return r;
+            }
+        }
+        throw new AssertionError("LUN " + lun + " still reports unit attentions after 8 TEST UNIT READY");
+    }
+
     @Test
     public void shellCommandsListWhatRuns() throws Exception {
         awaitPortal();

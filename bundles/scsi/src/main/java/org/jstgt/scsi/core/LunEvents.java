@@ -10,11 +10,11 @@ import org.jstgt.api.scsi.UnitEvents;
  * Lock-free: reads the published target snapshot, so a unit may raise from any thread.
  */
 final class LunEvents implements UnitEvents {
-    private final LunManager manager;
+    private final TargetMaps maps;
     private final LunRuntime lun;
 
-    LunEvents(LunManager manager, LunRuntime lun) {
-        this.manager = manager;
+    LunEvents(TargetMaps maps, LunRuntime lun) {
+        this.maps = maps;
         this.lun = lun;
     }
 
@@ -23,16 +23,16 @@ final class LunEvents implements UnitEvents {
         if (sense.key() != SenseKey.UNIT_ATTENTION) {
             throw new IllegalArgumentException("not a UNIT ATTENTION sense: " + sense);
         }
-        manager.raise(lun, sense);
+        maps.raise(lun, sense);
     }
 
     @Override
     public void capacityChanged() {
-        manager.raise(lun, SenseReason.CAPACITY_DATA_HAS_CHANGED.sense());
+        maps.raise(lun, SenseReason.CAPACITY_DATA_HAS_CHANGED.sense());
     }
 
     @Override
     public void mediumChanged() {
-        manager.raise(lun, SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED.sense());
+        maps.raise(lun, SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED.sense());
     }
 }

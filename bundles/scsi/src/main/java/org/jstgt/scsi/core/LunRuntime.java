@@ -18,7 +18,7 @@ import org.jstgt.scsi.taskset.InOrderTaskSet;
 /**
  * A named LUN across its incarnations: configuration, state, and the commands held while it has
  * no unit. The object stays the same while the configuration and providers change, so target LUN
- * maps can point at it. State changes come from the manager (serialized); reads are lock-free.
+ * maps can point at it. State changes come from UnitLifecycle under {@link #lifecycle}; reads are lock-free.
  */
 final class LunRuntime {
     /** Held commands per LUN beyond which new ones get BUSY at once (memory bound). */
@@ -35,7 +35,13 @@ final class LunRuntime {
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     /** Runs the commands of units that queue in arrival order (tape, changer), across incarnations. */
     final InOrderTaskSet ordered = new InOrderTaskSet();
-    /** Manager thread only: the last failure logged, to log each failure once. */
+    /** Held while the unit starts, stops or is replaced (UnitLifecycle); never on the command path. */
+    final Object lifecycle = new Object();
+    /** Set (under the manager's lock) when the configuration is deleted: no unit starts again. */
+    volatile boolean removed;
+    /** Why the configuration did not parse (file and key), when {@link #config} is null. */
+    volatile String configProblem;
+    /** Under {@link #lifecycle}: the last failure logged, to log each failure once. */
     String lastFailure;
 
     LunRuntime(String name, String origin, Map<String, String> raw, ScheduledExecutorService timer,

@@ -135,7 +135,7 @@ final class NexusImpl implements Nexus {
         if (l == null) {
             return false;
         }
-        target.manager.resetOthers(this, l);
+        target.maps.resetOthers(this, l);
         return true;
     }
 

@@ -20,11 +20,11 @@ final class TargetRuntime implements ScsiTarget {
     volatile TargetConfig config;
     volatile LunMap map = LunMap.EMPTY;
     final Set<NexusImpl> nexuses = ConcurrentHashMap.newKeySet();
-    final LunManager manager;
+    final TargetMaps maps;
 
-    TargetRuntime(TargetConfig config, LunManager manager) {
+    TargetRuntime(TargetConfig config, TargetMaps maps) {
         this.config = config;
-        this.manager = manager;
+        this.maps = maps;
     }
 
     @Override

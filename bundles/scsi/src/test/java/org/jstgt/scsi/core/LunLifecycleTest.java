@@ -130,6 +130,40 @@ class LunLifecycleTest {
         assertTrue(lost.get(0).startsWith(INITIATOR), lost.toString());
     }
 
+    /**
+     * A unit draining (its LUN deleted while a write runs) holds up neither listings nor changes to
+     * other LUNs: the drain runs outside the manager's lock.
+     */
+    @Test
+    void aDrainingLunHoldsUpNeitherListingsNorOtherLuns() throws Exception {
+        h = new Harness(15_000).withProviders();
+        h.lun("d0");
+        h.lun("d1");
+        h.target("t1", "lun.0", "d0");
+        Nexus n = h.quietNexus(0);
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        h.devices.writeGate = gate;
+        CompletableFuture<ScsiResult> running = n.prepare(Tasks.write10(0, 0, new byte[512])).execute()
+                .toCompletableFuture();
+        Thread remover = new Thread(() -> h.manager.lunDeleted("pid-lun-d0"));
+        remover.start();
+        try {
+            Thread.sleep(100);
+            assertTrue(remover.isAlive(), "the deletion waits for the running write");
+            CompletableFuture<Integer> listing = CompletableFuture.supplyAsync(() -> h.manager.lunInfos().size());
+            assertEquals(1, listing.get(5, TimeUnit.SECONDS), "listed while d0 drains (d1 only)");
+            CompletableFuture<Void> other = CompletableFuture.runAsync(() -> h.lun("d2"));
+            other.get(5, TimeUnit.SECONDS);
+            assertEquals("ACTIVE", h.manager.lunState("d2"));
+        } finally {
+            gate.complete(null);
+            remover.join(5_000);
+        }
+        assertFalse(remover.isAlive());
+        assertGood(running.get(1, TimeUnit.SECONDS));
+        assertTrue(h.devices.created.get(0).closed);
+    }
+
     @Test
     void duplicateLunNameIsRefused() {
         h = new Harness(15_000).withProviders();

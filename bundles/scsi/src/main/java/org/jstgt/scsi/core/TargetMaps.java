@@ -1,0 +1,111 @@
+package org.jstgt.scsi.core;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.jstgt.api.scsi.Sense;
+import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.api.target.ScsiTarget;
+import org.jstgt.scsi.config.TargetConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Target LUN maps and the published snapshot of targets: resolving a target's {@code lun.N} names
+ * to LUNs, and fanning unit attentions out to the nexuses that see a LUN (SAM-5 §5.14). Reads and
+ * fan-out are lock-free on the snapshot; resolving and publishing are serialized by the manager.
+ */
+final class TargetMaps {
+    private static final Logger LOG = LoggerFactory.getLogger(TargetMaps.class);
+
+    private record Snapshot(List<ScsiTarget> sorted, Map<String, TargetRuntime> byIqn) {
+    }
+
+    private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of());
+    private final Set<String> warnedUnknownLuns = new HashSet<>();
+
+    /** @return the targets, sorted by IQN */
+    List<ScsiTarget> targets() {
+        return snapshot.sorted();
+    }
+
+    /** @return the target of an IQN, compared case-insensitively (RFC 3722) */
+    Optional<ScsiTarget> target(String iqn) {
+        return iqn == null ? Optional.empty() : Optional.ofNullable(snapshot.byIqn().get(iqn.toLowerCase(Locale.ROOT)));
+    }
+
+    /** Forgets the warnings about unknown LUN names of a target file, so a new version warns again. */
+    void forgetWarnings(String origin) {
+        warnedUnknownLuns.removeIf(k -> k.startsWith(origin + "|"));
+    }
+
+    /** @return the target's LUN map over the LUNs defined now; unknown names are warned about once */
+    LunMap resolve(TargetConfig cfg, Map<String, LunRuntime> luns) {
+        TreeMap<Integer, LunRuntime> m = new TreeMap<>();
+        cfg.luns().forEach((n, name) -> {
+            LunRuntime lun = luns.get(name);
+            if (lun == null) {
+                String key = TargetConfig.LUN_PREFIX + n;
+                if (warnedUnknownLuns.add(cfg.origin() + "|" + key + "|" + name)) {
+                    LOG.warn("{}: {}: no LUN named '{}' (etc/jstgt.lun-{}.cfg); LUN {} reports as not present until "
+                            + "it appears", cfg.origin(), key, name, name, n);
+                }
+            } else {
+                m.put(n, lun);
+            }
+        });
+        return LunMap.of(m);
+    }
+
+    /** Re-resolves every target's map and publishes. */
+    void remap(Collection<TargetRuntime> targets, Map<String, LunRuntime> luns) {
+        for (TargetRuntime t : targets) {
+            t.setMap(resolve(t.config, luns));
+        }
+        publish(targets);
+    }
+
+    void publish(Collection<TargetRuntime> targets) {
+        List<TargetRuntime> all = new ArrayList<>(targets);
+        all.sort(Comparator.comparing(TargetRuntime::iqn));
+        Map<String, TargetRuntime> byIqn = new HashMap<>();
+        for (TargetRuntime t : all) {
+            byIqn.put(t.iqn(), t);
+        }
+        snapshot = new Snapshot(List.copyOf(all), Map.copyOf(byIqn));
+    }
+
+    /** Queues a unit attention for the LUN on every nexus that maps it; any thread. */
+    void raise(LunRuntime lun, Sense sense) {
+        forEachNexus(lun, null, sense);
+    }
+
+    /** LOGICAL UNIT RESET (SAM-5 §7.8): BUS DEVICE RESET FUNCTION OCCURRED on the other nexuses. */
+    void resetOthers(NexusImpl origin, LunRuntime lun) {
+        forEachNexus(lun, origin, SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED.sense());
+    }
+
+    private void forEachNexus(LunRuntime lun, NexusImpl except, Sense sense) {
+        for (ScsiTarget st : snapshot.sorted()) {
+            TargetRuntime t = (TargetRuntime) st;
+            t.map.byNumber().forEach((n, l) -> {
+                if (l == lun) {
+                    for (NexusImpl nexus : t.nexuses) {
+                        if (nexus != except) {
+                            nexus.unitAttention(n, sense);
+                        }
+                    }
+                }
+            });
+        }
+    }
+}

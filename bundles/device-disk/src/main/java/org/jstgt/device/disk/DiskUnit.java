@@ -28,6 +28,7 @@ import org.jstgt.scsi.spc.ModePages;
 import org.jstgt.scsi.spc.ModeSense;
 import org.jstgt.scsi.spc.OpcodeTable;
 import org.jstgt.scsi.spc.ReservationClass;
+import org.jstgt.scsi.spc.StoreCalls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,7 @@ final class DiskUnit implements LogicalUnit {
 
     private final LunSpec spec;
     private final BackingStore store;
-    private final StoreIo io;
+    private final StoreCalls io;
     private final int blockSize;
     private final boolean readOnly;
     private final boolean writeCache;
@@ -89,7 +90,7 @@ final class DiskUnit implements LogicalUnit {
     private DiskUnit(LunSpec spec, BackingStore store, Executor workers, int maxTransferBlocks, boolean dSense) {
         this.spec = spec;
         this.store = store;
-        this.io = new StoreIo(store, workers, spec.name());
+        this.io = new StoreCalls(store, workers, spec.name());
         this.blockSize = spec.blockSize();
         this.readOnly = spec.readOnly() || store.readOnly();
         Set<StoreCapability> caps = store.capabilities();
@@ -343,7 +344,7 @@ final class DiskUnit implements LogicalUnit {
             flush.whenComplete((v, err) -> {
                 if (err != null) {
                     LOG.error("LUN {}: SYNCHRONIZE CACHE with IMMED failed after GOOD was returned: {}",
-                            spec.name(), StoreIo.unwrap(err).toString());
+                            spec.name(), StoreCalls.unwrap(err).toString());
                 }
             });
             return CompletableFuture.completedFuture(null);

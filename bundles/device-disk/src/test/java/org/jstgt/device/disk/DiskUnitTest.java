@@ -27,6 +27,7 @@ import org.jstgt.api.scsi.LunSpec;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.store.StoreCapability;
+import org.jstgt.scsi.spc.StoreCalls;
 import org.jstgt.testkit.FakeScsiTask;
 import org.jstgt.testkit.FakeUnitContext;
 import org.jstgt.testkit.Sense;
@@ -93,7 +94,7 @@ class DiskUnitTest {
         try {
             return d.execute(t).toCompletableFuture().join().dataInLength();
         } catch (CompletionException e) {
-            Throwable c = StoreIo.unwrap(e);
+            Throwable c = StoreCalls.unwrap(e);
             if (c instanceof ScsiException s) {
                 throw s;
             }

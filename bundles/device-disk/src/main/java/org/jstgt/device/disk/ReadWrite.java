@@ -53,7 +53,7 @@ final class ReadWrite implements CommandFamily {
         rows(table, CdbLayout.SBC_16, 0x88, 0x8A, 0x8E);
     }
 
-    /** The rows of one CDB size: READ, WRITE and (but in the 6-byte size) WRITE AND VERIFY. */
+    /** The rows of one CDB size: READ, WRITE and (except in the 6-byte size) WRITE AND VERIFY. */
     private void rows(OpcodeTable.Builder table, CdbLayout layout, int read, int write, int writeAndVerify) {
         int size = layout.cdbLength();
         int flags = layout == CdbLayout.SBC_6 ? 0 : RW_FLAGS;

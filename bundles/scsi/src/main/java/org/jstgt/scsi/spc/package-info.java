@@ -1,7 +1,9 @@
 /**
  * SPC-4 building blocks shared by device bundles: the opcode table a device is made of, CDB field
- * checks, the INQUIRY and VPD builder, the mode page framework, big-endian byte helpers, and the
- * calls to a backing store with their failures mapped to sense ({@link org.jstgt.scsi.spc.StoreCalls}).
+ * checks, the decoder of the block-addressing CDB forms ({@link org.jstgt.scsi.spc.CdbLayout} read
+ * once into a {@link org.jstgt.scsi.spc.BlockCommand}), the INQUIRY and VPD builder, the mode page
+ * framework, big-endian byte helpers, and the calls to a backing store with their failures mapped
+ * to sense ({@link org.jstgt.scsi.spc.StoreCalls}).
  * A device bundle is a lifecycle plus an {@link org.jstgt.scsi.spc.OpcodeTable}.
  */
 @Export

@@ -1,11 +1,11 @@
 package org.jstgt.device.disk;
 
-import static org.jstgt.device.disk.DiskUnitTest.cdb10;
-import static org.jstgt.device.disk.DiskUnitTest.cdb16;
-import static org.jstgt.device.disk.DiskUnitTest.expect;
-import static org.jstgt.device.disk.DiskUnitTest.invalidField;
-import static org.jstgt.device.disk.DiskUnitTest.run;
-import static org.jstgt.device.disk.DiskUnitTest.withData;
+import static org.jstgt.device.disk.DiskTestBase.cdb10;
+import static org.jstgt.device.disk.DiskTestBase.cdb16;
+import static org.jstgt.device.disk.DiskTestBase.expect;
+import static org.jstgt.device.disk.DiskTestBase.invalidField;
+import static org.jstgt.device.disk.DiskTestBase.run;
+import static org.jstgt.device.disk.DiskTestBase.withData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +30,7 @@ class UnmapTest {
     private static final Executor DIRECT = Runnable::run;
 
     private static DiskUnit thin(RecordingStore s) throws Exception {
-        return DiskUnit.create(DiskUnitTest.spec(512, false, Map.of()), s, DIRECT);
+        return DiskUnit.create(DiskTestBase.spec(512, false, Map.of()), s, DIRECT);
     }
 
     static FakeScsiTask unmap(long[]... descriptors) {
@@ -114,7 +114,7 @@ class UnmapTest {
         invalidField(2, -1, () -> u.parse(FakeScsiTask.of(0x12, 1, 0xB2, 0, 255, 0)));
         FakeScsiTask rc = cdb16(0x9E, 0x10, 0, 32);
         assertEquals(0, rc.dataInBytes(run(u, rc))[14]);
-        DiskUnit ro = DiskUnit.create(DiskUnitTest.spec(512, true, Map.of()), new RecordingStore(MIB, StoreCapability.UNMAP),
+        DiskUnit ro = DiskUnit.create(DiskTestBase.spec(512, true, Map.of()), new RecordingStore(MIB, StoreCapability.UNMAP),
                 DIRECT);
         expect(SenseReason.INVALID_COMMAND_OPERATION_CODE, () -> ro.parse(unmap(new long[] {0, 1})));
     }

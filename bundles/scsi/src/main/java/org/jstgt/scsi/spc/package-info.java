@@ -1,10 +1,13 @@
 /**
  * SPC-4 building blocks shared by device bundles: the opcode table a device is made of, CDB field
- * checks, the INQUIRY and VPD builder, the mode page framework and big-endian byte helpers. A
- * device bundle is a lifecycle plus an {@link org.jstgt.scsi.spc.OpcodeTable}.
+ * checks, the decoder of the block-addressing CDB forms ({@link org.jstgt.scsi.spc.CdbLayout} read
+ * once into a {@link org.jstgt.scsi.spc.BlockCommand}), the INQUIRY and VPD builder, the mode page
+ * framework, big-endian byte helpers, and the calls to a backing store with their failures mapped
+ * to sense ({@link org.jstgt.scsi.spc.StoreCalls}).
+ * A device bundle is a lifecycle plus an {@link org.jstgt.scsi.spc.OpcodeTable}.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package org.jstgt.scsi.spc;
 
 import org.osgi.annotation.bundle.Export;

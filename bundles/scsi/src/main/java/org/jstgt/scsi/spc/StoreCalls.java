@@ -1,4 +1,4 @@
-package org.jstgt.device.disk;
+package org.jstgt.scsi.spc;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,11 +17,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls a store without blocking the caller: stores that say they block run on the provider's
- * worker pool. Media errors ({@link IOException}) become MEDIUM ERROR sense and are logged.
+ * A device's calls to one {@link BackingStore}, with the store's failures turned into sense. Used
+ * by every device that keeps its data in a store (disk, the image behind a DVD, a tape cartridge).
+ *
+ * <ul>
+ * <li>A store that says it {@linkplain BackingStore#blocks() blocks} is called from the device's
+ * worker pool, never from the caller's thread (the fabric's event loop); a pool that refuses the
+ * call (the device bundle is stopping) is NOT READY, LOGICAL UNIT NOT READY, CAUSE NOT REPORTABLE
+ * (SPC-4 §4.5.6, 04h/00h).</li>
+ * <li>A media error ({@link IOException}) is MEDIUM ERROR with UNRECOVERED READ ERROR (11h/00h) for
+ * a read and WRITE ERROR (0Ch/00h) for a write, flush or unmap (SBC-4 §4.18.1), logged once with the
+ * LUN, the operation, its offset and length and the store.</li>
+ * <li>Any other failure passes through unchanged (the core reports it as HARDWARE ERROR).</li>
+ * </ul>
+ * Immutable; safe for concurrent use.
  */
-final class StoreIo {
-    private static final Logger LOG = LoggerFactory.getLogger(StoreIo.class);
+public final class StoreCalls {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreCalls.class);
 
     private final BackingStore store;
     private final Executor workers;
@@ -29,30 +41,39 @@ final class StoreIo {
 
     /**
      * @param store the store
-     * @param workers where calls to a blocking store run
+     * @param workers where calls to a blocking store run (unused for a store that does not block)
      * @param lun LUN name for the log
      */
-    StoreIo(BackingStore store, Executor workers, String lun) {
+    public StoreCalls(BackingStore store, Executor workers, String lun) {
         this.store = store;
         this.workers = store.blocks() ? workers : null;
         this.lun = lun;
     }
 
-    CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion) {
+    /** @return the store */
+    public BackingStore store() {
+        return store;
+    }
+
+    /** {@link BackingStore#read}; an {@link IOException} is UNRECOVERED READ ERROR. */
+    public CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion) {
         return media(call(() -> store.read(offset, dst, completion)), SenseReason.UNRECOVERED_READ_ERROR, "read", offset,
                 dst.remaining());
     }
 
-    CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua, Executor completion) {
+    /** {@link BackingStore#write}; an {@link IOException} is WRITE ERROR. */
+    public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua, Executor completion) {
         return media(call(() -> store.write(offset, src, fua, completion)), SenseReason.WRITE_ERROR, "write", offset,
                 src.remaining());
     }
 
-    CompletionStage<Void> unmap(long offset, long length, Executor completion) {
+    /** {@link BackingStore#unmap}; an {@link IOException} is WRITE ERROR. */
+    public CompletionStage<Void> unmap(long offset, long length, Executor completion) {
         return media(call(() -> store.unmap(offset, length, completion)), SenseReason.WRITE_ERROR, "unmap", offset, length);
     }
 
-    CompletionStage<Void> flush(Executor completion) {
+    /** {@link BackingStore#flush}; an {@link IOException} is WRITE ERROR. */
+    public CompletionStage<Void> flush(Executor completion) {
         return media(call(() -> store.flush(completion)), SenseReason.WRITE_ERROR, "flush", 0, 0);
     }
 
@@ -67,30 +88,30 @@ final class StoreIo {
         try {
             return CompletableFuture.supplyAsync(op, workers).thenCompose(s -> s);
         } catch (RejectedExecutionException e) {
-            // the provider is shutting down
+            // the device bundle is stopping
             return CompletableFuture.failedFuture(
                     new ScsiException(SenseReason.LOGICAL_UNIT_NOT_READY_CAUSE_NOT_REPORTABLE, "device stopping"));
         }
     }
 
-    /** SBC-4 §4.18.1: an unrecoverable medium failure is MEDIUM ERROR with the read or write ASC. */
     private CompletionStage<Void> media(CompletionStage<Void> s, SenseReason reason, String what, long offset,
             long length) {
-        return s.handle((v, err) -> {
-            if (err == null) {
-                return CompletableFuture.<Void>completedFuture(null);
-            }
+        return s.exceptionallyCompose(err -> {
             Throwable c = unwrap(err);
             if (c instanceof IOException io) {
                 LOG.error("LUN {}: {} of {} bytes at offset {} on {} failed: {}", lun, what, length, offset,
                         store.describe(), io.toString());
-                return CompletableFuture.<Void>failedFuture(new ScsiException(reason, io.toString()));
+                return CompletableFuture.failedFuture(new ScsiException(reason, io.toString()));
             }
-            return CompletableFuture.<Void>failedFuture(c);
-        }).thenCompose(f -> f);
+            return CompletableFuture.failedFuture(c);
+        });
     }
 
-    static Throwable unwrap(Throwable t) {
+    /**
+     * @param t a failure as a completion stage reports it
+     * @return the cause inside any {@link CompletionException} or {@link ExecutionException} wrappers
+     */
+    public static Throwable unwrap(Throwable t) {
         Throwable c = t;
         while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
             c = c.getCause();

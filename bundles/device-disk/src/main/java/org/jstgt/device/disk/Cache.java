@@ -1,0 +1,81 @@
+package org.jstgt.device.disk;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.jstgt.api.scsi.Cdb;
+import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.CommandResult;
+import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.ScsiException;
+import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.scsi.spc.CdbChecks;
+import org.jstgt.scsi.spc.CdbLayout;
+import org.jstgt.scsi.spc.OpcodeTable;
+import org.jstgt.scsi.spc.StoreCalls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SYNCHRONIZE CACHE(10)/(16) (SBC-4 §5.29, §5.30): byte 1 bits 7-3 reserved, SYNC_NV (2) obsolete,
+ * IMMED (1), bit 0 obsolete; LOGICAL BLOCK ADDRESS and NUMBER OF LOGICAL BLOCKS (0: to the end of
+ * the medium) at the positions of the size's {@link CdbLayout}. The store flushes everything
+ * written, which covers the range. IMMED returns GOOD once the CDB is valid; a failure of that
+ * flush is logged (there is no deferred error reporting).
+ */
+final class Cache implements CommandFamily {
+    private static final Logger LOG = LoggerFactory.getLogger(Cache.class);
+    /** byte 1 bits looked at: IMMED */
+    private static final int FLAGS = 0x02;
+    private static final CompletionStage<CommandResult> GOOD = CompletableFuture.completedFuture(CommandResult.good());
+
+    private final DiskUnit disk;
+    private final StoreCalls io;
+
+    Cache(DiskUnit disk) {
+        this.disk = disk;
+        this.io = disk.io();
+    }
+
+    @Override
+    public void register(OpcodeTable.Builder table) {
+        table.command(0x35, "SYNCHRONIZE CACHE(10)", 10).usage(CdbLayout.SBC_10.usage(FLAGS))
+                .handler(t -> synchronizeCache(CdbLayout.SBC_10, t.cdb()));
+        table.command(0x91, "SYNCHRONIZE CACHE(16)", 16).usage(CdbLayout.SBC_16.usage(FLAGS))
+                .handler(t -> synchronizeCache(CdbLayout.SBC_16, t.cdb()));
+    }
+
+    private CommandDescriptor synchronizeCache(CdbLayout layout, Cdb cdb) throws ScsiException {
+        CdbChecks.requireZero(cdb, 1, 0xF8);
+        Sync s = new Sync(layout, cdb);
+        s.checkRange(disk.capacity());
+        return s;
+    }
+
+    /** A parsed SYNCHRONIZE CACHE; {@link #lba()} and {@link #blocks()} are the range the CDB names. */
+    private final class Sync extends DiskCommand {
+        Sync(CdbLayout layout, Cdb cdb) {
+            super(layout, cdb, DataDirection.NONE);
+        }
+
+        @Override
+        public int transferLength() {
+            return 0;
+        }
+
+        @Override
+        CompletionStage<CommandResult> run(ScsiTask task) {
+            CompletionStage<Void> flush = io.flush(task.executor());
+            if (!immed()) {
+                return flush.thenApply(v -> CommandResult.good());
+            }
+            flush.whenComplete((v, err) -> {
+                if (err != null) {
+                    LOG.error("LUN {}: SYNCHRONIZE CACHE with IMMED failed after GOOD was returned: {}",
+                            disk.name(), StoreCalls.unwrap(err).toString());
+                }
+            });
+            return GOOD;
+        }
+    }
+}

@@ -57,27 +57,32 @@ public final class StoreCalls {
 
     /** {@link BackingStore#read}; an {@link IOException} is UNRECOVERED READ ERROR. */
     public CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion) {
-        return media(call(() -> store.read(offset, dst, completion)), SenseReason.UNRECOVERED_READ_ERROR, "read", offset,
+        return media(call(() -> store.read(offset, dst, completion), completion), SenseReason.UNRECOVERED_READ_ERROR, "read", offset,
                 dst.remaining());
     }
 
     /** {@link BackingStore#write}; an {@link IOException} is WRITE ERROR. */
     public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua, Executor completion) {
-        return media(call(() -> store.write(offset, src, fua, completion)), SenseReason.WRITE_ERROR, "write", offset,
+        return media(call(() -> store.write(offset, src, fua, completion), completion), SenseReason.WRITE_ERROR, "write", offset,
                 src.remaining());
     }
 
     /** {@link BackingStore#unmap}; an {@link IOException} is WRITE ERROR. */
     public CompletionStage<Void> unmap(long offset, long length, Executor completion) {
-        return media(call(() -> store.unmap(offset, length, completion)), SenseReason.WRITE_ERROR, "unmap", offset, length);
+        return media(call(() -> store.unmap(offset, length, completion), completion), SenseReason.WRITE_ERROR, "unmap", offset, length);
     }
 
     /** {@link BackingStore#flush}; an {@link IOException} is WRITE ERROR. */
     public CompletionStage<Void> flush(Executor completion) {
-        return media(call(() -> store.flush(completion)), SenseReason.WRITE_ERROR, "flush", 0, 0);
+        return media(call(() -> store.flush(completion), completion), SenseReason.WRITE_ERROR, "flush", 0, 0);
     }
 
-    private CompletionStage<Void> call(Supplier<CompletionStage<Void>> op) {
+    /**
+     * Calls the store: inline when it does not block, else on the workers; a blocking store's
+     * stage then completes on the caller's {@code completion} too (the store contract), even when
+     * it was already complete on the worker.
+     */
+    private CompletionStage<Void> call(Supplier<CompletionStage<Void>> op, Executor completion) {
         if (workers == null) {
             try {
                 return op.get();
@@ -86,7 +91,8 @@ public final class StoreCalls {
             }
         }
         try {
-            return CompletableFuture.supplyAsync(op, workers).thenCompose(s -> s);
+            return CompletableFuture.supplyAsync(op, workers).thenCompose(s -> s).whenCompleteAsync((v, e) -> {
+            }, completion);
         } catch (RejectedExecutionException e) {
             // the device bundle is stopping
             return CompletableFuture.failedFuture(

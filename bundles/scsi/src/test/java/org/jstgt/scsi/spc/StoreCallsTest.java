@@ -109,6 +109,31 @@ class StoreCallsTest {
         assertEquals(List.of("test-worker", "test-worker"), s.threads());
     }
 
+    /** The store contract holds through the workers too: the caller's continuation runs on its executor. */
+    @Test
+    void aBlockingStoresCallCompletesOnTheCallersExecutor() throws Exception {
+        RecordingStore s = new RecordingStore(4096).blocking(true);
+        StoreCalls io = new StoreCalls(s, workers, "lun7");
+        ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "the-loop"));
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        try {
+            // the worker is busy until the continuation is attached, so the store completes on it later
+            workers.execute(() -> {
+                try {
+                    held.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            java.util.concurrent.CompletableFuture<String> on = io.read(0, ByteBuffer.allocate(512), loop)
+                    .thenApply(v -> Thread.currentThread().getName()).toCompletableFuture();
+            held.countDown();
+            assertEquals("the-loop", on.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            loop.shutdownNow();
+        }
+    }
+
     @Test
     void workersThatRefuseTheCallMeanNotReady() {
         RecordingStore s = new RecordingStore(4096).blocking(true);

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
@@ -123,9 +124,16 @@ final class LoopRing implements IoUringIoHandle {
         op.completed(e.opcode(), e.res());
     }
 
-    /** Unregisters from the loop (any thread: the file closes). */
+    /**
+     * Unregisters from the loop (any thread: the file closes). A loop that has terminated took its
+     * registrations with it and refuses the cancel task; nothing is left to undo then.
+     */
     void cancel() {
-        registration.cancel();
+        try {
+            registration.cancel();
+        } catch (RejectedExecutionException e) {
+            LOG.debug("{}: the event loop ended before the file closed", descriptor.path());
+        }
     }
 
     @Override

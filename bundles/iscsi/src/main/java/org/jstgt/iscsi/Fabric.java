@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.security.Authenticators;
 
 /**
  * State shared by all connections of all portals: the target registry (may come and go), the
@@ -16,12 +17,23 @@ import org.jstgt.api.target.TargetRegistry;
 final class Fabric {
     private final Supplier<TargetRegistry> registry;
     private final PortalDirectory portals;
+    private final Authenticators authenticators;
     private final ConcurrentHashMap<Integer, Session> sessions = new ConcurrentHashMap<>();
     private int nextTsih = 1;
 
     Fabric(Supplier<TargetRegistry> registry, PortalDirectory portals) {
+        this(registry, portals, new Authenticators());
+    }
+
+    Fabric(Supplier<TargetRegistry> registry, PortalDirectory portals, Authenticators authenticators) {
         this.registry = registry;
         this.portals = portals;
+        this.authenticators = authenticators;
+    }
+
+    /** @return the authentication services present (whiteboard) */
+    Authenticators authenticators() {
+        return authenticators;
     }
 
     TargetRegistry registry() {

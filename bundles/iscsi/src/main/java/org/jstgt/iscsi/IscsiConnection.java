@@ -135,6 +135,11 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
     }
 
     @Override
+    public org.jstgt.iscsi.security.Authenticators authenticators() {
+        return fabric.authenticators();
+    }
+
+    @Override
     public String portalName() {
         return portalName;
     }
@@ -380,13 +385,25 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
             return;
         }
         Login.Step step = login.handle(req);
+        if (step.outcome() == Login.Outcome.FAILED && step.delayMillis() > 0) {
+            // An authentication failure held back (progressive delay against guessing).
+            phase = Phase.CLOSED;
+            login.close();
+            ctx.executor().schedule(() -> {
+                send(step.response());
+                closeAfterFlush();
+            }, step.delayMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return;
+        }
         send(step.response());
         switch (step.outcome()) {
             case FAILED -> {
                 phase = Phase.CLOSED;
+                login.close();
                 closeAfterFlush();
             }
             case COMPLETE -> {
+                login.close();
                 Negotiated n = step.result().negotiated();
                 statSn = step.result().nextStatSn();
                 phase = Phase.FULL_FEATURE;
@@ -1035,6 +1052,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter implements Logi
 
     private void connectionLost() {
         Phase was = phase;
+        login.close();
         phase = Phase.CLOSED;
         if (session == null || lost) {
             return;

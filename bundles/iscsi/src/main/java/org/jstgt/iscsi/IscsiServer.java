@@ -17,6 +17,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import org.jstgt.api.auth.Authenticator;
 import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.mgmt.PortalInfo;
 import org.jstgt.api.mgmt.SessionInfo;
@@ -24,6 +25,7 @@ import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.pdu.DirectReceive;
 import org.jstgt.iscsi.pdu.PduDecoder;
 import org.jstgt.iscsi.pdu.PduEncoder;
+import org.jstgt.iscsi.security.Authenticators;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -50,6 +52,7 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     private volatile TargetRegistry registry;
 
     private final Transport transport;
+    private final Authenticators authenticators = new Authenticators();
     private final Fabric fabric;
     private final List<Portal> portals = new CopyOnWriteArrayList<>();
     /** Open connections (package-visible for tests). */
@@ -62,7 +65,7 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
 
     private IscsiServer(Transport transport) {
         this.transport = transport;
-        this.fabric = new Fabric(() -> registry, this);
+        this.fabric = new Fabric(() -> registry, this, authenticators);
         LOG.info("iSCSI fabric started ({} transport)", transport.name());
     }
 
@@ -76,6 +79,20 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     IscsiServer(TargetRegistry fixed, String transport) {
         this(Transport.create(transport));
         this.registry = fixed;
+    }
+
+    /**
+     * Authentication services (whiteboard): a login whose target requires a method asks the
+     * service registered for it; while none is, such logins fail with a target error.
+     */
+    @Reference(service = Authenticator.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void addAuthenticator(Authenticator authenticator, java.util.Map<String, Object> properties) {
+        authenticators.add(authenticator, properties);
+    }
+
+    void removeAuthenticator(Authenticator authenticator) {
+        authenticators.remove(authenticator);
     }
 
     /** @return the transport in use: io_uring, epoll or nio */

@@ -15,17 +15,19 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
+import org.jstgt.api.auth.AuthContext;
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.LoginResponse;
+import org.jstgt.iscsi.security.SecurityStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The login phase of one connection (RFC 7143 §6): SecurityNegotiation (AuthMethod=None only),
- * LoginOperationalNegotiation, transition to the Full Feature Phase. Plain Java; the caller owns
- * and releases the request PDUs.
+ * The login phase of one connection (RFC 7143 §6): SecurityNegotiation (through a
+ * {@link SecurityStage}), LoginOperationalNegotiation, transition to the Full Feature Phase. Plain
+ * Java; the caller owns and releases the request PDUs.
  */
 final class Login {
     private static final Logger LOG = LoggerFactory.getLogger(Login.class);
@@ -45,11 +47,16 @@ final class Login {
      * @param response the response to send
      * @param outcome what happens next
      * @param result set when {@code outcome == COMPLETE}
+     * @param delayMillis when FAILED, how long to hold the response back (authentication failures)
      */
-    record Step(LoginResponse response, Outcome outcome, LoginResult result) {
+    record Step(LoginResponse response, Outcome outcome, LoginResult result, long delayMillis) {
+        Step(LoginResponse response, Outcome outcome, LoginResult result) {
+            this(response, outcome, result, 0);
+        }
     }
 
     private final LoginHost host;
+    private final SecurityStage security;
     private boolean first = true;
     private long isid;
     private int tsih;
@@ -70,6 +77,7 @@ final class Login {
 
     Login(LoginHost host) {
         this.host = host;
+        this.security = new SecurityStage(host.authenticators());
     }
 
     /**
@@ -133,9 +141,16 @@ final class Login {
             }
             first = false;
         }
-        Step refused = negotiate(req, pairs, answer, leadingPdu);
+        List<Map.Entry<String, String>> authKeys = new ArrayList<>();
+        Step refused = negotiate(req, pairs, answer, leadingPdu, authKeys);
         if (refused != null) {
             return refused;
+        }
+        if (stage == SECURITY && security.exchanging()) {
+            SecurityStage.Refusal no = security.step(authKeys, req.transit(), answer);
+            if (no != null) {
+                return fail(req, no);
+            }
         }
         // Our MaxRecvDataSegmentLength is declared once, in the operational stage (RFC 7143 §13.12).
         if (stage == OPERATIONAL) {
@@ -151,12 +166,15 @@ final class Login {
                     + " bytes does not fit one PDU");
         }
         ByteBuf outBuf = out.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(out);
-        if (!req.transit()) {
-            return new Step(response(req, false, 0, 0, outBuf, LoginStatus.SUCCESS, cmdSn), Outcome.CONTINUE, null);
-        }
-        if (stage == SECURITY && !settings.authNone()) {
+        SecurityStage.Transit leave = stage == SECURITY && req.transit() ? security.transit() : SecurityStage.Transit.GO;
+        if (leave == SecurityStage.Transit.REFUSE) {
             outBuf.release();
-            return fail(req, LoginStatus.AUTHENTICATION_FAILURE, "target requires authentication");
+            return fail(req, LoginStatus.AUTHENTICATION_FAILURE, "target requires AuthMethod=" + security.method()
+                    + ", which was not negotiated");
+        }
+        if (!req.transit() || leave == SecurityStage.Transit.STAY) {
+            // RFC 7143 §6.3: the target answers T=0 while its side of the stage is not done.
+            return new Step(response(req, false, 0, 0, outBuf, LoginStatus.SUCCESS, cmdSn), Outcome.CONTINUE, null);
         }
         if (req.nsg() == OPERATIONAL) {
             LoginResponse r = response(req, true, req.nsg(), 0, outBuf, LoginStatus.SUCCESS, cmdSn);
@@ -220,7 +238,7 @@ final class Login {
             }
         }
         if (discovery) {
-            return null;
+            return requireAuthentication(req, null);
         }
         if (targetName == null || targetName.isEmpty()) {
             return fail(req, LoginStatus.MISSING_PARAMETER, "TargetName missing in a Normal session");
@@ -240,9 +258,9 @@ final class Login {
         }
         target = found;
         settings = TargetSettings.from(found.properties(), found.origin());
-        if (!settings.authNone()) {
-            return fail(req, LoginStatus.AUTHENTICATION_FAILURE, "target " + targetName
-                    + " requires authentication, which this fabric does not implement yet");
+        Step refused = requireAuthentication(req, found);
+        if (refused != null) {
+            return refused;
         }
         // RFC 7143 §13.9: TargetPortalGroupTag in the first response of a Normal session.
         answer.add(Map.entry(LoginKey.TARGET_PORTAL_GROUP_TAG.wire(), Integer.toString(host.portalTag())));
@@ -252,8 +270,27 @@ final class Login {
         return null;
     }
 
+    /**
+     * The target's authentication policy (RFC 7143 §6.3): a required method must have its
+     * service, and a login that needs it cannot start in the operational stage.
+     */
+    private Step requireAuthentication(LoginRequest req, ScsiTarget t) {
+        AuthContext context = new AuthContext(SecurityStage.NONE, settings.authPolicy(), initiatorName,
+                host.initiatorAddress(), t == null, t == null ? "" : t.iqn(), t == null ? Map.of() : t.properties(),
+                t == null ? "(discovery)" : t.origin());
+        SecurityStage.Refusal no = security.require(settings.authPolicy(), settings.authMethod(), context);
+        if (no != null) {
+            return fail(req, no);
+        }
+        if (security.required() && stage != SECURITY) {
+            return fail(req, LoginStatus.AUTHENTICATION_FAILURE, "AuthMethod=" + security.method()
+                    + " required but the login started in the operational stage");
+        }
+        return null;
+    }
+
     private Step negotiate(LoginRequest req, List<Map.Entry<String, String>> pairs,
-            List<Map.Entry<String, String>> answer, boolean leadingPdu) {
+            List<Map.Entry<String, String>> answer, boolean leadingPdu, List<Map.Entry<String, String>> authKeys) {
         List<LoginKey> answered = new ArrayList<>();
         for (Map.Entry<String, String> e : pairs) {
             String k = e.getKey();
@@ -263,6 +300,10 @@ final class Login {
                 return fail(req, LoginStatus.INITIATOR_ERROR, "key " + k + " sent twice");
             }
             LoginKey key = LoginKey.byWire(k);
+            if (key == null && stage == SECURITY && security.exchanging() && security.owns(k)) {
+                authKeys.add(e);
+                continue;
+            }
             if (key == null) {
                 answer.add(Map.entry(k, "NotUnderstood"));
                 continue;
@@ -281,10 +322,10 @@ final class Login {
                         answer.add(Map.entry(k, "Irrelevant"));
                         continue;
                     }
-                    String r = key.negotiate(v, settings.authNone() ? "None" : "CHAP");
-                    if (r.equals("Reject") || !r.equals("None")) {
-                        return fail(req, LoginStatus.AUTHENTICATION_FAILURE, "AuthMethod offered " + v
-                                + ", only None is available");
+                    String r = key.negotiate(v, security.method());
+                    SecurityStage.Refusal no = security.agreed(r, v);
+                    if (no != null) {
+                        return fail(req, no);
                     }
                     answer.add(Map.entry(k, r));
                 }
@@ -360,12 +401,24 @@ final class Login {
                 statSn++, cmdSn, maxCmdSn, status >> 8, status & 0xff, data);
     }
 
+    private Step fail(LoginRequest req, SecurityStage.Refusal no) {
+        int status = no.failure() == SecurityStage.Failure.AUTHENTICATION ? LoginStatus.AUTHENTICATION_FAILURE
+                : LoginStatus.TARGET_ERROR;
+        Step s = fail(req, status, no.why());
+        return new Step(s.response(), s.outcome(), null, no.delayMillis());
+    }
+
     private Step fail(LoginRequest req, int status, String why) {
         LOG.info("login from {} ({}) refused with status 0x{}: {}", host.initiatorAddress().getHostAddress(),
                 initiatorName == null ? "?" : initiatorName, String.format("%04x", status), why);
         LoginResponse r = new LoginResponse(false, false, req.csg(), 0, 0, 0, req.isid(), 0, req.itt(), statSn++,
                 req.cmdSn(), req.cmdSn(), status >> 8, status & 0xff, Unpooled.EMPTY_BUFFER);
         return new Step(r, Outcome.FAILED, null);
+    }
+
+    /** The login ended (admitted, refused or connection lost). */
+    void close() {
+        security.close();
     }
 
     /** @return the stage the login is in */

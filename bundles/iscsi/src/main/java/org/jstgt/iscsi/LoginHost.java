@@ -3,12 +3,16 @@ package org.jstgt.iscsi;
 import java.net.InetAddress;
 
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.security.Authenticators;
 
 /** What a {@link Login} needs from the connection and the fabric around it. */
 interface LoginHost {
 
     /** @return the target registry, or null while the SCSI core is absent */
     TargetRegistry registry();
+
+    /** @return the authentication services present */
+    Authenticators authenticators();
 
     /** @return the name of the portal the connection came in on */
     String portalName();

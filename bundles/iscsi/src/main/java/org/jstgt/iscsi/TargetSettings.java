@@ -112,6 +112,23 @@ final class TargetSettings {
         return auth.equals("none");
     }
 
+    /** @return the {@code auth} policy as configured (lower case) */
+    String authPolicy() {
+        return auth;
+    }
+
+    /**
+     * @return the {@code AuthMethod} the policy requires: {@code None}, {@code CHAP} (for
+     *     {@code chap} and {@code mutual}), or null when the value is not valid
+     */
+    String authMethod() {
+        return switch (auth) {
+            case "none" -> "None";
+            case "chap", "mutual" -> "CHAP";
+            default -> null;
+        };
+    }
+
     int maxRecvDataSegmentLength() {
         return Integer.parseInt(ours(LoginKey.MAX_RECV_DATA_SEGMENT_LENGTH));
     }

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.security.Authenticators;
+import org.jstgt.iscsi.text.PortalDirectory;
 
 /**
  * State shared by all connections of all portals: the target registry (may come and go), the

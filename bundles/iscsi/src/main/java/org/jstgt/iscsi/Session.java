@@ -13,6 +13,9 @@ import io.netty.util.ReferenceCountUtil;
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.ScsiTarget;
+import org.jstgt.iscsi.login.LoginResult;
+import org.jstgt.iscsi.login.Negotiated;
+import org.jstgt.iscsi.login.TargetSettings;
 import org.jstgt.iscsi.pdu.DataOut;
 import org.jstgt.iscsi.pdu.Pdu;
 

@@ -17,6 +17,7 @@ import org.jstgt.api.auth.AuthStep;
 import org.jstgt.api.auth.Authenticator;
 import org.jstgt.iscsi.pdu.LoginResponse;
 import org.jstgt.iscsi.security.Authenticators;
+import org.jstgt.iscsi.text.PortalEndpoint;
 import org.junit.jupiter.api.Test;
 
 /** The login's security stage asks the Authenticator service registered for the target's policy. */

@@ -21,6 +21,7 @@ import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.pdu.PduCodec;
 import org.jstgt.iscsi.pdu.PduDecoder;
 import org.jstgt.iscsi.pdu.PduEncoder;
+import org.jstgt.iscsi.text.PortalEndpoint;
 
 /** A target connection in an EmbeddedChannel and a byte-level initiator talking to it. */
 final class Wire implements AutoCloseable {

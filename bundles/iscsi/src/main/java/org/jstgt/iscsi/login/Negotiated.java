@@ -1,4 +1,4 @@
-package org.jstgt.iscsi;
+package org.jstgt.iscsi.login;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +8,7 @@ import java.util.Map;
  * The operational parameters in force after login (RFC 7143 §13): values the initiator and we
  * agreed on, or the RFC defaults for keys never negotiated.
  */
-record Negotiated(boolean headerDigest, boolean dataDigest, int initiatorMaxRecvDataSegmentLength,
+public record Negotiated(boolean headerDigest, boolean dataDigest, int initiatorMaxRecvDataSegmentLength,
         int targetMaxRecvDataSegmentLength, int maxBurstLength, int firstBurstLength, boolean immediateData,
         boolean initialR2t, int maxOutstandingR2t, int defaultTime2Wait, int defaultTime2Retain,
         int errorRecoveryLevel, Map<String, String> values) {

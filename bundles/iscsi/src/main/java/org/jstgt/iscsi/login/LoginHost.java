@@ -1,4 +1,4 @@
-package org.jstgt.iscsi;
+package org.jstgt.iscsi.login;
 
 import java.net.InetAddress;
 
@@ -6,7 +6,7 @@ import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.security.Authenticators;
 
 /** What a {@link Login} needs from the connection and the fabric around it. */
-interface LoginHost {
+public interface LoginHost {
 
     /** @return the target registry, or null while the SCSI core is absent */
     TargetRegistry registry();

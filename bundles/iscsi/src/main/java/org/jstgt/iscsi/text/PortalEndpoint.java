@@ -1,4 +1,4 @@
-package org.jstgt.iscsi;
+package org.jstgt.iscsi.text;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -10,8 +10,8 @@ import java.util.List;
  * @param tag target portal group tag
  * @param addresses addresses it listens on (wildcards included)
  */
-record PortalEndpoint(String name, int tag, List<InetSocketAddress> addresses) {
-    PortalEndpoint {
+public record PortalEndpoint(String name, int tag, List<InetSocketAddress> addresses) {
+    public PortalEndpoint {
         addresses = List.copyOf(addresses);
     }
 }

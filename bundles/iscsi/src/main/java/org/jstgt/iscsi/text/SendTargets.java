@@ -1,4 +1,4 @@
-package org.jstgt.iscsi;
+package org.jstgt.iscsi.text;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -20,7 +20,7 @@ import org.jstgt.api.target.TargetRegistry;
  * {@code TargetAddress=<address>:<port>,<tag>} per listening address of each portal the target is
  * offered on. IPv6 addresses are written in brackets (RFC 7143 §13.8).
  */
-final class SendTargets {
+public final class SendTargets {
     private SendTargets() {
     }
 
@@ -34,7 +34,7 @@ final class SendTargets {
      * @param localAddress the local address of this connection (replaces wildcard listen addresses)
      * @return the key/value pairs
      */
-    static List<Map.Entry<String, String>> answer(String value, TargetRegistry registry,
+    public static List<Map.Entry<String, String>> answer(String value, TargetRegistry registry,
             List<PortalEndpoint> portals, ScsiTarget sessionTarget, String initiatorName,
             InetAddress initiatorAddress, InetAddress localAddress) {
         List<ScsiTarget> candidates = new ArrayList<>();
@@ -85,7 +85,7 @@ final class SendTargets {
         return out;
     }
 
-    static String format(InetAddress ip, int port) {
+    public static String format(InetAddress ip, int port) {
         if (ip instanceof Inet6Address) {
             // RFC 5952 compressed form ([::1], not [0:0:0:0:0:0:0:1]); no zone id on the wire.
             String host = NetUtil.toAddressString(ip);

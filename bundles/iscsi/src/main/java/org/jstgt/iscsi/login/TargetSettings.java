@@ -1,4 +1,4 @@
-package org.jstgt.iscsi;
+package org.jstgt.iscsi.login;
 
 import java.util.EnumMap;
 import java.util.Locale;
@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * validated through the {@link LoginKey} table. A bad value is logged with the file and key and
  * replaced by its default; the target keeps working.
  */
-final class TargetSettings {
+public final class TargetSettings {
     private static final Logger LOG = LoggerFactory.getLogger(TargetSettings.class);
 
     static final String QUEUE_DEPTH = "queue.depth";
@@ -103,7 +103,7 @@ final class TargetSettings {
         return ours.get(key);
     }
 
-    int queueDepth() {
+    public int queueDepth() {
         return queueDepth;
     }
 

@@ -1,4 +1,4 @@
-package org.jstgt.iscsi;
+package org.jstgt.iscsi.login;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +21,7 @@ import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.LoginResponse;
 import org.jstgt.iscsi.security.SecurityStage;
+import org.jstgt.iscsi.text.TextKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@link SecurityStage}), LoginOperationalNegotiation, transition to the Full Feature Phase. Plain
  * Java; the caller owns and releases the request PDUs.
  */
-final class Login {
+public final class Login {
     private static final Logger LOG = LoggerFactory.getLogger(Login.class);
 
     static final int SECURITY = 0;
@@ -38,10 +39,10 @@ final class Login {
     /** Text limit during login: the RFC default MaxRecvDataSegmentLength (§13.12). */
     static final int LOGIN_SEGMENT = 8192;
     /** Largest login text accepted across C-bit continuations. */
-    static final int MAX_LOGIN_TEXT = 64 * 1024;
+    public static final int MAX_LOGIN_TEXT = 64 * 1024;
 
     /** The outcome of one request. */
-    enum Outcome { CONTINUE, FAILED, COMPLETE }
+    public enum Outcome { CONTINUE, FAILED, COMPLETE }
 
     /**
      * @param response the response to send
@@ -49,7 +50,7 @@ final class Login {
      * @param result set when {@code outcome == COMPLETE}
      * @param delayMillis when FAILED, how long to hold the response back (authentication failures)
      */
-    record Step(LoginResponse response, Outcome outcome, LoginResult result, long delayMillis) {
+    public record Step(LoginResponse response, Outcome outcome, LoginResult result, long delayMillis) {
         Step(LoginResponse response, Outcome outcome, LoginResult result) {
             this(response, outcome, result, 0);
         }
@@ -75,7 +76,7 @@ final class Login {
     private boolean mrdslDeclared;
     private int initiatorMrdsl = 8192;
 
-    Login(LoginHost host) {
+    public Login(LoginHost host) {
         this.host = host;
         this.security = new SecurityStage(host.authenticators());
     }
@@ -86,7 +87,7 @@ final class Login {
      * @param req the request (not released here)
      * @return the response and what follows
      */
-    Step handle(LoginRequest req) {
+    public Step handle(LoginRequest req) {
         if (first) {
             if (req.versionMin() > 0) {
                 return fail(req, LoginStatus.UNSUPPORTED_VERSION, "Version-min " + req.versionMin());
@@ -417,7 +418,7 @@ final class Login {
     }
 
     /** The login ended (admitted, refused or connection lost). */
-    void close() {
+    public void close() {
         security.close();
     }
 

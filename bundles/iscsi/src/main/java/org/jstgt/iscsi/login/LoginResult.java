@@ -1,4 +1,4 @@
-package org.jstgt.iscsi;
+package org.jstgt.iscsi.login;
 
 import org.jstgt.api.target.ScsiTarget;
 
@@ -16,6 +16,6 @@ import org.jstgt.api.target.ScsiTarget;
  * @param expCmdSn the first CmdSN expected in the Full Feature Phase
  * @param nextStatSn the next StatSN to use on this connection
  */
-record LoginResult(boolean discovery, String initiatorName, String initiatorAlias, ScsiTarget target,
+public record LoginResult(boolean discovery, String initiatorName, String initiatorAlias, ScsiTarget target,
         TargetSettings settings, Negotiated negotiated, long isid, int cid, int expCmdSn, int nextStatSn) {
 }

@@ -1,4 +1,4 @@
-package org.jstgt.iscsi;
+package org.jstgt.iscsi.login;
 
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +9,7 @@ import java.util.Locale;
  * configuration key sets our side, that key and its default. Drives negotiation and config
  * validation.
  */
-enum LoginKey {
+public enum LoginKey {
     HEADER_DIGEST("HeaderDigest", Rule.LIST, Use.IO, Scope.CONNECTION, "None", digests(), "header.digest", "None,CRC32C"),
     DATA_DIGEST("DataDigest", Rule.LIST, Use.IO, Scope.CONNECTION, "None", digests(), "data.digest", "None,CRC32C"),
     MAX_CONNECTIONS("MaxConnections", Rule.MIN, Use.LO, Scope.SESSION, "1", 1, 65535, "max.connections", "1"),
@@ -193,7 +193,7 @@ enum LoginKey {
      * @param name a key name as received
      * @return the key, or null when unknown (keys are case-sensitive, RFC 7143 §6.1)
      */
-    static LoginKey byWire(String name) {
+    public static LoginKey byWire(String name) {
         for (LoginKey k : values()) {
             if (k.wire.equals(name)) {
                 return k;

@@ -1,4 +1,4 @@
-package org.jstgt.iscsi;
+package org.jstgt.iscsi.text;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,12 +13,12 @@ import io.netty.buffer.ByteBufAllocator;
  * Key names are at most 63 bytes of letters, digits, {@code . - + @ _} (§6.1); values at most 8192
  * bytes here (individual keys have tighter limits in {@link LoginKey}).
  */
-final class TextKeys {
+public final class TextKeys {
     static final int MAX_KEY_LENGTH = 63;
     static final int MAX_VALUE_LENGTH = 8192;
 
     /** A malformed text segment (RFC 7143 §6.1). */
-    static final class SyntaxException extends Exception {
+    public static final class SyntaxException extends Exception {
         private static final long serialVersionUID = 1L;
 
         SyntaxException(String message) {
@@ -34,7 +34,7 @@ final class TextKeys {
      * @return pairs in order, duplicates kept
      * @throws SyntaxException when a pair is malformed
      */
-    static List<Map.Entry<String, String>> parse(byte[] bytes) throws SyntaxException {
+    public static List<Map.Entry<String, String>> parse(byte[] bytes) throws SyntaxException {
         List<Map.Entry<String, String>> pairs = new ArrayList<>();
         int start = 0;
         while (start < bytes.length) {
@@ -85,7 +85,7 @@ final class TextKeys {
      * @param pairs key/value pairs in order
      * @return the encoded text
      */
-    static byte[] encode(List<Map.Entry<String, String>> pairs) {
+    public static byte[] encode(List<Map.Entry<String, String>> pairs) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, String> e : pairs) {
             sb.append(e.getKey()).append('=').append(e.getValue()).append('\0');

@@ -15,6 +15,7 @@ import org.jstgt.api.auth.AuthContext;
 import org.jstgt.api.auth.AuthExchange;
 import org.jstgt.api.auth.AuthStep;
 import org.jstgt.api.auth.Authenticator;
+import org.jstgt.iscsi.connection.Fabric;
 import org.jstgt.iscsi.pdu.LoginResponse;
 import org.jstgt.iscsi.security.Authenticators;
 import org.jstgt.iscsi.text.PortalEndpoint;

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import io.netty.buffer.ByteBuf;
 
+import org.jstgt.iscsi.connection.Fabric;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.LoginResponse;
 import org.junit.jupiter.api.Test;

@@ -195,7 +195,7 @@ public final class Login {
         Negotiated negotiated = Negotiated.of(agreed, targetMrdsl, initiatorMrdsl);
         int respStatSn = statSn;
         LoginResult result = new LoginResult(discovery, initiatorName, initiatorAlias, target, settings, negotiated,
-                isid, cid, cmdSn, respStatSn + 1);
+                isid, tsih, cid, cmdSn, respStatSn + 1);
         int admitted = host.admit(result);
         if (admitted < 0) {
             outBuf.release();

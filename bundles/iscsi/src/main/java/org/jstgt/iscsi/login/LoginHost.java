@@ -2,10 +2,17 @@ package org.jstgt.iscsi.login;
 
 import java.net.InetAddress;
 
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.security.Authenticators;
 
-/** What a {@link Login} needs from the connection and the fabric around it. */
+/**
+ * What a {@link Login} and its {@link LoginHandler} need from the connection and the fabric
+ * around it. All methods are called on the connection's event loop.
+ */
 public interface LoginHost {
 
     /** @return the target registry, or null while the SCSI core is absent */
@@ -40,4 +47,33 @@ public interface LoginHost {
      * @return the new TSIH (1..65535), or a negative login status to refuse
      */
     int admit(LoginResult result);
+
+    /** @return {@code address:port} of the initiator, for the log */
+    String remoteDescription();
+
+    /** @param ctx the context of the handler now serving the connection (writes go through it) */
+    void attach(ChannelHandlerContext ctx);
+
+    /** @param pdu a response to queue (ownership passes) */
+    void send(Pdu pdu);
+
+    /** Flushes what was queued. */
+    void flush();
+
+    /** Gives the connection up: it closes, without a reset, once the responses queued left. */
+    void giveUp();
+
+    /** The channel closed. */
+    void lost();
+
+    /**
+     * The login succeeded and its response is queued: the connection enters the Full Feature
+     * Phase, with the negotiated digests and MaxRecvDataSegmentLength, and its full feature
+     * handler takes the login handler's place in the pipeline.
+     *
+     * @param ctx the login handler's context
+     * @param loginHandler the handler to replace
+     * @param result what the login established
+     */
+    void enterFullFeature(ChannelHandlerContext ctx, ChannelHandler loginHandler, LoginResult result);
 }

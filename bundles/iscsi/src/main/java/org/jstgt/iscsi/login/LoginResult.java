@@ -12,10 +12,11 @@ import org.jstgt.api.target.ScsiTarget;
  * @param settings our side's limits
  * @param negotiated agreed parameters
  * @param isid the ISID
+ * @param tsih the TSIH the initiator sent: 0 for a new session, else the session the connection joins
  * @param cid the connection ID
  * @param expCmdSn the first CmdSN expected in the Full Feature Phase
  * @param nextStatSn the next StatSN to use on this connection
  */
 public record LoginResult(boolean discovery, String initiatorName, String initiatorAlias, ScsiTarget target,
-        TargetSettings settings, Negotiated negotiated, long isid, int cid, int expCmdSn, int nextStatSn) {
+        TargetSettings settings, Negotiated negotiated, long isid, int tsih, int cid, int expCmdSn, int nextStatSn) {
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 public record Negotiated(boolean headerDigest, boolean dataDigest, int initiatorMaxRecvDataSegmentLength,
         int targetMaxRecvDataSegmentLength, int maxBurstLength, int firstBurstLength, boolean immediateData,
         boolean initialR2t, int maxOutstandingR2t, int defaultTime2Wait, int defaultTime2Retain,
-        int errorRecoveryLevel, Map<String, String> values) {
+        int errorRecoveryLevel, int maxConnections, Map<String, String> values) {
 
     /**
      * @param agreed negotiated values by key (absent: RFC default)
@@ -33,6 +33,7 @@ public record Negotiated(boolean headerDigest, boolean dataDigest, int initiator
                 Integer.parseInt(get(agreed, LoginKey.DEFAULT_TIME2WAIT)),
                 Integer.parseInt(get(agreed, LoginKey.DEFAULT_TIME2RETAIN)),
                 Integer.parseInt(get(agreed, LoginKey.ERROR_RECOVERY_LEVEL)),
+                Integer.parseInt(get(agreed, LoginKey.MAX_CONNECTIONS)),
                 describe(agreed, targetMrdsl, initiatorMrdsl));
     }
 
@@ -61,7 +62,7 @@ public record Negotiated(boolean headerDigest, boolean dataDigest, int initiator
     }
 
     /** Parameters before/without operational negotiation (RFC 7143 defaults). */
-    static Negotiated defaults() {
+    public static Negotiated defaults() {
         return of(Map.of(), 8192, 8192);
     }
 }

@@ -1,4 +1,4 @@
-package org.jstgt.iscsi;
+package org.jstgt.iscsi.task;
 
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -11,14 +11,17 @@ import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.TaskAttribute;
 import org.jstgt.api.target.PreparedCommand;
+import org.jstgt.iscsi.session.ConnectionPort;
+import org.jstgt.iscsi.session.Session;
 
 /**
  * One SCSI command of a session: what the SCSI core sees ({@link ScsiTask}) and the fabric's data
  * phase bookkeeping (RFC 7143 §4.2.5.2: immediate, unsolicited and solicited Data-Out; Data-In).
- * Touched only on the connection's event loop, except {@link #dataIn(int)} and
+ * It keeps allegiance to the connection its command came on (§4.2.2): its R2Ts, Data-In and
+ * status leave there. Touched only on the session's event loop, except {@link #dataIn(int)} and
  * {@link #dataOut()} which the device may call from its own threads while executing.
  */
-final class IscsiTask implements ScsiTask {
+public final class IscsiTask implements ScsiTask {
 
     enum State { COLLECTING, EXECUTING, DONE }
 
@@ -39,6 +42,7 @@ final class IscsiTask implements ScsiTask {
     }
 
     private final Session session;
+    final ConnectionPort connection;
     private final ByteBufAllocator alloc;
     final int itt;
     final int cmdSn;
@@ -71,18 +75,49 @@ final class IscsiTask implements ScsiTask {
     private volatile ByteBuf in;
     int dataInPdus;
 
-    IscsiTask(Session session, ByteBufAllocator alloc, int itt, int cmdSn, boolean immediate, long lunField, int lun,
+    IscsiTask(Session session, ConnectionPort connection, int itt, int cmdSn, boolean immediate, long lunField,
             Cdb cdb, TaskAttribute attribute, int edtl) {
         this.session = session;
-        this.alloc = alloc;
+        this.connection = connection;
+        this.alloc = connection.alloc();
         this.itt = itt;
         this.cmdSn = cmdSn;
         this.immediate = immediate;
         this.lunField = lunField;
-        this.lun = lun;
+        this.lun = lunNumber(lunField);
         this.cdb = cdb;
         this.attribute = attribute;
         this.edtl = edtl;
+    }
+
+    /**
+     * @param lunField the 8-byte LUN field of a PDU
+     * @return the LUN it addresses (SAM-5 §4.7: single level, peripheral (00b) or flat space (01b))
+     */
+    public static int lunNumber(long lunField) {
+        int b0 = (int) (lunField >>> 56) & 0xff;
+        int b1 = (int) (lunField >>> 48) & 0xff;
+        return (b0 & 0x3f) << 8 | b1;
+    }
+
+    /** @return the Initiator Task Tag */
+    public int itt() {
+        return itt;
+    }
+
+    /** @return the CmdSN of its command */
+    public int cmdSn() {
+        return cmdSn;
+    }
+
+    /** @return true for a command sent as immediate (outside the window) */
+    public boolean immediate() {
+        return immediate;
+    }
+
+    /** @return the LUN field of its command, as sent */
+    public long lunField() {
+        return lunField;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.jstgt.iscsi;
+package org.jstgt.iscsi.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import org.jstgt.iscsi.TrackingAllocator;
 import org.junit.jupiter.api.Test;
 
 class LargeBuffersTest {

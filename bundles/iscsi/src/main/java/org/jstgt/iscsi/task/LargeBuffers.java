@@ -1,4 +1,4 @@
-package org.jstgt.iscsi;
+package org.jstgt.iscsi.task;
 
 import java.util.ArrayList;
 import java.util.Iterator;

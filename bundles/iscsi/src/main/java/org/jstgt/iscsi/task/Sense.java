@@ -1,4 +1,4 @@
-package org.jstgt.iscsi;
+package org.jstgt.iscsi.task;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

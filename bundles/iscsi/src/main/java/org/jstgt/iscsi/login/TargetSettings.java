@@ -30,7 +30,7 @@ public final class TargetSettings {
     }
 
     /** @return settings from configuration defaults (discovery sessions, tests) */
-    static TargetSettings defaults() {
+    public static TargetSettings defaults() {
         return from(Map.of(), "(defaults)");
     }
 

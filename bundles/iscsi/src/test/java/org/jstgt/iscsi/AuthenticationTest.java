@@ -35,6 +35,7 @@ class AuthenticationTest {
     static final class FakeMethod implements Authenticator {
         final List<AuthContext> started = new ArrayList<>();
         final List<String> received = new ArrayList<>();
+        long failureDelay;
         int closed;
 
         @Override
@@ -58,7 +59,7 @@ class AuthenticationTest {
                     }
                     if (m.containsKey("X_R")) {
                         return m.get("X_R").equals("321cba") ? AuthStep.success(List.of(), m.get("X_N"))
-                                : AuthStep.failure("wrong response", 0);
+                                : AuthStep.failure("wrong response", failureDelay);
                     }
                     return AuthStep.next(List.of());
                 }
@@ -153,6 +154,28 @@ class AuthenticationTest {
             assertFalse(w.target.isOpen());
             assertEquals("mutual", method.started.get(0).policy());
             assertEquals(1, method.closed);
+        }
+    }
+
+    @Test
+    void aFailureIsHeldBackAsLongAsTheMethodAsks() {
+        disk.properties.put("auth", "chap");
+        FakeMethod method = new FakeMethod();
+        method.failureDelay = 3000;
+        authenticators.add(method, chap());
+        try (Wire w = new Wire(fabric)) {
+            w.target.freezeTime();
+            w.loginStep(false, 0, 1, "InitiatorName=" + Wire.INITIATOR, "TargetName=" + Wire.TARGET,
+                    "AuthMethod=CHAP").release();
+            w.send(w.login(true, 0, 1, 0, Wire.text("X_N=user", "X_R=nope")));
+            assertTrue(w.receive().isEmpty(), "no answer before the delay");
+            w.target.advanceTimeBy(2, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(w.receive().isEmpty(), "no answer before the delay");
+            w.target.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
+            LoginResponse r = w.one(LoginResponse.class);
+            assertEquals(0x0201, r.status());
+            r.release();
+            assertFalse(w.target.isOpen());
         }
     }
 

@@ -1,6 +1,8 @@
 package org.jstgt.api.auth;
 
 import java.net.InetAddress;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,6 +23,6 @@ public record AuthContext(String method, String policy, String initiatorName, In
         boolean discovery, String targetName, Map<String, String> properties, String origin) {
 
     public AuthContext {
-        properties = Map.copyOf(properties);
+        properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     }
 }

@@ -276,10 +276,10 @@ public final class Login {
      * service, and a login that needs it cannot start in the operational stage.
      */
     private Step requireAuthentication(LoginRequest req, ScsiTarget t) {
-        AuthContext context = new AuthContext(SecurityStage.NONE, settings.authPolicy(), initiatorName,
-                host.initiatorAddress(), t == null, t == null ? "" : t.iqn(), t == null ? Map.of() : t.properties(),
-                t == null ? "(discovery)" : t.origin());
-        SecurityStage.Refusal no = security.require(settings.authPolicy(), settings.authMethod(), context);
+        String origin = t == null ? "(discovery)" : t.origin();
+        SecurityStage.Refusal no = security.require(settings.authPolicy(), settings.authMethod(), origin,
+                () -> new AuthContext(SecurityStage.NONE, settings.authPolicy(), initiatorName, host.initiatorAddress(),
+                        t == null, t == null ? "" : t.iqn(), t == null ? Map.of() : t.properties(), origin));
         if (no != null) {
             return fail(req, no);
         }

@@ -41,8 +41,14 @@ public final class Authenticators {
 
     /** @param service a service that left */
     public synchronized void remove(Authenticator service) {
-        if (registered.removeIf(r -> r.service() == service)) {
-            publish();
+        for (Registered r : registered) {
+            if (r.service() == service) {
+                registered.remove(r);
+                publish();
+                LOG.info("AuthMethod {} {}", r.method(), byMethod.containsKey(r.method())
+                        ? "served by another Authenticator" : "no longer available: logins that require it fail");
+                return;
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.jstgt.iscsi.security;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.jstgt.api.auth.AuthContext;
 import org.jstgt.api.auth.AuthExchange;
@@ -67,18 +68,21 @@ public final class SecurityStage {
      * @param policy the configured policy value (e.g. {@code none}, {@code chap}), for the exchange
      * @param requiredMethod the {@code AuthMethod} the policy requires, or null when the policy
      *     value is not valid
-     * @param context who logs in to what ({@link AuthContext#method()} is replaced by the method)
+     * @param origin where the policy is configured, for messages
+     * @param who who logs in to what (asked only when a method is required; its
+     *     {@link AuthContext#method()} is replaced by the method)
      * @return null, or why the login cannot go on
      */
-    public Refusal require(String policy, String requiredMethod, AuthContext context) {
+    public Refusal require(String policy, String requiredMethod, String origin, Supplier<AuthContext> who) {
         if (requiredMethod == null) {
-            return new Refusal(Failure.TARGET_ERROR, context.origin() + ": key auth: '" + policy
+            return new Refusal(Failure.TARGET_ERROR, origin + ": key auth: '" + policy
                     + "' is not a valid policy; refusing logins until fixed", 0);
         }
         method = requiredMethod;
         if (method.equals(NONE)) {
             return null;
         }
+        AuthContext context = who.get();
         authenticator = authenticators.find(method);
         if (authenticator == null) {
             return new Refusal(Failure.TARGET_ERROR, (context.discovery() ? "discovery" : "target "

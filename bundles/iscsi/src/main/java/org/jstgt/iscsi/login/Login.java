@@ -38,8 +38,6 @@ public final class Login {
     static final int FULL_FEATURE = 3;
     /** Text limit during login: the RFC default MaxRecvDataSegmentLength (§13.12). */
     static final int LOGIN_SEGMENT = 8192;
-    /** Largest login text accepted across C-bit continuations. */
-    public static final int MAX_LOGIN_TEXT = 64 * 1024;
 
     /** The outcome of one request. */
     public enum Outcome { CONTINUE, FAILED, COMPLETE }
@@ -115,8 +113,8 @@ public final class Login {
             return fail(req, LoginStatus.INITIATOR_ERROR, "transition from stage " + req.csg() + " to " + req.nsg());
         }
         ByteBuf data = req.data();
-        if (text.size() + data.readableBytes() > MAX_LOGIN_TEXT) {
-            return fail(req, LoginStatus.OUT_OF_RESOURCES, "login text longer than " + MAX_LOGIN_TEXT);
+        if (text.size() + data.readableBytes() > TextKeys.MAX_TEXT) {
+            return fail(req, LoginStatus.OUT_OF_RESOURCES, "login text longer than " + TextKeys.MAX_TEXT);
         }
         byte[] chunk = new byte[data.readableBytes()];
         data.getBytes(data.readerIndex(), chunk);

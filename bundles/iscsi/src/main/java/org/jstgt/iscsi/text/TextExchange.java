@@ -10,7 +10,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 import org.jstgt.api.target.TargetRegistry;
-import org.jstgt.iscsi.login.Login;
 import org.jstgt.iscsi.login.LoginKey;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.RejectReason;
@@ -69,7 +68,7 @@ public final class TextExchange {
         }
         textOut = null;
         ByteBuf d = req.data();
-        if (textIn.size() + d.readableBytes() > Login.MAX_LOGIN_TEXT) {
+        if (textIn.size() + d.readableBytes() > TextKeys.MAX_TEXT) {
             textIn.reset();
             port.reject(RejectReason.PROTOCOL_ERROR, req.header());
             return;

@@ -17,13 +17,19 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import org.jstgt.api.auth.Authenticator;
 import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.mgmt.PortalInfo;
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.connection.Connection;
+import org.jstgt.iscsi.connection.Fabric;
 import org.jstgt.iscsi.pdu.DirectReceive;
-import org.jstgt.iscsi.pdu.PduDecoder;
-import org.jstgt.iscsi.pdu.PduEncoder;
+import org.jstgt.iscsi.security.Authenticators;
+import org.jstgt.iscsi.session.Session;
+import org.jstgt.iscsi.text.PortalDirectory;
+import org.jstgt.iscsi.text.PortalEndpoint;
+import org.jstgt.iscsi.text.SendTargets;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -50,6 +56,7 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     private volatile TargetRegistry registry;
 
     private final Transport transport;
+    private final Authenticators authenticators = new Authenticators();
     private final Fabric fabric;
     private final List<Portal> portals = new CopyOnWriteArrayList<>();
     /** Open connections (package-visible for tests). */
@@ -62,7 +69,7 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
 
     private IscsiServer(Transport transport) {
         this.transport = transport;
-        this.fabric = new Fabric(() -> registry, this);
+        this.fabric = new Fabric(() -> registry, this, authenticators);
         LOG.info("iSCSI fabric started ({} transport)", transport.name());
     }
 
@@ -76,6 +83,20 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     IscsiServer(TargetRegistry fixed, String transport) {
         this(Transport.create(transport));
         this.registry = fixed;
+    }
+
+    /**
+     * Authentication services (whiteboard): a login whose target requires a method asks the
+     * service registered for it; while none is, such logins fail with a target error.
+     */
+    @Reference(service = Authenticator.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void addAuthenticator(Authenticator authenticator, java.util.Map<String, Object> properties) {
+        authenticators.add(authenticator, properties);
+    }
+
+    void removeAuthenticator(Authenticator authenticator) {
+        authenticators.remove(authenticator);
     }
 
     /** @return the transport in use: io_uring, epoll or nio */
@@ -115,10 +136,8 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
                         connections.add(ch);
                         // Large write data is read from the socket straight into the command's buffer.
                         ch.config().setRecvByteBufAllocator(new DirectReceive(new AdaptiveRecvByteBufAllocator()));
-                        ch.pipeline().addLast(IscsiConnection.DECODER, PduDecoder.forLogin());
-                        ch.pipeline().addLast(IscsiConnection.ENCODER, new PduEncoder(false, false));
-                        ch.pipeline().addLast("iscsi", new IscsiConnection(fabric, name, tag,
-                                (InetSocketAddress) ch.localAddress(), (InetSocketAddress) ch.remoteAddress()));
+                        Connection.open(ch, fabric, name, tag, (InetSocketAddress) ch.localAddress(),
+                                (InetSocketAddress) ch.remoteAddress());
                     }
                 });
         for (InetSocketAddress a : addresses) {
@@ -146,9 +165,9 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
         for (Channel c : portal.servers) {
             c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        drain(s -> s.portalName.equals(portal.name));
+        drain(s -> s.portalName().equals(portal.name));
         for (Channel c : connections) {
-            IscsiConnection conn = c.pipeline().get(IscsiConnection.class);
+            Connection conn = Connection.of(c);
             if (conn != null && conn.portalName().equals(portal.name)) {
                 c.close();
             }
@@ -162,15 +181,15 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
      */
     private void drain(java.util.function.Predicate<Session> which) {
         List<Session> normal = new ArrayList<>();
-        for (Session s : fabric.sessions()) {
-            if (!s.discovery && which.test(s)) {
+        for (Session s : fabric.sessions().sessions()) {
+            if (!s.discovery() && which.test(s)) {
                 normal.add(s);
-                s.connection.requestLogout(LOGOUT_GRACE_SECONDS);
+                s.connections().forEach(c -> c.requestLogout(LOGOUT_GRACE_SECONDS));
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOGOUT_GRACE_SECONDS);
         while (!normal.isEmpty() && System.nanoTime() < deadline) {
-            normal.removeIf(s -> fabric.session(s.tsih) != s);
+            normal.removeIf(s -> fabric.sessions().session(s.tsih()) != s);
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -222,6 +241,6 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
 
     @Override
     public List<SessionInfo> sessions() {
-        return fabric.sessionInfos();
+        return fabric.sessions().infos();
     }
 }

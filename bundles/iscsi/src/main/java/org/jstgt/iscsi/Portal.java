@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.netty.channel.Channel;
 
 import org.jstgt.api.mgmt.PortalInfo;
+import org.jstgt.iscsi.text.SendTargets;
 
 /** A listening portal: its configured and bound addresses, and its server channels. */
 final class Portal {

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import io.netty.buffer.Unpooled;
 
+import org.jstgt.iscsi.connection.Fabric;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.LoginResponse;
 import org.jstgt.iscsi.pdu.Reject;

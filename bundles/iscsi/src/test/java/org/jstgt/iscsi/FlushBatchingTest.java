@@ -25,12 +25,13 @@ import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalServerChannel;
 
+import org.jstgt.iscsi.connection.Connection;
+import org.jstgt.iscsi.connection.Fabric;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.LoginResponse;
 import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.pdu.PduCodec;
 import org.jstgt.iscsi.pdu.PduDecoder;
-import org.jstgt.iscsi.pdu.PduEncoder;
 import org.jstgt.iscsi.pdu.ScsiCommand;
 import org.junit.jupiter.api.Test;
 
@@ -62,10 +63,8 @@ class FlushBatchingTest {
                                     ctx.flush();
                                 }
                             });
-                            ch.pipeline().addLast(IscsiConnection.DECODER, PduDecoder.forLogin());
-                            ch.pipeline().addLast(IscsiConnection.ENCODER, new PduEncoder(false, false));
-                            ch.pipeline().addLast("iscsi", new IscsiConnection(fabric, "main", 1,
-                                    new InetSocketAddress("127.0.0.1", 3260), new InetSocketAddress("127.0.0.2", 40000)));
+                            Connection.open(ch, fabric, "main", 1, new InetSocketAddress("127.0.0.1", 3260),
+                                    new InetSocketAddress("127.0.0.2", 40000));
                         }
                     }).bind(address).sync().channel();
             Channel client = new Bootstrap().group(loops).channel(LocalChannel.class)

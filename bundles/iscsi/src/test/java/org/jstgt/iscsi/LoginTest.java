@@ -12,6 +12,9 @@ import java.util.Set;
 
 import io.netty.buffer.ByteBuf;
 
+import org.jstgt.iscsi.connection.Connection;
+import org.jstgt.iscsi.connection.Fabric;
+import org.jstgt.iscsi.login.LoginHandler;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.LoginResponse;
 import org.junit.jupiter.api.Test;
@@ -32,6 +35,7 @@ class LoginTest {
     @Test
     void normalLoginFromOperationalStage() {
         try (Wire w = new Wire(Wire.fabric(disk))) {
+            assertTrue(w.target.pipeline().get(Connection.HANDLER) instanceof LoginHandler);
             LoginResponse r = w.loginStep(true, 1, 3, "InitiatorName=" + Wire.INITIATOR, "TargetName=" + Wire.TARGET,
                     "SessionType=Normal", "HeaderDigest=None", "DataDigest=None", "MaxBurstLength=65536",
                     "FirstBurstLength=1048576", "ImmediateData=Yes", "InitialR2T=No", "MaxRecvDataSegmentLength=4096",
@@ -56,6 +60,8 @@ class LoginTest {
             assertEquals(128, r.maxCmdSn() - r.expCmdSn() + 1, "window = queue.depth");
             r.release();
             assertTrue(w.target.isOpen());
+            assertEquals("FullFeatureHandler", w.target.pipeline().get(Connection.HANDLER).getClass().getSimpleName(),
+                    "the login handler handed over to the full feature handler");
             assertEquals(1, disk.nexuses.size());
             assertEquals(1, w.fabric.sessionInfos().size());
         }

@@ -33,6 +33,7 @@ import org.jstgt.iscsi.pdu.PduCodec;
 import org.jstgt.iscsi.pdu.PduDecoder;
 import org.jstgt.iscsi.pdu.RejectReason;
 import org.jstgt.iscsi.pdu.ScsiCommand;
+import org.jstgt.iscsi.text.TextKeys;
 import org.junit.jupiter.api.Test;
 
 class PduCodecTest {

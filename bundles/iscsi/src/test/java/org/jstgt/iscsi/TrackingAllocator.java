@@ -8,10 +8,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 
 /** Remembers every buffer the target allocates, so a test can assert that all were released. */
-final class TrackingAllocator extends AbstractByteBufAllocator {
+public final class TrackingAllocator extends AbstractByteBufAllocator {
     private final List<ByteBuf> buffers = new ArrayList<>();
 
-    TrackingAllocator() {
+    public TrackingAllocator() {
         super(true);
     }
 
@@ -35,7 +35,7 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
     }
 
     /** @return buffers still referenced */
-    synchronized List<ByteBuf> unreleased() {
+    public synchronized List<ByteBuf> unreleased() {
         List<ByteBuf> l = new ArrayList<>();
         for (ByteBuf b : buffers) {
             if (b.refCnt() > 0) {
@@ -46,11 +46,11 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
     }
 
     /** @return how many buffers of at least {@code capacity} bytes were allocated */
-    synchronized long atLeast(int capacity) {
+    public synchronized long atLeast(int capacity) {
         return buffers.stream().filter(b -> b.capacity() >= capacity).count();
     }
 
-    synchronized int allocated() {
+    public synchronized int allocated() {
         return buffers.size();
     }
 }

@@ -15,12 +15,14 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 
+import org.jstgt.iscsi.connection.Connection;
+import org.jstgt.iscsi.connection.Fabric;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.LoginResponse;
 import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.pdu.PduCodec;
 import org.jstgt.iscsi.pdu.PduDecoder;
-import org.jstgt.iscsi.pdu.PduEncoder;
+import org.jstgt.iscsi.text.PortalEndpoint;
 
 /** A target connection in an EmbeddedChannel and a byte-level initiator talking to it. */
 final class Wire implements AutoCloseable {
@@ -31,7 +33,7 @@ final class Wire implements AutoCloseable {
     final Fabric fabric;
     final EmbeddedChannel target;
     final EmbeddedChannel client;
-    final IscsiConnection connection;
+    final Connection connection;
     final TrackingAllocator allocator = new TrackingAllocator();
     boolean headerDigest;
     boolean dataDigest;
@@ -45,13 +47,10 @@ final class Wire implements AutoCloseable {
 
     Wire(Fabric fabric, String portal, int tag) {
         this.fabric = fabric;
-        connection = new IscsiConnection(fabric, portal, tag, new InetSocketAddress("127.0.0.1", 3260),
-                new InetSocketAddress("127.0.0.2", 40000));
         target = new EmbeddedChannel();
         target.config().setAllocator(allocator);
-        target.pipeline().addLast(IscsiConnection.DECODER, PduDecoder.forLogin());
-        target.pipeline().addLast(IscsiConnection.ENCODER, new PduEncoder(false, false));
-        target.pipeline().addLast("iscsi", connection);
+        connection = Connection.open(target, fabric, portal, tag, new InetSocketAddress("127.0.0.1", 3260),
+                new InetSocketAddress("127.0.0.2", 40000));
         client = new EmbeddedChannel(new PduDecoder(0xffffff, false, false));
     }
 

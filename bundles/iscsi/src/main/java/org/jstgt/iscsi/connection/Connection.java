@@ -1,0 +1,401 @@
+package org.jstgt.iscsi.connection;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+
+import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.login.LoginHandler;
+import org.jstgt.iscsi.login.LoginHost;
+import org.jstgt.iscsi.login.LoginResult;
+import org.jstgt.iscsi.login.Negotiated;
+import org.jstgt.iscsi.pdu.AsyncMessage;
+import org.jstgt.iscsi.pdu.Bhs;
+import org.jstgt.iscsi.pdu.Pdu;
+import org.jstgt.iscsi.pdu.PduDecoder;
+import org.jstgt.iscsi.pdu.PduEncoder;
+import org.jstgt.iscsi.pdu.Reject;
+import org.jstgt.iscsi.pdu.RejectReason;
+import org.jstgt.iscsi.security.Authenticators;
+import org.jstgt.iscsi.session.ConnectionPort;
+import org.jstgt.iscsi.session.Session;
+import org.jstgt.iscsi.session.SessionTable;
+import org.jstgt.iscsi.text.SendTargets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP connection (RFC 7143 §4.2): its phase, StatSN and transfer tags, writes with one flush
+ * per socket read (or per batch of completions), and the lingering close that gives a connection
+ * up without a reset. The pipeline is decoder, encoder and one handler: a {@link LoginHandler},
+ * which the {@link FullFeatureHandler} replaces when the login succeeds. Runs on the channel's
+ * event loop; {@link #requestLogout} and {@link #close} may be called from any thread.
+ */
+public final class Connection implements ConnectionPort, LoginHost {
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+    /** Pipeline name of the PDU decoder. */
+    public static final String DECODER = "pdu-decoder";
+    /** Pipeline name of the PDU encoder. */
+    public static final String ENCODER = "pdu-encoder";
+    /** Pipeline name of the login, then full feature, handler. */
+    public static final String HANDLER = "iscsi";
+    /** Longest wait for the initiator to close after we gave a connection up (see linger). */
+    static final int LINGER_SECONDS = 2;
+    private static final AttributeKey<Connection> KEY = AttributeKey.valueOf(Connection.class, "connection");
+
+    private enum Phase { LOGIN, FULL_FEATURE, LOGGED_OUT, CLOSED }
+
+    private final Fabric fabric;
+    private final String portalName;
+    private final int portalTag;
+    private final InetSocketAddress local;
+    private final InetSocketAddress remote;
+    private final String remoteDescription;
+
+    private ChannelHandlerContext ctx;
+    private Phase phase = Phase.LOGIN;
+    /** lost() ran (at the start of a lingering close, or when the channel closed). */
+    private boolean lost;
+    private Session session;
+    private Negotiated negotiated = Negotiated.defaults();
+    private int cid;
+    private FullFeatureHandler fullFeature;
+    private int statSn;
+    private int nextTtt = 1;
+    private boolean needFlush;
+    private boolean flushQueued;
+
+    private Connection(Fabric fabric, String portalName, int portalTag, InetSocketAddress local,
+            InetSocketAddress remote) {
+        this.fabric = fabric;
+        this.portalName = portalName;
+        this.portalTag = portalTag;
+        this.local = local;
+        this.remote = remote;
+        this.remoteDescription = SendTargets.format(remote.getAddress(), remote.getPort());
+    }
+
+    /**
+     * Sets up a new connection's pipeline for its login.
+     *
+     * @param channel the accepted channel
+     * @param fabric shared state
+     * @param portalName the portal's configuration name
+     * @param portalTag its target portal group tag
+     * @param local local address of the connection
+     * @param remote the initiator's address
+     * @return the connection
+     */
+    public static Connection open(Channel channel, Fabric fabric, String portalName, int portalTag,
+            InetSocketAddress local, InetSocketAddress remote) {
+        Connection c = new Connection(fabric, portalName, portalTag, local, remote);
+        channel.attr(KEY).set(c);
+        ChannelPipeline p = channel.pipeline();
+        p.addLast(DECODER, PduDecoder.forLogin());
+        p.addLast(ENCODER, new PduEncoder(false, false));
+        p.addLast(HANDLER, new LoginHandler(c));
+        return c;
+    }
+
+    /**
+     * @param channel a channel
+     * @return the connection it carries, or null
+     */
+    public static Connection of(Channel channel) {
+        return channel.attr(KEY).get();
+    }
+
+    /** @return the configuration name of the portal the connection came in on */
+    @Override
+    public String portalName() {
+        return portalName;
+    }
+
+    // ---- LoginHost
+
+    @Override
+    public TargetRegistry registry() {
+        return fabric.registry();
+    }
+
+    @Override
+    public Authenticators authenticators() {
+        return fabric.authenticators();
+    }
+
+    @Override
+    public int portalTag() {
+        return portalTag;
+    }
+
+    @Override
+    public InetAddress initiatorAddress() {
+        return remote.getAddress();
+    }
+
+    @Override
+    public int checkExistingSession(int tsih, long isid, String initiatorName) {
+        return fabric.sessions().checkExistingSession(tsih, isid, initiatorName);
+    }
+
+    @Override
+    public int admit(LoginResult r) {
+        SessionTable.Admission a = fabric.sessions().admit(r, this, portalName, portalTag);
+        if (a.session() == null) {
+            return -a.status();
+        }
+        session = a.session();
+        cid = r.cid();
+        negotiated = r.negotiated();
+        return session.tsih();
+    }
+
+    @Override
+    public void attach(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void flush() {
+        if (needFlush) {
+            needFlush = false;
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public void giveUp() {
+        phase = Phase.CLOSED;
+        closeAfterFlush();
+    }
+
+    @Override
+    public void enterFullFeature(ChannelHandlerContext ctx, ChannelHandler loginHandler, LoginResult result) {
+        statSn = result.nextStatSn();
+        phase = Phase.FULL_FEATURE;
+        flush();
+        Negotiated n = result.negotiated();
+        fullFeature = new FullFeatureHandler(this, session, fabric.registrySupplier(), fabric.portals());
+        ChannelPipeline p = ctx.pipeline();
+        // The handler first, so that PDUs the old decoder still holds reach the new handler.
+        p.replace(loginHandler, HANDLER, fullFeature);
+        // The login response went out without digests; from here on both directions use what was
+        // negotiated (RFC 7143 §13.1) and our declared MaxRecvDataSegmentLength.
+        if (p.get(DECODER) != null) {
+            p.replace(DECODER, DECODER, new PduDecoder(n.targetMaxRecvDataSegmentLength(), n.headerDigest(),
+                    n.dataDigest()).placement(fullFeature));
+            p.replace(ENCODER, ENCODER, new PduEncoder(n.headerDigest(), n.dataDigest()));
+        }
+        LOG.info("{} session {} of {} from {} on {} logged in ({})", session.discovery() ? "discovery" : "normal",
+                session.tsih(), session.initiatorName(), remoteDescription,
+                session.discovery() ? portalName : session.targetName(), n.values());
+    }
+
+    // ---- ConnectionPort
+
+    @Override
+    public int cid() {
+        return cid;
+    }
+
+    @Override
+    public Negotiated negotiated() {
+        return negotiated;
+    }
+
+    @Override
+    public String remoteDescription() {
+        return remoteDescription;
+    }
+
+    @Override
+    public InetAddress remoteAddress() {
+        return remote.getAddress();
+    }
+
+    @Override
+    public InetAddress localAddress() {
+        return local.getAddress();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    @Override
+    public EventExecutor executor() {
+        return ctx.executor();
+    }
+
+    @Override
+    public boolean fullFeature() {
+        return phase == Phase.FULL_FEATURE;
+    }
+
+    @Override
+    public void send(Pdu pdu) {
+        ctx.write(pdu, ctx.voidPromise());
+        needFlush = true;
+    }
+
+    @Override
+    public int nextStatSn() {
+        return statSn++;
+    }
+
+    @Override
+    public int statSn() {
+        return statSn;
+    }
+
+    @Override
+    public int newTargetTransferTag() {
+        int t = nextTtt++;
+        if (nextTtt == Bhs.NO_TAG || nextTtt == 0) {
+            nextTtt = 1;
+        }
+        return t;
+    }
+
+    /**
+     * Flushes after the event loop's tasks already queued, so that completions arriving together
+     * (several commands finishing on the store's threads at once) leave in one write, not one
+     * each; during a read, channelReadComplete flushes first and the task finds nothing to do.
+     */
+    @Override
+    public void flushSoon() {
+        if (!needFlush || flushQueued) {
+            return;
+        }
+        flushQueued = true;
+        ctx.executor().execute(() -> {
+            flushQueued = false;
+            flush();
+        });
+    }
+
+    @Override
+    public void reject(int reason, byte[] header) {
+        int exp = session == null ? 0 : session.window().expCmdSn();
+        int max = session == null ? 0 : session.window().maxCmdSn();
+        send(new Reject(reason, statSn++, exp, max, 0, Unpooled.wrappedBuffer(header.clone())));
+    }
+
+    @Override
+    public void protocolError(Pdu pdu, String why) {
+        LOG.warn("{} session {}: {}; closing the connection (ErrorRecoveryLevel 0)", remoteDescription,
+                session == null ? 0 : session.tsih(), why);
+        reject(RejectReason.PROTOCOL_ERROR, pdu.header());
+        giveUp();
+    }
+
+    @Override
+    public void loggedOut() {
+        phase = Phase.LOGGED_OUT;
+        closeAfterFlush();
+    }
+
+    @Override
+    public void requestLogout(int seconds) {
+        ChannelHandlerContext c = ctx;
+        if (c == null) {
+            return;
+        }
+        c.channel().eventLoop().execute(() -> {
+            if (phase == Phase.FULL_FEATURE && session != null && !session.discovery()) {
+                send(new AsyncMessage(0, statSn++, session.window().expCmdSn(), session.window().maxCmdSn(),
+                        AsyncMessage.EVENT_LOGOUT_REQUESTED, 0, 0, 0, seconds, Unpooled.EMPTY_BUFFER));
+                flush();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        ChannelHandlerContext c = ctx;
+        if (c != null) {
+            c.channel().close();
+        }
+    }
+
+    @Override
+    public void deliver(Pdu pdu) {
+        fullFeature.dispatch(pdu);
+    }
+
+    // ---- closing
+
+    private void closeAfterFlush() {
+        needFlush = false;
+        Channel ch = ctx.channel();
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> linger(ch));
+        // bounded even when the flush never completes (an initiator that stopped reading)
+        ch.eventLoop().schedule(() -> ch.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Closes without a reset (every connection given up for what the initiator sent, or after a
+     * logout, comes through here): the session ends now, the output is shut down (a FIN after our last
+     * PDU), and whatever the initiator still sends is read and discarded until it closes too (the
+     * timer set by closeAfterFlush closes it at the latest {@link #LINGER_SECONDS} later). Closing
+     * a socket with unread input, or receiving data after closing it, makes the kernel answer with
+     * RST: the initiator may then lose the Reject or response just sent (unread data is discarded
+     * on reset), and its next write fails with EPIPE; libiscsi, which leaves SIGPIPE at its
+     * default, dies of that.
+     */
+    private void linger(Channel ch) {
+        if (!(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
+            ch.close();
+            return;
+        }
+        lost();
+        if (ch.pipeline().get(DECODER) != null) {
+            ch.pipeline().replace(DECODER, DECODER, new Discard());
+        }
+        duplex.shutdownOutput();
+    }
+
+    /** Input after the connection was given up: read and dropped. */
+    private static final class Discard extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * The connection is gone (or given up): its tasks still collecting data are abandoned, and
+     * when it was the session's last connection the session ends.
+     */
+    @Override
+    public void lost() {
+        Phase was = phase;
+        phase = Phase.CLOSED;
+        if (session == null || lost) {
+            return;
+        }
+        lost = true;
+        if (session.connectionLost(this)) {
+            fabric.sessions().remove(session);
+            session.end();
+        }
+        if (was != Phase.LOGGED_OUT) {
+            LOG.info("connection {} of session {} ({}) closed", remoteDescription, session.tsih(),
+                    session.initiatorName());
+        }
+    }
+}

@@ -1,0 +1,427 @@
+package org.jstgt.iscsi.login;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import org.jstgt.api.auth.AuthContext;
+import org.jstgt.api.target.ScsiTarget;
+import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.pdu.LoginRequest;
+import org.jstgt.iscsi.pdu.LoginResponse;
+import org.jstgt.iscsi.security.SecurityStage;
+import org.jstgt.iscsi.text.TextKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The login phase of one connection (RFC 7143 §6): SecurityNegotiation (through a
+ * {@link SecurityStage}), LoginOperationalNegotiation, transition to the Full Feature Phase. Plain
+ * Java; the caller owns and releases the request PDUs.
+ */
+public final class Login {
+    private static final Logger LOG = LoggerFactory.getLogger(Login.class);
+
+    static final int SECURITY = 0;
+    static final int OPERATIONAL = 1;
+    static final int FULL_FEATURE = 3;
+    /** Text limit during login: the RFC default MaxRecvDataSegmentLength (§13.12). */
+    static final int LOGIN_SEGMENT = 8192;
+
+    /** The outcome of one request. */
+    public enum Outcome { CONTINUE, FAILED, COMPLETE }
+
+    /**
+     * @param response the response to send
+     * @param outcome what happens next
+     * @param result set when {@code outcome == COMPLETE}
+     * @param delayMillis when FAILED, how long to hold the response back (authentication failures)
+     */
+    public record Step(LoginResponse response, Outcome outcome, LoginResult result, long delayMillis) {
+        Step(LoginResponse response, Outcome outcome, LoginResult result) {
+            this(response, outcome, result, 0);
+        }
+    }
+
+    private final LoginHost host;
+    private final SecurityStage security;
+    private boolean first = true;
+    private long isid;
+    private int tsih;
+    private int cid;
+    private int cmdSn;
+    private int statSn = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+    private int stage;
+    private final ByteArrayOutputStream text = new ByteArrayOutputStream();
+    private final Set<String> seen = new HashSet<>();
+    private final Map<LoginKey, String> agreed = new EnumMap<>(LoginKey.class);
+    private boolean discovery;
+    private String initiatorName;
+    private String initiatorAlias = "";
+    private ScsiTarget target;
+    private TargetSettings settings = TargetSettings.defaults();
+    private boolean mrdslDeclared;
+    private int initiatorMrdsl = 8192;
+
+    public Login(LoginHost host) {
+        this.host = host;
+        this.security = new SecurityStage(host.authenticators());
+    }
+
+    /**
+     * Handles one Login Request.
+     *
+     * @param req the request (not released here)
+     * @return the response and what follows
+     */
+    public Step handle(LoginRequest req) {
+        if (first) {
+            if (req.versionMin() > 0) {
+                return fail(req, LoginStatus.UNSUPPORTED_VERSION, "Version-min " + req.versionMin());
+            }
+            isid = req.isid();
+            tsih = req.tsih();
+            cid = req.cid();
+            cmdSn = req.cmdSn();
+            if (req.csg() != SECURITY && req.csg() != OPERATIONAL) {
+                return fail(req, LoginStatus.INITIATOR_ERROR, "CSG " + req.csg() + " in the first login request");
+            }
+            stage = req.csg();
+        } else {
+            if (req.isid() != isid || req.tsih() != tsih || req.cid() != cid) {
+                return fail(req, LoginStatus.INITIATOR_ERROR, "ISID, TSIH or CID changed during login");
+            }
+            if (req.csg() != stage) {
+                return fail(req, LoginStatus.INITIATOR_ERROR, "CSG " + req.csg() + " while in stage " + stage);
+            }
+        }
+        if (req.transit() && req.cont()) {
+            return fail(req, LoginStatus.INITIATOR_ERROR, "T and C bits both set (RFC 7143 §11.12.2)");
+        }
+        if (req.transit() && (req.nsg() == 2 || req.nsg() <= req.csg())) {
+            return fail(req, LoginStatus.INITIATOR_ERROR, "transition from stage " + req.csg() + " to " + req.nsg());
+        }
+        ByteBuf data = req.data();
+        if (text.size() + data.readableBytes() > TextKeys.MAX_TEXT) {
+            return fail(req, LoginStatus.OUT_OF_RESOURCES, "login text longer than " + TextKeys.MAX_TEXT);
+        }
+        byte[] chunk = new byte[data.readableBytes()];
+        data.getBytes(data.readerIndex(), chunk);
+        text.writeBytes(chunk);
+        if (req.cont()) {
+            // RFC 7143 §6.1.1: acknowledge a partial text with an empty response.
+            return new Step(response(req, false, 0, 0, Unpooled.EMPTY_BUFFER, LoginStatus.SUCCESS, cmdSn),
+                    Outcome.CONTINUE, null);
+        }
+        List<Map.Entry<String, String>> pairs;
+        try {
+            pairs = TextKeys.parse(text.toByteArray());
+        } catch (TextKeys.SyntaxException e) {
+            return fail(req, LoginStatus.INITIATOR_ERROR, e.getMessage());
+        }
+        text.reset();
+        List<Map.Entry<String, String>> answer = new ArrayList<>();
+        boolean leadingPdu = first;
+        if (first) {
+            Step refused = leading(req, pairs, answer);
+            if (refused != null) {
+                return refused;
+            }
+            first = false;
+        }
+        List<Map.Entry<String, String>> authKeys = new ArrayList<>();
+        Step refused = negotiate(req, pairs, answer, leadingPdu, authKeys);
+        if (refused != null) {
+            return refused;
+        }
+        if (stage == SECURITY && security.exchanging()) {
+            SecurityStage.Refusal no = security.step(authKeys, req.transit(), answer);
+            if (no != null) {
+                return fail(req, no);
+            }
+        }
+        // Our MaxRecvDataSegmentLength is declared once, in the operational stage (RFC 7143 §13.12).
+        if (stage == OPERATIONAL) {
+            if (!mrdslDeclared) {
+                answer.add(Map.entry(LoginKey.MAX_RECV_DATA_SEGMENT_LENGTH.wire(),
+                        Integer.toString(settings.maxRecvDataSegmentLength())));
+                mrdslDeclared = true;
+            }
+        }
+        byte[] out = TextKeys.encode(answer);
+        if (out.length > LOGIN_SEGMENT) {
+            return fail(req, LoginStatus.TARGET_ERROR, "login response text of " + out.length
+                    + " bytes does not fit one PDU");
+        }
+        ByteBuf outBuf = out.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(out);
+        SecurityStage.Transit leave = stage == SECURITY && req.transit() ? security.transit() : SecurityStage.Transit.GO;
+        if (leave == SecurityStage.Transit.REFUSE) {
+            outBuf.release();
+            return fail(req, LoginStatus.AUTHENTICATION_FAILURE, "target requires AuthMethod=" + security.method()
+                    + ", which was not negotiated");
+        }
+        if (!req.transit() || leave == SecurityStage.Transit.STAY) {
+            // RFC 7143 §6.3: the target answers T=0 while its side of the stage is not done.
+            return new Step(response(req, false, 0, 0, outBuf, LoginStatus.SUCCESS, cmdSn), Outcome.CONTINUE, null);
+        }
+        if (req.nsg() == OPERATIONAL) {
+            LoginResponse r = response(req, true, req.nsg(), 0, outBuf, LoginStatus.SUCCESS, cmdSn);
+            stage = OPERATIONAL;
+            return new Step(r, Outcome.CONTINUE, null);
+        }
+        for (LoginKey digest : List.of(LoginKey.HEADER_DIGEST, LoginKey.DATA_DIGEST)) {
+            String v = agreed.get(digest);
+            String effective = v == null || v.equals("Reject") ? digest.rfcDefault() : v;
+            if (!List.of(settings.ours(digest).split(",")).contains(effective)) {
+                outBuf.release();
+                return fail(req, LoginStatus.INITIATOR_ERROR, digest.wire() + "=" + effective
+                        + " is not allowed by the target configuration (" + settings.ours(digest) + ")");
+            }
+        }
+        int targetMrdsl = mrdslDeclared ? settings.maxRecvDataSegmentLength() : 8192;
+        Negotiated negotiated = Negotiated.of(agreed, targetMrdsl, initiatorMrdsl);
+        int respStatSn = statSn;
+        LoginResult result = new LoginResult(discovery, initiatorName, initiatorAlias, target, settings, negotiated,
+                isid, tsih, cid, cmdSn, respStatSn + 1);
+        int admitted = host.admit(result);
+        if (admitted < 0) {
+            outBuf.release();
+            return fail(req, -admitted, "session refused");
+        }
+        tsih = admitted;
+        LoginResponse r = response(req, true, FULL_FEATURE, admitted, outBuf, LoginStatus.SUCCESS,
+                cmdSn + settings.queueDepth() - 1);
+        stage = FULL_FEATURE;
+        return new Step(r, Outcome.COMPLETE, result);
+    }
+
+    /** First request of the login: names, session type, target lookup and access (RFC 7143 §6.3). */
+    private Step leading(LoginRequest req, List<Map.Entry<String, String>> pairs,
+            List<Map.Entry<String, String>> answer) {
+        String name = find(pairs, LoginKey.INITIATOR_NAME);
+        String type = find(pairs, LoginKey.SESSION_TYPE);
+        String targetName = find(pairs, LoginKey.TARGET_NAME);
+        if (name == null || name.isEmpty()) {
+            return fail(req, LoginStatus.MISSING_PARAMETER, "InitiatorName missing");
+        }
+        if (!validName(name)) {
+            return fail(req, LoginStatus.INITIATOR_ERROR, "InitiatorName '" + name + "' is not an iSCSI name");
+        }
+        initiatorName = name;
+        if (type == null || type.equals("Normal")) {
+            discovery = false;
+        } else if (type.equals("Discovery")) {
+            discovery = true;
+        } else {
+            return fail(req, LoginStatus.SESSION_TYPE_NOT_SUPPORTED, "SessionType " + type);
+        }
+        TargetRegistry registry = host.registry();
+        if (registry == null) {
+            return fail(req, LoginStatus.SERVICE_UNAVAILABLE, "the SCSI core (TargetRegistry) is not running");
+        }
+        if (tsih != 0) {
+            int status = host.checkExistingSession(tsih, isid, name);
+            if (status != LoginStatus.SUCCESS) {
+                return fail(req, status, "cannot add a connection to session " + tsih);
+            }
+        }
+        if (discovery) {
+            return requireAuthentication(req, null);
+        }
+        if (targetName == null || targetName.isEmpty()) {
+            return fail(req, LoginStatus.MISSING_PARAMETER, "TargetName missing in a Normal session");
+        }
+        Optional<ScsiTarget> t = registry.target(targetName);
+        if (t.isEmpty()) {
+            return fail(req, LoginStatus.NOT_FOUND, "no target " + targetName);
+        }
+        ScsiTarget found = t.get();
+        if (!found.portals().isEmpty() && !found.portals().contains(host.portalName())) {
+            return fail(req, LoginStatus.NOT_FOUND, "target " + targetName + " is not offered on portal "
+                    + host.portalName());
+        }
+        if (!found.allows(name, host.initiatorAddress())) {
+            return fail(req, LoginStatus.AUTHORIZATION_FAILURE, "initiator " + name + " from "
+                    + host.initiatorAddress().getHostAddress() + " not allowed on " + targetName);
+        }
+        target = found;
+        settings = TargetSettings.from(found.properties(), found.origin());
+        Step refused = requireAuthentication(req, found);
+        if (refused != null) {
+            return refused;
+        }
+        // RFC 7143 §13.9: TargetPortalGroupTag in the first response of a Normal session.
+        answer.add(Map.entry(LoginKey.TARGET_PORTAL_GROUP_TAG.wire(), Integer.toString(host.portalTag())));
+        if (!found.alias().isEmpty()) {
+            answer.add(Map.entry(LoginKey.TARGET_ALIAS.wire(), found.alias()));
+        }
+        return null;
+    }
+
+    /**
+     * The target's authentication policy (RFC 7143 §6.3): a required method must have its
+     * service, and a login that needs it cannot start in the operational stage.
+     */
+    private Step requireAuthentication(LoginRequest req, ScsiTarget t) {
+        String origin = t == null ? "(discovery)" : t.origin();
+        SecurityStage.Refusal no = security.require(settings.authPolicy(), settings.authMethod(), origin,
+                () -> new AuthContext(SecurityStage.NONE, settings.authPolicy(), initiatorName, host.initiatorAddress(),
+                        t == null, t == null ? "" : t.iqn(), t == null ? Map.of() : t.properties(), origin));
+        if (no != null) {
+            return fail(req, no);
+        }
+        if (security.required() && stage != SECURITY) {
+            return fail(req, LoginStatus.AUTHENTICATION_FAILURE, "AuthMethod=" + security.method()
+                    + " required but the login started in the operational stage");
+        }
+        return null;
+    }
+
+    private Step negotiate(LoginRequest req, List<Map.Entry<String, String>> pairs,
+            List<Map.Entry<String, String>> answer, boolean leadingPdu, List<Map.Entry<String, String>> authKeys) {
+        List<LoginKey> answered = new ArrayList<>();
+        for (Map.Entry<String, String> e : pairs) {
+            String k = e.getKey();
+            String v = e.getValue();
+            if (!seen.add(k)) {
+                // RFC 7143 §6.2: a key may be negotiated or declared once per login.
+                return fail(req, LoginStatus.INITIATOR_ERROR, "key " + k + " sent twice");
+            }
+            LoginKey key = LoginKey.byWire(k);
+            if (key == null && stage == SECURITY && security.exchanging() && security.owns(k)) {
+                authKeys.add(e);
+                continue;
+            }
+            if (key == null) {
+                answer.add(Map.entry(k, "NotUnderstood"));
+                continue;
+            }
+            switch (key) {
+                case INITIATOR_NAME, TARGET_NAME, SESSION_TYPE -> {
+                    if (!leadingPdu) {
+                        return fail(req, LoginStatus.INITIATOR_ERROR, k + " only allowed in the first request");
+                    }
+                }
+                case INITIATOR_ALIAS -> initiatorAlias = v;
+                case SEND_TARGETS, TARGET_ALIAS, TARGET_ADDRESS, TARGET_PORTAL_GROUP_TAG ->
+                        answer.add(Map.entry(k, "Reject"));
+                case AUTH_METHOD -> {
+                    if (stage != SECURITY) {
+                        answer.add(Map.entry(k, "Irrelevant"));
+                        continue;
+                    }
+                    String r = key.negotiate(v, security.method());
+                    SecurityStage.Refusal no = security.agreed(r, v);
+                    if (no != null) {
+                        return fail(req, no);
+                    }
+                    answer.add(Map.entry(k, r));
+                }
+                case MAX_RECV_DATA_SEGMENT_LENGTH -> {
+                    long n = key.parseNumber(v);
+                    if (n < 0) {
+                        answer.add(Map.entry(k, "Reject"));
+                    } else {
+                        initiatorMrdsl = (int) n;
+                    }
+                }
+                case OF_MARK_INT, IF_MARK_INT -> answer.add(Map.entry(k, "Irrelevant"));
+                default -> {
+                    if (discovery && key.irrelevantInDiscovery()) {
+                        answer.add(Map.entry(k, "Irrelevant"));
+                        continue;
+                    }
+                    String r = key.negotiate(v, settings.ours(key));
+                    agreed.put(key, r);
+                    answered.add(key);
+                    answer.add(Map.entry(k, r));
+                }
+            }
+        }
+        // RFC 7143 §13.14: FirstBurstLength never exceeds MaxBurstLength and is Irrelevant when
+        // InitialR2T=Yes and ImmediateData=No.
+        if (answered.contains(LoginKey.FIRST_BURST_LENGTH) && !agreed.get(LoginKey.FIRST_BURST_LENGTH).equals("Reject")) {
+            String initialR2t = agreed.getOrDefault(LoginKey.INITIAL_R2T, LoginKey.INITIAL_R2T.rfcDefault());
+            String immediate = agreed.getOrDefault(LoginKey.IMMEDIATE_DATA, LoginKey.IMMEDIATE_DATA.rfcDefault());
+            String value;
+            if (initialR2t.equals("Yes") && immediate.equals("No")) {
+                value = "Irrelevant";
+            } else {
+                String burst = agreed.getOrDefault(LoginKey.MAX_BURST_LENGTH, LoginKey.MAX_BURST_LENGTH.rfcDefault());
+                if (burst.equals("Reject")) {
+                    burst = LoginKey.MAX_BURST_LENGTH.rfcDefault();
+                }
+                value = Long.toString(Math.min(Long.parseLong(agreed.get(LoginKey.FIRST_BURST_LENGTH)),
+                        Long.parseLong(burst)));
+            }
+            agreed.put(LoginKey.FIRST_BURST_LENGTH, value);
+            for (int i = 0; i < answer.size(); i++) {
+                if (answer.get(i).getKey().equals(LoginKey.FIRST_BURST_LENGTH.wire())) {
+                    answer.set(i, Map.entry(LoginKey.FIRST_BURST_LENGTH.wire(), value));
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String find(List<Map.Entry<String, String>> pairs, LoginKey key) {
+        for (Map.Entry<String, String> e : pairs) {
+            if (e.getKey().equals(key.wire())) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** iSCSI names (RFC 7143 §4.2.7.1, §6.1): iqn., eui. or naa. forms, at most 223 bytes. */
+    static boolean validName(String name) {
+        if (name.getBytes(StandardCharsets.UTF_8).length > 223) {
+            return false;
+        }
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.startsWith("iqn.") && n.length() > 4 || n.startsWith("eui.") && n.length() == 20
+                || n.startsWith("naa.") && (n.length() == 20 || n.length() == 36);
+    }
+
+    private LoginResponse response(LoginRequest req, boolean transit, int nsg, int tsihOut, ByteBuf data, int status,
+            int maxCmdSn) {
+        return new LoginResponse(transit, false, req.csg(), transit ? nsg : 0, 0, 0, req.isid(), tsihOut, req.itt(),
+                statSn++, cmdSn, maxCmdSn, status >> 8, status & 0xff, data);
+    }
+
+    private Step fail(LoginRequest req, SecurityStage.Refusal no) {
+        int status = no.failure() == SecurityStage.Failure.AUTHENTICATION ? LoginStatus.AUTHENTICATION_FAILURE
+                : LoginStatus.TARGET_ERROR;
+        Step s = fail(req, status, no.why());
+        return new Step(s.response(), s.outcome(), null, no.delayMillis());
+    }
+
+    private Step fail(LoginRequest req, int status, String why) {
+        LOG.info("login from {} ({}) refused with status 0x{}: {}", host.initiatorAddress().getHostAddress(),
+                initiatorName == null ? "?" : initiatorName, String.format("%04x", status), why);
+        LoginResponse r = new LoginResponse(false, false, req.csg(), 0, 0, 0, req.isid(), 0, req.itt(), statSn++,
+                req.cmdSn(), req.cmdSn(), status >> 8, status & 0xff, Unpooled.EMPTY_BUFFER);
+        return new Step(r, Outcome.FAILED, null);
+    }
+
+    /** The login ended (admitted, refused or connection lost). */
+    public void close() {
+        security.close();
+    }
+
+    /** @return the stage the login is in */
+    int stage() {
+        return stage;
+    }
+}

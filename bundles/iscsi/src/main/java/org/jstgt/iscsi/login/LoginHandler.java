@@ -1,0 +1,126 @@
+package org.jstgt.iscsi.login;
+
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+import org.jstgt.iscsi.pdu.InvalidPdu;
+import org.jstgt.iscsi.pdu.LoginRequest;
+import org.jstgt.iscsi.pdu.Pdu;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline's handler during the login phase (RFC 7143 §6): feeds Login Requests to a
+ * {@link Login} and sends its answers. A failed login gives the connection up; a successful one
+ * has the connection put its full feature handler in this handler's place (as a session
+ * negotiator hands over to the session). Only Login Requests are allowed meanwhile (§6.3).
+ * Every inbound PDU is released here.
+ */
+public final class LoginHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(LoginHandler.class);
+
+    /** A connection that does not complete its login within this many seconds is dropped. */
+    public static final int LOGIN_TIMEOUT_SECONDS = 30;
+
+    private final LoginHost host;
+    private final Login login;
+    /** The login ended (failed, timed out or completed): later input is dropped. */
+    private boolean over;
+
+    /** @param host the connection */
+    public LoginHandler(LoginHost host) {
+        this.host = host;
+        this.login = new Login(host);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        host.attach(ctx);
+        // RFC 7143 §6 leaves the bound on the login's duration to the implementation.
+        ctx.executor().schedule(() -> {
+            if (!over && !ctx.isRemoved()) {
+                LOG.info("{}: login not completed within {} s; closing", host.remoteDescription(),
+                        LOGIN_TIMEOUT_SECONDS);
+                over = true;
+                login.close();
+                ctx.close();
+            }
+        }, LOGIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (over) {
+                return;
+            }
+            if (msg instanceof InvalidPdu bad) {
+                LOG.info("{}: {} (opcode 0x{})", host.remoteDescription(), bad.detail(),
+                        Integer.toHexString(bad.opcode()));
+                end();
+            } else if (msg instanceof LoginRequest req) {
+                request(ctx, req);
+            } else if (msg instanceof Pdu pdu) {
+                LOG.info("{} sent {} during login; closing (RFC 7143 §6.3)", host.remoteDescription(), pdu.opcode());
+                end();
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void request(ChannelHandlerContext ctx, LoginRequest req) {
+        Login.Step step = login.handle(req);
+        switch (step.outcome()) {
+            case FAILED -> {
+                if (step.delayMillis() > 0) {
+                    // An authentication failure held back (progressive delay against guessing).
+                    over = true;
+                    login.close();
+                    ctx.executor().schedule(() -> {
+                        host.send(step.response());
+                        host.giveUp();
+                    }, step.delayMillis(), TimeUnit.MILLISECONDS);
+                    return;
+                }
+                host.send(step.response());
+                end();
+            }
+            case COMPLETE -> {
+                host.send(step.response());
+                over = true;
+                login.close();
+                host.enterFullFeature(ctx, this, step.result());
+            }
+            default -> host.send(step.response());
+        }
+    }
+
+    private void end() {
+        over = true;
+        login.close();
+        host.giveUp();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        host.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        login.close();
+        host.lost();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.info("connection {} failed: {}", host.remoteDescription(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,79 @@
+package org.jstgt.iscsi.login;
+
+import java.net.InetAddress;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+
+import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.pdu.Pdu;
+import org.jstgt.iscsi.security.Authenticators;
+
+/**
+ * What a {@link Login} and its {@link LoginHandler} need from the connection and the fabric
+ * around it. All methods are called on the connection's event loop.
+ */
+public interface LoginHost {
+
+    /** @return the target registry, or null while the SCSI core is absent */
+    TargetRegistry registry();
+
+    /** @return the authentication services present */
+    Authenticators authenticators();
+
+    /** @return the name of the portal the connection came in on */
+    String portalName();
+
+    /** @return the portal group tag of that portal */
+    int portalTag();
+
+    /** @return the initiator's IP address (for ACLs) */
+    InetAddress initiatorAddress();
+
+    /**
+     * Checks a login that adds a connection to an existing session (TSIH != 0, RFC 7143 §6.3.1).
+     *
+     * @param tsih the TSIH the initiator sent
+     * @param isid its ISID
+     * @param initiatorName its name
+     * @return a login status, {@link LoginStatus#SUCCESS} to go on
+     */
+    int checkExistingSession(int tsih, long isid, String initiatorName);
+
+    /**
+     * Creates the session at the end of a successful login.
+     *
+     * @param result what the login established
+     * @return the new TSIH (1..65535), or a negative login status to refuse
+     */
+    int admit(LoginResult result);
+
+    /** @return {@code address:port} of the initiator, for the log */
+    String remoteDescription();
+
+    /** @param ctx the context of the handler now serving the connection (writes go through it) */
+    void attach(ChannelHandlerContext ctx);
+
+    /** @param pdu a response to queue (ownership passes) */
+    void send(Pdu pdu);
+
+    /** Flushes what was queued. */
+    void flush();
+
+    /** Gives the connection up: it closes, without a reset, once the responses queued left. */
+    void giveUp();
+
+    /** The channel closed. */
+    void lost();
+
+    /**
+     * The login succeeded and its response is queued: the connection enters the Full Feature
+     * Phase, with the negotiated digests and MaxRecvDataSegmentLength, and its full feature
+     * handler takes the login handler's place in the pipeline.
+     *
+     * @param ctx the login handler's context
+     * @param loginHandler the handler to replace
+     * @param result what the login established
+     */
+    void enterFullFeature(ChannelHandlerContext ctx, ChannelHandler loginHandler, LoginResult result);
+}

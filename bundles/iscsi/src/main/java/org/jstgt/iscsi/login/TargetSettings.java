@@ -1,0 +1,135 @@
+package org.jstgt.iscsi.login;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Our side of the negotiation for one target: the target configuration's negotiation keys,
+ * validated through the {@link LoginKey} table. A bad value is logged with the file and key and
+ * replaced by its default; the target keeps working.
+ */
+public final class TargetSettings {
+    private static final Logger LOG = LoggerFactory.getLogger(TargetSettings.class);
+
+    static final String QUEUE_DEPTH = "queue.depth";
+    static final int DEFAULT_QUEUE_DEPTH = 128;
+    static final String AUTH = "auth";
+
+    private final Map<LoginKey, String> ours;
+    private final int queueDepth;
+    private final String auth;
+
+    private TargetSettings(Map<LoginKey, String> ours, int queueDepth, String auth) {
+        this.ours = ours;
+        this.queueDepth = queueDepth;
+        this.auth = auth;
+    }
+
+    /** @return settings from configuration defaults (discovery sessions, tests) */
+    public static TargetSettings defaults() {
+        return from(Map.of(), "(defaults)");
+    }
+
+    /**
+     * @param properties the target configuration ({@code ScsiTarget.properties()})
+     * @param origin where it came from, for messages
+     * @return validated settings
+     */
+    static TargetSettings from(Map<String, String> properties, String origin) {
+        Map<LoginKey, String> ours = new EnumMap<>(LoginKey.class);
+        for (LoginKey k : LoginKey.values()) {
+            if (k.configDefault() == null) {
+                continue;
+            }
+            String wire = k.configToWire(k.configDefault());
+            String configured = k.configKey() == null ? null : properties.get(k.configKey());
+            if (configured != null && !configured.isBlank()) {
+                try {
+                    wire = k.configToWire(configured);
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("{}: key {}: {}; using the default {}", origin, k.configKey(), e.getMessage(),
+                            k.configDefault());
+                }
+            }
+            ours.put(k, wire);
+        }
+        long first = Long.parseLong(ours.get(LoginKey.FIRST_BURST_LENGTH));
+        long burst = Long.parseLong(ours.get(LoginKey.MAX_BURST_LENGTH));
+        if (first > burst) {
+            LOG.warn("{}: key {}: {} exceeds {} = {} (RFC 7143 §13.14); using {}", origin,
+                    LoginKey.FIRST_BURST_LENGTH.configKey(), first, LoginKey.MAX_BURST_LENGTH.configKey(), burst,
+                    burst);
+            ours.put(LoginKey.FIRST_BURST_LENGTH, Long.toString(burst));
+        }
+        // Multiple connections per session are not implemented: never offer more than one.
+        if (!ours.get(LoginKey.MAX_CONNECTIONS).equals("1")) {
+            LOG.info("{}: key {}: multiple connections per session are not supported; negotiating 1", origin,
+                    LoginKey.MAX_CONNECTIONS.configKey());
+            ours.put(LoginKey.MAX_CONNECTIONS, "1");
+        }
+        int depth = DEFAULT_QUEUE_DEPTH;
+        String qd = properties.get(QUEUE_DEPTH);
+        if (qd != null && !qd.isBlank()) {
+            try {
+                depth = Integer.parseInt(qd.trim());
+                if (depth < 1 || depth > 65535) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                LOG.warn("{}: key {}: '{}' is not a number in 1..65535; using the default {}", origin, QUEUE_DEPTH,
+                        qd, DEFAULT_QUEUE_DEPTH);
+                depth = DEFAULT_QUEUE_DEPTH;
+            }
+        }
+        String auth = properties.getOrDefault(AUTH, "none").trim().toLowerCase(Locale.ROOT);
+        if (auth.isEmpty()) {
+            auth = "none";
+        }
+        if (!auth.equals("none") && !auth.equals("chap") && !auth.equals("mutual")) {
+            LOG.warn("{}: key {}: '{}' is not none, chap or mutual; refusing logins until fixed", origin, AUTH, auth);
+        }
+        return new TargetSettings(ours, depth, auth);
+    }
+
+    /**
+     * @param key a key with a configured value
+     * @return our value in wire form
+     */
+    String ours(LoginKey key) {
+        return ours.get(key);
+    }
+
+    public int queueDepth() {
+        return queueDepth;
+    }
+
+    /** @return true when logins need no authentication ({@code auth = none}) */
+    boolean authNone() {
+        return auth.equals("none");
+    }
+
+    /** @return the {@code auth} policy as configured (lower case) */
+    String authPolicy() {
+        return auth;
+    }
+
+    /**
+     * @return the {@code AuthMethod} the policy requires: {@code None}, {@code CHAP} (for
+     *     {@code chap} and {@code mutual}), or null when the value is not valid
+     */
+    String authMethod() {
+        return switch (auth) {
+            case "none" -> "None";
+            case "chap", "mutual" -> "CHAP";
+            default -> null;
+        };
+    }
+
+    int maxRecvDataSegmentLength() {
+        return Integer.parseInt(ours(LoginKey.MAX_RECV_DATA_SEGMENT_LENGTH));
+    }
+}

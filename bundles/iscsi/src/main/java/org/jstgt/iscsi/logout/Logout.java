@@ -1,0 +1,66 @@
+package org.jstgt.iscsi.logout;
+
+import org.jstgt.iscsi.pdu.LogoutRequest;
+import org.jstgt.iscsi.pdu.LogoutResponse;
+import org.jstgt.iscsi.pdu.RejectReason;
+import org.jstgt.iscsi.session.ConnectionPort;
+import org.jstgt.iscsi.session.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logout requests (RFC 7143 §11.14, §11.15): closing the session ends every connection of it,
+ * closing a connection ends the one named; removing a connection for recovery needs
+ * ErrorRecoveryLevel 2 and is refused.
+ */
+public final class Logout {
+    private static final Logger LOG = LoggerFactory.getLogger(Logout.class);
+
+    private final ConnectionPort port;
+    private final Session session;
+
+    /**
+     * @param port the connection the requests come on
+     * @param session its session
+     */
+    public Logout(ConnectionPort port, Session session) {
+        this.port = port;
+        this.session = session;
+    }
+
+    /**
+     * Answers one request.
+     *
+     * @param req the request (the caller releases it)
+     */
+    public void request(LogoutRequest req) {
+        int response;
+        switch (req.reason()) {
+            case LogoutRequest.CLOSE_SESSION -> response = LogoutResponse.SUCCESS;
+            case LogoutRequest.CLOSE_CONNECTION -> response = req.cid() == port.cid() ? LogoutResponse.SUCCESS
+                    : LogoutResponse.CID_NOT_FOUND;
+            case LogoutRequest.REMOVE_FOR_RECOVERY -> response = LogoutResponse.RECOVERY_NOT_SUPPORTED;
+            default -> {
+                port.reject(RejectReason.INVALID_PDU_FIELD, req.header());
+                return;
+            }
+        }
+        port.send(new LogoutResponse(response, req.itt(), port.nextStatSn(), session.window().expCmdSn(),
+                session.window().maxCmdSn(), 0, 0));
+        if (response != LogoutResponse.SUCCESS) {
+            return;
+        }
+        if (req.reason() == LogoutRequest.CLOSE_SESSION) {
+            LOG.info("session {} of {} logged out", session.tsih(), session.initiatorName());
+            for (ConnectionPort other : session.connections()) {
+                if (other != port) {
+                    other.close();
+                }
+            }
+        } else {
+            LOG.info("connection {} (CID {}) of session {} logged out", port.remoteDescription(), port.cid(),
+                    session.tsih());
+        }
+        port.loggedOut();
+    }
+}

@@ -1,0 +1,99 @@
+package org.jstgt.iscsi.session;
+
+import java.net.InetAddress;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.EventExecutor;
+
+import org.jstgt.iscsi.login.Negotiated;
+import org.jstgt.iscsi.pdu.Pdu;
+
+/**
+ * One connection of a session as the session's engines (task, task management, text, logout)
+ * see it: where its PDUs go, its StatSN and transfer tags (RFC 7143 §4.2.2.2, per connection), and
+ * how it is given up. Everything but {@link #requestLogout} and {@link #close} is called on the
+ * connection's event loop only. Tasks keep allegiance to the connection their command came on
+ * (RFC 7143 §4.2.2): their R2T, Data-In and status leave through it.
+ */
+public interface ConnectionPort {
+
+    /** @return the connection ID (CID) the initiator gave at login */
+    int cid();
+
+    /** @return the parameters in force on this connection (connection-scoped keys are its own) */
+    Negotiated negotiated();
+
+    /** @return {@code address:port} of the initiator, for the log */
+    String remoteDescription();
+
+    /** @return the initiator's address */
+    InetAddress remoteAddress();
+
+    /** @return our address on this connection (replaces wildcard portal addresses in SendTargets) */
+    InetAddress localAddress();
+
+    /** @return the connection's buffer allocator */
+    ByteBufAllocator alloc();
+
+    /** @return the connection's event loop */
+    EventExecutor executor();
+
+    /** @return true while in the Full Feature Phase: PDUs are dispatched and answered */
+    boolean fullFeature();
+
+    /**
+     * Queues a PDU; it leaves with the next flush (end of the socket read, or {@link #flushSoon}).
+     *
+     * @param pdu the PDU (ownership passes)
+     */
+    void send(Pdu pdu);
+
+    /** @return the StatSN for a status-bearing PDU, which advances it */
+    int nextStatSn();
+
+    /** @return the StatSN the next status will carry (R2T, Data-In without status) */
+    int statSn();
+
+    /** @return a new Target Transfer Tag, never 0xffffffff (R2T, text continuation) */
+    int newTargetTransferTag();
+
+    /** Flushes after the event loop's queued tasks: completions arriving together leave in one write. */
+    void flushSoon();
+
+    /**
+     * Sends a Reject (RFC 7143 §11.17) for a PDU and goes on.
+     *
+     * @param reason the reason code
+     * @param header the rejected PDU's header
+     */
+    void reject(int reason, byte[] header);
+
+    /**
+     * Rejects a PDU and gives the connection up (ErrorRecoveryLevel 0, RFC 7143 §7.1.2).
+     *
+     * @param pdu the offending PDU
+     * @param why for the log
+     */
+    void protocolError(Pdu pdu, String why);
+
+    /**
+     * Handles a command PDU of this connection that the command window found due (CmdSN order
+     * holds across the session's connections; each PDU is handled on the connection it came on).
+     *
+     * @param pdu the PDU (the caller releases it)
+     */
+    void deliver(Pdu pdu);
+
+    /** A logout succeeded: the connection closes once its response left. */
+    void loggedOut();
+
+    /**
+     * Asks the initiator to log out (RFC 7143 §11.9.1, AsyncEvent 1). Any thread.
+     *
+     * @param seconds Parameter3: how long it has
+     */
+    void requestLogout(int seconds);
+
+    /** Closes the connection (session reinstated or dropped). Any thread. */
+    void close();
+}

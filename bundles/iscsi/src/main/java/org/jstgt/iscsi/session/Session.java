@@ -1,0 +1,227 @@
+package org.jstgt.iscsi.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.jstgt.api.mgmt.SessionInfo;
+import org.jstgt.api.target.Nexus;
+import org.jstgt.api.target.ScsiTarget;
+import org.jstgt.iscsi.login.LoginResult;
+import org.jstgt.iscsi.login.Negotiated;
+import org.jstgt.iscsi.login.TargetSettings;
+import org.jstgt.iscsi.task.TaskTable;
+
+/**
+ * An iSCSI session (RFC 7143 §4.2.1): identity, negotiated parameters, its connections, the
+ * command window shared by them, and the task table. Each task keeps allegiance to the connection
+ * its command came on. Mutable state is confined to the session's event loop (every connection of
+ * a session runs there); the connection list is copy-on-write so that listings, drains and
+ * reinstatement can read it from other threads, and {@link #info()} reads volatile fields only.
+ */
+public final class Session {
+    private final int tsih;
+    private final long isid;
+    private final boolean discovery;
+    private final String initiatorName;
+    private final String initiatorAlias;
+    private final String initiatorPortName;
+    private final ScsiTarget target;
+    private final String targetPortName;
+    private final TargetSettings settings;
+    private final Negotiated negotiated;
+    private final String portalName;
+    private final int portalTag;
+    private final Nexus nexus;
+    private final CommandWindow window;
+    private final TaskTable tasks;
+    private final List<ConnectionPort> connections = new CopyOnWriteArrayList<>();
+
+    private int executing;
+    private boolean ended;
+    private boolean nexusClosed;
+
+    /**
+     * @param tsih the TSIH allocated for it
+     * @param r what the leading login established
+     * @param portalName the portal it came in on
+     * @param portalTag that portal's group tag
+     * @param nexus the I_T nexus (null for discovery)
+     */
+    public Session(int tsih, LoginResult r, String portalName, int portalTag, Nexus nexus) {
+        this.tsih = tsih;
+        this.isid = r.isid();
+        this.discovery = r.discovery();
+        this.initiatorName = r.initiatorName();
+        this.initiatorAlias = r.initiatorAlias();
+        this.initiatorPortName = portName(r.initiatorName(), r.isid());
+        this.target = r.target();
+        this.targetPortName = portName(targetName(), portalTag);
+        this.settings = r.settings();
+        this.negotiated = r.negotiated();
+        this.portalName = portalName;
+        this.portalTag = portalTag;
+        this.nexus = nexus;
+        this.window = new CommandWindow(r.expCmdSn(), settings.queueDepth());
+        this.tasks = new TaskTable(window);
+    }
+
+    /** @return {@code <iqn>,i,0x<isid>} (RFC 7143 §4.2.7.4) */
+    public static String portName(String initiatorName, long isid) {
+        return initiatorName + ",i,0x" + String.format("%012x", isid);
+    }
+
+    /** @return {@code <iqn>,t,0x<tpgt>} (RFC 7143 §4.2.7.4) */
+    public static String portName(String targetName, int portalTag) {
+        return targetName + ",t,0x" + String.format("%04x", portalTag);
+    }
+
+    public int tsih() {
+        return tsih;
+    }
+
+    public long isid() {
+        return isid;
+    }
+
+    public boolean discovery() {
+        return discovery;
+    }
+
+    public String initiatorName() {
+        return initiatorName;
+    }
+
+    public String initiatorAlias() {
+        return initiatorAlias;
+    }
+
+    public String initiatorPortName() {
+        return initiatorPortName;
+    }
+
+    /** @return the target (null for discovery) */
+    public ScsiTarget target() {
+        return target;
+    }
+
+    public String targetName() {
+        return target == null ? "" : target.iqn();
+    }
+
+    public String targetPortName() {
+        return targetPortName;
+    }
+
+    public String portalName() {
+        return portalName;
+    }
+
+    public int portalTag() {
+        return portalTag;
+    }
+
+    public TargetSettings settings() {
+        return settings;
+    }
+
+    /** @return the session-wide parameters (connection-scoped ones: {@link ConnectionPort#negotiated()}) */
+    public Negotiated negotiated() {
+        return negotiated;
+    }
+
+    /** @return the I_T nexus, null for discovery */
+    public Nexus nexus() {
+        return nexus;
+    }
+
+    public CommandWindow window() {
+        return window;
+    }
+
+    public TaskTable tasks() {
+        return tasks;
+    }
+
+    // ---- connections
+
+    /** @param c a connection that logged in to the session */
+    public void addConnection(ConnectionPort c) {
+        connections.add(c);
+    }
+
+    /** @return the session's connections (a snapshot; any thread) */
+    public List<ConnectionPort> connections() {
+        return connections;
+    }
+
+    /**
+     * @param cid a connection ID
+     * @return the session's connection with it, or null
+     */
+    public ConnectionPort connection(int cid) {
+        for (ConnectionPort c : connections) {
+            if (c.cid() == cid) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A connection went away: its tasks still collecting data are abandoned (connection
+     * allegiance, ErrorRecoveryLevel 0).
+     *
+     * @param c the connection
+     * @return true when it was the last: the session is over
+     */
+    public boolean connectionLost(ConnectionPort c) {
+        connections.remove(c);
+        tasks.connectionLost(c);
+        return connections.isEmpty();
+    }
+
+    // ---- execution and the nexus
+
+    /** A command went to the device. */
+    public void executionStarted() {
+        executing++;
+    }
+
+    /** A command came back from the device. */
+    public void executionEnded() {
+        executing--;
+        closeNexusWhenIdle();
+    }
+
+    /** The session is over: queued commands are released and the nexus closes once nothing executes. */
+    public void end() {
+        ended = true;
+        window.release();
+        closeNexusWhenIdle();
+    }
+
+    /** @return true once {@link #end()} ran */
+    public boolean ended() {
+        return ended;
+    }
+
+    private void closeNexusWhenIdle() {
+        if (ended && executing == 0 && nexus != null && !nexusClosed) {
+            nexusClosed = true;
+            nexus.close();
+        }
+    }
+
+    /** @return a listing row */
+    public SessionInfo info() {
+        List<String> neg = new ArrayList<>();
+        negotiated.values().forEach((k, v) -> neg.add(k + "=" + v));
+        List<String> remotes = new ArrayList<>();
+        for (ConnectionPort c : connections) {
+            remotes.add(c.remoteDescription());
+        }
+        return new SessionInfo(tsih, discovery ? "Discovery" : "Normal", initiatorName, String.format("%012x", isid),
+                targetName(), portalTag, remotes, tasks.size(), neg);
+    }
+}

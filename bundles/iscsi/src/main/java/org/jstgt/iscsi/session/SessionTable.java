@@ -1,0 +1,162 @@
+package org.jstgt.iscsi.session;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jstgt.api.mgmt.SessionInfo;
+import org.jstgt.api.target.Nexus;
+import org.jstgt.iscsi.login.LoginResult;
+import org.jstgt.iscsi.login.LoginStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every session of the fabric by TSIH (RFC 7143 §11.12.7: never 0), with the login rules that
+ * involve other sessions: adding a connection to a session (§6.3.1) and session reinstatement
+ * (§6.3.5).
+ */
+public final class SessionTable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionTable.class);
+
+    /**
+     * The outcome of a login's admission.
+     *
+     * @param session the session the connection belongs to, or null when refused
+     * @param status {@link LoginStatus#SUCCESS}, or the login status refusing it
+     */
+    public record Admission(Session session, int status) {
+        static Admission refused(int status) {
+            return new Admission(null, status);
+        }
+    }
+
+    private final ConcurrentHashMap<Integer, Session> sessions = new ConcurrentHashMap<>();
+    private int nextTsih = 1;
+
+    /**
+     * Checks a login that adds a connection to an existing session (TSIH != 0, RFC 7143 §6.3.1).
+     *
+     * @param tsih the TSIH the initiator sent
+     * @param isid its ISID
+     * @param initiatorName its name
+     * @return a login status, {@link LoginStatus#SUCCESS} to go on
+     */
+    public int checkExistingSession(int tsih, long isid, String initiatorName) {
+        Session s = sessions.get(tsih);
+        if (s == null || s.isid() != isid || !s.initiatorName().equalsIgnoreCase(initiatorName)) {
+            return LoginStatus.SESSION_DOES_NOT_EXIST;
+        }
+        // MaxConnections bounds the session (RFC 7143 §13.2); it is negotiated to 1 for now.
+        if (s.connections().size() >= s.negotiated().maxConnections()) {
+            return LoginStatus.TOO_MANY_CONNECTIONS;
+        }
+        return LoginStatus.SUCCESS;
+    }
+
+    /**
+     * Creates the session at the end of a successful leading login, reinstating (ending) an
+     * older one of the same initiator port and target portal group, or adds the connection to the
+     * session it names.
+     *
+     * @param r what the login established
+     * @param connection the connection that logged in
+     * @param portalName the portal it came in on
+     * @param portalTag that portal's group tag
+     * @return the session joined or created, or the status refusing it
+     */
+    public Admission admit(LoginResult r, ConnectionPort connection, String portalName, int portalTag) {
+        if (r.tsih() != 0) {
+            Session s = sessions.get(r.tsih());
+            int check = checkExistingSession(r.tsih(), r.isid(), r.initiatorName());
+            if (check != LoginStatus.SUCCESS) {
+                return Admission.refused(check);
+            }
+            s.addConnection(connection);
+            return new Admission(s, LoginStatus.SUCCESS);
+        }
+        Nexus nexus = null;
+        if (!r.discovery()) {
+            Session old = find(r.initiatorName(), r.isid(), r.target().iqn(), portalTag);
+            if (old != null) {
+                // Session reinstatement at ErrorRecoveryLevel 0 (RFC 7143 §6.3.5): end the old one.
+                LOG.info("session {} of {} reinstated by a new login; closing the old one", old.tsih(),
+                        r.initiatorName());
+                remove(old);
+                old.connections().forEach(ConnectionPort::close);
+            }
+            try {
+                nexus = r.target().openNexus(r.initiatorName(), Session.portName(r.initiatorName(), r.isid()),
+                        Session.portName(r.target().iqn(), portalTag), portalTag);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot open the I_T nexus for {} on {}", r.initiatorName(), r.target().iqn(), e);
+                return Admission.refused(LoginStatus.TARGET_ERROR);
+            }
+        }
+        Session s = register(r, portalName, portalTag, nexus);
+        if (s == null) {
+            if (nexus != null) {
+                nexus.close();
+            }
+            return Admission.refused(LoginStatus.OUT_OF_RESOURCES);
+        }
+        s.addConnection(connection);
+        return new Admission(s, LoginStatus.SUCCESS);
+    }
+
+    private synchronized Session register(LoginResult r, String portalName, int portalTag, Nexus nexus) {
+        for (int i = 0; i < 65535; i++) {
+            int tsih = nextTsih;
+            nextTsih = nextTsih == 65535 ? 1 : nextTsih + 1;
+            if (!sessions.containsKey(tsih)) {
+                Session s = new Session(tsih, r, portalName, portalTag, nexus);
+                sessions.put(tsih, s);
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @param tsih a TSIH
+     * @return the session, or null
+     */
+    public Session session(int tsih) {
+        return sessions.get(tsih);
+    }
+
+    /** @param s a session that ended */
+    public void remove(Session s) {
+        sessions.remove(s.tsih(), s);
+    }
+
+    /**
+     * Session reinstatement (RFC 7143 §6.3.5): the session with the same initiator, ISID, target
+     * and portal group.
+     */
+    private Session find(String initiatorName, long isid, String targetName, int tag) {
+        for (Session s : sessions.values()) {
+            if (!s.discovery() && s.isid() == isid && s.initiatorName().equalsIgnoreCase(initiatorName)
+                    && s.targetName().equalsIgnoreCase(targetName) && s.portalTag() == tag) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** @return every session */
+    public List<Session> sessions() {
+        return new ArrayList<>(sessions.values());
+    }
+
+    /** @return listing rows by TSIH */
+    public List<SessionInfo> infos() {
+        List<SessionInfo> l = new ArrayList<>();
+        for (Session s : sessions.values()) {
+            l.add(s.info());
+        }
+        l.sort(Comparator.comparingInt(SessionInfo::tsih));
+        return l;
+    }
+}

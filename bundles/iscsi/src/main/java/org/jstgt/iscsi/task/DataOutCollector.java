@@ -1,0 +1,234 @@
+package org.jstgt.iscsi.task;
+
+import java.util.function.Consumer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import org.jstgt.iscsi.login.Negotiated;
+import org.jstgt.iscsi.pdu.Bhs;
+import org.jstgt.iscsi.pdu.DataOut;
+import org.jstgt.iscsi.pdu.MalformedPduException;
+import org.jstgt.iscsi.pdu.Opcode;
+import org.jstgt.iscsi.pdu.Pdu;
+import org.jstgt.iscsi.pdu.PduCodec;
+import org.jstgt.iscsi.pdu.R2t;
+import org.jstgt.iscsi.pdu.ScsiCommand;
+import org.jstgt.iscsi.pdu.SegmentPlacement;
+import org.jstgt.iscsi.session.ConnectionPort;
+import org.jstgt.iscsi.session.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Write data of one connection's tasks (RFC 7143 §4.2.5.2, §11.7, §11.8; DataPDUInOrder=Yes):
+ * chooses where a large segment lands while it arrives, checks and stores each Data-Out, sends
+ * R2Ts while MaxOutstandingR2T allows, and hands a task to execution once all its data is in.
+ */
+public final class DataOutCollector implements SegmentPlacement {
+    private static final Logger LOG = LoggerFactory.getLogger(DataOutCollector.class);
+
+    /**
+     * Largest Data-Out buffer allocated ahead, from a SCSI Command's header, to receive its
+     * immediate data in place (larger transfers get their buffer when the command starts).
+     */
+    static final int ADOPT_MAX = 8 * 1024 * 1024;
+
+    private final ConnectionPort port;
+    private final Session session;
+    private final TaskTable tasks;
+    private final Consumer<IscsiTask> dataComplete;
+    /** Data segment handed to the decoder by {@link #place}; the next PDU delivered carries it. */
+    private ByteBuf placed;
+    /** The placed data segment of the PDU being processed, or null (compared by identity). */
+    private ByteBuf placedNow;
+
+    DataOutCollector(ConnectionPort port, Session session, Consumer<IscsiTask> dataComplete) {
+        this.port = port;
+        this.session = session;
+        this.tasks = session.tasks();
+        this.dataComplete = dataComplete;
+    }
+
+    /**
+     * Chooses where a large data segment lands while it arrives ({@link SegmentPlacement}): a
+     * Data-Out that fits its task's current burst goes straight into the task's buffer; a write
+     * command's immediate data goes into a new buffer big enough for the whole transfer, which the
+     * task adopts when it starts. Anything else (or anything doubtful) is left to the decoder and
+     * checked as usual when the PDU arrives.
+     */
+    @Override
+    public ByteBuf place(byte[] bhs, int length) {
+        placed = null;
+        if (!port.fullFeature() || session.discovery()) {
+            return null;
+        }
+        Pdu header;
+        try {
+            // The header alone, parsed as the PDU will be (the data is not here yet).
+            Opcode opcode = Opcode.of(Bhs.opcode(bhs));
+            if (opcode != Opcode.DATA_OUT && opcode != Opcode.SCSI_COMMAND) {
+                return null;
+            }
+            header = PduCodec.decode(opcode, bhs, new byte[0], Unpooled.EMPTY_BUFFER);
+        } catch (MalformedPduException e) {
+            return null;
+        }
+        if (header instanceof DataOut d) {
+            IscsiTask task = tasks.get(d.itt());
+            if (task == null || task.state != IscsiTask.State.COLLECTING || task.prepared == null || task.out == null) {
+                return null;
+            }
+            int off = d.bufferOffset();
+            if (off < 0 || (long) off + length > task.transferLength
+                    || problem(task, d.ttt(), d.dataSn(), off, length) != null) {
+                return null;
+            }
+            placed = task.out.retainedSlice(off, length).writerIndex(0);
+            return placed;
+        }
+        ScsiCommand c = (ScsiCommand) header;
+        Negotiated n = session.negotiated();
+        if (c.write() && n.immediateData() && length <= n.firstBurstLength()) {
+            long edtl = c.expectedDataTransferLength() & 0xffffffffL;
+            if (edtl < length) {
+                return null;
+            }
+            int capacity = (int) Math.max(length, Math.min(edtl, ADOPT_MAX));
+            placed = LargeBuffers.directBuffer(port.alloc(), capacity);
+            return placed;
+        }
+        return null;
+    }
+
+    /** A PDU is being delivered: the segment placed last, if any, is its data. */
+    public void delivering() {
+        placedNow = placed;
+        placed = null;
+    }
+
+    /** The PDU delivered is handled. */
+    public void delivered() {
+        placedNow = null;
+    }
+
+    /** @return true when {@code data} was received in place for the PDU being delivered */
+    boolean isPlaced(ByteBuf data) {
+        return data == placedNow;
+    }
+
+    /**
+     * A Data-Out PDU.
+     *
+     * @param d the PDU (the caller releases it)
+     */
+    public void dataOut(DataOut d) {
+        IscsiTask task = tasks.get(d.itt());
+        if (task == null) {
+            if (session.window().isQueued(d.itt())) {
+                if (!session.window().keepEarlyData(d, session.negotiated().firstBurstLength())) {
+                    port.protocolError(d, "unsolicited data beyond FirstBurstLength for a queued command");
+                }
+                return;
+            }
+            // Data for a task that already ended (error answered at once, aborted): ignore.
+            LOG.debug("{}: Data-Out for unknown ITT 0x{} ignored", port.remoteDescription(), Integer.toHexString(d.itt()));
+            return;
+        }
+        if (task.state != IscsiTask.State.COLLECTING || task.prepared == null || task.out == null) {
+            LOG.debug("{}: Data-Out for ITT 0x{} outside its data phase ignored", port.remoteDescription(),
+                    Integer.toHexString(d.itt()));
+            return;
+        }
+        accept(task, d);
+        if (port.fullFeature() && tasks.get(task.itt) == task) {
+            progress(task);
+        }
+    }
+
+    /** Validates and stores one Data-Out PDU (RFC 7143 §11.7, DataPDUInOrder=Yes). */
+    void accept(IscsiTask task, DataOut d) {
+        int len = d.data().readableBytes();
+        int off = d.bufferOffset();
+        String problem = problem(task, d.ttt(), d.dataSn(), off, len);
+        if (problem != null) {
+            port.protocolError(d, problem);
+            return;
+        }
+        task.accept(off, d.data(), isPlaced(d.data()));
+        if (d.ttt() == Bhs.NO_TAG) {
+            task.unsolicitedDataSn++;
+            task.unsolicitedNext += len;
+            if (d.finalFlag()) {
+                task.unsolicitedDone = true;
+                task.nextR2tOffset = Math.min(task.unsolicitedNext, task.transferLength);
+            }
+            return;
+        }
+        IscsiTask.Burst b = task.bursts.get(d.ttt());
+        b.dataSn++;
+        b.next += len;
+        boolean end = b.next == b.offset + b.length;
+        if (d.finalFlag() != end) {
+            port.protocolError(d, "F bit " + d.finalFlag() + " at offset " + b.next + " of a burst ending at "
+                    + (b.offset + b.length));
+            return;
+        }
+        if (end) {
+            task.bursts.remove(d.ttt());
+        }
+    }
+
+    /**
+     * Checks a Data-Out against the task's unsolicited burst (TTT 0xffffffff) or the R2T it answers
+     * (RFC 7143 §11.7, DataPDUInOrder=Yes); shared by {@link #place} and {@link #accept}.
+     *
+     * @return what is wrong, or null when the PDU is the next one expected
+     */
+    private static String problem(IscsiTask task, int ttt, int dataSn, int off, int len) {
+        if (ttt == Bhs.NO_TAG) {
+            if (task.unsolicitedDone) {
+                return "unsolicited Data-Out after the unsolicited burst ended";
+            }
+            if (dataSn != task.unsolicitedDataSn || off != task.unsolicitedNext
+                    || (long) off + len > task.unsolicitedLimit) {
+                return "unsolicited Data-Out DataSN " + dataSn + " offset " + off + " length " + len
+                        + " (expected DataSN " + task.unsolicitedDataSn + " offset " + task.unsolicitedNext
+                        + ", limit " + task.unsolicitedLimit + ")";
+            }
+            return null;
+        }
+        IscsiTask.Burst b = task.bursts.get(ttt);
+        if (b == null) {
+            return "Data-Out with unknown Target Transfer Tag 0x" + Integer.toHexString(ttt);
+        }
+        if (dataSn != b.dataSn || off != b.next || (long) off + len > b.offset + b.length) {
+            return "solicited Data-Out DataSN " + dataSn + " offset " + off + " length " + len
+                    + " (expected DataSN " + b.dataSn + " offset " + b.next + ", burst ends at "
+                    + (b.offset + b.length) + ")";
+        }
+        return null;
+    }
+
+    /** Sends R2Ts while allowed and starts the command once all data is in (RFC 7143 §4.2.5.2). */
+    void progress(IscsiTask task) {
+        if (task.state != IscsiTask.State.COLLECTING) {
+            return;
+        }
+        Negotiated n = session.negotiated();
+        if (task.unsolicitedDone) {
+            while (task.bursts.size() < n.maxOutstandingR2t() && task.nextR2tOffset < task.transferLength) {
+                int len = Math.min(n.maxBurstLength(), task.transferLength - task.nextR2tOffset);
+                int ttt = port.newTargetTransferTag();
+                IscsiTask.Burst b = new IscsiTask.Burst(task.r2tSn++, task.nextR2tOffset, len);
+                task.bursts.put(ttt, b);
+                task.nextR2tOffset += len;
+                port.send(new R2t(task.lunField, task.itt, ttt, port.statSn(), session.window().expCmdSn(),
+                        session.window().maxCmdSn(), b.r2tSn, b.offset, b.length));
+            }
+        }
+        if (task.dataComplete()) {
+            dataComplete.accept(task);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package org.jstgt.iscsi.task;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import org.jstgt.api.scsi.Cdb;
+import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.TaskAttribute;
+import org.jstgt.api.target.PreparedCommand;
+import org.jstgt.iscsi.session.ConnectionPort;
+import org.jstgt.iscsi.session.Session;
+
+/**
+ * One SCSI command of a session: what the SCSI core sees ({@link ScsiTask}) and the fabric's data
+ * phase bookkeeping (RFC 7143 §4.2.5.2: immediate, unsolicited and solicited Data-Out; Data-In).
+ * It keeps allegiance to the connection its command came on (§4.2.2): its R2Ts, Data-In and
+ * status leave there. Touched only on the session's event loop, except {@link #dataIn(int)} and
+ * {@link #dataOut()} which the device may call from its own threads while executing.
+ */
+public final class IscsiTask implements ScsiTask {
+
+    enum State { COLLECTING, EXECUTING, DONE }
+
+    /** An outstanding R2T (RFC 7143 §11.8). */
+    static final class Burst {
+        final int r2tSn;
+        final int offset;
+        final int length;
+        int next;
+        int dataSn;
+
+        Burst(int r2tSn, int offset, int length) {
+            this.r2tSn = r2tSn;
+            this.offset = offset;
+            this.length = length;
+            this.next = offset;
+        }
+    }
+
+    private final Session session;
+    final ConnectionPort connection;
+    private final ByteBufAllocator alloc;
+    final int itt;
+    final int cmdSn;
+    final boolean immediate;
+    final long lunField;
+    private final int lun;
+    private final Cdb cdb;
+    private final TaskAttribute attribute;
+    final int edtl;
+    private final DataDirection declared;
+
+    PreparedCommand prepared;
+    State state = State.COLLECTING;
+    boolean aborted;
+    /** Set when the task counts against the command window (non-immediate). */
+    boolean inWindow;
+
+    /** Data-Out buffer of {@link #transferLength} bytes. */
+    ByteBuf out;
+    int transferLength;
+    /** Bytes [0, covered) of the transfer have arrived. */
+    int covered;
+    boolean unsolicitedDone = true;
+    int unsolicitedLimit;
+    int unsolicitedNext;
+    int unsolicitedDataSn;
+    int nextR2tOffset;
+    int r2tSn;
+    final Map<Integer, Burst> bursts = new HashMap<>();
+
+    private volatile ByteBuf in;
+    int dataInPdus;
+
+    IscsiTask(Session session, ConnectionPort connection, int itt, int cmdSn, boolean immediate, long lunField,
+            Cdb cdb, TaskAttribute attribute, int edtl, DataDirection declared) {
+        this.session = session;
+        this.connection = connection;
+        this.alloc = connection.alloc();
+        this.itt = itt;
+        this.cmdSn = cmdSn;
+        this.immediate = immediate;
+        this.lunField = lunField;
+        this.lun = lunNumber(lunField);
+        this.cdb = cdb;
+        this.attribute = attribute;
+        this.edtl = edtl;
+        this.declared = declared;
+    }
+
+    /**
+     * @param lunField the 8-byte LUN field of a PDU
+     * @return the LUN it addresses (SAM-5 §4.7: single level, peripheral (00b) or flat space (01b))
+     */
+    public static int lunNumber(long lunField) {
+        int b0 = (int) (lunField >>> 56) & 0xff;
+        int b1 = (int) (lunField >>> 48) & 0xff;
+        return (b0 & 0x3f) << 8 | b1;
+    }
+
+    /** @return the Initiator Task Tag */
+    public int itt() {
+        return itt;
+    }
+
+    /** @return the CmdSN of its command */
+    public int cmdSn() {
+        return cmdSn;
+    }
+
+    /** @return true for a command sent as immediate (outside the window) */
+    public boolean immediate() {
+        return immediate;
+    }
+
+    /** @return the LUN field of its command, as sent */
+    public long lunField() {
+        return lunField;
+    }
+
+    @Override
+    public int lun() {
+        return lun;
+    }
+
+    @Override
+    public Cdb cdb() {
+        return cdb;
+    }
+
+    @Override
+    public TaskAttribute attribute() {
+        return attribute;
+    }
+
+    @Override
+    public DataDirection declaredDirection() {
+        return declared;
+    }
+
+    /** @return the connection's event loop: stores complete there, where the command started */
+    @Override
+    public Executor executor() {
+        return connection.executor();
+    }
+
+    @Override
+    public int expectedTransferLength() {
+        return edtl;
+    }
+
+    @Override
+    public ByteBuffer dataOut() {
+        ByteBuf b = out;
+        return b == null ? ByteBuffer.allocate(0) : b.nioBuffer(0, transferLength);
+    }
+
+    @Override
+    public synchronized ByteBuffer dataIn(int length) {
+        if (in != null) {
+            throw new IllegalStateException("dataIn already allocated");
+        }
+        if (length < 0) {
+            throw new IllegalArgumentException("length " + length);
+        }
+        ByteBuf b = LargeBuffers.directBuffer(alloc, length);
+        b.writerIndex(length);
+        in = b;
+        return b.nioBuffer(0, length);
+    }
+
+    /** @return the Data-In buffer or null */
+    ByteBuf dataInBuffer() {
+        return in;
+    }
+
+    @Override
+    public String initiatorPortName() {
+        return session.initiatorPortName();
+    }
+
+    @Override
+    public String initiatorName() {
+        return session.initiatorName();
+    }
+
+    @Override
+    public String targetName() {
+        return session.targetName();
+    }
+
+    @Override
+    public String targetPortName() {
+        return session.targetPortName();
+    }
+
+    @Override
+    public int relativeTargetPortId() {
+        return session.portalTag();
+    }
+
+    @Override
+    public int targetPortGroup() {
+        return session.portalTag();
+    }
+
+    /**
+     * Copies part of a Data-Out segment into the buffer; bytes at or beyond the transfer length
+     * (initiator's EDTL larger than the device's) are dropped.
+     *
+     * @param offset BufferOffset
+     * @param data the segment
+     * @param inPlace the decoder already received the segment into {@link #out} at {@code offset}
+     */
+    void accept(int offset, ByteBuf data, boolean inPlace) {
+        int len = data.readableBytes();
+        int usable = Math.max(0, Math.min(len, transferLength - offset));
+        if (usable > 0 && !inPlace) {
+            out.setBytes(offset, data, data.readerIndex(), usable);
+        }
+        covered = Math.max(covered, offset + len);
+    }
+
+    /** @return true when every byte of the transfer has arrived and no unsolicited data is due */
+    boolean dataComplete() {
+        return unsolicitedDone && nextR2tOffset >= transferLength && bursts.isEmpty();
+    }
+
+    /** Releases both buffers. Idempotent. */
+    synchronized void releaseBuffers() {
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+        if (in != null) {
+            in.release();
+            in = null;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.jstgt.iscsi.task;
+
+import io.netty.buffer.ByteBuf;
+
+import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.ScsiStatus;
+import org.jstgt.api.target.ScsiResult;
+import org.jstgt.iscsi.pdu.Bhs;
+import org.jstgt.iscsi.pdu.DataIn;
+import org.jstgt.iscsi.pdu.ScsiResponse;
+import org.jstgt.iscsi.session.CommandWindow;
+import org.jstgt.iscsi.session.ConnectionPort;
+import org.jstgt.iscsi.session.Session;
+
+/**
+ * A task's answer on its connection: Data-In split at the initiator's MaxRecvDataSegmentLength
+ * with F at each MaxBurstLength sequence end, and the status, phase-collapsed into the last
+ * Data-In when GOOD without sense (RFC 7143 §11.7.4), with residuals (§11.4.5).
+ */
+final class Responses {
+    private final ConnectionPort port;
+    private final Session session;
+    private final TaskTable tasks;
+    private final CommandWindow window;
+
+    Responses(ConnectionPort port, Session session) {
+        this.port = port;
+        this.session = session;
+        this.tasks = session.tasks();
+        this.window = session.window();
+    }
+
+    void respond(IscsiTask task, ScsiResult result, int dataInLength) {
+        int edtl = task.edtl;
+        ByteBuf in = task.dataInBuffer();
+        int produced = in == null ? 0 : Math.min(Math.max(dataInLength, 0), in.capacity());
+        boolean isIn = task.prepared != null && task.prepared.direction() == DataDirection.IN;
+        int residual = 0;
+        boolean overflow = false;
+        boolean underflow = false;
+        int moved;
+        if (isIn) {
+            moved = Math.min(produced, edtl);
+            if (produced > edtl) {
+                overflow = true;
+                residual = produced - edtl;
+            } else if (edtl > produced) {
+                underflow = true;
+                residual = edtl - produced;
+            }
+        } else if (task.prepared != null && task.prepared.direction() == DataDirection.OUT) {
+            moved = 0;
+            int length = task.prepared.transferLength();
+            if (edtl < length) {
+                overflow = true;
+                residual = length - edtl;
+            } else if (edtl > length) {
+                underflow = true;
+                residual = edtl - length;
+            }
+        } else {
+            moved = 0;
+            if (edtl > 0) {
+                underflow = true;
+                residual = edtl;
+            }
+        }
+        boolean collapse = moved > 0 && result.status() == ScsiStatus.GOOD && result.sense().length == 0;
+        int seg = port.negotiated().initiatorMaxRecvDataSegmentLength();
+        int burst = session.negotiated().maxBurstLength();
+        int offset = 0;
+        int dataSn = 0;
+        while (offset < moved) {
+            int inBurst = burst - offset % burst;
+            int len = Math.min(Math.min(seg, moved - offset), inBurst);
+            boolean last = offset + len == moved;
+            boolean burstEnd = last || len == inBurst;
+            boolean status = last && collapse;
+            port.send(new DataIn(burstEnd, false, status && overflow, status && underflow, status,
+                    status ? result.status() : 0, task.lunField, task.itt, Bhs.NO_TAG,
+                    status ? port.nextStatSn() : port.statSn(), window.expCmdSn(), tasks.maxCmdSnAfter(task), dataSn++,
+                    offset, status ? residual : 0, in.retainedSlice(offset, len)));
+            offset += len;
+        }
+        task.dataInPdus = dataSn;
+        if (!collapse) {
+            int expDataSn = isIn ? dataSn : task.r2tSn;
+            port.send(new ScsiResponse(false, false, overflow, underflow, ScsiResponse.COMPLETED_AT_TARGET,
+                    result.status(), task.itt, 0, port.nextStatSn(), window.expCmdSn(), tasks.maxCmdSnAfter(task),
+                    expDataSn, 0, residual, Sense.segment(result.sense())));
+        }
+        tasks.finish(task);
+    }
+}

@@ -1,0 +1,193 @@
+package org.jstgt.iscsi.task;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+import io.netty.buffer.ByteBuf;
+
+import org.jstgt.api.scsi.Cdb;
+import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.api.scsi.TaskAttribute;
+import org.jstgt.api.target.PreparedCommand;
+import org.jstgt.api.target.ScsiResult;
+import org.jstgt.iscsi.login.Negotiated;
+import org.jstgt.iscsi.pdu.DataOut;
+import org.jstgt.iscsi.pdu.RejectReason;
+import org.jstgt.iscsi.pdu.ScsiCommand;
+import org.jstgt.iscsi.session.ConnectionPort;
+import org.jstgt.iscsi.session.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SCSI commands of one connection (RFC 7143 §11.3): checks the command's data rules, prepares it
+ * in the SCSI core, hands its write data to the {@link DataOutCollector}, executes it, and answers
+ * through {@link Responses} when the device completes (hopping back to the connection's event
+ * loop when the device completed elsewhere).
+ */
+public final class ScsiCommands {
+    private static final Logger LOG = LoggerFactory.getLogger(ScsiCommands.class);
+
+    private final ConnectionPort port;
+    private final Session session;
+    private final TaskTable tasks;
+    private final DataOutCollector collector;
+    private final Responses responses;
+
+    /**
+     * @param port the connection the commands come on
+     * @param session its session
+     */
+    public ScsiCommands(ConnectionPort port, Session session) {
+        this.port = port;
+        this.session = session;
+        this.tasks = session.tasks();
+        this.responses = new Responses(port, session);
+        this.collector = new DataOutCollector(port, session, this::execute);
+    }
+
+    /** @return where this connection's Data-Out goes */
+    public DataOutCollector collector() {
+        return collector;
+    }
+
+    /**
+     * A SCSI Command, delivered in CmdSN order.
+     *
+     * @param cmd the command (the caller releases it)
+     */
+    public void command(ScsiCommand cmd) {
+        if (tasks.get(cmd.itt()) != null) {
+            port.reject(RejectReason.TASK_IN_PROGRESS, cmd.header());
+            return;
+        }
+        Negotiated n = session.negotiated();
+        int immediateLength = cmd.data().readableBytes();
+        int edtl = cmd.expectedDataTransferLength();
+        if (edtl < 0) {
+            port.reject(RejectReason.INVALID_PDU_FIELD, cmd.header());
+            return;
+        }
+        if (immediateLength > 0 && (!n.immediateData() || !cmd.write() || immediateLength > edtl
+                || immediateLength > n.firstBurstLength())) {
+            port.protocolError(cmd, "immediate data of " + immediateLength + " bytes not allowed (ImmediateData="
+                    + n.immediateData() + ", W=" + cmd.write() + ", EDTL=" + edtl + ", FirstBurstLength="
+                    + n.firstBurstLength() + ")");
+            return;
+        }
+        if (!cmd.finalFlag() && (n.initialR2t() || !cmd.write())) {
+            port.protocolError(cmd, "unsolicited Data-Out announced (F=0) with InitialR2T=Yes or without W");
+            return;
+        }
+        List<DataOut> early = session.window().takeEarlyData(cmd.itt());
+        try {
+            start(cmd, immediateLength, edtl, early);
+        } finally {
+            if (early != null) {
+                early.forEach(DataOut::release);
+            }
+        }
+    }
+
+    private void start(ScsiCommand cmd, int immediateLength, int edtl, List<DataOut> early) {
+        Negotiated n = session.negotiated();
+        IscsiTask task = new IscsiTask(session, port, cmd.itt(), cmd.cmdSn(), cmd.immediate(), cmd.lun(),
+                new Cdb(cmd.cdb()), TaskAttribute.fromIscsi(cmd.attribute()), edtl,
+                cmd.write() ? DataDirection.OUT : cmd.read() ? DataDirection.IN : DataDirection.NONE);
+        tasks.started(task);
+        if (cmd.read() && cmd.write()) {
+            // Bidirectional commands (RFC 7143 §11.3.6) are not implemented: fail the command.
+            responses.respond(task, Sense.checkCondition(SenseReason.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT), 0);
+            return;
+        }
+        PreparedCommand prepared;
+        try {
+            prepared = session.nexus().prepare(task);
+        } catch (RuntimeException e) {
+            LOG.warn("prepare failed for CDB {}", task.cdb(), e);
+            responses.respond(task, Sense.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE), 0);
+            return;
+        }
+        task.prepared = prepared;
+        ScsiResult result = prepared.immediateResult();
+        if (result != null) {
+            // Any immediate or unsolicited data is discarded (Data-Out for ended tasks is ignored).
+            responses.respond(task, result, 0);
+            return;
+        }
+        if (prepared.direction() != DataDirection.OUT) {
+            execute(task);
+            return;
+        }
+        int length = prepared.transferLength();
+        // Overflow (EDTL shorter than the CDB asks, RFC 7143 §11.4.5.1): collect and hand over only
+        // the EDTL bytes; the device stores what is whole and the response carries the O bit and
+        // the residual (what Debian's libiscsi Write*Residuals tests expect).
+        task.transferLength = Math.min(length, edtl);
+        task.unsolicitedLimit = n.initialR2t() ? immediateLength : Math.min(n.firstBurstLength(), edtl);
+        ByteBuf immediate = cmd.data();
+        if (immediateLength > 0 && collector.isPlaced(immediate) && immediate.capacity() >= task.transferLength) {
+            // The immediate data was received into a buffer sized for the whole transfer: keep it.
+            task.out = immediate.retain();
+            task.accept(0, immediate, true);
+        } else {
+            task.out = LargeBuffers.directBuffer(port.alloc(), Math.max(task.transferLength, 1));
+            if (immediateLength > 0) {
+                task.accept(0, immediate, false);
+            }
+        }
+        task.unsolicitedNext = immediateLength;
+        task.unsolicitedDone = cmd.finalFlag();
+        if (task.unsolicitedDone) {
+            task.nextR2tOffset = Math.min(immediateLength, task.transferLength);
+        }
+        if (early != null) {
+            for (DataOut d : early) {
+                if (port.fullFeature() && tasks.get(cmd.itt()) == task) {
+                    collector.accept(task, d);
+                }
+            }
+            if (tasks.get(cmd.itt()) != task || !port.fullFeature()) {
+                return;
+            }
+        }
+        collector.progress(task);
+    }
+
+    /** Starts a task in the device; its data, if any, is all in. */
+    private void execute(IscsiTask task) {
+        task.state = IscsiTask.State.EXECUTING;
+        session.executionStarted();
+        CompletionStage<ScsiResult> stage;
+        try {
+            stage = task.prepared.execute();
+        } catch (RuntimeException e) {
+            LOG.warn("execute failed for CDB {}", task.cdb(), e);
+            completed(task, Sense.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE), null);
+            return;
+        }
+        stage.whenComplete((result, error) -> {
+            if (port.executor().inEventLoop()) {
+                completed(task, result, error);
+            } else {
+                port.executor().execute(() -> completed(task, result, error));
+            }
+        });
+    }
+
+    private void completed(IscsiTask task, ScsiResult result, Throwable error) {
+        if (error != null || result == null) {
+            LOG.warn("command {} failed unexpectedly", task.cdb(), error);
+            result = Sense.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE);
+        }
+        if (!port.fullFeature() || task.aborted) {
+            tasks.finish(task);
+            session.executionEnded();
+            return;
+        }
+        session.executionEnded();
+        responses.respond(task, result, result.dataInLength());
+        port.flushSoon();
+    }
+}

@@ -1,0 +1,115 @@
+package org.jstgt.iscsi.task;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.jstgt.iscsi.session.CommandWindow;
+import org.jstgt.iscsi.session.ConnectionPort;
+
+/**
+ * The tasks of one session by Initiator Task Tag (unique across the session's connections,
+ * RFC 7143 §4.2.2), and how tasks end: finished, aborted, or abandoned with their connection.
+ * A non-immediate task holds a slot of the command window until its status is sent. Confined to
+ * the session's event loop; {@link #size()} may be read from any thread.
+ */
+public final class TaskTable {
+    private final CommandWindow window;
+    private final Map<Integer, IscsiTask> byItt = new HashMap<>();
+    private volatile int size;
+
+    /** @param window the session's command window */
+    public TaskTable(CommandWindow window) {
+        this.window = window;
+    }
+
+    /**
+     * @param itt an Initiator Task Tag
+     * @return the task, or null
+     */
+    public IscsiTask get(int itt) {
+        return byItt.get(itt);
+    }
+
+    /** @return how many tasks are in progress (any thread) */
+    public int size() {
+        return size;
+    }
+
+    void started(IscsiTask t) {
+        byItt.put(t.itt, t);
+        if (!t.immediate) {
+            t.inWindow = true;
+            window.commandStarted();
+        }
+        size = byItt.size();
+    }
+
+    private void ended(IscsiTask t) {
+        if (byItt.get(t.itt) == t) {
+            byItt.remove(t.itt);
+        }
+        if (t.inWindow) {
+            t.inWindow = false;
+            window.commandEnded();
+        }
+        size = byItt.size();
+    }
+
+    /**
+     * @param t a task about to report its status
+     * @return MaxCmdSN with the task's slot already freed, so the status opens the window
+     */
+    int maxCmdSnAfter(IscsiTask t) {
+        ended(t);
+        return window.maxCmdSn();
+    }
+
+    /** Ends a task: its buffers are released and its slot freed. */
+    void finish(IscsiTask t) {
+        t.state = IscsiTask.State.DONE;
+        t.releaseBuffers();
+        ended(t);
+    }
+
+    /**
+     * Aborts a task: one still in its data phase is abandoned at once; one executing completes in
+     * the device and its response is suppressed (RFC 7143 §4.2.3.4 "no further responses").
+     *
+     * @param t the task
+     */
+    public void abort(IscsiTask t) {
+        t.aborted = true;
+        if (t.state == IscsiTask.State.COLLECTING) {
+            t.prepared.abandon();
+            finish(t);
+        }
+    }
+
+    /** @param which the tasks to {@link #abort(IscsiTask)} */
+    public void abortWhere(Predicate<IscsiTask> which) {
+        for (IscsiTask t : new ArrayList<>(byItt.values())) {
+            if (which.test(t)) {
+                abort(t);
+            }
+        }
+    }
+
+    /**
+     * A connection went away: its tasks still collecting data are abandoned; executing ones
+     * complete in the device and are dropped then.
+     *
+     * @param c the connection
+     */
+    public void connectionLost(ConnectionPort c) {
+        for (IscsiTask t : new ArrayList<>(byItt.values())) {
+            if (t.connection == c && t.state == IscsiTask.State.COLLECTING) {
+                if (t.prepared != null) {
+                    t.prepared.abandon();
+                }
+                finish(t);
+            }
+        }
+    }
+}

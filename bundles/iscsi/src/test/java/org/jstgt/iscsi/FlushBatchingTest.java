@@ -3,6 +3,7 @@ package org.jstgt.iscsi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -33,6 +34,7 @@ import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.pdu.PduCodec;
 import org.jstgt.iscsi.pdu.PduDecoder;
 import org.jstgt.iscsi.pdu.ScsiCommand;
+import org.jstgt.testkit.Await;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -126,12 +128,7 @@ class FlushBatchingTest {
     }
 
     private static void awaitHeld(DefaultEventLoopGroup loops, FakeDisk nexus, int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (loops.next().submit(() -> nexus.held.size()).get() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("commands did not reach the disk");
-            }
-            Thread.sleep(5);
-        }
+        Await.until(Duration.ofSeconds(10), n + " commands to reach the disk (held there)",
+                () -> loops.next().submit(() -> nexus.held.size()).get(), held -> held >= n);
     }
 }

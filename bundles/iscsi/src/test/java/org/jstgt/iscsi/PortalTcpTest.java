@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,7 @@ import io.netty.buffer.Unpooled;
 import org.jstgt.api.mgmt.PortalInfo;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.DirectReceive;
+import org.jstgt.testkit.Await;
 import org.junit.jupiter.api.Test;
 
 /** Binds a real portal on loopback and logs in over TCP with a minimal blocking client. */
@@ -173,10 +175,8 @@ class PortalTcpTest {
                 assertEquals(0, lr[0][2]);
                 assertEquals(-1, c.in.read(), "connection closed after logout");
             }
-            long deadline = System.currentTimeMillis() + 2000;
-            while (!server.sessions().isEmpty() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until(Duration.ofSeconds(10), "the session to end after the logout",
+                    () -> server.sessions().isEmpty());
             assertTrue(server.sessions().isEmpty());
             assertTrue(disk.nexuses.get(0).closed);
         } finally {
@@ -229,6 +229,7 @@ class PortalTcpTest {
                 byte[] more = new byte[64 * 1024];
                 c.out.write(more);
                 c.out.flush();
+                // a deliberate delay, not a poll: give a reset time to come back before writing again
                 Thread.sleep(200);
                 c.out.write(more);
                 c.out.flush();

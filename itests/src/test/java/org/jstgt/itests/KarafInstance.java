@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.jstgt.testkit.Await;
+
 /**
  * One unpacked jstgt assembly, started as {@code bin/karaf server} in its own directory. Only the
  * processes it started are ever stopped, by their PIDs.
@@ -82,18 +84,16 @@ final class KarafInstance implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         process = pb.start();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            if (!process.isAlive()) {
-                throw new AssertionError("karaf exited with " + process.exitValue() + " during start\n" + diagnostics());
-            }
-            if (accepts(PORTAL_V4)) {
-                return;
-            }
-            Thread.sleep(250);
+        try {
+            Await.until(START_TIMEOUT, "karaf to accept connections on 127.0.0.1:3260 or to exit",
+                    () -> !process.isAlive() || accepts(PORTAL_V4));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnostics() + "\n--- thread dump of the Karaf JVM ---\n"
+                    + threadDump(), e);
         }
-        throw new AssertionError("127.0.0.1:3260 did not accept connections within " + START_TIMEOUT + "\n"
-                + diagnostics() + "\n--- thread dump of the Karaf JVM ---\n" + threadDump());
+        if (!process.isAlive()) {
+            throw new AssertionError("karaf exited with " + process.exitValue() + " during start\n" + diagnostics());
+        }
     }
 
     /** @return the stack of every thread of the Karaf JVM (a boot that hangs), or why there is none */
@@ -124,14 +124,9 @@ final class KarafInstance implements AutoCloseable {
      * @throws AssertionError when another target keeps the port
      */
     static void awaitPortFree() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (accepts(PORTAL_V4)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("127.0.0.1:3260 accepts connections before jstgt started: another target"
-                        + " is running (./jstgt stop, or stop tgt/istgt); these tests need the shipped port");
-            }
-            Thread.sleep(250);
-        }
+        Await.until(Duration.ofSeconds(30), "127.0.0.1:3260 to be free before jstgt starts (if it stays taken,"
+                + " another target is running: ./jstgt stop, or stop tgt/istgt; these tests need the shipped port)",
+                () -> !accepts(PORTAL_V4));
     }
 
     /**
@@ -144,13 +139,8 @@ final class KarafInstance implements AutoCloseable {
         }
         Processes.kill(process.toHandle(), STOP_TIMEOUT);
         process = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (accepts(PORTAL_V4)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("127.0.0.1:3260 still accepts connections after stopping karaf");
-            }
-            Thread.sleep(200);
-        }
+        Await.until(Duration.ofSeconds(15), "127.0.0.1:3260 to stop accepting connections after stopping karaf",
+                () -> !accepts(PORTAL_V4));
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.jstgt.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +12,7 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jstgt.testkit.Await;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -122,18 +122,12 @@ class RealInitiatorIT {
         karaf.writeEtc(target.getFileName().toString(),
                 content + (content.endsWith("\n") ? "" : "\n") + "lun.1 = hot1\n");
         Pattern lun1 = Pattern.compile("(?m)^\\s*Lun:1\\s+Type:DIRECT_ACCESS");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Processes.Result last;
-        do {
-            last = Processes.run(TOOL_TIMEOUT, "iscsi-ls", "-s", "iscsi://127.0.0.1:3260");
-            if (last.exitCode() == 0 && lun1.matcher(last.output()).find()) {
-                assertTrue(Pattern.compile("(?m)^\\s*Lun:0\\s").matcher(last.output()).find(), last.describe());
-                return;
-            }
-            Thread.sleep(1000);
-        } while (System.nanoTime() - deadline < 0);
-        fail("LUN 1 did not appear within 30 s of adding etc/jstgt.lun-hot1.cfg and lun.1 = hot1 to "
-                + target.getFileName() + "; last listing: " + last.describe());
+        // one iscsi-ls a second: each starts a process and logs in
+        Processes.Result listing = Await.every(Duration.ofSeconds(30), Duration.ofSeconds(1),
+                "LUN 1 in iscsi-ls after adding etc/jstgt.lun-hot1.cfg and lun.1 = hot1 to " + target.getFileName(),
+                () -> Processes.run(TOOL_TIMEOUT, "iscsi-ls", "-s", "iscsi://127.0.0.1:3260"),
+                r -> r.exitCode() == 0 && lun1.matcher(r.output()).find());
+        assertTrue(Pattern.compile("(?m)^\\s*Lun:0\\s").matcher(listing.output()).find(), listing.describe());
     }
 
     // ---- helpers

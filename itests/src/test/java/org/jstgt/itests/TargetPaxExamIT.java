@@ -28,6 +28,9 @@ import java.util.TreeSet;
 
 import javax.inject.Inject;
 
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.jstgt.testkit.Await;
 import org.jstgt.testkit.Cdbs;
 import org.jstgt.testkit.DiscoveredTarget;
 import org.jstgt.testkit.Initiator;
@@ -48,8 +51,6 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.apache.karaf.shell.api.console.Session;
-import org.apache.karaf.shell.api.console.SessionFactory;
 
 /**
  * Boots the real assembly in Pax Exam's Karaf container and talks to it over TCP with the testkit
@@ -198,18 +199,8 @@ public class TargetPaxExamIT {
             try {
                 // SPC-4 §6.33 / SAM-5 §5.14: the change is announced by a unit attention to every
                 // I_T nexus; REPORT LUNS would clear it, so TEST UNIT READY looks for it first
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                ScsiReply tur;
-                for (;;) {
-                    tur = session.scsi(0, Cdbs.testUnitReady(), null, 0);
-                    if (!tur.good()) {
-                        break;
-                    }
-                    if (System.nanoTime() - deadline > 0) {
-                        fail("no unit attention within " + WAIT + " of adding lun.1");
-                    }
-                    Thread.sleep(200);
-                }
+                ScsiReply tur = Await.until(WAIT, "a unit attention on LUN 0 after adding lun.1",
+                        () -> session.scsi(0, Cdbs.testUnitReady(), null, 0), r -> !r.good());
                 Sense.REPORTED_LUNS_CHANGED.check(tur);
 
                 List<Integer> after = reportLuns(session);
@@ -296,6 +287,7 @@ public class TargetPaxExamIT {
                             throw new java.io.UncheckedIOException(e);
                         }
                     });
+            // a deliberate delay, not a poll: let the SPACE be admitted before the READ POSITION is sent
             Thread.sleep(100);
             ScsiReply position = b.scsi(2, Cdbs.raw(0x34, 0, 0, 0, 0, 0, 0, 0, 0, 0), null, 20).assertGood();
             space.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).assertGood();
@@ -328,13 +320,7 @@ public class TargetPaxExamIT {
 
     /** Waits, bounded, until REPORT LUNS lists {@code lun}. */
     private static void awaitLun(Initiator session, int lun) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!reportLuns(session).contains(lun)) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("LUN " + lun + " not reported within " + WAIT);
-            }
-            Thread.sleep(200);
-        }
+        Await.until(WAIT, "REPORT LUNS to list LUN " + lun, () -> reportLuns(session), luns -> luns.contains(lun));
     }
 
     /** Consumes unit attentions on {@code lun} and returns the first reply that is not one. */
@@ -398,13 +384,8 @@ public class TargetPaxExamIT {
             });
             awaitRounds(rounds, 5, io);
             store.update();
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (store.getState() != Bundle.ACTIVE) {
-                if (System.nanoTime() - deadline > 0) {
-                    fail("jstgt-store-file not active again within " + WAIT + " of its update");
-                }
-                Thread.sleep(100);
-            }
+            Await.until(WAIT, "jstgt-store-file to be ACTIVE (" + Bundle.ACTIVE + ") again after its update",
+                    store::getState, state -> state == Bundle.ACTIVE);
             int after = rounds.get();
             awaitRounds(rounds, after + 5, io);
             stop.set(true);
@@ -416,17 +397,13 @@ public class TargetPaxExamIT {
     /** Waits, bounded, until the I/O loop has done {@code n} rounds; fails early when it failed. */
     private static void awaitRounds(java.util.concurrent.atomic.AtomicInteger rounds, int n,
             java.util.concurrent.CompletableFuture<Void> io) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (rounds.get() < n) {
+        Await.until(WAIT, n + " I/O rounds", () -> {
             if (io.isDone()) {
                 io.get();
                 fail("I/O loop ended early");
             }
-            if (System.nanoTime() - deadline > 0) {
-                fail("only " + rounds.get() + " of " + n + " I/O rounds within " + WAIT);
-            }
-            Thread.sleep(20);
-        }
+            return rounds.get();
+        }, done -> done >= n);
     }
 
     /**
@@ -465,44 +442,42 @@ public class TargetPaxExamIT {
         return found[0];
     }
 
-    private void assertBundlesActive() throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        for (;;) {
-            Set<String> present = new TreeSet<>();
-            List<String> notActive = new ArrayList<>();
-            for (Bundle b : bundleContext.getBundles()) {
-                String name = b.getSymbolicName();
-                if (name == null || !name.startsWith("jstgt-") || b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
-                    continue;
-                }
-                present.add(name);
-                if (b.getState() != Bundle.ACTIVE) {
-                    notActive.add(name + " (state " + b.getState() + ")");
-                }
-            }
-            if (present.containsAll(CORE_BUNDLES) && notActive.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                fail("jstgt bundles not all active within " + WAIT + ": present " + present + ", not active "
-                        + notActive + ", expected at least " + CORE_BUNDLES);
-            }
-            Thread.sleep(250);
-        }
+    private void assertBundlesActive() {
+        Await.until(WAIT, "jstgt bundles to be active, at least " + CORE_BUNDLES, this::bundleStates,
+                s -> s.present().containsAll(CORE_BUNDLES) && s.notActive().isEmpty());
     }
 
-    private static void awaitPortal() throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(PORTAL, 1000);
-                return;
-            } catch (IOException e) {
-                if (System.nanoTime() - deadline > 0) {
-                    fail("127.0.0.1:3260 did not accept connections within " + WAIT + ": " + e);
-                }
-                Thread.sleep(250);
+    /** The jstgt bundles (fragments left out) and those of them not active. */
+    private record BundleStates(Set<String> present, List<String> notActive) {
+    }
+
+    private BundleStates bundleStates() {
+        Set<String> present = new TreeSet<>();
+        List<String> notActive = new ArrayList<>();
+        for (Bundle b : bundleContext.getBundles()) {
+            String name = b.getSymbolicName();
+            if (name == null || !name.startsWith("jstgt-") || b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+                continue;
             }
+            present.add(name);
+            if (b.getState() != Bundle.ACTIVE) {
+                notActive.add(name + " (state " + b.getState() + ")");
+            }
+        }
+        return new BundleStates(present, notActive);
+    }
+
+    private static void awaitPortal() {
+        Await.until(WAIT, "127.0.0.1:3260 to accept connections", TargetPaxExamIT::connectFailure, failure -> failure == null);
+    }
+
+    /** @return why connecting to the portal failed, or null when it accepted */
+    private static IOException connectFailure() {
+        try (Socket s = new Socket()) {
+            s.connect(PORTAL, 1000);
+            return null;
+        } catch (IOException e) {
+            return e;
         }
     }
 

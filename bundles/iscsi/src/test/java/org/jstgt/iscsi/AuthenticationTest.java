@@ -19,13 +19,14 @@ import org.jstgt.iscsi.connection.Fabric;
 import org.jstgt.iscsi.pdu.LoginResponse;
 import org.jstgt.iscsi.security.Authenticators;
 import org.jstgt.iscsi.text.PortalEndpoint;
+import org.jstgt.testkit.FakeScsiTarget;
 import org.junit.jupiter.api.Test;
 
 /** The login's security stage asks the Authenticator service registered for the target's policy. */
 class AuthenticationTest {
-    private final FakeTarget disk = new FakeTarget(Wire.TARGET);
+    private final FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
     private final Authenticators authenticators = new Authenticators();
-    private final Fabric fabric = new Fabric(() -> FakeTarget.registry(disk), () -> List.of(
+    private final Fabric fabric = new Fabric(() -> FakeScsiTarget.registry(disk), () -> List.of(
             new PortalEndpoint("main", 1, List.of(new InetSocketAddress("127.0.0.1", 3260)))), authenticators);
 
     /**
@@ -94,8 +95,8 @@ class AuthenticationTest {
 
     @Test
     void aRegisteredAuthenticatorDrivesTheExchange() {
-        disk.properties.put("auth", "chap");
-        disk.properties.put("auth.groups", "team");
+        disk.properties().put("auth", "chap");
+        disk.properties().put("auth.groups", "team");
         FakeMethod method = new FakeMethod();
         authenticators.add(method, chap());
         try (Wire w = new Wire(fabric)) {
@@ -141,7 +142,7 @@ class AuthenticationTest {
 
     @Test
     void aWrongAnswerFailsAuthentication() {
-        disk.properties.put("auth", "mutual");
+        disk.properties().put("auth", "mutual");
         FakeMethod method = new FakeMethod();
         authenticators.add(method, chap());
         try (Wire w = new Wire(fabric)) {
@@ -159,7 +160,7 @@ class AuthenticationTest {
 
     @Test
     void aFailureIsHeldBackAsLongAsTheMethodAsks() {
-        disk.properties.put("auth", "chap");
+        disk.properties().put("auth", "chap");
         FakeMethod method = new FakeMethod();
         method.failureDelay = 3000;
         authenticators.add(method, chap());
@@ -181,7 +182,7 @@ class AuthenticationTest {
 
     @Test
     void skippingTheSecurityStageOrItsMethodFailsAuthentication() {
-        disk.properties.put("auth", "chap");
+        disk.properties().put("auth", "chap");
         authenticators.add(new FakeMethod(), chap());
         try (Wire w = new Wire(fabric)) {
             LoginResponse r = w.loginStep(true, 1, 3, "InitiatorName=" + Wire.INITIATOR, "TargetName=" + Wire.TARGET);
@@ -203,7 +204,7 @@ class AuthenticationTest {
 
     @Test
     void aRequiredMethodWithoutItsServiceIsATargetError() {
-        disk.properties.put("auth", "chap");
+        disk.properties().put("auth", "chap");
         try (Wire w = new Wire(fabric)) {
             LoginResponse r = w.loginStep(false, 0, 1, "InitiatorName=" + Wire.INITIATOR, "TargetName=" + Wire.TARGET,
                     "AuthMethod=CHAP,None");

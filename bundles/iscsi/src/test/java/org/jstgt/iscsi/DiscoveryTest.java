@@ -19,6 +19,7 @@ import org.jstgt.iscsi.pdu.RejectReason;
 import org.jstgt.iscsi.pdu.ScsiCommand;
 import org.jstgt.iscsi.pdu.TextRequest;
 import org.jstgt.iscsi.pdu.TextResponse;
+import org.jstgt.testkit.FakeScsiTarget;
 import org.junit.jupiter.api.Test;
 
 class DiscoveryTest {
@@ -43,12 +44,12 @@ class DiscoveryTest {
 
     @Test
     void sendTargetsAllListsVisibleTargetsWithAddresses() {
-        FakeTarget a = new FakeTarget("iqn.2026-11.org.jstgt:a");
-        a.alias = "Alpha";
-        FakeTarget b = new FakeTarget("iqn.2026-11.org.jstgt:b");
-        b.allowed = Set.of("iqn.2026-11.org.example:someone-else");
-        FakeTarget c = new FakeTarget("iqn.2026-11.org.jstgt:c");
-        c.portals = List.of("nowhere");
+        FakeScsiTarget a = new FakeScsiTarget("iqn.2026-11.org.jstgt:a");
+        a.alias("Alpha");
+        FakeScsiTarget b = new FakeScsiTarget("iqn.2026-11.org.jstgt:b");
+        b.allowOnly(Set.of("iqn.2026-11.org.example:someone-else"));
+        FakeScsiTarget c = new FakeScsiTarget("iqn.2026-11.org.jstgt:c");
+        c.portals(List.of("nowhere"));
         try (Wire w = discovery(Wire.fabric(a, b, c))) {
             TextResponse r = sendTargets(w, "All", Bhs.NO_TAG);
             assertTrue(r.finalFlag());
@@ -64,11 +65,11 @@ class DiscoveryTest {
 
     @Test
     void longAnswersAreContinuedWithTargetTransferTag() {
-        List<FakeTarget> many = new ArrayList<>();
+        List<FakeScsiTarget> many = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            many.add(new FakeTarget("iqn.2026-11.org.jstgt:target-with-a-long-name-number-" + i));
+            many.add(new FakeScsiTarget("iqn.2026-11.org.jstgt:target-with-a-long-name-number-" + i));
         }
-        try (Wire w = discovery(Wire.fabric(many.toArray(new FakeTarget[0])), "MaxRecvDataSegmentLength=4096")) {
+        try (Wire w = discovery(Wire.fabric(many.toArray(new FakeScsiTarget[0])), "MaxRecvDataSegmentLength=4096")) {
             StringBuilder all = new StringBuilder();
             TextResponse r = sendTargets(w, "All", Bhs.NO_TAG);
             int pdus = 1;

@@ -3,6 +3,7 @@ package org.jstgt.iscsi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -33,6 +34,9 @@ import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.pdu.PduCodec;
 import org.jstgt.iscsi.pdu.PduDecoder;
 import org.jstgt.iscsi.pdu.ScsiCommand;
+import org.jstgt.testkit.Await;
+import org.jstgt.testkit.FakeNexus;
+import org.jstgt.testkit.FakeScsiTarget;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +47,7 @@ class FlushBatchingTest {
 
     @Test
     void completionsArrivingTogetherLeaveInOneFlush() throws Exception {
-        FakeTarget disk = new FakeTarget(Wire.TARGET);
+        FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
         Fabric fabric = Wire.fabric(disk);
         DefaultEventLoopGroup loops = new DefaultEventLoopGroup(1);
         AtomicInteger flushes = new AtomicInteger();
@@ -87,8 +91,8 @@ class FlushBatchingTest {
             int expStatSn = login.statSn() + 1;
             login.release();
 
-            FakeDisk nexus = disk.nexuses.get(0);
-            loops.next().submit(() -> nexus.hold = true).sync();
+            FakeNexus nexus = disk.nexuses().get(0);
+            loops.next().submit(() -> nexus.hold(true)).sync();
             for (int i = 0; i < 3; i++) {
                 send(client, new ScsiCommand(false, true, true, false, 1, 0, 0x100 + i, 512, 1 + i, expStatSn,
                         FullFeatureTest.read10(i, 1), -1, Unpooled.EMPTY_BUFFER));
@@ -125,13 +129,8 @@ class FlushBatchingTest {
         client.writeAndFlush(PduCodec.encode(pdu, ByteBufAllocator.DEFAULT, false, false)).sync();
     }
 
-    private static void awaitHeld(DefaultEventLoopGroup loops, FakeDisk nexus, int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (loops.next().submit(() -> nexus.held.size()).get() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("commands did not reach the disk");
-            }
-            Thread.sleep(5);
-        }
+    private static void awaitHeld(DefaultEventLoopGroup loops, FakeNexus nexus, int n) throws Exception {
+        Await.until(Duration.ofSeconds(10), n + " commands to reach the disk (held there)",
+                () -> loops.next().submit(() -> nexus.heldCount()).get(), held -> held >= n);
     }
 }

@@ -28,10 +28,12 @@ import org.jstgt.iscsi.pdu.ScsiResponse;
 import org.jstgt.iscsi.pdu.SnackRequest;
 import org.jstgt.iscsi.pdu.TaskMgmtRequest;
 import org.jstgt.iscsi.pdu.TaskMgmtResponse;
+import org.jstgt.testkit.FakeNexus;
+import org.jstgt.testkit.FakeScsiTarget;
 import org.junit.jupiter.api.Test;
 
 class FullFeatureTest {
-    private final FakeTarget disk = new FakeTarget(Wire.TARGET);
+    private final FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
 
     static byte[] read10(int lba, int blocks) {
         return new byte[] {0x28, 0, (byte) (lba >> 24), (byte) (lba >> 16), (byte) (lba >> 8), (byte) lba, 0,
@@ -61,8 +63,8 @@ class FullFeatureTest {
                 immediate);
     }
 
-    private FakeDisk nexus() {
-        return disk.nexuses.get(disk.nexuses.size() - 1);
+    private FakeNexus nexus() {
+        return disk.lastNexus();
     }
 
     @Test
@@ -92,7 +94,7 @@ class FullFeatureTest {
             assertFalse(last.underflow() || last.overflow());
             assertEquals(w.expStatSn, last.statSn());
             assertEquals(w.cmdSn, last.expCmdSn());
-            assertArrayEquals(Arrays.copyOfRange(nexus().bytes, 1024, 1024 + 3072), got);
+            assertArrayEquals(Arrays.copyOfRange(nexus().bytes(), 1024, 1024 + 3072), got);
             out.forEach(Pdu::release);
             assertEquals(List.of(), w.allocator.unreleased());
         }
@@ -143,7 +145,7 @@ class FullFeatureTest {
             assertEquals(0, r.status());
             assertEquals(0, r.expDataSn());
             r.release();
-            assertArrayEquals(ByteBufUtil.getBytes(pattern(512, 1)), Arrays.copyOfRange(nexus().bytes, 1536, 2048));
+            assertArrayEquals(ByteBufUtil.getBytes(pattern(512, 1)), Arrays.copyOfRange(nexus().bytes(), 1536, 2048));
         }
     }
 
@@ -173,14 +175,14 @@ class FullFeatureTest {
             assertEquals(0, resp.status());
             assertEquals(2, resp.expDataSn());
             resp.release();
-            assertArrayEquals(ByteBufUtil.getBytes(all), Arrays.copyOfRange(nexus().bytes, 8 * 512, 24 * 512));
+            assertArrayEquals(ByteBufUtil.getBytes(all), Arrays.copyOfRange(nexus().bytes(), 8 * 512, 24 * 512));
             all.release();
         }
     }
 
     @Test
     void r2tSequenceWithSeveralOutstanding() {
-        disk.properties.put("max.outstanding.r2t", "4");
+        disk.properties().put("max.outstanding.r2t", "4");
         try (Wire w = new Wire(Wire.fabric(disk))) {
             w.loginNormal("MaxBurstLength=1024", "MaxOutstandingR2T=2", "MaxRecvDataSegmentLength=512");
             ByteBuf all = pattern(4096, 9);
@@ -206,7 +208,7 @@ class FullFeatureTest {
             assertEquals(0, resp.status());
             assertEquals(4, resp.expDataSn());
             resp.release();
-            assertArrayEquals(ByteBufUtil.getBytes(all), Arrays.copyOf(nexus().bytes, 4096));
+            assertArrayEquals(ByteBufUtil.getBytes(all), Arrays.copyOf(nexus().bytes(), 4096));
             all.release();
         }
     }
@@ -218,7 +220,7 @@ class FullFeatureTest {
      */
     @Test
     void largeWriteArrivingInPiecesIsReceivedInPlace() {
-        disk.blocks = 1024;
+        disk.blocks(1024);
         try (Wire w = new Wire(Wire.fabric(disk))) {
             w.loginNormal("ImmediateData=Yes", "InitialR2T=No", "FirstBurstLength=65536", "MaxBurstLength=65536");
             int k = 1024;
@@ -238,7 +240,7 @@ class FullFeatureTest {
             ScsiResponse resp = w.one(ScsiResponse.class);
             assertEquals(0, resp.status());
             resp.release();
-            assertArrayEquals(ByteBufUtil.getBytes(all), Arrays.copyOfRange(nexus().bytes, 64 * 512, 576 * 512));
+            assertArrayEquals(ByteBufUtil.getBytes(all), Arrays.copyOfRange(nexus().bytes(), 64 * 512, 576 * 512));
             assertEquals(1, w.allocator.atLeast(16 * k) - bigBefore,
                     "only the command's buffer: no cumulation growth, no per-PDU segment buffers");
             all.release();
@@ -247,10 +249,10 @@ class FullFeatureTest {
 
     @Test
     void dataOutInPiecesAtTheWrongOffsetIsAProtocolErrorAndWritesNothing() {
-        disk.blocks = 512;
+        disk.blocks(512);
         try (Wire w = new Wire(Wire.fabric(disk))) {
             w.loginNormal("ImmediateData=Yes", "InitialR2T=No", "FirstBurstLength=65536", "MaxBurstLength=65536");
-            byte[] before = nexus().bytes.clone();
+            byte[] before = nexus().bytes().clone();
             int k = 1024;
             ScsiCommand c = cmd(w, write10(0, 128), false, true, 64 * k, pattern(32 * k, 1), false);
             w.sendInPieces(c, 1000);
@@ -260,18 +262,18 @@ class FullFeatureTest {
             assertEquals(RejectReason.PROTOCOL_ERROR, r.reason());
             r.release();
             assertFalse(w.target.isOpen());
-            assertArrayEquals(before, nexus().bytes);
+            assertArrayEquals(before, nexus().bytes());
         }
     }
 
     @Test
     void placedDataOutWithADataDigestErrorDropsTheConnectionAndWritesNothing() {
-        disk.blocks = 512;
+        disk.blocks(512);
         try (Wire w = new Wire(Wire.fabric(disk))) {
             w.loginNormal("HeaderDigest=CRC32C", "DataDigest=CRC32C", "ImmediateData=Yes", "InitialR2T=No",
                     "FirstBurstLength=65536", "MaxBurstLength=65536");
             w.switchDigests(true, true);
-            byte[] before = nexus().bytes.clone();
+            byte[] before = nexus().bytes().clone();
             int k = 1024;
             ScsiCommand c = cmd(w, write10(0, 128), false, true, 64 * k, pattern(32 * k, 1), false);
             w.sendInPieces(c, 1000);
@@ -288,8 +290,8 @@ class FullFeatureTest {
             assertEquals(RejectReason.DATA_DIGEST_ERROR, r.reason());
             r.release();
             assertFalse(w.target.isOpen());
-            assertTrue(nexus().executed.isEmpty(), "the write never ran");
-            assertArrayEquals(before, nexus().bytes);
+            assertTrue(nexus().executed().isEmpty(), "the write never ran");
+            assertArrayEquals(before, nexus().bytes());
         }
     }
 
@@ -302,7 +304,7 @@ class FullFeatureTest {
             w.sendBytes(wire.readRetainedSlice(10_000));
             wire.release();
             w.target.close();
-            assertTrue(nexus().executed.isEmpty());
+            assertTrue(nexus().executed().isEmpty());
         }
     }
 
@@ -318,7 +320,7 @@ class FullFeatureTest {
             assertEquals(0x0E, r.data().getByte(2 + 12));
             assertEquals(0x03, r.data().getByte(2 + 13));
             r.release();
-            assertTrue(nexus().executed.isEmpty());
+            assertTrue(nexus().executed().isEmpty());
         }
     }
 
@@ -328,18 +330,18 @@ class FullFeatureTest {
         // residual 512, only the first block written.
         try (Wire w = new Wire(Wire.fabric(disk))) {
             w.loginNormal();
-            byte[] before = nexus().bytes.clone();
+            byte[] before = nexus().bytes().clone();
             w.send(cmd(w, write10(0, 2), false, true, 512, pattern(512, 3), true));
             ScsiResponse r = w.one(ScsiResponse.class);
             assertEquals(0, r.status());
             assertTrue(r.overflow());
             assertEquals(512, r.residualCount());
             r.release();
-            assertEquals(1, nexus().executed.size());
+            assertEquals(1, nexus().executed().size());
             ByteBuf expected = pattern(512, 3);
-            assertArrayEquals(ByteBufUtil.getBytes(expected), Arrays.copyOf(nexus().bytes, 512));
+            assertArrayEquals(ByteBufUtil.getBytes(expected), Arrays.copyOf(nexus().bytes(), 512));
             expected.release();
-            assertArrayEquals(Arrays.copyOfRange(before, 512, 1024), Arrays.copyOfRange(nexus().bytes, 512, 1024));
+            assertArrayEquals(Arrays.copyOfRange(before, 512, 1024), Arrays.copyOfRange(nexus().bytes(), 512, 1024));
         }
     }
 
@@ -353,7 +355,7 @@ class FullFeatureTest {
             assertTrue(r.underflow());
             assertEquals(512, r.residualCount());
             r.release();
-            assertArrayEquals(ByteBufUtil.getBytes(pattern(512, 3)), Arrays.copyOf(nexus().bytes, 512));
+            assertArrayEquals(ByteBufUtil.getBytes(pattern(512, 3)), Arrays.copyOf(nexus().bytes(), 512));
         }
     }
 
@@ -390,11 +392,11 @@ class FullFeatureTest {
 
     @Test
     void windowAdvertisesOnlyFreeSlots() {
-        disk.properties.put("queue.depth", "4");
+        disk.properties().put("queue.depth", "4");
         try (Wire w = new Wire(Wire.fabric(disk))) {
             LoginResponse0 ignored = null;
             w.loginNormal();
-            nexus().hold = true;
+            nexus().hold(true);
             w.send(cmd(w, read10(0, 1), true, false, 512, Unpooled.EMPTY_BUFFER, true));
             w.send(cmd(w, read10(0, 1), true, false, 512, Unpooled.EMPTY_BUFFER, true));
             assertTrue(w.receive().isEmpty());
@@ -438,7 +440,7 @@ class FullFeatureTest {
             assertEquals(LogoutResponse.SUCCESS, r.response());
             assertEquals(0x66, r.itt());
             assertFalse(w.target.isOpen());
-            assertTrue(nexus().closed);
+            assertTrue(nexus().closed());
             assertTrue(w.fabric.sessionInfos().isEmpty());
         }
     }
@@ -475,7 +477,7 @@ class FullFeatureTest {
                     c.cmdSn(), 0));
             TaskMgmtResponse t = w.one(TaskMgmtResponse.class);
             assertEquals(TaskMgmtResponse.FUNCTION_COMPLETE, t.response());
-            assertEquals(1, nexus().abandoned.size());
+            assertEquals(1, nexus().abandoned().size());
             w.send(new DataOut(true, 0, c.itt(), r2t.ttt(), w.expStatSn, 0, 0, pattern(2048, 1)));
             assertTrue(w.receive().isEmpty(), "data for an aborted task is ignored");
             w.send(new TaskMgmtRequest(true, TaskMgmtRequest.ABORT_TASK, 0, 0x901, 0x4444, w.cmdSn, w.expStatSn,
@@ -484,7 +486,7 @@ class FullFeatureTest {
             w.send(new TaskMgmtRequest(true, TaskMgmtRequest.LOGICAL_UNIT_RESET, 0, 0x902, Bhs.NO_TAG, w.cmdSn,
                     w.expStatSn, 0, 0));
             assertEquals(TaskMgmtResponse.FUNCTION_COMPLETE, w.one(TaskMgmtResponse.class).response());
-            assertEquals(1, nexus().resets);
+            assertEquals(1, nexus().resets());
             w.send(new TaskMgmtRequest(true, TaskMgmtRequest.TARGET_COLD_RESET, 0, 0x903, Bhs.NO_TAG, w.cmdSn,
                     w.expStatSn, 0, 0));
             assertEquals(TaskMgmtResponse.NOT_SUPPORTED, w.one(TaskMgmtResponse.class).response());
@@ -495,7 +497,7 @@ class FullFeatureTest {
     void abortOfExecutingTaskSuppressesItsResponse() {
         try (Wire w = new Wire(Wire.fabric(disk))) {
             w.loginNormal();
-            nexus().hold = true;
+            nexus().hold(true);
             ScsiCommand c = cmd(w, read10(0, 1), true, false, 512, Unpooled.EMPTY_BUFFER, true);
             w.send(c);
             w.send(new TaskMgmtRequest(true, TaskMgmtRequest.ABORT_TASK, 0, 0x900, c.itt(), w.cmdSn, w.expStatSn,
@@ -510,17 +512,17 @@ class FullFeatureTest {
     void connectionLossAbandonsCollectingAndReleasesExecuting() {
         try (Wire w = new Wire(Wire.fabric(disk))) {
             w.loginNormal();
-            FakeDisk d = nexus();
+            FakeNexus d = nexus();
             w.send(cmd(w, write10(0, 4), false, true, 2048, Unpooled.EMPTY_BUFFER, true));
             w.one(R2t.class);
-            d.hold = true;
+            d.hold(true);
             w.send(cmd(w, read10(0, 4), true, false, 2048, Unpooled.EMPTY_BUFFER, true));
             w.target.close();
-            assertEquals(1, d.abandoned.size());
-            assertFalse(d.closed, "nexus stays open while a command executes");
+            assertEquals(1, d.abandoned().size());
+            assertFalse(d.closed(), "nexus stays open while a command executes");
             d.releaseHeld();
             w.target.runPendingTasks();
-            assertTrue(d.closed);
+            assertTrue(d.closed());
         }
     }
 
@@ -554,7 +556,7 @@ class FullFeatureTest {
             ScsiResponse r = (ScsiResponse) out.get(1);
             assertEquals(201, r.itt());
             assertEquals(0, r.status());
-            assertArrayEquals(ByteBufUtil.getBytes(pattern(512, 77)), Arrays.copyOfRange(nexus().bytes, 2560, 3072));
+            assertArrayEquals(ByteBufUtil.getBytes(pattern(512, 77)), Arrays.copyOfRange(nexus().bytes(), 2560, 3072));
         }
     }
 
@@ -602,7 +604,7 @@ class FullFeatureTest {
 
     @Test
     void configuredDigestPolicyIsEnforced() {
-        disk.properties.put("header.digest", "CRC32C");
+        disk.properties().put("header.digest", "CRC32C");
         try (Wire w = new Wire(Wire.fabric(disk))) {
             org.jstgt.iscsi.pdu.LoginResponse r = w.loginStep(true, 1, 3, "InitiatorName=" + Wire.INITIATOR,
                     "TargetName=" + Wire.TARGET, "HeaderDigest=None");

@@ -17,11 +17,12 @@ import org.jstgt.iscsi.connection.Fabric;
 import org.jstgt.iscsi.login.LoginHandler;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.LoginResponse;
+import org.jstgt.testkit.FakeScsiTarget;
 import org.junit.jupiter.api.Test;
 
 class LoginTest {
 
-    private final FakeTarget disk = new FakeTarget(Wire.TARGET);
+    private final FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
 
     private int failStatus(Fabric fabric, String... kv) {
         try (Wire w = new Wire(fabric)) {
@@ -62,14 +63,14 @@ class LoginTest {
             assertTrue(w.target.isOpen());
             assertEquals("FullFeatureHandler", w.target.pipeline().get(Connection.HANDLER).getClass().getSimpleName(),
                     "the login handler handed over to the full feature handler");
-            assertEquals(1, disk.nexuses.size());
+            assertEquals(1, disk.nexuses().size());
             assertEquals(1, w.fabric.sessionInfos().size());
         }
     }
 
     @Test
     void securityStageWithAuthMethodNoneThenOperational() {
-        disk.alias = "Disk One";
+        disk.alias("Disk One");
         try (Wire w = new Wire(Wire.fabric(disk))) {
             LoginResponse r1 = w.loginStep(true, 0, 1, "InitiatorName=" + Wire.INITIATOR, "TargetName=" + Wire.TARGET,
                     "AuthMethod=CHAP,None");
@@ -127,12 +128,12 @@ class LoginTest {
         assertEquals(0x0200, failStatus(f, "InitiatorName=" + Wire.INITIATOR, "TargetName=" + Wire.TARGET,
                 "MaxBurstLength=4096", "MaxBurstLength=8192"));
         assertEquals(0x0209, failStatus(f, "InitiatorName=" + Wire.INITIATOR, "SessionType=Weird"));
-        disk.allowed = Set.of("iqn.2026-11.org.example:other");
+        disk.allowOnly(Set.of("iqn.2026-11.org.example:other"));
         assertEquals(0x0202, failStatus(f, "InitiatorName=" + Wire.INITIATOR, "TargetName=" + Wire.TARGET));
-        disk.allowed = null;
-        disk.portals = List.of("elsewhere");
+        disk.allowAll();
+        disk.portals(List.of("elsewhere"));
         assertEquals(0x0203, failStatus(f, "InitiatorName=" + Wire.INITIATOR, "TargetName=" + Wire.TARGET));
-        disk.portals = List.of();
+        disk.portals(List.of());
         assertEquals(0x0301, failStatus(new Fabric(() -> null, List::of), "InitiatorName=" + Wire.INITIATOR,
                 "TargetName=" + Wire.TARGET));
     }
@@ -182,8 +183,8 @@ class LoginTest {
             assertNotEquals(r1.tsih(), r2.tsih());
             first.target.runPendingTasks();
             assertFalse(first.target.isOpen(), "old connection closed");
-            assertTrue(disk.nexuses.get(0).closed, "old nexus closed");
-            assertFalse(disk.nexuses.get(1).closed);
+            assertTrue(disk.nexuses().get(0).closed(), "old nexus closed");
+            assertFalse(disk.nexuses().get(1).closed());
             assertEquals(1, f.sessionInfos().size());
             assertEquals(r2.tsih(), f.sessionInfos().get(0).tsih());
         }

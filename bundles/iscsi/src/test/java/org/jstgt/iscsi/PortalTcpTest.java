@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,8 @@ import io.netty.buffer.Unpooled;
 import org.jstgt.api.mgmt.PortalInfo;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.DirectReceive;
+import org.jstgt.testkit.Await;
+import org.jstgt.testkit.FakeScsiTarget;
 import org.junit.jupiter.api.Test;
 
 /** Binds a real portal on loopback and logs in over TCP with a minimal blocking client. */
@@ -87,7 +90,7 @@ class PortalTcpTest {
         return java.util.stream.Stream.of("nio", "epoll", "io_uring");
     }
 
-    private static IscsiServer server(FakeTarget disk, String transport) {
+    private static IscsiServer server(FakeScsiTarget disk, String transport) {
         switch (transport) {
             case "epoll" -> org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(),
                     "epoll not available");
@@ -95,7 +98,7 @@ class PortalTcpTest {
                     io.netty.channel.uring.IoUring.isAvailable(), "io_uring not available");
             default -> { }
         }
-        IscsiServer server = new IscsiServer(FakeTarget.registry(disk), transport);
+        IscsiServer server = new IscsiServer(FakeScsiTarget.registry(disk), transport);
         assertEquals(transport, server.transportName());
         return server;
     }
@@ -119,7 +122,7 @@ class PortalTcpTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.MethodSource("transports")
     void loginInquiryAndLogoutOverTcp(String transport) throws Exception {
-        FakeTarget disk = new FakeTarget(Wire.TARGET);
+        FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
         IscsiServer server = server(disk, transport);
         try {
             Portal p = server.open("lo", "etc/jstgt.portal-lo.cfg", 7, List.of("127.0.0.1:0"),
@@ -173,12 +176,10 @@ class PortalTcpTest {
                 assertEquals(0, lr[0][2]);
                 assertEquals(-1, c.in.read(), "connection closed after logout");
             }
-            long deadline = System.currentTimeMillis() + 2000;
-            while (!server.sessions().isEmpty() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until(Duration.ofSeconds(10), "the session to end after the logout",
+                    () -> server.sessions().isEmpty());
             assertTrue(server.sessions().isEmpty());
-            assertTrue(disk.nexuses.get(0).closed);
+            assertTrue(disk.nexuses().get(0).closed());
         } finally {
             server.deactivate();
         }
@@ -205,8 +206,8 @@ class PortalTcpTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.MethodSource("transports")
     void aProtocolErrorClosesWithoutAReset(String transport) throws Exception {
-        FakeTarget disk = new FakeTarget(Wire.TARGET);
-        disk.blocks = 1024;
+        FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
+        disk.blocks(1024);
         IscsiServer server = server(disk, transport);
         try {
             try (Client c = new Client(openPortal(server))) {
@@ -229,6 +230,7 @@ class PortalTcpTest {
                 byte[] more = new byte[64 * 1024];
                 c.out.write(more);
                 c.out.flush();
+                // a deliberate delay, not a poll: give a reset time to come back before writing again
                 Thread.sleep(200);
                 c.out.write(more);
                 c.out.flush();
@@ -241,8 +243,8 @@ class PortalTcpTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.MethodSource("transports")
     void largeWriteOverTcpIsReadStraightIntoTheCommandBuffer(String transport) throws Exception {
-        FakeTarget disk = new FakeTarget(Wire.TARGET);
-        disk.blocks = 1024;
+        FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
+        disk.blocks(1024);
         IscsiServer server = server(disk, transport);
         try {
             try (Client c = new Client(openPortal(server))) {
@@ -279,7 +281,7 @@ class PortalTcpTest {
                 byte[][] resp = c.receive();
                 assertEquals(0x21, resp[0][0] & 0x3f, "SCSI Response");
                 assertEquals(0, resp[0][3], "GOOD");
-                assertArrayEquals(data, java.util.Arrays.copyOfRange(disk.nexuses.get(0).bytes, 16 * 512, 528 * 512));
+                assertArrayEquals(data, java.util.Arrays.copyOfRange(disk.nexuses().get(0).bytes(), 16 * 512, 528 * 512));
                 DirectReceive direct = (DirectReceive) server.connections.iterator().next().config()
                         .getRecvByteBufAllocator();
                 assertTrue(direct.directBytes() >= 128 * k, "read straight into the buffer: " + direct.directBytes()
@@ -292,8 +294,8 @@ class PortalTcpTest {
 
     @Test
     void shutdownAsksNormalSessionsToLogOut() throws Exception {
-        FakeTarget disk = new FakeTarget(Wire.TARGET);
-        IscsiServer server = new IscsiServer(FakeTarget.registry(disk));
+        FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
+        IscsiServer server = new IscsiServer(FakeScsiTarget.registry(disk));
         Portal p = server.open("lo", "x", 1, List.of("127.0.0.1:0"), List.of(new InetSocketAddress("127.0.0.1", 0)));
         try (Client c = new Client(p.bound().get(0))) {
             c.send(loginBhs(1), ("InitiatorName=" + Wire.INITIATOR + "\0TargetName=" + Wire.TARGET + "\0")
@@ -311,8 +313,8 @@ class PortalTcpTest {
 
     @Test
     void removingAPortalAsksItsSessionsToLogOut() throws Exception {
-        FakeTarget disk = new FakeTarget(Wire.TARGET);
-        IscsiServer server = new IscsiServer(FakeTarget.registry(disk));
+        FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
+        IscsiServer server = new IscsiServer(FakeScsiTarget.registry(disk));
         try {
             Portal p = server.open("lo", "x", 1, List.of("127.0.0.1:0"),
                     List.of(new InetSocketAddress("127.0.0.1", 0)));

@@ -23,6 +23,7 @@ import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.pdu.PduCodec;
 import org.jstgt.iscsi.pdu.PduDecoder;
 import org.jstgt.iscsi.text.PortalEndpoint;
+import org.jstgt.testkit.FakeScsiTarget;
 
 /** A target connection in an EmbeddedChannel and a byte-level initiator talking to it. */
 final class Wire implements AutoCloseable {
@@ -54,8 +55,8 @@ final class Wire implements AutoCloseable {
         client = new EmbeddedChannel(new PduDecoder(0xffffff, false, false));
     }
 
-    static Fabric fabric(FakeTarget... targets) {
-        return new Fabric(() -> FakeTarget.registry(targets), () -> List.of(
+    static Fabric fabric(FakeScsiTarget... targets) {
+        return new Fabric(() -> FakeScsiTarget.registry(targets), () -> List.of(
                 new PortalEndpoint("main", 1, List.of(new InetSocketAddress("127.0.0.1", 3260),
                         new InetSocketAddress("::1", 3260)))));
     }

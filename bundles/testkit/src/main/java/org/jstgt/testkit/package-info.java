@@ -1,11 +1,11 @@
 /**
  * Test support for jstgt: a small blocking iSCSI initiator (RFC 7143), iSCSI PDU encoding, CDB
- * builders, sense expectations, and in-process fakes for unit tests of the SCSI core and devices
- * ({@link org.jstgt.testkit.FakeScsiTask}, {@link org.jstgt.testkit.RecordingStore}). For tests and
- * integration tests only.
+ * builders, sense expectations, a bounded poll ({@link org.jstgt.testkit.Await}), and in-process
+ * fakes for unit tests of the SCSI core and devices ({@link org.jstgt.testkit.FakeScsiTask},
+ * {@link org.jstgt.testkit.RecordingStore}). For tests and integration tests only.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package org.jstgt.testkit;
 
 import org.osgi.annotation.bundle.Export;

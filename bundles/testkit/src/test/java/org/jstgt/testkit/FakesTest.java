@@ -4,17 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.api.scsi.TaskAttribute;
 import org.jstgt.api.store.StoreCapability;
+import org.jstgt.api.target.ScsiResult;
+import org.jstgt.api.target.TargetRegistry;
 import org.junit.jupiter.api.Test;
 
 class FakesTest {
@@ -123,5 +128,47 @@ class FakesTest {
         assertFalse(q.containsKey("store.type"));
         assertEquals("1MiB", p.get("size"), "the base is unchanged");
         assertThrows(IllegalArgumentException.class, () -> ConfigProps.override(p, "size"));
+    }
+
+    @Test
+    void fakeTargetIsFoundByNameAndAllowsWhomTheTestSays() {
+        FakeScsiTarget a = new FakeScsiTarget("iqn.2026-11.org.jstgt:a").alias("Alpha");
+        FakeScsiTarget b = new FakeScsiTarget("iqn.2026-11.org.jstgt:b").allowOnly(Set.of("iqn.x:only"));
+        TargetRegistry r = FakeScsiTarget.registry(a, b);
+        assertEquals(List.of(a, b), r.targets());
+        assertSame(b, r.target("IQN.2026-11.ORG.JSTGT:B").orElseThrow(), "node names compare case-insensitively");
+        assertTrue(r.target("iqn.2026-11.org.jstgt:c").isEmpty());
+        assertEquals("a", a.name());
+        assertEquals("Alpha", a.alias());
+        assertTrue(a.allows("iqn.x:anyone", null));
+        assertFalse(b.allows("iqn.x:anyone", null));
+        assertTrue(b.allows("iqn.x:only", null));
+        assertTrue(b.allowAll().allows("iqn.x:anyone", null));
+    }
+
+    @Test
+    void fakeNexusIsADiskThatRecordsAndCanHoldItsCommands() {
+        FakeScsiTarget t = new FakeScsiTarget("iqn.2026-11.org.jstgt:t").blocks(8);
+        FakeNexus n = t.openNexus("i", "i,i,0x1", "t,t,0x1", 1);
+        assertSame(n, t.lastNexus());
+        byte[] block = new byte[FakeNexus.BLOCK];
+        block[0] = 42;
+        FakeScsiTask w = FakeScsiTask.of(0x2a, 0, 0, 0, 0, 7, 0, 0, 1, 0).withDataOut(block);
+        n.hold(true);
+        CompletableFuture<ScsiResult> f = n.prepare(w).execute().toCompletableFuture();
+        assertFalse(f.isDone());
+        assertEquals(1, n.heldCount());
+        n.releaseHeld();
+        assertEquals(ScsiStatus.GOOD, f.join().status());
+        assertEquals(42, n.bytes()[7 * FakeNexus.BLOCK]);
+        assertEquals(List.of(w), n.executed());
+
+        FakeScsiTask beyond = FakeScsiTask.of(0x28, 0, 0, 0, 0, 8, 0, 0, 1, 0);
+        assertEquals(ScsiStatus.CHECK_CONDITION, n.prepare(beyond).immediateResult().status());
+        assertEquals(ScsiStatus.CHECK_CONDITION, n.prepare(FakeScsiTask.of(0xff)).immediateResult().status());
+        assertEquals(ScsiStatus.CHECK_CONDITION,
+                n.prepare(FakeScsiTask.builder().cdb(0, 0, 0, 0, 0, 0).lun(1).build()).immediateResult().status());
+        n.close();
+        assertTrue(n.closed());
     }
 }

@@ -30,12 +30,12 @@ class InitiatorTest {
     })
     void writeThenReadBackAcrossBurstsAndR2Ts(String digest, boolean immediate, boolean initialR2T, int firstBurst)
             throws Exception {
-        try (FakeTarget t = new FakeTarget(16384, 4096)) {
+        try (ScriptedPortal t = new ScriptedPortal(16384, 4096)) {
             InitiatorOptions o = InitiatorOptions.defaults().withDigests(digest, digest).withImmediateData(immediate)
                     .withInitialR2T(initialR2T).withBurstLengths(firstBurst, 262144)
                     .withMaxRecvDataSegmentLength(8192).withTimeout(Duration.ofSeconds(5));
             try (Initiator i = Initiator.connect(t.address(), o)) {
-                Negotiated n = i.login(FakeTarget.IQN);
+                Negotiated n = i.login(ScriptedPortal.IQN);
                 assertEquals(digest.equals("CRC32C"), n.headerDigest());
                 assertEquals(4096, n.maxSendDataSegmentLength());
                 assertEquals(16384, n.maxBurstLength());
@@ -56,9 +56,9 @@ class InitiatorTest {
 
     @Test
     void checkConditionCarriesSense() throws Exception {
-        try (FakeTarget t = new FakeTarget(65536, 8192);
+        try (ScriptedPortal t = new ScriptedPortal(65536, 8192);
                 Initiator i = Initiator.connect(t.address(), InitiatorOptions.defaults())) {
-            i.login(FakeTarget.IQN);
+            i.login(ScriptedPortal.IQN);
             ScsiReply r = i.scsi(0, Cdbs.raw(0xff, 0, 0, 0, 0, 0), null, 0);
             Sense.INVALID_OPCODE.check(r);
             assertFalse(r.good());
@@ -70,10 +70,10 @@ class InitiatorTest {
 
     @Test
     void targetPingDuringCommandIsAnswered() throws Exception {
-        try (FakeTarget t = new FakeTarget(65536, 8192);
+        try (ScriptedPortal t = new ScriptedPortal(65536, 8192);
                 Initiator i = Initiator.connect(t.address(), InitiatorOptions.defaults())) {
             t.pingBeforeWriteStatus = true;
-            i.login(FakeTarget.IQN);
+            i.login(ScriptedPortal.IQN);
             i.scsi(0, Cdbs.write10(0, 4), new byte[2048], 0).assertGood();
             i.logout();
             assertEquals(List.of(), t.errors);
@@ -82,9 +82,9 @@ class InitiatorTest {
 
     @Test
     void dataInWithoutStatusThenResponseWithUnderflow() throws Exception {
-        try (FakeTarget t = new FakeTarget(65536, 8192);
+        try (ScriptedPortal t = new ScriptedPortal(65536, 8192);
                 Initiator i = Initiator.connect(t.address(), InitiatorOptions.defaults())) {
-            i.login(FakeTarget.IQN);
+            i.login(ScriptedPortal.IQN);
             ScsiReply r = i.scsi(0, Cdbs.inquiry(false, 0, 255), null, 255).assertGood();
             assertEquals(36, r.data().length);
             assertTrue(r.residualUnderflow());
@@ -96,9 +96,9 @@ class InitiatorTest {
 
     @Test
     void statSnOutOfOrderIsAProtocolError() throws Exception {
-        try (FakeTarget t = new FakeTarget(65536, 8192);
+        try (ScriptedPortal t = new ScriptedPortal(65536, 8192);
                 Initiator i = Initiator.connect(t.address(), InitiatorOptions.defaults())) {
-            i.login(FakeTarget.IQN);
+            i.login(ScriptedPortal.IQN);
             IscsiProtocolException e = assertThrows(IscsiProtocolException.class,
                     () -> i.scsi(0, Cdbs.testUnitReady(), null, 0));
             assertTrue(e.getMessage().contains("StatSN"), e.getMessage());
@@ -107,9 +107,9 @@ class InitiatorTest {
 
     @Test
     void rejectIsAProtocolErrorNamingTheReason() throws Exception {
-        try (FakeTarget t = new FakeTarget(65536, 8192);
+        try (ScriptedPortal t = new ScriptedPortal(65536, 8192);
                 Initiator i = Initiator.connect(t.address(), InitiatorOptions.defaults())) {
-            i.login(FakeTarget.IQN);
+            i.login(ScriptedPortal.IQN);
             IscsiProtocolException e = assertThrows(IscsiProtocolException.class,
                     () -> i.scsi(0, Cdbs.raw(0xfe, 0, 0, 0, 0, 0), null, 0));
             assertTrue(e.getMessage().contains("protocol error"), e.getMessage());
@@ -118,9 +118,9 @@ class InitiatorTest {
 
     @Test
     void discoveryListsTargets() throws Exception {
-        try (FakeTarget t = new FakeTarget(65536, 8192)) {
+        try (ScriptedPortal t = new ScriptedPortal(65536, 8192)) {
             List<DiscoveredTarget> d = Initiator.sendTargets(t.address(), InitiatorOptions.defaults());
-            assertEquals(List.of(new DiscoveredTarget(FakeTarget.IQN, List.of("127.0.0.1:3260,1"))), d);
+            assertEquals(List.of(new DiscoveredTarget(ScriptedPortal.IQN, List.of("127.0.0.1:3260,1"))), d);
             assertEquals(List.of(), t.errors);
         }
     }
@@ -139,7 +139,7 @@ class InitiatorTest {
 
     @Test
     void commandsNeedLogin() throws Exception {
-        try (FakeTarget t = new FakeTarget(65536, 8192);
+        try (ScriptedPortal t = new ScriptedPortal(65536, 8192);
                 Initiator i = Initiator.connect(t.address(), InitiatorOptions.defaults())) {
             assertThrows(IllegalStateException.class, () -> i.scsi(0, Cdbs.testUnitReady(), null, 0));
         }

@@ -148,6 +148,7 @@ class LunLifecycleTest {
         Thread remover = new Thread(() -> h.manager.lunDeleted("pid-lun-d0"));
         remover.start();
         try {
+            // a deliberate delay, not a poll: let the remover reach the drain and block there
             Thread.sleep(100);
             assertTrue(remover.isAlive(), "the deletion waits for the running write");
             CompletableFuture<Integer> listing = CompletableFuture.supplyAsync(() -> h.manager.lunInfos().size());
@@ -205,6 +206,7 @@ class LunLifecycleTest {
         PreparedCommand pr = n.prepare(r);
         assertEquals(DataDirection.IN, pr.direction());
         CompletableFuture<ScsiResult> rr = pr.execute().toCompletableFuture();
+        // a deliberate delay, not a poll: the held commands must still be waiting after it
         Thread.sleep(50);
         assertFalse(rw.isDone());
         assertFalse(rr.isDone());
@@ -269,6 +271,7 @@ class LunLifecycleTest {
 
         Thread remover = new Thread(() -> h.manager.removeDeviceProvider(h.devices, DEVICE));
         remover.start();
+        // a deliberate delay, not a poll: let the remover reach the drain and block there
         Thread.sleep(100);
         assertTrue(remover.isAlive(), "removal waits for the running write");
         assertFalse(unit.closed);

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.jstgt.testkit.Await;
 import org.junit.jupiter.api.Test;
 
 /** Closing a store refuses new I/O and waits, bounded, for the I/O in flight. */
@@ -17,10 +19,7 @@ class InFlightTest {
         InFlight f = new InFlight();
         assertTrue(f.enter());
         CompletableFuture<Integer> left = CompletableFuture.supplyAsync(() -> f.closeAndWait(10_000));
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!f.closed() && System.nanoTime() < until) {
-            Thread.onSpinWait();
-        }
+        Await.until(Duration.ofSeconds(10), "closeAndWait to mark the store closed", f::closed);
         assertTrue(f.closed());
         assertFalse(f.enter(), "closing refuses new operations");
         assertFalse(left.isDone(), "still waiting for the one in flight");

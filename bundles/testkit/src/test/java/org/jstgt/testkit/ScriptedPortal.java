@@ -14,18 +14,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.jstgt.api.target.ScsiResult;
+
 /**
- * A scripted single-connection iSCSI target for testing the initiator: enough of RFC 7143 to log in,
- * answer SendTargets, run READ(10)/WRITE(10) against a RAM disk with R2Ts of at most
- * {@link #maxBurst} bytes, echo pings and log out. It checks what the initiator sends and records
- * every violation in {@link #errors}.
+ * A scripted single-connection iSCSI portal for testing the initiator: enough of RFC 7143 to log in,
+ * answer SendTargets, run READ(10)/WRITE(10) on the nexus of a {@link FakeScsiTarget} with R2Ts of
+ * at most {@link #maxBurst} bytes, echo pings and log out. It checks what the initiator sends and
+ * records every violation in {@link #errors}. A few commands are answered by the script instead of
+ * the target, to give the initiator what a well-behaved target rarely sends (see
+ * {@code scsi(...)}).
  */
-final class FakeTarget implements AutoCloseable {
+final class ScriptedPortal implements AutoCloseable {
     static final String IQN = "iqn.2026-11.org.jstgt:fake";
-    static final int BLOCK = 512;
+    static final int BLOCK = FakeNexus.BLOCK;
 
     final List<String> errors = new CopyOnWriteArrayList<>();
-    final byte[] disk = new byte[1 << 20];
+    /** The target behind the portal: 1 MiB, one nexus per login. */
+    final FakeScsiTarget target = new FakeScsiTarget(IQN).blocks(2048);
     final int maxBurst;
     final int targetMaxRecv;
     private final ServerSocket server;
@@ -43,7 +48,7 @@ final class FakeTarget implements AutoCloseable {
     /** Ping the initiator (NOP-In with a TTT) before completing each WRITE. */
     volatile boolean pingBeforeWriteStatus;
 
-    FakeTarget(int maxBurst, int targetMaxRecv) throws IOException {
+    ScriptedPortal(int maxBurst, int targetMaxRecv) throws IOException {
         this.maxBurst = maxBurst;
         this.targetMaxRecv = targetMaxRecv;
         server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
@@ -102,6 +107,10 @@ final class FakeTarget implements AutoCloseable {
         int nsg;
         if (csg == 0) {
             check("InitiatorName present", keys.containsKey("InitiatorName"));
+            if ("Normal".equals(keys.get("SessionType"))) {
+                target.openNexus(keys.get("InitiatorName"), keys.get("InitiatorName") + ",i,0x" + isid(p),
+                        IQN + ",t,0x1", 1);
+            }
             answer.put("AuthMethod", "None");
             answer.put("TargetPortalGroupTag", "1");
             nsg = 1;
@@ -145,7 +154,7 @@ final class FakeTarget implements AutoCloseable {
         check("SendTargets=All", "All".equals(TextKeys.parseMap(p.data()).get("SendTargets")));
         expCmdSN++;
         Map<String, String> a = new LinkedHashMap<>();
-        a.put("TargetName", IQN);
+        a.put("TargetName", target.iqn());
         a.put("TargetAddress", "127.0.0.1:3260,1");
         send(out, respond(Pdu.TEXT_RESPONSE, p).flags(0x80).int32(20, Pdu.RESERVED_TAG).data(TextKeys.encode(a)));
     }
@@ -155,19 +164,19 @@ final class FakeTarget implements AutoCloseable {
         expCmdSN++;
         int op = cmd.u8(32);
         int edtl = cmd.int32(20);
-        long lba = (long) cmd.int32(34) & 0xffffffffL;
         int blocks = cmd.u16(39);
         if (op == 0x28) {
             check("R bit on READ", (cmd.flags() & 0x40) != 0);
             int len = blocks * BLOCK;
             check("EDTL matches READ length", edtl == len);
+            byte[] read = run(cmd, null);
             int dataSN = 0;
             for (int off = 0; off < len;) {
                 int n = Math.min(initiatorMaxRecv, len - off);
                 boolean last = off + n == len;
                 Pdu d = new Pdu(Pdu.DATA_IN).flags(last ? 0x81 : 0).itt(cmd.itt()).int32(20, Pdu.RESERVED_TAG)
                         .int32(28, expCmdSN).int32(32, expCmdSN + 7).int32(36, dataSN++).int32(40, off)
-                        .data(Arrays.copyOfRange(disk, (int) lba * BLOCK + off, (int) lba * BLOCK + off + n));
+                        .data(Arrays.copyOfRange(read, off, off + n));
                 if (last) {
                     d.int32(24, statSN++);
                 }
@@ -199,7 +208,7 @@ final class FakeTarget implements AutoCloseable {
                 check("R2T answered in full", got == have + n);
                 have = got;
             }
-            System.arraycopy(buf, 0, disk, (int) lba * BLOCK, len);
+            run(cmd, buf);
             if (pingBeforeWriteStatus) {
                 // RFC 7143 §11.19: target-initiated ping, answered by a NOP-Out with the same TTT
                 send(out, new Pdu(Pdu.NOP_IN).flags(0x80).itt(Pdu.RESERVED_TAG).int32(20, 0x7777)
@@ -240,6 +249,31 @@ final class FakeTarget implements AutoCloseable {
             System.arraycopy(sense, 0, seg, 2, sense.length);
             send(out, respond(Pdu.SCSI_RESPONSE, cmd).flags(0x80).u8(3, 2).data(seg));
         }
+    }
+
+    /**
+     * Runs a READ(10) or WRITE(10) on the target's nexus.
+     *
+     * @return the Data-In bytes
+     */
+    private byte[] run(Pdu cmd, byte[] dataOut) {
+        FakeScsiTask.Builder b = FakeScsiTask.builder().cdb(Arrays.copyOfRange(cmd.header(), 32, 42))
+                .expectedTransferLength(cmd.int32(20));
+        if (dataOut != null) {
+            b.dataOut(dataOut);
+        }
+        FakeScsiTask task = b.build();
+        ScsiResult r = target.lastNexus().prepare(task).execute().toCompletableFuture().join();
+        check("GOOD from the target", r.status() == 0);
+        return dataOut != null ? new byte[0] : task.dataInBytes(r.dataInLength());
+    }
+
+    private static String isid(Pdu p) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 8; i < 14; i++) {
+            sb.append(String.format("%02x", p.u8(i)));
+        }
+        return sb.toString();
     }
 
     /** Reads one Data-Out sequence (until F) and returns the new high-water offset. */

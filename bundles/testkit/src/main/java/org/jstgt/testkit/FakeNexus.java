@@ -1,0 +1,255 @@
+package org.jstgt.testkit;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.ScsiStatus;
+import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.SenseData;
+import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.api.target.Nexus;
+import org.jstgt.api.target.PreparedCommand;
+import org.jstgt.api.target.ScsiResult;
+
+/**
+ * The I_T nexus of a {@link FakeScsiTarget}: a {@code byte[]} disk of 512-byte blocks at LUN 0
+ * answering TEST UNIT READY, INQUIRY, READ CAPACITY(10), REPORT LUNS, READ(10) and WRITE(10); any
+ * other opcode is INVALID COMMAND OPERATION CODE, any other LUN LOGICAL UNIT NOT SUPPORTED. The disk
+ * starts with a pattern (byte {@code i} is {@code i * 7 + i / 512}), so a read of unwritten blocks
+ * is not all zeros.
+ *
+ * <p>It records what the fabric does with it: the commands executed and abandoned, logical unit
+ * resets, close. With {@link #hold(boolean) hold} set, executions stay pending until
+ * {@link #releaseHeld()}. Not thread-safe beyond its recording lists: drive it from one thread (a
+ * fabric's event loop) or hand over through that thread, as the fabric does.
+ */
+public final class FakeNexus implements Nexus {
+    /** Logical block length. */
+    public static final int BLOCK = 512;
+
+    private final byte[] bytes;
+    private volatile boolean closed;
+    private volatile int resets;
+    private volatile boolean hold;
+    private final List<Runnable> held = new CopyOnWriteArrayList<>();
+    private final List<ScsiTask> abandoned = new CopyOnWriteArrayList<>();
+    private final List<ScsiTask> executed = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param blocks capacity in 512-byte blocks
+     */
+    public FakeNexus(int blocks) {
+        bytes = new byte[blocks * BLOCK];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 7 + i / 512);
+        }
+    }
+
+    /** @return the disk itself (not a copy): what WRITE stored, what READ returns */
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    /** @return whether the fabric closed this nexus */
+    public boolean closed() {
+        return closed;
+    }
+
+    /** @return how many LOGICAL UNIT RESETs arrived */
+    public int resets() {
+        return resets;
+    }
+
+    /** @return the tasks whose prepared command was executed, in order */
+    public List<ScsiTask> executed() {
+        return executed;
+    }
+
+    /** @return the tasks whose prepared command was abandoned, in order */
+    public List<ScsiTask> abandoned() {
+        return abandoned;
+    }
+
+    /**
+     * @param on when true, executions stay pending until {@link #releaseHeld()}
+     * @return this
+     */
+    public FakeNexus hold(boolean on) {
+        hold = on;
+        return this;
+    }
+
+    /** @return how many executions are pending under {@link #hold(boolean)} */
+    public int heldCount() {
+        return held.size();
+    }
+
+    /** Completes the pending executions, in the order they started. */
+    public void releaseHeld() {
+        List<Runnable> l = new ArrayList<>(held);
+        held.clear();
+        l.forEach(Runnable::run);
+    }
+
+    /**
+     * @param reason the sense reason
+     * @return CHECK CONDITION with fixed-format sense for {@code reason}
+     */
+    public static ScsiResult check(SenseReason reason) {
+        return new ScsiResult(ScsiStatus.CHECK_CONDITION, SenseData.fixed(reason.sense()), 0);
+    }
+
+    @Override
+    public PreparedCommand prepare(ScsiTask task) {
+        if (task.lun() != 0) {
+            return fixed(check(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED));
+        }
+        int op = task.cdb().opcode();
+        switch (op) {
+            case 0x00:
+                return command(task, DataDirection.NONE, 0, () -> ScsiResult.GOOD);
+            case 0x12: {
+                int alloc = task.cdb().u16(3);
+                return command(task, DataDirection.IN, alloc, () -> {
+                    byte[] inq = new byte[36];
+                    inq[2] = 6;
+                    inq[4] = 31;
+                    System.arraycopy("JSTGT   FAKEDISK        ".getBytes(StandardCharsets.US_ASCII), 0, inq, 8, 24);
+                    int n = Math.min(alloc, inq.length);
+                    task.dataIn(alloc).put(inq, 0, n);
+                    return ScsiResult.good(n);
+                });
+            }
+            case 0x25:
+                return command(task, DataDirection.IN, 8, () -> {
+                    task.dataIn(8).putInt(bytes.length / BLOCK - 1).putInt(BLOCK);
+                    return ScsiResult.good(8);
+                });
+            case 0xa0: {
+                int alloc = (int) task.cdb().u32(6);
+                return command(task, DataDirection.IN, alloc, () -> {
+                    byte[] r = new byte[16];
+                    r[3] = 8;
+                    int n = Math.min(alloc, 16);
+                    task.dataIn(alloc).put(r, 0, n);
+                    return ScsiResult.good(n);
+                });
+            }
+            case 0x28, 0x2a:
+                return readWrite(task, op == 0x28);
+            default:
+                return fixed(check(SenseReason.INVALID_COMMAND_OPERATION_CODE));
+        }
+    }
+
+    private PreparedCommand readWrite(ScsiTask task, boolean read) {
+        long lba = task.cdb().u32(2);
+        int blocks = task.cdb().u16(7);
+        if ((lba + blocks) * BLOCK > bytes.length) {
+            return fixed(check(SenseReason.LBA_OUT_OF_RANGE));
+        }
+        int len = blocks * BLOCK;
+        int off = (int) lba * BLOCK;
+        if (read) {
+            return command(task, DataDirection.IN, len, () -> {
+                task.dataIn(len).put(bytes, off, len);
+                return ScsiResult.good(len);
+            });
+        }
+        return command(task, DataDirection.OUT, len, () -> {
+            ByteBuffer src = task.dataOut();
+            // an overflow hands over fewer bytes than the CDB asks: store what came
+            src.get(bytes, off, Math.min(len, src.remaining()));
+            return ScsiResult.GOOD;
+        });
+    }
+
+    private static PreparedCommand fixed(ScsiResult r) {
+        return new PreparedCommand() {
+            @Override
+            public ScsiResult immediateResult() {
+                return r;
+            }
+
+            @Override
+            public DataDirection direction() {
+                return DataDirection.NONE;
+            }
+
+            @Override
+            public int transferLength() {
+                return 0;
+            }
+
+            @Override
+            public CompletionStage<ScsiResult> execute() {
+                throw new IllegalStateException("not executable");
+            }
+        };
+    }
+
+    private PreparedCommand command(ScsiTask task, DataDirection dir, int len, Supplier<ScsiResult> run) {
+        return new PreparedCommand() {
+            private boolean done;
+
+            @Override
+            public ScsiResult immediateResult() {
+                return null;
+            }
+
+            @Override
+            public DataDirection direction() {
+                return dir;
+            }
+
+            @Override
+            public int transferLength() {
+                return len;
+            }
+
+            @Override
+            public CompletionStage<ScsiResult> execute() {
+                if (done) {
+                    throw new IllegalStateException("executed twice");
+                }
+                done = true;
+                executed.add(task);
+                CompletableFuture<ScsiResult> f = new CompletableFuture<>();
+                if (hold) {
+                    held.add(() -> f.complete(run.get()));
+                } else {
+                    f.complete(run.get());
+                }
+                return f;
+            }
+
+            @Override
+            public void abandon() {
+                abandoned.add(task);
+            }
+        };
+    }
+
+    @Override
+    public boolean logicalUnitReset(int lun) {
+        resets++;
+        return lun == 0;
+    }
+
+    @Override
+    public int[] luns() {
+        return new int[] {0};
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

@@ -3,16 +3,13 @@ package org.jstgt.scsi.core;
 import java.util.HashSet;
 import java.util.Set;
 
-import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.Queueing;
-import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.scsi.sense.SenseFormat;
-import org.jstgt.scsi.sense.SenseRenderer;
 import org.jstgt.scsi.taskset.InOrderTaskSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +32,7 @@ final class NexusImpl implements Nexus {
     final int relativeTargetPortId;
     private final UnitAttentions attentions = new UnitAttentions();
     private final CoreAnswers answers = new CoreAnswers(this);
+    private final UnitAttentionGate gate = new UnitAttentionGate(attentions);
     private volatile boolean closed;
 
     NexusImpl(TargetRuntime target, String initiatorName, String initiatorPortName, String targetPortName,
@@ -65,10 +63,11 @@ final class NexusImpl implements Nexus {
 
     /**
      * Admission, in order (SAM-5 §5.14, SPC-4 §5.13): LUN lookup and what the core answers itself
-     * ({@link CoreAnswers}); the device's parse (before the unit attention check, so that a device
-     * may exempt commands, as MMC does GET EVENT STATUS NOTIFICATION); a pending unit attention;
-     * the task set's place ({@link org.jstgt.scsi.taskset}). Reservation conflicts ({@code pr}) and
-     * ALUA access states ({@code alua}) are checked between the unit attention and the task set.
+     * ({@link CoreAnswers}); the device's parse ({@link DeviceParse}, before the unit attention
+     * check so that a device may exempt commands, as MMC does GET EVENT STATUS NOTIFICATION); a
+     * pending unit attention ({@link UnitAttentionGate}); the task set's place
+     * ({@link org.jstgt.scsi.taskset}). Reservation conflicts ({@code pr}) and ALUA access states
+     * ({@code alua}) come in as steps between the unit attention and the task set.
      */
     @Override
     public PreparedCommand prepare(ScsiTask task) {
@@ -79,50 +78,18 @@ final class NexusImpl implements Nexus {
             return core;
         }
         SenseFormat format = lun.senseFormat();
-        boolean exempt = task.cdb().opcode() == CoreCommands.INQUIRY;
-        LunState state = lun.state();
-        if (state instanceof LunState.Active active) {
-            UnitHandle h = active.handle();
-            if (!h.tryAcquire()) {
-                return pendingUnitAttention(exempt, lunNumber, format, Held.unparsed(lun, task, format));
-            }
-            CommandDescriptor d;
-            try {
-                d = h.unit.parse(task);
-            } catch (ScsiException e) {
-                return pendingUnitAttention(exempt, lunNumber, format,
-                        new Prepared.Immediate(SenseRenderer.checkCondition(e, format)));
-            } catch (RuntimeException e) {
-                return pendingUnitAttention(exempt, lunNumber, format,
-                        new Prepared.Immediate(Execution.failure(lun.name, task, e, format)));
-            } finally {
-                h.release();
-            }
-            Sense ua = exempt || d.allowedWithUnitAttention() ? null : attentions.poll(lunNumber);
-            if (ua != null) {
-                return new Prepared.Immediate(SenseRenderer.checkCondition(ua, format));
-            }
-            InOrderTaskSet.Place place = h.unit.queueing() == Queueing.IN_ORDER ? lun.ordered.enter() : null;
-            return new Prepared.OnUnit(lun, h, d, task, format, place);
+        DeviceParse.Parsed parsed = DeviceParse.parse(lun, task, format);
+        PreparedCommand ua = gate.check(task, lunNumber, parsed.descriptor(), format);
+        if (ua != null) {
+            return ua;
         }
-        if (state instanceof LunState.Failed) {
-            return pendingUnitAttention(exempt, lunNumber, format, new Prepared.Immediate(SenseRenderer.checkCondition(
-                    SenseReason.LOGICAL_UNIT_NOT_READY_MANUAL_INTERVENTION_REQUIRED, format)));
+        if (parsed.ended() != null) {
+            return parsed.ended();
         }
-        return pendingUnitAttention(exempt, lunNumber, format, Held.unparsed(lun, task, format));
-    }
-
-    /**
-     * SAM-5 §5.14: a pending unit attention ends any command not exempt from it with CHECK
-     * CONDITION, and reporting it clears it.
-     */
-    private PreparedCommand pendingUnitAttention(boolean exempt, int lunNumber, SenseFormat format,
-            PreparedCommand otherwise) {
-        if (exempt) {
-            return otherwise;
-        }
-        Sense ua = attentions.poll(lunNumber);
-        return ua == null ? otherwise : new Prepared.Immediate(SenseRenderer.checkCondition(ua, format));
+        // task set: a unit that queues in arrival order gets the command's place now
+        UnitHandle h = parsed.handle();
+        InOrderTaskSet.Place place = h.unit.queueing() == Queueing.IN_ORDER ? lun.ordered.enter() : null;
+        return new Prepared.OnUnit(lun, h, parsed.descriptor(), task, format, place);
     }
 
     UnitAttentions attentions() {

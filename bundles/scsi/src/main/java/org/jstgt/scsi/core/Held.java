@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.Queueing;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.api.scsi.ScsiTask;
@@ -34,12 +35,16 @@ final class Held implements PreparedCommand {
     private final DataDirection direction;
     private final int transferLength;
     private final SenseFormat format;
+    /** True when the command already has its place in an in-order task set (it was parsed before). */
+    private final boolean placed;
     private final CompletableFuture<ScsiResult> result = new CompletableFuture<>();
     private final AtomicBoolean started = new AtomicBoolean();
     volatile ScheduledFuture<?> timeout;
 
-    Held(LunRuntime lun, ScsiTask task, DataDirection direction, int transferLength, SenseFormat format) {
+    Held(LunRuntime lun, ScsiTask task, DataDirection direction, int transferLength, SenseFormat format,
+            boolean placed) {
         this.lun = lun;
+        this.placed = placed;
         this.task = task;
         this.direction = direction;
         this.transferLength = transferLength;
@@ -50,7 +55,7 @@ final class Held implements PreparedCommand {
     static Held unparsed(LunRuntime lun, ScsiTask task, SenseFormat format) {
         int edtl = Math.max(0, task.expectedTransferLength());
         DataDirection d = edtl == 0 ? DataDirection.NONE : writesData(task.cdb()) ? DataDirection.OUT : DataDirection.IN;
-        return new Held(lun, task, d, edtl, format);
+        return new Held(lun, task, d, edtl, format, false);
     }
 
     /** Opcodes that carry Data-Out (SPC-4, SBC-4, SSC-4, SMC-3 command tables). */
@@ -173,6 +178,14 @@ final class Held implements PreparedCommand {
         if (wantOut && d.transferLength() < task.dataOut().remaining()) {
             effective = new SlicedTask(task, d.transferLength());
         }
-        Execution.run(h, d, effective, format).whenComplete((r, e) -> complete(r));
+        ScsiTask run = effective;
+        if (placed || h.unit.queueing() != Queueing.IN_ORDER) {
+            Execution.run(h, d, run, format).whenComplete((r, e) -> complete(r));
+            return;
+        }
+        // held commands resume in arrival order: each takes its place in the set now, so a tape's
+        // commands held across a bundle update still run one at a time, in that order
+        lun.ordered.enter().run(task.executor(), () -> Execution.run(h, d, run, format)).whenComplete((r, e) ->
+                complete(e == null ? r : Execution.failure(lun.name, task, e, format)));
     }
 }

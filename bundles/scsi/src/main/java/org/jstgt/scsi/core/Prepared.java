@@ -146,7 +146,7 @@ final class Prepared {
         private CompletionStage<ScsiResult> start() {
             if (!handle.tryAcquire()) {
                 // The unit closes (provider leaving, reconfiguration): run on its successor.
-                Held held = new Held(lun, task, descriptor.direction(), descriptor.transferLength(), format);
+                Held held = new Held(lun, task, descriptor.direction(), descriptor.transferLength(), format, place != null);
                 lun.submit(held);
                 return held.result();
             }

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.CommandResult;
+import org.jstgt.api.scsi.Queueing;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.DeviceProvider;
 import org.jstgt.api.scsi.LogicalUnit;
@@ -55,6 +56,8 @@ final class Fakes {
         volatile Function<ScsiTask, CompletionStage<Integer>> turExec;
         /** When set, units apply a configuration change in place (LogicalUnit.reconfigure). */
         volatile boolean inPlace;
+        /** How the units queue their commands. */
+        volatile Queueing queueing = Queueing.CONCURRENT;
 
         @Override
         public LogicalUnit create(UnitContext context) throws ConfigException {
@@ -179,6 +182,11 @@ final class Fakes {
         @Override
         public long capacityBytes() {
             return store.size();
+        }
+
+        @Override
+        public Queueing queueing() {
+            return provider.queueing;
         }
 
         @Override

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.jstgt.api.mgmt.LunInfo;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.DeviceProvider;
+import org.jstgt.api.scsi.Queueing;
 import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.store.BackingStoreProvider;
@@ -163,6 +164,40 @@ class LunLifecycleTest {
         assertFalse(remover.isAlive());
         assertGood(running.get(1, TimeUnit.SECONDS));
         assertTrue(h.devices.created.get(0).closed);
+    }
+
+    /**
+     * A unit that queues in arrival order (tape) keeps that order for commands held while its
+     * provider was away: the second waits for the first to complete, as it would have without the
+     * update.
+     */
+    @Test
+    void commandsHeldForAnInOrderUnitResumeOneAtATimeInArrivalOrder() throws Exception {
+        h = new Harness(15_000).withProviders();
+        h.lun("d0");
+        h.target("t1", "lun.0", "d0");
+        Nexus n = h.quietNexus(0);
+        h.manager.removeDeviceProvider(h.devices, DEVICE);
+        CompletableFuture<ScsiResult> write = n.prepare(Tasks.write10(0, 1, new byte[512])).execute()
+                .toCompletableFuture();
+        CompletableFuture<ScsiResult> tur = n.prepare(Tasks.testUnitReady(0)).execute().toCompletableFuture();
+        Fakes.DeviceProvider tape = new Fakes.DeviceProvider();
+        tape.queueing = Queueing.IN_ORDER;
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        tape.writeGate = gate;
+        java.util.concurrent.atomic.AtomicBoolean turRan = new java.util.concurrent.atomic.AtomicBoolean();
+        tape.turExec = t -> {
+            turRan.set(true);
+            return CompletableFuture.completedFuture(0);
+        };
+        h.manager.addDeviceProvider(tape, DEVICE);
+        assertEquals("ACTIVE", h.manager.lunState("d0"));
+        assertFalse(write.isDone());
+        assertFalse(turRan.get(), "the later command waits for the earlier one");
+        gate.complete(null);
+        assertGood(write.get(5, TimeUnit.SECONDS));
+        assertGood(tur.get(5, TimeUnit.SECONDS));
+        assertTrue(turRan.get());
     }
 
     @Test

@@ -63,8 +63,9 @@ public class DiskBenchmark {
     public void setUp() throws Exception {
         store = new MemoryStoreProvider().open(
                 new StoreSpec("bench0", "DiskBenchmark", null, STORE_SIZE, false, Map.of()));
-        unit = new DiskProvider().create(FakeUnitContext.of(new LunSpec("bench0", "DiskBenchmark", "disk", "memory", BLOCK, false,
-                "JSTGT", "BENCH", "0001", "bench0", 0x3000000000000001L, Map.of()), store));
+        LunSpec spec = new LunSpec("bench0", "DiskBenchmark", "disk", "memory", BLOCK, false, "JSTGT", "BENCH",
+                "0001", "bench0", 0x3000000000000001L, Map.of());
+        unit = new DiskProvider().create(FakeUnitContext.of(spec, store));
         dataIn = ByteBuffer.allocateDirect(size);
         dataOut = ByteBuffer.allocateDirect(size);
         dataOut.put(Patterns.bytes(size, 9)).clear();

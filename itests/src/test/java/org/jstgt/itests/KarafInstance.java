@@ -26,6 +26,7 @@ final class KarafInstance implements AutoCloseable {
 
     private final Path home;
     private Process process;
+    private String javaOptions = "";
 
     private KarafInstance(Path home) {
         this.home = home;
@@ -52,6 +53,11 @@ final class KarafInstance implements AutoCloseable {
             Path karaf = s.findFirst().orElseThrow(() -> new AssertionError("no bin/karaf in " + tarball));
             return new KarafInstance(karaf.getParent().getParent());
         }
+    }
+
+    /** @param options JVM options added for the next start (EXTRA_JAVA_OPTS), or "" */
+    void javaOptions(String options) {
+        this.javaOptions = options;
     }
 
     /** @return KARAF_HOME */
@@ -83,6 +89,10 @@ final class KarafInstance implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        if (!javaOptions.isEmpty()) {
+            String inherited = pb.environment().getOrDefault("EXTRA_JAVA_OPTS", "");
+            pb.environment().put("EXTRA_JAVA_OPTS", (inherited + " " + javaOptions).trim());
+        }
         process = pb.start();
         try {
             Await.until(START_TIMEOUT, "karaf to accept connections on 127.0.0.1:3260 or to exit",

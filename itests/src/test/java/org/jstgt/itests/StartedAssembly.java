@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 final class StartedAssembly implements BeforeAllCallback, AfterAllCallback, TestWatcher {
     private final String label;
     private final List<String> tools;
+    private String javaOptions = "";
     private KarafInstance karaf;
     private volatile boolean failed;
 
@@ -30,6 +31,15 @@ final class StartedAssembly implements BeforeAllCallback, AfterAllCallback, Test
     StartedAssembly(String label, String... tools) {
         this.label = label;
         this.tools = List.of(tools);
+    }
+
+    /**
+     * @param options JVM options for the instance (EXTRA_JAVA_OPTS), e.g. a smaller memory limit
+     * @return this
+     */
+    StartedAssembly withJavaOptions(String options) {
+        this.javaOptions = options;
+        return this;
     }
 
     /** @return the running instance */
@@ -49,6 +59,7 @@ final class StartedAssembly implements BeforeAllCallback, AfterAllCallback, Test
             Assumptions.abort(msg + "; skipped (set JSTGT_REQUIRE_INITIATORS=1 to fail instead)");
         }
         karaf = KarafInstance.unpack(label);
+        karaf.javaOptions(javaOptions);
         failed = true; // until started: a failed start keeps the directory
         karaf.start();
         failed = false;

@@ -45,9 +45,9 @@ class AbuseIT {
         try (WellBehaved good = WellBehaved.start(PORTAL, KarafInstance.DEMO_IQN)) {
             good.awaitProgress(5, "before any attack");
             attack(failures, good, "discovery flood", this::discoverySessionFloodingTheDataPathIsClosed);
-            attack(failures, good, "peer that stopped reading", this::peerThatStopsReadingIsThrottled);
+            attack(failures, good, "peer that stopped reading", () -> peerThatStopsReadingIsThrottled(good));
             attack(failures, good, "malformed PDUs", this::malformedPdusCloseTheirConnection);
-            attack(failures, good, "writes without data", this::writesWithoutDataPinNoMemory);
+            attack(failures, good, "writes without data", () -> writesWithoutDataPinNoMemory(good));
             attack(failures, good, "idle connections", () -> connectionsThatNeverLogInAreClosed(good));
             assertEquals(List.of(), good.errors());
             assertTrue(good.slowest().compareTo(SLOWEST_ROUND) < 0, "slowest round " + good.slowest());
@@ -94,7 +94,7 @@ class AbuseIT {
      * A peer that sends pings and reads but never reads the answers: the target must stop reading
      * from it (its outbound queue is bounded) rather than pile the answers up in memory.
      */
-    private void peerThatStopsReadingIsThrottled() throws Exception {
+    private void peerThatStopsReadingIsThrottled(WellBehaved good) throws Exception {
         int pings = 4000;
         byte[] payload = new byte[RawPeer.MAX_RECV];
         AtomicLong sent = new AtomicLong();
@@ -119,6 +119,7 @@ class AbuseIT {
             writer.setDaemon(true);
             writer.start();
             writer.join(5_000);
+            good.awaitProgress(3, "while a peer does not read its answers");
             long n = sent.get();
             assertTrue(n < 64 + pings, "the target kept reading from a peer that reads nothing: it took all " + n
                     + " PDUs (" + (n * payload.length >> 20) + " MiB of pings whose answers it had to queue)");
@@ -183,7 +184,7 @@ class AbuseIT {
      * A full command window of 8 MiB writes (InitialR2T=Yes) whose data never comes: the target may
      * not reserve 8 MiB for each (that is 1 GiB, four times its direct memory here).
      */
-    private void writesWithoutDataPinNoMemory() throws Exception {
+    private void writesWithoutDataPinNoMemory(WellBehaved good) throws Exception {
         try (RawPeer p = RawPeer.connect(PORTAL, 0)) {
             p.login(HOSTILE, KarafInstance.DEMO_IQN);
             int blocks = 16384;
@@ -191,7 +192,7 @@ class AbuseIT {
                 p.send(p.command(Cdbs.write16((long) i * blocks, blocks), false, true, blocks * 512));
             }
             // the commands sit in their data phase while the well-behaved session works
-            Thread.sleep(2_000);
+            good.awaitProgress(5, "while 128 writes of 8 MiB wait for their data");
         }
     }
 

@@ -39,12 +39,10 @@ class LostWritesTest extends DiskTestBase {
 
     @Test
     void anImmedFlushThatFailsIsADeferredErrorOnTheNextCommandOfItsNexus() throws Exception {
-        RecordingStore s = new RecordingStore(MIB, StoreCapability.FLUSH);
         CompletableFuture<Void> flush = new CompletableFuture<>();
-        s.holdFlushes(flush);
+        RecordingStore s = new RecordingStore(MIB, StoreCapability.FLUSH).holdFlushes(flush);
         DiskUnit u = unit(s);
-        FakeScsiTask immed = cdb10(0x35, 0x02, 0, 0);
-        CompletionStage<CommandResult> done = u.parse(immed).execute(immed);
+        CompletionStage<CommandResult> done = start(u, cdb10(0x35, 0x02, 0, 0));
         assertEquals(CommandResult.good(), done.toCompletableFuture().getNow(null), "GOOD before the flush ends");
         flush.completeExceptionally(new IOException("Input/output error"));
         s.holdFlushes(null);
@@ -89,8 +87,7 @@ class LostWritesTest extends DiskTestBase {
         DiskUnit u = unit(s);
         CompletableFuture<Void> flush = new CompletableFuture<>();
         s.holdFlushes(flush);
-        FakeScsiTask fua = withData(cdb10(0x2A, 0x08, 8, 1), pattern(512, 5));
-        CompletionStage<CommandResult> done = u.parse(fua).execute(fua);
+        CompletionStage<CommandResult> done = start(u, withData(cdb10(0x2A, 0x08, 8, 1), pattern(512, 5)));
         flush.completeExceptionally(new IOException("Input/output error"));
         CompletionException failed = assertThrows(CompletionException.class, () -> done.toCompletableFuture().join());
         expect(SenseReason.WRITE_ERROR, () -> {

@@ -21,9 +21,11 @@ public final class Sense {
     private final int streamBits;
     /** The 3 bytes of SENSE KEY SPECIFIC with SKSV set (SPC-4 §4.5.2.4), or {@link #NO_SKS}. */
     private final int senseKeySpecific;
+    /** A deferred error (SPC-4 §4.5.5) rather than a current one. */
+    private final boolean deferred;
 
     private Sense(SenseKey key, int asc, int ascq, Long information, Long commandSpecific, int streamBits,
-            int senseKeySpecific) {
+            int senseKeySpecific, boolean deferred) {
         this.key = key;
         this.asc = asc;
         this.ascq = ascq;
@@ -31,6 +33,7 @@ public final class Sense {
         this.commandSpecific = commandSpecific;
         this.streamBits = streamBits;
         this.senseKeySpecific = senseKeySpecific;
+        this.deferred = deferred;
     }
 
     /**
@@ -44,7 +47,7 @@ public final class Sense {
         if (asc < 0 || asc > 0xFF || ascq < 0 || ascq > 0xFF) {
             throw new IllegalArgumentException("ASC/ASCQ must be 0..255, got " + asc + "/" + ascq);
         }
-        return new Sense(key, asc, ascq, null, null, 0, NO_SKS);
+        return new Sense(key, asc, ascq, null, null, 0, NO_SKS, false);
     }
 
     /** @return the sense key */
@@ -96,12 +99,26 @@ public final class Sense {
     }
 
     /**
+     * @return true for a deferred error (SPC-4 §4.5.5): the failure of an earlier command that
+     *     already ended (a SYNCHRONIZE CACHE with IMMED returned GOOD before its flush failed),
+     *     reported on a later command, which was not processed; response code 71h or 73h
+     */
+    public boolean deferred() {
+        return deferred;
+    }
+
+    /** @return this sense as a deferred error (see {@link #deferred()}) */
+    public Sense asDeferred() {
+        return new Sense(key, asc, ascq, information, commandSpecific, streamBits, senseKeySpecific, true);
+    }
+
+    /**
      * @param info the INFORMATION field: the first LBA in error, a tape residual (may be negative:
      *     SSC-3 §4.2.19 reports an overlength block as a negative residual), ...
      * @return the sense with INFORMATION set
      */
     public Sense withInformation(long info) {
-        return new Sense(key, asc, ascq, info, commandSpecific, streamBits, senseKeySpecific);
+        return new Sense(key, asc, ascq, info, commandSpecific, streamBits, senseKeySpecific, deferred);
     }
 
     /**
@@ -109,7 +126,7 @@ public final class Sense {
      * @return the sense with it set
      */
     public Sense withCommandSpecific(long csi) {
-        return new Sense(key, asc, ascq, information, csi, streamBits, senseKeySpecific);
+        return new Sense(key, asc, ascq, information, csi, streamBits, senseKeySpecific, deferred);
     }
 
     /**
@@ -120,7 +137,7 @@ public final class Sense {
      */
     public Sense withStreamBits(boolean filemark, boolean eom, boolean ili) {
         int bits = (filemark ? 4 : 0) | (eom ? 2 : 0) | (ili ? 1 : 0);
-        return new Sense(key, asc, ascq, information, commandSpecific, bits, senseKeySpecific);
+        return new Sense(key, asc, ascq, information, commandSpecific, bits, senseKeySpecific, deferred);
     }
 
     /**
@@ -137,7 +154,7 @@ public final class Sense {
             throw new IllegalArgumentException("field pointer byte " + byteIndex + " bit " + bit);
         }
         int b0 = 0x80 | (inCdb ? 0x40 : 0) | (bit >= 0 ? 0x08 | bit : 0);
-        return new Sense(key, asc, ascq, information, commandSpecific, streamBits, (b0 << 16) | byteIndex);
+        return new Sense(key, asc, ascq, information, commandSpecific, streamBits, (b0 << 16) | byteIndex, deferred);
     }
 
     /**
@@ -150,7 +167,7 @@ public final class Sense {
         if (progress < 0 || progress > 0xFFFF) {
             throw new IllegalArgumentException("progress must be 0..65535, got " + progress);
         }
-        return new Sense(key, asc, ascq, information, commandSpecific, streamBits, (0x80 << 16) | progress);
+        return new Sense(key, asc, ascq, information, commandSpecific, streamBits, (0x80 << 16) | progress, deferred);
     }
 
     /**
@@ -165,12 +182,12 @@ public final class Sense {
     public boolean equals(Object o) {
         return o instanceof Sense s && key == s.key && asc == s.asc && ascq == s.ascq
                 && Objects.equals(information, s.information) && Objects.equals(commandSpecific, s.commandSpecific)
-                && streamBits == s.streamBits && senseKeySpecific == s.senseKeySpecific;
+                && streamBits == s.streamBits && senseKeySpecific == s.senseKeySpecific && deferred == s.deferred;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(key, asc, ascq, information, commandSpecific, streamBits, senseKeySpecific);
+        return Objects.hash(key, asc, ascq, information, commandSpecific, streamBits, senseKeySpecific, deferred);
     }
 
     @Override
@@ -187,6 +204,9 @@ public final class Sense {
         }
         if (senseKeySpecific != NO_SKS) {
             sb.append(String.format(" sks=%06X", senseKeySpecific));
+        }
+        if (deferred) {
+            sb.append(" (deferred)");
         }
         return sb.toString();
     }

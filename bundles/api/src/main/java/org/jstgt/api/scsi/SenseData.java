@@ -1,7 +1,8 @@
 package org.jstgt.api.scsi;
 
 /**
- * Lays out a {@link Sense} in fixed (70h) or descriptor (72h) format. Every bundle that must produce
+ * Lays out a {@link Sense} in fixed (70h, or 71h for a deferred error) or descriptor (72h, 73h)
+ * format. Every bundle that must produce
  * sense bytes (the SCSI core, a fabric's own protocol-level failures) renders them here.
  */
 public final class SenseData {
@@ -23,8 +24,8 @@ public final class SenseData {
         // INFORMATION is 4 bytes here: a value that fits neither as unsigned (an LBA) nor as signed
         // (a tape residual, SSC-3 §4.2.19) cannot be reported, and VALID then stays 0.
         boolean valid = info != null && info >= Integer.MIN_VALUE && info <= 0xFFFF_FFFFL;
-        // byte 0: VALID (bit 7) | RESPONSE CODE 70h (current error)
-        s[0] = (byte) ((valid ? 0x80 : 0) | 0x70);
+        // byte 0: VALID (bit 7) | RESPONSE CODE 70h (current error) or 71h (deferred error)
+        s[0] = (byte) ((valid ? 0x80 : 0) | (sense.deferred() ? 0x71 : 0x70));
         // byte 1: obsolete
         // byte 2: FILEMARK (7), EOM (6), ILI (5), reserved (4), SENSE KEY (3-0)
         s[2] = (byte) (streamBits(sense) | sense.key().code());
@@ -62,8 +63,8 @@ public final class SenseData {
         boolean stream = streamBits(sense) != 0;
         int length = 8 + (info ? 12 : 0) + (csi ? 12 : 0) + (sks ? 8 : 0) + (stream ? 4 : 0);
         byte[] s = new byte[length];
-        // byte 0: RESPONSE CODE 72h (current error, descriptor format)
-        s[0] = 0x72;
+        // byte 0: RESPONSE CODE 72h (current error, descriptor format) or 73h (deferred error)
+        s[0] = (byte) (sense.deferred() ? 0x73 : 0x72);
         // byte 1: reserved (7-4) | SENSE KEY (3-0)
         s[1] = (byte) sense.key().code();
         // byte 2: ADDITIONAL SENSE CODE, byte 3: ADDITIONAL SENSE CODE QUALIFIER

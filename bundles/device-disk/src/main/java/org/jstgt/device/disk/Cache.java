@@ -13,28 +13,28 @@ import org.jstgt.scsi.spc.CdbChecks;
 import org.jstgt.scsi.spc.CdbLayout;
 import org.jstgt.scsi.spc.OpcodeTable;
 import org.jstgt.scsi.spc.StoreCalls;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * SYNCHRONIZE CACHE(10)/(16) (SBC-4 §5.29, §5.30): byte 1 bits 7-3 reserved, SYNC_NV (2) obsolete,
  * IMMED (1), bit 0 obsolete; LOGICAL BLOCK ADDRESS and NUMBER OF LOGICAL BLOCKS (0: to the end of
  * the medium) at the positions of the size's {@link CdbLayout}. The store flushes everything
- * written, which covers the range. IMMED returns GOOD once the CDB is valid; a failure of that
- * flush is logged (there is no deferred error reporting).
+ * written, which covers the range. IMMED returns GOOD once the CDB is valid and no earlier flush
+ * failed; a failure of that flush is reported as a deferred error on the nexus's next command, and
+ * every later flush fails ({@link LostWrites}).
  */
 final class Cache implements CommandFamily {
-    private static final Logger LOG = LoggerFactory.getLogger(Cache.class);
     /** byte 1 bits looked at: IMMED */
     private static final int FLAGS = 0x02;
     private static final CompletionStage<CommandResult> GOOD = CompletableFuture.completedFuture(CommandResult.good());
 
     private final DiskUnit disk;
     private final StoreCalls io;
+    private final LostWrites lost;
 
     Cache(DiskUnit disk) {
         this.disk = disk;
         this.io = disk.io();
+        this.lost = disk.lostWrites();
     }
 
     @Override
@@ -65,14 +65,17 @@ final class Cache implements CommandFamily {
 
         @Override
         CompletionStage<CommandResult> run(ScsiTask task) {
-            CompletionStage<Void> flush = io.flush(task.executor());
             if (!immed()) {
-                return flush.thenApply(v -> CommandResult.good());
+                return lost.flush(io, task.executor()).thenApply(v -> CommandResult.good());
             }
-            flush.whenComplete((v, err) -> {
+            CompletionStage<Void> refused = lost.refusal();
+            if (refused != null) {
+                return refused.thenApply(v -> CommandResult.good());
+            }
+            String nexus = LostWrites.nexus(task);
+            lost.flush(io, task.executor()).whenComplete((v, err) -> {
                 if (err != null) {
-                    LOG.error("LUN {}: SYNCHRONIZE CACHE with IMMED failed after GOOD was returned: {}",
-                            disk.name(), StoreCalls.unwrap(err).toString());
+                    lost.defer(nexus, err);
                 }
             });
             return GOOD;

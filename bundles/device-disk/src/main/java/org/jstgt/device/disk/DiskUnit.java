@@ -21,7 +21,9 @@ import org.jstgt.scsi.spc.StoreCalls;
  * An SBC-4 direct-access block device on a {@link BackingStore}: the unit's state (spec, capacity,
  * write protection, cache and provisioning facts drawn from the store) and the opcode table its
  * command families fill. Parsing validates every field and the LBA range; execution maps each
- * command onto store reads, writes and flushes without blocking.
+ * command onto store reads, writes and flushes without blocking. A failed flush is never forgotten
+ * ({@link LostWrites}): it fails every later flush and durable write, and an IMMED one is reported
+ * as a deferred error when the nexus's next command is parsed.
  */
 final class DiskUnit implements LogicalUnit {
     /** Device key: the largest transfer of one command (MAXIMUM TRANSFER LENGTH, SBC-4 §6.6.4). */
@@ -42,6 +44,7 @@ final class DiskUnit implements LogicalUnit {
     /** Thin provisioning (SBC-4 §4.7.3): UNMAP reaches a store that deallocates, and reads zeros after. */
     private final boolean thin;
     private final int maxTransferBlocks;
+    private final LostWrites lostWrites;
     private final OpcodeTable table;
 
     private DiskUnit(LunSpec spec, BackingStore store, Executor workers, int maxTransferBlocks, boolean dSense) {
@@ -55,6 +58,7 @@ final class DiskUnit implements LogicalUnit {
         this.storeFua = caps.contains(StoreCapability.FUA);
         this.thin = caps.contains(StoreCapability.UNMAP) && !readOnly;
         this.maxTransferBlocks = maxTransferBlocks;
+        this.lostWrites = new LostWrites(spec.name());
         Capacity capacity = new Capacity(this);
         List<CommandFamily> families = List.of(new StartStop(this), new Pages(this, capacity, dSense), capacity,
                 new ReadWrite(this), new Verify(this), new Cache(this));
@@ -99,6 +103,7 @@ final class DiskUnit implements LogicalUnit {
 
     @Override
     public CommandDescriptor parse(ScsiTask task) throws ScsiException {
+        lostWrites.reportDeferred(task);
         return table.parse(task);
     }
 
@@ -140,6 +145,11 @@ final class DiskUnit implements LogicalUnit {
 
     StoreCalls io() {
         return io;
+    }
+
+    /** @return the unit's record of a failed flush, through which its flushes and durable writes go */
+    LostWrites lostWrites() {
+        return lostWrites;
     }
 
     int blockSize() {

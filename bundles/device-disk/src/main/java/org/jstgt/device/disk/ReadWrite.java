@@ -37,11 +37,13 @@ final class ReadWrite implements CommandFamily {
 
     private final DiskUnit disk;
     private final StoreCalls io;
+    private final LostWrites lost;
     private final int blockSize;
 
     ReadWrite(DiskUnit disk) {
         this.disk = disk;
         this.io = disk.io();
+        this.lost = disk.lostWrites();
         this.blockSize = disk.blockSize();
     }
 
@@ -122,7 +124,7 @@ final class ReadWrite implements CommandFamily {
             ByteBuffer dst = task.dataIn(length);
             Executor loop = task.executor();
             CompletionStage<Void> read = fua() && disk.writeCache()
-                    ? io.flush(loop).thenCompose(v -> io.read(offset, dst, loop))
+                    ? lost.flush(io, loop).thenCompose(v -> io.read(offset, dst, loop))
                     : io.read(offset, dst, loop);
             return read.thenApply(v -> CommandResult.good(length));
         }
@@ -131,7 +133,8 @@ final class ReadWrite implements CommandFamily {
     /**
      * A write: FUA goes to the store as force unit access when it honours it, else as a write
      * followed by a flush when it has a volatile cache (SBC-4 §4.15). WRITE AND VERIFY is always
-     * durable and, with BYTCHK 01b, reads the blocks back and compares them.
+     * durable and, with BYTCHK 01b, reads the blocks back and compares them. Once a flush of the
+     * unit failed, a durable write fails at once ({@link LostWrites}).
      */
     private final class Write extends Transfer {
         private final boolean andVerify;
@@ -164,13 +167,17 @@ final class ReadWrite implements CommandFamily {
             boolean compare = andVerify && bytchk() == 0b01;
             ByteBuffer data = compare ? src.duplicate() : null;
             Executor loop = task.executor();
-            CompletionStage<Void> done;
-            if (!(andVerify || fua())) {
+            boolean durable = andVerify || fua();
+            CompletionStage<Void> done = durable ? lost.refusal() : null;
+            if (done != null) {
+                return done.thenApply(v -> CommandResult.good());
+            }
+            if (!durable) {
                 done = io.write(offset, src, false, loop);
             } else if (disk.storeFua()) {
                 done = io.write(offset, src, true, loop);
             } else if (disk.writeCache()) {
-                done = io.write(offset, src, false, loop).thenCompose(v -> io.flush(loop));
+                done = io.write(offset, src, false, loop).thenCompose(v -> lost.flush(io, loop));
             } else {
                 done = io.write(offset, src, false, loop);
             }

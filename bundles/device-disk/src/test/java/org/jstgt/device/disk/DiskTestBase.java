@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.CommandResult;
 import org.jstgt.api.scsi.LunSpec;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.SenseReason;
@@ -86,6 +88,11 @@ abstract class DiskTestBase {
             }
             throw e;
         }
+    }
+
+    /** Parses and starts {@code t} without waiting for it to end. */
+    static CompletionStage<CommandResult> start(DiskUnit u, FakeScsiTask t) throws ScsiException {
+        return u.parse(t).execute(t);
     }
 
     static ScsiException expect(SenseReason reason, Executable e) {

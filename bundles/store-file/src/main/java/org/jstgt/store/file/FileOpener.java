@@ -31,15 +31,18 @@ final class FileOpener {
     private final Executor executor;
     private final OpenFiles openFiles;
     private final long closeWaitMillis;
+    private final Syncs syncs;
 
     /**
      * @param executor the file I/O threads
      * @param closeWaitMillis how long a closing store waits for its I/O in flight
+     * @param syncs how data and directories are synced
      */
-    FileOpener(Executor executor, OpenFiles openFiles, long closeWaitMillis) {
+    FileOpener(Executor executor, OpenFiles openFiles, long closeWaitMillis, Syncs syncs) {
         this.executor = executor;
         this.openFiles = openFiles;
         this.closeWaitMillis = closeWaitMillis;
+        this.syncs = syncs;
     }
 
     /**
@@ -75,7 +78,7 @@ final class FileOpener {
                         + " (" + current + " bytes); shrinking would lose data");
             }
             FileStore store = new FileStore(spec.lunName(), path, shared, size, true, device, executor, openFiles,
-                    closeWaitMillis, ring);
+                    closeWaitMillis, ring, syncs);
             ok = true;
             return store;
         } finally {
@@ -87,6 +90,8 @@ final class FileOpener {
 
     private BackingStore openFile(StoreSpec spec, Path path, boolean preallocate, boolean ring) throws ConfigException, IOException {
         boolean readOnly = spec.readOnly();
+        // the deepest directory that exists before the file is created: entries below it are new
+        Path existing = null;
         if (!Files.exists(path)) {
             if (readOnly) {
                 throw new ConfigException("store.path", path + " does not exist (a read-only LUN never creates its file)");
@@ -96,6 +101,7 @@ final class FileOpener {
             }
             Path parent = path.getParent();
             if (parent != null) {
+                existing = deepestExisting(parent);
                 Files.createDirectories(parent);
             }
         }
@@ -137,6 +143,9 @@ final class FileOpener {
                     channel.write(ByteBuffer.allocate(1), size - 1);
                 }
                 channel.force(true);
+            }
+            if (existing != null) {
+                syncNewEntries(spec.lunName(), path.getParent(), existing);
             }
             FileStore store = first(spec, path, path.toRealPath(), channel, lock, size, false, ring);
             ok = true;
@@ -186,9 +195,40 @@ final class FileOpener {
         boolean readOnly = spec.readOnly();
         OpenFiles.Entry entry = new OpenFiles.Entry(real, channel, lock, !readOnly, spec.lunName(), fileKey(real));
         FileStore store = new FileStore(spec.lunName(), path, entry, size, readOnly, device, executor, openFiles,
-                closeWaitMillis, ring);
+                closeWaitMillis, ring, syncs);
         openFiles.add(entry);
         return store;
+    }
+
+    /** @return {@code dir} or its nearest ancestor that exists (the root at worst) */
+    private static Path deepestExisting(Path dir) {
+        Path d = dir.toAbsolutePath();
+        while (d.getParent() != null && !Files.isDirectory(d)) {
+            d = d.getParent();
+        }
+        return d;
+    }
+
+    /**
+     * Syncs the directories that gained an entry when a new file was created: its own directory
+     * and each parent up to {@code existing}, which held the first new directory. Until then a
+     * crash could lose the file although its data was synced. A file system that refuses to sync a
+     * directory is logged at debug and left as it is.
+     *
+     * @param dir the new file's directory
+     * @param existing the deepest directory that existed before
+     */
+    private void syncNewEntries(String lunName, Path dir, Path existing) {
+        for (Path d = dir.toAbsolutePath(); d != null; d = d.getParent()) {
+            try {
+                syncs.directory(d);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("LUN {}: cannot sync directory {} after creating a file in it: {}", lunName, d, e.toString());
+            }
+            if (d.equals(existing)) {
+                break;
+            }
+        }
     }
 
     /** @return the device and inode the path names now (taken right after opening and locking it) */

@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * any other call runs on the provider's file I/O threads and completes there ({@link PoolIo}).
  * Either way callers (event loops) never block, and both ways reach the same page cache.
  *
+ * <p>Once a data sync failed (a flush, or the sync of a FUA write, on either path), every later
+ * flush and FUA write fails until the store is reopened ({@link SyncFailure}); reads and plain
+ * writes go on.
+ *
  * <p>No UNMAP: punching holes needs fallocate(FALLOC_FL_PUNCH_HOLE), which plain Java cannot call
  * (the ring could, but only for calls from an io_uring loop), so the capability is not claimed.
  */
@@ -39,6 +43,7 @@ final class FileStore implements BackingStore {
     private final OpenFiles openFiles;
     private final long closeWaitMillis;
     private final InFlight inFlight = new InFlight();
+    private final SyncFailure syncFailure;
     private final AtomicLong forces = new AtomicLong();
     private final PoolIo pool;
     /** The open file's io_uring side, or null when off for this LUN or unusable here. */
@@ -46,7 +51,7 @@ final class FileStore implements BackingStore {
     private boolean released;
 
     FileStore(String lunName, Path path, OpenFiles.Entry entry, long size, boolean readOnly, boolean device,
-            Executor executor, OpenFiles openFiles, long closeWaitMillis, boolean useRing) {
+            Executor executor, OpenFiles openFiles, long closeWaitMillis, boolean useRing, Syncs syncs) {
         this.lunName = lunName;
         this.path = path;
         this.entry = entry;
@@ -56,9 +61,10 @@ final class FileStore implements BackingStore {
         this.device = device;
         this.openFiles = openFiles;
         this.closeWaitMillis = closeWaitMillis;
-        this.pool = new PoolIo(path, channel, executor, inFlight, forces);
-        var file = useRing ? entry.ring() : null;
-        this.ring = file == null ? null : new RingIo(file, inFlight, forces);
+        this.syncFailure = new SyncFailure(lunName, path);
+        this.pool = new PoolIo(path, channel, executor, inFlight, forces, syncs, syncFailure);
+        var file = useRing ? entry.ring(syncs::ringSyncErrno) : null;
+        this.ring = file == null ? null : new RingIo(file, inFlight, forces, syncFailure);
     }
 
     @Override
@@ -89,6 +95,9 @@ final class FileStore implements BackingStore {
     @Override
     public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua, Executor completion) {
         IOException bad = check(offset, src.remaining(), true);
+        if (bad == null && fua) {
+            bad = syncFailure.refusal();
+        }
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
@@ -104,6 +113,10 @@ final class FileStore implements BackingStore {
         if (readOnly) {
             return CompletableFuture.completedFuture(null);
         }
+        IOException refused = syncFailure.refusal();
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
         CompletionStage<Void> s = ring == null ? null : ring.flush(completion);
         return s != null ? s : pool.flush(completion);
     }
@@ -116,6 +129,11 @@ final class FileStore implements BackingStore {
     /** @return how many times data was forced to stable storage (FUA writes and flushes) */
     long forceCount() {
         return forces.get();
+    }
+
+    /** @return true once a data sync failed: flushes and FUA writes fail until the store is reopened */
+    boolean syncFailed() {
+        return syncFailure.failed();
     }
 
     /** @return how many operations went through io_uring (tests, diagnostics) */

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code store.type = file}: a regular file (created sparse, or preallocated with
  * {@code store.preallocate = true}) or a raw block device ({@code store.path} under {@code /dev} or
  * any non-regular file). Owns the I/O threads ({@code jstgt-file-io-N}) shared by all its stores.
+ * A new file is synced with the directories that gained an entry for it; a failed data sync makes
+ * the store refuse every later flush and FUA write until it is reopened ({@link SyncFailure}).
  */
 @Component(service = BackingStoreProvider.class, property = BackingStoreProvider.TYPE + "=file")
 public final class FileStoreProvider implements BackingStoreProvider, AutoCloseable {
@@ -50,6 +52,11 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
     }
 
     FileStoreProvider(int threads, int queue) {
+        this(threads, queue, Syncs.KERNEL);
+    }
+
+    /** @param syncs how data and directories are synced (tests make them fail) */
+    FileStoreProvider(int threads, int queue, Syncs syncs) {
         AtomicInteger n = new AtomicInteger();
         ThreadFactory factory = r -> {
             Thread t = new Thread(r, "jstgt-file-io-" + n.incrementAndGet());
@@ -59,7 +66,7 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
         executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
                 factory, new ThreadPoolExecutor.AbortPolicy());
         executor.allowCoreThreadTimeOut(true);
-        opener = new FileOpener(executor, new OpenFiles(), CLOSE_WAIT_MILLIS);
+        opener = new FileOpener(executor, new OpenFiles(), CLOSE_WAIT_MILLIS, syncs);
     }
 
     /**

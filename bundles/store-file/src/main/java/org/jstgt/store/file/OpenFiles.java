@@ -6,6 +6,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 import org.jstgt.store.file.ring.RingFile;
 import org.jstgt.store.file.ring.Rings;
@@ -45,12 +46,13 @@ final class OpenFiles {
          * descriptor must not be closed while the lock is held (closing any descriptor of the file
          * drops the process's locks on it).
          *
+         * @param syncErrno the errno to report in place of a data sync that succeeded (0: none; tests)
          * @return the ring file, or null when io_uring cannot be used here
          */
-        synchronized RingFile ring() {
+        synchronized RingFile ring(IntSupplier syncErrno) {
             if (!ringTried) {
                 ringTried = true;
-                ring = Rings.create(realPath, fileKey, !readWrite);
+                ring = Rings.create(realPath, fileKey, !readWrite, syncErrno);
             }
             return ring;
         }

@@ -23,14 +23,23 @@ final class PoolIo {
     private final Executor executor;
     private final InFlight inFlight;
     private final AtomicLong forces;
+    private final Syncs syncs;
+    private final SyncFailure failure;
 
-    /** @param forces counts the data syncs */
-    PoolIo(Path path, FileChannel channel, Executor executor, InFlight inFlight, AtomicLong forces) {
+    /**
+     * @param forces counts the data syncs
+     * @param syncs how data is synced
+     * @param failure the store's failed sync, recorded and honoured here
+     */
+    PoolIo(Path path, FileChannel channel, Executor executor, InFlight inFlight, AtomicLong forces, Syncs syncs,
+            SyncFailure failure) {
         this.path = path;
         this.channel = channel;
         this.executor = executor;
         this.inFlight = inFlight;
         this.forces = forces;
+        this.syncs = syncs;
+        this.failure = failure;
     }
 
     CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion) {
@@ -68,8 +77,14 @@ final class PoolIo {
         return submit(completion, this::force);
     }
 
+    /** A data sync: a failure is recorded (and fails every later one); see {@link SyncFailure}. */
     private void force() throws IOException {
-        channel.force(false);
+        try {
+            syncs.data(channel);
+        } catch (IOException e) {
+            throw failure.record(e);
+        }
+        failure.afterSuccess();
         forces.incrementAndGet();
     }
 

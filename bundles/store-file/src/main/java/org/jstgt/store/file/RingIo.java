@@ -16,14 +16,19 @@ final class RingIo {
     private final RingFile ring;
     private final InFlight inFlight;
     private final AtomicLong forces;
+    private final SyncFailure failure;
     private final AtomicLong ops = new AtomicLong();
     private final RingFile.Done done = this::finished;
 
-    /** @param forces counts the data syncs */
-    RingIo(RingFile ring, InFlight inFlight, AtomicLong forces) {
+    /**
+     * @param forces counts the data syncs
+     * @param failure the store's failed sync: a sync step that fails here is recorded
+     */
+    RingIo(RingFile ring, InFlight inFlight, AtomicLong forces, SyncFailure failure) {
         this.ring = ring;
         this.inFlight = inFlight;
         this.forces = forces;
+        this.failure = failure;
     }
 
     CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion) {
@@ -39,7 +44,7 @@ final class RingIo {
             return null;
         }
         CompletionStage<Void> s = ring.write(offset, src, fua, completion, done);
-        return s != null ? s : notTaken();
+        return s == null ? notTaken() : fua ? failure.watch(s) : s;
     }
 
     CompletionStage<Void> flush(Executor completion) {
@@ -47,7 +52,7 @@ final class RingIo {
             return null;
         }
         CompletionStage<Void> s = ring.sync(completion, done);
-        return s != null ? s : notTaken();
+        return s == null ? notTaken() : failure.watch(s);
     }
 
     /** @return how many operations went through the ring */

@@ -44,7 +44,8 @@ class FileStoreRingTest {
     @TempDir
     Path dir;
 
-    private final FileStoreProvider provider = new FileStoreProvider(2, 1024);
+    private final FailingSyncs syncs = new FailingSyncs();
+    private final FileStoreProvider provider = new FileStoreProvider(2, 1024, syncs);
     private EventLoopGroup group;
     private EventLoop loop;
 
@@ -180,6 +181,45 @@ class FileStoreRingTest {
             onLoop(() -> s.flush(loop), null);
             assertEquals(forces + 2, s.forceCount(), "flush synced");
             assertEquals(ops + 2, s.ringOps());
+        }
+    }
+
+    @Test
+    void aFlushThatFailsInTheRingFailsEveryLaterFlushAndFuaWrite() throws Exception {
+        try (FileStore s = (FileStore) provider.open(spec("r11", dir.resolve("sticky.img"), 4 * MIB))) {
+            warmUp(s);
+            onLoop(() -> s.flush(loop), null);
+            long ops = s.ringOps();
+            syncs.ringFailures.set(1);
+            CompletionException first = assertThrows(CompletionException.class, () -> onLoop(() -> s.flush(loop), null));
+            assertInstanceOf(java.io.SyncFailedException.class, first.getCause(), first.toString());
+            assertEquals(ops + 1, s.ringOps(), "the failed sync went through the ring");
+            assertTrue(s.syncFailed());
+            // the kernel would now report success: the pages it could not write were dropped as clean
+            CompletionException again = assertThrows(CompletionException.class, () -> onLoop(() -> s.flush(loop), null));
+            assertTrue(again.getCause().getMessage().contains("reopened"), again.toString());
+            assertThrows(CompletionException.class,
+                    () -> onLoop(() -> s.write(0, direct(pattern(4096, 1)), true, loop), null));
+            // plain writes and reads still go through the ring
+            onLoop(() -> s.write(0, direct(pattern(4096, 2)), false, loop), null);
+            ByteBuffer back = ByteBuffer.allocateDirect(4096);
+            onLoop(() -> s.read(0, back, loop), null);
+            assertArrayEquals(pattern(4096, 2), bytes(back));
+            assertEquals(ops + 3, s.ringOps());
+        }
+    }
+
+    @Test
+    void aFuaWriteWhoseRingSyncFailsFailsAndSticks() throws Exception {
+        try (FileStore s = (FileStore) provider.open(spec("r12", dir.resolve("fua-sticky.img"), 4 * MIB))) {
+            warmUp(s);
+            long forces = s.forceCount();
+            syncs.ringFailures.set(1);
+            CompletionException e = assertThrows(CompletionException.class,
+                    () -> onLoop(() -> s.write(4096, direct(pattern(4096, 3)), true, loop), null));
+            assertInstanceOf(java.io.SyncFailedException.class, e.getCause(), e.toString());
+            assertThrows(CompletionException.class, () -> onLoop(() -> s.flush(loop), null));
+            assertEquals(forces, s.forceCount(), "nothing was forced");
         }
     }
 

@@ -1,6 +1,7 @@
 package org.jstgt.store.file.ring;
 
 import java.io.IOException;
+import java.io.SyncFailedException;
 
 /**
  * Names of the Linux error numbers a file operation can return (asm-generic/errno-base.h,
@@ -46,5 +47,10 @@ final class Errno {
     /** @return {@code "<what> failed: EIO (input/output error)"} as an exception */
     static IOException failed(String what, int errno) {
         return new IOException(what + " failed: " + describe(errno));
+    }
+
+    /** @return {@code "<what> failed: EIO (input/output error)"} as a {@link SyncFailedException} */
+    static SyncFailedException syncFailed(String what, int errno) {
+        return new SyncFailedException(what + " failed: " + describe(errno));
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.IntSupplier;
 
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
@@ -37,28 +38,34 @@ final class LoopRing implements IoUringIoHandle {
     private final RingDescriptor descriptor;
     /** The file's loops, which this one leaves when its loop shuts down. */
     private final ConcurrentMap<Executor, LoopRing> loops;
+    private final IntSupplier syncErrno;
     private IoRegistration registration;
     private RingOp[] ops = new RingOp[16];
     private int free = -1;
     private int used;
 
-    private LoopRing(IoEventLoop loop, RingDescriptor descriptor, ConcurrentMap<Executor, LoopRing> loops) {
+    private LoopRing(IoEventLoop loop, RingDescriptor descriptor, ConcurrentMap<Executor, LoopRing> loops,
+            IntSupplier syncErrno) {
         this.loop = loop;
         this.descriptor = descriptor;
         this.loops = loops;
+        this.syncErrno = syncErrno;
     }
 
     /**
      * Registers the file with {@code loop}'s ring and adds it to {@code loops}. Call on the loop.
      *
+     * @param syncErrno see {@link Rings#create}
+     *
      * @return the registered ring, or null when the loop refuses (not io_uring, shutting down) or
      *     the file closed meanwhile
      */
-    static LoopRing register(IoEventLoop loop, RingDescriptor descriptor, ConcurrentMap<Executor, LoopRing> loops) {
+    static LoopRing register(IoEventLoop loop, RingDescriptor descriptor, ConcurrentMap<Executor, LoopRing> loops,
+            IntSupplier syncErrno) {
         if (!loop.isCompatible(LoopRing.class)) {
             return null;
         }
-        LoopRing ring = new LoopRing(loop, descriptor, loops);
+        LoopRing ring = new LoopRing(loop, descriptor, loops, syncErrno);
         Future<IoRegistration> f = loop.register(ring);
         if (!f.isSuccess()) {
             // registering from the loop itself completes at once; anything else is a refusal
@@ -106,6 +113,15 @@ final class LoopRing implements IoUringIoHandle {
 
     Path path() {
         return descriptor.path();
+    }
+
+    /**
+     * @param res a data sync's {@code io_uring_cqe.res}
+     * @return it, or minus the errno the store's seam reports in place of a success
+     */
+    int syncResult(int res) {
+        int injected = res < 0 ? 0 : syncErrno.getAsInt();
+        return injected > 0 ? -injected : res;
     }
 
     @Override

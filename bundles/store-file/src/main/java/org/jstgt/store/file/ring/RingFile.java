@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.function.IntSupplier;
 
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.uring.IoUring;
@@ -25,9 +26,11 @@ import io.netty.channel.uring.IoUring;
 public final class RingFile {
     private final RingDescriptor descriptor;
     private final ConcurrentMap<Executor, LoopRing> loops = new ConcurrentHashMap<>();
+    private final IntSupplier syncErrno;
 
-    RingFile(Path path, Object fileKey, boolean readOnly) {
+    RingFile(Path path, Object fileKey, boolean readOnly, IntSupplier syncErrno) {
         descriptor = new RingDescriptor(path, fileKey, readOnly);
+        this.syncErrno = syncErrno;
     }
 
     /** @return true when the io_uring native transport loads on this machine */
@@ -62,7 +65,10 @@ public final class RingFile {
         return r == null ? null : r.start(Sqe.OP_WRITE, offset, src, fua, done);
     }
 
-    /** A data sync through the ring, or null when the caller must do it. */
+    /**
+     * A data sync through the ring, or null when the caller must do it. A sync that fails (here or
+     * after a FUA write) fails the stage with {@link java.io.SyncFailedException}.
+     */
     public CompletableFuture<Void> sync(Executor caller, Done done) {
         LoopRing r = ready(null, caller);
         return r == null ? null : r.start(Sqe.OP_FSYNC, 0, null, true, done);
@@ -104,6 +110,6 @@ public final class RingFile {
             return null;
         }
         LoopRing r = loops.get(loop);
-        return r != null ? r : LoopRing.register(loop, descriptor, loops);
+        return r != null ? r : LoopRing.register(loop, descriptor, loops, syncErrno);
     }
 }

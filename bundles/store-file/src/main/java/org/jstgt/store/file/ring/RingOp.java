@@ -10,8 +10,9 @@ import io.netty.util.internal.PlatformDependent;
  * One read, write or sync in flight on a {@link LoopRing}, in a slot of its table that is reused.
  * The kernel may end a transfer short ({@code io_uring_cqe.res} below the {@code len} asked): the
  * rest is submitted again from where it stopped until all is done; a FUA write then gets a data
- * sync. A read that meets the end of a file cut short behind the store's back fills the rest with
- * zeros, as a hole reads. Loop thread only.
+ * sync (a failed sync is a {@link java.io.SyncFailedException}). A read that meets the end of a
+ * file cut short behind the store's back fills the rest with zeros, as a hole reads. Loop thread
+ * only.
  */
 final class RingOp {
     /** This slot's index, the completion's {@code user_data}. */
@@ -71,9 +72,13 @@ final class RingOp {
      * @param res its {@code io_uring_cqe.res}: bytes moved, 0, or minus an errno
      */
     void completed(byte cqeOpcode, int res) {
+        if (cqeOpcode == Sqe.OP_FSYNC) {
+            res = ring.syncResult(res);
+        }
         if (res < 0) {
-            String what = cqeOpcode == Sqe.OP_FSYNC ? "sync" : opcode == Sqe.OP_READ ? "read" : "write";
-            end(Errno.failed(ring.path() + ": " + what + " at offset " + position, -res));
+            end(cqeOpcode == Sqe.OP_FSYNC ? Errno.syncFailed(ring.path() + ": data sync", -res)
+                    : Errno.failed(ring.path() + ": " + (opcode == Sqe.OP_READ ? "read" : "write") + " at offset "
+                            + position, -res));
             return;
         }
         if (cqeOpcode == Sqe.OP_FSYNC) {

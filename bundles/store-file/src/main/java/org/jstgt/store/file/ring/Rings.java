@@ -1,6 +1,7 @@
 package org.jstgt.store.file.ring;
 
 import java.nio.file.Path;
+import java.util.function.IntSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +22,12 @@ public final class Rings {
      * @param path the file, links resolved
      * @param fileKey device and inode of the file the store opened; the ring's descriptor must be the same
      * @param readOnly open it read-only
+     * @param syncErrno asked after each data sync that succeeded: 0 keeps the success, a positive
+     *     errno is reported in its place (the store's seam for tests)
      * @return a ring file for {@code path}, or null when io_uring cannot be used here
      */
-    public static RingFile create(Path path, Object fileKey, boolean readOnly) {
-        return AVAILABLE ? new RingFile(path, fileKey, readOnly) : null;
+    public static RingFile create(Path path, Object fileKey, boolean readOnly, IntSupplier syncErrno) {
+        return AVAILABLE ? new RingFile(path, fileKey, readOnly, syncErrno) : null;
     }
 
     private static boolean probe() {

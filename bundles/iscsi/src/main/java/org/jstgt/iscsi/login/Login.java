@@ -18,6 +18,7 @@ import io.netty.buffer.Unpooled;
 import org.jstgt.api.auth.AuthContext;
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.LoginResponse;
 import org.jstgt.iscsi.security.SecurityStage;
@@ -113,8 +114,11 @@ public final class Login {
             return fail(req, LoginStatus.INITIATOR_ERROR, "transition from stage " + req.csg() + " to " + req.nsg());
         }
         ByteBuf data = req.data();
-        if (text.size() + data.readableBytes() > TextKeys.MAX_TEXT) {
-            return fail(req, LoginStatus.OUT_OF_RESOURCES, "login text longer than " + TextKeys.MAX_TEXT);
+        int maxText = host.limits().maxText();
+        if (text.size() + data.readableBytes() > maxText) {
+            // RFC 7143 §11.13.5: 0x0302, the target has insufficient resources for it.
+            return fail(req, LoginStatus.OUT_OF_RESOURCES, "login text longer than " + maxText + " bytes ("
+                    + PortalLimits.TEXT_MAX + ")");
         }
         byte[] chunk = new byte[data.readableBytes()];
         data.getBytes(data.readerIndex(), chunk);

@@ -89,6 +89,21 @@ class LimitsTest {
     }
 
     @Test
+    void aLoginPduOverTheLoginSegmentLimitIsAnsweredWithInitiatorError() {
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            byte[] head = ("InitiatorName=" + Wire.INITIATOR + "\0X-a=").getBytes();
+            w.send(new LoginRequest(true, false, 1, 3, 0, 0, Wire.ISID, 0, 7, 1, 1, 0,
+                    Unpooled.wrappedBuffer(head, filler(9000 - head.length))));
+            LoginResponse r = w.one(LoginResponse.class);
+            assertEquals(0x0200, r.status(), "RFC 7143 §13.12: 8192 bytes at most during login");
+            assertEquals(7, r.itt());
+            assertEquals(Wire.ISID, r.isid());
+            r.release();
+            assertFalse(w.target.isOpen());
+        }
+    }
+
+    @Test
     void textRequestOverTextMaxIsRejected() {
         try (Wire w = new Wire(Wire.fabric(disk), limits("text.max", "8192"))) {
             w.loginNormal();

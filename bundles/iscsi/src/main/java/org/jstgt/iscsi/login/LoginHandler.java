@@ -8,6 +8,7 @@ import io.netty.util.ReferenceCountUtil;
 
 import org.jstgt.iscsi.pdu.InvalidPdu;
 import org.jstgt.iscsi.pdu.LoginRequest;
+import org.jstgt.iscsi.pdu.Opcode;
 import org.jstgt.iscsi.pdu.Pdu;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +58,12 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (msg instanceof InvalidPdu bad) {
-                LOG.info("{}: {} (opcode 0x{})", host.remoteDescription(), bad.detail(),
-                        Integer.toHexString(bad.opcode()));
+                if (bad.opcode() == Opcode.LOGIN_REQUEST.code()) {
+                    host.send(login.malformed(bad));
+                } else {
+                    LOG.info("{}: {} (opcode 0x{})", host.remoteDescription(), bad.detail(),
+                            Integer.toHexString(bad.opcode()));
+                }
                 end();
             } else if (msg instanceof LoginRequest req) {
                 request(ctx, req);

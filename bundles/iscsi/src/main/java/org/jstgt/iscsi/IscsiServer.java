@@ -24,6 +24,11 @@ import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.connection.Connection;
 import org.jstgt.iscsi.connection.Fabric;
+import org.jstgt.iscsi.connection.LoginRefusal;
+import org.jstgt.iscsi.limits.Admission;
+import org.jstgt.iscsi.limits.ConnectionLimiter;
+import org.jstgt.iscsi.limits.Permit;
+import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.pdu.DirectReceive;
 import org.jstgt.iscsi.security.Authenticators;
 import org.jstgt.iscsi.session.Session;
@@ -120,7 +125,25 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
      * @return the portal
      */
     Portal open(String name, String origin, int tag, List<String> listen, List<InetSocketAddress> addresses) {
+        return open(name, origin, tag, listen, addresses, PortalLimits.DEFAULTS);
+    }
+
+    /**
+     * Binds a portal's addresses, its connections under {@code limits}: a connection over a limit
+     * has its Login Request answered with the refusal status, then closes (see {@link ConnectionLimiter}).
+     *
+     * @param name portal name
+     * @param origin configuration file
+     * @param tag portal group tag
+     * @param listen configured entries (for listings)
+     * @param addresses resolved addresses
+     * @param limits the portal's limits
+     * @return the portal
+     */
+    Portal open(String name, String origin, int tag, List<String> listen, List<InetSocketAddress> addresses,
+            PortalLimits limits) {
         Portal portal = new Portal(name, origin, tag, listen);
+        Admission admission = new ConnectionLimiter(name, limits);
         ServerBootstrap b = new ServerBootstrap()
                 .group(transport.boss(), transport.workers())
                 .channel(transport.serverChannel())
@@ -133,11 +156,18 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+                        Permit permit = admission.admit(remote.getAddress());
+                        ch.closeFuture().addListener(f -> permit.release());
                         connections.add(ch);
+                        if (permit.status() != 0) {
+                            LoginRefusal.install(ch, permit, limits.loginTimeout());
+                            return;
+                        }
                         // Large write data is read from the socket straight into the command's buffer.
                         ch.config().setRecvByteBufAllocator(new DirectReceive(new AdaptiveRecvByteBufAllocator()));
-                        Connection.open(ch, fabric, name, tag, (InetSocketAddress) ch.localAddress(),
-                                (InetSocketAddress) ch.remoteAddress());
+                        Connection.open(ch, fabric, name, tag, (InetSocketAddress) ch.localAddress(), remote,
+                                limits, permit);
                     }
                 });
         for (InetSocketAddress a : addresses) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jstgt.api.Pids;
+import org.jstgt.iscsi.limits.PortalLimits;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -38,6 +39,35 @@ public final class PortalComponent {
 
         @AttributeDefinition(description = "Target portal group tag, 1..65535", min = "1", max = "65535")
         int tag() default 1;
+
+        @AttributeDefinition(name = "connections.max", description = "Open connections on the portal, 1..65535; "
+                + "over it a login gets status 0x0302 (out of resources)", min = "1", max = "65535")
+        int connections_max() default 256;
+
+        @AttributeDefinition(name = "connections.per.address", description = "Open connections from one initiator "
+                + "address, 1..65535; over it a login gets status 0x0302", min = "1", max = "65535")
+        int connections_per_address() default 16;
+
+        @AttributeDefinition(name = "logins.max", description = "Connections in their login phase at once, "
+                + "1..65535; over it a login gets status 0x0301 (service unavailable, retry later)",
+                min = "1", max = "65535")
+        int logins_max() default 32;
+
+        @AttributeDefinition(name = "login.timeout", description = "Seconds a connection gets to complete its "
+                + "login, 1..3600", min = "1", max = "3600")
+        int login_timeout() default 15;
+
+        @AttributeDefinition(name = "text.max", description = "Bytes of negotiation text joined across "
+                + "continued PDUs (login and Text Request), 8192..16777216", min = "8192", max = "16777216")
+        int text_max() default 65536;
+
+        @AttributeDefinition(name = "nop.interval", description = "Seconds without a PDU after which a "
+                + "connection gets a NOP-In ping, 0..3600 (0: no pings)", min = "0", max = "3600")
+        int nop_interval() default 15;
+
+        @AttributeDefinition(name = "nop.timeout", description = "Seconds to answer a NOP-In ping before the "
+                + "connection is dropped, 0..3600 (0: no pings)", min = "0", max = "3600")
+        int nop_timeout() default 30;
     }
 
     private final IscsiServer server;
@@ -72,7 +102,7 @@ public final class PortalComponent {
             LOG.error("{}: key listen: no address given", origin);
             bad.add("no address in listen");
         }
-        this.portal = server.open(name, origin, tag, entries, addresses);
+        this.portal = server.open(name, origin, tag, entries, addresses, PortalLimits.from(properties, origin));
         portal.failures.addAll(bad);
     }
 

@@ -17,6 +17,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 
 import org.jstgt.iscsi.connection.Connection;
 import org.jstgt.iscsi.connection.Fabric;
+import org.jstgt.iscsi.limits.Permit;
+import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.LoginResponse;
 import org.jstgt.iscsi.pdu.Pdu;
@@ -47,11 +49,20 @@ final class Wire implements AutoCloseable {
     }
 
     Wire(Fabric fabric, String portal, int tag) {
+        this(fabric, portal, tag, PortalLimits.DEFAULTS);
+    }
+
+    /** A connection of portal "main" under {@code limits}. */
+    Wire(Fabric fabric, PortalLimits limits) {
+        this(fabric, "main", 1, limits);
+    }
+
+    Wire(Fabric fabric, String portal, int tag, PortalLimits limits) {
         this.fabric = fabric;
         target = new EmbeddedChannel();
         target.config().setAllocator(allocator);
         connection = Connection.open(target, fabric, portal, tag, new InetSocketAddress("127.0.0.1", 3260),
-                new InetSocketAddress("127.0.0.2", 40000));
+                new InetSocketAddress("127.0.0.2", 40000), limits, Permit.UNLIMITED);
         client = new EmbeddedChannel(new PduDecoder(0xffffff, false, false));
     }
 

@@ -17,6 +17,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.limits.Permit;
+import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.login.LoginHandler;
 import org.jstgt.iscsi.login.LoginHost;
 import org.jstgt.iscsi.login.LoginResult;
@@ -64,6 +66,8 @@ public final class Connection implements ConnectionPort, LoginHost {
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
     private final String remoteDescription;
+    private final PortalLimits limits;
+    private final Permit permit;
 
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.LOGIN;
@@ -79,8 +83,10 @@ public final class Connection implements ConnectionPort, LoginHost {
     private boolean flushQueued;
 
     private Connection(Fabric fabric, String portalName, int portalTag, InetSocketAddress local,
-            InetSocketAddress remote) {
+            InetSocketAddress remote, PortalLimits limits, Permit permit) {
         this.fabric = fabric;
+        this.limits = limits;
+        this.permit = permit;
         this.portalName = portalName;
         this.portalTag = portalTag;
         this.local = local;
@@ -101,7 +107,26 @@ public final class Connection implements ConnectionPort, LoginHost {
      */
     public static Connection open(Channel channel, Fabric fabric, String portalName, int portalTag,
             InetSocketAddress local, InetSocketAddress remote) {
-        Connection c = new Connection(fabric, portalName, portalTag, local, remote);
+        return open(channel, fabric, portalName, portalTag, local, remote, PortalLimits.DEFAULTS, Permit.UNLIMITED);
+    }
+
+    /**
+     * Sets up a new connection's pipeline for its login, under its portal's limits.
+     *
+     * @param channel the accepted channel
+     * @param fabric shared state
+     * @param portalName the portal's configuration name
+     * @param portalTag its target portal group tag
+     * @param local local address of the connection
+     * @param remote the initiator's address
+     * @param limits the portal's limits (login timeout, text size, idle probing)
+     * @param permit the connection's admitted place under them; its login place is freed when the
+     *     Full Feature Phase starts (the caller releases the permit when the channel closes)
+     * @return the connection
+     */
+    public static Connection open(Channel channel, Fabric fabric, String portalName, int portalTag,
+            InetSocketAddress local, InetSocketAddress remote, PortalLimits limits, Permit permit) {
+        Connection c = new Connection(fabric, portalName, portalTag, local, remote, limits, permit);
         channel.attr(KEY).set(c);
         ChannelPipeline p = channel.pipeline();
         p.addLast(DECODER, PduDecoder.forLogin());
@@ -122,6 +147,11 @@ public final class Connection implements ConnectionPort, LoginHost {
     @Override
     public String portalName() {
         return portalName;
+    }
+
+    @Override
+    public PortalLimits limits() {
+        return limits;
     }
 
     // ---- LoginHost
@@ -186,12 +216,14 @@ public final class Connection implements ConnectionPort, LoginHost {
     public void enterFullFeature(ChannelHandlerContext ctx, ChannelHandler loginHandler, LoginResult result) {
         statSn = result.nextStatSn();
         phase = Phase.FULL_FEATURE;
+        permit.loginEnded();
         flush();
         Negotiated n = result.negotiated();
         fullFeature = new FullFeatureHandler(this, session, fabric.registrySupplier(), fabric.portals());
         ChannelPipeline p = ctx.pipeline();
         // The handler first, so that PDUs the old decoder still holds reach the new handler.
         p.replace(loginHandler, HANDLER, fullFeature);
+        IdleProbe.install(p, this, session.window(), limits);
         // The login response went out without digests; from here on both directions use what was
         // negotiated (RFC 7143 §13.1) and our declared MaxRecvDataSegmentLength.
         if (p.get(DECODER) != null) {

@@ -18,8 +18,13 @@ import io.netty.buffer.Unpooled;
 import org.jstgt.api.auth.AuthContext;
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.limits.PortalLimits;
+import org.jstgt.iscsi.pdu.InvalidPdu;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.LoginResponse;
+import org.jstgt.iscsi.pdu.MalformedPduException;
+import org.jstgt.iscsi.pdu.Opcode;
+import org.jstgt.iscsi.pdu.PduCodec;
 import org.jstgt.iscsi.security.SecurityStage;
 import org.jstgt.iscsi.text.TextKeys;
 import org.slf4j.Logger;
@@ -113,8 +118,11 @@ public final class Login {
             return fail(req, LoginStatus.INITIATOR_ERROR, "transition from stage " + req.csg() + " to " + req.nsg());
         }
         ByteBuf data = req.data();
-        if (text.size() + data.readableBytes() > TextKeys.MAX_TEXT) {
-            return fail(req, LoginStatus.OUT_OF_RESOURCES, "login text longer than " + TextKeys.MAX_TEXT);
+        int maxText = host.limits().maxText();
+        if (text.size() + data.readableBytes() > maxText) {
+            // RFC 7143 §11.13.5: 0x0302, the target has insufficient resources for it.
+            return fail(req, LoginStatus.OUT_OF_RESOURCES, "login text longer than " + maxText + " bytes ("
+                    + PortalLimits.TEXT_MAX + ")");
         }
         byte[] chunk = new byte[data.readableBytes()];
         data.getBytes(data.readerIndex(), chunk);
@@ -413,6 +421,24 @@ public final class Login {
         LoginResponse r = new LoginResponse(false, false, req.csg(), 0, 0, 0, req.isid(), 0, req.itt(), statSn++,
                 req.cmdSn(), req.cmdSn(), status >> 8, status & 0xff, Unpooled.EMPTY_BUFFER);
         return new Step(r, Outcome.FAILED, null);
+    }
+
+    /**
+     * Answers a Login Request the decoder could not accept, such as a data segment over the 8192
+     * bytes allowed during login (RFC 7143 §13.12): Initiator error (0x0200), as the header is
+     * readable even when the data is not.
+     *
+     * @param bad the refused PDU (its opcode is Login Request)
+     * @return the response to send before the connection closes
+     */
+    public LoginResponse malformed(InvalidPdu bad) {
+        LoginRequest req;
+        try {
+            req = (LoginRequest) PduCodec.decode(Opcode.LOGIN_REQUEST, bad.header(), new byte[0], Unpooled.EMPTY_BUFFER);
+        } catch (MalformedPduException e) {
+            throw new IllegalStateException("a login BHS always decodes", e);
+        }
+        return fail(req, LoginStatus.INITIATOR_ERROR, bad.detail()).response();
     }
 
     /** The login ended (admitted, refused or connection lost). */

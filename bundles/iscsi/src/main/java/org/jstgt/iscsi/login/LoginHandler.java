@@ -8,6 +8,7 @@ import io.netty.util.ReferenceCountUtil;
 
 import org.jstgt.iscsi.pdu.InvalidPdu;
 import org.jstgt.iscsi.pdu.LoginRequest;
+import org.jstgt.iscsi.pdu.Opcode;
 import org.jstgt.iscsi.pdu.Pdu;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoginHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(LoginHandler.class);
-
-    /** A connection that does not complete its login within this many seconds is dropped. */
-    public static final int LOGIN_TIMEOUT_SECONDS = 30;
 
     private final LoginHost host;
     private final Login login;
@@ -39,16 +37,18 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         host.attach(ctx);
-        // RFC 7143 §6 leaves the bound on the login's duration to the implementation.
+        // RFC 7143 §6 leaves the bound on the login's duration to the implementation: the portal's
+        // login.timeout, counted from the connection (a peer that sends nothing is closed too).
+        int timeout = host.limits().loginTimeout();
         ctx.executor().schedule(() -> {
             if (!over && !ctx.isRemoved()) {
-                LOG.info("{}: login not completed within {} s; closing", host.remoteDescription(),
-                        LOGIN_TIMEOUT_SECONDS);
+                LOG.info("{}: login not completed within {} s (login.timeout); closing", host.remoteDescription(),
+                        timeout);
                 over = true;
                 login.close();
                 ctx.close();
             }
-        }, LOGIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }, timeout, TimeUnit.SECONDS);
     }
 
     @Override
@@ -58,8 +58,12 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (msg instanceof InvalidPdu bad) {
-                LOG.info("{}: {} (opcode 0x{})", host.remoteDescription(), bad.detail(),
-                        Integer.toHexString(bad.opcode()));
+                if (bad.opcode() == Opcode.LOGIN_REQUEST.code()) {
+                    host.send(login.malformed(bad));
+                } else {
+                    LOG.info("{}: {} (opcode 0x{})", host.remoteDescription(), bad.detail(),
+                            Integer.toHexString(bad.opcode()));
+                }
                 end();
             } else if (msg instanceof LoginRequest req) {
                 request(ctx, req);

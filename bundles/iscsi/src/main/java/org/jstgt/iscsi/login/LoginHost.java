@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.security.Authenticators;
 
@@ -20,6 +21,9 @@ public interface LoginHost {
 
     /** @return the authentication services present */
     Authenticators authenticators();
+
+    /** @return the limits of the portal the connection came in on (login timeout, text size) */
+    PortalLimits limits();
 
     /** @return the name of the portal the connection came in on */
     String portalName();

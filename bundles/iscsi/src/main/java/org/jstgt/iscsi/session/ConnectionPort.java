@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 
+import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.login.Negotiated;
 import org.jstgt.iscsi.pdu.Pdu;
 
@@ -22,6 +23,9 @@ public interface ConnectionPort {
 
     /** @return the parameters in force on this connection (connection-scoped keys are its own) */
     Negotiated negotiated();
+
+    /** @return the limits of the portal the connection came in on (text size, idle probing) */
+    PortalLimits limits();
 
     /** @return {@code address:port} of the initiator, for the log */
     String remoteDescription();

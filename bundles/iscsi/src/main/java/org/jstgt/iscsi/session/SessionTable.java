@@ -4,9 +4,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.Nexus;
+import org.jstgt.iscsi.limits.ConnectionLimiter;
+import org.jstgt.iscsi.limits.FloodLog;
+import org.jstgt.iscsi.limits.TargetLimits;
 import org.jstgt.iscsi.login.LoginResult;
 import org.jstgt.iscsi.login.LoginStatus;
 import org.slf4j.Logger;
@@ -34,6 +38,9 @@ public final class SessionTable {
 
     private final ConcurrentHashMap<Integer, Session> sessions = new ConcurrentHashMap<>();
     private int nextTsih = 1;
+    /** Targets refusing sessions over sessions.max, logged once a minute each. */
+    private final FloodLog<String> sessionsFull = new FloodLog<>(
+            TimeUnit.SECONDS.toNanos(ConnectionLimiter.LOG_INTERVAL_SECONDS));
 
     /**
      * Checks a login that adds a connection to an existing session (TSIH != 0, RFC 7143 §6.3.1).
@@ -99,6 +106,7 @@ public final class SessionTable {
             if (nexus != null) {
                 nexus.close();
             }
+            // RFC 7143 §11.13.5: out of session resources (TSIHs, or the target's sessions.max).
             return Admission.refused(LoginStatus.OUT_OF_RESOURCES);
         }
         s.addConnection(connection);
@@ -106,6 +114,20 @@ public final class SessionTable {
     }
 
     private synchronized Session register(LoginResult r, String portalName, int portalTag, Nexus nexus) {
+        if (!r.discovery()) {
+            int max = r.settings().maxSessions();
+            long n = sessions.values().stream()
+                    .filter(s -> !s.discovery() && s.targetName().equalsIgnoreCase(r.target().iqn())).count();
+            if (n >= max) {
+                long suppressed = sessionsFull.record(r.target().iqn(), System.nanoTime());
+                if (suppressed >= 0) {
+                    LOG.warn("{}: key {}: target {} has {} sessions; refusing new ones with login status 0x0302{}",
+                            r.target().origin(), TargetLimits.SESSIONS_MAX.key(), r.target().iqn(), n,
+                            suppressed == 0 ? "" : " (" + suppressed + " more refused since the last report)");
+                }
+                return null;
+            }
+        }
         for (int i = 0; i < 65535; i++) {
             int tsih = nextTsih;
             nextTsih = nextTsih == 65535 ? 1 : nextTsih + 1;

@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.login.LoginKey;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.RejectReason;
@@ -68,7 +69,10 @@ public final class TextExchange {
         }
         textOut = null;
         ByteBuf d = req.data();
-        if (textIn.size() + d.readableBytes() > TextKeys.MAX_TEXT) {
+        int maxText = port.limits().maxText();
+        if (textIn.size() + d.readableBytes() > maxText) {
+            LOG.info("{}: text request longer than {} bytes ({}); rejected", port.remoteDescription(), maxText,
+                    PortalLimits.TEXT_MAX);
             textIn.reset();
             port.reject(RejectReason.PROTOCOL_ERROR, req.header());
             return;

@@ -16,8 +16,6 @@ import io.netty.buffer.ByteBufAllocator;
 public final class TextKeys {
     static final int MAX_KEY_LENGTH = 63;
     static final int MAX_VALUE_LENGTH = 8192;
-    /** Largest text accepted across C-bit continuations, in login and in the Full Feature Phase. */
-    public static final int MAX_TEXT = 64 * 1024;
 
     /** A malformed text segment (RFC 7143 §6.1). */
     public static final class SyntaxException extends Exception {

@@ -29,6 +29,18 @@ public interface Nexus extends AutoCloseable {
     /** @return the LUN numbers currently mapped for this nexus, ascending */
     int[] luns();
 
+    /**
+     * Registers the fabric's listener for the target's access rules. It is called, on any thread
+     * and without locks held, after the target's {@code initiators} rule changed, after its
+     * configuration became invalid, and after the target was removed; the fabric then asks
+     * {@link ScsiTarget#allows} again for the session's connections and ends the session when it
+     * is no longer admitted. The listener must not block. A later call replaces the listener.
+     *
+     * @param listener what to run on a change
+     */
+    default void onAccessChange(Runnable listener) {
+    }
+
     /** Ends the nexus (logout, connection loss). Idempotent. */
     @Override
     void close();

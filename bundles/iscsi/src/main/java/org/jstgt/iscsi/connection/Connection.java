@@ -17,6 +17,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.login.LoginHandler;
 import org.jstgt.iscsi.login.LoginHost;
 import org.jstgt.iscsi.login.LoginResult;
@@ -200,8 +201,9 @@ public final class Connection implements ConnectionPort, LoginHost {
             p.replace(ENCODER, ENCODER, new PduEncoder(n.headerDigest(), n.dataDigest()));
         }
         LOG.info("{} session {} of {} from {} on {} logged in ({})", session.discovery() ? "discovery" : "normal",
-                session.tsih(), session.initiatorName(), remoteDescription,
-                session.discovery() ? portalName : session.targetName(), n.values());
+                session.tsih(), LogSafe.of(session.initiatorName()), remoteDescription,
+                session.discovery() ? portalName : session.targetName(),
+                LogSafe.of(n.values().toString(), LogSafe.MESSAGE));
     }
 
     // ---- ConnectionPort
@@ -298,7 +300,7 @@ public final class Connection implements ConnectionPort, LoginHost {
     @Override
     public void protocolError(Pdu pdu, String why) {
         LOG.warn("{} session {}: {}; closing the connection (ErrorRecoveryLevel 0)", remoteDescription,
-                session == null ? 0 : session.tsih(), why);
+                session == null ? 0 : session.tsih(), LogSafe.of(why, LogSafe.MESSAGE));
         reject(RejectReason.PROTOCOL_ERROR, pdu.header());
         giveUp();
     }
@@ -395,7 +397,7 @@ public final class Connection implements ConnectionPort, LoginHost {
         }
         if (was != Phase.LOGGED_OUT) {
             LOG.info("connection {} of session {} ({}) closed", remoteDescription, session.tsih(),
-                    session.initiatorName());
+                    LogSafe.of(session.initiatorName()));
         }
     }
 }

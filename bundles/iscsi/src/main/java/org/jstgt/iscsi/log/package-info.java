@@ -1,0 +1,6 @@
+/**
+ * Logging what a peer sends: {@link org.jstgt.iscsi.log.LogSafe} escapes and bounds a peer's
+ * strings before they reach a log line, and {@link org.jstgt.iscsi.log.LogBudget} bounds how many
+ * lines one connection can cause.
+ */
+package org.jstgt.iscsi.log;

@@ -348,6 +348,32 @@ class PortalTcpTest {
         }
     }
 
+    /**
+     * The README calls {@code listen} required, but a file without it listened on 0.0.0.0:3260,
+     * every interface. Missing or empty, it is now a configuration error: nothing is opened and the
+     * portal lists as FAILED naming the key.
+     */
+    @Test
+    void aPortalFileWithoutListenOpensNothingAndIsListedFailed() {
+        IscsiServer server = new IscsiServer(FakeScsiTarget.registry());
+        try (LogCapture log = new LogCapture()) {
+            new PortalComponent(server, org.jstgt.testkit.ConfigProps.fromFile("jstgt.portal-nolisten.cfg", "tag", "3"));
+            new PortalComponent(server, org.jstgt.testkit.ConfigProps.fromFile("jstgt.portal-empty.cfg", "listen", " "));
+            List<PortalInfo> infos = server.portals();
+            assertEquals(2, infos.size());
+            for (PortalInfo i : infos) {
+                assertEquals(List.of(), i.bound(), i.name() + " listens nowhere");
+                assertTrue(i.state().startsWith("FAILED(listen: "), i.state());
+            }
+            assertEquals("FAILED(listen: missing (required))", infos.get(0).state());
+            assertEquals("FAILED(listen: empty)", infos.get(1).state());
+            assertTrue(log.lines().stream().anyMatch(l -> l.contains("ERROR") && l.contains(
+                    "/opt/jstgt/etc/jstgt.portal-nolisten.cfg: key listen: missing")), () -> "" + log.lines());
+        } finally {
+            server.deactivate();
+        }
+    }
+
     @Test
     void listenEntriesAreParsedStrictly() {
         assertEquals(new InetSocketAddress("127.0.0.1", 3260), PortalComponent.parseAddress("127.0.0.1:3260"));

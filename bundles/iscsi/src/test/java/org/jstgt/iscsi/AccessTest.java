@@ -90,6 +90,27 @@ class AccessTest {
     }
 
     @Test
+    void theGraceTimeIsTheTargetsRevokeLogoutSecondsAndZeroClosesAtOnce() {
+        disk.properties().put("revoke.logout.seconds", "0");
+        try (Wire w = new Wire(fabric)) {
+            loggedIn(w, Wire.INITIATOR);
+            disk.allowOnly(Set.of(OTHER));
+            w.target.runPendingTasks();
+            assertFalse(w.target.isOpen(), "closed at once");
+            assertTrue(fabric.sessionInfos().isEmpty());
+        }
+        disk.allowAll();
+        disk.properties().put("revoke.logout.seconds", "an hour");
+        try (Wire w = new Wire(fabric)) {
+            loggedIn(w, Wire.INITIATOR);
+            disk.allowOnly(Set.of(OTHER));
+            AsyncMessage ask = w.one(AsyncMessage.class);
+            assertEquals(2, ask.parameter3(), "a bad value: the default");
+            ask.release();
+        }
+    }
+
+    @Test
     void aChangeThatStillAdmitsTheSessionLeavesItAlone() {
         try (Wire w = new Wire(fabric)) {
             loggedIn(w, Wire.INITIATOR);

@@ -23,6 +23,7 @@ import org.jstgt.api.mgmt.PortalInfo;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.DirectReceive;
 import org.jstgt.testkit.Await;
+import org.jstgt.testkit.ConfigProps;
 import org.jstgt.testkit.FakeScsiTarget;
 import org.junit.jupiter.api.Test;
 
@@ -357,8 +358,8 @@ class PortalTcpTest {
     void aPortalFileWithoutListenOpensNothingAndIsListedFailed() {
         IscsiServer server = new IscsiServer(FakeScsiTarget.registry());
         try (LogCapture log = new LogCapture()) {
-            new PortalComponent(server, org.jstgt.testkit.ConfigProps.fromFile("jstgt.portal-nolisten.cfg", "tag", "3"));
-            new PortalComponent(server, org.jstgt.testkit.ConfigProps.fromFile("jstgt.portal-empty.cfg", "listen", " "));
+            new PortalComponent(server, ConfigProps.fromFile("jstgt.portal-nolisten.cfg", "tag", "3"));
+            new PortalComponent(server, ConfigProps.fromFile("jstgt.portal-empty.cfg", "listen", " "));
             List<PortalInfo> infos = server.portals();
             assertEquals(2, infos.size());
             for (PortalInfo i : infos) {

@@ -30,11 +30,13 @@ public interface Nexus extends AutoCloseable {
     int[] luns();
 
     /**
-     * Registers the fabric's listener for the target's access rules. It is called, on any thread
-     * and without locks held, after the target's {@code initiators} rule changed, after its
+     * Registers the fabric's listener for the target's access rules. It is called after the
+     * target's configuration changed (its {@code initiators} rule among the rest), after the
      * configuration became invalid, and after the target was removed; the fabric then asks
      * {@link ScsiTarget#allows} again for the session's connections and ends the session when it
-     * is no longer admitted. The listener must not block. A later call replaces the listener.
+     * is no longer admitted. It runs on the thread that applies the configuration, possibly while
+     * the core holds its configuration lock: it must not block, nor call back into the core other
+     * than through {@link ScsiTarget#allows}. A later call replaces the listener.
      *
      * @param listener what to run on a change
      */

@@ -15,14 +15,17 @@ import org.slf4j.LoggerFactory;
  * access rules changed ({@link Nexus#onAccessChange}: ACL edited, file invalid, target removed),
  * each connection of the session is checked again with {@link ScsiTarget#allows} (initiator name
  * and that connection's address). A session no longer admitted is asked to log out (RFC 7143
- * §11.9.1, AsyncEvent 1 with Parameter3 = {@value #LOGOUT_GRACE_SECONDS} s, as when a portal
- * closes) and its connections are closed when that time is up; other sessions see nothing.
- * Runs on whatever thread the core calls from: it only reads and schedules.
+ * §11.9.1, AsyncEvent 1 with Parameter3 = the target's {@value #GRACE_KEY}, default
+ * {@value #DEFAULT_GRACE_SECONDS} s as when a portal closes) and its connections are closed when
+ * that time is up, or at once when it is 0; other sessions see nothing. Runs on whatever thread
+ * the core calls from: it only reads and schedules.
  */
 final class AccessWatch implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(AccessWatch.class);
-    /** Seconds a session no longer admitted gets to log out before its connections close. */
-    static final int LOGOUT_GRACE_SECONDS = 2;
+    /** Target key: seconds a session no longer admitted gets to log out before it is closed. */
+    static final String GRACE_KEY = "revoke.logout.seconds";
+    static final int DEFAULT_GRACE_SECONDS = 2;
+    private static final int MAX_GRACE_SECONDS = 60;
 
     private final Session session;
     private final SessionTable table;
@@ -64,16 +67,40 @@ final class AccessWatch implements Runnable {
         if (!revoked.compareAndSet(false, true)) {
             return;
         }
-        LOG.info("session {} of {} from {} on {}: no longer admitted ({}); asking it to log out within {} s",
-                session.tsih(), LogSafe.of(session.initiatorName()), refused.remoteDescription(), target.iqn(),
-                target.origin(), LOGOUT_GRACE_SECONDS);
+        int grace = grace(target);
+        LOG.info("session {} of {} from {} on {}: no longer admitted ({}); {}", session.tsih(),
+                LogSafe.of(session.initiatorName()), refused.remoteDescription(), target.iqn(), target.origin(),
+                grace == 0 ? "closing it" : "asking it to log out within " + grace + " s");
         for (ConnectionPort c : session.connections()) {
-            c.requestLogout(LOGOUT_GRACE_SECONDS);
+            if (grace == 0) {
+                c.close();
+                continue;
+            }
+            c.requestLogout(grace);
             try {
-                c.executor().schedule(c::close, LOGOUT_GRACE_SECONDS, TimeUnit.SECONDS);
+                c.executor().schedule(c::close, grace, TimeUnit.SECONDS);
             } catch (RejectedExecutionException e) {
                 c.close(); // the event loop is stopping: nothing to wait for
             }
         }
+    }
+
+    /** @return the target's {@value #GRACE_KEY}; a bad value is logged with file and key, the default used */
+    static int grace(ScsiTarget target) {
+        String v = target.properties().get(GRACE_KEY);
+        if (v == null || v.isBlank()) {
+            return DEFAULT_GRACE_SECONDS;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 0 && n <= MAX_GRACE_SECONDS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        LOG.warn("{}: key {}: '{}' is not a number in 0..{}; using the default {}", target.origin(), GRACE_KEY,
+                v, MAX_GRACE_SECONDS, DEFAULT_GRACE_SECONDS);
+        return DEFAULT_GRACE_SECONDS;
     }
 }

@@ -315,8 +315,8 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         } catch (ConfigException e) {
             rule = null;
         }
-        LOG.error("{} (target {} refuses logins until the file is fixed; {})", problem, running.iqn(),
-                rule == null ? "its sessions end" : "sessions stay only where both the old and the new initiators admit");
+        LOG.error("{} (target {} refuses logins until the file is fixed; {})", problem, running.iqn(), rule == null
+                ? "its sessions end" : "sessions stay only where both the old and the new initiators admit");
         running.refuse(problem, rule);
     }
 

@@ -79,7 +79,8 @@ final class TargetRuntime implements ScsiTarget {
         if (a.removed() || !matches(config.initiators(), initiatorName, address)) {
             return false;
         }
-        return a.problem() == null || a.fromInvalidFile() != null && matches(a.fromInvalidFile(), initiatorName, address);
+        return a.problem() == null
+                || a.fromInvalidFile() != null && matches(a.fromInvalidFile(), initiatorName, address);
     }
 
     /** @return true when the list admits the initiator; an empty list admits every one */

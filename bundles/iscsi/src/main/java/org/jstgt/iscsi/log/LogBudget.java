@@ -44,21 +44,8 @@ public final class LogBudget {
      * @return the limit it gives, {@link #DEFAULT_LIMIT} when absent or bad
      */
     static int configured(String value, Logger log) {
-        if (value == null || value.isBlank()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 0 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        (log != null ? log : org.slf4j.LoggerFactory.getLogger(LogBudget.class)).warn(
-                "system property {}: '{}' is not a number in 0..{}; using {}", PROPERTY, LogSafe.of(value), MAX_LIMIT,
-                DEFAULT_LIMIT);
-        return DEFAULT_LIMIT;
+        return BoundedSetting.read(log != null ? log : org.slf4j.LoggerFactory.getLogger(LogBudget.class),
+                "system properties", PROPERTY, value, 0, MAX_LIMIT, DEFAULT_LIMIT);
     }
 
     /** @return the lines that may pass */

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.ScsiTarget;
+import org.jstgt.iscsi.log.BoundedSetting;
 import org.jstgt.iscsi.log.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,20 +88,7 @@ final class AccessWatch implements Runnable {
 
     /** @return the target's {@value #GRACE_KEY}; a bad value is logged with file and key, the default used */
     static int grace(ScsiTarget target) {
-        String v = target.properties().get(GRACE_KEY);
-        if (v == null || v.isBlank()) {
-            return DEFAULT_GRACE_SECONDS;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= 0 && n <= MAX_GRACE_SECONDS) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        LOG.warn("{}: key {}: '{}' is not a number in 0..{}; using the default {}", target.origin(), GRACE_KEY,
-                v, MAX_GRACE_SECONDS, DEFAULT_GRACE_SECONDS);
-        return DEFAULT_GRACE_SECONDS;
+        return BoundedSetting.read(LOG, target.origin(), GRACE_KEY, target.properties().get(GRACE_KEY), 0,
+                MAX_GRACE_SECONDS, DEFAULT_GRACE_SECONDS);
     }
 }

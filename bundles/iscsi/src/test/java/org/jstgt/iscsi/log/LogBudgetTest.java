@@ -53,6 +53,6 @@ class LogBudgetTest {
         assertEquals(LogBudget.DEFAULT_LIMIT, LogBudget.configured("many", recording(lines)));
         assertEquals(LogBudget.DEFAULT_LIMIT, LogBudget.configured("100001", recording(lines)));
         assertEquals(2, lines.size(), "each bad value is reported: " + lines);
-        assertTrue(lines.get(0).startsWith("warn system property {}"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("warn {}: key {}: "), lines.get(0));
     }
 }

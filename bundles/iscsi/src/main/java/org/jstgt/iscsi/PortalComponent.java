@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code etc/jstgt.portal-<name>.cfg}: a target portal group listening on one or more
- * addresses. Bad values are logged with the file and key; the portal serves what it can.
+ * addresses. Bad values are logged with the file and key; the portal serves what it can. The
+ * {@code listen} key is required: without it (or with an empty value) the portal opens nothing and
+ * lists as FAILED, rather than serving every interface.
  */
 @Component(configurationPid = Pids.PORTAL, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {},
         immediate = true)
@@ -33,9 +35,10 @@ public final class PortalComponent {
     /** Portal configuration. */
     @ObjectClassDefinition(name = "jstgt iSCSI portal", description = "A target portal group: listening addresses and tag")
     public @interface Config {
-        @AttributeDefinition(description = "Comma separated host:port list, IPv6 in brackets, e.g. "
-                + "127.0.0.1:3260, [::1]:3260; host may be a name; port 1..65535 (default 3260)")
-        String listen() default "0.0.0.0:3260";
+        @AttributeDefinition(description = "Required. Comma separated host:port list, IPv6 in brackets, e.g. "
+                + "127.0.0.1:3260, [::1]:3260; host may be a name; port 1..65535 (default 3260); "
+                + "0.0.0.0:3260 or [::]:3260 listen on every interface")
+        String listen();
 
         @AttributeDefinition(description = "Target portal group tag, 1..65535", min = "1", max = "65535")
         int tag() default 1;
@@ -85,8 +88,8 @@ public final class PortalComponent {
             for (String s : arr) {
                 entries.addAll(split(s));
             }
-        } else {
-            entries.addAll(split(listenValue == null ? "0.0.0.0:3260" : listenValue.toString()));
+        } else if (listenValue != null) {
+            entries.addAll(split(listenValue.toString()));
         }
         List<InetSocketAddress> addresses = new ArrayList<>();
         List<String> bad = new ArrayList<>();
@@ -99,8 +102,11 @@ public final class PortalComponent {
             }
         }
         if (entries.isEmpty()) {
-            LOG.error("{}: key listen: no address given", origin);
-            bad.add("no address in listen");
+            // never a default: a file without the key would otherwise serve every interface
+            String why = listenValue == null ? "missing (required)" : "empty";
+            LOG.error("{}: key listen: {}; the portal listens nowhere until it names its addresses "
+                    + "(e.g. listen = 127.0.0.1:3260)", origin, why);
+            bad.add("listen: " + why);
         }
         this.portal = server.open(name, origin, tag, entries, addresses, PortalLimits.from(properties, origin));
         portal.failures.addAll(bad);

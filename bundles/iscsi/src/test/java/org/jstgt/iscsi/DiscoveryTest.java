@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +20,7 @@ import org.jstgt.iscsi.pdu.RejectReason;
 import org.jstgt.iscsi.pdu.ScsiCommand;
 import org.jstgt.iscsi.pdu.TextRequest;
 import org.jstgt.iscsi.pdu.TextResponse;
+import org.jstgt.iscsi.text.PortalEndpoint;
 import org.jstgt.testkit.FakeScsiTarget;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +62,44 @@ class DiscoveryTest {
             TextResponse one = sendTargets(w, "iqn.2026-11.org.jstgt:b", Bhs.NO_TAG);
             assertEquals(List.of(), Wire.pairs(one.data()), "ACL hides b");
             one.release();
+        }
+    }
+
+    /**
+     * Discovery through one portal lists only the targets a login through it could reach, each
+     * with the addresses of the portals it is offered on; a target that takes no login (invalid
+     * file) is not listed.
+     */
+    @Test
+    void sendTargetsListsOnlyTargetsReachableThroughThePortalAsked() {
+        FakeScsiTarget everywhere = new FakeScsiTarget("iqn.2026-11.org.jstgt:a");
+        FakeScsiTarget both = new FakeScsiTarget("iqn.2026-11.org.jstgt:b").portals(List.of("main", "side"));
+        FakeScsiTarget sideOnly = new FakeScsiTarget("iqn.2026-11.org.jstgt:c").portals(List.of("side"));
+        FakeScsiTarget broken = new FakeScsiTarget("iqn.2026-11.org.jstgt:d").available(false);
+        FakeScsiTarget[] all = {everywhere, both, sideOnly, broken};
+        Fabric f = new Fabric(() -> FakeScsiTarget.registry(all), () -> List.of(
+                new PortalEndpoint("main", 1, List.of(new InetSocketAddress("127.0.0.1", 3260))),
+                new PortalEndpoint("side", 2, List.of(new InetSocketAddress("127.0.0.1", 3261)))));
+        try (Wire w = discovery(f)) {
+            TextResponse r = sendTargets(w, "All", Bhs.NO_TAG);
+            assertEquals(List.of("TargetName=iqn.2026-11.org.jstgt:a", "TargetAddress=127.0.0.1:3260,1",
+                    "TargetAddress=127.0.0.1:3261,2", "TargetName=iqn.2026-11.org.jstgt:b",
+                    "TargetAddress=127.0.0.1:3260,1", "TargetAddress=127.0.0.1:3261,2"), Wire.pairs(r.data()),
+                    "c is offered on side only, d takes no login");
+            r.release();
+            TextResponse one = sendTargets(w, "iqn.2026-11.org.jstgt:c", Bhs.NO_TAG);
+            assertEquals(List.of(), Wire.pairs(one.data()), "not even when asked for by name");
+            one.release();
+        }
+        try (Wire w = new Wire(f, "side", 2)) {
+            LoginResponse login = w.loginStep(true, 1, 3, "InitiatorName=" + Wire.INITIATOR, "SessionType=Discovery");
+            assertEquals(0, login.status());
+            login.release();
+            TextResponse r = sendTargets(w, "All", Bhs.NO_TAG);
+            assertEquals(List.of("iqn.2026-11.org.jstgt:a", "iqn.2026-11.org.jstgt:b", "iqn.2026-11.org.jstgt:c"),
+                    Wire.pairs(r.data()).stream().filter(p -> p.startsWith("TargetName="))
+                            .map(p -> p.substring("TargetName=".length())).toList());
+            r.release();
         }
     }
 

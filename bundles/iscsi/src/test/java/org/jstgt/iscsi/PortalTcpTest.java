@@ -23,6 +23,7 @@ import org.jstgt.api.mgmt.PortalInfo;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.DirectReceive;
 import org.jstgt.testkit.Await;
+import org.jstgt.testkit.ConfigProps;
 import org.jstgt.testkit.FakeScsiTarget;
 import org.junit.jupiter.api.Test;
 
@@ -343,6 +344,32 @@ class PortalTcpTest {
                 assertTrue(server.sessions().isEmpty());
                 assertTrue(server.portals().isEmpty());
             }
+        } finally {
+            server.deactivate();
+        }
+    }
+
+    /**
+     * The README calls {@code listen} required, but a file without it listened on 0.0.0.0:3260,
+     * every interface. Missing or empty, it is now a configuration error: nothing is opened and the
+     * portal lists as FAILED naming the key.
+     */
+    @Test
+    void aPortalFileWithoutListenOpensNothingAndIsListedFailed() {
+        IscsiServer server = new IscsiServer(FakeScsiTarget.registry());
+        try (LogCapture log = new LogCapture()) {
+            new PortalComponent(server, ConfigProps.fromFile("jstgt.portal-nolisten.cfg", "tag", "3"));
+            new PortalComponent(server, ConfigProps.fromFile("jstgt.portal-empty.cfg", "listen", " "));
+            List<PortalInfo> infos = server.portals();
+            assertEquals(2, infos.size());
+            for (PortalInfo i : infos) {
+                assertEquals(List.of(), i.bound(), i.name() + " listens nowhere");
+                assertTrue(i.state().startsWith("FAILED(listen: "), i.state());
+            }
+            assertEquals("FAILED(listen: missing (required))", infos.get(0).state());
+            assertEquals("FAILED(listen: empty)", infos.get(1).state());
+            assertTrue(log.lines().stream().anyMatch(l -> l.contains("ERROR") && l.contains(
+                    "/opt/jstgt/etc/jstgt.portal-nolisten.cfg: key listen: missing")), () -> "" + log.lines());
         } finally {
             server.deactivate();
         }

@@ -38,6 +38,8 @@ public final class FakeNexus implements Nexus {
     private volatile boolean closed;
     private volatile int resets;
     private volatile boolean hold;
+    /** The access listener the fabric registered, or null. */
+    private volatile Runnable accessListener;
     private final List<Runnable> held = new CopyOnWriteArrayList<>();
     private final List<ScsiTask> abandoned = new CopyOnWriteArrayList<>();
     private final List<ScsiTask> executed = new CopyOnWriteArrayList<>();
@@ -251,5 +253,18 @@ public final class FakeNexus implements Nexus {
     @Override
     public void close() {
         closed = true;
+    }
+
+    @Override
+    public void onAccessChange(Runnable listener) {
+        accessListener = listener;
+    }
+
+    /** Tells the fabric that the target's access rules changed (as the core does on an ACL change). */
+    public void accessChanged() {
+        Runnable l = accessListener;
+        if (l != null && !closed) {
+            l.run();
+        }
     }
 }

@@ -24,7 +24,8 @@ import org.jstgt.api.target.TargetRegistry;
  * assertArrayEquals(expected, Arrays.copyOf(t.lastNexus().bytes(), 512));
  * }</pre>
  *
- * The setters change the target in place and return it; a change applies to later logins.
+ * The setters change the target in place and return it; a change applies to later logins, and a
+ * change of who is admitted is told to the open nexuses' access listeners, as the core does.
  */
 public final class FakeScsiTarget implements ScsiTarget {
     /** Disk size of each nexus unless {@link #blocks(int)} says otherwise. */
@@ -35,6 +36,7 @@ public final class FakeScsiTarget implements ScsiTarget {
     private volatile List<String> portals = List.of();
     private final Map<String, String> properties = new ConcurrentHashMap<>();
     private volatile Set<String> allowed;
+    private volatile boolean available = true;
     private volatile int blocks = DEFAULT_BLOCKS;
     private final List<FakeNexus> nexuses = new CopyOnWriteArrayList<>();
 
@@ -92,13 +94,33 @@ public final class FakeScsiTarget implements ScsiTarget {
      */
     public FakeScsiTarget allowOnly(Set<String> initiatorNames) {
         this.allowed = Set.copyOf(initiatorNames);
+        accessChanged();
         return this;
     }
 
     /** @return this, allowing every initiator again */
     public FakeScsiTarget allowAll() {
         this.allowed = null;
+        accessChanged();
         return this;
+    }
+
+    /**
+     * @param on false to refuse every login as a target with an invalid configuration does
+     *     ({@link ScsiTarget#available()}); open sessions stay while the allow-list admits them
+     * @return this
+     */
+    public FakeScsiTarget available(boolean on) {
+        this.available = on;
+        accessChanged();
+        return this;
+    }
+
+    /** Tells the open nexuses that the access rules changed, as the core does. */
+    private void accessChanged() {
+        for (FakeNexus n : nexuses) {
+            n.accessChanged();
+        }
     }
 
     /**
@@ -158,6 +180,11 @@ public final class FakeScsiTarget implements ScsiTarget {
     public boolean allows(String initiatorName, InetAddress address) {
         Set<String> only = allowed;
         return only == null || only.contains(initiatorName);
+    }
+
+    @Override
+    public boolean available() {
+        return available;
     }
 
     @Override

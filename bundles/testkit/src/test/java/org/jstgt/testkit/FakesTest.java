@@ -147,6 +147,24 @@ class FakesTest {
     }
 
     @Test
+    void fakeTargetTellsItsOpenNexusesWhenWhoIsAdmittedChanges() {
+        FakeScsiTarget t = new FakeScsiTarget("iqn.2026-11.org.jstgt:t");
+        FakeNexus open = t.openNexus("i", "i,i,0x1", "t,t,0x1", 1);
+        FakeNexus closed = t.openNexus("j", "j,i,0x1", "t,t,0x1", 1);
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger toldClosed = new java.util.concurrent.atomic.AtomicInteger();
+        open.onAccessChange(told::incrementAndGet);
+        closed.onAccessChange(toldClosed::incrementAndGet);
+        closed.close();
+        assertTrue(t.available());
+        t.allowOnly(Set.of("x"));
+        t.allowAll();
+        assertFalse(t.available(false).available());
+        assertEquals(3, told.get());
+        assertEquals(0, toldClosed.get(), "a closed nexus is not told");
+    }
+
+    @Test
     void fakeNexusIsADiskThatRecordsAndCanHoldItsCommands() {
         FakeScsiTarget t = new FakeScsiTarget("iqn.2026-11.org.jstgt:t").blocks(8);
         FakeNexus n = t.openNexus("i", "i,i,0x1", "t,t,0x1", 1);

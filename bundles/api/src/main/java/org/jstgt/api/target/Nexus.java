@@ -29,6 +29,20 @@ public interface Nexus extends AutoCloseable {
     /** @return the LUN numbers currently mapped for this nexus, ascending */
     int[] luns();
 
+    /**
+     * Registers the fabric's listener for the target's access rules. It is called after the
+     * target's configuration changed (its {@code initiators} rule among the rest), after the
+     * configuration became invalid, and after the target was removed; the fabric then asks
+     * {@link ScsiTarget#allows} again for the session's connections and ends the session when it
+     * is no longer admitted. It runs on the thread that applies the configuration, possibly while
+     * the core holds its configuration lock: it must not block, nor call back into the core other
+     * than through {@link ScsiTarget#allows}. A later call replaces the listener.
+     *
+     * @param listener what to run on a change
+     */
+    default void onAccessChange(Runnable listener) {
+    }
+
     /** Ends the nexus (logout, connection loss). Idempotent. */
     @Override
     void close();

@@ -41,6 +41,18 @@ public interface ScsiTarget {
     boolean allows(String initiatorName, InetAddress address);
 
     /**
+     * Whether the target takes new logins. False while its configuration file is invalid (a bad
+     * edit never leaves an older, looser rule in force) and once the target is removed: logins
+     * are then refused with a status the initiator retries later, and discovery does not list the
+     * target. Sessions already open stay as long as {@link #allows} admits them.
+     *
+     * @return true when logins may proceed to the ACL check
+     */
+    default boolean available() {
+        return true;
+    }
+
+    /**
      * Opens an I_T nexus.
      *
      * @param initiatorName initiator node name

@@ -19,6 +19,7 @@ import io.netty.util.concurrent.EventExecutor;
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.limits.Permit;
 import org.jstgt.iscsi.limits.PortalLimits;
+import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.login.LoginHandler;
 import org.jstgt.iscsi.login.LoginHost;
 import org.jstgt.iscsi.login.LoginResult;
@@ -232,8 +233,9 @@ public final class Connection implements ConnectionPort, LoginHost {
             p.replace(ENCODER, ENCODER, new PduEncoder(n.headerDigest(), n.dataDigest()));
         }
         LOG.info("{} session {} of {} from {} on {} logged in ({})", session.discovery() ? "discovery" : "normal",
-                session.tsih(), session.initiatorName(), remoteDescription,
-                session.discovery() ? portalName : session.targetName(), n.values());
+                session.tsih(), LogSafe.of(session.initiatorName()), remoteDescription,
+                session.discovery() ? portalName : session.targetName(),
+                LogSafe.of(n.values().toString(), LogSafe.MESSAGE));
     }
 
     // ---- ConnectionPort
@@ -330,7 +332,7 @@ public final class Connection implements ConnectionPort, LoginHost {
     @Override
     public void protocolError(Pdu pdu, String why) {
         LOG.warn("{} session {}: {}; closing the connection (ErrorRecoveryLevel 0)", remoteDescription,
-                session == null ? 0 : session.tsih(), why);
+                session == null ? 0 : session.tsih(), LogSafe.of(why, LogSafe.MESSAGE));
         reject(RejectReason.PROTOCOL_ERROR, pdu.header());
         giveUp();
     }
@@ -427,7 +429,7 @@ public final class Connection implements ConnectionPort, LoginHost {
         }
         if (was != Phase.LOGGED_OUT) {
             LOG.info("connection {} of session {} ({}) closed", remoteDescription, session.tsih(),
-                    session.initiatorName());
+                    LogSafe.of(session.initiatorName()));
         }
     }
 }

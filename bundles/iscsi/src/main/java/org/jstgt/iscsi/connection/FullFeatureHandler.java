@@ -9,6 +9,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.log.LogBudget;
+import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.logout.Logout;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.DataOut;
@@ -51,6 +53,7 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
     private final TaskManagement taskManagement;
     private final TextExchange text;
     private final Logout logout;
+    private final LogBudget logBudget = new LogBudget();
 
     FullFeatureHandler(Connection connection, Session session, Supplier<TargetRegistry> registry,
             PortalDirectory portals) {
@@ -106,13 +109,16 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.info("connection {} failed: {}", connection.remoteDescription(), cause.toString());
+        LOG.info("connection {} failed: {}", connection.remoteDescription(),
+                LogSafe.of(cause.toString(), LogSafe.MESSAGE));
         ctx.close();
     }
 
     private void invalid(InvalidPdu bad) {
-        LOG.info("{}: {} (opcode 0x{})", connection.remoteDescription(), bad.detail(),
-                Integer.toHexString(bad.opcode()));
+        if (logBudget.allow(LOG, connection.remoteDescription())) {
+            LOG.info("{}: {} (opcode 0x{})", connection.remoteDescription(),
+                    LogSafe.of(bad.detail(), LogSafe.MESSAGE), Integer.toHexString(bad.opcode()));
+        }
         connection.reject(bad.reason(), bad.header());
         int op = bad.opcode();
         boolean dataBearing = op == 0x01 || op == 0x05;

@@ -19,6 +19,7 @@ import org.jstgt.api.auth.AuthContext;
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.limits.PortalLimits;
+import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.pdu.InvalidPdu;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.LoginResponse;
@@ -259,6 +260,12 @@ public final class Login {
             return fail(req, LoginStatus.NOT_FOUND, "target " + targetName + " is not offered on portal "
                     + host.portalName());
         }
+        if (!found.available()) {
+            // RFC 7143 §11.13.5: class 3, the initiator is not at fault and retries later; the
+            // file is being fixed (its problem is logged at ERROR with file and key).
+            return fail(req, LoginStatus.SERVICE_UNAVAILABLE, "target " + targetName + " takes no login while "
+                    + found.origin() + " is invalid");
+        }
         if (!found.allows(name, host.initiatorAddress())) {
             return fail(req, LoginStatus.AUTHORIZATION_FAILURE, "initiator " + name + " from "
                     + host.initiatorAddress().getHostAddress() + " not allowed on " + targetName);
@@ -392,10 +399,18 @@ public final class Login {
         return null;
     }
 
-    /** iSCSI names (RFC 7143 §4.2.7.1, §6.1): iqn., eui. or naa. forms, at most 223 bytes. */
+    /**
+     * iSCSI names (RFC 7143 §4.2.7.1, §6.1): iqn., eui. or naa. forms, at most 223 bytes, without
+     * control characters (RFC 3722 §6.1 prohibits them).
+     */
     static boolean validName(String name) {
         if (name.getBytes(StandardCharsets.UTF_8).length > 223) {
             return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isISOControl(name.charAt(i))) {
+                return false;
+            }
         }
         String n = name.toLowerCase(Locale.ROOT);
         return n.startsWith("iqn.") && n.length() > 4 || n.startsWith("eui.") && n.length() == 20
@@ -417,7 +432,8 @@ public final class Login {
 
     private Step fail(LoginRequest req, int status, String why) {
         LOG.info("login from {} ({}) refused with status 0x{}: {}", host.initiatorAddress().getHostAddress(),
-                initiatorName == null ? "?" : initiatorName, String.format("%04x", status), why);
+                initiatorName == null ? "?" : LogSafe.of(initiatorName), String.format("%04x", status),
+                LogSafe.of(why, LogSafe.MESSAGE));
         LoginResponse r = new LoginResponse(false, false, req.csg(), 0, 0, 0, req.isid(), 0, req.itt(), statSn++,
                 req.cmdSn(), req.cmdSn(), status >> 8, status & 0xff, Unpooled.EMPTY_BUFFER);
         return new Step(r, Outcome.FAILED, null);

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
+import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.pdu.InvalidPdu;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.Opcode;
@@ -61,8 +62,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                 if (bad.opcode() == Opcode.LOGIN_REQUEST.code()) {
                     host.send(login.malformed(bad));
                 } else {
-                    LOG.info("{}: {} (opcode 0x{})", host.remoteDescription(), bad.detail(),
-                            Integer.toHexString(bad.opcode()));
+                    LOG.info("{}: {} (opcode 0x{})", host.remoteDescription(),
+                            LogSafe.of(bad.detail(), LogSafe.MESSAGE), Integer.toHexString(bad.opcode()));
                 }
                 end();
             } else if (msg instanceof LoginRequest req) {
@@ -124,7 +125,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.info("connection {} failed: {}", host.remoteDescription(), cause.toString());
+        LOG.info("connection {} failed: {}", host.remoteDescription(),
+                LogSafe.of(cause.toString(), LogSafe.MESSAGE));
         ctx.close();
     }
 }

@@ -1,5 +1,6 @@
 package org.jstgt.iscsi.logout;
 
+import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.pdu.LogoutRequest;
 import org.jstgt.iscsi.pdu.LogoutResponse;
 import org.jstgt.iscsi.pdu.RejectReason;
@@ -51,7 +52,7 @@ public final class Logout {
             return;
         }
         if (req.reason() == LogoutRequest.CLOSE_SESSION) {
-            LOG.info("session {} of {} logged out", session.tsih(), session.initiatorName());
+            LOG.info("session {} of {} logged out", session.tsih(), LogSafe.of(session.initiatorName()));
             for (ConnectionPort other : session.connections()) {
                 if (other != port) {
                     other.close();

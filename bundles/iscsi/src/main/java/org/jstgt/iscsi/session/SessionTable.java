@@ -11,6 +11,7 @@ import org.jstgt.api.target.Nexus;
 import org.jstgt.iscsi.limits.ConnectionLimiter;
 import org.jstgt.iscsi.limits.FloodLog;
 import org.jstgt.iscsi.limits.TargetLimits;
+import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.login.LoginResult;
 import org.jstgt.iscsi.login.LoginStatus;
 import org.slf4j.Logger;
@@ -89,7 +90,7 @@ public final class SessionTable {
             if (old != null) {
                 // Session reinstatement at ErrorRecoveryLevel 0 (RFC 7143 §6.3.5): end the old one.
                 LOG.info("session {} of {} reinstated by a new login; closing the old one", old.tsih(),
-                        r.initiatorName());
+                        LogSafe.of(r.initiatorName()));
                 remove(old);
                 old.connections().forEach(ConnectionPort::close);
             }
@@ -97,7 +98,7 @@ public final class SessionTable {
                 nexus = r.target().openNexus(r.initiatorName(), Session.portName(r.initiatorName(), r.isid()),
                         Session.portName(r.target().iqn(), portalTag), portalTag);
             } catch (RuntimeException e) {
-                LOG.warn("cannot open the I_T nexus for {} on {}", r.initiatorName(), r.target().iqn(), e);
+                LOG.warn("cannot open the I_T nexus for {} on {}", LogSafe.of(r.initiatorName()), r.target().iqn(), e);
                 return Admission.refused(LoginStatus.TARGET_ERROR);
             }
         }
@@ -110,6 +111,9 @@ public final class SessionTable {
             return Admission.refused(LoginStatus.OUT_OF_RESOURCES);
         }
         s.addConnection(connection);
+        if (nexus != null) {
+            AccessWatch.watch(s, this);
+        }
         return new Admission(s, LoginStatus.SUCCESS);
     }
 

@@ -19,6 +19,10 @@ import org.jstgt.api.target.TargetRegistry;
  * initiator may see, {@code TargetName} and one
  * {@code TargetAddress=<address>:<port>,<tag>} per listening address of each portal the target is
  * offered on. IPv6 addresses are written in brackets (RFC 7143 §13.8).
+ *
+ * <p>A target is seen only when a login to it through the portal the question came in on could
+ * succeed (as LIO answers discovery per portal group and ACL): it is offered on that portal, takes
+ * logins ({@link ScsiTarget#available()}), and its ACL admits this initiator's name and address.
  */
 public final class SendTargets {
     private SendTargets() {
@@ -28,6 +32,7 @@ public final class SendTargets {
      * @param value the SendTargets value: {@code All}, a target name, or empty (the session's target)
      * @param registry the registry
      * @param portals serving portals
+     * @param portalName the portal the session came in on
      * @param sessionTarget the Normal session's target, null in a Discovery session
      * @param initiatorName the initiator
      * @param initiatorAddress its address (ACL)
@@ -35,7 +40,7 @@ public final class SendTargets {
      * @return the key/value pairs
      */
     public static List<Map.Entry<String, String>> answer(String value, TargetRegistry registry,
-            List<PortalEndpoint> portals, ScsiTarget sessionTarget, String initiatorName,
+            List<PortalEndpoint> portals, String portalName, ScsiTarget sessionTarget, String initiatorName,
             InetAddress initiatorAddress, InetAddress localAddress) {
         List<ScsiTarget> candidates = new ArrayList<>();
         if (sessionTarget != null) {
@@ -52,12 +57,12 @@ public final class SendTargets {
         }
         List<Map.Entry<String, String>> out = new ArrayList<>();
         for (ScsiTarget t : candidates) {
-            if (!t.allows(initiatorName, initiatorAddress)) {
+            if (!offeredOn(t, portalName) || !t.available() || !t.allows(initiatorName, initiatorAddress)) {
                 continue;
             }
             Set<String> addresses = new LinkedHashSet<>();
             for (PortalEndpoint p : portals) {
-                if (!t.portals().isEmpty() && !t.portals().contains(p.name())) {
+                if (!offeredOn(t, p.name())) {
                     continue;
                 }
                 for (InetSocketAddress a : p.addresses()) {
@@ -83,6 +88,11 @@ public final class SendTargets {
             }
         }
         return out;
+    }
+
+    /** @return true when the target is offered on the portal (an empty {@code portals}: on every one) */
+    private static boolean offeredOn(ScsiTarget t, String portalName) {
+        return t.portals().isEmpty() || t.portals().contains(portalName);
     }
 
     public static String format(InetAddress ip, int port) {

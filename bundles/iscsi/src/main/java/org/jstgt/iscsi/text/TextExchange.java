@@ -11,6 +11,8 @@ import io.netty.buffer.Unpooled;
 
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.limits.PortalLimits;
+import org.jstgt.iscsi.log.LogBudget;
+import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.login.LoginKey;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.RejectReason;
@@ -38,6 +40,7 @@ public final class TextExchange {
     private byte[] textOut;
     private int textOutOffset;
     private int textOutTtt = Bhs.NO_TAG;
+    private final LogBudget logBudget = new LogBudget();
 
     /**
      * @param port the connection
@@ -91,7 +94,10 @@ public final class TextExchange {
             pairs = TextKeys.parse(textIn.toByteArray());
         } catch (TextKeys.SyntaxException e) {
             textIn.reset();
-            LOG.info("{}: bad text request: {}", port.remoteDescription(), e.getMessage());
+            if (logBudget.allow(LOG, port.remoteDescription())) {
+                LOG.info("{}: bad text request: {}", port.remoteDescription(),
+                        LogSafe.of(e.getMessage(), LogSafe.MESSAGE));
+            }
             port.reject(RejectReason.PROTOCOL_ERROR, req.header());
             return;
         }
@@ -101,8 +107,8 @@ public final class TextExchange {
             LoginKey key = LoginKey.byWire(e.getKey());
             if (key == LoginKey.SEND_TARGETS) {
                 answer.addAll(SendTargets.answer(e.getValue(), registry.get(), portals.endpoints(),
-                        session.discovery() ? null : session.target(), session.initiatorName(), port.remoteAddress(),
-                        port.localAddress()));
+                        session.portalName(), session.discovery() ? null : session.target(), session.initiatorName(),
+                        port.remoteAddress(), port.localAddress()));
             } else if (key == null) {
                 answer.add(Map.entry(e.getKey(), "NotUnderstood"));
             } else {

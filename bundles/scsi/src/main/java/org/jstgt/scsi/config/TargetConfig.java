@@ -20,7 +20,7 @@ import org.jstgt.api.Pids;
  * @param alias {@code alias} or empty
  * @param portals {@code portals}, empty for all
  * @param luns {@code lun.N} mappings by LUN number
- * @param initiators {@code initiators}, empty for all
+ * @param initiators {@code initiators}, empty for all (key absent or {@code ALL}; an empty value is an error)
  * @param properties every key as a string
  */
 public record TargetConfig(String name, String origin, String iqn, String alias, List<String> portals,
@@ -39,6 +39,32 @@ public record TargetConfig(String name, String origin, String iqn, String alias,
         luns = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(luns));
         initiators = List.copyOf(initiators);
         properties = Map.copyOf(properties);
+    }
+
+    /**
+     * Reads the {@code initiators} key alone (also of a file that fails elsewhere). Absent means
+     * every initiator, as documented; present it must name at least one valid entry: an empty value
+     * or a bad entry is an error, so that a slip never opens the target to everyone.
+     *
+     * @param props the configuration as strings
+     * @return the patterns; empty when every initiator is admitted (absent key or {@code ALL})
+     * @throws ConfigException naming the {@code initiators} key
+     */
+    public static List<InitiatorPattern> parseInitiators(Map<String, String> props) throws ConfigException {
+        if (!props.containsKey(INITIATORS)) {
+            return List.of();
+        }
+        List<String> entries = Props.list(props.get(INITIATORS));
+        if (entries.isEmpty()) {
+            throw new ConfigException(INITIATORS, "empty, which admits no initiator; list initiator names or "
+                    + "networks, write ALL, or remove the key to admit every initiator");
+        }
+        List<InitiatorPattern> out = new ArrayList<>();
+        for (String s : entries) {
+            out.add(InitiatorPattern.parse(INITIATORS, s));
+        }
+        // every entry is checked first: a bad one fails the key even beside ALL
+        return out.stream().anyMatch(InitiatorPattern::all) ? List.of() : out;
     }
 
     /**
@@ -79,19 +105,7 @@ public record TargetConfig(String name, String origin, String iqn, String alias,
             }
             luns.put(n, lun);
         }
-        List<InitiatorPattern> initiators = new ArrayList<>();
-        for (String s : Props.list(p.get(INITIATORS))) {
-            InitiatorPattern ip = InitiatorPattern.parse(INITIATORS, s);
-            if (ip.all()) {
-                initiators.clear();
-                initiators.add(ip);
-                break;
-            }
-            initiators.add(ip);
-        }
-        if (initiators.size() == 1 && initiators.get(0).all()) {
-            initiators.clear();
-        }
+        List<InitiatorPattern> initiators = parseInitiators(p);
         return new TargetConfig(name, Pids.origin(props), iqn, alias, portals, luns, initiators, p);
     }
 }

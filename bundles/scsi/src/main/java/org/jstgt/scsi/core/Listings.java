@@ -18,6 +18,9 @@ import org.jstgt.scsi.config.TargetConfig;
 
 /** The management view of LUNs and targets, including configurations that were refused. */
 final class Listings {
+    /** The ACL shown for a target whose file is invalid: it admits no new login. */
+    static final String NONE = "NONE (configuration invalid)";
+
     private Listings() {
     }
 
@@ -62,15 +65,16 @@ final class Listings {
                 TargetConfig c = t.config;
                 List<String> lunList = new ArrayList<>();
                 c.luns().forEach((n, name) -> lunList.add(n + "=" + name + (t.map.get(n) == null ? " (missing)" : "")));
-                List<String> acl = c.initiators().stream().map(InitiatorPattern::toString).toList();
+                List<String> acl = failure != null ? List.of(NONE)
+                        : c.initiators().stream().map(InitiatorPattern::toString).toList();
                 String state = failure == null ? "ACTIVE"
-                        : "FAILED(" + failure.problem() + "; previous configuration in use)";
+                        : "FAILED(" + failure.problem() + "; logins refused until fixed)";
                 out.add(new TargetInfo(c.name(), c.origin(), c.iqn(), c.alias(), c.portals(), lunList, acl, state));
             } else {
                 Map<String, String> raw = Props.strings(failure.props());
                 out.add(new TargetInfo(failure.name(), failure.origin(), raw.getOrDefault(TargetConfig.IQN, ""),
                         raw.getOrDefault(TargetConfig.ALIAS, ""), Props.list(raw.get(TargetConfig.PORTALS)), List.of(),
-                        Props.list(raw.get(TargetConfig.INITIATORS)), "FAILED(" + failure.problem() + ")"));
+                        List.of(NONE), "FAILED(" + failure.problem() + ")"));
             }
         }
         out.sort(Comparator.comparing(TargetInfo::iqn).thenComparing(TargetInfo::name));

@@ -23,6 +23,7 @@ import org.jstgt.api.scsi.LunDirectory;
 import org.jstgt.api.store.BackingStoreProvider;
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.scsi.config.InitiatorPattern;
 import org.jstgt.scsi.config.LunConfig;
 import org.jstgt.scsi.config.Props;
 import org.jstgt.scsi.config.TargetConfig;
@@ -59,7 +60,10 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
     /** LUN configurations refused because another file already uses the name. */
     private final Map<String, Pending> lunConflicts = new LinkedHashMap<>();
     private final Map<String, TargetRuntime> targetsByPid = new HashMap<>();
-    /** Target configurations that did not parse or clash; the previous good one (if any) runs on. */
+    /**
+     * Target configurations that did not parse or clash. A target that ran before takes no login
+     * until its file is good again (see {@link TargetRuntime}); the older rule never stays in force.
+     */
     private final Map<String, Pending> targetFailures = new LinkedHashMap<>();
     /** LUNs by name for units at runtime (the LUN directory), lock-free. */
     private volatile Map<String, LunRuntime> lunView = Map.of();
@@ -234,8 +238,9 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
     // ---------------------------------------------------------------- target configurations
 
     /**
-     * A {@code jstgt.target} configuration was created or changed. A bad one is reported and, when
-     * a previous good configuration exists, that one keeps serving.
+     * A {@code jstgt.target} configuration was created or changed. A bad one is reported at ERROR
+     * with its file and key; when the target ran before, it refuses logins until a good one arrives
+     * and its open sessions are checked against the rules (fail closed, see {@link TargetRuntime}).
      *
      * @param pid the configuration PID
      * @param props its properties
@@ -265,7 +270,10 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
             targetsByPid.put(pid, t);
             LOG.info("target {} ({}) added", cfg.iqn(), origin);
         } else {
-            t.config = cfg;
+            if (t.problem() != null) {
+                LOG.info("target {} ({}): configuration valid again; logins accepted", cfg.iqn(), origin);
+            }
+            t.configure(cfg);
         }
         t.setMap(maps.resolve(cfg, luns));
         maps.publish(targetsByPid.values());
@@ -273,7 +281,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
 
     /**
      * A {@code jstgt.target} configuration was deleted. Its LUN map empties (open nexuses see no
-     * LUN); the fabric ends its sessions.
+     * LUN) and it admits no one: the fabric, told through each nexus, ends its sessions.
      *
      * @param pid the configuration PID
      */
@@ -283,6 +291,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         if (t != null) {
             t.setMap(LunMap.EMPTY);
             maps.publish(targetsByPid.values());
+            t.removed();
             LOG.info("target {} removed", t.iqn());
             // a configuration refused for a clashing IQN may take it now
             for (Map.Entry<String, Pending> e : new ArrayList<>(targetFailures.entrySet())) {
@@ -295,8 +304,20 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
 
     private void targetFailed(String pid, String name, String origin, String problem, Map<String, ?> props) {
         TargetRuntime running = targetsByPid.get(pid);
-        LOG.error(running == null ? problem : problem + " (the previous configuration of this target stays in use)");
         targetFailures.put(pid, new Pending(origin, name, problem, Map.copyOf(props)));
+        if (running == null) {
+            LOG.error(problem);
+            return;
+        }
+        List<InitiatorPattern> rule;
+        try {
+            rule = TargetConfig.parseInitiators(Props.strings(props));
+        } catch (ConfigException e) {
+            rule = null;
+        }
+        LOG.error("{} (target {} refuses logins until the file is fixed; {})", problem, running.iqn(), rule == null
+                ? "its sessions end" : "sessions stay only where both the old and the new initiators admit");
+        running.refuse(problem, rule);
     }
 
     // ---------------------------------------------------------------- providers

@@ -34,6 +34,7 @@ final class NexusImpl implements Nexus {
     private final CoreAnswers answers = new CoreAnswers(this);
     private final UnitAttentionGate gate = new UnitAttentionGate(attentions);
     private volatile boolean closed;
+    private volatile Runnable accessListener;
 
     NexusImpl(TargetRuntime target, String initiatorName, String initiatorPortName, String targetPortName,
             int relativeTargetPortId) {
@@ -113,6 +114,19 @@ final class NexusImpl implements Nexus {
     @Override
     public int[] luns() {
         return target.map.numbers().clone();
+    }
+
+    @Override
+    public void onAccessChange(Runnable listener) {
+        accessListener = listener;
+    }
+
+    /** The target's access rules changed: the fabric's listener, if any, is told. */
+    void accessChanged() {
+        Runnable l = accessListener;
+        if (l != null && !closed) {
+            l.run();
+        }
     }
 
     boolean closed() {

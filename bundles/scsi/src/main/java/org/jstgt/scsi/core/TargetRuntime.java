@@ -11,13 +11,29 @@ import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.scsi.config.InitiatorPattern;
 import org.jstgt.scsi.config.TargetConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A configured target as fabrics see it. The object lives as long as its configuration; a changed
  * configuration swaps {@link #config} and {@link #map} in place so open nexuses continue.
+ *
+ * <p>Access fails closed: while the file is invalid ({@link #refuse}) the target takes no login,
+ * and open sessions stay only when both the last good {@code initiators} rule and the one read
+ * from the invalid file admit them (no rule could be read: none stays); once removed it admits no
+ * one. Each change of these rules is told to every open nexus ({@link Nexus#onAccessChange}), and
+ * the fabric ends the sessions no longer admitted.
  */
 final class TargetRuntime implements ScsiTarget {
+    private static final Logger LOG = LoggerFactory.getLogger(TargetRuntime.class);
+
+    /** The rules in force besides the last good configuration's. */
+    private record Access(String problem, List<InitiatorPattern> fromInvalidFile, boolean removed) {
+        static final Access GOOD = new Access(null, List.of(), false);
+    }
+
     volatile TargetConfig config;
+    private volatile Access access = Access.GOOD;
     volatile LunMap map = LunMap.EMPTY;
     final Set<NexusImpl> nexuses = ConcurrentHashMap.newKeySet();
     final TargetMaps maps;
@@ -59,7 +75,16 @@ final class TargetRuntime implements ScsiTarget {
 
     @Override
     public boolean allows(String initiatorName, InetAddress address) {
-        List<InitiatorPattern> acl = config.initiators();
+        Access a = access;
+        if (a.removed() || !matches(config.initiators(), initiatorName, address)) {
+            return false;
+        }
+        return a.problem() == null
+                || a.fromInvalidFile() != null && matches(a.fromInvalidFile(), initiatorName, address);
+    }
+
+    /** @return true when the list admits the initiator; an empty list admits every one */
+    private static boolean matches(List<InitiatorPattern> acl, String initiatorName, InetAddress address) {
         if (acl.isEmpty()) {
             return true;
         }
@@ -69,6 +94,53 @@ final class TargetRuntime implements ScsiTarget {
             }
         }
         return false;
+    }
+
+    @Override
+    public boolean available() {
+        Access a = access;
+        return a.problem() == null && !a.removed();
+    }
+
+    /** @return why logins are refused (the file's problem, naming file and key), or null */
+    String problem() {
+        return access.problem();
+    }
+
+    /** A good configuration is in force (it may be the first): the rules are its own. */
+    void configure(TargetConfig next) {
+        config = next;
+        access = Access.GOOD;
+        accessChanged();
+    }
+
+    /**
+     * The file became invalid: no new login until a good one arrives.
+     *
+     * @param problem what is wrong, naming file and key
+     * @param fromInvalidFile the {@code initiators} rule of the invalid file, or null when it has
+     *     none that can be read (then no session stays)
+     */
+    void refuse(String problem, List<InitiatorPattern> fromInvalidFile) {
+        access = new Access(problem, fromInvalidFile, false);
+        accessChanged();
+    }
+
+    /** The configuration was deleted: nobody is admitted any more. */
+    void removed() {
+        access = new Access(null, List.of(), true);
+        accessChanged();
+    }
+
+    /** Tells every open nexus that the rules changed (the fabric checks its sessions again). */
+    private void accessChanged() {
+        for (NexusImpl n : nexuses) {
+            try {
+                n.accessChanged();
+            } catch (RuntimeException e) {
+                LOG.warn("target {}: a fabric's access listener failed", config.iqn(), e);
+            }
+        }
     }
 
     @Override

@@ -71,6 +71,21 @@ class TargetConfigTest {
         assertKey("initiators", props("initiators", "10.0.0.0/x"));
     }
 
+    /** An empty value admitted every initiator (it read as "no rule"); it now fails the key. */
+    @Test
+    void emptyOrBadInitiatorsFailTheKeyWhileAbsentAdmitsAll() throws Exception {
+        assertTrue(TargetConfig.parse(props("initiators", null)).initiators().isEmpty(), "absent: every initiator");
+        assertKey("initiators", props("initiators", ""));
+        assertKey("initiators", props("initiators", "  "));
+        assertKey("initiators", props("initiators", " , ,"));
+        // a bad entry fails the key even beside ALL, which no longer hides it
+        assertKey("initiators", props("initiators", "ALL, host.example.com"));
+        assertKey("initiators", props("initiators", "iqn.2026-01.org.test:a, host.example.com"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> TargetConfig.parseInitiators(Map.of("initiators", "")));
+        assertTrue(e.getMessage().contains("admits no initiator"), e.getMessage());
+    }
+
     @Test
     void patternMatching() throws Exception {
         InetAddress v4 = InetAddress.getByName("127.5.6.7");

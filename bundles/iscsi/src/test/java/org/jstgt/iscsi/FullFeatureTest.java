@@ -494,21 +494,6 @@ class FullFeatureTest {
     }
 
     @Test
-    void abortOfExecutingTaskSuppressesItsResponse() {
-        try (Wire w = new Wire(Wire.fabric(disk))) {
-            w.loginNormal();
-            nexus().hold(true);
-            ScsiCommand c = cmd(w, read10(0, 1), true, false, 512, Unpooled.EMPTY_BUFFER, true);
-            w.send(c);
-            w.send(new TaskMgmtRequest(true, TaskMgmtRequest.ABORT_TASK, 0, 0x900, c.itt(), w.cmdSn, w.expStatSn,
-                    c.cmdSn(), 0));
-            assertEquals(TaskMgmtResponse.FUNCTION_COMPLETE, w.one(TaskMgmtResponse.class).response());
-            nexus().releaseHeld();
-            assertTrue(w.receive().isEmpty());
-        }
-    }
-
-    @Test
     void connectionLossAbandonsCollectingAndReleasesExecuting() {
         try (Wire w = new Wire(Wire.fabric(disk))) {
             w.loginNormal();

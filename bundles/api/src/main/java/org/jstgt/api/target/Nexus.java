@@ -1,5 +1,8 @@
 package org.jstgt.api.target;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 import org.jstgt.api.scsi.ScsiTask;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -19,12 +22,28 @@ public interface Nexus extends AutoCloseable {
     PreparedCommand prepare(ScsiTask task);
 
     /**
-     * LOGICAL UNIT RESET task management function (SAM-5 §7.8): other nexuses get a unit attention.
+     * Raises the unit attention of a LOGICAL UNIT RESET (SAM-5 §7.8) on the other nexuses without
+     * aborting anything; fabrics call {@link #resetLogicalUnit(int)}.
      *
      * @param lun the LUN
      * @return true when the LUN exists
      */
     boolean logicalUnitReset(int lun);
+
+    /**
+     * LOGICAL UNIT RESET task management function (SAM-5 §7.8): aborts every task of the logical
+     * unit, of every I_T nexus (held, queued in the task set or running; see
+     * {@link PreparedCommand#abort()}), and once they are all gone raises BUS DEVICE RESET FUNCTION
+     * OCCURRED on the other nexuses. Tasks of other nexuses complete with
+     * {@link ScsiResult#ABORTED}. The default only raises the unit attention.
+     *
+     * @param lun the LUN
+     * @return completes with true when the LUN existed and its tasks are gone, false when there is
+     *     no such LUN; never exceptionally
+     */
+    default CompletionStage<Boolean> resetLogicalUnit(int lun) {
+        return CompletableFuture.completedFuture(logicalUnitReset(lun));
+    }
 
     /** @return the LUN numbers currently mapped for this nexus, ascending */
     int[] luns();

@@ -1,5 +1,6 @@
 package org.jstgt.api.target;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.jstgt.api.scsi.DataDirection;
@@ -34,5 +35,22 @@ public interface PreparedCommand {
      * ABORT TASK before the data phase ended).
      */
     default void abandon() {
+    }
+
+    /**
+     * Aborts the command (ABORT TASK, ABORT TASK SET, LOGICAL UNIT RESET, session reinstatement;
+     * SAM-5 §5.6). A command held or queued in the task set is removed and never runs; one not
+     * executed yet never runs ({@link #execute()} then completes at once with
+     * {@link ScsiResult#ABORTED}); one running completes in the device. Either way the stage of
+     * {@link #execute()} completes with {@link ScsiResult#ABORTED} once the command can no longer
+     * touch the store. Idempotent; any thread.
+     *
+     * <p>The default, for commands that cannot be stopped, does nothing and completes at once: a
+     * fabric waits for the stage of {@link #execute()} as well before it reports the task gone.
+     *
+     * @return completes (never exceptionally) when the command can no longer touch the store
+     */
+    default CompletionStage<Void> abort() {
+        return CompletableFuture.completedFuture(null);
     }
 }

@@ -15,6 +15,13 @@ public record ScsiResult(int status, byte[] sense, int dataInLength) {
     /** GOOD with no data. */
     public static final ScsiResult GOOD = new ScsiResult(ScsiStatus.GOOD, NONE, 0);
 
+    /**
+     * The command was aborted (SAM-5 §5.6) by a task management function or a reset, possibly of
+     * another I_T nexus: with TAS 0 in the Control mode page it ends without a response, so the
+     * fabric drops it and frees its resources.
+     */
+    public static final ScsiResult ABORTED = new ScsiResult(ScsiStatus.TASK_ABORTED, NONE, 0);
+
     public ScsiResult {
         sense = sense == null ? NONE : sense;
     }
@@ -25,6 +32,11 @@ public record ScsiResult(int status, byte[] sense, int dataInLength) {
      */
     public static ScsiResult good(int dataInLength) {
         return dataInLength == 0 ? GOOD : new ScsiResult(ScsiStatus.GOOD, NONE, dataInLength);
+    }
+
+    /** @return true when the command was aborted ({@link #ABORTED}): the fabric sends no response */
+    public boolean aborted() {
+        return status == ScsiStatus.TASK_ABORTED;
     }
 
     /**

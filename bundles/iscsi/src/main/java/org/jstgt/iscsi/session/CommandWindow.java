@@ -79,7 +79,9 @@ public final class CommandWindow {
      * Orders a non-immediate command PDU (RFC 7143 §4.2.2.1). Afterwards {@link #ready(int)} and
      * {@link #readyFrom(int)} hold the PDUs now deliverable in CmdSN order, each retained once for
      * the caller, who releases them before ordering the next PDU; PDUs outside the window are
-     * dropped silently; early ones are queued (retained).
+     * dropped silently; early ones are queued (retained). A command whose CmdSN an ABORT TASK
+     * marked as received before it came ({@link #skip}) is dropped with its early data: it was
+     * aborted and gets no response (RFC 7143 §11.5.1).
      *
      * @param pdu the PDU (the caller keeps its own reference)
      * @param cmdSn its CmdSN
@@ -92,14 +94,17 @@ public final class CommandWindow {
         if (!inWindow(cmdSn) || queued.containsKey(cmdSn)) {
             return 0;
         }
-        if (cmdSn != expCmdSn) {
+        if (skipped.contains(cmdSn)) {
+            // aborted before it arrived: its CmdSN counts as received, the command itself is dropped
+            releaseEarlyData(pdu.itt());
+        } else if (cmdSn != expCmdSn) {
             queued.put(cmdSn, new Waiting(pdu.retain(), from));
             queuedItts.put(pdu.itt(), cmdSn);
-            return 0;
+        } else {
+            expCmdSn++;
+            ready.add(pdu.retain());
+            readyFrom.add(from);
         }
-        expCmdSn++;
-        ready.add(pdu.retain());
-        readyFrom.add(from);
         for (;;) {
             if (skipped.remove(expCmdSn)) {
                 expCmdSn++;
@@ -115,6 +120,16 @@ public final class CommandWindow {
             readyFrom.add(next.from());
         }
         return ready.size();
+    }
+
+    /** @return how many CmdSNs are marked received ahead of ExpCmdSN (aborted before they came) */
+    int skippedCount() {
+        return skipped.size();
+    }
+
+    /** @return how many commands wait for their CmdSN */
+    int queuedCount() {
+        return queued.size();
     }
 
     /**

@@ -3,6 +3,7 @@ package org.jstgt.iscsi.task;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 import io.netty.buffer.ByteBuf;
@@ -13,6 +14,7 @@ import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.TaskAttribute;
 import org.jstgt.api.target.PreparedCommand;
+import org.jstgt.api.target.ScsiResult;
 import org.jstgt.iscsi.session.ConnectionPort;
 import org.jstgt.iscsi.session.Session;
 
@@ -59,6 +61,8 @@ public final class IscsiTask implements ScsiTask {
     PreparedCommand prepared;
     State state = State.COLLECTING;
     boolean aborted;
+    /** The device's stage once executing: completes when the command is done with the store. */
+    CompletionStage<ScsiResult> execution;
     /** Set when the task counts against the command window (non-immediate). */
     boolean inWindow;
 

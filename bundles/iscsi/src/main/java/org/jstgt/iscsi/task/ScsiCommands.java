@@ -167,6 +167,7 @@ public final class ScsiCommands {
             completed(task, Sense.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE), null);
             return;
         }
+        task.execution = stage;
         stage.whenComplete((result, error) -> {
             if (port.executor().inEventLoop()) {
                 completed(task, result, error);
@@ -181,13 +182,43 @@ public final class ScsiCommands {
             LOG.warn("command {} failed unexpectedly", task.cdb(), error);
             result = Sense.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE);
         }
-        if (!port.fullFeature() || task.aborted) {
+        // aborted here, or by another I_T nexus's task management (TAS 0: no status, SAM-5 §5.6)
+        if (!port.fullFeature() || task.aborted || result.aborted()) {
             tasks.finish(task);
             session.executionEnded();
             return;
         }
         session.executionEnded();
-        responses.respond(task, result, result.dataInLength());
+        int statSn = port.statSn();
+        try {
+            responses.respond(task, result, result.dataInLength());
+        } catch (RuntimeException e) {
+            answerFailure(task, statSn, e);
+        } finally {
+            tasks.finish(task);
+        }
         port.flushSoon();
+    }
+
+    /**
+     * Answering a completed task failed: while its status has not left, the initiator gets CHECK
+     * CONDITION / INTERNAL TARGET FAILURE (44h/00h) and no data; once it has (StatSN moved on), what
+     * the initiator saw is unknown and the connection is given up (ErrorRecoveryLevel 0).
+     */
+    private void answerFailure(IscsiTask task, int statSn, RuntimeException e) {
+        LOG.error("{}: answering command {} (ITT 0x{}) failed", port.remoteDescription(), task.cdb(),
+                Integer.toHexString(task.itt), e);
+        if (port.statSn() == statSn) {
+            // answered as a command without data: nothing of the command's own view is trusted
+            task.prepared = null;
+            try {
+                responses.respond(task, Sense.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE), 0);
+                return;
+            } catch (RuntimeException again) {
+                LOG.error("{}: answering command {} with CHECK CONDITION failed too", port.remoteDescription(),
+                        task.cdb(), again);
+            }
+        }
+        port.close();
     }
 }

@@ -2,11 +2,15 @@ package org.jstgt.iscsi.task;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 import org.jstgt.iscsi.session.CommandWindow;
 import org.jstgt.iscsi.session.ConnectionPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The tasks of one session by Initiator Task Tag (unique across the session's connections,
@@ -15,6 +19,7 @@ import org.jstgt.iscsi.session.ConnectionPort;
  * the session's event loop; {@link #size()} may be read from any thread.
  */
 public final class TaskTable {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskTable.class);
     private final CommandWindow window;
     private final Map<Integer, IscsiTask> byItt = new HashMap<>();
     private volatile int size;
@@ -74,26 +79,49 @@ public final class TaskTable {
     }
 
     /**
-     * Aborts a task: one still in its data phase is abandoned at once; one executing completes in
-     * the device and its response is suppressed (RFC 7143 §4.2.3.4 "no further responses").
+     * Aborts a task (RFC 7143 §4.2.3.4: no further responses for it): one still in its data phase
+     * is abandoned at once; one executing is aborted in the SCSI core and completes there, its
+     * response suppressed.
      *
      * @param t the task
+     * @return completes when the task can no longer touch the store: abandoned, removed before it
+     *     ran, or completed in the device; never exceptionally
      */
-    public void abort(IscsiTask t) {
+    public CompletableFuture<Void> abort(IscsiTask t) {
         t.aborted = true;
         if (t.state == IscsiTask.State.COLLECTING) {
-            t.prepared.abandon();
+            if (t.prepared != null) {
+                t.prepared.abandon();
+            }
             finish(t);
+            return CompletableFuture.completedFuture(null);
         }
+        if (t.state != IscsiTask.State.EXECUTING || t.execution == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> stopped;
+        try {
+            stopped = t.prepared.abort().toCompletableFuture().handle((v, e) -> null);
+        } catch (RuntimeException e) {
+            LOG.warn("aborting command {} failed; waiting for it to complete", t.cdb(), e);
+            stopped = CompletableFuture.completedFuture(null);
+        }
+        // a command whose abort cannot stop it is gone only when it completed
+        return stopped.thenCombine(t.execution.handle((r, e) -> null), (a, b) -> null);
     }
 
-    /** @param which the tasks to {@link #abort(IscsiTask)} */
-    public void abortWhere(Predicate<IscsiTask> which) {
+    /**
+     * @param which the tasks to {@link #abort(IscsiTask)}
+     * @return completes when all of them are gone
+     */
+    public CompletableFuture<Void> abortWhere(Predicate<IscsiTask> which) {
+        List<CompletableFuture<Void>> gone = new ArrayList<>();
         for (IscsiTask t : new ArrayList<>(byItt.values())) {
             if (which.test(t)) {
-                abort(t);
+                gone.add(abort(t));
             }
         }
+        return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new));
     }
 
     /**

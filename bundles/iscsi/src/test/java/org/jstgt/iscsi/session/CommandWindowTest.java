@@ -91,6 +91,50 @@ class CommandWindowTest {
     }
 
     @Test
+    void aCommandArrivingAfterItsAbortIsDroppedNotStranded() {
+        ConnectionPort a = connection(1);
+        CommandWindow w = new CommandWindow(1, 8);
+        w.skip(3);
+        NopOut late = command(3, 3);
+        assertEquals(List.of(), order(w, late, a));
+        assertEquals(0, late.refCnt(), "not kept by the window");
+        assertFalse(w.isQueued(3));
+        assertEquals(List.of("1@1"), order(w, command(1, 1), a));
+        assertEquals(List.of("2@1"), order(w, command(2, 2), a));
+        assertEquals(4, w.expCmdSn());
+        assertEquals(List.of("4@1"), order(w, command(4, 4), a));
+        assertEquals(0, w.queuedCount());
+        assertEquals(0, w.skippedCount());
+    }
+
+    @Test
+    void anAbortedExpCmdSnDoesNotHoldBackTheCommandsAfterIt() {
+        ConnectionPort a = connection(1);
+        CommandWindow w = new CommandWindow(1, 8);
+        w.skip(1);
+        assertEquals(List.of("2@1"), order(w, command(2, 2), a));
+        NopOut late = command(1, 1);
+        assertEquals(List.of(), order(w, late, a), "CmdSN 1 counts as received already");
+        assertEquals(0, late.refCnt());
+        assertEquals(3, w.expCmdSn());
+        assertEquals(0, w.queuedCount());
+        assertEquals(0, w.skippedCount());
+    }
+
+    @Test
+    void anAbortedExpCmdSnArrivingLateIsDropped() {
+        ConnectionPort a = connection(1);
+        CommandWindow w = new CommandWindow(1, 8);
+        w.skip(1);
+        NopOut late = command(1, 1);
+        assertEquals(List.of(), order(w, late, a));
+        assertEquals(0, late.refCnt());
+        assertEquals(2, w.expCmdSn());
+        assertEquals(List.of("2@1"), order(w, command(2, 2), a));
+        assertEquals(0, w.skippedCount());
+    }
+
+    @Test
     void releaseDropsWhatWaits() {
         CommandWindow w = new CommandWindow(1, 8);
         NopOut queued = command(5, 5);

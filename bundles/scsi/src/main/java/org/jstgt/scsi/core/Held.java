@@ -1,6 +1,5 @@
 package org.jstgt.scsi.core;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,6 +16,7 @@ import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
 import org.jstgt.scsi.sense.SenseFormat;
 import org.jstgt.scsi.sense.SenseRenderer;
+import org.jstgt.scsi.taskset.InOrderTaskSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,25 +37,37 @@ final class Held implements PreparedCommand {
     private final SenseFormat format;
     /** True when the command already has its place in an in-order task set (it was parsed before). */
     private final boolean placed;
-    private final CompletableFuture<ScsiResult> result = new CompletableFuture<>();
+    /** Its life in the LU, for aborts; shared with the {@link Prepared.OnUnit} it came from. */
+    final CoreTask control;
     private final AtomicBoolean started = new AtomicBoolean();
     volatile ScheduledFuture<?> timeout;
 
     Held(LunRuntime lun, ScsiTask task, DataDirection direction, int transferLength, SenseFormat format,
-            boolean placed) {
+            boolean placed, CoreTask control) {
         this.lun = lun;
         this.placed = placed;
         this.task = task;
         this.direction = direction;
         this.transferLength = transferLength;
         this.format = format;
+        this.control = control;
     }
 
-    /** A command that reached a LUN without a unit before being parsed. */
-    static Held unparsed(LunRuntime lun, ScsiTask task, SenseFormat format) {
+    /**
+     * A command that reached a LUN without a unit before being parsed. Its data phase takes the
+     * initiator's expected length, bounded as a unit bounds one transfer ({@link LunRuntime#maxTransfer()}):
+     * beyond it, ILLEGAL REQUEST / INVALID FIELD IN CDB, as the disk answers a transfer past
+     * {@code max.transfer}.
+     */
+    static PreparedCommand unparsed(LunRuntime lun, ScsiTask task, SenseFormat format) {
         int edtl = Math.max(0, task.expectedTransferLength());
+        if (edtl > lun.maxTransfer()) {
+            LOG.debug("LUN {}: command [{}] held for its provider asks {} bytes, past max.transfer {}", lun.name,
+                    task.cdb(), edtl, lun.maxTransfer());
+            return new Prepared.Immediate(SenseRenderer.checkCondition(SenseReason.INVALID_FIELD_IN_CDB, format));
+        }
         DataDirection d = edtl == 0 ? DataDirection.NONE : writesData(task.cdb()) ? DataDirection.OUT : DataDirection.IN;
-        return new Held(lun, task, d, edtl, format, false);
+        return new Held(lun, task, d, edtl, format, false, new CoreTask(lun));
     }
 
     /** Opcodes that carry Data-Out (SPC-4, SBC-4, SSC-4, SMC-3 command tables). */
@@ -85,7 +97,7 @@ final class Held implements PreparedCommand {
     }
 
     CompletionStage<ScsiResult> result() {
-        return result;
+        return control.result();
     }
 
     ScsiTask task() {
@@ -113,13 +125,27 @@ final class Held implements PreparedCommand {
             throw new IllegalStateException("execute() called twice");
         }
         lun.submit(this);
-        return result;
+        return control.result();
     }
 
     @Override
     public void abandon() {
+        dequeue();
+        control.finish(ScsiResult.ABORTED);
+    }
+
+    @Override
+    public CompletionStage<Void> abort() {
+        return control.abort();
+    }
+
+    /** Leaves the LU's held list (aborted, abandoned). */
+    void dequeue() {
         lun.forget(this);
-        result.complete(ScsiResult.status(ScsiStatus.TASK_ABORTED));
+        ScheduledFuture<?> t = timeout;
+        if (t != null) {
+            t.cancel(false);
+        }
     }
 
     void complete(ScsiResult r) {
@@ -127,7 +153,7 @@ final class Held implements PreparedCommand {
         if (t != null) {
             t.cancel(false);
         }
-        result.complete(r);
+        control.finish(r);
     }
 
     /** Runs now that the LUN left WAITING. */
@@ -180,12 +206,24 @@ final class Held implements PreparedCommand {
         }
         ScsiTask run = effective;
         if (placed || h.unit.queueing() != Queueing.IN_ORDER) {
-            Execution.run(h, d, run, format).whenComplete((r, e) -> complete(r));
+            control.run(() -> Execution.run(h, d, run, format), h::release);
             return;
         }
         // held commands resume in arrival order: each takes its place in the set now, so a tape's
         // commands held across a bundle update still run one at a time, in that order
-        lun.ordered.enter().run(task.executor(), () -> Execution.run(h, d, run, format)).whenComplete((r, e) ->
-                complete(e == null ? r : Execution.failure(lun.name, task, e, format)));
+        InOrderTaskSet.Place place = lun.ordered.enter();
+        // the handle is taken: whoever takes the place out before it runs gives it back
+        if (!control.waiting(() -> {
+            if (place.leave()) {
+                h.release();
+            }
+        })) {
+            if (place.leave()) {
+                h.release();
+            }
+            return;
+        }
+        place.run(task.executor(), () -> control.run(() -> Execution.run(h, d, run, format), h::release))
+                .whenComplete((r, e) -> complete(e == null ? r : Execution.failure(lun.name, task, e, format)));
     }
 }

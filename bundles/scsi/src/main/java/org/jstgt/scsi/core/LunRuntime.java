@@ -4,11 +4,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
+import org.jstgt.api.ConfigException;
+import org.jstgt.api.Sizes;
 import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.api.target.ScsiResult;
 import org.jstgt.scsi.config.LunConfig;
@@ -23,6 +28,12 @@ import org.jstgt.scsi.taskset.InOrderTaskSet;
 final class LunRuntime {
     /** Held commands per LUN beyond which new ones get BUSY at once (memory bound). */
     static final int MAX_HELD = 4096;
+    /** Key bounding one command's transfer (as the disk device reads it). */
+    static final String MAX_TRANSFER = "max.transfer";
+    /** Its default, the disk device's. */
+    static final int DEFAULT_MAX_TRANSFER = 8 << 20;
+    /** Its largest value, the disk device's. */
+    static final int MAX_MAX_TRANSFER = 64 << 20;
 
     final String name;
     private final ScheduledExecutorService timer;
@@ -33,6 +44,8 @@ final class LunRuntime {
     volatile Map<String, String> raw;
     private volatile LunState state;
     private final ArrayDeque<Held> held = new ArrayDeque<>();
+    /** Every admitted command not yet ended, of every nexus: what a LOGICAL UNIT RESET aborts. */
+    final Set<CoreTask> live = ConcurrentHashMap.newKeySet();
     /** Runs the commands of units that queue in arrival order (tape, changer), across incarnations. */
     final InOrderTaskSet ordered = new InOrderTaskSet();
     /** Held while the unit starts, stops or is replaced (UnitLifecycle); never on the command path. */
@@ -97,6 +110,9 @@ final class LunRuntime {
                     command.complete(ScsiResult.status(ScsiStatus.BUSY));
                     return;
                 }
+                if (!command.control.waiting(command::dequeue)) {
+                    return;
+                }
                 held.add(command);
                 try {
                     command.timeout = timer.schedule(() -> expire(command), holdMillis.getAsLong(),
@@ -126,6 +142,38 @@ final class LunRuntime {
         synchronized (this) {
             held.remove(command);
         }
+    }
+
+    /**
+     * The largest transfer of a command held before any unit parsed it: the LUN's
+     * {@code max.transfer} ({@link #DEFAULT_MAX_TRANSFER} when absent or not a size up to
+     * {@link #MAX_MAX_TRANSFER}; the device reports a bad value when it starts).
+     */
+    int maxTransfer() {
+        LunConfig c = config;
+        String v = c == null ? null : c.properties().get(MAX_TRANSFER);
+        if (v == null) {
+            return DEFAULT_MAX_TRANSFER;
+        }
+        try {
+            long n = Sizes.parse(MAX_TRANSFER, v.trim());
+            return n <= 0 || n > MAX_MAX_TRANSFER ? DEFAULT_MAX_TRANSFER : (int) n;
+        } catch (ConfigException e) {
+            return DEFAULT_MAX_TRANSFER;
+        }
+    }
+
+    /**
+     * Aborts every live command of the LU, of every nexus (LOGICAL UNIT RESET, SAM-5 §7.8).
+     *
+     * @return completes when none of them can touch the store any more
+     */
+    CompletableFuture<Void> abortAll() {
+        List<CompletableFuture<Void>> gone = new ArrayList<>();
+        for (CoreTask t : List.copyOf(live)) {
+            gone.add(t.abort().toCompletableFuture());
+        }
+        return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new));
     }
 
     synchronized int heldCount() {

@@ -2,6 +2,8 @@ package org.jstgt.scsi.core;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import org.jstgt.api.scsi.Queueing;
 import org.jstgt.api.scsi.ScsiTask;
@@ -95,6 +97,26 @@ final class NexusImpl implements Nexus {
 
     UnitAttentions attentions() {
         return attentions;
+    }
+
+    /**
+     * LOGICAL UNIT RESET (SAM-5 §7.8, §6.3.4): every task of the LU, of every nexus, is aborted
+     * (held and queued ones never run; running ones complete in the device), and once they are gone
+     * the other nexuses that map the LU get BUS DEVICE RESET FUNCTION OCCURRED (29h/03h). With TAS 0
+     * (the Control mode page) the aborted tasks of other nexuses end without status, and that unit
+     * attention is how their initiators learn of it: COMMANDS CLEARED BY ANOTHER INITIATOR (2Fh/00h)
+     * belongs to CLEAR TASK SET (SAM-5 §7.3), which is not offered.
+     */
+    @Override
+    public CompletionStage<Boolean> resetLogicalUnit(int lun) {
+        LunRuntime l = target.map.get(lun);
+        if (l == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return l.abortAll().thenApply(v -> {
+            target.maps.resetOthers(this, l);
+            return true;
+        });
     }
 
     @Override

@@ -102,6 +102,7 @@ final class Prepared {
         /** The command's place in its LUN's in-order task set, or null for concurrent units. */
         private final InOrderTaskSet.Place place;
         private final AtomicBoolean started = new AtomicBoolean();
+        private final CoreTask control;
 
         OnUnit(LunRuntime lun, UnitHandle handle, CommandDescriptor descriptor, ScsiTask task, SenseFormat format,
                 InOrderTaskSet.Place place) {
@@ -111,6 +112,7 @@ final class Prepared {
             this.task = task;
             this.format = format;
             this.place = place;
+            this.control = new CoreTask(lun);
         }
 
         @Override
@@ -133,24 +135,39 @@ final class Prepared {
             if (!started.compareAndSet(false, true)) {
                 throw new IllegalStateException("execute() called twice");
             }
-            return place == null ? start() : place.run(task.executor(), this::start);
+            if (place == null) {
+                start();
+            } else if (control.waiting(place::leave)) {
+                place.run(task.executor(), this::start);
+            } else {
+                place.leave();
+            }
+            return control.result();
         }
 
         @Override
         public void abandon() {
-            if (place != null && started.compareAndSet(false, true)) {
+            if (started.compareAndSet(false, true) && place != null) {
                 place.leave();
             }
+            control.finish(ScsiResult.ABORTED);
         }
 
+        @Override
+        public CompletionStage<Void> abort() {
+            return control.abort();
+        }
+
+        /** @return completes when the command is done, freeing an in-order set for the next one */
         private CompletionStage<ScsiResult> start() {
             if (!handle.tryAcquire()) {
                 // The unit closes (provider leaving, reconfiguration): run on its successor.
-                Held held = new Held(lun, task, descriptor.direction(), descriptor.transferLength(), format, place != null);
+                Held held = new Held(lun, task, descriptor.direction(), descriptor.transferLength(), format,
+                        place != null, control);
                 lun.submit(held);
                 return held.result();
             }
-            return Execution.run(handle, descriptor, task, format);
+            return control.run(() -> Execution.run(handle, descriptor, task, format), handle::release);
         }
     }
 }

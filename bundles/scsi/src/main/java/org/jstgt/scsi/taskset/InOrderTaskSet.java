@@ -67,16 +67,22 @@ public final class InOrderTaskSet {
             return out;
         }
 
-        /** The command left without running (aborted, connection lost): later places may go. */
-        public void leave() {
+        /**
+         * The command leaves without running (aborted, connection lost): later places may go.
+         *
+         * @return true when it left here; false when it had started already or left before (its
+         *     work, if any, runs or ran)
+         */
+        public boolean leave() {
             synchronized (InOrderTaskSet.this) {
                 if (gone) {
-                    return;
+                    return false;
                 }
                 gone = true;
                 places.remove(this);
             }
             drain(null);
+            return true;
         }
     }
 

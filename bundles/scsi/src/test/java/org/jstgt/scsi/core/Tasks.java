@@ -16,7 +16,7 @@ final class Tasks {
                 .initiator(Harness.INITIATOR, Harness.INITIATOR_PORT).build();
     }
 
-    private static FakeScsiTask task(int lun, int edtl, byte[] cdb) {
+    static FakeScsiTask task(int lun, int edtl, byte[] cdb) {
         return FakeScsiTask.builder().lun(lun).expectedTransferLength(edtl).cdb(cdb)
                 .initiator(Harness.INITIATOR, Harness.INITIATOR_PORT).build();
     }

@@ -1,0 +1,130 @@
+package org.jstgt.scsi.core;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import org.jstgt.api.target.ScsiResult;
+
+/**
+ * One admitted command's life in its logical unit, for aborts (SAM-5 §5.6): admitted (data phase),
+ * waiting (held for a provider, or queued in an in-order task set), running in the device, done.
+ * Every path into the device passes {@link #run}, which refuses an aborted command, so a command
+ * aborted before it runs provably never reaches the store; one aborted while running is gone when
+ * the device completes it. The LU keeps its live tasks ({@link LunRuntime#live}) so that a
+ * LOGICAL UNIT RESET reaches those of every nexus. Thread-safe: aborts come from any nexus.
+ */
+final class CoreTask {
+    private enum Phase { ADMITTED, WAITING, RUNNING, DONE }
+
+    private final LunRuntime lun;
+    private final CompletableFuture<ScsiResult> result = new CompletableFuture<>();
+    private Phase phase = Phase.ADMITTED;
+    private boolean aborted;
+    /** Takes the command out of where it waits (held list, in-order set), while WAITING. */
+    private Runnable dequeue;
+
+    CoreTask(LunRuntime lun) {
+        this.lun = lun;
+        lun.live.add(this);
+    }
+
+    /** @return completes with the command's result, {@link ScsiResult#ABORTED} once aborted */
+    CompletableFuture<ScsiResult> result() {
+        return result;
+    }
+
+    /**
+     * The command waits (held, queued); {@code remove} takes it out when it is aborted meanwhile.
+     *
+     * @return false when it was aborted already: it ended with {@link ScsiResult#ABORTED}
+     */
+    boolean waiting(Runnable remove) {
+        synchronized (this) {
+            if (!aborted && phase != Phase.DONE) {
+                phase = Phase.WAITING;
+                dequeue = remove;
+                return true;
+            }
+        }
+        finish(ScsiResult.ABORTED);
+        return false;
+    }
+
+    /**
+     * Enters the device unless aborted: {@code device} starts the command (the one step that may
+     * touch the store) and its stage completes when the device has finished.
+     *
+     * @param device starts the command in the device; never completes exceptionally
+     * @param refused runs instead when the command was aborted (releases what was taken for it)
+     * @return the device's stage, or a completed {@link ScsiResult#ABORTED} when it did not start
+     */
+    CompletionStage<ScsiResult> run(Supplier<CompletionStage<ScsiResult>> device, Runnable refused) {
+        boolean go;
+        synchronized (this) {
+            go = !aborted && phase != Phase.DONE;
+            phase = go ? Phase.RUNNING : Phase.DONE;
+            dequeue = null;
+        }
+        if (!go) {
+            refused.run();
+            finish(ScsiResult.ABORTED);
+            return CompletableFuture.completedFuture(ScsiResult.ABORTED);
+        }
+        CompletionStage<ScsiResult> s = device.get();
+        s.whenComplete((r, e) -> finish(r));
+        return s;
+    }
+
+    /** @return true once aborted */
+    synchronized boolean aborted() {
+        return aborted;
+    }
+
+    /**
+     * Ends the command; its result stage completes ({@link ScsiResult#ABORTED} when aborted).
+     * Idempotent.
+     */
+    void finish(ScsiResult r) {
+        boolean wasAborted;
+        synchronized (this) {
+            phase = Phase.DONE;
+            dequeue = null;
+            wasAborted = aborted;
+        }
+        lun.live.remove(this);
+        result.complete(wasAborted || r == null ? ScsiResult.ABORTED : r);
+    }
+
+    /**
+     * Aborts the command: a waiting one is taken out and ends at once, one not yet executed will
+     * not run, a running one is gone when the device completes it.
+     *
+     * @return completes when the command can no longer touch the store
+     */
+    CompletionStage<Void> abort() {
+        Runnable remove;
+        Phase was;
+        synchronized (this) {
+            was = phase;
+            aborted = true;
+            remove = dequeue;
+            dequeue = null;
+        }
+        switch (was) {
+            case RUNNING -> {
+                return result.thenApply(r -> null);
+            }
+            case WAITING -> {
+                if (remove != null) {
+                    remove.run();
+                }
+                finish(ScsiResult.ABORTED);
+            }
+            case ADMITTED -> lun.live.remove(this);
+            default -> {
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+}

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Random;
@@ -67,7 +66,7 @@ class JavaInitiatorIT {
             if (digest.equals("CRC32C")) {
                 assertTrue(n.headerDigest() && n.dataDigest(), "CRC32C was the only offer: " + n);
             }
-            clearUnitAttentions(session);
+            Sessions.clearUnitAttentions(session);
             ScsiData.Capacity cap = ScsiData.readCapacity16(
                     session.scsi(0, Cdbs.readCapacity16(32), null, 32).assertGood().data());
             assertEquals(1L << 30, cap.bytes());
@@ -85,18 +84,5 @@ class JavaInitiatorIT {
             session.ping();
             session.logout();
         }
-    }
-
-    private static void clearUnitAttentions(Initiator session) throws IOException {
-        for (int i = 0; i < 8; i++) {
-            ScsiReply r = session.scsi(0, Cdbs.testUnitReady(), null, 0);
-            if (r.good()) {
-                return;
-            }
-            if (r.sense().map(s -> s.key() != 6).orElse(true)) {
-                throw new AssertionError("TEST UNIT READY: " + r);
-            }
-        }
-        throw new AssertionError("still unit attentions after 8 TEST UNIT READY");
     }
 }

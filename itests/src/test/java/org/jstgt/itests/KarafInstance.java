@@ -1,14 +1,23 @@
 package org.jstgt.itests;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.jstgt.testkit.Await;
@@ -25,10 +34,13 @@ final class KarafInstance implements AutoCloseable {
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path home;
+    /** The IPv4 portal whose accepting connections means the instance is up. */
+    private final InetSocketAddress portal;
     private Process process;
 
-    private KarafInstance(Path home) {
+    private KarafInstance(Path home, InetSocketAddress portal) {
         this.home = home;
+        this.portal = portal;
     }
 
     /**
@@ -50,8 +62,47 @@ final class KarafInstance implements AutoCloseable {
         Processes.run(Duration.ofSeconds(120), "tar", "-xzf", tarball, "-C", dir.toString()).assertSuccess();
         try (Stream<Path> s = Files.find(dir, 3, (p, a) -> p.endsWith(Path.of("bin", "karaf")) && a.isRegularFile())) {
             Path karaf = s.findFirst().orElseThrow(() -> new AssertionError("no bin/karaf in " + tarball));
-            return new KarafInstance(karaf.getParent().getParent());
+            return new KarafInstance(karaf.getParent().getParent(), PORTAL_V4);
         }
+    }
+
+    /**
+     * Like {@link #unpack(String)}, for an instance that keeps off the shipped ports, so that it can
+     * run beside another jstgt: its demo portal listens on 127.0.0.1:{@code port} only (no IPv6
+     * portal), and its SSH console on a free port.
+     *
+     * @param label part of the directory name
+     * @param port the demo portal's port
+     * @return the instance, not started
+     */
+    static KarafInstance unpackOnPort(String label, int port) throws IOException, InterruptedException {
+        KarafInstance shipped = unpack(label);
+        KarafInstance k = new KarafInstance(shipped.home, new InetSocketAddress("127.0.0.1", port));
+        k.setKey("jstgt.portal-default.cfg", "listen", "127.0.0.1:" + port);
+        k.setKey("org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort()));
+        return k;
+    }
+
+    /** @return a TCP port on 127.0.0.1 that nothing listens on now */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Sets {@code key = value} in an existing etc/ file (before the start), the file's other lines kept. */
+    private void setKey(String file, String key, String value) throws IOException {
+        Path f = etc().resolve(file);
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        List<String> out = lines.stream().filter(l -> !l.trim().matches(Pattern.quote(key) + "\\s*=.*"))
+                .collect(Collectors.toCollection(ArrayList::new));
+        out.add(key + " = " + value);
+        Files.write(f, out, StandardCharsets.UTF_8);
+    }
+
+    /** @return the IPv4 portal this instance is awaited on */
+    InetSocketAddress portal() {
+        return portal;
     }
 
     /** @return KARAF_HOME */
@@ -71,13 +122,13 @@ final class KarafInstance implements AutoCloseable {
 
     /**
      * Starts {@code bin/karaf server} and waits, at most {@link #START_TIMEOUT}, until the demo
-     * portal 127.0.0.1:3260 accepts connections.
+     * portal (127.0.0.1:3260 unless {@link #unpackOnPort}) accepts connections.
      */
     void start() throws IOException, InterruptedException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running, PID " + process.pid());
         }
-        awaitPortFree();
+        awaitPortFree(portal);
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()))
@@ -85,8 +136,8 @@ final class KarafInstance implements AutoCloseable {
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         process = pb.start();
         try {
-            Await.until(START_TIMEOUT, "karaf to accept connections on 127.0.0.1:3260 or to exit",
-                    () -> !process.isAlive() || accepts(PORTAL_V4));
+            Await.until(START_TIMEOUT, "karaf to accept connections on " + portal + " or to exit",
+                    () -> !process.isAlive() || accepts(portal));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n" + diagnostics() + "\n--- thread dump of the Karaf JVM ---\n"
                     + threadDump(), e);
@@ -96,11 +147,39 @@ final class KarafInstance implements AutoCloseable {
         }
     }
 
+    /** @return the Karaf JVM: the started process or the one of its descendants that runs java */
+    private Optional<ProcessHandle> jvm() {
+        return Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants())
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
+    }
+
+    /**
+     * {@code kill -9} of the Karaf JVM this instance started (found among the started process and
+     * its descendants, never by name): no shutdown hook, no close, no flush runs. Waits until it and
+     * the launcher script are gone and the portal no longer accepts.
+     */
+    void killJvm() throws InterruptedException {
+        if (process == null) {
+            throw new IllegalStateException("not started");
+        }
+        ProcessHandle root = process.toHandle();
+        ProcessHandle jvm = jvm().orElseThrow(() -> new AssertionError("no Karaf JVM under PID " + root.pid()));
+        jvm.destroyForcibly();
+        try {
+            jvm.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("the Karaf JVM " + jvm.pid() + " outlived SIGKILL by " + STOP_TIMEOUT, e);
+        }
+        // the launcher script ends with the JVM; whatever else is left of the tree goes the usual way
+        Processes.kill(root, STOP_TIMEOUT);
+        process = null;
+        Await.until(Duration.ofSeconds(15), portal + " to stop accepting connections after kill -9",
+                () -> !accepts(portal));
+    }
+
     /** @return the stack of every thread of the Karaf JVM (a boot that hangs), or why there is none */
     private String threadDump() {
-        java.util.Optional<ProcessHandle> jvm = Stream.concat(Stream.of(process.toHandle()),
-                process.toHandle().descendants())
-                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
+        Optional<ProcessHandle> jvm = jvm();
         if (jvm.isEmpty()) {
             return "(no java process found)";
         }
@@ -124,9 +203,13 @@ final class KarafInstance implements AutoCloseable {
      * @throws AssertionError when another target keeps the port
      */
     static void awaitPortFree() throws InterruptedException {
-        Await.until(Duration.ofSeconds(30), "127.0.0.1:3260 to be free before jstgt starts (if it stays taken,"
+        awaitPortFree(PORTAL_V4);
+    }
+
+    private static void awaitPortFree(InetSocketAddress portal) throws InterruptedException {
+        Await.until(Duration.ofSeconds(30), portal + " to be free before jstgt starts (if it stays taken,"
                 + " another target is running: ./jstgt stop, or stop tgt/istgt; these tests need the shipped port)",
-                () -> !accepts(PORTAL_V4));
+                () -> !accepts(portal));
     }
 
     /**
@@ -139,8 +222,8 @@ final class KarafInstance implements AutoCloseable {
         }
         Processes.kill(process.toHandle(), STOP_TIMEOUT);
         process = null;
-        Await.until(Duration.ofSeconds(15), "127.0.0.1:3260 to stop accepting connections after stopping karaf",
-                () -> !accepts(PORTAL_V4));
+        Await.until(Duration.ofSeconds(15), portal + " to stop accepting connections after stopping karaf",
+                () -> !accepts(portal));
     }
 
     @Override

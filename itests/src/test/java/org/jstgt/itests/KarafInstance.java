@@ -91,7 +91,7 @@ final class KarafInstance implements AutoCloseable {
 
     /** @return a TCP port on 127.0.0.1 that nothing listens on now */
     static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

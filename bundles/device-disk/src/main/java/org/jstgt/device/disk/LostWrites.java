@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * What the disk owes its initiators once a flush of its volatile cache failed (SBC-4 §4.15):
  * writes acknowledged before it may never reach the medium, and a later flush that succeeds does
- * not bring them back. So from then on every flush the unit asks for (SYNCHRONIZE CACHE, a FUA
- * read's flush, the flush after a write the store cannot force) and every FUA write and WRITE AND
- * VERIFY ends with MEDIUM ERROR, WRITE ERROR (0Ch/00h) until the LUN is reopened, whatever the
- * store remembers itself.
+ * not bring them back. So from then on every flush the unit asks for (SYNCHRONIZE CACHE, START
+ * STOP UNIT's stop, a FUA read's flush, the flush after a write the store cannot force) and every
+ * FUA write and WRITE AND VERIFY ends with MEDIUM ERROR, WRITE ERROR (0Ch/00h) until the LUN is
+ * reopened, whatever the store remembers itself.
  *
  * <p>A SYNCHRONIZE CACHE with IMMED has returned GOOD before its flush ends: when that flush
  * fails, the failure is a deferred error (SPC-4 §4.5.5, response code 71h/73h) for the I_T nexus

@@ -16,9 +16,11 @@ import org.jstgt.scsi.spc.StoreCalls;
  */
 final class StartStop implements CommandFamily {
     private final StoreCalls io;
+    private final LostWrites lost;
 
     StartStop(DiskUnit disk) {
         this.io = disk.io();
+        this.lost = disk.lostWrites();
     }
 
     @Override
@@ -43,8 +45,9 @@ final class StartStop implements CommandFamily {
     /**
      * START STOP UNIT (SBC-4 §5.27): byte 1 IMMED (0); byte 3 POWER CONDITION MODIFIER (3-0);
      * byte 4 POWER CONDITION (7-4), NO_FLUSH (2), LOEJ (1), START (0). The medium is not
-     * removable, so LOEJ is refused; a stop flushes the cache unless NO_FLUSH, and the unit stays
-     * ready (a virtual disk has no spindle to stop).
+     * removable, so LOEJ is refused; a stop flushes the cache unless NO_FLUSH (failing, as every
+     * flush, once one failed: {@link LostWrites}), and the unit stays ready (a virtual disk has no
+     * spindle to stop).
      */
     private CommandDescriptor startStopUnit(ScsiTask task) throws ScsiException {
         Cdb cdb = task.cdb();
@@ -70,7 +73,7 @@ final class StartStop implements CommandFamily {
             throw ScsiException.invalidCdbField(4, 1);
         }
         if (!start && !noFlush) {
-            return Commands.noData(t -> io.flush(t.executor()));
+            return Commands.noData(t -> lost.flush(io, t.executor()));
         }
         return Commands.good();
     }

@@ -70,6 +70,8 @@ class LostWritesTest extends DiskTestBase {
         s.failWith(null);
         int before = s.ops().size();
         expect(SenseReason.WRITE_ERROR, () -> run(u, cdb16(0x91, 0, 0, 0)));
+        // START STOP UNIT with START 0 and NO_FLUSH 0 flushes
+        expect(SenseReason.WRITE_ERROR, () -> run(u, FakeScsiTask.of(0x1B, 0, 0, 0, 0x00, 0)));
         // WRITE(10) with FUA, WRITE AND VERIFY(10), READ(10) with FUA (which flushes first)
         expect(SenseReason.WRITE_ERROR, () -> run(u, withData(cdb10(0x2A, 0x08, 0, 1), pattern(512, 2))));
         expect(SenseReason.WRITE_ERROR, () -> run(u, withData(cdb10(0x2E, 0, 0, 1), pattern(512, 3))));

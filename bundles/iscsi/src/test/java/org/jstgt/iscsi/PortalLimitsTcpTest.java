@@ -83,6 +83,29 @@ class PortalLimitsTcpTest {
     }
 
     @Test
+    void idleConnectionsAnsweringNopInsAreKeptAndSilentOnesDropped() throws Exception {
+        InetSocketAddress a = portal(Map.of("nop.interval", "1", "nop.timeout", "1"));
+        try (Client c = new Client(a)) {
+            assertEquals(0, login(c, Wire.INITIATOR));
+            byte[] ping = c.receive()[0];
+            assertEquals(0x20, ping[0] & 0x3f, "NOP-In");
+            assertEquals(-1, PortalTcpTest.u32(ping, 16), "ITT 0xffffffff");
+            int ttt = PortalTcpTest.u32(ping, 20);
+            byte[] answer = new byte[48];
+            answer[0] = 0x40; // NOP-Out (opcode 0x00), immediate
+            answer[1] = (byte) 0x80;
+            java.nio.ByteBuffer.wrap(answer).putInt(16, -1).putInt(20, ttt).putInt(24, 1)
+                    .putInt(28, PortalTcpTest.u32(ping, 24));
+            c.send(answer, new byte[0]);
+            byte[] next = c.receive()[0];
+            assertEquals(0x20, next[0] & 0x3f, "answered: still connected for the next ping");
+            assertEquals(PortalTcpTest.u32(ping, 24), PortalTcpTest.u32(next, 24), "StatSN not advanced by pings");
+            assertClosedByTarget(c);
+        }
+        Await.until(WAIT, "the silent connection's session to end", () -> server.sessions().isEmpty());
+    }
+
+    @Test
     void portalConnectionsOverTheLimitAreRefusedAndSilentRefusedPeersClosedAtTheLoginTimeout()
             throws Exception {
         InetSocketAddress a = portal(Map.of("connections.max", "1", "login.timeout", "1"));

@@ -220,4 +220,18 @@ class TaskManagementTest {
             assertTrue(f.sessionInfos().isEmpty());
         }
     }
+    @Test
+    void tasksOfASessionThatEndedAreAbortedInTheCore() {
+        try (Wire w = new Wire(fabric(scripted))) {
+            w.loginNormal();
+            w.send(read(w, 1));
+            w.target.close();
+            ScriptedTarget.Command cmd = scripted.executed.get(0);
+            assertTrue(cmd.abortCalled.get(), "a held or queued command of a gone session must not run later");
+            cmd.aborted.complete(null);
+            cmd.execution.complete(ScsiResult.ABORTED);
+            w.target.runPendingTasks();
+            assertTrue(w.fabric.sessionInfos().isEmpty());
+        }
+    }
 }

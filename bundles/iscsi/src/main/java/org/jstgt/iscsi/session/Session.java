@@ -205,10 +205,15 @@ public final class Session {
         closeNexusWhenIdle();
     }
 
-    /** The session is over: queued commands are released and the nexus closes once nothing executes. */
+    /**
+     * The session is over: queued commands are released, the tasks still in the SCSI core are
+     * aborted (at ErrorRecoveryLevel 0 nothing can take them over, so one held for its provider or
+     * queued in a task set must not run later), and the nexus closes once nothing executes.
+     */
     public void end() {
         ended = true;
         window.release();
+        tasks.abortWhere(t -> true);
         closeNexusWhenIdle();
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiTask;
@@ -37,6 +38,8 @@ final class ScriptedTarget implements ScsiTarget {
 
     private final FakeScsiTarget identity;
     final List<Command> executed = new CopyOnWriteArrayList<>();
+    /** How many nexuses were opened. */
+    final AtomicInteger opened = new AtomicInteger();
     /** When set, a command's direction() throws once it executed (a broken PreparedCommand). */
     volatile boolean breakAfterExecute;
     /** Completes LOGICAL UNIT RESET when the test says so. */
@@ -84,6 +87,7 @@ final class ScriptedTarget implements ScsiTarget {
     @Override
     public Nexus openNexus(String initiatorName, String initiatorPortName, String targetPortName,
             int relativeTargetPortId) {
+        opened.incrementAndGet();
         return new Nexus() {
             @Override
             public PreparedCommand prepare(ScsiTask task) {

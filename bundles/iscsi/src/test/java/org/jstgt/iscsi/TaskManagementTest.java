@@ -1,6 +1,7 @@
 package org.jstgt.iscsi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -16,6 +17,7 @@ import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.connection.Fabric;
 import org.jstgt.iscsi.pdu.Bhs;
+import org.jstgt.iscsi.pdu.LoginResponse;
 import org.jstgt.iscsi.pdu.NopIn;
 import org.jstgt.iscsi.pdu.NopOut;
 import org.jstgt.iscsi.pdu.Pdu;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Task management answers only when the affected tasks are gone (RFC 7143 §4.2.3.4, §11.5; SAM-5
- * §5.6), and a task's completion always ends in an answer or a dropped connection.
+ * §5.6), so does a reinstating login (§6.3.5), and a task's completion always ends in an answer or
+ * a dropped connection.
  */
 class TaskManagementTest {
     private final FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
@@ -171,6 +174,64 @@ class TaskManagementTest {
             r.release();
             assertEquals(free, freeSlots(w), "the slot is free");
             assertTrue(w.target.isOpen());
+        }
+    }
+    /** @return the old session's command, running in the device while the same initiator port logs in again */
+    private ScriptedTarget.Command reinstateWhileACommandRuns(Wire old, Wire renewed) {
+        old.loginNormal();
+        old.send(read(old, 1));
+        renewed.send(renewed.login(true, 1, 3, 0, Wire.text("InitiatorName=" + Wire.INITIATOR,
+                "TargetName=" + Wire.TARGET, "SessionType=Normal")));
+        old.target.runPendingTasks();
+        return scripted.executed.get(0);
+    }
+
+    @Test
+    void reinstatementAnswersTheNewLoginOnlyWhenTheOldSessionsCommandsAreGone() {
+        Fabric f = fabric(scripted);
+        try (Wire old = new Wire(f); Wire renewed = new Wire(f)) {
+            ScriptedTarget.Command cmd = reinstateWhileACommandRuns(old, renewed);
+            assertTrue(cmd.abortCalled.get(), "the old session's tasks are aborted");
+            assertFalse(old.target.isOpen(), "the old connection is closed");
+            assertTrue(renewed.receive().isEmpty(), "no final Login Response while an old command is in the device");
+            assertEquals(1, scripted.opened.get(), "the new nexus opens after the old session's commands are gone");
+            cmd.aborted.complete(null);
+            cmd.execution.complete(ScsiResult.ABORTED);
+            old.target.runPendingTasks();
+            LoginResponse r = renewed.one(LoginResponse.class);
+            assertEquals(0, r.status(), "login status");
+            r.release();
+            assertEquals(2, scripted.opened.get());
+            assertEquals(1, f.sessionInfos().size());
+        }
+    }
+
+    @Test
+    void aLoginWaitingForTheOldSessionReleasesWhatItHeldWhenItsConnectionCloses() {
+        Fabric f = fabric(scripted);
+        try (Wire old = new Wire(f); Wire renewed = new Wire(f)) {
+            ScriptedTarget.Command cmd = reinstateWhileACommandRuns(old, renewed);
+            renewed.target.close();
+            cmd.aborted.complete(null);
+            cmd.execution.complete(ScsiResult.ABORTED);
+            old.target.runPendingTasks();
+            renewed.target.runPendingTasks();
+            assertEquals(1, scripted.opened.get(), "no session for a login whose connection is gone");
+            assertTrue(f.sessionInfos().isEmpty());
+        }
+    }
+    @Test
+    void tasksOfASessionThatEndedAreAbortedInTheCore() {
+        try (Wire w = new Wire(fabric(scripted))) {
+            w.loginNormal();
+            w.send(read(w, 1));
+            w.target.close();
+            ScriptedTarget.Command cmd = scripted.executed.get(0);
+            assertTrue(cmd.abortCalled.get(), "a held or queued command of a gone session must not run later");
+            cmd.aborted.complete(null);
+            cmd.execution.complete(ScsiResult.ABORTED);
+            w.target.runPendingTasks();
+            assertTrue(w.fabric.sessionInfos().isEmpty());
         }
     }
 }

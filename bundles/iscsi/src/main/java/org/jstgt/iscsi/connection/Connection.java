@@ -2,6 +2,7 @@ package org.jstgt.iscsi.connection;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBufAllocator;
@@ -180,6 +181,11 @@ public final class Connection implements ConnectionPort, LoginHost {
     @Override
     public int checkExistingSession(int tsih, long isid, String initiatorName) {
         return fabric.sessions().checkExistingSession(tsih, isid, initiatorName);
+    }
+
+    @Override
+    public CompletionStage<Void> endOlderSession(LoginResult r) {
+        return fabric.sessions().endOlderSession(r, portalTag);
     }
 
     @Override

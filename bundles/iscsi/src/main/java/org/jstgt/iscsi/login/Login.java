@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.netty.buffer.ByteBuf;
@@ -45,19 +46,32 @@ public final class Login {
     /** Text limit during login: the RFC default MaxRecvDataSegmentLength (§13.12). */
     static final int LOGIN_SEGMENT = 8192;
 
-    /** The outcome of one request. */
-    public enum Outcome { CONTINUE, FAILED, COMPLETE }
+    /**
+     * The outcome of one request. WAIT: the final response waits until an older session of the
+     * same initiator port has ended (reinstatement, RFC 7143 §6.3.5); then {@link #resume()}.
+     */
+    public enum Outcome { CONTINUE, FAILED, COMPLETE, WAIT }
 
     /**
-     * @param response the response to send
+     * @param response the response to send (null when WAIT)
      * @param outcome what happens next
      * @param result set when {@code outcome == COMPLETE}
      * @param delayMillis when FAILED, how long to hold the response back (authentication failures)
+     * @param until when WAIT, completes (on any thread) when the login may go on
      */
-    public record Step(LoginResponse response, Outcome outcome, LoginResult result, long delayMillis) {
+    public record Step(LoginResponse response, Outcome outcome, LoginResult result, long delayMillis,
+            CompletionStage<Void> until) {
         Step(LoginResponse response, Outcome outcome, LoginResult result) {
-            this(response, outcome, result, 0);
+            this(response, outcome, result, 0, null);
         }
+
+        Step(LoginResponse response, Outcome outcome, LoginResult result, long delayMillis) {
+            this(response, outcome, result, delayMillis, null);
+        }
+    }
+
+    /** The final request of a login waiting for an older session to end, with the response text built. */
+    private record Admission(LoginRequest req, LoginResult result, ByteBuf text) {
     }
 
     private final LoginHost host;
@@ -79,6 +93,8 @@ public final class Login {
     private TargetSettings settings = TargetSettings.defaults();
     private boolean mrdslDeclared;
     private int initiatorMrdsl = 8192;
+    /** Set while the login waits for an older session to end. */
+    private Admission waiting;
 
     public Login(LoginHost host) {
         this.host = host;
@@ -203,6 +219,30 @@ public final class Login {
         int respStatSn = statSn;
         LoginResult result = new LoginResult(discovery, initiatorName, initiatorAlias, target, settings, negotiated,
                 isid, tsih, cid, cmdSn, respStatSn + 1);
+        // Reinstatement (RFC 7143 §6.3.5): the new session starts once the older one's tasks are gone.
+        CompletionStage<Void> older = host.endOlderSession(result);
+        if (!older.toCompletableFuture().isDone()) {
+            waiting = new Admission(req, result, outBuf);
+            return new Step(null, Outcome.WAIT, null, 0, older);
+        }
+        return admit(req, result, outBuf);
+    }
+
+    /**
+     * Goes on with a login that waited ({@link Outcome#WAIT}); on the connection's thread.
+     *
+     * @return the final response
+     */
+    public Step resume() {
+        Admission a = waiting;
+        if (a == null) {
+            throw new IllegalStateException("no login waits");
+        }
+        waiting = null;
+        return admit(a.req(), a.result(), a.text());
+    }
+
+    private Step admit(LoginRequest req, LoginResult result, ByteBuf outBuf) {
         int admitted = host.admit(result);
         if (admitted < 0) {
             outBuf.release();
@@ -457,8 +497,13 @@ public final class Login {
         return fail(req, LoginStatus.INITIATOR_ERROR, bad.detail()).response();
     }
 
-    /** The login ended (admitted, refused or connection lost). */
+    /** The login ended (admitted, refused, timed out or connection lost). */
     public void close() {
+        Admission a = waiting;
+        if (a != null) {
+            waiting = null;
+            a.text().release();
+        }
         security.close();
     }
 

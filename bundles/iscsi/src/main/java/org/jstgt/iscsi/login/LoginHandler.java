@@ -1,5 +1,6 @@
 package org.jstgt.iscsi.login;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.ChannelHandlerContext;
@@ -28,6 +29,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     private final Login login;
     /** The login ended (failed, timed out or completed): later input is dropped. */
     private boolean over;
+    /** The final response waits for an older session to end (reinstatement). */
+    private boolean waiting;
 
     /** @param host the connection */
     public LoginHandler(LoginHost host) {
@@ -43,8 +46,14 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         int timeout = host.limits().loginTimeout();
         ctx.executor().schedule(() -> {
             if (!over && !ctx.isRemoved()) {
-                LOG.info("{}: login not completed within {} s (login.timeout); closing", host.remoteDescription(),
-                        timeout);
+                if (waiting) {
+                    LOG.warn("{}: the session this login reinstates still has commands in the device after {} s; "
+                            + "closing the new connection (the initiator retries)", host.remoteDescription(),
+                            timeout);
+                } else {
+                    LOG.info("{}: login not completed within {} s (login.timeout); closing",
+                            host.remoteDescription(), timeout);
+                }
                 over = true;
                 login.close();
                 ctx.close();
@@ -78,8 +87,28 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void request(ChannelHandlerContext ctx, LoginRequest req) {
-        Login.Step step = login.handle(req);
+        if (waiting) {
+            LOG.info("{} sent a Login Request before the answer to its last one; closing (RFC 7143 §6.3)",
+                    host.remoteDescription());
+            end();
+            return;
+        }
+        outcome(ctx, login.handle(req));
+    }
+
+    /** What a login step leads to: send its response, fail, enter full feature, or wait. */
+    private void outcome(ChannelHandlerContext ctx, Login.Step step) {
         switch (step.outcome()) {
+            case WAIT -> {
+                waiting = true;
+                step.until().whenComplete((v, e) -> {
+                    try {
+                        ctx.executor().execute(() -> resume(ctx));
+                    } catch (RejectedExecutionException gone) {
+                        // the connection's event loop is gone and with it the login
+                    }
+                });
+            }
             case FAILED -> {
                 if (step.delayMillis() > 0) {
                     // An authentication failure held back (progressive delay against guessing).
@@ -102,6 +131,16 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
             }
             default -> host.send(step.response());
         }
+    }
+
+    /** The older session of a reinstatement has ended: the login completes now. */
+    private void resume(ChannelHandlerContext ctx) {
+        waiting = false;
+        if (over || ctx.isRemoved()) {
+            return;
+        }
+        outcome(ctx, login.resume());
+        host.flush();
     }
 
     private void end() {

@@ -1,6 +1,8 @@
 package org.jstgt.iscsi.login;
 
 import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,6 +45,18 @@ public interface LoginHost {
      * @return a login status, {@link LoginStatus#SUCCESS} to go on
      */
     int checkExistingSession(int tsih, long isid, String initiatorName);
+
+    /**
+     * Session reinstatement (RFC 7143 §6.3.5), before {@link #admit}: ends an older session of the
+     * same initiator port and portal group.
+     *
+     * @param result what the login established
+     * @return completes (any thread) when the older session's commands are gone; at once when there
+     *     is none
+     */
+    default CompletionStage<Void> endOlderSession(LoginResult result) {
+        return CompletableFuture.completedFuture(null);
+    }
 
     /**
      * Creates the session at the end of a successful login.

@@ -2,7 +2,11 @@ package org.jstgt.iscsi.session;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.netty.util.concurrent.EventExecutor;
 
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.Nexus;
@@ -40,6 +44,10 @@ public final class Session {
     private int executing;
     private boolean ended;
     private boolean nexusClosed;
+    /** The event loop of the session's connections (they all run on the first one's). */
+    private volatile EventExecutor loop;
+    /** Completes when the session ended and none of its commands remains in the device. */
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
     /**
      * @param tsih the TSIH allocated for it
@@ -147,6 +155,9 @@ public final class Session {
 
     /** @param c a connection that logged in to the session */
     public void addConnection(ConnectionPort c) {
+        if (loop == null) {
+            loop = c.executor();
+        }
         connections.add(c);
     }
 
@@ -194,10 +205,15 @@ public final class Session {
         closeNexusWhenIdle();
     }
 
-    /** The session is over: queued commands are released and the nexus closes once nothing executes. */
+    /**
+     * The session is over: queued commands are released, the tasks still in the SCSI core are
+     * aborted (at ErrorRecoveryLevel 0 nothing can take them over, so one held for its provider or
+     * queued in a task set must not run later), and the nexus closes once nothing executes.
+     */
     public void end() {
         ended = true;
         window.release();
+        tasks.abortWhere(t -> true);
         closeNexusWhenIdle();
     }
 
@@ -207,10 +223,45 @@ public final class Session {
     }
 
     private void closeNexusWhenIdle() {
-        if (ended && executing == 0 && nexus != null && !nexusClosed) {
+        if (!ended || executing != 0) {
+            return;
+        }
+        if (nexus != null && !nexusClosed) {
             nexusClosed = true;
             nexus.close();
         }
+        drained.complete(null);
+    }
+
+    /** @return completes (any thread) when the session ended and none of its commands remains in the device */
+    public CompletableFuture<Void> drained() {
+        return drained;
+    }
+
+    /**
+     * Ends the session for a reinstatement (RFC 7143 §6.3.5): on its event loop, every task is
+     * aborted (those held or queued in the SCSI core never run) and its connections close. Any
+     * thread.
+     *
+     * @return completes when none of its commands remains in the device ({@link #drained()})
+     */
+    public CompletableFuture<Void> terminate() {
+        Runnable end = () -> {
+            tasks.abortWhere(t -> true);
+            connections.forEach(ConnectionPort::close);
+        };
+        EventExecutor l = loop;
+        if (l == null || l.inEventLoop()) {
+            end.run();
+        } else {
+            try {
+                l.execute(end);
+            } catch (RejectedExecutionException e) {
+                // its event loop is gone: nothing else touches the session's state any more
+                end.run();
+            }
+        }
+        return drained;
     }
 
     /** @return a listing row */

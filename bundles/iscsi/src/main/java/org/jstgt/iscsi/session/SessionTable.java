@@ -3,6 +3,9 @@ package org.jstgt.iscsi.session;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +41,8 @@ public final class SessionTable {
     }
 
     private final ConcurrentHashMap<Integer, Session> sessions = new ConcurrentHashMap<>();
+    /** Sessions that ended while commands of theirs were still in the device; a reinstatement waits for them. */
+    private final Set<Session> draining = ConcurrentHashMap.newKeySet();
     private int nextTsih = 1;
     /** Targets refusing sessions over sessions.max, logged once a minute each. */
     private final FloodLog<String> sessionsFull = new FloodLog<>(
@@ -152,9 +157,37 @@ public final class SessionTable {
         return sessions.get(tsih);
     }
 
-    /** @param s a session that ended */
+    /** @param s a session that ended; it stays findable for reinstatement until {@link Session#drained()} */
     public void remove(Session s) {
         sessions.remove(s.tsih(), s);
+        if (!s.discovery() && !s.drained().isDone()) {
+            draining.add(s);
+            s.drained().whenComplete((v, e) -> draining.remove(s));
+        }
+    }
+
+    /**
+     * Session reinstatement (RFC 7143 §6.3.5), before the new session is admitted: the older
+     * session of the same initiator port (ISID) on the same target portal group ends, its tasks
+     * aborted as by ABORT TASK SET, so that none of its commands can reach the store once the new
+     * session runs. The login answers when this completes (bounded by the login timeout).
+     *
+     * @param r what the new login established
+     * @param portalTag its portal group tag
+     * @return completes when the older session's commands are gone; at once when there is none
+     */
+    public CompletionStage<Void> endOlderSession(LoginResult r, int portalTag) {
+        if (r.tsih() != 0 || r.discovery()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Session old = find(r.initiatorName(), r.isid(), r.target().iqn(), portalTag);
+        if (old == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        LOG.info("session {} of {} reinstated by a new login; its tasks end before the new session starts",
+                old.tsih(), r.initiatorName());
+        remove(old);
+        return old.terminate();
     }
 
     /**
@@ -162,7 +195,9 @@ public final class SessionTable {
      * and portal group.
      */
     private Session find(String initiatorName, long isid, String targetName, int tag) {
-        for (Session s : sessions.values()) {
+        List<Session> all = new ArrayList<>(sessions.values());
+        all.addAll(draining);
+        for (Session s : all) {
             if (!s.discovery() && s.isid() == isid && s.initiatorName().equalsIgnoreCase(initiatorName)
                     && s.targetName().equalsIgnoreCase(targetName) && s.portalTag() == tag) {
                 return s;

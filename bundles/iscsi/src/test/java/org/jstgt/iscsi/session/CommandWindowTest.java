@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 
 import org.jstgt.iscsi.pdu.NopOut;
 import org.jstgt.iscsi.pdu.Pdu;
@@ -17,11 +18,12 @@ import org.junit.jupiter.api.Test;
 /** CmdSN ordering across the connections of a session (RFC 7143 §4.2.2.1). */
 class CommandWindowTest {
 
-    /** A connection that only has an identity. */
+    /** A connection that only has an identity and an executor that runs at once. */
     static ConnectionPort connection(int cid) {
         return (ConnectionPort) Proxy.newProxyInstance(ConnectionPort.class.getClassLoader(),
                 new Class<?>[] {ConnectionPort.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "cid" -> cid;
+                    case "executor" -> ImmediateEventExecutor.INSTANCE;
                     case "toString" -> "connection " + cid;
                     case "hashCode" -> cid;
                     case "equals" -> proxy == args[0];

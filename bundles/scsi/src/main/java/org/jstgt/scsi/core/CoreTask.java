@@ -24,8 +24,14 @@ final class CoreTask {
     /** Takes the command out of where it waits (held list, in-order set), while WAITING. */
     private Runnable dequeue;
 
-    CoreTask(LunRuntime lun) {
+    /**
+     * @param lun the command's LU
+     * @param place takes the command out of an in-order task set it entered at admission, when it
+     *     is aborted before it runs (so that it does not hold back the set); null when none
+     */
+    CoreTask(LunRuntime lun, Runnable place) {
         this.lun = lun;
+        this.dequeue = place;
         lun.live.add(this);
     }
 
@@ -121,7 +127,12 @@ final class CoreTask {
                 }
                 finish(ScsiResult.ABORTED);
             }
-            case ADMITTED -> lun.live.remove(this);
+            case ADMITTED -> {
+                if (remove != null) {
+                    remove.run();
+                }
+                lun.live.remove(this);
+            }
             default -> {
             }
         }

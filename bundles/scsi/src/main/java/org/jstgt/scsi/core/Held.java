@@ -67,7 +67,7 @@ final class Held implements PreparedCommand {
             return new Prepared.Immediate(SenseRenderer.checkCondition(SenseReason.INVALID_FIELD_IN_CDB, format));
         }
         DataDirection d = edtl == 0 ? DataDirection.NONE : writesData(task.cdb()) ? DataDirection.OUT : DataDirection.IN;
-        return new Held(lun, task, d, edtl, format, false, new CoreTask(lun));
+        return new Held(lun, task, d, edtl, format, false, new CoreTask(lun, null));
     }
 
     /** Opcodes that carry Data-Out (SPC-4, SBC-4, SSC-4, SMC-3 command tables). */

@@ -112,7 +112,7 @@ final class Prepared {
             this.task = task;
             this.format = format;
             this.place = place;
-            this.control = new CoreTask(lun);
+            this.control = new CoreTask(lun, place == null ? null : place::leave);
         }
 
         @Override

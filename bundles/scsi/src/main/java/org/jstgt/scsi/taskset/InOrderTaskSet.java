@@ -36,13 +36,18 @@ public final class InOrderTaskSet {
          *     transport thread)
          * @param work starts the command; its stage completing frees the set for the next one
          * @param <T> the stage's value
-         * @return completes as {@code work}'s stage does
+         * @return completes as {@code work}'s stage does; with null at once when the place left
+         *     already (the command was aborted from another thread meanwhile): {@code work} never runs
          */
         public <T> CompletionStage<T> run(Executor executor, Supplier<CompletionStage<T>> work) {
             CompletableFuture<T> out = new CompletableFuture<>();
             synchronized (InOrderTaskSet.this) {
-                if (this.work != null || gone) {
-                    throw new IllegalStateException("run() after run() or leave()");
+                if (this.work != null) {
+                    throw new IllegalStateException("run() after run()");
+                }
+                if (gone) {
+                    out.complete(null);
+                    return out;
                 }
                 this.executor = executor;
                 this.work = () -> {

@@ -150,6 +150,18 @@ class AbortTest {
     }
 
     @Test
+    void aTaskAbortedInItsDataPhaseNoLongerHoldsBackAnInOrderSet() throws Exception {
+        Nexus a = start(Queueing.IN_ORDER);
+        Nexus b = otherNexus();
+        PreparedCommand collecting = b.prepare(Tasks.write10(0, 4, block(4)));
+        assertTrue(a.resetLogicalUnit(0).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertGood(run(a, Tasks.read10(0, 4, 1)));
+        assertTrue(result(collecting.execute()).aborted());
+        assertEquals(0, h.manager.lun("d0").ordered.size());
+        assertFalse(store().ops().contains("write"), () -> "store calls " + store().ops());
+    }
+
+    @Test
     void logicalUnitResetAbortsHeldTasksOfOtherNexuses() throws Exception {
         Nexus a = start(Queueing.CONCURRENT);
         Nexus b = otherNexus();

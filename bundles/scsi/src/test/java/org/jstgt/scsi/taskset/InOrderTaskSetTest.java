@@ -85,4 +85,17 @@ class InOrderTaskSetTest {
         assertEquals(List.of("own"), via);
         assertEquals("b", rb.toCompletableFuture().join());
     }
+    /** An abort from another thread may take the place out before its command is ready: it never runs. */
+    @Test
+    void aPlaceThatLeftBeforeItsRunNeverRunsAndHoldsNothingBack() {
+        InOrderTaskSet.Place aborted = set.enter();
+        InOrderTaskSet.Place next = set.enter();
+        assertTrue(aborted.leave());
+        CompletionStage<String> r = run(aborted, "ABORTED", CompletableFuture.completedFuture("a"));
+        assertNull(r.toCompletableFuture().join());
+        assertFalse(aborted.leave(), "left once");
+        run(next, "NEXT", CompletableFuture.completedFuture("n"));
+        assertEquals(List.of("NEXT"), started);
+        assertEquals(0, set.size());
+    }
 }

@@ -24,6 +24,7 @@ import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.connection.Connection;
 import org.jstgt.iscsi.connection.Fabric;
+import org.jstgt.iscsi.flow.FlowSettings;
 import org.jstgt.iscsi.pdu.DirectReceive;
 import org.jstgt.iscsi.security.Authenticators;
 import org.jstgt.iscsi.session.Session;
@@ -130,6 +131,8 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                // reading stops above the high mark (ReadThrottle); the target's own marks apply after login
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, FlowSettings.DEFAULT_WATER_MARK)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

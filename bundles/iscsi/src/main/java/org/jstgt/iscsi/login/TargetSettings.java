@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.jstgt.iscsi.flow.FlowSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +23,13 @@ public final class TargetSettings {
     private final Map<LoginKey, String> ours;
     private final int queueDepth;
     private final String auth;
+    private final FlowSettings flow;
 
-    private TargetSettings(Map<LoginKey, String> ours, int queueDepth, String auth) {
+    private TargetSettings(Map<LoginKey, String> ours, int queueDepth, String auth, FlowSettings flow) {
         this.ours = ours;
         this.queueDepth = queueDepth;
         this.auth = auth;
+        this.flow = flow;
     }
 
     /** @return settings from configuration defaults (discovery sessions, tests) */
@@ -92,7 +95,7 @@ public final class TargetSettings {
         if (!auth.equals("none") && !auth.equals("chap") && !auth.equals("mutual")) {
             LOG.warn("{}: key {}: '{}' is not none, chap or mutual; refusing logins until fixed", origin, AUTH, auth);
         }
-        return new TargetSettings(ours, depth, auth);
+        return new TargetSettings(ours, depth, auth, FlowSettings.from(properties, origin));
     }
 
     /**
@@ -105,6 +108,11 @@ public final class TargetSettings {
 
     public int queueDepth() {
         return queueDepth;
+    }
+
+    /** @return the memory and flow limits of the target's sessions */
+    public FlowSettings flow() {
+        return flow;
     }
 
     /** @return true when logins need no authentication ({@code auth = none}) */

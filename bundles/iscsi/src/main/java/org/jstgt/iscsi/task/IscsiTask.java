@@ -78,6 +78,14 @@ public final class IscsiTask implements ScsiTask {
     private volatile ByteBuf in;
     int dataInPdus;
 
+    /** Bytes of the session's write budget this task's {@link #out} holds (given back when it ends). */
+    int budgeted;
+    /** The task counts against the session's immediate commands. */
+    boolean immediateSlot;
+    /** {@link #covered} at the data phase timer's last sweep, and sweeps since it last grew. */
+    int sweepCovered;
+    int staleSweeps;
+
     IscsiTask(Session session, ConnectionPort connection, int itt, int cmdSn, boolean immediate, long lunField,
             Cdb cdb, TaskAttribute attribute, int edtl, DataDirection declared) {
         this.session = session;
@@ -169,7 +177,10 @@ public final class IscsiTask implements ScsiTask {
         if (length < 0) {
             throw new IllegalArgumentException("length " + length);
         }
-        ByteBuf b = LargeBuffers.directBuffer(alloc, length);
+        ByteBuf b = Overload.directBuffer(alloc, length);
+        if (b == null) {
+            throw new Overload.NoBuffer(length);
+        }
         b.writerIndex(length);
         in = b;
         return b.nioBuffer(0, length);
@@ -232,8 +243,19 @@ public final class IscsiTask implements ScsiTask {
         return unsolicitedDone && nextR2tOffset >= transferLength && bursts.isEmpty();
     }
 
-    /** Releases both buffers. Idempotent. */
+    /**
+     * Releases both buffers and what the task holds of its session's limits (write budget,
+     * immediate command slot). Idempotent; on the session's event loop.
+     */
     synchronized void releaseBuffers() {
+        if (budgeted > 0) {
+            session.flow().writeBudget().give(budgeted, connection.executor());
+            budgeted = 0;
+        }
+        if (immediateSlot) {
+            immediateSlot = false;
+            session.flow().immediateEnded();
+        }
         if (out != null) {
             out.release();
             out = null;

@@ -1,0 +1,106 @@
+package org.jstgt.iscsi.flow;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+
+/**
+ * The bytes of write data buffers one session may hold at once ({@code write.buffer.max}): a WRITE's
+ * buffer is taken from the budget when its data phase starts and given back when the task ends.
+ * A command that finds the budget spent waits for it in arrival order (it gets its R2Ts later), or,
+ * when it cannot wait because the initiator sends its data unasked, is answered TASK SET FULL.
+ *
+ * <p>Confined to the session's event loop: no locks.
+ */
+public final class WriteBudget {
+    private record Waiter(int bytes, Runnable start) {
+    }
+
+    private final long max;
+    private long used;
+    private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+    private boolean drainQueued;
+
+    /** @param max bytes the session may hold */
+    public WriteBudget(long max) {
+        this.max = max;
+    }
+
+    /** @return the budget */
+    public long max() {
+        return max;
+    }
+
+    /** @return bytes taken now */
+    public long used() {
+        return used;
+    }
+
+    /** @return commands waiting for buffer space */
+    public int waiting() {
+        return waiting.size();
+    }
+
+    /**
+     * @param bytes a transfer's buffer size
+     * @return true when it can never fit (larger than the whole budget)
+     */
+    public boolean tooLarge(long bytes) {
+        return bytes > max;
+    }
+
+    /**
+     * Takes buffer space if it is free and nobody waits before us (arrival order).
+     *
+     * @param bytes the buffer size
+     * @return true when taken
+     */
+    public boolean tryTake(int bytes) {
+        if (!waiting.isEmpty() || used + bytes > max) {
+            return false;
+        }
+        used += bytes;
+        return true;
+    }
+
+    /**
+     * Queues a command for buffer space: once {@code bytes} are free (and every earlier waiter
+     * started) they are taken for it and {@code start} runs on the event loop. A start that finds
+     * its command gone gives the bytes back.
+     *
+     * @param bytes the buffer size
+     * @param start what starts the data phase
+     */
+    public void await(int bytes, Runnable start) {
+        waiting.add(new Waiter(bytes, start));
+    }
+
+    /**
+     * Gives buffer space back; waiting commands that now fit start from a task of the event loop
+     * (never from inside the caller).
+     *
+     * @param bytes what {@link #tryTake} or a start took
+     * @param loop the session's event loop
+     */
+    public void give(int bytes, Executor loop) {
+        used -= bytes;
+        if (!waiting.isEmpty() && !drainQueued) {
+            drainQueued = true;
+            loop.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        drainQueued = false;
+        Waiter w;
+        while ((w = waiting.peek()) != null && used + w.bytes() <= max) {
+            waiting.poll();
+            used += w.bytes();
+            w.start().run();
+        }
+    }
+
+    /** The session ended: nobody waits any more. */
+    public void clear() {
+        waiting.clear();
+    }
+}

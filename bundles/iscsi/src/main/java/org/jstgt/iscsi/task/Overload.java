@@ -1,0 +1,73 @@
+package org.jstgt.iscsi.task;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import org.jstgt.api.scsi.ScsiStatus;
+import org.jstgt.api.scsi.SenseData;
+import org.jstgt.api.scsi.SenseKey;
+import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.api.target.ScsiResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a command ends when the target lacks the memory or the patience for it: allocation failure
+ * of a command's buffer (Netty's {@code OutOfDirectMemoryError}, the JDK's direct buffer
+ * {@code OutOfMemoryError}) fails that command with BUSY instead of unwinding through the event
+ * loop; a spent session write budget answers TASK SET FULL (SAM-5 §5.3); a data phase that stopped
+ * ends with CHECK CONDITION, ABORTED COMMAND, DATA PHASE ERROR (4Bh/00h).
+ */
+final class Overload {
+    private static final Logger LOG = LoggerFactory.getLogger(Overload.class);
+
+    /** The session's write buffer budget is spent and the command cannot wait for it. */
+    static final ScsiResult TASK_SET_FULL = ScsiResult.status(ScsiStatus.TASK_SET_FULL);
+    /** The target is out of direct memory. */
+    static final ScsiResult BUSY = ScsiResult.status(ScsiStatus.BUSY);
+    /** The initiator stopped sending the command's Data-Out. */
+    static final ScsiResult DATA_PHASE_ERROR = new ScsiResult(ScsiStatus.CHECK_CONDITION,
+            SenseData.fixed(org.jstgt.api.scsi.Sense.of(SenseKey.ABORTED_COMMAND, 0x4B, 0x00)), 0);
+
+    private Overload() {
+    }
+
+    /** A Data-In buffer could not be allocated (thrown to the device from {@code dataIn}). */
+    static final class NoBuffer extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NoBuffer(int length) {
+            super("no direct memory for a buffer of " + length + " bytes", null, false, false);
+        }
+    }
+
+    /**
+     * @param alloc the connection's allocator
+     * @param length bytes wanted
+     * @return a buffer as {@link LargeBuffers#directBuffer}, or null when direct memory is exhausted
+     */
+    static ByteBuf directBuffer(ByteBufAllocator alloc, int length) {
+        try {
+            return LargeBuffers.directBuffer(alloc, length);
+        } catch (OutOfMemoryError e) {
+            LOG.warn("no direct memory for a command buffer of {} bytes ({}); the command is answered BUSY "
+                    + "(raise -XX:MaxDirectMemorySize in bin/setenv or lower write.buffer.max)", length, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * @param task the task that failed
+     * @param error what the device threw or completed with
+     * @return BUSY when it ran out of buffer memory, else CHECK CONDITION INTERNAL TARGET FAILURE
+     */
+    static ScsiResult failure(IscsiTask task, Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof NoBuffer) {
+                return BUSY;
+            }
+        }
+        LOG.warn("command {} failed unexpectedly", task.cdb(), error);
+        return Sense.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE);
+    }
+}

@@ -219,7 +219,10 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
     private void nopOut(NopOut nop) {
         ByteBuf data = nop.data();
         int len = Math.min(data.readableBytes(), connection.negotiated().initiatorMaxRecvDataSegmentLength());
-        ByteBuf echo = len == 0 ? Unpooled.EMPTY_BUFFER : data.retainedSlice(data.readerIndex(), len);
+        // A copy, not a slice: a slice would keep the whole receive buffer it came in alive while the
+        // answer waits to be sent, which send.buffer.high (counting the echo's bytes) does not see.
+        ByteBuf echo = len == 0 ? Unpooled.EMPTY_BUFFER
+                : connection.alloc().heapBuffer(len, len).writeBytes(data, data.readerIndex(), len);
         connection.send(new NopIn(nop.lun(), nop.itt(), Bhs.NO_TAG, connection.nextStatSn(), window.expCmdSn(),
                 window.maxCmdSn(), echo));
     }

@@ -5,6 +5,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
 import org.jstgt.iscsi.pdu.DataOut;
 
 /**
@@ -25,7 +28,7 @@ public final class EarlyData {
     /**
      * Keeps a Data-Out for a queued command (the caller checked that its ITT is queued).
      *
-     * @param d the PDU (retained here when kept)
+     * @param d the PDU (its data is copied when kept; the caller keeps its reference)
      * @param maxBytes FirstBurstLength: the most unsolicited data a command may have
      * @param maxPdus the most PDUs kept for one command
      * @return null when kept, else why not (nothing kept)
@@ -45,9 +48,21 @@ public final class EarlyData {
             k = new Kept();
             byItt.put(d.itt(), k);
         }
-        k.pdus.add((DataOut) d.retain());
+        k.pdus.add(compact(d));
         k.bytes = bytes;
         return null;
+    }
+
+    /**
+     * @return the PDU with its data in a buffer of its own: a slice of the receive buffer would keep
+     *     all of that buffer alive for as long as the command waits
+     */
+    private static DataOut compact(DataOut d) {
+        ByteBuf data = d.data();
+        int len = data.readableBytes();
+        ByteBuf copy = len == 0 ? Unpooled.EMPTY_BUFFER
+                : data.alloc().heapBuffer(len, len).writeBytes(data, data.readerIndex(), len);
+        return new DataOut(d.finalFlag(), d.lun(), d.itt(), d.ttt(), d.expStatSn(), d.dataSn(), d.bufferOffset(), copy);
     }
 
     /**

@@ -174,7 +174,7 @@ public final class CommandWindow {
     /**
      * Keeps unsolicited Data-Out that arrived for a command still waiting for its CmdSN.
      *
-     * @param d the PDU (retained here when kept)
+     * @param d the PDU (its data is copied when kept; the caller keeps its reference)
      * @param maxBytes FirstBurstLength: the most unsolicited data a command may have
      * @param maxPdus the most Data-Out PDUs kept for one command (zero-length ones count)
      * @return null when kept, else why not (nothing kept): a protocol error

@@ -8,13 +8,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.DataIn;
 import org.jstgt.iscsi.pdu.DataOut;
 import org.jstgt.iscsi.pdu.LoginResponse;
+import org.jstgt.iscsi.pdu.NopIn;
+import org.jstgt.iscsi.pdu.NopOut;
 import org.jstgt.iscsi.pdu.Pdu;
+import org.jstgt.iscsi.pdu.PduCodec;
 import org.jstgt.iscsi.pdu.R2t;
 import org.jstgt.iscsi.pdu.Reject;
 import org.jstgt.iscsi.pdu.RejectReason;
@@ -102,6 +106,36 @@ class FlowTest {
             assertEquals(RejectReason.PROTOCOL_ERROR, r.reason());
             r.release();
             assertFalse(w.target.isOpen());
+        }
+    }
+
+    /** Sends a PDU and returns the receive buffer it came in, with a reference kept for the test. */
+    private static ByteBuf sendKeeping(Wire w, Pdu pdu) {
+        ByteBuf encoded = PduCodec.encode(pdu, ByteBufAllocator.DEFAULT, false, false);
+        // one contiguous buffer, as a socket read is: the decoder slices PDUs out of it
+        ByteBuf wire = Unpooled.copiedBuffer(encoded);
+        encoded.release();
+        w.sendBytes(wire.retain());
+        return wire;
+    }
+
+    @Test
+    void answersWaitingToBeSentAndEarlyDataDoNotPinTheReceiveBuffer() {
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            w.loginNormal("InitialR2T=No", "ImmediateData=No");
+            ByteBuf ping = sendKeeping(w, new NopOut(true, 0, 0x55, Bhs.NO_TAG, w.cmdSn, w.expStatSn,
+                    FullFeatureTest.pattern(10, 0)));
+            assertEquals(1, ping.refCnt(), "the queued NOP-In echoes a copy of the ping data");
+            ping.release();
+            w.one(NopIn.class).release();
+
+            w.send(new ScsiCommand(false, false, false, true, 1, 0, 0x300, 512, w.cmdSn + 1, w.expStatSn,
+                    FullFeatureTest.write10(0, 1), -1, Unpooled.EMPTY_BUFFER));
+            ByteBuf early = sendKeeping(w, new DataOut(true, 0, 0x300, Bhs.NO_TAG, w.expStatSn, 0, 0,
+                    FullFeatureTest.pattern(512, 3)));
+            assertEquals(1, early.refCnt(), "data kept for a queued command is a copy");
+            early.release();
+            assertTrue(w.receive().isEmpty());
         }
     }
 

@@ -189,6 +189,22 @@ class FlowTest {
     }
 
     @Test
+    void readLargerThanTheSessionMayHoldIsRefused() {
+        disk.blocks(4096);
+        disk.properties().put("read.buffer.max", "1MiB");
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            w.loginNormal();
+            w.send(read(w, false, 4096));
+            assertStatus(w.one(ScsiResponse.class), 2, 0x05, 0x24, 0x00);
+            assertEquals(0, w.allocator.atLeast(K * K), "no 2 MiB buffer");
+            w.send(read(w, false, 2048));
+            List<Pdu> in = w.receive();
+            assertTrue(((DataIn) in.get(in.size() - 1)).statusPresent(), "1 MiB fits");
+            in.forEach(Pdu::release);
+        }
+    }
+
+    @Test
     void dataPhaseThatStopsEndsWithDataPhaseErrorAndFreesTheBuffer() {
         try (Wire w = new Wire(Wire.fabric(disk))) {
             w.loginNormal("ImmediateData=No", "InitialR2T=Yes", "MaxBurstLength=1024");

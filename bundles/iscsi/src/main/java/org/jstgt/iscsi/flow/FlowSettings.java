@@ -23,6 +23,9 @@ public final class FlowSettings {
     /** Key: bytes of write data buffers one session may hold at once. */
     public static final String WRITE_BUFFER_MAX = "write.buffer.max";
     static final long DEFAULT_WRITE_BUFFER_MAX = 64 * MIB;
+    /** Key: bytes of Data-In buffers one session's executing commands may hold at once. */
+    public static final String READ_BUFFER_MAX = "read.buffer.max";
+    static final long DEFAULT_READ_BUFFER_MAX = 64 * MIB;
     /** Key: seconds a task may wait for its next Data-Out before it is failed. */
     public static final String DATA_PHASE_TIMEOUT = "data.phase.timeout";
     static final long DEFAULT_DATA_PHASE_TIMEOUT = 60;
@@ -43,19 +46,21 @@ public final class FlowSettings {
     public static final WriteBufferWaterMark DEFAULT_WATER_MARK =
             new WriteBufferWaterMark((int) DEFAULT_SEND_BUFFER_LOW, (int) DEFAULT_SEND_BUFFER_HIGH);
 
-    private static final FlowSettings DEFAULTS = new FlowSettings(DEFAULT_WRITE_BUFFER_MAX,
+    private static final FlowSettings DEFAULTS = new FlowSettings(DEFAULT_WRITE_BUFFER_MAX, DEFAULT_READ_BUFFER_MAX,
             (int) DEFAULT_DATA_PHASE_TIMEOUT, (int) DEFAULT_IMMEDIATE_COMMANDS_MAX, (int) DEFAULT_EARLY_DATA_PDUS_MAX,
             DEFAULT_WATER_MARK);
 
     private final long writeBufferMax;
+    private final long readBufferMax;
     private final int dataPhaseTimeoutSeconds;
     private final int immediateCommandsMax;
     private final int earlyDataPdusMax;
     private final WriteBufferWaterMark waterMark;
 
-    FlowSettings(long writeBufferMax, int dataPhaseTimeoutSeconds, int immediateCommandsMax, int earlyDataPdusMax,
+    FlowSettings(long writeBufferMax, long readBufferMax, int dataPhaseTimeoutSeconds, int immediateCommandsMax, int earlyDataPdusMax,
             WriteBufferWaterMark waterMark) {
         this.writeBufferMax = writeBufferMax;
+        this.readBufferMax = readBufferMax;
         this.dataPhaseTimeoutSeconds = dataPhaseTimeoutSeconds;
         this.immediateCommandsMax = immediateCommandsMax;
         this.earlyDataPdusMax = earlyDataPdusMax;
@@ -74,6 +79,7 @@ public final class FlowSettings {
      */
     public static FlowSettings from(Map<String, String> properties, String origin) {
         long write = value(properties, origin, WRITE_BUFFER_MAX, DEFAULT_WRITE_BUFFER_MAX, MIB, GIB, true);
+        long read = value(properties, origin, READ_BUFFER_MAX, DEFAULT_READ_BUFFER_MAX, MIB, GIB, true);
         long timeout = value(properties, origin, DATA_PHASE_TIMEOUT, DEFAULT_DATA_PHASE_TIMEOUT, 1, 3600, false);
         long immediate = value(properties, origin, IMMEDIATE_COMMANDS_MAX, DEFAULT_IMMEDIATE_COMMANDS_MAX, 0, 1024,
                 false);
@@ -86,7 +92,7 @@ public final class FlowSettings {
             low = DEFAULT_SEND_BUFFER_LOW;
             high = DEFAULT_SEND_BUFFER_HIGH;
         }
-        return new FlowSettings(write, (int) timeout, (int) immediate, (int) early,
+        return new FlowSettings(write, read, (int) timeout, (int) immediate, (int) early,
                 new WriteBufferWaterMark((int) low, (int) high));
     }
 
@@ -132,6 +138,11 @@ public final class FlowSettings {
     /** @return bytes of write data buffers one session may hold at once */
     public long writeBufferMax() {
         return writeBufferMax;
+    }
+
+    /** @return bytes of Data-In buffers one session's executing commands may hold at once */
+    public long readBufferMax() {
+        return readBufferMax;
     }
 
     /** @return seconds a task may wait for its next Data-Out */

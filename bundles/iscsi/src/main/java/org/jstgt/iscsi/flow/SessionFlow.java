@@ -1,19 +1,21 @@
 package org.jstgt.iscsi.flow;
 
 /**
- * One session's share of memory and of the target's attention: its write data budget and its
- * count of outstanding immediate SCSI commands, which the command window does not bound
- * (RFC 7143 §3.2.2.1). Confined to the session's event loop.
+ * One session's share of memory and of the target's attention: its write and read data budgets and
+ * its count of outstanding immediate SCSI commands, which the command window does not bound
+ * (RFC 7143 §3.2.2.1). Confined to the session's event loop, except the read budget (any thread).
  */
 public final class SessionFlow {
     private final FlowSettings settings;
     private final WriteBudget writeBudget;
+    private final ReadBudget readBudget;
     private int immediate;
 
     /** @param settings the target's limits */
     public SessionFlow(FlowSettings settings) {
         this.settings = settings;
         this.writeBudget = new WriteBudget(settings.writeBufferMax());
+        this.readBudget = new ReadBudget(settings.readBufferMax());
     }
 
     /** @return the target's limits */
@@ -24,6 +26,11 @@ public final class SessionFlow {
     /** @return the write data budget */
     public WriteBudget writeBudget() {
         return writeBudget;
+    }
+
+    /** @return the Data-In budget (any thread) */
+    public ReadBudget readBudget() {
+        return readBudget;
     }
 
     /** @return true when the session has {@code immediate.commands.max} immediate SCSI commands outstanding */

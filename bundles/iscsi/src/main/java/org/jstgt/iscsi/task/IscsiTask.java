@@ -13,6 +13,8 @@ import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.TaskAttribute;
 import org.jstgt.api.target.PreparedCommand;
+import org.jstgt.api.target.ScsiResult;
+import org.jstgt.iscsi.flow.ReadBudget;
 import org.jstgt.iscsi.session.ConnectionPort;
 import org.jstgt.iscsi.session.Session;
 
@@ -80,6 +82,10 @@ public final class IscsiTask implements ScsiTask {
 
     /** Bytes of the session's write budget this task's {@link #out} holds (given back when it ends). */
     int budgeted;
+    /** Bytes of the session's read budget this task's Data-In buffer holds. */
+    private int inBudgeted;
+    /** What the task is answered instead of the device's result: its Data-In buffer was refused. */
+    volatile ScsiResult refused;
     /** The task counts against the session's immediate commands. */
     boolean immediateSlot;
     /** {@link #covered} at the data phase timer's last sweep, and sweeps since it last grew. */
@@ -177,13 +183,31 @@ public final class IscsiTask implements ScsiTask {
         if (length < 0) {
             throw new IllegalArgumentException("length " + length);
         }
+        ReadBudget budget = session.flow().readBudget();
+        if (budget.tooLarge(length)) {
+            throw refuse(Overload.TOO_LARGE, length);
+        }
+        if (!budget.tryTake(length)) {
+            throw refuse(Overload.TASK_SET_FULL, length);
+        }
         ByteBuf b = Overload.directBuffer(alloc, length);
         if (b == null) {
-            throw new Overload.NoBuffer(length);
+            budget.give(length);
+            throw refuse(Overload.BUSY, length);
         }
+        inBudgeted = length;
         b.writerIndex(length);
         in = b;
         return b.nioBuffer(0, length);
+    }
+
+    /**
+     * Notes what the task is answered (the SCSI core turns any exception of the device into CHECK
+     * CONDITION; the fabric answers the overload status instead).
+     */
+    private RuntimeException refuse(ScsiResult answer, int length) {
+        refused = answer;
+        return new Overload.NoBuffer(length);
     }
 
     /** @return the Data-In buffer or null */
@@ -263,6 +287,10 @@ public final class IscsiTask implements ScsiTask {
         if (in != null) {
             in.release();
             in = null;
+        }
+        if (inBudgeted > 0) {
+            session.flow().readBudget().give(inBudgeted);
+            inBudgeted = 0;
         }
     }
 }

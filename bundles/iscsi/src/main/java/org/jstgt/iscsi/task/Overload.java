@@ -23,6 +23,8 @@ final class Overload {
 
     /** The session's write buffer budget is spent and the command cannot wait for it. */
     static final ScsiResult TASK_SET_FULL = ScsiResult.status(ScsiStatus.TASK_SET_FULL);
+    /** A buffer larger than the session may ever hold (read.buffer.max, write.buffer.max). */
+    static final ScsiResult TOO_LARGE = Sense.checkCondition(SenseReason.INVALID_FIELD_IN_CDB);
     /** The target is out of direct memory. */
     static final ScsiResult BUSY = ScsiResult.status(ScsiStatus.BUSY);
     /** The initiator stopped sending the command's Data-Out. */
@@ -32,12 +34,13 @@ final class Overload {
     private Overload() {
     }
 
-    /** A Data-In buffer could not be allocated (thrown to the device from {@code dataIn}). */
+    /** A Data-In buffer was refused (thrown to the device from {@code dataIn}). */
     static final class NoBuffer extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         NoBuffer(int length) {
-            super("no direct memory for a buffer of " + length + " bytes", null, false, false);
+            super("Data-In buffer of " + length + " bytes refused (read.buffer.max or direct memory)", null, false,
+                    false);
         }
     }
 
@@ -57,17 +60,22 @@ final class Overload {
     }
 
     /**
-     * @param task the task that failed
-     * @param error what the device threw or completed with
-     * @return BUSY when it ran out of buffer memory, else CHECK CONDITION INTERNAL TARGET FAILURE
+     * @param task a task the device completed
+     * @param result the device's result, or null
+     * @param error what the device threw or completed with, or null
+     * @return what the task is answered: the overload status when its Data-In buffer was refused
+     *     (whatever the SCSI core made of that), else the result, else CHECK CONDITION INTERNAL
+     *     TARGET FAILURE
      */
-    static ScsiResult failure(IscsiTask task, Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof NoBuffer) {
-                return BUSY;
-            }
+    static ScsiResult answer(IscsiTask task, ScsiResult result, Throwable error) {
+        ScsiResult refused = task.refused;
+        if (refused != null) {
+            return refused;
         }
-        LOG.warn("command {} failed unexpectedly", task.cdb(), error);
-        return Sense.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE);
+        if (error != null || result == null) {
+            LOG.warn("command {} failed unexpectedly", task.cdb(), error);
+            return Sense.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE);
+        }
+        return result;
     }
 }

@@ -152,7 +152,7 @@ public final class ScsiCommands {
         if (budget.tooLarge(size)) {
             LOG.debug("{}: WRITE of {} bytes exceeds write.buffer.max {}", port.remoteDescription(), size, budget.max());
             prepared.abandon();
-            responses.respond(task, Sense.checkCondition(SenseReason.INVALID_FIELD_IN_CDB), 0);
+            responses.respond(task, Overload.TOO_LARGE, 0);
             return;
         }
         if (!budget.tryTake(size)) {
@@ -217,7 +217,7 @@ public final class ScsiCommands {
             stage = task.prepared.execute();
         } catch (RuntimeException e) {
             LOG.warn("execute failed for CDB {}", task.cdb(), e);
-            completed(task, Overload.failure(task, e), null);
+            completed(task, Sense.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE), null);
             return;
         }
         stage.whenComplete((result, error) -> {
@@ -230,9 +230,7 @@ public final class ScsiCommands {
     }
 
     private void completed(IscsiTask task, ScsiResult result, Throwable error) {
-        if (error != null || result == null) {
-            result = Overload.failure(task, error);
-        }
+        result = Overload.answer(task, result, error);
         if (!port.fullFeature() || task.aborted) {
             tasks.finish(task);
             session.executionEnded();

@@ -22,10 +22,12 @@ class FlowSettingsTest {
 
     @Test
     void configuredValuesAreUsed() {
-        FlowSettings s = FlowSettings.from(Map.of("write.buffer.max", "16MiB", "data.phase.timeout", "5",
+        FlowSettings s = FlowSettings.from(Map.of("write.buffer.max", "16MiB", "read.buffer.max", "8MiB",
+                "data.phase.timeout", "5",
                 "immediate.commands.max", "0", "early.data.pdus.max", "8", "send.buffer.high", "2MiB",
                 "send.buffer.low", "512KiB"), ORIGIN);
         assertEquals(16L << 20, s.writeBufferMax());
+        assertEquals(8L << 20, s.readBufferMax());
         assertEquals(5, s.dataPhaseTimeoutSeconds());
         assertEquals(0, s.immediateCommandsMax());
         assertEquals(8, s.earlyDataPdusMax());
@@ -36,10 +38,12 @@ class FlowSettingsTest {
     @Test
     void badValuesFallBackToTheDefaults() {
         FlowSettings d = FlowSettings.defaults();
-        FlowSettings s = FlowSettings.from(Map.of("write.buffer.max", "64KiB", "data.phase.timeout", "0",
+        FlowSettings s = FlowSettings.from(Map.of("write.buffer.max", "64KiB", "read.buffer.max", "2GiB",
+                "data.phase.timeout", "0",
                 "immediate.commands.max", "many", "early.data.pdus.max", "-1", "send.buffer.high", "1MiB",
                 "send.buffer.low", "1MiB"), ORIGIN);
         assertEquals(d.writeBufferMax(), s.writeBufferMax(), "below 1 MiB");
+        assertEquals(64L << 20, s.readBufferMax(), "above 1 GiB");
         assertEquals(60, s.dataPhaseTimeoutSeconds(), "0 would never time out");
         assertEquals(4, s.immediateCommandsMax());
         assertEquals(64, s.earlyDataPdusMax());

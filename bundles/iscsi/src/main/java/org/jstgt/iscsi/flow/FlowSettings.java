@@ -37,10 +37,10 @@ public final class FlowSettings {
     static final long DEFAULT_EARLY_DATA_PDUS_MAX = 64;
     /** Key: bytes queued for sending on a connection above which the target stops reading it. */
     public static final String SEND_BUFFER_HIGH = "send.buffer.high";
-    static final long DEFAULT_SEND_BUFFER_HIGH = 4 * MIB;
+    static final long DEFAULT_SEND_BUFFER_HIGH = 8 * MIB;
     /** Key: bytes queued for sending below which a stopped connection is read again. */
     public static final String SEND_BUFFER_LOW = "send.buffer.low";
-    static final long DEFAULT_SEND_BUFFER_LOW = 1 * MIB;
+    static final long DEFAULT_SEND_BUFFER_LOW = 2 * MIB;
 
     /** The send queue water marks of a connection until its target is known (login). */
     public static final WriteBufferWaterMark DEFAULT_WATER_MARK =

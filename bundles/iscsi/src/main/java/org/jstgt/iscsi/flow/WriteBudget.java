@@ -2,6 +2,7 @@ package org.jstgt.iscsi.flow;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 
 /**
  * The bytes of write data buffers one session may hold at once ({@code write.buffer.max}): a WRITE's
@@ -12,7 +13,7 @@ import java.util.concurrent.Executor;
  * <p>Confined to the session's event loop: no locks.
  */
 public final class WriteBudget {
-    private record Waiter(int bytes, Runnable start) {
+    private record Waiter(int bytes, BooleanSupplier alive, Runnable start) {
     }
 
     private final long max;
@@ -64,14 +65,15 @@ public final class WriteBudget {
 
     /**
      * Queues a command for buffer space: once {@code bytes} are free (and every earlier waiter
-     * started) they are taken for it and {@code start} runs on the event loop. A start that finds
-     * its command gone gives the bytes back.
+     * started) they are taken for it and {@code start} runs on the event loop. A command that ended
+     * while waiting (aborted, connection lost) is dropped from the queue when its turn comes.
      *
      * @param bytes the buffer size
+     * @param alive whether the command still waits
      * @param start what starts the data phase
      */
-    public void await(int bytes, Runnable start) {
-        waiting.add(new Waiter(bytes, start));
+    public void await(int bytes, BooleanSupplier alive, Runnable start) {
+        waiting.add(new Waiter(bytes, alive, start));
     }
 
     /**
@@ -92,10 +94,16 @@ public final class WriteBudget {
     private void drain() {
         drainQueued = false;
         Waiter w;
-        while ((w = waiting.peek()) != null && used + w.bytes() <= max) {
-            waiting.poll();
-            used += w.bytes();
-            w.start().run();
+        while ((w = waiting.peek()) != null) {
+            if (!w.alive().getAsBoolean()) {
+                waiting.poll();
+            } else if (used + w.bytes() <= max) {
+                waiting.poll();
+                used += w.bytes();
+                w.start().run();
+            } else {
+                break;
+            }
         }
     }
 

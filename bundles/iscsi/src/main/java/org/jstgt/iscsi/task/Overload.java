@@ -31,6 +31,10 @@ final class Overload {
     static final ScsiResult DATA_PHASE_ERROR = new ScsiResult(ScsiStatus.CHECK_CONDITION,
             SenseData.fixed(org.jstgt.api.scsi.Sense.of(SenseKey.ABORTED_COMMAND, 0x4B, 0x00)), 0);
 
+    private static final long WARNING_INTERVAL_NANOS = 60_000_000_000L;
+    /** When the last allocation failure was logged (racy on purpose: at worst one line more). */
+    private static volatile long lastWarning;
+
     private Overload() {
     }
 
@@ -53,8 +57,14 @@ final class Overload {
         try {
             return LargeBuffers.directBuffer(alloc, length);
         } catch (OutOfMemoryError e) {
-            LOG.warn("no direct memory for a command buffer of {} bytes ({}); the command is answered BUSY "
-                    + "(raise -XX:MaxDirectMemorySize in bin/setenv or lower write.buffer.max)", length, e.getMessage());
+            long now = System.nanoTime();
+            if (now - lastWarning > WARNING_INTERVAL_NANOS || lastWarning == 0) {
+                lastWarning = now;
+                LOG.warn("no direct memory for a command buffer of {} bytes ({}); such commands are answered BUSY "
+                        + "(raise -XX:MaxDirectMemorySize in bin/setenv, or lower write.buffer.max and "
+                        + "read.buffer.max in etc/jstgt.target-*.cfg); said at most once a minute", length,
+                        e.getMessage());
+            }
             return null;
         }
     }

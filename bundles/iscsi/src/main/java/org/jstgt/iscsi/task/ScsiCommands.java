@@ -163,7 +163,7 @@ public final class ScsiCommands {
                 return;
             }
             // No data before our R2Ts: the command waits for buffer space (WriteBudget).
-            budget.await(size, () -> budgetGranted(task, size));
+            budget.await(size, () -> waiting(task), () -> budgetGranted(task, size));
             return;
         }
         task.budgeted = size;
@@ -246,7 +246,7 @@ public final class ScsiCommands {
      * with its R2Ts; a command that ended meanwhile gives the space back.
      */
     private void budgetGranted(IscsiTask task, int size) {
-        if (tasks.get(task.itt) != task || task.state != IscsiTask.State.COLLECTING || !port.fullFeature()) {
+        if (!waiting(task)) {
             flow.writeBudget().give(size, port.executor());
             return;
         }
@@ -260,6 +260,11 @@ public final class ScsiCommands {
             watchDataPhase(task);
         }
         port.flushSoon();
+    }
+
+    /** @return true while a WRITE queued for buffer space still wants it */
+    private boolean waiting(IscsiTask task) {
+        return tasks.get(task.itt) == task && task.state == IscsiTask.State.COLLECTING && port.fullFeature();
     }
 
     /** The initiator stopped sending a task's Data-Out for {@code data.phase.timeout} seconds. */

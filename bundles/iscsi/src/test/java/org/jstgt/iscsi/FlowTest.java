@@ -257,6 +257,30 @@ class FlowTest {
     }
 
     @Test
+    void outOfDirectMemoryWhileReceivingGivesUpThatConnectionOnly() {
+        disk.blocks(1024);
+        org.jstgt.iscsi.connection.Fabric fabric = Wire.fabric(disk);
+        try (Wire a = new Wire(fabric); Wire b = new Wire(fabric)) {
+            a.loginNormal();
+            b.loginNormal();
+            a.allocator.failFrom(16 * K);
+            // a 32 KiB segment is assembled in a buffer of its own, which cannot be had
+            ByteBuf wire = PduCodec.encode(new NopOut(true, 0, 0x55, Bhs.NO_TAG, a.cmdSn, a.expStatSn,
+                    FullFeatureTest.pattern(32 * K, 1)), ByteBufAllocator.DEFAULT, false, false);
+            while (wire.isReadable() && a.target.isOpen()) {
+                a.sendBytes(wire.readRetainedSlice(Math.min(1000, wire.readableBytes())));
+            }
+            wire.release();
+            assertFalse(a.target.isOpen());
+            b.send(read(b, false, 256));
+            List<Pdu> in = b.receive();
+            assertEquals(16, in.size());
+            assertTrue(((DataIn) in.get(15)).statusPresent());
+            in.forEach(Pdu::release);
+        }
+    }
+
+    @Test
     void outOfDirectMemoryFailsTheCommandWithBusyAndTheConnectionGoesOn() {
         disk.blocks(1024);
         try (Wire w = new Wire(Wire.fabric(disk))) {

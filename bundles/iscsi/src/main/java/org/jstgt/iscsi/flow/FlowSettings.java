@@ -57,8 +57,8 @@ public final class FlowSettings {
     private final int earlyDataPdusMax;
     private final WriteBufferWaterMark waterMark;
 
-    FlowSettings(long writeBufferMax, long readBufferMax, int dataPhaseTimeoutSeconds, int immediateCommandsMax, int earlyDataPdusMax,
-            WriteBufferWaterMark waterMark) {
+    FlowSettings(long writeBufferMax, long readBufferMax, int dataPhaseTimeoutSeconds, int immediateCommandsMax,
+            int earlyDataPdusMax, WriteBufferWaterMark waterMark) {
         this.writeBufferMax = writeBufferMax;
         this.readBufferMax = readBufferMax;
         this.dataPhaseTimeoutSeconds = dataPhaseTimeoutSeconds;

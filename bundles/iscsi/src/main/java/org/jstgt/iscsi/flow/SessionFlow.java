@@ -8,14 +8,14 @@ package org.jstgt.iscsi.flow;
 public final class SessionFlow {
     private final FlowSettings settings;
     private final WriteBudget writeBudget;
-    private final ReadBudget readBudget;
+    private final ByteBudget readBudget;
     private int immediate;
 
     /** @param settings the target's limits */
     public SessionFlow(FlowSettings settings) {
         this.settings = settings;
         this.writeBudget = new WriteBudget(settings.writeBufferMax());
-        this.readBudget = new ReadBudget(settings.readBufferMax());
+        this.readBudget = new ByteBudget(settings.readBufferMax());
     }
 
     /** @return the target's limits */
@@ -29,7 +29,7 @@ public final class SessionFlow {
     }
 
     /** @return the Data-In budget (any thread) */
-    public ReadBudget readBudget() {
+    public ByteBudget readBudget() {
         return readBudget;
     }
 

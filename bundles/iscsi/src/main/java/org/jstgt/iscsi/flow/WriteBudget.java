@@ -10,43 +10,30 @@ import java.util.function.BooleanSupplier;
  * A command that finds the budget spent waits for it in arrival order (it gets its R2Ts later), or,
  * when it cannot wait because the initiator sends its data unasked, is answered TASK SET FULL.
  *
- * <p>Confined to the session's event loop: no locks.
+ * <p>Confined to the session's event loop (the byte count is a {@link ByteBudget}, which takes one
+ * uncontended compare-and-set).
  */
 public final class WriteBudget {
     private record Waiter(int bytes, BooleanSupplier alive, Runnable start) {
     }
 
-    private final long max;
-    private long used;
+    private final ByteBudget bytes;
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
     private boolean drainQueued;
 
     /** @param max bytes the session may hold */
     public WriteBudget(long max) {
-        this.max = max;
+        this.bytes = new ByteBudget(max);
     }
 
-    /** @return the budget */
-    public long max() {
-        return max;
-    }
-
-    /** @return bytes taken now */
-    public long used() {
-        return used;
+    /** @return the bytes taken and the most there may be */
+    public ByteBudget bytes() {
+        return bytes;
     }
 
     /** @return commands waiting for buffer space */
     public int waiting() {
         return waiting.size();
-    }
-
-    /**
-     * @param bytes a transfer's buffer size
-     * @return true when it can never fit (larger than the whole budget)
-     */
-    public boolean tooLarge(long bytes) {
-        return bytes > max;
     }
 
     /**
@@ -56,11 +43,7 @@ public final class WriteBudget {
      * @return true when taken
      */
     public boolean tryTake(int bytes) {
-        if (!waiting.isEmpty() || used + bytes > max) {
-            return false;
-        }
-        used += bytes;
-        return true;
+        return waiting.isEmpty() && this.bytes.tryTake(bytes);
     }
 
     /**
@@ -84,7 +67,7 @@ public final class WriteBudget {
      * @param loop the session's event loop
      */
     public void give(int bytes, Executor loop) {
-        used -= bytes;
+        this.bytes.give(bytes);
         if (!waiting.isEmpty() && !drainQueued) {
             drainQueued = true;
             loop.execute(this::drain);
@@ -97,9 +80,8 @@ public final class WriteBudget {
         while ((w = waiting.peek()) != null) {
             if (!w.alive().getAsBoolean()) {
                 waiting.poll();
-            } else if (used + w.bytes() <= max) {
+            } else if (bytes.tryTake(w.bytes())) {
                 waiting.poll();
-                used += w.bytes();
                 w.start().run();
             } else {
                 break;

@@ -14,7 +14,7 @@ import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.TaskAttribute;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
-import org.jstgt.iscsi.flow.ReadBudget;
+import org.jstgt.iscsi.flow.ByteBudget;
 import org.jstgt.iscsi.session.ConnectionPort;
 import org.jstgt.iscsi.session.Session;
 
@@ -183,7 +183,7 @@ public final class IscsiTask implements ScsiTask {
         if (length < 0) {
             throw new IllegalArgumentException("length " + length);
         }
-        ReadBudget budget = session.flow().readBudget();
+        ByteBudget budget = session.flow().readBudget();
         if (budget.tooLarge(length)) {
             throw refuse(Overload.TOO_LARGE, length);
         }

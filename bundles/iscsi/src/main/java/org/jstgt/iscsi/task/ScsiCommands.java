@@ -149,8 +149,9 @@ public final class ScsiCommands {
                 && immediate.capacity() >= task.transferLength;
         int size = adopt ? immediate.capacity() : Math.max(task.transferLength, 1);
         WriteBudget budget = flow.writeBudget();
-        if (budget.tooLarge(size)) {
-            LOG.debug("{}: WRITE of {} bytes exceeds write.buffer.max {}", port.remoteDescription(), size, budget.max());
+        if (budget.bytes().tooLarge(size)) {
+            LOG.debug("{}: WRITE of {} bytes exceeds write.buffer.max {}", port.remoteDescription(), size,
+                    budget.bytes().max());
             prepared.abandon();
             responses.respond(task, Overload.TOO_LARGE, 0);
             return;

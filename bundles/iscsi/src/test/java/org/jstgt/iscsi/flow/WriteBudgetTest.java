@@ -36,10 +36,10 @@ class WriteBudgetTest {
         assertTrue(started.isEmpty(), "never from inside give()");
         runLoop();
         assertEquals(List.of("a", "c"), started, "b ended while waiting");
-        assertEquals(70, b.used());
+        assertEquals(70, b.bytes().used());
         assertEquals(0, b.waiting());
         assertTrue(b.tryTake(30));
-        assertTrue(b.tooLarge(101));
+        assertTrue(b.bytes().tooLarge(101));
     }
 
     @Test

@@ -3,19 +3,18 @@ package org.jstgt.iscsi.flow;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bytes of Data-In buffers one session's executing commands may hold at once
- * ({@code read.buffer.max}): taken when the device asks for a command's Data-In buffer, given back
- * when the command's answer is queued. With the read throttle (no new commands while answers
- * wait to be sent), a session's Data-In memory stays near this plus {@code send.buffer.high}.
- *
- * <p>Devices ask from their own threads: lock-free (one compare-and-set per command).
+ * Bytes of buffers a group of holders may take at once, taken and given back from any thread
+ * without locks (one compare-and-set per take). A session's Data-In buffers
+ * ({@code read.buffer.max}: taken when the device asks for a command's buffer, given back when the
+ * command's answer is queued; with the read throttle a session's Data-In memory stays near this
+ * plus {@code send.buffer.high}), and the large buffers all I/O threads keep for reuse.
  */
-public final class ReadBudget {
+public final class ByteBudget {
     private final long max;
     private final AtomicLong used = new AtomicLong();
 
-    /** @param max bytes the session may hold */
-    public ReadBudget(long max) {
+    /** @param max bytes the holders may take at once */
+    public ByteBudget(long max) {
         this.max = max;
     }
 
@@ -30,7 +29,7 @@ public final class ReadBudget {
     }
 
     /**
-     * @param bytes a Data-In buffer size
+     * @param bytes a buffer size
      * @return true when it can never fit (larger than the whole budget)
      */
     public boolean tooLarge(long bytes) {
@@ -38,10 +37,10 @@ public final class ReadBudget {
     }
 
     /**
-     * @param bytes a Data-In buffer size
+     * @param bytes a buffer size
      * @return true when taken; false when the budget is spent
      */
-    public boolean tryTake(int bytes) {
+    public boolean tryTake(long bytes) {
         for (;;) {
             long u = used.get();
             if (u + bytes > max) {
@@ -54,7 +53,7 @@ public final class ReadBudget {
     }
 
     /** @param bytes what {@link #tryTake} took */
-    public void give(int bytes) {
+    public void give(long bytes) {
         used.addAndGet(-bytes);
     }
 }

@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-class ReadBudgetTest {
+class ByteBudgetTest {
 
     @Test
     void takesUpToTheBudgetAndAgainOnceGivenBack() {
-        ReadBudget b = new ReadBudget(1 << 20);
+        ByteBudget b = new ByteBudget(1 << 20);
         assertTrue(b.tryTake(768 << 10));
         assertFalse(b.tryTake(512 << 10), "beyond the budget");
         assertTrue(b.tryTake(256 << 10), "exactly the rest");
@@ -30,7 +30,7 @@ class ReadBudgetTest {
 
     @Test
     void devicesOnManyThreadsNeverTakeMoreThanTheBudget() throws Exception {
-        ReadBudget b = new ReadBudget(64);
+        ByteBudget b = new ByteBudget(64);
         AtomicInteger taken = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
         CountDownLatch go = new CountDownLatch(1);

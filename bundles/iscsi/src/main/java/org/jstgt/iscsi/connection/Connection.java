@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * One TCP connection (RFC 7143 §4.2): its phase, StatSN and transfer tags, writes with one flush
  * per socket read (or per batch of completions), and the lingering close that gives a connection
  * up without a reset. The pipeline is decoder, encoder, {@link ReadThrottle} and one handler: a
- * {@link LoginHandler}, which the {@link FullFeatureHandler} replaces when the login succeeds. Runs on the channel's
- * event loop; {@link #requestLogout} and {@link #close} may be called from any thread.
+ * {@link LoginHandler}, which the {@link FullFeatureHandler} replaces when the login succeeds.
+ * Runs on the channel's event loop; {@link #requestLogout} and {@link #close} may be called from
+ * any thread.
  */
 public final class Connection implements ConnectionPort, LoginHost {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);

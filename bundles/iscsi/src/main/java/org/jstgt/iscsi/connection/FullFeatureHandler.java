@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * puts commands through the session's {@link CommandWindow} (immediate ones bypass it), and hands
  * them to the engines of this connection: SCSI commands and their data, task management, text,
  * logout; answers NOP-Out itself. A discovery session may carry only Text, Logout and NOP-Out
- * (RFC 7143 §4.3): anything else gives the connection up. Malformed PDUs get a Reject, and the connection is given up
- * when framing or command data is lost. Every inbound PDU is released here.
+ * (RFC 7143 §4.3): anything else gives the connection up. Malformed PDUs get a Reject, and the
+ * connection is given up when framing or command data is lost. Every inbound PDU is released here.
  */
 final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements SegmentPlacement {
     private static final Logger LOG = LoggerFactory.getLogger(FullFeatureHandler.class);

@@ -268,8 +268,8 @@ public final class IscsiTask implements ScsiTask {
     }
 
     /**
-     * Releases both buffers and what the task holds of its session's limits (write budget,
-     * immediate command slot). Idempotent; on the session's event loop.
+     * Releases both buffers and what the task holds of its session's limits (write and read
+     * budgets, immediate command slot). Idempotent; on the session's event loop.
      */
     synchronized void releaseBuffers() {
         if (budgeted > 0) {

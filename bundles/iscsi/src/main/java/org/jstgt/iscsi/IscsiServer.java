@@ -25,6 +25,7 @@ import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.connection.Connection;
 import org.jstgt.iscsi.connection.Fabric;
 import org.jstgt.iscsi.connection.LoginRefusal;
+import org.jstgt.iscsi.flow.FlowSettings;
 import org.jstgt.iscsi.limits.Admission;
 import org.jstgt.iscsi.limits.ConnectionLimiter;
 import org.jstgt.iscsi.limits.Permit;
@@ -153,6 +154,8 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                // reading stops above the high mark (ReadThrottle); the target's own marks apply after login
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, FlowSettings.DEFAULT_WATER_MARK)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

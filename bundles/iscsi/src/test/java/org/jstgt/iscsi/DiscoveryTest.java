@@ -132,7 +132,7 @@ class DiscoveryTest {
     }
 
     @Test
-    void scsiCommandInDiscoverySessionIsRejected() {
+    void scsiCommandInDiscoverySessionIsAProtocolError() {
         try (Wire w = discovery(Wire.fabric())) {
             w.send(new ScsiCommand(true, true, false, false, 1, 0, 5, 0, w.cmdSn, w.expStatSn, new byte[16], -1,
                     Unpooled.EMPTY_BUFFER));
@@ -140,7 +140,7 @@ class DiscoveryTest {
             assertEquals(RejectReason.PROTOCOL_ERROR, r.reason());
             assertEquals(5, Bhs.itt(io.netty.buffer.ByteBufUtil.getBytes(r.data())));
             r.release();
-            assertTrue(w.target.isOpen());
+            assertFalse(w.target.isOpen(), "a protocol error (RFC 7143 §4.3): the connection is given up");
         }
     }
 

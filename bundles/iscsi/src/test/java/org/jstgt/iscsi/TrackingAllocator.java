@@ -10,6 +10,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 /** Remembers every buffer the target allocates, so a test can assert that all were released. */
 public final class TrackingAllocator extends AbstractByteBufAllocator {
     private final List<ByteBuf> buffers = new ArrayList<>();
+    private int failFrom = Integer.MAX_VALUE;
 
     public TrackingAllocator() {
         super(true);
@@ -22,8 +23,21 @@ public final class TrackingAllocator extends AbstractByteBufAllocator {
         return b;
     }
 
+    /**
+     * Direct buffers of {@code capacity} bytes or more fail from now on as Netty's pool fails when
+     * direct memory is exhausted (an {@link OutOfMemoryError}); {@link Integer#MAX_VALUE} lifts it.
+     *
+     * @param capacity the smallest failing request
+     */
+    public synchronized void failFrom(int capacity) {
+        failFrom = capacity;
+    }
+
     @Override
     protected synchronized ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+        if (initialCapacity >= failFrom) {
+            throw new OutOfMemoryError("failed to allocate " + initialCapacity + " byte(s) of direct memory (test limit)");
+        }
         ByteBuf b = UnpooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity);
         buffers.add(b);
         return b;

@@ -18,6 +18,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.flow.ReadThrottle;
 import org.jstgt.iscsi.limits.Permit;
 import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.log.LogSafe;
@@ -43,9 +44,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One TCP connection (RFC 7143 §4.2): its phase, StatSN and transfer tags, writes with one flush
  * per socket read (or per batch of completions), and the lingering close that gives a connection
- * up without a reset. The pipeline is decoder, encoder and one handler: a {@link LoginHandler},
- * which the {@link FullFeatureHandler} replaces when the login succeeds. Runs on the channel's
- * event loop; {@link #requestLogout} and {@link #close} may be called from any thread.
+ * up without a reset. The pipeline is decoder, encoder, {@link ReadThrottle} and one handler: a
+ * {@link LoginHandler}, which the {@link FullFeatureHandler} replaces when the login succeeds.
+ * Runs on the channel's event loop; {@link #requestLogout} and {@link #close} may be called from
+ * any thread.
  */
 public final class Connection implements ConnectionPort, LoginHost {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
@@ -54,6 +56,8 @@ public final class Connection implements ConnectionPort, LoginHost {
     public static final String DECODER = "pdu-decoder";
     /** Pipeline name of the PDU encoder. */
     public static final String ENCODER = "pdu-encoder";
+    /** Pipeline name of the {@link ReadThrottle} (between decoder and handler). */
+    public static final String THROTTLE = "read-throttle";
     /** Pipeline name of the login, then full feature, handler. */
     public static final String HANDLER = "iscsi";
     /** Longest wait for the initiator to close after we gave a connection up (see linger). */
@@ -133,6 +137,7 @@ public final class Connection implements ConnectionPort, LoginHost {
         ChannelPipeline p = channel.pipeline();
         p.addLast(DECODER, PduDecoder.forLogin());
         p.addLast(ENCODER, new PduEncoder(false, false));
+        p.addLast(THROTTLE, new ReadThrottle());
         p.addLast(HANDLER, new LoginHandler(c));
         return c;
     }
@@ -228,6 +233,8 @@ public final class Connection implements ConnectionPort, LoginHost {
         Negotiated n = result.negotiated();
         fullFeature = new FullFeatureHandler(this, session, fabric.registrySupplier(), fabric.portals());
         ChannelPipeline p = ctx.pipeline();
+        // Reading stops while more than the target's send.buffer.high waits to be sent (ReadThrottle).
+        ctx.channel().config().setWriteBufferWaterMark(session.settings().flow().waterMark());
         // The handler first, so that PDUs the old decoder still holds reach the new handler.
         p.replace(loginHandler, HANDLER, fullFeature);
         IdleProbe.install(p, this, session.window(), limits);

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * The pipeline's handler in the Full Feature Phase (RFC 7143 §4.2): routes each PDU by opcode,
  * puts commands through the session's {@link CommandWindow} (immediate ones bypass it), and hands
  * them to the engines of this connection: SCSI commands and their data, task management, text,
- * logout; answers NOP-Out itself. Malformed PDUs get a Reject, and the connection is given up
- * when framing or command data is lost. Every inbound PDU is released here.
+ * logout; answers NOP-Out itself. A discovery session may carry only Text, Logout and NOP-Out
+ * (RFC 7143 §4.3): anything else gives the connection up. Malformed PDUs get a Reject, and the
+ * connection is given up when framing or command data is lost. Every inbound PDU is released here.
  */
 final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements SegmentPlacement {
     private static final Logger LOG = LoggerFactory.getLogger(FullFeatureHandler.class);
@@ -130,6 +131,11 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
     }
 
     private void received(Pdu pdu) {
+        if (session.discovery() && !discoveryAllows(pdu)) {
+            connection.protocolError(pdu, pdu.opcode() + " in a discovery session, which carries only Text, Logout "
+                    + "and NOP-Out (RFC 7143 §4.3)");
+            return;
+        }
         switch (pdu.opcode()) {
             case DATA_OUT -> collector.dataOut((DataOut) pdu);
             case NOP_OUT -> {
@@ -159,6 +165,13 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
             // SNACK needs ErrorRecoveryLevel 1 (RFC 7143 §11.16).
             default -> connection.reject(RejectReason.PROTOCOL_ERROR, pdu.header());
         }
+    }
+
+    private static boolean discoveryAllows(Pdu pdu) {
+        return switch (pdu.opcode()) {
+            case TEXT_REQUEST, LOGOUT_REQUEST, NOP_OUT -> true;
+            default -> false;
+        };
     }
 
     /** Immediate PDUs go at once; others in CmdSN order, each on the connection it came on. */
@@ -212,7 +225,10 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
     private void nopOut(NopOut nop) {
         ByteBuf data = nop.data();
         int len = Math.min(data.readableBytes(), connection.negotiated().initiatorMaxRecvDataSegmentLength());
-        ByteBuf echo = len == 0 ? Unpooled.EMPTY_BUFFER : data.retainedSlice(data.readerIndex(), len);
+        // A copy, not a slice: a slice would keep the whole receive buffer it came in alive while the
+        // answer waits to be sent, which send.buffer.high (counting the echo's bytes) does not see.
+        ByteBuf echo = len == 0 ? Unpooled.EMPTY_BUFFER
+                : connection.alloc().heapBuffer(len, len).writeBytes(data, data.readerIndex(), len);
         connection.send(new NopIn(nop.lun(), nop.itt(), Bhs.NO_TAG, connection.nextStatSn(), window.expCmdSn(),
                 window.maxCmdSn(), echo));
     }

@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.jstgt.iscsi.flow.FlowSettings;
 import org.jstgt.iscsi.limits.TargetLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +25,15 @@ public final class TargetSettings {
     private final int queueDepth;
     private final String auth;
     private final int maxSessions;
+    private final FlowSettings flow;
 
-    private TargetSettings(Map<LoginKey, String> ours, int queueDepth, String auth, int maxSessions) {
+    private TargetSettings(Map<LoginKey, String> ours, int queueDepth, String auth, int maxSessions,
+            FlowSettings flow) {
         this.ours = ours;
         this.queueDepth = queueDepth;
         this.auth = auth;
         this.maxSessions = maxSessions;
+        this.flow = flow;
     }
 
     /** @return settings from configuration defaults (discovery sessions, tests) */
@@ -95,7 +99,8 @@ public final class TargetSettings {
         if (!auth.equals("none") && !auth.equals("chap") && !auth.equals("mutual")) {
             LOG.warn("{}: key {}: '{}' is not none, chap or mutual; refusing logins until fixed", origin, AUTH, auth);
         }
-        return new TargetSettings(ours, depth, auth, TargetLimits.maxSessions(properties, origin));
+        return new TargetSettings(ours, depth, auth, TargetLimits.maxSessions(properties, origin),
+                FlowSettings.from(properties, origin));
     }
 
     /**
@@ -113,6 +118,11 @@ public final class TargetSettings {
     /** @return {@code sessions.max}: Normal sessions the target holds at once */
     public int maxSessions() {
         return maxSessions;
+    }
+
+    /** @return the memory and flow limits of the target's sessions */
+    public FlowSettings flow() {
+        return flow;
     }
 
     /** @return true when logins need no authentication ({@code auth = none}) */

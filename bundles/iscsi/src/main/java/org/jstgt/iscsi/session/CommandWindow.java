@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.netty.util.ReferenceCountUtil;
 
+import org.jstgt.iscsi.flow.EarlyData;
 import org.jstgt.iscsi.pdu.DataOut;
 import org.jstgt.iscsi.pdu.Pdu;
 
@@ -32,7 +33,7 @@ public final class CommandWindow {
     private final Map<Integer, Waiting> queued = new HashMap<>();
     private final Map<Integer, Integer> queuedItts = new HashMap<>();
     private final Set<Integer> skipped = new HashSet<>();
-    private final Map<Integer, List<DataOut>> earlyData = new HashMap<>();
+    private final EarlyData earlyData = new EarlyData();
     private final ArrayList<Pdu> ready = new ArrayList<>();
     private final ArrayList<ConnectionPort> readyFrom = new ArrayList<>();
 
@@ -188,21 +189,16 @@ public final class CommandWindow {
     /**
      * Keeps unsolicited Data-Out that arrived for a command still waiting for its CmdSN.
      *
-     * @param d the PDU (retained here when kept)
-     * @param limit FirstBurstLength: the most unsolicited data a command may have
-     * @return false when the data would exceed the limit (nothing kept)
+     * @param d the PDU (its data is copied when kept; the caller keeps its reference)
+     * @param maxBytes FirstBurstLength: the most unsolicited data a command may have
+     * @param maxPdus the most Data-Out PDUs kept for one command (zero-length ones count)
+     * @return null when kept, else why not (nothing kept): a protocol error
      */
-    public boolean keepEarlyData(DataOut d, int limit) {
-        List<DataOut> l = earlyData.computeIfAbsent(d.itt(), k -> new ArrayList<>());
-        long bytes = d.data().readableBytes();
-        for (DataOut x : l) {
-            bytes += x.data().readableBytes();
+    public String keepEarlyData(DataOut d, int maxBytes, int maxPdus) {
+        if (!isQueued(d.itt())) {
+            return "unsolicited Data-Out for ITT 0x" + Integer.toHexString(d.itt()) + ", which is not queued";
         }
-        if (bytes > limit) {
-            return false;
-        }
-        l.add((DataOut) d.retain());
-        return true;
+        return earlyData.keep(d, maxBytes, maxPdus);
     }
 
     /**
@@ -210,14 +206,11 @@ public final class CommandWindow {
      * @return the Data-Out kept for it (the caller releases them), or null
      */
     public List<DataOut> takeEarlyData(int itt) {
-        return earlyData.remove(itt);
+        return earlyData.take(itt);
     }
 
     private void releaseEarlyData(int itt) {
-        List<DataOut> l = earlyData.remove(itt);
-        if (l != null) {
-            l.forEach(DataOut::release);
-        }
+        earlyData.release(itt);
     }
 
     /** Releases queued PDUs and early data (session over). */
@@ -225,7 +218,6 @@ public final class CommandWindow {
         queued.values().forEach(w -> ReferenceCountUtil.release(w.pdu()));
         queued.clear();
         queuedItts.clear();
-        earlyData.values().forEach(l -> l.forEach(DataOut::release));
-        earlyData.clear();
+        earlyData.releaseAll();
     }
 }

@@ -11,6 +11,7 @@ import io.netty.util.concurrent.EventExecutor;
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.ScsiTarget;
+import org.jstgt.iscsi.flow.SessionFlow;
 import org.jstgt.iscsi.login.LoginResult;
 import org.jstgt.iscsi.login.Negotiated;
 import org.jstgt.iscsi.login.TargetSettings;
@@ -39,6 +40,7 @@ public final class Session {
     private final Nexus nexus;
     private final CommandWindow window;
     private final TaskTable tasks;
+    private final SessionFlow flow;
     private final List<ConnectionPort> connections = new CopyOnWriteArrayList<>();
 
     private int executing;
@@ -72,6 +74,7 @@ public final class Session {
         this.nexus = nexus;
         this.window = new CommandWindow(r.expCmdSn(), settings.queueDepth());
         this.tasks = new TaskTable(window);
+        this.flow = new SessionFlow(settings.flow());
     }
 
     /** @return {@code <iqn>,i,0x<isid>} (RFC 7143 §4.2.7.4) */
@@ -151,6 +154,11 @@ public final class Session {
         return tasks;
     }
 
+    /** @return the session's write data budget and immediate command count */
+    public SessionFlow flow() {
+        return flow;
+    }
+
     // ---- connections
 
     /** @param c a connection that logged in to the session */
@@ -214,6 +222,7 @@ public final class Session {
         ended = true;
         window.release();
         tasks.abortWhere(t -> true);
+        flow.writeBudget().clear();
         closeNexusWhenIdle();
     }
 

@@ -95,7 +95,8 @@ public final class DataOutCollector implements SegmentPlacement {
                 return null;
             }
             int capacity = (int) Math.max(length, Math.min(edtl, ADOPT_MAX));
-            placed = LargeBuffers.directBuffer(port.alloc(), capacity);
+            // null when out of direct memory: the decoder then tries a buffer of the segment's size
+            placed = Overload.directBuffer(port.alloc(), capacity);
             return placed;
         }
         return null;
@@ -126,8 +127,10 @@ public final class DataOutCollector implements SegmentPlacement {
         IscsiTask task = tasks.get(d.itt());
         if (task == null) {
             if (session.window().isQueued(d.itt())) {
-                if (!session.window().keepEarlyData(d, session.negotiated().firstBurstLength())) {
-                    port.protocolError(d, "unsolicited data beyond FirstBurstLength for a queued command");
+                String problem = session.window().keepEarlyData(d, session.negotiated().firstBurstLength(),
+                        session.flow().settings().earlyDataPdusMax());
+                if (problem != null) {
+                    port.protocolError(d, problem);
                 }
                 return;
             }

@@ -15,6 +15,7 @@ import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.TaskAttribute;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
+import org.jstgt.iscsi.flow.ByteBudget;
 import org.jstgt.iscsi.session.ConnectionPort;
 import org.jstgt.iscsi.session.Session;
 
@@ -81,6 +82,18 @@ public final class IscsiTask implements ScsiTask {
 
     private volatile ByteBuf in;
     int dataInPdus;
+
+    /** Bytes of the session's write budget this task's {@link #out} holds (given back when it ends). */
+    int budgeted;
+    /** Bytes of the session's read budget this task's Data-In buffer holds. */
+    private int inBudgeted;
+    /** What the task is answered instead of the device's result: its Data-In buffer was refused. */
+    volatile ScsiResult refused;
+    /** The task counts against the session's immediate commands. */
+    boolean immediateSlot;
+    /** {@link #covered} at the data phase timer's last sweep, and sweeps since it last grew. */
+    int sweepCovered;
+    int staleSweeps;
 
     IscsiTask(Session session, ConnectionPort connection, int itt, int cmdSn, boolean immediate, long lunField,
             Cdb cdb, TaskAttribute attribute, int edtl, DataDirection declared) {
@@ -173,10 +186,31 @@ public final class IscsiTask implements ScsiTask {
         if (length < 0) {
             throw new IllegalArgumentException("length " + length);
         }
-        ByteBuf b = LargeBuffers.directBuffer(alloc, length);
+        ByteBudget budget = session.flow().readBudget();
+        if (budget.tooLarge(length)) {
+            throw refuse(Overload.TOO_LARGE, length);
+        }
+        if (!budget.tryTake(length)) {
+            throw refuse(Overload.TASK_SET_FULL, length);
+        }
+        ByteBuf b = Overload.directBuffer(alloc, length);
+        if (b == null) {
+            budget.give(length);
+            throw refuse(Overload.BUSY, length);
+        }
+        inBudgeted = length;
         b.writerIndex(length);
         in = b;
         return b.nioBuffer(0, length);
+    }
+
+    /**
+     * Notes what the task is answered (the SCSI core turns any exception of the device into CHECK
+     * CONDITION; the fabric answers the overload status instead).
+     */
+    private RuntimeException refuse(ScsiResult answer, int length) {
+        refused = answer;
+        return new Overload.NoBuffer(length);
     }
 
     /** @return the Data-In buffer or null */
@@ -236,8 +270,19 @@ public final class IscsiTask implements ScsiTask {
         return unsolicitedDone && nextR2tOffset >= transferLength && bursts.isEmpty();
     }
 
-    /** Releases both buffers. Idempotent. */
+    /**
+     * Releases both buffers and what the task holds of its session's limits (write and read
+     * budgets, immediate command slot). Idempotent; on the session's event loop.
+     */
     synchronized void releaseBuffers() {
+        if (budgeted > 0) {
+            session.flow().writeBudget().give(budgeted, connection.executor());
+            budgeted = 0;
+        }
+        if (immediateSlot) {
+            immediateSlot = false;
+            session.flow().immediateEnded();
+        }
         if (out != null) {
             out.release();
             out = null;
@@ -245,6 +290,10 @@ public final class IscsiTask implements ScsiTask {
         if (in != null) {
             in.release();
             in = null;
+        }
+        if (inBudgeted > 0) {
+            session.flow().readBudget().give(inBudgeted);
+            inBudgeted = 0;
         }
     }
 }

@@ -8,6 +8,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.util.internal.PlatformDependent;
+
+import org.jstgt.iscsi.flow.ByteBudget;
 
 /**
  * Reuses the large direct buffers of big transfers (Data-In and Data-Out of 64 KiB to 16 MiB) on
@@ -21,7 +24,9 @@ import io.netty.util.concurrent.FastThreadLocalThread;
  * out slices of them; a buffer is free again once the thread's own reference is the only one left
  * (every slice released, on whatever thread). Requests outside the classes, beyond the budget, or
  * from other threads go to the allocator as before. The buffers are released when the thread ends
- * (the transport shuts its event loops down when the bundle stops).
+ * (the transport shuts its event loops down when the bundle stops). All threads together keep at
+ * most a quarter of the direct memory limit (-XX:MaxDirectMemorySize), so that on a machine with
+ * many cores (two event loops per core) the caches cannot take the memory the sessions need.
  */
 final class LargeBuffers {
     /** Smallest transfer served from the pool. */
@@ -32,6 +37,10 @@ final class LargeBuffers {
     static final long BUDGET = 32L * 1024 * 1024;
     /** Buffers one I/O thread keeps per size class at most (bounds the search for a free one). */
     static final int PER_CLASS = 32;
+
+    /** Bytes of buffers all I/O threads together keep at most. */
+    private static volatile ByteBudget total =
+            new ByteBudget(Math.max(BUDGET, PlatformDependent.maxDirectMemory() / 4));
 
     private static final int MIN_SHIFT = Integer.numberOfTrailingZeros(MIN);
     private static final int MAX_SHIFT = Integer.numberOfTrailingZeros(MAX);
@@ -69,6 +78,23 @@ final class LargeBuffers {
         return LOCAL.get().take(alloc, length);
     }
 
+    /**
+     * For tests, while no thread keeps buffers: changes what all threads together keep at most.
+     *
+     * @param bytes the new total
+     * @return the total before
+     */
+    static long totalBudget(long bytes) {
+        long before = total.max();
+        total = new ByteBudget(bytes);
+        return before;
+    }
+
+    /** @return bytes all threads' pools hold (for tests) */
+    static long heldByAllThreads() {
+        return total.used();
+    }
+
     /** @return bytes this thread's pool holds (for tests) */
     static long heldByThisThread() {
         return LOCAL.isSet() ? LOCAL.get().held : 0;
@@ -88,13 +114,20 @@ final class LargeBuffers {
                 // Released once too often elsewhere: forget it rather than hand out freed memory.
                 it.remove();
                 held -= b.capacity();
+                total.give(b.capacity());
             }
         }
         int size = 1 << shift;
-        if (held + size > BUDGET || list.size() >= PER_CLASS) {
+        if (held + size > BUDGET || list.size() >= PER_CLASS || !total.tryTake(size)) {
             return alloc.directBuffer(length, length);
         }
-        ByteBuf b = alloc.directBuffer(size, size);
+        ByteBuf b;
+        try {
+            b = alloc.directBuffer(size, size);
+        } catch (OutOfMemoryError e) {
+            total.give(size);
+            throw e;
+        }
         list.add(b);
         held += size;
         return b.retainedSlice(0, length).clear();
@@ -109,6 +142,7 @@ final class LargeBuffers {
             }
             list.clear();
         }
+        total.give(held);
         held = 0;
     }
 }

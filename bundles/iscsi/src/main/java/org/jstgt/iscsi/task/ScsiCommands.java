@@ -11,6 +11,8 @@ import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.scsi.TaskAttribute;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
+import org.jstgt.iscsi.flow.SessionFlow;
+import org.jstgt.iscsi.flow.WriteBudget;
 import org.jstgt.iscsi.login.Negotiated;
 import org.jstgt.iscsi.pdu.DataOut;
 import org.jstgt.iscsi.pdu.RejectReason;
@@ -34,6 +36,8 @@ public final class ScsiCommands {
     private final TaskTable tasks;
     private final DataOutCollector collector;
     private final Responses responses;
+    private final SessionFlow flow;
+    private final DataPhaseTimer dataPhase;
 
     /**
      * @param port the connection the commands come on
@@ -45,6 +49,9 @@ public final class ScsiCommands {
         this.tasks = session.tasks();
         this.responses = new Responses(port, session);
         this.collector = new DataOutCollector(port, session, this::execute);
+        this.flow = session.flow();
+        this.dataPhase = new DataPhaseTimer(port, tasks, flow.settings().dataPhaseTimeoutSeconds(),
+                this::dataPhaseExpired);
     }
 
     /** @return where this connection's Data-Out goes */
@@ -60,6 +67,13 @@ public final class ScsiCommands {
     public void command(ScsiCommand cmd) {
         if (tasks.get(cmd.itt()) != null) {
             port.reject(RejectReason.TASK_IN_PROGRESS, cmd.header());
+            return;
+        }
+        if (cmd.immediate() && flow.immediateFull()) {
+            // Immediate commands bypass the command window (RFC 7143 §3.2.2.1): bounded here.
+            LOG.debug("{}: immediate command ITT 0x{} rejected: {} outstanding", port.remoteDescription(),
+                    Integer.toHexString(cmd.itt()), flow.immediateOutstanding());
+            port.reject(RejectReason.IMMEDIATE_COMMAND_REJECT, cmd.header());
             return;
         }
         Negotiated n = session.negotiated();
@@ -96,6 +110,10 @@ public final class ScsiCommands {
                 new Cdb(cmd.cdb()), TaskAttribute.fromIscsi(cmd.attribute()), edtl,
                 cmd.write() ? DataDirection.OUT : cmd.read() ? DataDirection.IN : DataDirection.NONE);
         tasks.started(task);
+        if (task.immediate) {
+            flow.immediateStarted();
+            task.immediateSlot = true;
+        }
         if (cmd.read() && cmd.write()) {
             // Bidirectional commands (RFC 7143 §11.3.6) are not implemented: fail the command.
             responses.respond(task, Sense.checkCondition(SenseReason.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT), 0);
@@ -127,12 +145,40 @@ public final class ScsiCommands {
         task.transferLength = Math.min(length, edtl);
         task.unsolicitedLimit = n.initialR2t() ? immediateLength : Math.min(n.firstBurstLength(), edtl);
         ByteBuf immediate = cmd.data();
-        if (immediateLength > 0 && collector.isPlaced(immediate) && immediate.capacity() >= task.transferLength) {
+        boolean adopt = immediateLength > 0 && collector.isPlaced(immediate)
+                && immediate.capacity() >= task.transferLength;
+        int size = adopt ? immediate.capacity() : Math.max(task.transferLength, 1);
+        WriteBudget budget = flow.writeBudget();
+        if (budget.bytes().tooLarge(size)) {
+            LOG.debug("{}: WRITE of {} bytes exceeds write.buffer.max {}", port.remoteDescription(), size,
+                    budget.bytes().max());
+            prepared.abandon();
+            responses.respond(task, Overload.TOO_LARGE, 0);
+            return;
+        }
+        if (!budget.tryTake(size)) {
+            if (immediateLength > 0 || !cmd.finalFlag() || early != null) {
+                // Its data comes unasked and would have nowhere to go (SAM-5 §5.3.3).
+                prepared.abandon();
+                responses.respond(task, Overload.TASK_SET_FULL, 0);
+                return;
+            }
+            // No data before our R2Ts: the command waits for buffer space (WriteBudget).
+            budget.await(size, () -> waiting(task), () -> budgetGranted(task, size));
+            return;
+        }
+        task.budgeted = size;
+        if (adopt) {
             // The immediate data was received into a buffer sized for the whole transfer: keep it.
             task.out = immediate.retain();
             task.accept(0, immediate, true);
         } else {
-            task.out = LargeBuffers.directBuffer(port.alloc(), Math.max(task.transferLength, 1));
+            task.out = Overload.directBuffer(port.alloc(), size);
+            if (task.out == null) {
+                prepared.abandon();
+                responses.respond(task, Overload.BUSY, 0);
+                return;
+            }
             if (immediateLength > 0) {
                 task.accept(0, immediate, false);
             }
@@ -153,6 +199,14 @@ public final class ScsiCommands {
             }
         }
         collector.progress(task);
+        watchDataPhase(task);
+    }
+
+    /** A task still waiting for Data-Out after its start is timed (data.phase.timeout). */
+    private void watchDataPhase(IscsiTask task) {
+        if (task.state == IscsiTask.State.COLLECTING && tasks.get(task.itt) == task && port.fullFeature()) {
+            dataPhase.watch(task);
+        }
     }
 
     /** Starts a task in the device; its data, if any, is all in. */
@@ -178,12 +232,10 @@ public final class ScsiCommands {
     }
 
     private void completed(IscsiTask task, ScsiResult result, Throwable error) {
-        if (error != null || result == null) {
-            LOG.warn("command {} failed unexpectedly", task.cdb(), error);
-            result = Sense.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE);
-        }
-        // aborted here, or by another I_T nexus's task management (TAS 0: no status, SAM-5 §5.6)
-        if (!port.fullFeature() || task.aborted || result.aborted()) {
+        // aborted by another I_T nexus's task management (TAS 0: no status, SAM-5 §5.6)
+        boolean abortedElsewhere = result != null && result.aborted();
+        result = Overload.answer(task, result, error);
+        if (!port.fullFeature() || task.aborted || abortedElsewhere) {
             tasks.finish(task);
             session.executionEnded();
             return;
@@ -220,5 +272,42 @@ public final class ScsiCommands {
             }
         }
         port.close();
+    }
+
+    /**
+     * Buffer space for a waiting WRITE (see {@link WriteBudget#await}): its data phase starts now,
+     * with its R2Ts; a command that ended meanwhile gives the space back.
+     */
+    private void budgetGranted(IscsiTask task, int size) {
+        if (!waiting(task)) {
+            flow.writeBudget().give(size, port.executor());
+            return;
+        }
+        task.budgeted = size;
+        task.out = Overload.directBuffer(port.alloc(), size);
+        if (task.out == null) {
+            task.prepared.abandon();
+            responses.respond(task, Overload.BUSY, 0);
+        } else {
+            collector.progress(task);
+            watchDataPhase(task);
+        }
+        port.flushSoon();
+    }
+
+    /** @return true while a WRITE queued for buffer space still wants it */
+    private boolean waiting(IscsiTask task) {
+        return tasks.get(task.itt) == task && task.state == IscsiTask.State.COLLECTING && port.fullFeature();
+    }
+
+    /** The initiator stopped sending a task's Data-Out for {@code data.phase.timeout} seconds. */
+    private void dataPhaseExpired(IscsiTask task) {
+        LOG.info("{} session {}: no Data-Out for ITT 0x{} ({} of {} bytes in) within {} s (data.phase.timeout); "
+                + "answering CHECK CONDITION, DATA PHASE ERROR", port.remoteDescription(), session.tsih(),
+                Integer.toHexString(task.itt), task.covered, task.transferLength,
+                flow.settings().dataPhaseTimeoutSeconds());
+        task.prepared.abandon();
+        responses.respond(task, Overload.DATA_PHASE_ERROR, 0);
+        port.flushSoon();
     }
 }

@@ -4,15 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import org.jstgt.iscsi.TrackingAllocator;
+import org.jstgt.testkit.Await;
 import org.junit.jupiter.api.Test;
 
 class LargeBuffersTest {
@@ -59,6 +62,54 @@ class LargeBuffersTest {
         assertEquals(1, alloc.unreleased().size(), "the buffer still out keeps its memory after the thread ends");
         fromOtherThread.get(0).release();
         assertEquals(List.of(), alloc.unreleased(), "everything freed once the last slice goes");
+    }
+
+    @Test
+    void allThreadsTogetherKeepAtMostTheTotalBudget() throws Exception {
+        TrackingAllocator alloc = new TrackingAllocator();
+        // event loops of earlier tests free their buffers as they end
+        Await.until(Duration.ofSeconds(10), "the I/O threads of earlier tests to end",
+                () -> LargeBuffers.heldByAllThreads() == 0);
+        long before = LargeBuffers.totalBudget(2L << 20);
+        CountDownLatch filled = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> {
+            try {
+                onIoThread(() -> {
+                    LargeBuffers.directBuffer(alloc, 1 << 20).release();
+                    ByteBuf held = LargeBuffers.directBuffer(alloc, 1 << 20);
+                    LargeBuffers.directBuffer(alloc, 1 << 20).release();
+                    held.release();
+                    assertEquals(2L << 20, LargeBuffers.heldByThisThread());
+                    filled.countDown();
+                    try {
+                        assertTrue(done.await(30, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        try {
+            assertTrue(filled.await(30, TimeUnit.SECONDS));
+            onIoThread(() -> {
+                ByteBuf b = LargeBuffers.directBuffer(alloc, 1 << 20);
+                assertEquals(0, LargeBuffers.heldByThisThread(), "the other thread keeps the whole total");
+                b.release();
+            });
+            done.countDown();
+            first.get(30, TimeUnit.SECONDS);
+            onIoThread(() -> {
+                LargeBuffers.directBuffer(alloc, 1 << 20).release();
+                assertEquals(1L << 20, LargeBuffers.heldByThisThread(), "freed with the thread that kept it");
+            });
+        } finally {
+            done.countDown();
+            LargeBuffers.totalBudget(before);
+        }
+        assertEquals(List.of(), alloc.unreleased());
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 
+import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.DataIn;
 import org.jstgt.iscsi.pdu.DataOut;
@@ -206,7 +207,9 @@ class FlowTest {
 
     @Test
     void dataPhaseThatStopsEndsWithDataPhaseErrorAndFreesTheBuffer() {
-        try (Wire w = new Wire(Wire.fabric(disk))) {
+        // idle probing off: this test lets a minute pass without PDUs and expects nothing but the answer
+        PortalLimits noProbing = PortalLimits.from(java.util.Map.of(PortalLimits.NOP_INTERVAL, "0"), "test");
+        try (Wire w = new Wire(Wire.fabric(disk), noProbing)) {
             w.loginNormal("ImmediateData=No", "InitialR2T=Yes", "MaxBurstLength=1024");
             ScsiCommand c = write(w, 0, 4, Unpooled.EMPTY_BUFFER, true);
             w.send(c);

@@ -49,7 +49,7 @@ public final class PortalComponent {
 
         @AttributeDefinition(name = "connections.per.address", description = "Open connections from one initiator "
                 + "address, 1..65535; over it a login gets status 0x0302", min = "1", max = "65535")
-        int connections_per_address() default 16;
+        int connections_per_address() default 64;
 
         @AttributeDefinition(name = "logins.max", description = "Connections in their login phase at once, "
                 + "1..65535; over it a login gets status 0x0301 (service unavailable, retry later)",

@@ -33,7 +33,7 @@ public record PortalLimits(int maxConnections, int perAddress, int maxLogins, in
     public static final String NOP_TIMEOUT = "nop.timeout";
 
     static final Setting CONNECTIONS = new Setting(CONNECTIONS_MAX, 1, 65535, 256);
-    static final Setting PER_ADDRESS = new Setting(CONNECTIONS_PER_ADDRESS, 1, 65535, 16);
+    static final Setting PER_ADDRESS = new Setting(CONNECTIONS_PER_ADDRESS, 1, 65535, 64);
     static final Setting LOGINS = new Setting(LOGINS_MAX, 1, 65535, 32);
     static final Setting LOGIN_SECONDS = new Setting(LOGIN_TIMEOUT, 1, 3600, 15);
     /** At least one login PDU's worth (RFC 7143 §13.12 default MaxRecvDataSegmentLength). */

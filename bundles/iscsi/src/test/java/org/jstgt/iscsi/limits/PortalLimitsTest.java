@@ -16,7 +16,7 @@ class PortalLimitsTest {
     @Test
     void defaultsAreSafeAndDocumented() {
         PortalLimits d = PortalLimits.DEFAULTS;
-        assertEquals(new PortalLimits(256, 16, 32, 15, 65536, 15, 30), d);
+        assertEquals(new PortalLimits(256, 64, 32, 15, 65536, 15, 30), d);
         assertTrue(d.probing());
     }
 

@@ -2,7 +2,7 @@ package org.jstgt.scsi.core;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 
 import org.jstgt.api.target.ScsiResult;
 
@@ -59,13 +59,15 @@ final class CoreTask {
 
     /**
      * Enters the device unless aborted: {@code device} starts the command (the one step that may
-     * touch the store) and its stage completes when the device has finished.
+     * touch the store) and hands its result to the consumer it is given once the device has
+     * finished (straight to {@link #finish}: no completion stage of its own per command).
      *
-     * @param device starts the command in the device; never completes exceptionally
+     * @param device starts the command in the device with the consumer of its result
      * @param refused runs instead when the command was aborted (releases what was taken for it)
-     * @return the device's stage, or a completed {@link ScsiResult#ABORTED} when it did not start
+     * @return {@link #result()}: the device's result, or {@link ScsiResult#ABORTED} when it did not
+     *     start or was aborted meanwhile
      */
-    CompletionStage<ScsiResult> run(Supplier<CompletionStage<ScsiResult>> device, Runnable refused) {
+    CompletionStage<ScsiResult> run(Consumer<Consumer<ScsiResult>> device, Runnable refused) {
         boolean go;
         synchronized (this) {
             go = !aborted && phase != Phase.DONE;
@@ -75,11 +77,10 @@ final class CoreTask {
         if (!go) {
             refused.run();
             finish(ScsiResult.ABORTED);
-            return CompletableFuture.completedFuture(ScsiResult.ABORTED);
+            return result;
         }
-        CompletionStage<ScsiResult> s = device.get();
-        s.whenComplete((r, e) -> finish(r));
-        return s;
+        device.accept(this::finish);
+        return result;
     }
 
     /** @return true once aborted */

@@ -1,9 +1,9 @@
 package org.jstgt.scsi.core;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.CommandResult;
@@ -26,9 +26,10 @@ final class Execution {
     /**
      * Runs {@code d} on an acquired handle and releases it when the command ends.
      *
-     * @return never completes exceptionally
+     * @param done receives the result once, on the thread the device completes on; never a failure
+     *     (failures are CHECK CONDITION results)
      */
-    static CompletableFuture<ScsiResult> run(UnitHandle h, CommandDescriptor d, ScsiTask task, SenseFormat format) {
+    static void run(UnitHandle h, CommandDescriptor d, ScsiTask task, SenseFormat format, Consumer<ScsiResult> done) {
         CompletionStage<CommandResult> stage;
         try {
             stage = d.execute(task);
@@ -37,9 +38,9 @@ final class Execution {
             }
         } catch (Throwable t) {
             h.release();
-            return CompletableFuture.completedFuture(failure(h.config.name(), task, t, format));
+            done.accept(failure(h.config.name(), task, t, format));
+            return;
         }
-        CompletableFuture<ScsiResult> out = new CompletableFuture<>();
         stage.whenComplete((result, err) -> {
             h.release();
             ScsiResult r;
@@ -55,9 +56,8 @@ final class Execution {
             } catch (Throwable t) {
                 r = SenseRenderer.checkCondition(SenseReason.INTERNAL_TARGET_FAILURE, format);
             }
-            out.complete(r);
+            done.accept(r);
         });
-        return out;
     }
 
     /**

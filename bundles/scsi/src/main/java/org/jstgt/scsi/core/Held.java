@@ -206,7 +206,7 @@ final class Held implements PreparedCommand {
         }
         ScsiTask run = effective;
         if (placed || h.unit.queueing() != Queueing.IN_ORDER) {
-            control.run(() -> Execution.run(h, d, run, format), h::release);
+            control.run(done -> Execution.run(h, d, run, format, done), h::release);
             return;
         }
         // held commands resume in arrival order: each takes its place in the set now, so a tape's
@@ -223,7 +223,7 @@ final class Held implements PreparedCommand {
             }
             return;
         }
-        place.run(task.executor(), () -> control.run(() -> Execution.run(h, d, run, format), h::release))
+        place.run(task.executor(), () -> control.run(done -> Execution.run(h, d, run, format, done), h::release))
                 .whenComplete((r, e) -> complete(e == null ? r : Execution.failure(lun.name, task, e, format)));
     }
 }

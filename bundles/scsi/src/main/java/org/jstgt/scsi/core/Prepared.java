@@ -167,7 +167,7 @@ final class Prepared {
                 lun.submit(held);
                 return held.result();
             }
-            return control.run(() -> Execution.run(handle, descriptor, task, format), handle::release);
+            return control.run(done -> Execution.run(handle, descriptor, task, format, done), handle::release);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.jstgt.iscsi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,8 +19,11 @@ import java.util.Map;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 
 import org.jstgt.api.mgmt.PortalInfo;
+import org.jstgt.iscsi.connection.Connection;
+import org.jstgt.iscsi.flow.ReadThrottle;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.DirectReceive;
 import org.jstgt.testkit.Await;
@@ -235,6 +239,52 @@ class PortalTcpTest {
                 Thread.sleep(200);
                 c.out.write(more);
                 c.out.flush();
+            }
+        } finally {
+            server.deactivate();
+        }
+    }
+
+    /**
+     * The same while the read throttle holds the offending PDU (the initiator had stopped reading,
+     * so did we): once it reads again the PDU is handled, the connection given up, and reading
+     * resumes for the lingering close. Shutting the output down leaves a channel unwritable for good,
+     * which kept the throttle from ever reading again: what the initiator still sent stayed unread
+     * and the close after 2 s became a reset.
+     */
+    @Test
+    void aProtocolErrorHeldByTheReadThrottleStillLingersWithoutAReset() throws Exception {
+        IscsiServer server = server(new FakeScsiTarget(Wire.TARGET), "nio");
+        try {
+            try (Client c = new Client(openPortal(server))) {
+                login(c, "");
+                Channel ch = server.connections.iterator().next();
+                ReadThrottle throttle = (ReadThrottle) ch.pipeline().get(Connection.THROTTLE);
+                // more than send.buffer.high waits to be sent: the throttle stops reading
+                ch.eventLoop().submit(() -> ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false)).get();
+                assertFalse(ch.eventLoop().submit(() -> ch.config().isAutoRead()).get());
+                // a NOP-Out announcing a 16 MiB data segment: framing is lost, the connection is given up
+                byte[] bad = new byte[48];
+                bad[0] = 0x40;
+                bad[1] = (byte) 0x80;
+                bad[5] = (byte) 0xff;
+                bad[6] = (byte) 0xff;
+                bad[7] = (byte) 0xff;
+                put32(bad, 16, 0x55);
+                put32(bad, 20, -1);
+                c.out.write(bad);
+                c.out.flush();
+                // the rest of a socket read in progress: decoded, and held
+                ch.eventLoop().submit(() -> ch.read()).get();
+                Await.until(Duration.ofSeconds(5), "the PDU to be held",
+                        () -> ch.eventLoop().submit(throttle::held).get() == 1);
+                // the initiator reads again
+                ch.eventLoop().submit(() -> ch.unsafe().outboundBuffer().setUserDefinedWritability(1, true)).get();
+                byte[][] reject = c.receive();
+                assertEquals(0x3f, reject[0][0] & 0x3f, "Reject");
+                assertEquals(-1, c.in.read(), "EOF after the Reject");
+                Await.until(Duration.ofMillis(1500), "reading to resume for the lingering close",
+                        () -> ch.eventLoop().submit(() -> ch.config().isAutoRead()).get());
             }
         } finally {
             server.deactivate();

@@ -414,6 +414,12 @@ public final class Connection implements ConnectionPort, LoginHost {
             ch.pipeline().replace(DECODER, DECODER, new Discard());
         }
         duplex.shutdownOutput();
+        // A shut down output leaves the channel unwritable for good: the read throttle would never
+        // read again (and holds nothing worth handling now). Reading goes on until the initiator closes.
+        if (ch.pipeline().get(THROTTLE) != null) {
+            ch.pipeline().remove(THROTTLE);
+        }
+        ch.config().setAutoRead(true);
     }
 
     /** Input after the connection was given up: read and dropped. */

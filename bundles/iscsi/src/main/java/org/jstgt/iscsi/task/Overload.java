@@ -1,8 +1,11 @@
 package org.jstgt.iscsi.task;
 
+import java.util.concurrent.CompletionException;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
+import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.api.scsi.SenseData;
 import org.jstgt.api.scsi.SenseKey;
@@ -38,13 +41,24 @@ final class Overload {
     private Overload() {
     }
 
-    /** A Data-In buffer was refused (thrown to the device from {@code dataIn}). */
-    static final class NoBuffer extends RuntimeException {
+    /**
+     * A Data-In buffer was refused (thrown to the device from {@code dataIn}). Its cause is a
+     * {@link ScsiException}, which the SCSI core finds under completion exceptions and fails the
+     * command with as with any SCSI error; any other exception it logs at ERROR as a device failure,
+     * once per command, which a peer's READs beyond read.buffer.max would turn into a flood. The
+     * fabric answers the overload status either way ({@link #answer}).
+     */
+    static final class NoBuffer extends CompletionException {
         private static final long serialVersionUID = 1L;
 
         NoBuffer(int length) {
-            super("Data-In buffer of " + length + " bytes refused (read.buffer.max or direct memory)", null, false,
-                    false);
+            super("Data-In buffer of " + length + " bytes refused (read.buffer.max or direct memory)",
+                    new ScsiException(SenseReason.INTERNAL_TARGET_FAILURE));
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
         }
     }
 

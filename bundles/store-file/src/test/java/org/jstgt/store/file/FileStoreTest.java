@@ -96,14 +96,25 @@ class FileStoreTest {
         ExecutorService caller = Executors.newSingleThreadExecutor(r -> new Thread(r, "the-caller"));
         try (BackingStore s = provider.open(spec("x", file, MIB, false))) {
             List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
-            CompletableFuture.allOf(
+            // the caller's thread is busy until every callback is registered: a completion handed to
+            // it cannot run before, and a callback registered on a completed stage would run on main
+            java.util.concurrent.CountDownLatch registered = new java.util.concurrent.CountDownLatch(1);
+            caller.execute(() -> {
+                try {
+                    registered.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            CompletableFuture<Void> all = CompletableFuture.allOf(
                     s.write(0, ByteBuffer.wrap(pattern(4096, 3)), true, caller)
                             .whenComplete((v, e) -> threads.add(Thread.currentThread().getName())).toCompletableFuture(),
                     s.read(0, ByteBuffer.allocate(512), caller)
                             .whenComplete((v, e) -> threads.add(Thread.currentThread().getName())).toCompletableFuture(),
                     s.flush(caller)
-                            .whenComplete((v, e) -> threads.add(Thread.currentThread().getName())).toCompletableFuture())
-                    .get(10, TimeUnit.SECONDS);
+                            .whenComplete((v, e) -> threads.add(Thread.currentThread().getName())).toCompletableFuture());
+            registered.countDown();
+            all.get(10, TimeUnit.SECONDS);
             assertEquals(List.of("the-caller", "the-caller", "the-caller"), threads);
         } finally {
             caller.shutdownNow();

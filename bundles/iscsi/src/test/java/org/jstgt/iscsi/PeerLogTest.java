@@ -75,4 +75,20 @@ class PeerLogTest {
             w.receive().forEach(Pdu::release);
         }
     }
+
+    @Test
+    void refusedLoginsFromOneAddressAreLoggedOnceAMinute() {
+        try (LogCapture log = new LogCapture()) {
+            var fabric = Wire.fabric(disk);
+            for (int i = 0; i < 20; i++) {
+                try (Wire w = new Wire(fabric)) {
+                    assertEquals(LoginStatus.NOT_FOUND, loginStatus(w, "InitiatorName=" + Wire.INITIATOR,
+                            "TargetName=iqn.2026-11.org.example:nowhere"));
+                }
+            }
+            List<String> lines = log.lines();
+            assertEquals(1, lines.stream().filter(l -> l.contains("refused with status 0x0203")).count(),
+                    () -> "" + lines);
+        }
+    }
 }

@@ -19,6 +19,7 @@ import io.netty.util.concurrent.EventExecutor;
 
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.flow.ReadThrottle;
+import org.jstgt.iscsi.limits.FloodLog;
 import org.jstgt.iscsi.limits.Permit;
 import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.log.LogSafe;
@@ -159,6 +160,11 @@ public final class Connection implements ConnectionPort, LoginHost {
     @Override
     public PortalLimits limits() {
         return limits;
+    }
+
+    @Override
+    public FloodLog<String> loginRefusals() {
+        return fabric.loginRefusals();
     }
 
     // ---- LoginHost

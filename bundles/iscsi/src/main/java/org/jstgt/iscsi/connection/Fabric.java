@@ -1,10 +1,12 @@
 package org.jstgt.iscsi.connection;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.limits.FloodLog;
 import org.jstgt.iscsi.security.Authenticators;
 import org.jstgt.iscsi.session.SessionTable;
 import org.jstgt.iscsi.text.PortalDirectory;
@@ -18,6 +20,8 @@ public final class Fabric {
     private final PortalDirectory portals;
     private final Authenticators authenticators;
     private final SessionTable sessions = new SessionTable();
+    /** Refused logins are logged once a minute per initiator address and status (floods). */
+    private final FloodLog<String> loginRefusals = new FloodLog<>(TimeUnit.MINUTES.toNanos(1));
 
     /**
      * @param registry the target registry, or null while the SCSI core is absent
@@ -55,6 +59,11 @@ public final class Fabric {
     /** @return the authentication services present (whiteboard) */
     public Authenticators authenticators() {
         return authenticators;
+    }
+
+    /** @return which refused logins are worth a log line (per initiator address and status) */
+    public FloodLog<String> loginRefusals() {
+        return loginRefusals;
     }
 
     /** @return every session */

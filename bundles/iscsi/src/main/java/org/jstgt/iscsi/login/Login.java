@@ -471,9 +471,16 @@ public final class Login {
     }
 
     private Step fail(LoginRequest req, int status, String why) {
-        LOG.info("login from {} ({}) refused with status 0x{}: {}", host.initiatorAddress().getHostAddress(),
-                initiatorName == null ? "?" : LogSafe.of(initiatorName), String.format("%04x", status),
-                LogSafe.of(why, LogSafe.MESSAGE));
+        String address = host.initiatorAddress().getHostAddress();
+        String code = String.format("%04x", status);
+        // one line per address and status a minute: a peer retrying in a loop cannot flood the log
+        long suppressed = host.loginRefusals().record(address + " 0x" + code, System.nanoTime());
+        if (suppressed >= 0) {
+            LOG.info("login from {} ({}) refused with status 0x{}: {}{}", address,
+                    initiatorName == null ? "?" : LogSafe.of(initiatorName), code, LogSafe.of(why, LogSafe.MESSAGE),
+                    suppressed == 0 ? "" : " (" + suppressed + " more refused with this status since the last line;"
+                            + " logged once a minute per address)");
+        }
         LoginResponse r = new LoginResponse(false, false, req.csg(), 0, 0, 0, req.isid(), 0, req.itt(), statSn++,
                 req.cmdSn(), req.cmdSn(), status >> 8, status & 0xff, Unpooled.EMPTY_BUFFER);
         return new Step(r, Outcome.FAILED, null);

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.limits.FloodLog;
 import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.security.Authenticators;
@@ -23,6 +24,9 @@ public interface LoginHost {
 
     /** @return the authentication services present */
     Authenticators authenticators();
+
+    /** @return which refused logins are worth a log line (shared by the fabric's connections) */
+    FloodLog<String> loginRefusals();
 
     /** @return the limits of the portal the connection came in on (login timeout, text size) */
     PortalLimits limits();

@@ -1,12 +1,10 @@
 package org.jstgt.iscsi.login;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -258,13 +256,13 @@ public final class Login {
     /** First request of the login: names, session type, target lookup and access (RFC 7143 §6.3). */
     private Step leading(LoginRequest req, List<Map.Entry<String, String>> pairs,
             List<Map.Entry<String, String>> answer) {
-        String name = find(pairs, LoginKey.INITIATOR_NAME);
-        String type = find(pairs, LoginKey.SESSION_TYPE);
-        String targetName = find(pairs, LoginKey.TARGET_NAME);
+        String name = LoginText.find(pairs, LoginKey.INITIATOR_NAME);
+        String type = LoginText.find(pairs, LoginKey.SESSION_TYPE);
+        String targetName = LoginText.find(pairs, LoginKey.TARGET_NAME);
         if (name == null || name.isEmpty()) {
             return fail(req, LoginStatus.MISSING_PARAMETER, "InitiatorName missing");
         }
-        if (!validName(name)) {
+        if (!LoginText.validName(name)) {
             return fail(req, LoginStatus.INITIATOR_ERROR, "InitiatorName '" + name + "' is not an iSCSI name");
         }
         initiatorName = name;
@@ -428,33 +426,6 @@ public final class Login {
             }
         }
         return null;
-    }
-
-    private static String find(List<Map.Entry<String, String>> pairs, LoginKey key) {
-        for (Map.Entry<String, String> e : pairs) {
-            if (e.getKey().equals(key.wire())) {
-                return e.getValue();
-            }
-        }
-        return null;
-    }
-
-    /**
-     * iSCSI names (RFC 7143 §4.2.7.1, §6.1): iqn., eui. or naa. forms, at most 223 bytes, without
-     * control characters (RFC 3722 §6.1 prohibits them).
-     */
-    static boolean validName(String name) {
-        if (name.getBytes(StandardCharsets.UTF_8).length > 223) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            if (Character.isISOControl(name.charAt(i))) {
-                return false;
-            }
-        }
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.startsWith("iqn.") && n.length() > 4 || n.startsWith("eui.") && n.length() == 20
-                || n.startsWith("naa.") && (n.length() == 20 || n.length() == 36);
     }
 
     private LoginResponse response(LoginRequest req, boolean transit, int nsg, int tsihOut, ByteBuf data, int status,

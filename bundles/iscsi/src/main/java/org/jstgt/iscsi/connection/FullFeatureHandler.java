@@ -204,20 +204,9 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
             case NOP_OUT -> nopOut((NopOut) pdu);
             case TEXT_REQUEST -> text.request((TextRequest) pdu);
             case LOGOUT_REQUEST -> logout.request((LogoutRequest) pdu);
-            case TASK_MGMT_REQUEST -> {
-                if (session.discovery()) {
-                    connection.reject(RejectReason.PROTOCOL_ERROR, pdu.header());
-                } else {
-                    taskManagement.request((TaskMgmtRequest) pdu);
-                }
-            }
-            case SCSI_COMMAND -> {
-                if (session.discovery()) {
-                    connection.reject(RejectReason.PROTOCOL_ERROR, pdu.header());
-                } else {
-                    commands.command((ScsiCommand) pdu);
-                }
-            }
+            // a discovery session never gets here with these (see received)
+            case TASK_MGMT_REQUEST -> taskManagement.request((TaskMgmtRequest) pdu);
+            case SCSI_COMMAND -> commands.command((ScsiCommand) pdu);
             default -> connection.reject(RejectReason.PROTOCOL_ERROR, pdu.header());
         }
     }

@@ -43,6 +43,10 @@ public final class WriteBudget {
      * @return true when taken
      */
     public boolean tryTake(int bytes) {
+        // commands that ended while waiting (aborted, data phase over) no longer hold the line
+        while (!waiting.isEmpty() && !waiting.peek().alive().getAsBoolean()) {
+            waiting.poll();
+        }
         return waiting.isEmpty() && this.bytes.tryTake(bytes);
     }
 

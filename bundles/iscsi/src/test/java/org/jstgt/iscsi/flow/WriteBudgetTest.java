@@ -57,4 +57,18 @@ class WriteBudgetTest {
         runLoop();
         assertEquals(List.of("big", "small"), started);
     }
+
+    @Test
+    void aWaiterThatEndedDoesNotHoldBackTheNextCommand() {
+        WriteBudget b = new WriteBudget(100);
+        assertTrue(b.tryTake(60));
+        boolean[] alive = {true};
+        b.await(50, () -> alive[0], () -> {
+            throw new AssertionError("an ended waiter never starts");
+        });
+        alive[0] = false;
+        assertTrue(b.tryTake(40), "the space is free and nobody alive waits");
+        assertEquals(0, b.waiting());
+        assertEquals(100, b.bytes().used());
+    }
 }

@@ -12,6 +12,17 @@ public final class Pids {
     public static final String TARGET = "jstgt.target";
     /** A logical unit: device type, store type and their keys. */
     public static final String LUN = "jstgt.lun";
+    /**
+     * A CHAP credential set ({@code etc/jstgt.auth-<name>.cfg}): {@code chap.user},
+     * {@code chap.secret}, {@code mutual.user}, {@code mutual.secret}; targets name the sets they
+     * accept in {@code auth.groups}.
+     */
+    public static final String AUTH = "jstgt.auth";
+    /**
+     * The discovery policy (a singleton PID, {@code etc/jstgt.discovery.cfg}): {@code auth},
+     * {@code auth.groups} for SendTargets sessions.
+     */
+    public static final String DISCOVERY = "jstgt.discovery";
 
     /**
      * Property FileInstall puts on configurations it created: the URL of the file. Used to name the

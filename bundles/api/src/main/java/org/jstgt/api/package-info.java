@@ -2,7 +2,7 @@
  * Service property names and PIDs shared by all jstgt bundles.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package org.jstgt.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -26,7 +26,12 @@ public record AuthStep(Outcome outcome, List<Map.Entry<String, String>> keys, St
         /** The initiator is authenticated; the login may leave the security stage. */
         SUCCESS,
         /** Authentication failed: the login is refused with 0x0201 (RFC 7143 §11.13.5). */
-        FAILURE
+        FAILURE,
+        /**
+         * The method cannot authenticate this login through no fault of the initiator (the target's
+         * policy or credentials are misconfigured): the login is refused with 0x0300, target error.
+         */
+        TARGET_ERROR
     }
 
     public AuthStep {
@@ -63,5 +68,13 @@ public record AuthStep(Outcome outcome, List<Map.Entry<String, String>> keys, St
      */
     public static AuthStep failure(String detail, long delayMillis) {
         return new AuthStep(Outcome.FAILURE, List.of(), detail, "", delayMillis);
+    }
+
+    /**
+     * @param detail what is misconfigured, naming the file and key (no secrets), for the log
+     * @return the target cannot authenticate this login (0x0300)
+     */
+    public static AuthStep targetError(String detail) {
+        return new AuthStep(Outcome.TARGET_ERROR, List.of(), detail, "", 0);
     }
 }

@@ -5,7 +5,7 @@
  * algorithms, credentials, checks) lives behind {@link org.jstgt.api.auth.Authenticator}.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package org.jstgt.api.auth;
 
 import org.osgi.annotation.bundle.Export;

@@ -164,6 +164,9 @@ public final class SecurityStage {
                 return new Refusal(Failure.AUTHENTICATION, "AuthMethod=" + method + ": " + step.detail(),
                         step.delayMillis());
             }
+            case TARGET_ERROR -> {
+                return new Refusal(Failure.TARGET_ERROR, "AuthMethod=" + method + ": " + step.detail(), 0);
+            }
             case SUCCESS -> {
                 authenticated = true;
                 identity = step.identity();

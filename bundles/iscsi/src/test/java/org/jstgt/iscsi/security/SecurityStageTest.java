@@ -75,4 +75,20 @@ class SecurityStageTest {
                 .failure());
         assertEquals(List.of(), answer);
     }
+
+    @Test
+    void aMethodThatReportsAMisconfigurationRefusesAsATargetErrorWithoutAnswerKeys() {
+        Authenticators all = new Authenticators();
+        all.add(method((keys, transit) -> org.jstgt.api.auth.AuthStep.targetError("t.cfg: key auth.groups missing")),
+                Map.of(Authenticator.METHOD, "CHAP"));
+        SecurityStage stage = new SecurityStage(all);
+        assertNull(stage.require("chap", "CHAP", "t.cfg", () -> WHO));
+        assertNull(stage.agreed("CHAP", "CHAP,None"));
+        List<Map.Entry<String, String>> answer = new ArrayList<>();
+        SecurityStage.Refusal no = stage.step(List.of(), false, answer);
+        assertEquals(SecurityStage.Failure.TARGET_ERROR, no.failure());
+        assertEquals(0, no.delayMillis());
+        assertEquals(true, no.why().contains("auth.groups"), no.why());
+        assertEquals(List.of(), answer);
+    }
 }

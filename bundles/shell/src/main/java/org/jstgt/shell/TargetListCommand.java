@@ -12,7 +12,7 @@ import org.osgi.framework.BundleContext;
 
 /** {@code iscsi:target-list}. */
 @Service
-@Command(scope = "iscsi", name = "target-list", description = "Lists targets (etc/jstgt.target-*.cfg): IQN, alias, portals, LUN mappings as number=lun name, initiator ACL (all when empty) and state.")
+@Command(scope = "iscsi", name = "target-list", description = "Lists targets (etc/jstgt.target-*.cfg): IQN, alias, portals, LUN mappings as number=lun name, initiator ACL in order (the first matching entry decides, ! denies; all when the key is absent) and state.")
 public final class TargetListCommand implements Action {
 
     @Option(name = "--no-format", description = "Print plain columns without borders (for scripts)")

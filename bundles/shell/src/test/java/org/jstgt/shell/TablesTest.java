@@ -100,6 +100,15 @@ class TablesTest {
     }
 
     @Test
+    void targetsShowTheirAclInOrderWithDenials() {
+        List<String> out = lines(render(Tables.targets(List.of(new TargetInfo("demo", "/etc/jstgt.target-demo.cfg",
+                "iqn.2026-11.org.jstgt:demo", "", List.of(), List.of(), List.of("!iqn.2026-11.org.example:bad",
+                        "iqn.2026-11.org.example:*", "10.0.0.0/8"), "ACTIVE"))), true));
+        assertTrue(out.get(2).contains("| !iqn.2026-11.org.example:bad, iqn.2026-11.org.example:*, 10.0.0.0/8 |"),
+                out.get(2));
+    }
+
+    @Test
     void portalsListConfiguredAndBoundAddresses() {
         List<String> out = lines(render(Tables.portals(Views.merge(List.of(CORE, FABRIC), ManagementView::portals)
                 .items()), true));

@@ -11,7 +11,8 @@ import java.util.List;
  * @param alias alias or empty
  * @param portals portal names
  * @param luns mappings as {@code <lun number>=<lun name>}
- * @param initiators ACL patterns (empty: all)
+ * @param initiators the {@code initiators} rule's entries in order, denials with a leading {@code !}
+ *     (the first matching entry decides; no match: refused); empty when the key is absent (everyone)
  * @param state ACTIVE or FAILED(...)
  */
 public record TargetInfo(String name, String origin, String iqn, String alias, List<String> portals,

@@ -32,7 +32,8 @@ public interface ScsiTarget {
     String origin();
 
     /**
-     * ACL check ({@code initiators} key).
+     * ACL check ({@code initiators} key: its first entry matching the name or the address decides;
+     * none matching refuses).
      *
      * @param initiatorName the initiator's node name
      * @param address the initiator's IP address

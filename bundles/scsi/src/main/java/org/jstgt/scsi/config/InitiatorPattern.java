@@ -2,14 +2,24 @@ package org.jstgt.scsi.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 import org.jstgt.api.ConfigException;
 
 /**
- * One entry of a target's {@code initiators} list: an initiator name (exact, or with {@code *}
- * wildcards), an address or network ({@code 10.0.0.0/8}, {@code ::1/128}), or {@code ALL}.
+ * What one entry of a target's {@code initiators} list matches (its {@code !} aside, see
+ * {@link InitiatorAcl}): an initiator name (exact, or with {@code *} wildcards) against the
+ * InitiatorName, an address or network ({@code 10.0.0.0/8}, {@code ::1/128}) against the peer's IP
+ * address, or {@code ALL} against every initiator.
+ *
+ * <p>IPv4 is matched as IPv4 however it arrives: a peer address in IPv4-mapped IPv6 form
+ * ({@code ::ffff:10.0.0.1}, RFC 4291 §2.5.5.2, as a dual-stack socket may report it) matches IPv4
+ * networks, and a network written in that form ({@code ::ffff:10.0.0.0/104}) is the IPv4 network
+ * it carries. IPv6 networks such as {@code ::/0} match IPv6 peers only.
  */
 public final class InitiatorPattern {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -48,7 +58,7 @@ public final class InitiatorPattern {
             if (!lower.contains("*")) {
                 ScsiNames.validate(key, lower);
             }
-            java.util.List<String> parts = new java.util.ArrayList<>();
+            List<String> parts = new ArrayList<>();
             for (String part : lower.split("\\*", -1)) {
                 parts.add(Pattern.quote(part));
             }
@@ -69,7 +79,7 @@ public final class InitiatorPattern {
             addr = addr.substring(1, addr.length() - 1);
         }
         // Only literals are accepted: a host name here would need DNS at every login.
-        if (!IPV4.matcher(addr).matches() && !IPV6.matcher(addr).matches()) {
+        if (!IPV4.matcher(addr).matches() && !IPV6.matcher(addr).matches() || !octetsInRange(addr)) {
             throw new ConfigException(key, "'" + t + "' is neither an initiator name (iqn./eui./naa.) nor an IP "
                     + "address or network (e.g. 10.0.0.0/8, ::1/128), nor ALL");
         }
@@ -79,14 +89,29 @@ public final class InitiatorPattern {
         } catch (UnknownHostException e) {
             throw new ConfigException(key, "'" + t + "' is not a valid IP address");
         }
-        int bits = bytes.length * 8;
+        // ::ffff:a.b.c.d parses to the IPv4 address; its prefix counts the 96 bits before it
+        int mappedBits = bytes.length == 4 && addr.contains(":") ? 96 : 0;
+        int bits = mappedBits + bytes.length * 8;
         if (prefix == -1) {
             prefix = bits;
         }
-        if (prefix < 0 || prefix > bits) {
-            throw new ConfigException(key, "'" + t + "': prefix length must be 0.." + bits);
+        if (prefix < mappedBits || prefix > bits) {
+            throw new ConfigException(key, "'" + t + "': prefix length must be " + mappedBits + ".." + bits);
         }
-        return new InitiatorPattern(t, null, bytes, prefix);
+        return new InitiatorPattern(t, null, bytes, prefix - mappedBits);
+    }
+
+    /** @return false for an IPv4 literal with an octet over 255 (the JDK would look it up as a host name) */
+    private static boolean octetsInRange(String addr) {
+        if (!IPV4.matcher(addr).matches()) {
+            return true;
+        }
+        for (String octet : addr.split("\\.")) {
+            if (Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -104,7 +129,7 @@ public final class InitiatorPattern {
         if (address == null) {
             return false;
         }
-        byte[] a = address.getAddress();
+        byte[] a = unmapped(address.getAddress());
         if (a.length != network.length) {
             return false;
         }
@@ -122,9 +147,20 @@ public final class InitiatorPattern {
         return (a[full] & mask) == (network[full] & mask);
     }
 
-    /** @return true for ALL */
-    public boolean all() {
-        return name == null && network == null;
+    /**
+     * @param a an IPv4 (4 bytes) or IPv6 (16 bytes) address
+     * @return the IPv4 address an IPv4-mapped IPv6 address carries ({@code ::ffff:0:0/96}), else {@code a}
+     */
+    static byte[] unmapped(byte[] a) {
+        if (a.length != 16 || a[10] != (byte) 0xff || a[11] != (byte) 0xff) {
+            return a;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (a[i] != 0) {
+                return a;
+            }
+        }
+        return Arrays.copyOfRange(a, 12, 16);
     }
 
     @Override

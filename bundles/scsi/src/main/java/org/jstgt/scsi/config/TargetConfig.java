@@ -1,7 +1,6 @@
 package org.jstgt.scsi.config;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -20,11 +19,12 @@ import org.jstgt.api.Pids;
  * @param alias {@code alias} or empty
  * @param portals {@code portals}, empty for all
  * @param luns {@code lun.N} mappings by LUN number
- * @param initiators {@code initiators}, empty for all (key absent or {@code ALL}; an empty value is an error)
+ * @param initiators {@code initiators}: who may log in, first matching entry decides
+ *     ({@link InitiatorAcl#all()} when the key is absent; an empty value is an error)
  * @param properties every key as a string
  */
 public record TargetConfig(String name, String origin, String iqn, String alias, List<String> portals,
-        SortedMap<Integer, String> luns, List<InitiatorPattern> initiators, Map<String, String> properties) {
+        SortedMap<Integer, String> luns, InitiatorAcl initiators, Map<String, String> properties) {
 
     public static final String IQN = "iqn";
     public static final String ALIAS = "alias";
@@ -37,34 +37,29 @@ public record TargetConfig(String name, String origin, String iqn, String alias,
     public TargetConfig {
         portals = List.copyOf(portals);
         luns = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(luns));
-        initiators = List.copyOf(initiators);
         properties = Map.copyOf(properties);
     }
 
     /**
-     * Reads the {@code initiators} key alone (also of a file that fails elsewhere). Absent means
-     * every initiator, as documented; present it must name at least one valid entry: an empty value
-     * or a bad entry is an error, so that a slip never opens the target to everyone.
+     * Reads the {@code initiators} key alone (also of a file that fails elsewhere): a comma list of
+     * rules, see {@link InitiatorAcl}. Absent means every initiator, as documented; present it must
+     * name at least one valid entry: an empty value or a bad entry is an error (even beside
+     * {@code ALL}), so that a slip never opens the target to everyone.
      *
      * @param props the configuration as strings
-     * @return the patterns; empty when every initiator is admitted (absent key or {@code ALL})
+     * @return the rule; {@link InitiatorAcl#all()} when the key is absent
      * @throws ConfigException naming the {@code initiators} key
      */
-    public static List<InitiatorPattern> parseInitiators(Map<String, String> props) throws ConfigException {
+    public static InitiatorAcl parseInitiators(Map<String, String> props) throws ConfigException {
         if (!props.containsKey(INITIATORS)) {
-            return List.of();
+            return InitiatorAcl.all();
         }
         List<String> entries = Props.list(props.get(INITIATORS));
         if (entries.isEmpty()) {
             throw new ConfigException(INITIATORS, "empty, which admits no initiator; list initiator names or "
                     + "networks, write ALL, or remove the key to admit every initiator");
         }
-        List<InitiatorPattern> out = new ArrayList<>();
-        for (String s : entries) {
-            out.add(InitiatorPattern.parse(INITIATORS, s));
-        }
-        // every entry is checked first: a bad one fails the key even beside ALL
-        return out.stream().anyMatch(InitiatorPattern::all) ? List.of() : out;
+        return InitiatorAcl.parse(INITIATORS, entries);
     }
 
     /**
@@ -105,7 +100,7 @@ public record TargetConfig(String name, String origin, String iqn, String alias,
             }
             luns.put(n, lun);
         }
-        List<InitiatorPattern> initiators = parseInitiators(p);
+        InitiatorAcl initiators = parseInitiators(p);
         return new TargetConfig(name, Pids.origin(props), iqn, alias, portals, luns, initiators, p);
     }
 }

@@ -11,7 +11,6 @@ import java.util.Set;
 
 import org.jstgt.api.mgmt.LunInfo;
 import org.jstgt.api.mgmt.TargetInfo;
-import org.jstgt.scsi.config.InitiatorPattern;
 import org.jstgt.scsi.config.LunConfig;
 import org.jstgt.scsi.config.Props;
 import org.jstgt.scsi.config.TargetConfig;
@@ -65,8 +64,7 @@ final class Listings {
                 TargetConfig c = t.config;
                 List<String> lunList = new ArrayList<>();
                 c.luns().forEach((n, name) -> lunList.add(n + "=" + name + (t.map.get(n) == null ? " (missing)" : "")));
-                List<String> acl = failure != null ? List.of(NONE)
-                        : c.initiators().stream().map(InitiatorPattern::toString).toList();
+                List<String> acl = failure != null ? List.of(NONE) : c.initiators().entries();
                 String state = failure == null ? "ACTIVE"
                         : "FAILED(" + failure.problem() + "; logins refused until fixed)";
                 out.add(new TargetInfo(c.name(), c.origin(), c.iqn(), c.alias(), c.portals(), lunList, acl, state));

@@ -23,7 +23,7 @@ import org.jstgt.api.scsi.LunDirectory;
 import org.jstgt.api.store.BackingStoreProvider;
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.api.target.TargetRegistry;
-import org.jstgt.scsi.config.InitiatorPattern;
+import org.jstgt.scsi.config.InitiatorAcl;
 import org.jstgt.scsi.config.LunConfig;
 import org.jstgt.scsi.config.Props;
 import org.jstgt.scsi.config.TargetConfig;
@@ -309,7 +309,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
             LOG.error(problem);
             return;
         }
-        List<InitiatorPattern> rule;
+        InitiatorAcl rule;
         try {
             rule = TargetConfig.parseInitiators(Props.strings(props));
         } catch (ConfigException e) {

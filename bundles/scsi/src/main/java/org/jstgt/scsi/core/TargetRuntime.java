@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.ScsiTarget;
-import org.jstgt.scsi.config.InitiatorPattern;
+import org.jstgt.scsi.config.InitiatorAcl;
 import org.jstgt.scsi.config.TargetConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,18 +18,19 @@ import org.slf4j.LoggerFactory;
  * A configured target as fabrics see it. The object lives as long as its configuration; a changed
  * configuration swaps {@link #config} and {@link #map} in place so open nexuses continue.
  *
- * <p>Access fails closed: while the file is invalid ({@link #refuse}) the target takes no login,
- * and open sessions stay only when both the last good {@code initiators} rule and the one read
- * from the invalid file admit them (no rule could be read: none stays); once removed it admits no
- * one. Each change of these rules is told to every open nexus ({@link Nexus#onAccessChange}), and
- * the fabric ends the sessions no longer admitted.
+ * <p>Access fails closed: the {@code initiators} rule ({@link InitiatorAcl}) admits only whom
+ * its first matching entry admits. While the file is invalid ({@link #refuse}) the target takes no
+ * login, and open sessions stay only when both the last good rule and the one read from the invalid
+ * file admit them (no rule could be read: none stays); once removed it admits no one. Each change
+ * of these rules is told to every open nexus ({@link Nexus#onAccessChange}), and the fabric ends
+ * the sessions no longer admitted.
  */
 final class TargetRuntime implements ScsiTarget {
     private static final Logger LOG = LoggerFactory.getLogger(TargetRuntime.class);
 
     /** The rules in force besides the last good configuration's. */
-    private record Access(String problem, List<InitiatorPattern> fromInvalidFile, boolean removed) {
-        static final Access GOOD = new Access(null, List.of(), false);
+    private record Access(String problem, InitiatorAcl fromInvalidFile, boolean removed) {
+        static final Access GOOD = new Access(null, null, false);
     }
 
     volatile TargetConfig config;
@@ -76,24 +77,11 @@ final class TargetRuntime implements ScsiTarget {
     @Override
     public boolean allows(String initiatorName, InetAddress address) {
         Access a = access;
-        if (a.removed() || !matches(config.initiators(), initiatorName, address)) {
+        if (a.removed() || !config.initiators().admits(initiatorName, address)) {
             return false;
         }
         return a.problem() == null
-                || a.fromInvalidFile() != null && matches(a.fromInvalidFile(), initiatorName, address);
-    }
-
-    /** @return true when the list admits the initiator; an empty list admits every one */
-    private static boolean matches(List<InitiatorPattern> acl, String initiatorName, InetAddress address) {
-        if (acl.isEmpty()) {
-            return true;
-        }
-        for (InitiatorPattern p : acl) {
-            if (p.matches(initiatorName, address)) {
-                return true;
-            }
-        }
-        return false;
+                || a.fromInvalidFile() != null && a.fromInvalidFile().admits(initiatorName, address);
     }
 
     @Override
@@ -121,14 +109,14 @@ final class TargetRuntime implements ScsiTarget {
      * @param fromInvalidFile the {@code initiators} rule of the invalid file, or null when it has
      *     none that can be read (then no session stays)
      */
-    void refuse(String problem, List<InitiatorPattern> fromInvalidFile) {
+    void refuse(String problem, InitiatorAcl fromInvalidFile) {
         access = new Access(problem, fromInvalidFile, false);
         accessChanged();
     }
 
     /** The configuration was deleted: nobody is admitted any more. */
     void removed() {
-        access = new Access(null, List.of(), true);
+        access = new Access(null, null, true);
         accessChanged();
     }
 

@@ -27,7 +27,7 @@ class TargetConfigTest {
         assertEquals("Demo target", c.alias());
         assertEquals(List.of("lo", "lan"), c.portals());
         assertEquals(Map.of(0, "disk0", 16383, "disk1"), c.luns());
-        assertTrue(c.initiators().isEmpty());
+        assertSame(InitiatorAcl.all(), c.initiators());
         assertEquals("64", c.properties().get("queue.depth"));
     }
 
@@ -62,19 +62,23 @@ class TargetConfigTest {
     void initiatorPatterns() throws Exception {
         TargetConfig c = TargetConfig.parse(props("initiators",
                 "iqn.1994-05.com.redhat:host1, iqn.2026-01.org.test:*, 127.0.0.0/8, [::1], 192.168.1.10"));
-        assertEquals(5, c.initiators().size());
-        assertTrue(TargetConfig.parse(props("initiators", "ALL")).initiators().isEmpty());
+        assertEquals(List.of("iqn.1994-05.com.redhat:host1", "iqn.2026-01.org.test:*", "127.0.0.0/8", "[::1]",
+                "192.168.1.10"), c.initiators().entries());
+        assertEquals(List.of("ALL"), TargetConfig.parse(props("initiators", "ALL")).initiators().entries());
         assertKey("initiators", props("initiators", "host.example.com"));
         assertKey("initiators", props("initiators", "10.0.0.0/33"));
         assertKey("initiators", props("initiators", "::1/129"));
         assertKey("initiators", props("initiators", "iqn.2001-04.com.example:a_b*"));
         assertKey("initiators", props("initiators", "10.0.0.0/x"));
+        assertKey("initiators", props("initiators", "999.0.0.1"));
+        assertKey("initiators", props("initiators", "::ffff:10.0.0.0/95"));
     }
 
     /** An empty value admitted every initiator (it read as "no rule"); it now fails the key. */
     @Test
     void emptyOrBadInitiatorsFailTheKeyWhileAbsentAdmitsAll() throws Exception {
-        assertTrue(TargetConfig.parse(props("initiators", null)).initiators().isEmpty(), "absent: every initiator");
+        assertSame(InitiatorAcl.all(), TargetConfig.parse(props("initiators", null)).initiators(),
+                "absent: every initiator");
         assertKey("initiators", props("initiators", ""));
         assertKey("initiators", props("initiators", "  "));
         assertKey("initiators", props("initiators", " , ,"));

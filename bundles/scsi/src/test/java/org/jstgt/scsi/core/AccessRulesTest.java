@@ -106,6 +106,34 @@ class AccessRulesTest {
     }
 
     @Test
+    void theFirstMatchingEntryDecidesAndNoMatchRefuses() {
+        h.target("t1", "initiators", "!" + A + ", iqn.2026-01.org.test:*, !192.168.1.0/24, 10.0.0.0/8");
+        assertFalse(target().allows(A, address("10.1.2.3")), "denied by name before its network admits it");
+        assertTrue(target().allows(B, lan), "admitted by name before its network is denied");
+        assertTrue(target().allows("iqn.2026-01.org.other:c", address("::ffff:10.1.2.3")), "an IPv4-mapped peer");
+        assertFalse(target().allows("iqn.2026-01.org.other:c", lan), "denied by address");
+        assertFalse(target().allows("iqn.2026-01.org.other:c", address("172.16.0.1")), "no entry matches");
+        assertEquals(List.of("!" + A, "iqn.2026-01.org.test:*", "!192.168.1.0/24", "10.0.0.0/8"), info().initiators(),
+                "listed in order with the denials");
+    }
+
+    /** While a file is invalid, a denial in the last good rule or in the file's rule refuses. */
+    @Test
+    void whileTheFileIsInvalidADenialInEitherRuleRefuses() {
+        h.lun("d0");
+        h.target("t1", "lun.0", "d0", "initiators", "!" + A + ", ALL");
+        assertFalse(target().allows(A, lan));
+        assertTrue(target().allows(B, lan));
+        h.target("t1", "lun.0", "d0", "lun.99999", "d0", "initiators", A + ", !" + B + ", ALL");
+        assertFalse(target().allows(A, lan), "the last good rule denies A");
+        assertFalse(target().allows(B, lan), "the invalid file's rule denies B");
+        assertTrue(target().allows("iqn.2026-01.org.test:c", lan), "both admit c");
+        h.target("t1", "lun.0", "d0", "initiators", A + ", !" + B + ", ALL");
+        assertTrue(target().allows(A, lan), "the fixed file's rule alone");
+        assertFalse(target().allows(B, lan));
+    }
+
+    @Test
     void aChangedAclOrARemovedTargetIsToldToEveryOpenNexus() {
         h.target("t1", "initiators", "192.168.1.0/24");
         AtomicInteger told = new AtomicInteger();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Set;
 import io.netty.buffer.Unpooled;
 
 import org.jstgt.iscsi.connection.Fabric;
+import org.jstgt.iscsi.login.LoginStatus;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.LoginResponse;
 import org.jstgt.iscsi.pdu.Reject;
@@ -99,6 +101,63 @@ class DiscoveryTest {
             assertEquals(List.of("iqn.2026-11.org.jstgt:a", "iqn.2026-11.org.jstgt:b", "iqn.2026-11.org.jstgt:c"),
                     Wire.pairs(r.data()).stream().filter(p -> p.startsWith("TargetName="))
                             .map(p -> p.substring("TargetName=".length())).toList());
+            r.release();
+        }
+    }
+
+    /**
+     * An initiator a target's {@code initiators} rule denies, by name or by the address it
+     * connects from, neither sees the target in SendTargets nor logs in to it (0x0202), while
+     * the target stays visible to the others.
+     */
+    @Test
+    void aDeniedInitiatorNeitherSeesTheTargetNorLogsInToIt() throws Exception {
+        InetAddress peer = InetAddress.getByName("127.0.0.2");
+        String other = "iqn.2026-11.org.example:host2";
+        List<InetAddress> asked = new ArrayList<>();
+        // as "!127.0.0.2, ALL"
+        FakeScsiTarget byAddress = new FakeScsiTarget("iqn.2026-11.org.jstgt:a").allowWhen((name, address) -> {
+            asked.add(address);
+            return !address.equals(peer);
+        });
+        // as "!iqn.2026-11.org.example:host1, iqn.2026-11.org.example:*"
+        FakeScsiTarget byName = new FakeScsiTarget("iqn.2026-11.org.jstgt:b").allowWhen((name, address) ->
+                !name.equals(Wire.INITIATOR) && name.startsWith("iqn.2026-11.org.example:"));
+        FakeScsiTarget open = new FakeScsiTarget("iqn.2026-11.org.jstgt:c");
+        Fabric f = Wire.fabric(byAddress, byName, open);
+        try (Wire w = discovery(f)) {
+            TextResponse r = sendTargets(w, "All", Bhs.NO_TAG);
+            assertEquals(List.of("TargetName=iqn.2026-11.org.jstgt:c"), Wire.pairs(r.data()).stream()
+                    .filter(p -> p.startsWith("TargetName=")).toList());
+            r.release();
+            TextResponse one = sendTargets(w, "iqn.2026-11.org.jstgt:b", Bhs.NO_TAG);
+            assertEquals(List.of(), Wire.pairs(one.data()), "not even when asked for by name");
+            one.release();
+        }
+        assertEquals(peer, asked.get(0), "the rule is asked with the peer's address");
+        try (Wire w = new Wire(f)) {
+            LoginResponse login = w.loginStep(true, 1, 3, "InitiatorName=" + other, "SessionType=Discovery");
+            assertEquals(0, login.status());
+            login.release();
+            TextResponse r = sendTargets(w, "All", Bhs.NO_TAG);
+            assertEquals(List.of("TargetName=iqn.2026-11.org.jstgt:b", "TargetName=iqn.2026-11.org.jstgt:c"),
+                    Wire.pairs(r.data()).stream().filter(p -> p.startsWith("TargetName=")).toList());
+            r.release();
+        }
+        for (FakeScsiTarget denied : List.of(byAddress, byName)) {
+            try (Wire w = new Wire(f)) {
+                LoginResponse r = w.loginStep(true, 1, 3, "InitiatorName=" + Wire.INITIATOR,
+                        "TargetName=" + denied.iqn());
+                assertEquals(LoginStatus.AUTHORIZATION_FAILURE, r.status(), denied.iqn());
+                r.release();
+                assertFalse(w.target.isOpen());
+            }
+        }
+        assertTrue(byAddress.nexuses().isEmpty());
+        assertTrue(byName.nexuses().isEmpty());
+        try (Wire w = new Wire(f)) {
+            LoginResponse r = w.loginStep(true, 1, 3, "InitiatorName=" + Wire.INITIATOR, "TargetName=" + open.iqn());
+            assertEquals(LoginStatus.SUCCESS, r.status());
             r.release();
         }
     }

@@ -7,13 +7,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiPredicate;
 
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.api.target.TargetRegistry;
 
 /**
  * A configured target for tests of a fabric: name, alias, portals, properties and an initiator
- * allow-list that the test sets, and a {@link FakeNexus} disk for each nexus opened. The one fake
+ * access rule that the test sets, and a {@link FakeNexus} disk for each nexus opened. The one fake
  * {@link ScsiTarget}; {@link #registry(FakeScsiTarget...)} puts a few of them behind a
  * {@link TargetRegistry}.
  *
@@ -35,7 +36,7 @@ public final class FakeScsiTarget implements ScsiTarget {
     private volatile String alias = "";
     private volatile List<String> portals = List.of();
     private final Map<String, String> properties = new ConcurrentHashMap<>();
-    private volatile Set<String> allowed;
+    private volatile BiPredicate<String, InetAddress> admits;
     private volatile boolean available = true;
     private volatile int blocks = DEFAULT_BLOCKS;
     private final List<FakeNexus> nexuses = new CopyOnWriteArrayList<>();
@@ -93,14 +94,24 @@ public final class FakeScsiTarget implements ScsiTarget {
      * @return this
      */
     public FakeScsiTarget allowOnly(Set<String> initiatorNames) {
-        this.allowed = Set.copyOf(initiatorNames);
+        Set<String> names = Set.copyOf(initiatorNames);
+        return allowWhen((name, address) -> names.contains(name));
+    }
+
+    /**
+     * @param rule from now on, who is allowed by InitiatorName and peer address (as the core's
+     *     {@code initiators} rule decides)
+     * @return this
+     */
+    public FakeScsiTarget allowWhen(BiPredicate<String, InetAddress> rule) {
+        this.admits = rule;
         accessChanged();
         return this;
     }
 
     /** @return this, allowing every initiator again */
     public FakeScsiTarget allowAll() {
-        this.allowed = null;
+        this.admits = null;
         accessChanged();
         return this;
     }
@@ -178,8 +189,8 @@ public final class FakeScsiTarget implements ScsiTarget {
 
     @Override
     public boolean allows(String initiatorName, InetAddress address) {
-        Set<String> only = allowed;
-        return only == null || only.contains(initiatorName);
+        BiPredicate<String, InetAddress> rule = admits;
+        return rule == null || rule.test(initiatorName, address);
     }
 
     @Override

@@ -402,22 +402,8 @@ public final class Login {
                 }
             }
         }
-        // RFC 7143 §13.14: FirstBurstLength never exceeds MaxBurstLength and is Irrelevant when
-        // InitialR2T=Yes and ImmediateData=No.
         if (answered.contains(LoginKey.FIRST_BURST_LENGTH) && !agreed.get(LoginKey.FIRST_BURST_LENGTH).equals("Reject")) {
-            String initialR2t = agreed.getOrDefault(LoginKey.INITIAL_R2T, LoginKey.INITIAL_R2T.rfcDefault());
-            String immediate = agreed.getOrDefault(LoginKey.IMMEDIATE_DATA, LoginKey.IMMEDIATE_DATA.rfcDefault());
-            String value;
-            if (initialR2t.equals("Yes") && immediate.equals("No")) {
-                value = "Irrelevant";
-            } else {
-                String burst = agreed.getOrDefault(LoginKey.MAX_BURST_LENGTH, LoginKey.MAX_BURST_LENGTH.rfcDefault());
-                if (burst.equals("Reject")) {
-                    burst = LoginKey.MAX_BURST_LENGTH.rfcDefault();
-                }
-                value = Long.toString(Math.min(Long.parseLong(agreed.get(LoginKey.FIRST_BURST_LENGTH)),
-                        Long.parseLong(burst)));
-            }
+            String value = Negotiated.firstBurstAnswer(agreed);
             agreed.put(LoginKey.FIRST_BURST_LENGTH, value);
             for (int i = 0; i < answer.size(); i++) {
                 if (answer.get(i).getKey().equals(LoginKey.FIRST_BURST_LENGTH.wire())) {

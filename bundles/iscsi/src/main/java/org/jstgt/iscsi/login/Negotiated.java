@@ -37,6 +37,26 @@ public record Negotiated(boolean headerDigest, boolean dataDigest, int initiator
                 describe(agreed, targetMrdsl, initiatorMrdsl));
     }
 
+    /**
+     * RFC 7143 §13.14: the FirstBurstLength answered never exceeds MaxBurstLength, and is
+     * Irrelevant when InitialR2T=Yes and ImmediateData=No.
+     *
+     * @param agreed the values answered so far in the login, FirstBurstLength among them (not Reject)
+     * @return the FirstBurstLength to answer
+     */
+    static String firstBurstAnswer(Map<LoginKey, String> agreed) {
+        String initialR2t = agreed.getOrDefault(LoginKey.INITIAL_R2T, LoginKey.INITIAL_R2T.rfcDefault());
+        String immediate = agreed.getOrDefault(LoginKey.IMMEDIATE_DATA, LoginKey.IMMEDIATE_DATA.rfcDefault());
+        if (initialR2t.equals("Yes") && immediate.equals("No")) {
+            return "Irrelevant";
+        }
+        String burst = agreed.getOrDefault(LoginKey.MAX_BURST_LENGTH, LoginKey.MAX_BURST_LENGTH.rfcDefault());
+        if (burst.equals("Reject")) {
+            burst = LoginKey.MAX_BURST_LENGTH.rfcDefault();
+        }
+        return Long.toString(Math.min(Long.parseLong(agreed.get(LoginKey.FIRST_BURST_LENGTH)), Long.parseLong(burst)));
+    }
+
     private static String get(Map<LoginKey, String> agreed, LoginKey k) {
         String v = agreed.get(k);
         return v == null || v.equals("Irrelevant") || v.equals("Reject") ? k.rfcDefault() : v;

@@ -3,6 +3,7 @@ package org.jstgt.iscsi;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +18,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import org.jstgt.api.Pids;
 import org.jstgt.api.auth.Authenticator;
 import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.mgmt.PortalInfo;
@@ -32,13 +34,16 @@ import org.jstgt.iscsi.limits.Permit;
 import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.pdu.DirectReceive;
 import org.jstgt.iscsi.security.Authenticators;
+import org.jstgt.iscsi.security.DiscoveryPolicy;
 import org.jstgt.iscsi.session.Session;
 import org.jstgt.iscsi.text.PortalDirectory;
 import org.jstgt.iscsi.text.PortalEndpoint;
 import org.jstgt.iscsi.text.SendTargets;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -50,8 +55,13 @@ import org.slf4j.LoggerFactory;
  * The shared iSCSI server: owns the event loop groups, the session table and the portals'
  * server channels. The target registry is referenced dynamically, so updating the SCSI core
  * does not restart the fabric; while it is absent logins get 0x0301 (service unavailable).
+ *
+ * <p>Its configuration is the discovery policy ({@link Pids#DISCOVERY}, optional, see
+ * {@link DiscoveryPolicy}): in force before any portal opens, and changed in place, so that a
+ * change reaches the next discovery login and no session ends for it.
  */
-@Component(service = {IscsiServer.class, ManagementView.class}, immediate = true)
+@Component(service = {IscsiServer.class, ManagementView.class}, immediate = true,
+        configurationPid = Pids.DISCOVERY, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class IscsiServer implements ManagementView, PortalDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(IscsiServer.class);
     /** Seconds an initiator gets to log out when the target shuts down (AsyncEvent 1). */
@@ -68,9 +78,11 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     /** Open connections (package-visible for tests). */
     final ChannelGroup connections = new DefaultChannelGroup("iscsi", GlobalEventExecutor.INSTANCE);
 
+    /** @param discovery the {@link Pids#DISCOVERY} configuration, if any (and the component's properties) */
     @Activate
-    public IscsiServer() {
+    public IscsiServer(Map<String, Object> discovery) {
         this(Transport.create());
+        modified(discovery);
     }
 
     private IscsiServer(Transport transport) {
@@ -81,7 +93,7 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
 
     /** For tests: a server over a fixed registry. */
     IscsiServer(TargetRegistry fixed) {
-        this();
+        this(Transport.create());
         this.registry = fixed;
     }
 
@@ -103,6 +115,17 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
 
     void removeAuthenticator(Authenticator authenticator) {
         authenticators.remove(authenticator);
+    }
+
+    /**
+     * The discovery policy changed (or its file was removed: the defaults): discovery logins that
+     * start from now on follow it.
+     */
+    @Modified
+    void modified(Map<String, Object> discovery) {
+        DiscoveryPolicy policy = DiscoveryPolicy.from(discovery);
+        fabric.discoveryPolicy(policy);
+        LOG.info("discovery policy: {}", policy);
     }
 
     /** @return the transport in use: io_uring, epoll or nio */

@@ -38,7 +38,8 @@ class DiscoveryTest {
         return w;
     }
 
-    private TextResponse sendTargets(Wire w, String value, int ttt) {
+    /** Asks SendTargets in a logged-in session (ttt: the tag of a continued answer, or NO_TAG). */
+    static TextResponse sendTargets(Wire w, String value, int ttt) {
         w.send(new TextRequest(true, true, false, 0, ++w.itt, ttt, w.cmdSn, w.expStatSn,
                 ttt == Bhs.NO_TAG ? Wire.text("SendTargets=" + value) : Unpooled.EMPTY_BUFFER));
         TextResponse r = w.one(TextResponse.class);

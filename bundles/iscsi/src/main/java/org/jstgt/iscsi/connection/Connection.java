@@ -35,6 +35,7 @@ import org.jstgt.iscsi.pdu.PduEncoder;
 import org.jstgt.iscsi.pdu.Reject;
 import org.jstgt.iscsi.pdu.RejectReason;
 import org.jstgt.iscsi.security.Authenticators;
+import org.jstgt.iscsi.security.DiscoveryPolicy;
 import org.jstgt.iscsi.session.ConnectionPort;
 import org.jstgt.iscsi.session.Session;
 import org.jstgt.iscsi.session.SessionTable;
@@ -177,6 +178,11 @@ public final class Connection implements ConnectionPort, LoginHost {
     @Override
     public Authenticators authenticators() {
         return fabric.authenticators();
+    }
+
+    @Override
+    public DiscoveryPolicy discoveryPolicy() {
+        return fabric.discoveryPolicy();
     }
 
     @Override

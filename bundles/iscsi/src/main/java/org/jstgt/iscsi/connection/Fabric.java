@@ -8,12 +8,13 @@ import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.limits.FloodLog;
 import org.jstgt.iscsi.security.Authenticators;
+import org.jstgt.iscsi.security.DiscoveryPolicy;
 import org.jstgt.iscsi.session.SessionTable;
 import org.jstgt.iscsi.text.PortalDirectory;
 
 /**
  * State shared by all connections of all portals: the target registry (may come and go), the
- * serving portals, the authentication services and the session table.
+ * serving portals, the authentication services, the discovery policy and the session table.
  */
 public final class Fabric {
     private final Supplier<TargetRegistry> registry;
@@ -22,6 +23,7 @@ public final class Fabric {
     private final SessionTable sessions = new SessionTable();
     /** Refused logins are logged once a minute per initiator address and status (floods). */
     private final FloodLog<String> loginRefusals = new FloodLog<>(TimeUnit.MINUTES.toNanos(1));
+    private volatile DiscoveryPolicy discovery = DiscoveryPolicy.defaults();
 
     /**
      * @param registry the target registry, or null while the SCSI core is absent
@@ -59,6 +61,16 @@ public final class Fabric {
     /** @return the authentication services present (whiteboard) */
     public Authenticators authenticators() {
         return authenticators;
+    }
+
+    /** @return the discovery policy in force: each discovery login reads it once, when it starts */
+    public DiscoveryPolicy discoveryPolicy() {
+        return discovery;
+    }
+
+    /** @param policy the discovery policy for the discovery logins that start from now on */
+    public void discoveryPolicy(DiscoveryPolicy policy) {
+        discovery = policy;
     }
 
     /** @return which refused logins are worth a log line (per initiator address and status) */

@@ -25,6 +25,7 @@ import org.jstgt.iscsi.pdu.LoginResponse;
 import org.jstgt.iscsi.pdu.MalformedPduException;
 import org.jstgt.iscsi.pdu.Opcode;
 import org.jstgt.iscsi.pdu.PduCodec;
+import org.jstgt.iscsi.security.DiscoveryPolicy;
 import org.jstgt.iscsi.security.SecurityStage;
 import org.jstgt.iscsi.text.TextKeys;
 import org.slf4j.Logger;
@@ -323,14 +324,16 @@ public final class Login {
     }
 
     /**
-     * The target's authentication policy (RFC 7143 §6.3): a required method must have its
-     * service, and a login that needs it cannot start in the operational stage.
+     * The authentication policy (RFC 7143 §6.3) of the target, or of discovery ({@code t} null:
+     * the discovery policy in force now): a required method must have its service, and a login
+     * that needs it cannot start in the operational stage.
      */
     private Step requireAuthentication(LoginRequest req, ScsiTarget t) {
-        String origin = t == null ? "(discovery)" : t.origin();
-        SecurityStage.Refusal no = security.require(settings.authPolicy(), settings.authMethod(), origin,
-                () -> new AuthContext(SecurityStage.NONE, settings.authPolicy(), initiatorName, host.initiatorAddress(),
-                        t == null, t == null ? "" : t.iqn(), t == null ? Map.of() : t.properties(), origin));
+        DiscoveryPolicy d = t == null ? host.discoveryPolicy() : null;
+        String origin = d != null ? d.origin() : t.origin();
+        SecurityStage.Refusal no = security.require(d != null ? d.auth() : settings.auth(), origin,
+                () -> new AuthContext(SecurityStage.NONE, "", initiatorName, host.initiatorAddress(), d != null,
+                        d != null ? "" : t.iqn(), d != null ? d.properties() : t.properties(), origin));
         if (no != null) {
             return fail(req, no);
         }

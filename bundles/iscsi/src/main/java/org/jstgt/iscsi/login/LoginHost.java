@@ -12,6 +12,7 @@ import org.jstgt.iscsi.limits.FloodLog;
 import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.security.Authenticators;
+import org.jstgt.iscsi.security.DiscoveryPolicy;
 
 /**
  * What a {@link Login} and its {@link LoginHandler} need from the connection and the fabric
@@ -24,6 +25,9 @@ public interface LoginHost {
 
     /** @return the authentication services present */
     Authenticators authenticators();
+
+    /** @return how Discovery sessions authenticate, as now configured */
+    DiscoveryPolicy discoveryPolicy();
 
     /** @return which refused logins are worth a log line (shared by the fabric's connections) */
     FloodLog<String> loginRefusals();

@@ -1,11 +1,11 @@
 package org.jstgt.iscsi.login;
 
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 
 import org.jstgt.iscsi.flow.FlowSettings;
 import org.jstgt.iscsi.limits.TargetLimits;
+import org.jstgt.iscsi.security.AuthPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,15 +19,14 @@ public final class TargetSettings {
 
     static final String QUEUE_DEPTH = "queue.depth";
     static final int DEFAULT_QUEUE_DEPTH = 128;
-    static final String AUTH = "auth";
 
     private final Map<LoginKey, String> ours;
     private final int queueDepth;
-    private final String auth;
+    private final AuthPolicy auth;
     private final int maxSessions;
     private final FlowSettings flow;
 
-    private TargetSettings(Map<LoginKey, String> ours, int queueDepth, String auth, int maxSessions,
+    private TargetSettings(Map<LoginKey, String> ours, int queueDepth, AuthPolicy auth, int maxSessions,
             FlowSettings flow) {
         this.ours = ours;
         this.queueDepth = queueDepth;
@@ -92,15 +91,8 @@ public final class TargetSettings {
                 depth = DEFAULT_QUEUE_DEPTH;
             }
         }
-        String auth = properties.getOrDefault(AUTH, "none").trim().toLowerCase(Locale.ROOT);
-        if (auth.isEmpty()) {
-            auth = "none";
-        }
-        if (!auth.equals("none") && !auth.equals("chap") && !auth.equals("mutual")) {
-            LOG.warn("{}: key {}: '{}' is not none, chap or mutual; refusing logins until fixed", origin, AUTH, auth);
-        }
-        return new TargetSettings(ours, depth, auth, TargetLimits.maxSessions(properties, origin),
-                FlowSettings.from(properties, origin));
+        return new TargetSettings(ours, depth, AuthPolicy.from(properties, origin),
+                TargetLimits.maxSessions(properties, origin), FlowSettings.from(properties, origin));
     }
 
     /**
@@ -125,26 +117,9 @@ public final class TargetSettings {
         return flow;
     }
 
-    /** @return true when logins need no authentication ({@code auth = none}) */
-    boolean authNone() {
-        return auth.equals("none");
-    }
-
-    /** @return the {@code auth} policy as configured (lower case) */
-    String authPolicy() {
+    /** @return the target's {@code auth} policy */
+    AuthPolicy auth() {
         return auth;
-    }
-
-    /**
-     * @return the {@code AuthMethod} the policy requires: {@code None}, {@code CHAP} (for
-     *     {@code chap} and {@code mutual}), or null when the value is not valid
-     */
-    String authMethod() {
-        return switch (auth) {
-            case "none" -> "None";
-            case "chap", "mutual" -> "CHAP";
-            default -> null;
-        };
     }
 
     int maxRecvDataSegmentLength() {

@@ -65,20 +65,18 @@ public final class SecurityStage {
     /**
      * Sets the policy once the leading request named the target (or a Discovery session).
      *
-     * @param policy the configured policy value (e.g. {@code none}, {@code chap}), for the exchange
-     * @param requiredMethod the {@code AuthMethod} the policy requires, or null when the policy
-     *     value is not valid
+     * @param policy the target's or the discovery policy's {@code auth} key
      * @param origin where the policy is configured, for messages
      * @param who who logs in to what (asked only when a method is required; its
-     *     {@link AuthContext#method()} is replaced by the method)
+     *     {@link AuthContext#method()} and {@link AuthContext#policy()} are replaced by the policy's)
      * @return null, or why the login cannot go on
      */
-    public Refusal require(String policy, String requiredMethod, String origin, Supplier<AuthContext> who) {
-        if (requiredMethod == null) {
-            return new Refusal(Failure.TARGET_ERROR, origin + ": key auth: '" + policy
+    public Refusal require(AuthPolicy policy, String origin, Supplier<AuthContext> who) {
+        if (policy.method() == null) {
+            return new Refusal(Failure.TARGET_ERROR, origin + ": key " + AuthPolicy.KEY + ": '" + policy.value()
                     + "' is not a valid policy; refusing logins until fixed", 0);
         }
-        method = requiredMethod;
+        method = policy.method();
         if (method.equals(NONE)) {
             return null;
         }
@@ -89,7 +87,7 @@ public final class SecurityStage {
                     + context.targetName()) + " requires AuthMethod=" + method + " but no Authenticator service for "
                     + method + " is registered", 0);
         }
-        this.context = new AuthContext(method, policy, context.initiatorName(), context.initiatorAddress(),
+        this.context = new AuthContext(method, policy.value(), context.initiatorName(), context.initiatorAddress(),
                 context.discovery(), context.targetName(), context.properties(), context.origin());
         return null;
     }

@@ -55,17 +55,17 @@ class SecurityStageTest {
         Authenticators all = new Authenticators();
         SecurityStage bad = new SecurityStage(all);
         assertEquals(SecurityStage.Failure.TARGET_ERROR,
-                bad.require("weird", null, "t.cfg", () -> fail("no context needed")).failure());
+                bad.require(new AuthPolicy("weird"), "t.cfg", () -> fail("no context needed")).failure());
 
         SecurityStage none = new SecurityStage(all);
-        assertNull(none.require("none", SecurityStage.NONE, "t.cfg", () -> fail("no context for None")));
+        assertNull(none.require(AuthPolicy.NONE, "t.cfg", () -> fail("no context for None")));
         assertEquals(SecurityStage.Transit.GO, none.transit());
 
         all.add(method((keys, transit) -> {
             throw new IllegalStateException("boom");
         }), Map.of(Authenticator.METHOD, "CHAP"));
         SecurityStage broken = new SecurityStage(all);
-        assertNull(broken.require("chap", "CHAP", "t.cfg", () -> WHO));
+        assertNull(broken.require(new AuthPolicy("chap"), "t.cfg", () -> WHO));
         assertEquals(SecurityStage.Transit.REFUSE, broken.transit(), "a method is required and none started");
         assertEquals(SecurityStage.Failure.AUTHENTICATION, broken.agreed("None", "None").failure());
         assertNull(broken.agreed("CHAP", "CHAP,None"));
@@ -82,7 +82,7 @@ class SecurityStageTest {
         all.add(method((keys, transit) -> org.jstgt.api.auth.AuthStep.targetError("t.cfg: key auth.groups missing")),
                 Map.of(Authenticator.METHOD, "CHAP"));
         SecurityStage stage = new SecurityStage(all);
-        assertNull(stage.require("chap", "CHAP", "t.cfg", () -> WHO));
+        assertNull(stage.require(new AuthPolicy("chap"), "t.cfg", () -> WHO));
         assertNull(stage.agreed("CHAP", "CHAP,None"));
         List<Map.Entry<String, String>> answer = new ArrayList<>();
         SecurityStage.Refusal no = stage.step(List.of(), false, answer);

@@ -67,7 +67,7 @@ public class TargetPaxExamIT {
     private static final InetSocketAddress PORTAL = new InetSocketAddress("127.0.0.1", 3260);
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Set<String> CORE_BUNDLES = Set.of("jstgt-api", "jstgt-scsi", "jstgt-iscsi",
-            "jstgt-device-disk", "jstgt-store-file", "jstgt-store-memory");
+            "jstgt-auth-chap", "jstgt-device-disk", "jstgt-store-file", "jstgt-store-memory");
 
     @Inject
     private BundleContext bundleContext;

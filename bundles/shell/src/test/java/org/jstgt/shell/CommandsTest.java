@@ -5,12 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,6 +29,7 @@ class CommandsTest {
         "org.jstgt.shell.TargetListCommand, target-list",
         "org.jstgt.shell.PortalListCommand, portal-list",
         "org.jstgt.shell.SessionListCommand, session-list",
+        "org.jstgt.shell.ChapListCommand, chap-list",
     })
     void commandIsARegisteredIscsiCommandWithNoFormatOption(String className, String name) throws Exception {
         Class<?> c = Class.forName(className);
@@ -35,5 +42,63 @@ class CommandsTest {
         Option noFormat = c.getDeclaredField("noFormat").getAnnotation(Option.class);
         assertEquals("--no-format", noFormat.name());
         assertEquals(List.of(), List.of(noFormat.aliases()));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "org.jstgt.shell.ChapListCommand, chap-list",
+        "org.jstgt.shell.ChapAddCommand, chap-add",
+        "org.jstgt.shell.ChapRemoveCommand, chap-remove",
+        "org.jstgt.shell.TargetAclCommand, target-acl",
+        "org.jstgt.shell.TargetAuthCommand, target-auth",
+    })
+    void configurationCommandHasLongHelpSayingWhatItWrites(String className, String name) throws Exception {
+        Class<?> c = Class.forName(className);
+        assertNotNull(c.getAnnotation(Service.class));
+        Command cmd = c.getAnnotation(Command.class);
+        assertEquals("iscsi", cmd.scope());
+        assertEquals(name, cmd.name());
+        assertTrue(cmd.description().contains("etc/jstgt."), cmd.description());
+        // Karaf loads classpath: help relative to the command class
+        assertEquals("classpath:help/" + name + ".txt", cmd.detailedDescription());
+        try (InputStream in = c.getResourceAsStream("help/" + name + ".txt")) {
+            assertNotNull(in, "help/" + name + ".txt");
+            String help = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(help.contains(name.startsWith("chap-list") ? "never printed" : "Config Admin"), help);
+        }
+        List<Field> fields = new java.util.ArrayList<>();
+        for (Class<?> k = c; k != Object.class; k = k.getSuperclass()) {
+            fields.addAll(List.of(k.getDeclaredFields())); // Karaf reads superclass arguments too
+        }
+        for (Field f : fields) {
+            Argument a = f.getAnnotation(Argument.class);
+            Option o = f.getAnnotation(Option.class);
+            if (a != null) {
+                assertFalse(a.description().isBlank(), f.getName());
+                assertFalse(a.name().contains("secret"), "a secret is never a command-line argument");
+            }
+            if (o != null) {
+                assertFalse(o.description().isBlank(), f.getName());
+                assertTrue(!o.name().contains("secret") || o.name().endsWith("-file"), o.name());
+            }
+        }
+    }
+
+    @Test
+    void namesAndTargetsComplete() throws Exception {
+        for (Class<?> c : List.of(ChapAddCommand.class, ChapRemoveCommand.class)) {
+            assertEquals(CredentialSetCompleter.class, c.getDeclaredField("name").getAnnotation(Completion.class)
+                    .value());
+        }
+        assertEquals(TargetCompleter.class, TargetCommand.class.getDeclaredField("target").getAnnotation(Completion.class)
+                .value());
+        assertTrue(TargetCommand.class.isAssignableFrom(TargetAclCommand.class));
+        assertTrue(TargetCommand.class.isAssignableFrom(TargetAuthCommand.class));
+        assertEquals(List.of("none", "chap", "mutual"),
+                List.of(TargetAuthCommand.class.getDeclaredField("policy").getAnnotation(Completion.class).values()));
+        assertEquals(CredentialSetCompleter.class,
+                TargetAuthCommand.class.getDeclaredField("groups").getAnnotation(Completion.class).value());
+        assertNotNull(CredentialSetCompleter.class.getAnnotation(Service.class));
+        assertNotNull(TargetCompleter.class.getAnnotation(Service.class));
     }
 }

@@ -16,6 +16,11 @@ import java.util.List;
  * <p>Typical use: {@code try (Initiator i = Initiator.connect(addr, opts)) { i.login(iqn);
  * i.scsi(0, Cdbs.read10(0, 8), null, 4096).assertGood(); i.logout(); }}
  *
+ * <p>With {@link InitiatorOptions#withChap} the login (normal or discovery) authenticates with
+ * CHAP, one-way or mutual (RFC 7143 §12.1.3); a refusal is a {@link LoginFailedException} whose
+ * {@link LoginFailedException#status()} tells 0x0201 from 0x0202 and 0x0300, and a target that
+ * fails mutual authentication a {@link TargetAuthenticationException}.
+ *
  * <p>The initiator is strict: a PDU out of order (StatSN, DataSN, R2TSN), a digest error, a data
  * segment above our MaxRecvDataSegmentLength or a Reject fails the call with an
  * {@link IscsiProtocolException}, so that tests see target bugs.

@@ -15,10 +15,12 @@ import java.util.Locale;
  * @param immediateData ImmediateData offer
  * @param initialR2T InitialR2T offer
  * @param timeout bound on every wait: connect, each socket read, each whole exchange
+ * @param chap CHAP credentials: the login offers {@code AuthMethod=CHAP,None} and authenticates
+ *     (RFC 7143 §12.1.3); null offers {@code AuthMethod=None}
  */
 public record InitiatorOptions(String initiatorName, String headerDigest, String dataDigest,
         int maxRecvDataSegmentLength, int firstBurstLength, int maxBurstLength, boolean immediateData,
-        boolean initialR2T, Duration timeout) {
+        boolean initialR2T, Duration timeout, ChapOptions chap) {
 
     /** Name used when none is given. */
     public static final String DEFAULT_INITIATOR_NAME = "iqn.2026-11.org.jstgt:testkit";
@@ -42,6 +44,13 @@ public record InitiatorOptions(String initiatorName, String headerDigest, String
         }
     }
 
+    /** The options without CHAP, as before {@link #chap()} existed. */
+    public InitiatorOptions(String initiatorName, String headerDigest, String dataDigest, int maxRecvDataSegmentLength,
+            int firstBurstLength, int maxBurstLength, boolean immediateData, boolean initialR2T, Duration timeout) {
+        this(initiatorName, headerDigest, dataDigest, maxRecvDataSegmentLength, firstBurstLength, maxBurstLength,
+                immediateData, initialR2T, timeout, null);
+    }
+
     /**
      * @return RFC 7143 defaults for the negotiated keys except a larger MaxRecvDataSegmentLength,
      *     no digests, 10 s timeout
@@ -53,37 +62,46 @@ public record InitiatorOptions(String initiatorName, String headerDigest, String
 
     public InitiatorOptions withInitiatorName(String v) {
         return new InitiatorOptions(v, headerDigest, dataDigest, maxRecvDataSegmentLength, firstBurstLength,
-                maxBurstLength, immediateData, initialR2T, timeout);
+                maxBurstLength, immediateData, initialR2T, timeout, chap);
     }
 
     public InitiatorOptions withDigests(String header, String data) {
         return new InitiatorOptions(initiatorName, header, data, maxRecvDataSegmentLength, firstBurstLength,
-                maxBurstLength, immediateData, initialR2T, timeout);
+                maxBurstLength, immediateData, initialR2T, timeout, chap);
     }
 
     public InitiatorOptions withMaxRecvDataSegmentLength(int v) {
         return new InitiatorOptions(initiatorName, headerDigest, dataDigest, v, firstBurstLength, maxBurstLength,
-                immediateData, initialR2T, timeout);
+                immediateData, initialR2T, timeout, chap);
     }
 
     public InitiatorOptions withBurstLengths(int first, int max) {
         return new InitiatorOptions(initiatorName, headerDigest, dataDigest, maxRecvDataSegmentLength, first, max,
-                immediateData, initialR2T, timeout);
+                immediateData, initialR2T, timeout, chap);
     }
 
     public InitiatorOptions withImmediateData(boolean v) {
         return new InitiatorOptions(initiatorName, headerDigest, dataDigest, maxRecvDataSegmentLength,
-                firstBurstLength, maxBurstLength, v, initialR2T, timeout);
+                firstBurstLength, maxBurstLength, v, initialR2T, timeout, chap);
     }
 
     public InitiatorOptions withInitialR2T(boolean v) {
         return new InitiatorOptions(initiatorName, headerDigest, dataDigest, maxRecvDataSegmentLength,
-                firstBurstLength, maxBurstLength, immediateData, v, timeout);
+                firstBurstLength, maxBurstLength, immediateData, v, timeout, chap);
     }
 
     public InitiatorOptions withTimeout(Duration v) {
         return new InitiatorOptions(initiatorName, headerDigest, dataDigest, maxRecvDataSegmentLength,
-                firstBurstLength, maxBurstLength, immediateData, initialR2T, v);
+                firstBurstLength, maxBurstLength, immediateData, initialR2T, v, chap);
+    }
+
+    /**
+     * @param v CHAP credentials, or null to log in without authentication
+     * @return a copy that authenticates with them
+     */
+    public InitiatorOptions withChap(ChapOptions v) {
+        return new InitiatorOptions(initiatorName, headerDigest, dataDigest, maxRecvDataSegmentLength,
+                firstBurstLength, maxBurstLength, immediateData, initialR2T, timeout, v);
     }
 
     private static void checkDigest(String key, String offer) {

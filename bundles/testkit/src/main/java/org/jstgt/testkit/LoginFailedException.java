@@ -23,6 +23,14 @@ public final class LoginFailedException extends IscsiProtocolException {
         return statusDetail;
     }
 
+    /**
+     * @return Status-Class and Status-Detail as one number, as RFC 7143 §11.13.5 writes them:
+     *     0x0201 authentication failure, 0x0202 authorization failure, 0x0300 target error
+     */
+    public int status() {
+        return statusClass << 8 | statusDetail;
+    }
+
     private static String describe(int cls, int detail) {
         int code = cls << 8 | detail;
         return switch (code) {

@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * The login phase of an {@link Initiator} (RFC 7143 §6, §11.12-11.13): the keys offered for a
- * discovery or a normal session, the security and operational negotiation stages with AuthMethod
- * None, and the session parameters settled from the offers and the answers (RFC 7143 §13).
+ * discovery or a normal session, the security stage (AuthMethod None, or CHAP through a
+ * {@link ChapExchange} when the options carry {@link ChapOptions}), the operational stage, and the
+ * session parameters settled from the offers and the answers (RFC 7143 §13).
  */
 final class LoginNegotiation {
     // Login PDU byte 1 (RFC 7143 §11.12.1): T bit, C bit, CSG bits 2-3, NSG bits 0-1
@@ -37,7 +38,6 @@ final class LoginNegotiation {
         Map<String, String> security = new LinkedHashMap<>();
         security.put("InitiatorName", options.initiatorName());
         security.put("SessionType", "Discovery");
-        security.put("AuthMethod", "None");
         Map<String, String> operational = new LinkedHashMap<>();
         operational.put("HeaderDigest", options.headerDigest());
         operational.put("DataDigest", options.dataDigest());
@@ -53,7 +53,6 @@ final class LoginNegotiation {
         security.put("InitiatorName", options.initiatorName());
         security.put("SessionType", "Normal");
         security.put("TargetName", targetName);
-        security.put("AuthMethod", "None");
         Map<String, String> operational = new LinkedHashMap<>();
         operational.put("HeaderDigest", options.headerDigest());
         operational.put("DataDigest", options.dataDigest());
@@ -80,6 +79,8 @@ final class LoginNegotiation {
         }
         long deadline = c.deadline();
         int itt = c.nextItt();
+        ChapExchange chap = c.options.chap() == null ? null : new ChapExchange(c.options.chap());
+        security.put("AuthMethod", chap == null ? "None" : ChapExchange.OFFER);
         Map<String, String> targetKeys = new LinkedHashMap<>();
         int stage = SECURITY_NEGOTIATION;
         Map<String, String> toSend = new LinkedHashMap<>(security);
@@ -87,6 +88,8 @@ final class LoginNegotiation {
         boolean first = true;
         for (int round = 0; round < 16; round++) {
             c.checkDeadline(deadline, "login");
+            // RFC 7143 §12.1.3: with CHAP, the T bit waits for the request carrying CHAP_R
+            boolean transit = stage != SECURITY_NEGOTIATION || chap == null || chap.transit();
             int next = stage == SECURITY_NEGOTIATION ? OPERATIONAL_NEGOTIATION : FULL_FEATURE_PHASE;
             if (stage == OPERATIONAL_NEGOTIATION && !operationalSent) {
                 toSend.putAll(operational);
@@ -94,7 +97,7 @@ final class LoginNegotiation {
             }
             // RFC 7143 §11.12: Login Request, always immediate; CmdSN is not advanced during login
             Pdu req = new Pdu(Pdu.LOGIN_REQUEST).immediate(true)
-                    .flags(TRANSIT | stage << 2 | next)
+                    .flags(transit ? TRANSIT | stage << 2 | next : stage << 2)
                     .u8(2, 0).u8(3, 0);
             for (int i = 0; i < 6; i++) {
                 req.u8(8 + i, c.isid[i] & 0xff);
@@ -133,14 +136,23 @@ final class LoginNegotiation {
                     throw new IscsiProtocolException("target answered " + e.getKey() + "=" + e.getValue());
                 }
             }
-            if (answer.containsKey("AuthMethod") && !answer.get("AuthMethod").equals("None")) {
-                throw new IscsiProtocolException("target requires AuthMethod=" + answer.get("AuthMethod")
-                        + "; the testkit initiator supports only None");
+            if (!transit && (resp.flags() & TRANSIT) != 0) {
+                throw new IscsiProtocolException("Login Response with the T bit answers a request without it "
+                        + "(RFC 7143 §11.13.3)");
             }
-            toSend = new LinkedHashMap<>();
+            if (stage == SECURITY_NEGOTIATION && chap != null) {
+                toSend = answerChap(c, chap, answer);
+            } else {
+                if (answer.containsKey("AuthMethod") && !answer.get("AuthMethod").equals("None")) {
+                    throw new IscsiProtocolException("target requires AuthMethod=" + answer.get("AuthMethod")
+                            + "; give the initiator CHAP credentials (InitiatorOptions.withChap)");
+                }
+                toSend = new LinkedHashMap<>();
+            }
             Map<String, String> offered = stage == SECURITY_NEGOTIATION ? security : operational;
             for (Map.Entry<String, String> e : answer.entrySet()) {
-                if (!offered.containsKey(e.getKey()) && !DECLARATIVE.contains(e.getKey())) {
+                if (!offered.containsKey(e.getKey()) && !DECLARATIVE.contains(e.getKey())
+                        && !e.getKey().startsWith("CHAP_")) {
                     // RFC 7143 §6.2: a key the target offers needs an answer; accept its value
                     toSend.put(e.getKey(), e.getValue());
                 }
@@ -150,6 +162,10 @@ final class LoginNegotiation {
                 throw new IscsiProtocolException("Login Response CSG " + respCsg + ", expected " + stage);
             }
             if ((resp.flags() & TRANSIT) != 0) {
+                if (stage == SECURITY_NEGOTIATION && chap != null && !chap.done()) {
+                    throw new IscsiProtocolException("target left the security stage before CHAP was complete "
+                            + "(admitted without authentication?)");
+                }
                 int nsg = resp.flags() & 3;
                 if (nsg == FULL_FEATURE_PHASE) {
                     if (!toSend.isEmpty()) {
@@ -173,6 +189,20 @@ final class LoginNegotiation {
             }
         }
         throw new IscsiProtocolException("login did not complete in 16 exchanges");
+    }
+
+    /**
+     * Runs a security-stage answer through the CHAP exchange. RFC 7143 §12.1.3: when the target's
+     * mutual answer is wrong the initiator must drop the connection, so it is closed here.
+     */
+    private static Map<String, String> answerChap(InitiatorConnection c, ChapExchange chap, Map<String, String> answer)
+            throws IscsiProtocolException {
+        try {
+            return chap.answer(answer);
+        } catch (TargetAuthenticationException e) {
+            c.close();
+            throw e;
+        }
     }
 
     /**

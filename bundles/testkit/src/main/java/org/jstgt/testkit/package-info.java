@@ -1,11 +1,12 @@
 /**
- * Test support for jstgt: a small blocking iSCSI initiator (RFC 7143), iSCSI PDU encoding, CDB
- * builders, sense expectations, a bounded poll ({@link org.jstgt.testkit.Await}), and in-process
- * fakes for unit tests of the SCSI core and devices ({@link org.jstgt.testkit.FakeScsiTask},
- * {@link org.jstgt.testkit.RecordingStore}). For tests and integration tests only.
+ * Test support for jstgt: a small blocking iSCSI initiator (RFC 7143, with one-way and mutual
+ * CHAP), iSCSI PDU encoding, CDB builders, sense expectations, a bounded poll
+ * ({@link org.jstgt.testkit.Await}), and in-process fakes for unit tests of the SCSI core and
+ * devices ({@link org.jstgt.testkit.FakeScsiTask}, {@link org.jstgt.testkit.RecordingStore}). For
+ * tests and integration tests only.
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package org.jstgt.testkit;
 
 import org.osgi.annotation.bundle.Export;

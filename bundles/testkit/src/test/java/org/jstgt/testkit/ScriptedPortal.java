@@ -47,6 +47,28 @@ final class ScriptedPortal implements AutoCloseable {
     private int ttt = 0x1000;
     /** Ping the initiator (NOP-In with a TTT) before completing each WRITE. */
     volatile boolean pingBeforeWriteStatus;
+    /** Answers the security stage instead of AuthMethod=None; set before the login. */
+    volatile SecurityScript security;
+    private boolean leadingLogin = true;
+    private boolean refused;
+
+    /** The target's side of the login's security stage (RFC 7143 §6.3). */
+    interface SecurityScript {
+        /**
+         * @param keys the request's keys
+         * @param transit the request's T bit
+         * @return the answer
+         */
+        Reply step(Map<String, String> keys, boolean transit);
+
+        /**
+         * @param keys keys to answer
+         * @param transit set the T bit (leave for the operational stage)
+         * @param status non-zero refuses the login with this Status-Class and Status-Detail
+         */
+        record Reply(Map<String, String> keys, boolean transit, int status) {
+        }
+    }
 
     ScriptedPortal(int maxBurst, int targetMaxRecv) throws IOException {
         this.maxBurst = maxBurst;
@@ -70,7 +92,12 @@ final class ScriptedPortal implements AutoCloseable {
             for (;;) {
                 Pdu p = Pdu.read(in, ffp && hd, ffp && dd, ffp ? targetMaxRecv : 8192);
                 switch (p.opcode()) {
-                    case Pdu.LOGIN_REQUEST -> ffp = login(p, out);
+                    case Pdu.LOGIN_REQUEST -> {
+                        ffp = login(p, out);
+                        if (refused) {
+                            return; // RFC 7143 §11.13.5: the target closes the connection after a refusal
+                        }
+                    }
                     case Pdu.TEXT_REQUEST -> text(p, out);
                     case Pdu.NOP_OUT -> send(out, respond(Pdu.NOP_IN, p).flags(0x80).int32(20, Pdu.RESERVED_TAG)
                             .data(p.data()));
@@ -105,14 +132,27 @@ final class ScriptedPortal implements AutoCloseable {
         int csg = (p.flags() >> 2) & 3;
         Map<String, String> answer = new LinkedHashMap<>();
         int nsg;
+        boolean transit = true;
+        int status = 0;
         if (csg == 0) {
-            check("InitiatorName present", keys.containsKey("InitiatorName"));
-            if ("Normal".equals(keys.get("SessionType"))) {
-                target.openNexus(keys.get("InitiatorName"), keys.get("InitiatorName") + ",i,0x" + isid(p),
-                        IQN + ",t,0x1", 1);
+            if (leadingLogin) {
+                check("InitiatorName present", keys.containsKey("InitiatorName"));
+                if ("Normal".equals(keys.get("SessionType"))) {
+                    target.openNexus(keys.get("InitiatorName"), keys.get("InitiatorName") + ",i,0x" + isid(p),
+                            IQN + ",t,0x1", 1);
+                }
+                answer.put("TargetPortalGroupTag", "1");
+                leadingLogin = false;
             }
-            answer.put("AuthMethod", "None");
-            answer.put("TargetPortalGroupTag", "1");
+            SecurityScript script = security;
+            if (script == null) {
+                answer.put("AuthMethod", "None");
+            } else {
+                SecurityScript.Reply r = script.step(keys, (p.flags() & 0x80) != 0);
+                answer.putAll(r.keys());
+                transit = r.transit();
+                status = r.status();
+            }
             nsg = 1;
         } else {
             String hdOffer = keys.get("HeaderDigest").split(",")[0];
@@ -135,13 +175,18 @@ final class ScriptedPortal implements AutoCloseable {
             }
             nsg = 3;
         }
-        Pdu r = respond(Pdu.LOGIN_RESPONSE, p).flags(0x80 | csg << 2 | nsg).u16(14, 0x22)
+        Pdu r = respond(Pdu.LOGIN_RESPONSE, p).flags(transit ? 0x80 | csg << 2 | nsg : csg << 2)
+                .u16(14, transit && status == 0 ? 0x22 : 0).u8(36, status >> 8).u8(37, status & 0xff)
                 .data(TextKeys.encode(answer));
         for (int i = 8; i < 14; i++) {
             r.u8(i, p.u8(i));
         }
         out.write(r.encode(false, false));
         out.flush();
+        if (status != 0) {
+            refused = true;
+            return false;
+        }
         if (nsg == 3) {
             hd = answer.get("HeaderDigest").equals("CRC32C");
             dd = answer.get("DataDigest").equals("CRC32C");

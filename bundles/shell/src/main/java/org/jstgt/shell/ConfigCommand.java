@@ -1,0 +1,27 @@
+package org.jstgt.shell;
+
+import org.apache.karaf.config.core.ConfigRepository;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.console.Session;
+
+/**
+ * A command that reads and writes {@code etc/} configuration through Karaf's
+ * {@link ConfigRepository}. Karaf injects the references of superclasses too.
+ */
+abstract class ConfigCommand implements Action {
+
+    @Reference
+    ConfigRepository configRepository;
+
+    @Reference
+    Session session;
+
+    CredentialSets credentialSets() {
+        return new CredentialSets(ConfigStore.of(configRepository), session.getConsole());
+    }
+
+    TargetRules targetRules() {
+        return new TargetRules(ConfigStore.of(configRepository), session.getConsole());
+    }
+}

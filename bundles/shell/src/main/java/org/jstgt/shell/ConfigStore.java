@@ -1,0 +1,262 @@
+package org.jstgt.shell;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Dictionary;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.apache.karaf.config.core.ConfigRepository;
+import org.jstgt.api.Pids;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * The factory configurations the commands read and write, through Karaf's {@link ConfigRepository}
+ * so that every change is a file in {@code etc/} and survives a restart.
+ *
+ * <p>How a new instance becomes {@code etc/<factoryPid>-<name>.cfg} (Karaf 4.4, FileInstall 3.7,
+ * Felix Config Admin 1.9): FileInstall writes back only to a file that already exists, so a
+ * configuration merely created in Config Admin gets no file. {@code ConfigRepository.update} of a
+ * configuration without a file names one after the PID: {@code <factoryPid>-<name>.cfg} for the
+ * named factory configuration {@code <factoryPid>~<name>} that
+ * {@link ConfigurationAdmin#getFactoryConfiguration(String, String, String)} makes. That PID is also
+ * the one FileInstall gives the file when it reads it, so a scan between the file being written and
+ * the configuration being updated finds the same configuration instead of making a second one.
+ */
+final class ConfigStore {
+    /** Keys Config Admin and FileInstall add, never written into a file by the commands. */
+    private static final Set<String> MANAGED_KEYS = Set.of(Constants.SERVICE_PID,
+            ConfigurationAdmin.SERVICE_FACTORYPID, ConfigurationAdmin.SERVICE_BUNDLELOCATION,
+            Pids.FILEINSTALL_FILENAME);
+
+    /**
+     * One factory configuration.
+     *
+     * @param name the instance name ({@code <name>} of {@code etc/<factoryPid>-<name>.cfg})
+     * @param pid its PID
+     * @param origin the file, or the PID when it has none, for messages
+     * @param file the file FileInstall reads it from, or null
+     * @param properties its properties as Config Admin holds them: placeholders such as
+     *     {@code $[secret:x]} unresolved; without the keys Config Admin and FileInstall add
+     */
+    record Instance(String name, String pid, String origin, Path file, Map<String, Object> properties) {
+        Instance {
+            properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+        }
+
+        /** @return the value of a key as text, or null */
+        String get(String key) {
+            Object v = properties.get(key);
+            return v == null ? null : v.toString();
+        }
+    }
+
+    private final ConfigRepository repository;
+    private final Path etc;
+
+    /**
+     * @param repository Karaf's configuration repository
+     * @param etc the directory new files go to (Karaf's {@code karaf.etc})
+     */
+    ConfigStore(ConfigRepository repository, Path etc) {
+        this.repository = repository;
+        this.etc = etc;
+    }
+
+    /** @return a store writing to {@code karaf.etc}, as {@code ConfigRepository} does */
+    static ConfigStore of(ConfigRepository repository) {
+        String dir = System.getProperty("karaf.etc");
+        return new ConfigStore(repository, Paths.get(dir == null ? "etc" : dir));
+    }
+
+    /**
+     * @param factoryPid the factory PID
+     * @return its instances, by name
+     */
+    List<Instance> list(String factoryPid) throws IOException {
+        List<Instance> out = new ArrayList<>();
+        for (Configuration c : configurations(ConfigurationAdmin.SERVICE_FACTORYPID, factoryPid)) {
+            Map<String, Object> all = properties(c);
+            Map<String, Object> own = new LinkedHashMap<>(all);
+            own.keySet().removeAll(MANAGED_KEYS);
+            out.add(new Instance(name(factoryPid, c.getPid(), all), c.getPid(), Pids.origin(all),
+                    file(all.get(Pids.FILEINSTALL_FILENAME)), own));
+        }
+        out.sort(Comparator.comparing(Instance::name));
+        return out;
+    }
+
+    /**
+     * @param pid a singleton PID such as {@link Pids#DISCOVERY}
+     * @return its properties, when it is configured
+     */
+    Optional<Map<String, Object>> singleton(String pid) throws IOException {
+        return configurations(Constants.SERVICE_PID, pid).stream().findFirst().map(ConfigStore::properties);
+    }
+
+    /** @return the configurations whose key has the value, leaving out those never updated */
+    private List<Configuration> configurations(String key, String value) throws IOException {
+        Configuration[] found;
+        try {
+            found = repository.getConfigAdmin().listConfigurations("(" + key + "=" + value + ")");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(key + "=" + value, e);
+        }
+        List<Configuration> out = new ArrayList<>();
+        for (Configuration c : found == null ? new Configuration[0] : found) {
+            if (c.getProperties() != null) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> properties(Configuration c) {
+        Dictionary<String, Object> d = c.getProperties();
+        Map<String, Object> all = new LinkedHashMap<>();
+        if (d != null) {
+            for (String k : Collections.list(d.keys())) {
+                all.put(k, d.get(k));
+            }
+        }
+        return all;
+    }
+
+    /**
+     * @param factoryPid the factory PID
+     * @param name an instance name
+     * @return the instance of that name
+     */
+    Optional<Instance> find(String factoryPid, String name) throws IOException {
+        return list(factoryPid).stream().filter(i -> i.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Creates {@code etc/<factoryPid>-<name>.cfg} and its configuration.
+     *
+     * @param factoryPid the factory PID
+     * @param name the instance name
+     * @param properties its keys
+     * @param ownerOnly create the file readable by its owner only (it holds secrets)
+     * @return the file
+     */
+    Path create(String factoryPid, String name, Map<String, Object> properties, boolean ownerOnly)
+            throws IOException {
+        Path file = file(factoryPid, name);
+        boolean created = ownerOnly && createOwnerOnly(file);
+        try {
+            Configuration c = repository.getConfigAdmin().getFactoryConfiguration(factoryPid, name, "?");
+            repository.update(c.getPid(), writable(properties));
+        } catch (IOException | RuntimeException e) {
+            if (created && Files.size(file) == 0) {
+                Files.deleteIfExists(file);
+            }
+            throw e;
+        }
+        return file;
+    }
+
+    /**
+     * Replaces an instance's keys; the file keeps its comments and the layout of unchanged keys.
+     *
+     * @param instance the instance
+     * @param properties all its keys, as they should be
+     */
+    void update(Instance instance, Map<String, Object> properties) throws IOException {
+        repository.update(instance.pid(), writable(properties));
+    }
+
+    /**
+     * Deletes an instance. FileInstall deletes the file when Config Admin reports the deletion;
+     * the file is also removed here, for installations that do not write configurations back.
+     *
+     * @param instance the instance
+     */
+    void delete(Instance instance) throws Exception {
+        repository.delete(instance.pid());
+        if (instance.file() != null) {
+            Files.deleteIfExists(instance.file());
+        }
+    }
+
+    /** @return {@code <etc>/<factoryPid>-<name>.cfg} */
+    Path file(String factoryPid, String name) {
+        return etc.resolve(factoryPid + "-" + name + ".cfg");
+    }
+
+    /**
+     * @param instance an instance
+     * @return the permissions of its file when group or others may read it, else empty
+     */
+    static Optional<String> readableByOthers(Instance instance) {
+        Path file = instance.file();
+        try {
+            if (file == null || !Files.exists(file)) {
+                return Optional.empty();
+            }
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
+            if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
+                return Optional.of(PosixFilePermissions.toString(p));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to say
+        }
+        return Optional.empty();
+    }
+
+    /** @return true when the file was created here (empty, owner read and write only) */
+    private static boolean createOwnerOnly(Path file) throws IOException {
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return false;
+        }
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false; // a leftover file: ConfigRepository overwrites it, keeping its permissions
+        }
+    }
+
+    /** @return the file a {@code felix.fileinstall.filename} value names, or null */
+    private static Path file(Object url) {
+        if (url == null) {
+            return null;
+        }
+        try {
+            return Paths.get(URI.create(url.toString()));
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return null;
+        }
+    }
+
+    private static Map<String, Object> writable(Map<String, Object> properties) {
+        Map<String, Object> p = new LinkedHashMap<>(properties);
+        p.keySet().removeAll(MANAGED_KEYS);
+        return p;
+    }
+
+    /** The instance name; a named factory configuration without a file is {@code <factoryPid>~<name>}. */
+    private static String name(String factoryPid, String pid, Map<String, Object> properties) {
+        String n = Pids.instanceName(factoryPid, properties);
+        if (n.equals(pid) && pid.startsWith(factoryPid + "~")) {
+            return pid.substring(factoryPid.length() + 1);
+        }
+        return n;
+    }
+}

@@ -257,9 +257,10 @@ public final class Connection implements ConnectionPort, LoginHost {
                     n.dataDigest()).placement(fullFeature));
             p.replace(ENCODER, ENCODER, new PduEncoder(n.headerDigest(), n.dataDigest()));
         }
-        LOG.info("{} session {} of {} from {} on {} logged in ({})", session.discovery() ? "discovery" : "normal",
+        LOG.info("{} session {} of {} from {} on {} logged in{} ({})", session.discovery() ? "discovery" : "normal",
                 session.tsih(), LogSafe.of(session.initiatorName()), remoteDescription,
                 session.discovery() ? portalName : session.targetName(),
+                result.authenticated().isEmpty() ? "" : " with " + LogSafe.of(result.authenticated()),
                 LogSafe.of(n.values().toString(), LogSafe.MESSAGE));
     }
 

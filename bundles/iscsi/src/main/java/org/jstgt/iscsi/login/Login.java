@@ -217,7 +217,8 @@ public final class Login {
         Negotiated negotiated = Negotiated.of(agreed, targetMrdsl, initiatorMrdsl);
         int respStatSn = statSn;
         LoginResult result = new LoginResult(discovery, initiatorName, initiatorAlias, target, settings, negotiated,
-                isid, tsih, cid, cmdSn, respStatSn + 1);
+                isid, tsih, cid, cmdSn, respStatSn + 1, security.required()
+                        ? security.method() + " user '" + security.identity() + "'" : "");
         // Reinstatement (RFC 7143 §6.3.5): the new session starts once the older one's tasks are gone.
         CompletionStage<Void> older = host.endOlderSession(result);
         if (!older.toCompletableFuture().isDone()) {

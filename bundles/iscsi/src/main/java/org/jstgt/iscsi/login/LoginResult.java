@@ -16,7 +16,9 @@ import org.jstgt.api.target.ScsiTarget;
  * @param cid the connection ID
  * @param expCmdSn the first CmdSN expected in the Full Feature Phase
  * @param nextStatSn the next StatSN to use on this connection
+ * @param authenticated how the initiator authenticated, for the log and listings (e.g.
+ *     {@code CHAP user 'alice'}); empty without authentication
  */
 public record LoginResult(boolean discovery, String initiatorName, String initiatorAlias, ScsiTarget target,
-        TargetSettings settings, Negotiated negotiated, long isid, int tsih, int cid, int expCmdSn, int nextStatSn) {
+        TargetSettings settings, Negotiated negotiated, long isid, int tsih, int cid, int expCmdSn, int nextStatSn, String authenticated) {
 }

@@ -15,7 +15,7 @@ class SessionTest {
     @Test
     void sessionKeepsItsConnectionsUntilTheLastLeaves() {
         LoginResult discovery = new LoginResult(true, "iqn.2026-11.org.example:h", "", null, TargetSettings.defaults(),
-                Negotiated.defaults(), 1L, 0, 1, 1, 1);
+                Negotiated.defaults(), 1L, 0, 1, 1, 1, "");
         Session s = new Session(7, discovery, "main", 1, null);
         ConnectionPort a = CommandWindowTest.connection(1);
         ConnectionPort b = CommandWindowTest.connection(2);

@@ -4,6 +4,7 @@ import org.apache.karaf.config.core.ConfigRepository;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.console.Session;
+import org.osgi.framework.BundleContext;
 
 /**
  * A command that reads and writes {@code etc/} configuration through Karaf's
@@ -17,8 +18,12 @@ abstract class ConfigCommand implements Action {
     @Reference
     Session session;
 
+    @Reference
+    BundleContext bundleContext;
+
     CredentialSets credentialSets() {
-        return new CredentialSets(ConfigStore.of(configRepository), session.getConsole());
+        return new CredentialSets(ConfigStore.of(configRepository), session.getConsole(),
+                SecretFiles.of(bundleContext.getProperty(SecretFiles.SECRETS_DIR)));
     }
 
     TargetRules targetRules() {

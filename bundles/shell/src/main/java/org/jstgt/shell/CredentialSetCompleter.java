@@ -11,6 +11,6 @@ public final class CredentialSetCompleter extends NameCompleter {
 
     @Override
     List<String> names(ConfigStore store) throws IOException {
-        return new CredentialSets(store, null).names();
+        return new CredentialSets(store, null, java.util.Optional.empty()).names();
     }
 }

@@ -26,10 +26,23 @@ final class CredentialSets {
 
     private final ConfigStore store;
     private final PrintStream out;
+    private final Optional<SecretFiles> secrets;
 
-    CredentialSets(ConfigStore store, PrintStream out) {
+    /**
+     * @param store the configurations
+     * @param out where to report
+     * @param secrets where secrets go (the cfg file then holds {@code $[secret:...]}), or empty to
+     *     write them into the cfg file
+     */
+    CredentialSets(ConfigStore store, PrintStream out, Optional<SecretFiles> secrets) {
         this.store = store;
         this.out = out;
+        this.secrets = secrets;
+    }
+
+    /** @return the secret file of a set's key: {@code jstgt.auth-<name>.chap.secret} */
+    static String secretFileName(String name, String key) {
+        return Pids.AUTH + "-" + name + "." + key;
     }
 
     /** @return the table of {@code iscsi:chap-list} */
@@ -121,15 +134,19 @@ final class CredentialSets {
         Map<String, Object> p = new LinkedHashMap<>(existing.map(ConfigStore.Instance::properties).orElse(Map.of()));
         boolean hadMutual = p.containsKey(MUTUAL_USER);
         p.keySet().removeAll(List.of(USER, SECRET, MUTUAL_USER, MUTUAL_SECRET));
+        // the secrets first: the configuration that names them must find them when it is delivered
         p.put(USER, user);
-        p.put(SECRET, secret);
+        p.put(SECRET, keep(name, SECRET, secret));
         if (mutualUser != null) {
             p.put(MUTUAL_USER, mutualUser);
-            p.put(MUTUAL_SECRET, mutualSecret);
+            p.put(MUTUAL_SECRET, keep(name, MUTUAL_SECRET, mutualSecret));
+        } else if (secrets.isPresent()) {
+            secrets.get().delete(secretFileName(name, MUTUAL_SECRET));
         }
-        String shown = USER + " = " + user + ", " + SECRET + " = ********"
+        String where = secrets.map(f -> " (in " + f.dir() + ")").orElse("");
+        String shown = USER + " = " + user + ", " + SECRET + " = ********" + where
                 + (mutualUser == null ? "" : ", " + MUTUAL_USER + " = " + mutualUser + ", " + MUTUAL_SECRET
-                        + " = ********");
+                        + " = ********" + where);
         if (existing.isPresent()) {
             store.update(existing.get(), p);
             out.println("Updated credential set " + name + " (" + existing.get().origin() + "): " + shown);
@@ -144,7 +161,7 @@ final class CredentialSets {
             out.println("Created credential set " + name + " (" + file + "): " + shown);
         }
         List<String> users = usersBySet().getOrDefault(name, List.of());
-        out.println(users.isEmpty() ? "No target accepts it yet: iscsi:target-auth <target> chap --groups " + name
+        out.println(users.isEmpty() ? "No target accepts it yet: iscsi:target-auth --groups " + name + " <target> chap"
                 : "Accepted by " + String.join(", ", users) + "; new logins use it within seconds.");
     }
 
@@ -161,7 +178,26 @@ final class CredentialSets {
                     + "; logins that relied on it will fail");
         }
         store.delete(s);
+        if (secrets.isPresent()) {
+            for (String key : List.of(SECRET, MUTUAL_SECRET)) {
+                String file = secretFileName(name, key);
+                if (SecretFiles.reference(file).equals(s.get(key))) {
+                    secrets.get().delete(file);
+                }
+            }
+        }
         out.println("Removed credential set " + name + " (" + s.origin() + ")");
+    }
+
+    /**
+     * @return what the cfg file holds for a secret: a reference to the file it was written to in
+     *     the secrets directory, or (without one) the secret itself
+     */
+    private String keep(String name, String key, String secret) throws IOException {
+        if (secrets.isEmpty()) {
+            return secret;
+        }
+        return secrets.get().store(secretFileName(name, key), secret);
     }
 
     /** @return the names of all sets */

@@ -60,7 +60,7 @@ class CredentialSetsTest {
         assertEquals(2, f.prompts.size(), f.prompts.toString());
         assertTrue(f.prompts.get(0).startsWith("CHAP secret of " + USER), f.prompts.get(0));
         assertTrue(f.output().contains("chap.secret = ********"), f.output());
-        assertTrue(f.output().contains("iscsi:target-auth <target> chap --groups alice"), f.output());
+        assertTrue(f.output().contains("iscsi:target-auth --groups alice <target> chap"), f.output());
         assertFalse(f.output().contains(SECRET), f.output());
     }
 
@@ -147,6 +147,38 @@ class CredentialSetsTest {
         assertTrue(f.output().startsWith("Updated credential set alice"), f.output());
         assertTrue(f.output().contains("Mutual CHAP keys removed"), f.output());
         assertFalse(f.output().contains(SECRET), f.output());
+    }
+
+    @Test
+    void withASecretsDirectoryTheCfgFileHoldsOnlyReferencesToOwnerOnlyFiles() throws Exception {
+        Path secrets = etc.resolve("secrets");
+        f.typed.addAll(List.of(SECRET, SECRET, MUTUAL_SECRET, MUTUAL_SECRET));
+        f.sets(secrets).add("alice", USER, "iqn.2026-11.org.jstgt:demo", null, null, f.console());
+        Path file = etc.resolve("jstgt.auth-alice.cfg");
+        String text = Files.readString(file);
+        assertFalse(text.contains(SECRET) || text.contains(MUTUAL_SECRET), text);
+        Properties p = ShellFixture.read(file);
+        assertEquals("$[secret:jstgt.auth-alice.chap.secret]", p.getProperty("chap.secret"));
+        assertEquals("$[secret:jstgt.auth-alice.mutual.secret]", p.getProperty("mutual.secret"));
+        Path chap = secrets.resolve("jstgt.auth-alice.chap.secret");
+        assertEquals(SECRET, Files.readString(chap));
+        assertEquals(MUTUAL_SECRET, Files.readString(secrets.resolve("jstgt.auth-alice.mutual.secret")));
+        if (Files.getFileStore(chap).supportsFileAttributeView("posix")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(chap)));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets)));
+        }
+        assertFalse(f.output().contains(SECRET) || f.output().contains(MUTUAL_SECRET), f.output());
+        String listing = ShellFixture.render(f.sets(secrets).table());
+        assertFalse(listing.contains(SECRET), listing);
+
+        // replaced without --mutual-user: the mutual secret's file goes with its key
+        f.typed.addAll(List.of(MUTUAL_SECRET + "x", MUTUAL_SECRET + "x"));
+        f.sets(secrets).add("alice", USER, null, null, null, f.console());
+        assertEquals(MUTUAL_SECRET + "x", Files.readString(chap));
+        assertFalse(Files.exists(secrets.resolve("jstgt.auth-alice.mutual.secret")));
+
+        f.sets(secrets).remove("alice");
+        assertFalse(Files.exists(chap), "removing the set removes the secret the shell wrote");
     }
 
     @Test

@@ -46,8 +46,17 @@ final class ShellFixture implements AutoCloseable {
         };
     }
 
+    /** @return the sets, writing secrets into the cfg files (no secrets directory) */
     CredentialSets sets() {
-        return new CredentialSets(store, out);
+        return new CredentialSets(store, out, java.util.Optional.empty());
+    }
+
+    /**
+     * @param secretsDir the interpolation plugin's secrets directory
+     * @return the sets, writing secrets there
+     */
+    CredentialSets sets(Path secretsDir) {
+        return new CredentialSets(store, out, SecretFiles.of(secretsDir.toString()));
     }
 
     TargetRules targets() {

@@ -6,14 +6,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -28,7 +21,6 @@ import java.util.TreeSet;
 
 import javax.inject.Inject;
 
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.jstgt.testkit.Await;
 import org.jstgt.testkit.Cdbs;
@@ -44,7 +36,6 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
@@ -80,61 +71,7 @@ public class TargetPaxExamIT {
 
     @Configuration
     public Option[] config() {
-        String tarball = System.getProperty("jstgt.assembly.tarball", "target/jstgt-assembly.tar.gz");
-        String testkit = System.getProperty("jstgt.testkit.jar", "target/jstgt-testkit.jar");
-        String repo = System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository");
-        try {
-            // the probe talks to 127.0.0.1:3260 and must find the container's target there
-            KarafInstance.awaitPortFree();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-        deleteEarlierRuntimes(new File("target/exam"));
-        for (String f : new String[] {tarball, testkit}) {
-            if (!new File(f).isFile()) {
-                throw new AssertionError(f + " not found: the dependency plugin copies the assembly and the testkit"
-                        + " there in pre-integration-test (build features/ and assembly/ first)");
-            }
-        }
-        return new Option[] {
-            karafDistributionConfiguration()
-                    .frameworkUrl(new File(tarball).toURI().toString())
-                    .name("jstgt")
-                    .karafVersion("4.4.10")
-                    .unpackDirectory(new File("target/exam"))
-                    .useDeployFolder(false),
-            configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
-            logLevel(LogLevel.INFO),
-            systemTimeout(WAIT.toMillis() * 2),
-            // bundles the probe needs that are not in the assembly resolve from the build's repository
-            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", repo),
-            // keep out of the way of another Karaf on this machine
-            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "18101"),
-            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "11099"),
-            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "44445"),
-            bundle(new File(testkit).toURI().toString()),
-        };
-    }
-
-    /**
-     * Pax Exam does not always remove its unpacked container; keep only the one about to start (the
-     * last one stays after the run for diagnosis).
-     */
-    private static void deleteEarlierRuntimes(File examDir) {
-        File[] old = examDir.listFiles(File::isDirectory);
-        if (old == null) {
-            return;
-        }
-        for (File dir : old) {
-            try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir.toPath())) {
-                for (java.nio.file.Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    java.nio.file.Files.deleteIfExists(p);
-                }
-            } catch (IOException e) {
-                System.err.println("cannot delete " + dir + ": " + e);
-            }
-        }
+        return PaxAssembly.options();
     }
 
     @Test
@@ -420,18 +357,8 @@ public class TargetPaxExamIT {
         throw new AssertionError("BUSY 100 times in a row");
     }
 
-    /** Runs a command in a Karaf shell session and returns what it printed. */
     private String shell(String command) throws Exception {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
-        Session s = sessionFactory.create(new java.io.ByteArrayInputStream(new byte[0]), out, out);
-        try {
-            s.execute(command);
-        } finally {
-            s.close();
-        }
-        out.flush();
-        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return PaxAssembly.shell(sessionFactory, command);
     }
 
     private org.osgi.service.cm.Configuration demoTargetConfiguration() throws Exception {

@@ -311,7 +311,7 @@ public final class Login {
                     + host.initiatorAddress().getHostAddress() + " not allowed on " + targetName);
         }
         target = found;
-        settings = TargetSettings.from(found.properties(), found.origin());
+        settings = TargetSettings.forTarget(found.properties(), found.origin());
         Step refused = requireAuthentication(req, found);
         if (refused != null) {
             return refused;

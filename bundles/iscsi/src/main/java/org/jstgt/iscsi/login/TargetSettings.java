@@ -2,6 +2,7 @@ package org.jstgt.iscsi.login;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jstgt.iscsi.flow.FlowSettings;
 import org.jstgt.iscsi.limits.TargetLimits;
@@ -33,6 +34,32 @@ public final class TargetSettings {
         this.auth = auth;
         this.maxSessions = maxSessions;
         this.flow = flow;
+    }
+
+    /** One target's settings, for as long as its configuration stays the same map. */
+    private record Parsed(Map<String, String> properties, TargetSettings settings) {
+    }
+
+    /** The settings last parsed per origin: one entry per target file. */
+    private static final Map<String, Parsed> PARSED = new ConcurrentHashMap<>();
+
+    /**
+     * The settings of a target, parsed (and any bad value logged) once per configuration rather
+     * than at every login: a peer looping logins to a misconfigured target cannot flood the log.
+     *
+     * @param properties the target configuration ({@code ScsiTarget.properties()}, one map per
+     *     configuration)
+     * @param origin where it came from, for messages
+     * @return validated settings
+     */
+    static TargetSettings forTarget(Map<String, String> properties, String origin) {
+        Parsed p = PARSED.get(origin);
+        if (p != null && p.properties() == properties) {
+            return p.settings();
+        }
+        TargetSettings settings = from(properties, origin);
+        PARSED.put(origin, new Parsed(properties, settings));
+        return settings;
     }
 
     /** @return settings from configuration defaults (discovery sessions, tests) */

@@ -90,6 +90,8 @@ class AuthenticationTest {
             assertEquals(0, r2.status());
             assertNotEquals(0, r2.tsih());
             r2.release();
+            assertEquals(List.of(""), fabric.sessionInfos().stream()
+                    .map(org.jstgt.api.mgmt.SessionInfo::authentication).toList(), "no authentication, nothing named");
         }
     }
 
@@ -136,6 +138,8 @@ class AuthenticationTest {
             assertNotEquals(0, r4.tsih());
             r4.release();
             assertTrue(w.target.isOpen());
+            assertEquals(List.of("CHAP user 'user'"), fabric.sessionInfos().stream()
+                    .map(org.jstgt.api.mgmt.SessionInfo::authentication).toList(), "who the session authenticated as");
             assertEquals(1, method.closed, "the exchange is closed when the login ends");
         }
     }

@@ -12,7 +12,7 @@ import org.osgi.framework.BundleContext;
 
 /** {@code iscsi:session-list}. */
 @Service
-@Command(scope = "iscsi", name = "session-list", description = "Lists iSCSI sessions: TSIH, Normal or Discovery, initiator name and ISID, target, portal group tag, connection addresses and commands in flight.")
+@Command(scope = "iscsi", name = "session-list", description = "Lists iSCSI sessions: TSIH, Normal or Discovery, initiator name and ISID, target, portal group tag, connection addresses, commands in flight and how the initiator authenticated (CHAP user).")
 public final class SessionListCommand implements Action {
 
     @Option(name = "--no-format", description = "Print plain columns without borders (for scripts)")

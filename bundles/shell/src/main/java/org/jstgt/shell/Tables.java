@@ -74,10 +74,11 @@ final class Tables {
         t.column("Tag").alignRight();
         t.column("Connections");
         t.column("In-flight").alignRight();
+        t.column("Authenticated");
         for (SessionInfo s : sessions) {
             t.addRow().addContent(String.format("0x%04x", s.tsih()), s.type(), s.initiatorName(), s.isid(),
                     s.targetName().isEmpty() ? "-" : s.targetName(), s.portalTag(), join(s.connections(), "-"),
-                    s.commandsInFlight());
+                    s.commandsInFlight(), s.authentication().isEmpty() ? "-" : s.authentication());
         }
         return t;
     }

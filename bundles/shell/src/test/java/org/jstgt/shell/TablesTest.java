@@ -49,9 +49,9 @@ class TablesTest {
         public List<SessionInfo> sessions() {
             return List.of(
                     new SessionInfo(7, "Normal", "iqn.i", "80123456789a", "iqn.2026-11.org.jstgt:demo", 1,
-                            List.of("127.0.0.1:40000"), 3, List.of("HeaderDigest=None")),
+                            List.of("127.0.0.1:40000"), 3, List.of("HeaderDigest=None"), "CHAP user 'alice'"),
                     new SessionInfo(2, "Discovery", "iqn.i", "80123456789b", "", 1, List.of("127.0.0.1:40001"), 0,
-                            List.of()));
+                            List.of(), ""));
         }
     };
 
@@ -125,11 +125,11 @@ class TablesTest {
         List<String> out = lines(render(Tables.sessions(l.items()), true));
         assertEquals(4, out.size(), out.toString());
         assertTrue(out.get(0).matches("  TSIH \\| Type\\s+\\| Initiator \\| ISID\\s+\\| Target\\s+\\| Tag \\| Connections\\s+"
-                + "\\| In-flight"), out.get(0));
+                + "\\| In-flight \\| Authenticated"), out.get(0));
         assertTrue(out.get(2).matches("0x0002 \\| Discovery \\| iqn.i\\s+\\| 80123456789b \\| -\\s+\\| +1 \\| "
-                + "127.0.0.1:40001 \\| +0"), out.get(2));
+                + "127.0.0.1:40001 \\| +0 \\| -"), out.get(2));
         assertTrue(out.get(3).matches("0x0007 \\| Normal\\s+\\| iqn.i\\s+\\| 80123456789a \\| iqn.2026-11.org.jstgt:demo \\| "
-                + "+1 \\| 127.0.0.1:40000 \\| +3"), out.get(3));
+                + "+1 \\| 127.0.0.1:40000 \\| +3 \\| CHAP user 'alice'"), out.get(3));
     }
 
     @Test

@@ -14,11 +14,15 @@ import java.util.List;
  * @param connections remote addresses of the connections
  * @param commandsInFlight tasks not yet completed
  * @param negotiated negotiated operational keys ({@code Key=Value})
+ * @param authentication how the initiator authenticated (e.g. {@code CHAP user 'alice'}); empty
+ *     when the target asked for none
  */
 public record SessionInfo(int tsih, String type, String initiatorName, String isid, String targetName,
-        int portalTag, List<String> connections, int commandsInFlight, List<String> negotiated) {
+        int portalTag, List<String> connections, int commandsInFlight, List<String> negotiated,
+        String authentication) {
     public SessionInfo {
         connections = List.copyOf(connections);
         negotiated = List.copyOf(negotiated);
+        authentication = authentication == null ? "" : authentication;
     }
 }

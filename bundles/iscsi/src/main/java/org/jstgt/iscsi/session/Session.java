@@ -51,6 +51,9 @@ public final class Session {
     /** Completes when the session ended and none of its commands remains in the device. */
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
+    /** How the initiator authenticated at the leading login, for listings; empty for none. */
+    private final String authentication;
+
     /**
      * @param tsih the TSIH allocated for it
      * @param r what the leading login established
@@ -75,6 +78,7 @@ public final class Session {
         this.window = new CommandWindow(r.expCmdSn(), settings.queueDepth());
         this.tasks = new TaskTable(window);
         this.flow = new SessionFlow(settings.flow());
+        this.authentication = r.authenticated();
     }
 
     /** @return {@code <iqn>,i,0x<isid>} (RFC 7143 §4.2.7.4) */
@@ -282,6 +286,6 @@ public final class Session {
             remotes.add(c.remoteDescription());
         }
         return new SessionInfo(tsih, discovery ? "Discovery" : "Normal", initiatorName, String.format("%012x", isid),
-                targetName(), portalTag, remotes, tasks.size(), neg);
+                targetName(), portalTag, remotes, tasks.size(), neg, authentication);
     }
 }

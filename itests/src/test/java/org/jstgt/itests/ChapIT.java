@@ -42,6 +42,8 @@ class ChapIT {
     private static final String MUTUAL_IQN = "iqn.2026-12.org.jstgt.itest:mutual";
     private static final String ACL_IQN = "iqn.2026-12.org.jstgt.itest:acl";
     private static final String DENIED = "iqn.2026-12.org.jstgt.itest:denied";
+    /** Admits IPv4 loopback, denies every IPv6 peer. */
+    private static final String V4_ONLY_IQN = "iqn.2026-12.org.jstgt.itest:v4only";
     // no '%', '@', '/' or '?': they end up in libiscsi URLs
     private static final String ALICE_SECRET = "alice-Secret-0123";
     private static final String ALICE_NEW_SECRET = "alice-Rotated-4567";
@@ -74,10 +76,12 @@ class ChapIT {
                 "auth.groups = bob"));
         karaf.writeEtc("jstgt.target-acl.cfg", lines("iqn = " + ACL_IQN, "lun.0 = chapram",
                 "initiators = !" + DENIED + ", ALL"));
+        karaf.writeEtc("jstgt.target-v4only.cfg", lines("iqn = " + V4_ONLY_IQN, "lun.0 = chapram",
+                "initiators = !::/0, 127.0.0.0/8"));
         Await.every(CONFIG_WAIT, Duration.ofSeconds(1), "the three itest targets in iscsi-ls",
                 () -> Processes.run(TOOL_TIMEOUT, "iscsi-ls", "iscsi://" + PORTAL),
                 r -> r.exitCode() == 0 && r.output().contains(CHAP_IQN) && r.output().contains(MUTUAL_IQN)
-                        && r.output().contains(ACL_IQN));
+                        && r.output().contains(ACL_IQN) && r.output().contains(V4_ONLY_IQN));
     }
 
     @Test
@@ -132,6 +136,19 @@ class ChapIT {
 
     @Test
     @Order(5)
+    void networkRulesTellIpv4FromIpv6Peers() throws Exception {
+        Processes.Result v6 = Processes.run(TOOL_TIMEOUT, "iscsi-ls", "iscsi://[::1]:3260").assertSuccess();
+        assertFalse(v6.output().contains(V4_ONLY_IQN), v6.describe());
+        assertTrue(v6.output().contains(ACL_IQN), v6.describe());
+        Processes.Result login6 = Processes.run(TOOL_TIMEOUT, "iscsi-inq", "iscsi://[::1]:3260/" + V4_ONLY_IQN + "/0");
+        assertNotEquals(0, login6.exitCode(), login6.describe());
+        Processes.Result v4 = Processes.run(TOOL_TIMEOUT, "iscsi-ls", "iscsi://" + PORTAL).assertSuccess();
+        assertTrue(v4.output().contains(V4_ONLY_IQN), v4.describe());
+        Processes.run(TOOL_TIMEOUT, "iscsi-inq", "iscsi://" + PORTAL + "/" + V4_ONLY_IQN + "/0").assertSuccess();
+    }
+
+    @Test
+    @Order(6)
     void changedCredentialsApplyToTheNextLogin() throws Exception {
         karaf.writeEtc("jstgt.auth-alice.cfg", lines("chap.user = alice", "chap.secret = " + ALICE_NEW_SECRET));
         Await.every(CONFIG_WAIT, Duration.ofSeconds(1), "a login with alice's new secret",
@@ -141,7 +158,7 @@ class ChapIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void discoveryCanRequireChap() throws Exception {
         // a session open across the policy's changes: changing discovery restarts nothing
         Initiator session = Initiator.connect(KarafInstance.PORTAL_V4,
@@ -174,7 +191,7 @@ class ChapIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void noSecretReachesTheLog() throws IOException {
         String log = Files.readString(karaf.home().resolve("data/log/karaf.log"), StandardCharsets.UTF_8);
         assertTrue(log.contains("0x0201") || log.contains("status 0x0201"), "refused logins are logged");

@@ -29,4 +29,8 @@ abstract class ConfigCommand implements Action {
     TargetRules targetRules() {
         return new TargetRules(ConfigStore.of(configRepository), session.getConsole());
     }
+
+    DiscoveryAuth discoveryAuth() {
+        return new DiscoveryAuth(ConfigStore.of(configRepository), session.getConsole());
+    }
 }

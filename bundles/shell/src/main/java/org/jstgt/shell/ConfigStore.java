@@ -93,10 +93,7 @@ final class ConfigStore {
         List<Instance> out = new ArrayList<>();
         for (Configuration c : configurations(ConfigurationAdmin.SERVICE_FACTORYPID, factoryPid)) {
             Map<String, Object> all = properties(c);
-            Map<String, Object> own = new LinkedHashMap<>(all);
-            own.keySet().removeAll(MANAGED_KEYS);
-            out.add(new Instance(name(factoryPid, c.getPid(), all), c.getPid(), Pids.origin(all),
-                    file(all.get(Pids.FILEINSTALL_FILENAME)), own));
+            out.add(instance(name(factoryPid, c.getPid(), all), c.getPid(), all));
         }
         out.sort(Comparator.comparing(Instance::name));
         return out;
@@ -104,10 +101,17 @@ final class ConfigStore {
 
     /**
      * @param pid a singleton PID such as {@link Pids#DISCOVERY}
-     * @return its properties, when it is configured
+     * @return its configuration, named after the PID, when it is configured
      */
-    Optional<Map<String, Object>> singleton(String pid) throws IOException {
-        return configurations(Constants.SERVICE_PID, pid).stream().findFirst().map(ConfigStore::properties);
+    Optional<Instance> singleton(String pid) throws IOException {
+        return configurations(Constants.SERVICE_PID, pid).stream().findFirst()
+                .map(c -> instance(pid, pid, properties(c)));
+    }
+
+    private static Instance instance(String name, String pid, Map<String, Object> all) {
+        Map<String, Object> own = new LinkedHashMap<>(all);
+        own.keySet().removeAll(MANAGED_KEYS);
+        return new Instance(name, pid, Pids.origin(all), file(all.get(Pids.FILEINSTALL_FILENAME)), own);
     }
 
     /** @return the configurations whose key has the value, leaving out those never updated */
@@ -183,6 +187,19 @@ final class ConfigStore {
     }
 
     /**
+     * Writes a singleton configuration, creating it when it is not configured yet. An existing
+     * file keeps its comments and the layout of unchanged keys; without one, ConfigRepository
+     * (Karaf 4.4) names the file after the PID, {@code <karaf.etc>/<pid>.cfg}, the name FileInstall
+     * gives that PID when it reads the file.
+     *
+     * @param pid a singleton PID such as {@link Pids#DISCOVERY}
+     * @param properties all its keys, as they should be
+     */
+    void updateSingleton(String pid, Map<String, Object> properties) throws IOException {
+        repository.update(pid, writable(properties));
+    }
+
+    /**
      * Deletes an instance. FileInstall deletes the file when Config Admin reports the deletion;
      * the file is also removed here, for installations that do not write configurations back.
      *
@@ -193,6 +210,11 @@ final class ConfigStore {
         if (instance.file() != null) {
             Files.deleteIfExists(instance.file());
         }
+    }
+
+    /** @return {@code <etc>/<pid>.cfg}, the file of a singleton PID */
+    Path singletonFile(String pid) {
+        return etc.resolve(pid + ".cfg");
     }
 
     /** @return {@code <etc>/<factoryPid>-<name>.cfg} */

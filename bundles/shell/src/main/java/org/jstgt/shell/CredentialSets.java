@@ -222,10 +222,9 @@ final class CredentialSets {
                 users.computeIfAbsent(g, k -> new ArrayList<>()).add("target " + t.name());
             }
         }
-        Optional<Map<String, Object>> discovery = store.singleton(Pids.DISCOVERY);
+        Optional<ConfigStore.Instance> discovery = store.singleton(Pids.DISCOVERY);
         if (discovery.isPresent()) {
-            Object g = discovery.get().get(GROUPS);
-            for (String name : groups(g == null ? null : g.toString())) {
+            for (String name : groups(discovery.get().get(GROUPS))) {
                 users.computeIfAbsent(name, k -> new ArrayList<>()).add("discovery");
             }
         }

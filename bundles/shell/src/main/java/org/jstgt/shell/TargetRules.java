@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 import org.jstgt.api.Pids;
 
@@ -17,8 +15,6 @@ import org.jstgt.api.Pids;
  */
 final class TargetRules {
     static final String INITIATORS = "initiators";
-    static final String AUTH = "auth";
-    static final List<String> POLICIES = List.of("none", "chap", "mutual");
 
     private final ConfigStore store;
     private final PrintStream out;
@@ -78,47 +74,17 @@ final class TargetRules {
      * @param groups credential set names, or null to keep the current ones
      */
     void auth(String target, String policy, List<String> groups) throws IOException {
-        String auth = policy == null ? "" : policy.toLowerCase(Locale.ROOT);
-        if (!POLICIES.contains(auth)) {
-            throw new IllegalArgumentException(AUTH + ": '" + policy + "' is not one of "
-                    + String.join(", ", POLICIES));
-        }
-        List<String> names = groups == null ? null : Checks.items(groups);
-        if (names != null) {
-            if (names.isEmpty()) {
-                throw new IllegalArgumentException("--groups: name at least one credential set");
-            }
-            for (String g : names) {
-                Checks.instanceName("credential set", g);
-            }
-        }
+        AuthSetting setting = AuthSetting.parse(policy, groups);
         ConfigStore.Instance t = find(target);
-        Map<String, Object> p = new LinkedHashMap<>(t.properties());
-        p.put(AUTH, auth);
-        if (names != null) {
-            p.put(CredentialSets.GROUPS, String.join(", ", names));
-        }
+        Map<String, Object> p = setting.applyTo(t.properties());
         store.update(t, p);
-        Object g = p.get(CredentialSets.GROUPS);
-        List<String> effective = CredentialSets.groups(g == null ? null : g.toString());
-        out.println(t.origin() + ": " + AUTH + " = " + auth + ", " + CredentialSets.GROUPS + " = "
-                + (effective.isEmpty() ? "(not set)" : String.join(", ", effective)));
-        if (auth.equals("none")) {
-            return;
-        }
-        if (effective.isEmpty()) {
+        List<String> effective = AuthSetting.groupsOf(p);
+        out.println(t.origin() + ": " + AuthSetting.describe(setting.auth(), effective));
+        if (setting.requiresChap() && effective.isEmpty()) {
             out.println("warning: no " + CredentialSets.GROUPS + ": name the credential sets this target accepts "
                     + "with --groups");
         }
-        for (String name : effective) {
-            Optional<ConfigStore.Instance> set = store.find(Pids.AUTH, name);
-            if (set.isEmpty()) {
-                out.println("warning: no credential set '" + name + "' yet (iscsi:chap-add " + name + " <user>)");
-            } else if (auth.equals("mutual") && set.get().get(CredentialSets.MUTUAL_USER) == null) {
-                out.println("warning: credential set '" + name + "' has no " + CredentialSets.MUTUAL_USER
-                        + "; mutual logins with it fail");
-            }
-        }
+        setting.warnAboutSets(store, effective, out);
     }
 
     /** @return the names of all targets */

@@ -51,6 +51,7 @@ class CommandsTest {
         "org.jstgt.shell.ChapRemoveCommand, chap-remove",
         "org.jstgt.shell.TargetAclCommand, target-acl",
         "org.jstgt.shell.TargetAuthCommand, target-auth",
+        "org.jstgt.shell.DiscoveryAuthCommand, discovery-auth",
     })
     void configurationCommandHasLongHelpSayingWhatItWrites(String className, String name) throws Exception {
         Class<?> c = Class.forName(className);
@@ -98,6 +99,12 @@ class CommandsTest {
                 List.of(TargetAuthCommand.class.getDeclaredField("policy").getAnnotation(Completion.class).values()));
         assertEquals(CredentialSetCompleter.class,
                 TargetAuthCommand.class.getDeclaredField("groups").getAnnotation(Completion.class).value());
+        assertEquals(List.of("none", "chap", "mutual"), List.of(DiscoveryAuthCommand.class.getDeclaredField("policy")
+                .getAnnotation(Completion.class).values()));
+        assertFalse(DiscoveryAuthCommand.class.getDeclaredField("policy").getAnnotation(Argument.class).required(),
+                "without a policy it prints the current one");
+        assertEquals(CredentialSetCompleter.class,
+                DiscoveryAuthCommand.class.getDeclaredField("groups").getAnnotation(Completion.class).value());
         assertNotNull(CredentialSetCompleter.class.getAnnotation(Service.class));
         assertNotNull(TargetCompleter.class.getAnnotation(Service.class));
     }

@@ -32,7 +32,16 @@ final class FakeConfigAdmin implements ConfigurationAdmin {
 
     /** What FileInstall does for {@code etc/<factoryPid>-<name>.cfg}: a named factory configuration. */
     Config fromFile(Path etc, String factoryPid, String name, String text) throws IOException {
-        Path file = etc.resolve(factoryPid + "-" + name + ".cfg");
+        return fromFile(etc.resolve(factoryPid + "-" + name + ".cfg"), text,
+                (Config) getFactoryConfiguration(factoryPid, name, "?"));
+    }
+
+    /** What FileInstall does for {@code etc/<pid>.cfg}: the configuration of a singleton PID. */
+    Config fromFile(Path etc, String pid, String text) throws IOException {
+        return fromFile(etc.resolve(pid + ".cfg"), text, (Config) getConfiguration(pid, "?"));
+    }
+
+    private static Config fromFile(Path file, String text, Config c) throws IOException {
         Files.writeString(file, text);
         java.util.Properties p = new java.util.Properties();
         p.load(new java.io.StringReader(text));
@@ -40,7 +49,6 @@ final class FakeConfigAdmin implements ConfigurationAdmin {
         p.forEach((k, v) -> d.put(k.toString(), v.toString()));
         // as FileInstall names it: File.toURI, "file:/..."
         d.put("felix.fileinstall.filename", file.toFile().getAbsoluteFile().toURI().toString());
-        Config c = (Config) getFactoryConfiguration(factoryPid, name, "?");
         c.update(d);
         return c;
     }

@@ -63,6 +63,10 @@ final class ShellFixture implements AutoCloseable {
         return new TargetRules(store, out);
     }
 
+    DiscoveryAuth discovery() {
+        return new DiscoveryAuth(store, out);
+    }
+
     String output() {
         return bytes.toString(StandardCharsets.UTF_8);
     }

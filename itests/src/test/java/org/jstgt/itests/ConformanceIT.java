@@ -27,14 +27,11 @@ class ConformanceIT {
     private static final Duration SUITE_TIMEOUT = Duration.ofMinutes(10);
 
     /**
-     * Test name -> why it fails (mirrors README "Conformance"). iSCSIDataSnInvalid: at
-     * ErrorRecoveryLevel 0 a Data-Out with a wrong DataSN cannot be recovered within the command,
-     * so the connection is dropped (RFC 7143 §7.1.4.1 / §7.13, LIO does the same); libiscsi then
-     * reconnects with ImmediateData=Yes, its next "bad DataSN" write carries no Data-Out at all and
-     * succeeds, which the test counts as a failure.
+     * Test name -> why it fails (mirrors README "Conformance"); none today. iSCSIDataSnInvalid
+     * passed once a Data-Out out of sequence ended only its command (Reject, then CHECK CONDITION;
+     * RFC 7143 §7.3) instead of the connection.
      */
-    static final Map<String, String> KNOWN_FAILURES = Map.of(
-            "iSCSIDataSnInvalid", "ERL 0 drops the connection on a DataSN error; libiscsi's reconnect sends the next write as immediate data");
+    static final Map<String, String> KNOWN_FAILURES = Map.of();
 
     @RegisterExtension
     static final StartedAssembly ASSEMBLY = new StartedAssembly("conformance", "iscsi-test-cu");

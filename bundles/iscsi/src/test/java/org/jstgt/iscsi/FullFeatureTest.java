@@ -248,7 +248,7 @@ class FullFeatureTest {
     }
 
     @Test
-    void dataOutInPiecesAtTheWrongOffsetIsAProtocolErrorAndWritesNothing() {
+    void dataOutInPiecesAtTheWrongOffsetIsRejectedAndEndsOnlyItsCommand() {
         disk.blocks(512);
         try (Wire w = new Wire(Wire.fabric(disk))) {
             w.loginNormal("ImmediateData=Yes", "InitialR2T=No", "FirstBurstLength=65536", "MaxBurstLength=65536");
@@ -258,12 +258,62 @@ class FullFeatureTest {
             w.sendInPieces(c, 1000);
             w.sendInPieces(new DataOut(true, 0, c.itt(), Bhs.NO_TAG, w.expStatSn, 0, 24 * k, pattern(32 * k, 2)),
                     1000);
-            Reject r = w.one(Reject.class);
-            assertEquals(RejectReason.PROTOCOL_ERROR, r.reason());
-            r.release();
-            assertFalse(w.target.isOpen());
+            assertDataPhaseRejected(w, c.itt());
             assertArrayEquals(before, nexus().bytes());
         }
+    }
+
+    /**
+     * libiscsi's iSCSIDataSnInvalid: Data-Out with DataSN 0 twice, 27, -1, or 1 then 0. At
+     * ErrorRecoveryLevel 0 each is rejected and ends its command with CHECK CONDITION (RFC 7143
+     * §7.3); the Data-Out still coming for it is dropped, and the session goes on.
+     */
+    @Test
+    void dataOutWithAWrongDataSnEndsItsCommandAndTheSessionGoesOn() {
+        disk.blocks(512);
+        int[][] sequences = {{0, 0}, {27}, {-1}, {1, 0}};
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            w.loginNormal("ImmediateData=No", "InitialR2T=Yes", "MaxRecvDataSegmentLength=512");
+            byte[] before = nexus().bytes().clone();
+            for (int[] dataSns : sequences) {
+                int blocks = Math.max(dataSns.length, 1);
+                ScsiCommand c = cmd(w, write10(100, blocks), false, true, blocks * 512, Unpooled.EMPTY_BUFFER, true);
+                w.send(c);
+                R2t r2t = w.one(R2t.class);
+                for (int i = 0; i < dataSns.length; i++) {
+                    w.send(new DataOut(i == dataSns.length - 1, 0, c.itt(), r2t.ttt(), w.expStatSn, dataSns[i],
+                            i * 512, pattern(512, i)));
+                }
+                assertDataPhaseRejected(w, c.itt());
+            }
+            assertArrayEquals(before, nexus().bytes(), "no rejected write reached the disk");
+            // the same session writes correctly afterwards
+            ScsiCommand good = cmd(w, write10(100, 2), false, true, 1024, Unpooled.EMPTY_BUFFER, true);
+            w.send(good);
+            R2t r2t = w.one(R2t.class);
+            w.send(new DataOut(false, 0, good.itt(), r2t.ttt(), w.expStatSn, 0, 0, pattern(512, 7)));
+            w.send(new DataOut(true, 0, good.itt(), r2t.ttt(), w.expStatSn, 1, 512, pattern(512, 8)));
+            ScsiResponse ok = w.one(ScsiResponse.class);
+            assertEquals(0, ok.status());
+            ok.release();
+            assertTrue(w.target.isOpen());
+        }
+    }
+
+    /** A Reject (Protocol Error), then the command's CHECK CONDITION, ABORTED COMMAND, 4Bh/00h; nothing else. */
+    private static void assertDataPhaseRejected(Wire w, int itt) {
+        List<Pdu> answers = w.receive();
+        assertEquals(2, answers.size(), answers.toString());
+        Reject r = (Reject) answers.get(0);
+        assertEquals(RejectReason.PROTOCOL_ERROR, r.reason());
+        r.release();
+        ScsiResponse resp = (ScsiResponse) answers.get(1);
+        assertEquals(itt, resp.itt());
+        assertEquals(2, resp.status(), "CHECK CONDITION");
+        assertEquals(0x0B, resp.data().getByte(2 + 2) & 0x0f, "ABORTED COMMAND");
+        assertEquals(0x4B, resp.data().getByte(2 + 12) & 0xff, "DATA PHASE ERROR");
+        resp.release();
+        assertTrue(w.target.isOpen(), "the connection stays");
     }
 
     @Test

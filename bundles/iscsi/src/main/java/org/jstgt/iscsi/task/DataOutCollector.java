@@ -1,5 +1,6 @@
 package org.jstgt.iscsi.task;
 
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
@@ -13,6 +14,7 @@ import org.jstgt.iscsi.pdu.Opcode;
 import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.pdu.PduCodec;
 import org.jstgt.iscsi.pdu.R2t;
+import org.jstgt.iscsi.pdu.RejectReason;
 import org.jstgt.iscsi.pdu.ScsiCommand;
 import org.jstgt.iscsi.pdu.SegmentPlacement;
 import org.jstgt.iscsi.session.ConnectionPort;
@@ -24,6 +26,13 @@ import org.slf4j.LoggerFactory;
  * Write data of one connection's tasks (RFC 7143 §4.2.5.2, §11.7, §11.8; DataPDUInOrder=Yes):
  * chooses where a large segment lands while it arrives, checks and stores each Data-Out, sends
  * R2Ts while MaxOutstandingR2T allows, and hands a task to execution once all its data is in.
+ *
+ * <p>A Data-Out that is not the next one its task expects (DataSN, buffer offset, length, F bit,
+ * Target Transfer Tag) cannot be recovered at ErrorRecoveryLevel 0, where there is no recovery R2T.
+ * The PDU is rejected (Protocol Error) and the task is concluded with a SCSI Response of its own, as
+ * RFC 7143 §7.3 (Usage of Reject PDU in Recovery) asks of a target that ends a task whose PDU it
+ * rejected (a Reject alone never ends one); the Data-Out still on its way for it is dropped as that
+ * of an ended task. The session and its other commands go on.
  */
 public final class DataOutCollector implements SegmentPlacement {
     private static final Logger LOG = LoggerFactory.getLogger(DataOutCollector.class);
@@ -38,16 +47,26 @@ public final class DataOutCollector implements SegmentPlacement {
     private final Session session;
     private final TaskTable tasks;
     private final Consumer<IscsiTask> dataComplete;
+    private final BiConsumer<IscsiTask, String> sequenceError;
     /** Data segment handed to the decoder by {@link #place}; the next PDU delivered carries it. */
     private ByteBuf placed;
     /** The placed data segment of the PDU being processed, or null (compared by identity). */
     private ByteBuf placedNow;
 
-    DataOutCollector(ConnectionPort port, Session session, Consumer<IscsiTask> dataComplete) {
+    /**
+     * @param port the connection
+     * @param session its session
+     * @param dataComplete a task whose data is all in
+     * @param sequenceError a task one of whose Data-Out was out of sequence (rejected already), with
+     *     what was wrong: it must be concluded with a SCSI Response
+     */
+    DataOutCollector(ConnectionPort port, Session session, Consumer<IscsiTask> dataComplete,
+            BiConsumer<IscsiTask, String> sequenceError) {
         this.port = port;
         this.session = session;
         this.tasks = session.tasks();
         this.dataComplete = dataComplete;
+        this.sequenceError = sequenceError;
     }
 
     /**
@@ -155,7 +174,7 @@ public final class DataOutCollector implements SegmentPlacement {
         int off = d.bufferOffset();
         String problem = problem(task, d.ttt(), d.dataSn(), off, len);
         if (problem != null) {
-            port.protocolError(d, problem);
+            outOfSequence(task, d, problem);
             return;
         }
         task.accept(off, d.data(), isPlaced(d.data()));
@@ -173,13 +192,19 @@ public final class DataOutCollector implements SegmentPlacement {
         b.next += len;
         boolean end = b.next == b.offset + b.length;
         if (d.finalFlag() != end) {
-            port.protocolError(d, "F bit " + d.finalFlag() + " at offset " + b.next + " of a burst ending at "
+            outOfSequence(task, d, "F bit " + d.finalFlag() + " at offset " + b.next + " of a burst ending at "
                     + (b.offset + b.length));
             return;
         }
         if (end) {
             task.bursts.remove(d.ttt());
         }
+    }
+
+    /** Rejects a Data-Out its task did not expect and has the task concluded (RFC 7143 §7.3). */
+    private void outOfSequence(IscsiTask task, DataOut d, String problem) {
+        port.reject(RejectReason.PROTOCOL_ERROR, d.header());
+        sequenceError.accept(task, problem);
     }
 
     /**

@@ -13,6 +13,8 @@ import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
 import org.jstgt.iscsi.flow.SessionFlow;
 import org.jstgt.iscsi.flow.WriteBudget;
+import org.jstgt.iscsi.log.LogBudget;
+import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.login.Negotiated;
 import org.jstgt.iscsi.pdu.DataOut;
 import org.jstgt.iscsi.pdu.RejectReason;
@@ -38,6 +40,8 @@ public final class ScsiCommands {
     private final Responses responses;
     private final SessionFlow flow;
     private final DataPhaseTimer dataPhase;
+    /** Peer-caused warnings of this connection's commands. */
+    private final LogBudget peerLog = new LogBudget();
 
     /**
      * @param port the connection the commands come on
@@ -48,7 +52,7 @@ public final class ScsiCommands {
         this.session = session;
         this.tasks = session.tasks();
         this.responses = new Responses(port, session);
-        this.collector = new DataOutCollector(port, session, this::execute);
+        this.collector = new DataOutCollector(port, session, this::execute, this::dataOutOfSequence);
         this.flow = session.flow();
         this.dataPhase = new DataPhaseTimer(port, tasks, flow.settings().dataPhaseTimeoutSeconds(),
                 this::dataPhaseExpired);
@@ -298,6 +302,21 @@ public final class ScsiCommands {
     /** @return true while a WRITE queued for buffer space still wants it */
     private boolean waiting(IscsiTask task) {
         return tasks.get(task.itt) == task && task.state == IscsiTask.State.COLLECTING && port.fullFeature();
+    }
+
+    /**
+     * A Data-Out of the task was out of sequence and rejected: the task ends with CHECK CONDITION,
+     * ABORTED COMMAND, DATA PHASE ERROR (the initiator may retry it) and its buffer is freed.
+     */
+    private void dataOutOfSequence(IscsiTask task, String why) {
+        if (peerLog.allow(LOG, port.remoteDescription())) {
+            LOG.warn("{} session {}: ITT 0x{}: {}; Data-Out rejected, the command ends with CHECK CONDITION, DATA "
+                    + "PHASE ERROR (no recovery R2T at ErrorRecoveryLevel 0)", port.remoteDescription(),
+                    session.tsih(), Integer.toHexString(task.itt), LogSafe.of(why, LogSafe.MESSAGE));
+        }
+        task.prepared.abandon();
+        responses.respond(task, Overload.DATA_PHASE_ERROR, 0);
+        port.flushSoon();
     }
 
     /** The initiator stopped sending a task's Data-Out for {@code data.phase.timeout} seconds. */

@@ -44,6 +44,12 @@ final class ScriptedTarget implements ScsiTarget {
     volatile boolean breakAfterExecute;
     /** Completes LOGICAL UNIT RESET when the test says so. */
     volatile CompletableFuture<Boolean> reset = CompletableFuture.completedFuture(true);
+    /** Completes CLEAR TASK SET when the test says so. */
+    volatile CompletableFuture<Boolean> clear = CompletableFuture.completedFuture(true);
+    /** Completes a target reset when the test says so. */
+    volatile CompletableFuture<Void> targetReset = CompletableFuture.completedFuture(null);
+    /** How many target resets reached the core. */
+    final AtomicInteger targetResets = new AtomicInteger();
 
     ScriptedTarget(FakeScsiTarget identity) {
         this.identity = identity;
@@ -102,6 +108,17 @@ final class ScriptedTarget implements ScsiTarget {
             @Override
             public CompletionStage<Boolean> resetLogicalUnit(int lun) {
                 return reset;
+            }
+
+            @Override
+            public CompletionStage<Boolean> clearTaskSet(int lun) {
+                return lun == 0 ? clear : CompletableFuture.completedFuture(false);
+            }
+
+            @Override
+            public CompletionStage<Void> resetTarget() {
+                targetResets.incrementAndGet();
+                return targetReset;
             }
 
             @Override

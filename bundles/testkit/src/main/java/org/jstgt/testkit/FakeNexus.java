@@ -37,6 +37,8 @@ public final class FakeNexus implements Nexus {
     private final byte[] bytes;
     private volatile boolean closed;
     private volatile int resets;
+    private volatile int clears;
+    private volatile int targetResets;
     private volatile boolean hold;
     /** The access listener the fabric registered, or null. */
     private volatile Runnable accessListener;
@@ -67,6 +69,16 @@ public final class FakeNexus implements Nexus {
     /** @return how many LOGICAL UNIT RESETs arrived */
     public int resets() {
         return resets;
+    }
+
+    /** @return how many CLEAR TASK SETs arrived */
+    public int clears() {
+        return clears;
+    }
+
+    /** @return how many target resets arrived */
+    public int targetResets() {
+        return targetResets;
     }
 
     /** @return the tasks whose prepared command was executed, in order */
@@ -243,6 +255,20 @@ public final class FakeNexus implements Nexus {
     public boolean logicalUnitReset(int lun) {
         resets++;
         return lun == 0;
+    }
+
+    /** Counts the request; the fake's commands are not aborted (see {@link #hold}). LUN 0 exists. */
+    @Override
+    public CompletionStage<Boolean> clearTaskSet(int lun) {
+        clears++;
+        return CompletableFuture.completedFuture(lun == 0);
+    }
+
+    /** Counts the request; the fake's commands are not aborted (see {@link #hold}). */
+    @Override
+    public CompletionStage<Void> resetTarget() {
+        targetResets++;
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

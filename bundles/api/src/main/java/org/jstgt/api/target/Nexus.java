@@ -45,6 +45,32 @@ public interface Nexus extends AutoCloseable {
         return CompletableFuture.completedFuture(logicalUnitReset(lun));
     }
 
+    /**
+     * CLEAR TASK SET task management function (SAM-5 §7.5; one task set per logical unit, TST
+     * 000b): aborts every task of the logical unit, of every I_T nexus, as
+     * {@link #resetLogicalUnit(int)} does, but without the other effects of a reset. Once they are
+     * all gone, each other I_T nexus that had tasks aborted gets the unit attention COMMANDS
+     * CLEARED BY ANOTHER INITIATOR (2Fh/00h; SAM-5 §5.6 with TAS 0); this nexus gets none.
+     *
+     * @param lun the LUN
+     * @return completes with true when the LUN existed and its tasks are gone, false when there is
+     *     no such LUN; never exceptionally
+     */
+    CompletionStage<Boolean> clearTaskSet(int lun);
+
+    /**
+     * A hard reset of the target (the target reset of SAM-2 §5.9.7, which iSCSI's TARGET WARM
+     * RESET and TARGET COLD RESET carry, RFC 7143 §11.5.1; SAM-5 §6.3.2): a logical unit reset of
+     * every logical unit the target maps, for every I_T nexus. Once every task of those units is
+     * gone, every I_T nexus of the target, this one included, gets POWER ON, RESET, OR BUS DEVICE
+     * RESET OCCURRED (29h/00h) on each of its LUNs. Ending the sessions (a cold reset) is the
+     * fabric's part.
+     *
+     * @return completes when the tasks of every logical unit of the target are gone; never
+     *     exceptionally
+     */
+    CompletionStage<Void> resetTarget();
+
     /** @return the LUN numbers currently mapped for this nexus, ascending */
     int[] luns();
 

@@ -18,6 +18,8 @@ final class CoreTask {
     private enum Phase { ADMITTED, WAITING, RUNNING, DONE }
 
     private final LunRuntime lun;
+    /** The I_T nexus the command came on: who CLEAR TASK SET tells that its commands were cleared. */
+    final NexusImpl owner;
     private final CompletableFuture<ScsiResult> result = new CompletableFuture<>();
     private Phase phase = Phase.ADMITTED;
     private boolean aborted;
@@ -26,11 +28,13 @@ final class CoreTask {
 
     /**
      * @param lun the command's LU
+     * @param owner the I_T nexus the command came on
      * @param place takes the command out of an in-order task set it entered at admission, when it
      *     is aborted before it runs (so that it does not hold back the set); null when none
      */
-    CoreTask(LunRuntime lun, Runnable place) {
+    CoreTask(LunRuntime lun, NexusImpl owner, Runnable place) {
         this.lun = lun;
+        this.owner = owner;
         this.dequeue = place;
         lun.live.add(this);
     }

@@ -25,13 +25,13 @@ final class DeviceParse {
     private DeviceParse() {
     }
 
-    static Parsed parse(LunRuntime lun, ScsiTask task, SenseFormat format) {
+    static Parsed parse(LunRuntime lun, NexusImpl owner, ScsiTask task, SenseFormat format) {
         LunState state = lun.state();
         if (state instanceof LunState.Active active) {
             UnitHandle h = active.handle();
             if (!h.tryAcquire()) {
                 // the unit is closing (provider leaving, reconfiguration): wait for the next one
-                return new Parsed(null, null, Held.unparsed(lun, task, format));
+                return new Parsed(null, null, Held.unparsed(lun, owner, task, format));
             }
             try {
                 return new Parsed(h, h.unit.parse(task), null);
@@ -47,6 +47,6 @@ final class DeviceParse {
             return new Parsed(null, null, new Prepared.Immediate(SenseRenderer.checkCondition(
                     SenseReason.LOGICAL_UNIT_NOT_READY_MANUAL_INTERVENTION_REQUIRED, format)));
         }
-        return new Parsed(null, null, Held.unparsed(lun, task, format));
+        return new Parsed(null, null, Held.unparsed(lun, owner, task, format));
     }
 }

@@ -59,7 +59,7 @@ final class Held implements PreparedCommand {
      * beyond it, ILLEGAL REQUEST / INVALID FIELD IN CDB, as the disk answers a transfer past
      * {@code max.transfer}.
      */
-    static PreparedCommand unparsed(LunRuntime lun, ScsiTask task, SenseFormat format) {
+    static PreparedCommand unparsed(LunRuntime lun, NexusImpl owner, ScsiTask task, SenseFormat format) {
         int edtl = Math.max(0, task.expectedTransferLength());
         if (edtl > lun.maxTransfer()) {
             LOG.debug("LUN {}: command [{}] held for its provider asks {} bytes, past max.transfer {}", lun.name,
@@ -67,7 +67,7 @@ final class Held implements PreparedCommand {
             return new Prepared.Immediate(SenseRenderer.checkCondition(SenseReason.INVALID_FIELD_IN_CDB, format));
         }
         DataDirection d = edtl == 0 ? DataDirection.NONE : writesData(task.cdb()) ? DataDirection.OUT : DataDirection.IN;
-        return new Held(lun, task, d, edtl, format, false, new CoreTask(lun, null));
+        return new Held(lun, task, d, edtl, format, false, new CoreTask(lun, owner, null));
     }
 
     /** Opcodes that carry Data-Out (SPC-4, SBC-4, SSC-4, SMC-3 command tables). */

@@ -2,6 +2,7 @@ package org.jstgt.scsi.core;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -169,11 +170,24 @@ final class LunRuntime {
      * @return completes when none of them can touch the store any more
      */
     CompletableFuture<Void> abortAll() {
+        return clear().thenApply(owners -> null);
+    }
+
+    /**
+     * Aborts every live command of the LU, of every nexus (CLEAR TASK SET, SAM-5 §7.5; and the
+     * first step of a reset).
+     *
+     * @return completes, when none of them can touch the store any more, with the nexuses that had
+     *     commands aborted
+     */
+    CompletableFuture<Set<NexusImpl>> clear() {
         List<CompletableFuture<Void>> gone = new ArrayList<>();
+        Set<NexusImpl> owners = new HashSet<>();
         for (CoreTask t : List.copyOf(live)) {
+            owners.add(t.owner);
             gone.add(t.abort().toCompletableFuture());
         }
-        return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).thenApply(v -> owners);
     }
 
     synchronized int heldCount() {

@@ -1,6 +1,8 @@
 package org.jstgt.scsi.core;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -81,7 +83,7 @@ final class NexusImpl implements Nexus {
             return core;
         }
         SenseFormat format = lun.senseFormat();
-        DeviceParse.Parsed parsed = DeviceParse.parse(lun, task, format);
+        DeviceParse.Parsed parsed = DeviceParse.parse(lun, this, task, format);
         PreparedCommand ua = gate.check(task, lunNumber, parsed.descriptor(), format);
         if (ua != null) {
             return ua;
@@ -92,7 +94,7 @@ final class NexusImpl implements Nexus {
         // task set: a unit that queues in arrival order gets the command's place now
         UnitHandle h = parsed.handle();
         InOrderTaskSet.Place place = h.unit.queueing() == Queueing.IN_ORDER ? lun.ordered.enter() : null;
-        return new Prepared.OnUnit(lun, h, parsed.descriptor(), task, format, place);
+        return new Prepared.OnUnit(lun, this, h, parsed.descriptor(), task, format, place);
     }
 
     UnitAttentions attentions() {
@@ -105,7 +107,7 @@ final class NexusImpl implements Nexus {
      * the other nexuses that map the LU get BUS DEVICE RESET FUNCTION OCCURRED (29h/03h). With TAS 0
      * (the Control mode page) the aborted tasks of other nexuses end without status, and that unit
      * attention is how their initiators learn of it: COMMANDS CLEARED BY ANOTHER INITIATOR (2Fh/00h)
-     * belongs to CLEAR TASK SET (SAM-5 §7.3), which is not offered.
+     * belongs to CLEAR TASK SET ({@link #clearTaskSet}).
      */
     @Override
     public CompletionStage<Boolean> resetLogicalUnit(int lun) {
@@ -117,6 +119,49 @@ final class NexusImpl implements Nexus {
             target.maps.resetOthers(this, l);
             return true;
         });
+    }
+
+    /**
+     * CLEAR TASK SET (SAM-5 §7.5): the LU has one task set for all nexuses (the Control mode page
+     * reports TST 000b), so every task of the LU, of every nexus, is aborted as by a LOGICAL UNIT
+     * RESET, and nothing else of the LU is reset. With TAS 0 the aborted tasks of other nexuses
+     * end without status; once they are gone, each other nexus that had tasks aborted gets COMMANDS
+     * CLEARED BY ANOTHER INITIATOR (2Fh/00h, SAM-5 §5.6). The requesting nexus gets no unit
+     * attention: it knows, from the function's response, that its own tasks were cleared.
+     */
+    @Override
+    public CompletionStage<Boolean> clearTaskSet(int lun) {
+        LunRuntime l = target.map.get(lun);
+        if (l == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return l.clear().thenApply(owners -> {
+            target.maps.clearedOthers(this, l, owners);
+            return true;
+        });
+    }
+
+    /**
+     * A hard reset of the target (SAM-5 §6.3.2; the TARGET RESET of SAM-2 that iSCSI's TARGET
+     * WARM RESET and TARGET COLD RESET are defined by, RFC 7143 §11.5.1): a logical unit reset of
+     * every LU the target maps, for every nexus, and once all their tasks are gone the unit
+     * attention of a hard reset on every nexus of the target ({@link TargetMaps#targetReset}).
+     * Like LOGICAL UNIT RESET, it aborts tasks and raises unit attentions; the units' own state
+     * is not reset (the device SPI has no reset hook).
+     */
+    @Override
+    public CompletionStage<Void> resetTarget() {
+        LunMap m = target.map;
+        Set<LunRuntime> units = new HashSet<>();
+        List<CompletableFuture<Void>> gone = new ArrayList<>();
+        for (int n : m.numbers()) {
+            LunRuntime l = m.get(n);
+            if (l != null && units.add(l)) {
+                gone.add(l.abortAll());
+            }
+        }
+        return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new))
+                .thenRun(() -> target.maps.targetReset(target, units));
     }
 
     @Override

@@ -104,15 +104,15 @@ final class Prepared {
         private final AtomicBoolean started = new AtomicBoolean();
         private final CoreTask control;
 
-        OnUnit(LunRuntime lun, UnitHandle handle, CommandDescriptor descriptor, ScsiTask task, SenseFormat format,
-                InOrderTaskSet.Place place) {
+        OnUnit(LunRuntime lun, NexusImpl owner, UnitHandle handle, CommandDescriptor descriptor, ScsiTask task,
+                SenseFormat format, InOrderTaskSet.Place place) {
             this.lun = lun;
             this.handle = handle;
             this.descriptor = descriptor;
             this.task = task;
             this.format = format;
             this.place = place;
-            this.control = new CoreTask(lun, place == null ? null : place::leave);
+            this.control = new CoreTask(lun, owner, place == null ? null : place::leave);
         }
 
         @Override

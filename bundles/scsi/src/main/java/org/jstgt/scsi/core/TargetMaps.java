@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.SenseReason;
@@ -86,21 +87,50 @@ final class TargetMaps {
 
     /** Queues a unit attention for the LUN on every nexus that maps it; any thread. */
     void raise(LunRuntime lun, Sense sense) {
-        forEachNexus(lun, null, sense);
+        forEachNexus(lun, nexus -> true, sense);
     }
 
     /** LOGICAL UNIT RESET (SAM-5 §7.8): BUS DEVICE RESET FUNCTION OCCURRED on the other nexuses. */
     void resetOthers(NexusImpl origin, LunRuntime lun) {
-        forEachNexus(lun, origin, SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED.sense());
+        forEachNexus(lun, nexus -> nexus != origin, SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED.sense());
     }
 
-    private void forEachNexus(LunRuntime lun, NexusImpl except, Sense sense) {
+    /**
+     * CLEAR TASK SET (SAM-5 §7.5, §5.6 with TAS 0): COMMANDS CLEARED BY ANOTHER INITIATOR on the
+     * other nexuses that had commands aborted, under the number each sees the LU by.
+     */
+    void clearedOthers(NexusImpl origin, LunRuntime lun, Set<NexusImpl> hadCommands) {
+        forEachNexus(lun, nexus -> nexus != origin && hadCommands.contains(nexus), UnitAttentions.COMMANDS_CLEARED);
+    }
+
+    /**
+     * A hard reset of a target (SAM-5 §6.3.2) once its units' tasks are gone: every nexus of the
+     * target gets POWER ON, RESET, OR BUS DEVICE RESET OCCURRED on each LUN that was reset; a
+     * nexus of another target that maps one of those units sees a logical unit reset of it (BUS
+     * DEVICE RESET FUNCTION OCCURRED, SAM-5 §7.8).
+     */
+    void targetReset(TargetRuntime reset, Set<LunRuntime> units) {
+        for (ScsiTarget st : snapshot.sorted()) {
+            TargetRuntime t = (TargetRuntime) st;
+            Sense sense = t == reset ? SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET.sense()
+                    : SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED.sense();
+            t.map.byNumber().forEach((n, l) -> {
+                if (units.contains(l)) {
+                    for (NexusImpl nexus : t.nexuses) {
+                        nexus.unitAttention(n, sense);
+                    }
+                }
+            });
+        }
+    }
+
+    private void forEachNexus(LunRuntime lun, Predicate<NexusImpl> which, Sense sense) {
         for (ScsiTarget st : snapshot.sorted()) {
             TargetRuntime t = (TargetRuntime) st;
             t.map.byNumber().forEach((n, l) -> {
                 if (l == lun) {
                     for (NexusImpl nexus : t.nexuses) {
-                        if (nexus != except) {
+                        if (which.test(nexus)) {
                             nexus.unitAttention(n, sense);
                         }
                     }

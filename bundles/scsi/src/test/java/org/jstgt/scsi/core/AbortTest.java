@@ -36,13 +36,13 @@ class AbortTest {
         }
     }
 
-    private static byte[] block(int value) {
+    static byte[] block(int value) {
         byte[] b = new byte[512];
         java.util.Arrays.fill(b, (byte) value);
         return b;
     }
 
-    private static ScsiResult result(CompletionStage<ScsiResult> s) throws Exception {
+    static ScsiResult result(CompletionStage<ScsiResult> s) throws Exception {
         return s.toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 

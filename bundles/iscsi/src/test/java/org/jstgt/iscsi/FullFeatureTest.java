@@ -539,7 +539,8 @@ class FullFeatureTest {
             assertEquals(1, nexus().resets());
             w.send(new TaskMgmtRequest(true, TaskMgmtRequest.TARGET_COLD_RESET, 0, 0x903, Bhs.NO_TAG, w.cmdSn,
                     w.expStatSn, 0, 0));
-            assertEquals(TaskMgmtResponse.NOT_SUPPORTED, w.one(TaskMgmtResponse.class).response());
+            // a target reset needs the target's tmf.target.reset = true (off by default)
+            assertEquals(TaskMgmtResponse.AUTHORIZATION_FAILED, w.one(TaskMgmtResponse.class).response());
         }
     }
 

@@ -39,7 +39,7 @@ class TaskManagementTest {
     private final FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
     private final ScriptedTarget scripted = new ScriptedTarget(disk);
 
-    private static Fabric fabric(ScsiTarget target) {
+    static Fabric fabric(ScsiTarget target) {
         TargetRegistry registry = new TargetRegistry() {
             @Override
             public List<ScsiTarget> targets() {

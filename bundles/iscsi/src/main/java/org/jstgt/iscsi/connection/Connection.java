@@ -243,7 +243,7 @@ public final class Connection implements ConnectionPort, LoginHost {
         permit.loginEnded();
         flush();
         Negotiated n = result.negotiated();
-        fullFeature = new FullFeatureHandler(this, session, fabric.registrySupplier(), fabric.portals());
+        fullFeature = new FullFeatureHandler(this, session, fabric.sessions(), fabric.registrySupplier(), fabric.portals());
         ChannelPipeline p = ctx.pipeline();
         // Reading stops while more than the target's send.buffer.high waits to be sent (ReadThrottle).
         ctx.channel().config().setWriteBufferWaterMark(session.settings().flow().waterMark());
@@ -382,6 +382,13 @@ public final class Connection implements ConnectionPort, LoginHost {
                 flush();
             }
         });
+    }
+
+    @Override
+    public void closeWhenSent() {
+        if (ctx != null && phase != Phase.CLOSED) {
+            closeAfterFlush();
+        }
     }
 
     @Override

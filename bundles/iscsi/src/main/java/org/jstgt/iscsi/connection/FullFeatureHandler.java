@@ -27,6 +27,7 @@ import org.jstgt.iscsi.pdu.TextRequest;
 import org.jstgt.iscsi.session.CommandWindow;
 import org.jstgt.iscsi.session.ConnectionPort;
 import org.jstgt.iscsi.session.Session;
+import org.jstgt.iscsi.session.SessionTable;
 import org.jstgt.iscsi.task.DataOutCollector;
 import org.jstgt.iscsi.task.ScsiCommands;
 import org.jstgt.iscsi.text.PortalDirectory;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * puts commands through the session's {@link CommandWindow} (immediate ones bypass it), and hands
  * them to the engines of this connection: SCSI commands and their data, task management, text,
  * logout; answers NOP-Out itself. A discovery session may carry only Text, Logout and NOP-Out
- * (RFC 7143 §4.3): anything else gives the connection up. Malformed PDUs get a Reject, and the
+ * (RFC 7143 §4.3): anything else gives the connection up, but a task management request, which
+ * is answered "Function authorization failed" ({@link TaskManagement}). Malformed PDUs get a Reject, and the
  * connection is given up when framing or command data is lost. Every inbound PDU is released here.
  */
 final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements SegmentPlacement {
@@ -56,14 +58,14 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
     private final Logout logout;
     private final LogBudget logBudget = new LogBudget();
 
-    FullFeatureHandler(Connection connection, Session session, Supplier<TargetRegistry> registry,
-            PortalDirectory portals) {
+    FullFeatureHandler(Connection connection, Session session, SessionTable sessions,
+            Supplier<TargetRegistry> registry, PortalDirectory portals) {
         this.connection = connection;
         this.session = session;
         this.window = session.window();
         this.commands = new ScsiCommands(connection, session);
         this.collector = commands.collector();
-        this.taskManagement = new TaskManagement(connection, session);
+        this.taskManagement = new TaskManagement(connection, session, sessions);
         this.text = new TextExchange(connection, session, registry, portals);
         this.logout = new Logout(connection, session);
     }
@@ -169,7 +171,7 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
 
     private static boolean discoveryAllows(Pdu pdu) {
         return switch (pdu.opcode()) {
-            case TEXT_REQUEST, LOGOUT_REQUEST, NOP_OUT -> true;
+            case TEXT_REQUEST, LOGOUT_REQUEST, NOP_OUT, TASK_MGMT_REQUEST -> true;
             default -> false;
         };
     }
@@ -204,7 +206,7 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
             case NOP_OUT -> nopOut((NopOut) pdu);
             case TEXT_REQUEST -> text.request((TextRequest) pdu);
             case LOGOUT_REQUEST -> logout.request((LogoutRequest) pdu);
-            // a discovery session never gets here with these (see received)
+            // a discovery session gets here with task management (refused there) but no command
             case TASK_MGMT_REQUEST -> taskManagement.request((TaskMgmtRequest) pdu);
             case SCSI_COMMAND -> commands.command((ScsiCommand) pdu);
             default -> connection.reject(RejectReason.PROTOCOL_ERROR, pdu.header());

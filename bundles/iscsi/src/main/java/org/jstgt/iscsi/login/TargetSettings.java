@@ -20,20 +20,33 @@ public final class TargetSettings {
 
     static final String QUEUE_DEPTH = "queue.depth";
     static final int DEFAULT_QUEUE_DEPTH = 128;
+    /**
+     * Whether an initiator may reset the whole target (TARGET WARM RESET, TARGET COLD RESET, RFC
+     * 7143 §11.5.1): {@code true} or {@code false}, default {@value #DEFAULT_TARGET_RESET}. Off by
+     * default, as LIO (per-ACL {@code tmr_warm_reset}, {@code tmr_cold_reset}, both off) and for the
+     * same reason: one host's error handling would abort the commands of every other host on every
+     * LU of a shared target, and a cold reset would drop their sessions. Refused, the function is
+     * answered "Function authorization failed" (RFC 7143 §11.6.1) and Linux's error handler goes on
+     * to recover the session, which touches that host only.
+     */
+    public static final String TMF_TARGET_RESET = "tmf.target.reset";
+    static final boolean DEFAULT_TARGET_RESET = false;
 
     private final Map<LoginKey, String> ours;
     private final int queueDepth;
     private final AuthPolicy auth;
     private final int maxSessions;
     private final FlowSettings flow;
+    private final boolean targetReset;
 
     private TargetSettings(Map<LoginKey, String> ours, int queueDepth, AuthPolicy auth, int maxSessions,
-            FlowSettings flow) {
+            FlowSettings flow, boolean targetReset) {
         this.ours = ours;
         this.queueDepth = queueDepth;
         this.auth = auth;
         this.maxSessions = maxSessions;
         this.flow = flow;
+        this.targetReset = targetReset;
     }
 
     /** One target's settings, for as long as its configuration stays the same map. */
@@ -119,7 +132,23 @@ public final class TargetSettings {
             }
         }
         return new TargetSettings(ours, depth, AuthPolicy.from(properties, origin),
-                TargetLimits.maxSessions(properties, origin), FlowSettings.from(properties, origin));
+                TargetLimits.maxSessions(properties, origin), FlowSettings.from(properties, origin),
+                targetReset(properties, origin));
+    }
+
+    /** @return {@value #TMF_TARGET_RESET}; a value other than true or false is logged with file and key */
+    private static boolean targetReset(Map<String, String> properties, String origin) {
+        String v = properties.get(TMF_TARGET_RESET);
+        if (v == null || v.isBlank()) {
+            return DEFAULT_TARGET_RESET;
+        }
+        String t = v.trim();
+        if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(t);
+        }
+        LOG.warn("{}: key {}: '{}' is neither true nor false; using the default {}", origin, TMF_TARGET_RESET, t,
+                DEFAULT_TARGET_RESET);
+        return DEFAULT_TARGET_RESET;
     }
 
     /**
@@ -142,6 +171,11 @@ public final class TargetSettings {
     /** @return the memory and flow limits of the target's sessions */
     public FlowSettings flow() {
         return flow;
+    }
+
+    /** @return {@value #TMF_TARGET_RESET}: whether TARGET WARM RESET and TARGET COLD RESET are allowed */
+    public boolean targetReset() {
+        return targetReset;
     }
 
     /** @return the target's {@code auth} policy */

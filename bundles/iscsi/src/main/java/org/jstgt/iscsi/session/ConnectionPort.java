@@ -98,6 +98,12 @@ public interface ConnectionPort {
      */
     void requestLogout(int seconds);
 
+    /**
+     * Closes the connection once what was sent so far has left, as after a logout (TARGET COLD
+     * RESET, RFC 7143 §11.5.1). On the connection's event loop.
+     */
+    void closeWhenSent();
+
     /** Closes the connection (session reinstated or dropped). Any thread. */
     void close();
 }

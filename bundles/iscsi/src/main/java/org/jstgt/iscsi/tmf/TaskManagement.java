@@ -11,6 +11,7 @@ import org.jstgt.iscsi.pdu.TaskMgmtResponse;
 import org.jstgt.iscsi.session.CommandWindow;
 import org.jstgt.iscsi.session.ConnectionPort;
 import org.jstgt.iscsi.session.Session;
+import org.jstgt.iscsi.session.SessionTable;
 import org.jstgt.iscsi.task.IscsiTask;
 import org.jstgt.iscsi.task.TaskTable;
 import org.slf4j.Logger;
@@ -18,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Task management requests of one connection (RFC 7143 §11.5, §11.6), acting on the session's
- * tasks and command window; LOGICAL UNIT RESET also reaches the logical unit's tasks of every
- * nexus through the SCSI core.
+ * tasks and command window; CLEAR TASK SET and LOGICAL UNIT RESET also reach the logical unit's
+ * tasks of every nexus through the SCSI core, TARGET WARM RESET and TARGET COLD RESET those of
+ * every logical unit of the target ({@link TargetReset}). A discovery session has no logical unit:
+ * every function there is answered "Function authorization failed".
  *
  * <p>An abort is answered only when every affected task is gone (as LIO and SCST do): abandoned in
  * its data phase, removed before it ran, or completed in the device with its response suppressed
@@ -36,14 +39,17 @@ public final class TaskManagement {
     private final Session session;
     private final TaskTable tasks;
     private final CommandWindow window;
+    private final SessionTable sessions;
 
     /**
      * @param port the connection the requests come on
      * @param session its session
+     * @param sessions the fabric's sessions (a TARGET COLD RESET ends those of the target)
      */
-    public TaskManagement(ConnectionPort port, Session session) {
+    public TaskManagement(ConnectionPort port, Session session, SessionTable sessions) {
         this.port = port;
         this.session = session;
+        this.sessions = sessions;
         this.tasks = session.tasks();
         this.window = session.window();
     }
@@ -56,6 +62,10 @@ public final class TaskManagement {
      */
     public void request(TaskMgmtRequest req) {
         CompletionStage<Integer> response;
+        if (session.discovery()) {
+            answerWhenDone(now(TaskMgmtResponse.AUTHORIZATION_FAILED), req.itt(), req.function(), req.lun());
+            return;
+        }
         switch (req.function()) {
             case TaskMgmtRequest.ABORT_TASK -> response = abortTask(req);
             case TaskMgmtRequest.ABORT_TASK_SET -> {
@@ -64,24 +74,38 @@ public final class TaskManagement {
                 response = tasks.abortWhere(t -> t.lunField() == lun && (t.immediate() || t.cmdSn() - cmdSn < 0))
                         .thenApply(v -> TaskMgmtResponse.FUNCTION_COMPLETE);
             }
-            case TaskMgmtRequest.LOGICAL_UNIT_RESET -> {
-                long lun = req.lun();
-                CompletableFuture<Void> own = tasks.abortWhere(t -> t.lunField() == lun);
-                CompletableFuture<Boolean> unit = session.nexus().resetLogicalUnit(IscsiTask.lunNumber(lun))
-                        .toCompletableFuture();
-                response = own.thenCombine(unit, (v, exists) -> Boolean.TRUE.equals(exists)
-                        ? TaskMgmtResponse.FUNCTION_COMPLETE : TaskMgmtResponse.LUN_DOES_NOT_EXIST);
-            }
+            // SAM-5 §7.5: every task of the LU, of every nexus; no other effect of a reset
+            case TaskMgmtRequest.CLEAR_TASK_SET -> response = unit(req.lun(),
+                    session.nexus().clearTaskSet(IscsiTask.lunNumber(req.lun())));
+            case TaskMgmtRequest.LOGICAL_UNIT_RESET -> response = unit(req.lun(),
+                    session.nexus().resetLogicalUnit(IscsiTask.lunNumber(req.lun())));
+            // SAM-5 §7.3: no logical unit here supports ACA (standard INQUIRY NORMACA 0, a NACA bit
+            // set in a CDB is refused), so there is no ACA condition to clear and CLEAR ACA is a
+            // function the task manager does not support: "Task management function not supported",
+            // which RFC 7143 §11.6.1 maps to the SAM service response FUNCTION REJECTED.
+            case TaskMgmtRequest.CLEAR_ACA -> response = now(TaskMgmtResponse.NOT_SUPPORTED);
+            case TaskMgmtRequest.TARGET_WARM_RESET, TaskMgmtRequest.TARGET_COLD_RESET ->
+                    response = TargetReset.start(port, session, req.function());
             case TaskMgmtRequest.TASK_REASSIGN -> response = now(TaskMgmtResponse.REASSIGNMENT_NOT_SUPPORTED);
             default -> response = now(TaskMgmtResponse.NOT_SUPPORTED);
         }
         answerWhenDone(response, req.itt(), req.function(), req.lun());
     }
 
+    /**
+     * This session's tasks of the LU are aborted here (those in their data phase included), every
+     * nexus's in the core by {@code core}.
+     */
+    private CompletionStage<Integer> unit(long lun, CompletionStage<Boolean> core) {
+        CompletableFuture<Void> own = tasks.abortWhere(t -> t.lunField() == lun);
+        return own.thenCombine(core.toCompletableFuture(), (v, exists) -> Boolean.TRUE.equals(exists)
+                ? TaskMgmtResponse.FUNCTION_COMPLETE : TaskMgmtResponse.LUN_DOES_NOT_EXIST);
+    }
+
     private void answerWhenDone(CompletionStage<Integer> response, int itt, int function, long lun) {
         CompletableFuture<Integer> r = response.toCompletableFuture();
         if (r.isDone()) {
-            answer(itt, r);
+            answer(itt, function, r);
             return;
         }
         ScheduledFuture<?> slow = port.executor().schedule(() -> LOG.warn(
@@ -93,7 +117,7 @@ public final class TaskManagement {
             try {
                 port.executor().execute(() -> {
                     slow.cancel(false);
-                    answer(itt, r);
+                    answer(itt, function, r);
                     port.flushSoon();
                 });
             } catch (RejectedExecutionException gone) {
@@ -103,11 +127,11 @@ public final class TaskManagement {
         });
     }
 
-    /** Sends the response, on the connection's event loop, when the connection still serves. */
-    private void answer(int itt, CompletableFuture<Integer> done) {
-        if (!port.fullFeature()) {
-            return;
-        }
+    /**
+     * Sends the response, on the connection's event loop, when the connection still serves; after
+     * a TARGET COLD RESET, closes the target's connections (this one once the response has left).
+     */
+    private void answer(int itt, int function, CompletableFuture<Integer> done) {
         int response;
         try {
             response = done.join();
@@ -116,7 +140,12 @@ public final class TaskManagement {
                     Integer.toHexString(itt), e);
             response = TaskMgmtResponse.REJECTED;
         }
-        port.send(new TaskMgmtResponse(response, itt, port.nextStatSn(), window.expCmdSn(), window.maxCmdSn()));
+        if (port.fullFeature()) {
+            port.send(new TaskMgmtResponse(response, itt, port.nextStatSn(), window.expCmdSn(), window.maxCmdSn()));
+        }
+        if (function == TaskMgmtRequest.TARGET_COLD_RESET && response == TaskMgmtResponse.FUNCTION_COMPLETE) {
+            TargetReset.closeAll(sessions, session, port);
+        }
     }
 
     private CompletionStage<Integer> abortTask(TaskMgmtRequest req) {

@@ -1,8 +1,10 @@
 package org.jstgt.iscsi.login;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
@@ -27,5 +29,14 @@ class TargetSettingsTest {
         assertEquals("CHAP", second.auth().method());
         // another target's file is its own entry
         assertNotSame(second, TargetSettings.forTarget(fixed, "/etc/jstgt.target-u.cfg"));
+    }
+
+    @Test
+    void targetResetIsOffUnlessTheTargetSaysTrue() {
+        assertFalse(TargetSettings.from(Map.of(), "t").targetReset());
+        assertTrue(TargetSettings.from(Map.of(TargetSettings.TMF_TARGET_RESET, " TRUE "), "t").targetReset());
+        assertFalse(TargetSettings.from(Map.of(TargetSettings.TMF_TARGET_RESET, "false"), "t").targetReset());
+        assertFalse(TargetSettings.from(Map.of(TargetSettings.TMF_TARGET_RESET, "1"), "t").targetReset(),
+                "a bad value takes the default");
     }
 }

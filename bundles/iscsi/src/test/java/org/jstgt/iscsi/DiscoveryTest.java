@@ -215,4 +215,23 @@ class DiscoveryTest {
             assertFalse(!w.target.isOpen());
         }
     }
+
+    @Test
+    void textKeyLengthAndSyntaxRules() {
+        try (Wire w = discovery(Wire.fabric())) {
+            // RFC 7143 §6.1: a value over 255 bytes is answered Reject; public extension keys parse
+            w.send(new TextRequest(true, true, false, 0, 9, Bhs.NO_TAG, w.cmdSn, w.expStatSn,
+                    Wire.text("SendTargets=iqn.2026-11.org.jstgt:" + "x".repeat(240), "X#NodeArchitecture=Linux")));
+            TextResponse r = w.one(TextResponse.class);
+            assertEquals(List.of("SendTargets=Reject", "X#NodeArchitecture=NotUnderstood"), Wire.pairs(r.data()));
+            w.expStatSn = r.statSn() + 1;
+            r.release();
+            // a malformed pair is a protocol error (RFC 7143 §6.1)
+            w.send(new TextRequest(true, true, false, 0, 10, Bhs.NO_TAG, w.cmdSn, w.expStatSn,
+                    Wire.text("NoEquals")));
+            Reject bad = w.one(Reject.class);
+            assertEquals(RejectReason.PROTOCOL_ERROR, bad.reason());
+            bad.release();
+        }
+    }
 }

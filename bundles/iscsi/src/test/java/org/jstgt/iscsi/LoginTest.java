@@ -212,6 +212,73 @@ class LoginTest {
         }
     }
 
+    @Test
+    void valueLengthAndKeySyntax() {
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            // RFC 7143 §6.1: a value over 255 bytes is answered Reject; the login goes on
+            LoginResponse r = w.loginStep(true, 1, 3, "InitiatorName=" + Wire.INITIATOR, "TargetName=" + Wire.TARGET,
+                    "InitiatorAlias=" + "a".repeat(256), "X#NodeArchitecture=Linux", "Y#example=1");
+            assertEquals(0, r.status());
+            Map<String, String> k = Wire.keys(r.data());
+            assertEquals("Reject", k.get("InitiatorAlias"));
+            assertEquals("NotUnderstood", k.get("X#NodeArchitecture"), "a public extension key parses");
+            assertEquals("NotUnderstood", k.get("Y#example"));
+            r.release();
+        }
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            LoginResponse r = w.loginStep(true, 1, 3, "InitiatorName=" + Wire.INITIATOR, "TargetName=" + Wire.TARGET,
+                    "InitiatorAlias=" + "\u00e9".repeat(127) + "a");
+            assertEquals(0, r.status());
+            assertFalse(Wire.keys(r.data()).containsKey("InitiatorAlias"), "255 bytes are allowed");
+            r.release();
+        }
+        Fabric f = Wire.fabric(disk);
+        String[] base = {"InitiatorName=" + Wire.INITIATOR, "TargetName=" + Wire.TARGET};
+        for (String bad : List.of("K" + "x".repeat(63) + "=1", "NoEquals", "=value", "Bad*Key=1", "In#side=1", "X#=1")) {
+            assertEquals(0x0200, failStatus(f, base[0], base[1], bad), bad);
+        }
+        assertEquals(0, failStatusOrZero(f, base[0], base[1], "K" + "x".repeat(62) + "=1"), "63 bytes are allowed");
+    }
+
+    private int failStatusOrZero(Fabric fabric, String... kv) {
+        try (Wire w = new Wire(fabric)) {
+            LoginResponse r = w.loginStep(true, 1, 3, kv);
+            r.release();
+            return r.status();
+        }
+    }
+
+    @Test
+    void protocolLevelIsTheMinimumOfTheOfferAndOurs() {
+        // RFC 7143 §13.24: iSCSIProtocolLevel, 0..31, result function Minimum; ours is 1
+        for (String[] offer : new String[][] {{"2", "1"}, {"1", "1"}, {"0", "0"}, {"31", "1"}, {"32", "Reject"}}) {
+            try (Wire w = new Wire(Wire.fabric(disk))) {
+                LoginResponse r = w.loginStep(true, 1, 3, "InitiatorName=" + Wire.INITIATOR,
+                        "TargetName=" + Wire.TARGET, "iSCSIProtocolLevel=" + offer[0]);
+                assertEquals(0, r.status());
+                assertEquals(offer[1], Wire.keys(r.data()).get("iSCSIProtocolLevel"), offer[0]);
+                r.release();
+            }
+        }
+    }
+
+    @Test
+    void nonLoginPduAfterTheFirstLoginRequestIsInvalidDuringLogin() {
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            LoginResponse r = w.loginStep(false, 0, 0, "InitiatorName=" + Wire.INITIATOR, "TargetName=" + Wire.TARGET,
+                    "AuthMethod=None");
+            assertEquals(0, r.status());
+            r.release();
+            w.send(new org.jstgt.iscsi.pdu.NopOut(true, 0, 7, -1, 1, 0, io.netty.buffer.Unpooled.EMPTY_BUFFER));
+            LoginResponse bad = w.one(LoginResponse.class);
+            // RFC 7143 §6.3: Login reject "Invalid during login", then the connection closes
+            assertEquals(0x020b, bad.status());
+            assertEquals(Wire.ISID, bad.isid());
+            bad.release();
+            assertFalse(w.target.isOpen());
+        }
+    }
+
     static ByteBuf unused() {
         return null;
     }

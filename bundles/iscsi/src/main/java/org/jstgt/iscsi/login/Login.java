@@ -76,6 +76,9 @@ public final class Login {
     private final LoginHost host;
     private final SecurityStage security;
     private boolean first = true;
+    /** ITT and CSG of the last Login Request (CSG -1 before the first), for {@link #invalidDuringLogin()}. */
+    private int lastItt;
+    private int lastCsg = -1;
     private long isid;
     private int tsih;
     private int cid;
@@ -107,6 +110,8 @@ public final class Login {
      * @return the response and what follows
      */
     public Step handle(LoginRequest req) {
+        lastItt = req.itt();
+        lastCsg = req.csg();
         if (first) {
             if (req.versionMin() > 0) {
                 return fail(req, LoginStatus.UNSUPPORTED_VERSION, "Version-min " + req.versionMin());
@@ -176,12 +181,10 @@ public final class Login {
             }
         }
         // Our MaxRecvDataSegmentLength is declared once, in the operational stage (RFC 7143 §13.12).
-        if (stage == OPERATIONAL) {
-            if (!mrdslDeclared) {
-                answer.add(Map.entry(LoginKey.MAX_RECV_DATA_SEGMENT_LENGTH.wire(),
-                        Integer.toString(settings.maxRecvDataSegmentLength())));
-                mrdslDeclared = true;
-            }
+        if (stage == OPERATIONAL && !mrdslDeclared) {
+            answer.add(Map.entry(LoginKey.MAX_RECV_DATA_SEGMENT_LENGTH.wire(),
+                    Integer.toString(settings.maxRecvDataSegmentLength())));
+            mrdslDeclared = true;
         }
         byte[] out = TextKeys.encode(answer);
         if (out.length > LOGIN_SEGMENT) {
@@ -364,6 +367,10 @@ public final class Login {
                 answer.add(Map.entry(k, "NotUnderstood"));
                 continue;
             }
+            if (KeyRules.valueTooLong(key, v)) {
+                answer.add(Map.entry(k, "Reject"));
+                continue;
+            }
             switch (key) {
                 case INITIATOR_NAME, TARGET_NAME, SESSION_TYPE -> {
                     if (!leadingPdu) {
@@ -463,6 +470,15 @@ public final class Login {
             throw new IllegalStateException("a login BHS always decodes", e);
         }
         return fail(req, LoginStatus.INITIATOR_ERROR, bad.detail()).response();
+    }
+
+    /**
+     * @return the Login reject "Invalid during login" (0x020b) due to a PDU other than a Login
+     *         Request once the login started (RFC 7143 §6.3), or null before: then the connection just closes
+     */
+    public LoginResponse invalidDuringLogin() {
+        return lastCsg < 0 ? null : new LoginResponse(false, false, lastCsg, 0, 0, 0, isid, 0, lastItt, statSn++,
+                cmdSn, cmdSn, LoginStatus.INVALID_DURING_LOGIN >> 8, LoginStatus.INVALID_DURING_LOGIN & 0xff, Unpooled.EMPTY_BUFFER);
     }
 
     /** The login ended (admitted, refused, timed out or connection lost). */

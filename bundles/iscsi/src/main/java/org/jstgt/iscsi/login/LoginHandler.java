@@ -10,6 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.pdu.InvalidPdu;
 import org.jstgt.iscsi.pdu.LoginRequest;
+import org.jstgt.iscsi.pdu.LoginResponse;
 import org.jstgt.iscsi.pdu.Opcode;
 import org.jstgt.iscsi.pdu.Pdu;
 import org.slf4j.Logger;
@@ -73,12 +74,14 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                 } else {
                     LOG.info("{}: {} (opcode 0x{})", host.remoteDescription(),
                             LogSafe.of(bad.detail(), LogSafe.MESSAGE), Integer.toHexString(bad.opcode()));
+                    invalid();
                 }
                 end();
             } else if (msg instanceof LoginRequest req) {
                 request(ctx, req);
             } else if (msg instanceof Pdu pdu) {
                 LOG.info("{} sent {} during login; closing (RFC 7143 §6.3)", host.remoteDescription(), pdu.opcode());
+                invalid();
                 end();
             }
         } finally {
@@ -141,6 +144,14 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         }
         outcome(ctx, login.resume());
         host.flush();
+    }
+
+    /** RFC 7143 §6.3: once the login started, a PDU other than a Login Request gets status 0x020b. */
+    private void invalid() {
+        LoginResponse r = login.invalidDuringLogin();
+        if (r != null) {
+            host.send(r);
+        }
     }
 
     private void end() {

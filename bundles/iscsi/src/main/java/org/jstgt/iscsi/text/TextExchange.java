@@ -13,6 +13,7 @@ import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.log.LogBudget;
 import org.jstgt.iscsi.log.LogSafe;
+import org.jstgt.iscsi.login.KeyRules;
 import org.jstgt.iscsi.login.LoginKey;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.RejectReason;
@@ -105,7 +106,10 @@ public final class TextExchange {
         List<Map.Entry<String, String>> answer = new ArrayList<>();
         for (Map.Entry<String, String> e : pairs) {
             LoginKey key = LoginKey.byWire(e.getKey());
-            if (key == LoginKey.SEND_TARGETS) {
+            if (key != null && KeyRules.valueTooLong(key, e.getValue())) {
+                // RFC 7143 §6.1: at most 255 bytes (SendTargets names a target, at most 223)
+                answer.add(Map.entry(e.getKey(), "Reject"));
+            } else if (key == LoginKey.SEND_TARGETS) {
                 answer.addAll(SendTargets.answer(e.getValue(), registry.get(), portals.endpoints(),
                         session.portalName(), session.discovery() ? null : session.target(), session.initiatorName(),
                         port.remoteAddress(), port.localAddress()));

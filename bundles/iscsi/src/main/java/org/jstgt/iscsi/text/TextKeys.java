@@ -70,7 +70,10 @@ public final class TextKeys {
     }
 
     static boolean validKeyName(String key) {
-        for (int i = 0; i < key.length(); i++) {
+        // Public extension keys (RFC 7143 §13, extension key formats; X#NodeArchitecture is one)
+        // carry a '#' after their leading X, Y or Z: parsed, then answered NotUnderstood.
+        int from = key.length() > 2 && key.charAt(1) == '#' && "XYZ".indexOf(key.charAt(0)) >= 0 ? 2 : 0;
+        for (int i = from; i < key.length(); i++) {
             char c = key.charAt(i);
             boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
                     || c == '+' || c == '@' || c == '_';

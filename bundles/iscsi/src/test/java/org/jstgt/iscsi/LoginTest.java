@@ -159,18 +159,25 @@ class LoginTest {
     }
 
     @Test
-    void addingAConnectionIsRefusedHonestly() {
+    void aJoiningLoginWithTheCidOfTheConnectionReplacesItAndAnUnknownTsihFindsNoSession() {
         Fabric f = Wire.fabric(disk);
         try (Wire first = new Wire(f); Wire second = new Wire(f); Wire third = new Wire(f)) {
             LoginResponse r = first.loginNormal();
+            // the same CID (0) on the session's TSIH: connection reinstatement (RFC 7143 §6.3.4),
+            // which MaxConnections=1 does not prevent
             second.send(second.login(true, 1, 3, r.tsih(), Wire.text("InitiatorName=" + Wire.INITIATOR,
                     "TargetName=" + Wire.TARGET)));
             LoginResponse r2 = second.one(LoginResponse.class);
-            assertEquals(0x0206, r2.status());
+            assertEquals(0, r2.status());
+            assertEquals(r.tsih(), r2.tsih());
+            r2.release();
+            first.target.runPendingTasks();
+            assertFalse(first.target.isOpen(), "the replaced connection is closed");
             third.send(third.login(true, 1, 3, (r.tsih() + 7) & 0xffff, Wire.text("InitiatorName=" + Wire.INITIATOR,
                     "TargetName=" + Wire.TARGET)));
             LoginResponse r3 = third.one(LoginResponse.class);
             assertEquals(0x020a, r3.status());
+            r3.release();
         }
     }
 

@@ -22,6 +22,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 
 import org.jstgt.api.mgmt.PortalInfo;
+import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.connection.Connection;
 import org.jstgt.iscsi.flow.ReadThrottle;
 import org.jstgt.iscsi.pdu.Bhs;
@@ -95,7 +96,7 @@ class PortalTcpTest {
         return java.util.stream.Stream.of("nio", "epoll", "io_uring");
     }
 
-    private static IscsiServer server(FakeScsiTarget disk, String transport) {
+    static IscsiServer server(TargetRegistry registry, String transport) {
         switch (transport) {
             case "epoll" -> org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(),
                     "epoll not available");
@@ -103,13 +104,13 @@ class PortalTcpTest {
                     io.netty.channel.uring.IoUring.isAvailable(), "io_uring not available");
             default -> { }
         }
-        IscsiServer server = new IscsiServer(FakeScsiTarget.registry(disk), transport);
+        IscsiServer server = new IscsiServer(registry, transport);
         assertEquals(transport, server.transportName());
         return server;
     }
 
     /** @return the address of a new portal "lo" on an ephemeral loopback port */
-    private static InetSocketAddress openPortal(IscsiServer server) {
+    static InetSocketAddress openPortal(IscsiServer server) {
         Portal p = server.open("lo", "etc/jstgt.portal-lo.cfg", 7, List.of("127.0.0.1:0"),
                 List.of(new InetSocketAddress("127.0.0.1", 0)));
         return p.bound().get(0);
@@ -128,7 +129,7 @@ class PortalTcpTest {
     @org.junit.jupiter.params.provider.MethodSource("transports")
     void loginInquiryAndLogoutOverTcp(String transport) throws Exception {
         FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
-        IscsiServer server = server(disk, transport);
+        IscsiServer server = server(FakeScsiTarget.registry(disk), transport);
         try {
             Portal p = server.open("lo", "etc/jstgt.portal-lo.cfg", 7, List.of("127.0.0.1:0"),
                     List.of(new InetSocketAddress("127.0.0.1", 0)));
@@ -213,7 +214,7 @@ class PortalTcpTest {
     void aProtocolErrorClosesWithoutAReset(String transport) throws Exception {
         FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
         disk.blocks(1024);
-        IscsiServer server = server(disk, transport);
+        IscsiServer server = server(FakeScsiTarget.registry(disk), transport);
         try {
             try (Client c = new Client(openPortal(server))) {
                 byte[][] r = login(c, "ImmediateData=No\0");
@@ -254,7 +255,7 @@ class PortalTcpTest {
      */
     @Test
     void aProtocolErrorHeldByTheReadThrottleStillLingersWithoutAReset() throws Exception {
-        IscsiServer server = server(new FakeScsiTarget(Wire.TARGET), "nio");
+        IscsiServer server = server(FakeScsiTarget.registry(new FakeScsiTarget(Wire.TARGET)), "nio");
         try {
             try (Client c = new Client(openPortal(server))) {
                 login(c, "");
@@ -296,7 +297,7 @@ class PortalTcpTest {
     void largeWriteOverTcpIsReadStraightIntoTheCommandBuffer(String transport) throws Exception {
         FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
         disk.blocks(1024);
-        IscsiServer server = server(disk, transport);
+        IscsiServer server = server(FakeScsiTarget.registry(disk), transport);
         try {
             try (Client c = new Client(openPortal(server))) {
                 byte[][] r = login(c, "ImmediateData=Yes\0InitialR2T=Yes\0FirstBurstLength=65536\0"

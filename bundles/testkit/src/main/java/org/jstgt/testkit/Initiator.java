@@ -32,8 +32,8 @@ import java.util.List;
 public final class Initiator implements AutoCloseable {
     private final InitiatorConnection connection;
 
-    private Initiator(Socket socket, InitiatorOptions options) throws IOException {
-        this.connection = new InitiatorConnection(socket, options);
+    private Initiator(InitiatorConnection connection) {
+        this.connection = connection;
     }
 
     /**
@@ -45,17 +45,64 @@ public final class Initiator implements AutoCloseable {
      * @throws IOException when the connection fails or times out
      */
     public static Initiator connect(InetSocketAddress address, InitiatorOptions options) throws IOException {
+        Socket s = socket(address, options);
+        try {
+            return new Initiator(new InitiatorConnection(s, options));
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private static Socket socket(InetSocketAddress address, InitiatorOptions options) throws IOException {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
             int ms = (int) Math.min(Integer.MAX_VALUE, options.timeout().toMillis());
             s.setSoTimeout(ms);
             s.connect(address, ms);
-            return new Initiator(s, options);
+            return s;
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
         }
+    }
+
+    /**
+     * Adds a connection to this initiator's session (multiple connections per session, RFC 7143
+     * §6.3.1): it logs in with the session's ISID and TSIH and its own CID, and shares the session's
+     * ITTs, CmdSN sequence and command window with every other connection; StatSN is its own. A
+     * CID already in use replaces that connection (connection reinstatement, §6.3.4). The
+     * connections of one session may be used from different threads.
+     *
+     * @param address target portal (of the same portal group)
+     * @param targetName the session's target
+     * @param cid the new connection's CID (0..65535)
+     * @return the new connection, logged in
+     * @throws IOException on failure, {@link LoginFailedException} when the target refuses it
+     */
+    public Initiator addConnection(InetSocketAddress address, String targetName, int cid) throws IOException {
+        connection.requireLoggedIn();
+        Socket s = socket(address, connection.options);
+        Initiator added;
+        try {
+            added = new Initiator(new InitiatorConnection(s, connection.options, connection.session, cid));
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        try {
+            LoginNegotiation.join(added.connection, targetName, connection.negotiated());
+            return added;
+        } catch (IOException | RuntimeException e) {
+            added.close();
+            throw e;
+        }
+    }
+
+    /** @return this connection's CID (0 for the leading connection) */
+    public int cid() {
+        return connection.cid;
     }
 
     /**
@@ -84,12 +131,12 @@ public final class Initiator implements AutoCloseable {
 
     /** @return the TSIH the target assigned (0 before login) */
     public int tsih() {
-        return connection.tsih;
+        return connection.session.tsih();
     }
 
     /** @return the ISID (6 bytes) */
     public byte[] isid() {
-        return connection.isid.clone();
+        return connection.session.isid.clone();
     }
 
     /** @return Asynchronous Message PDUs received so far (RFC 7143 §11.9) */
@@ -115,7 +162,20 @@ public final class Initiator implements AutoCloseable {
      * @throws IOException on failure, {@link LoginFailedException} when the target refuses
      */
     public Negotiated login(String targetName) throws IOException {
-        return LoginNegotiation.normal(connection, targetName);
+        return login(targetName, 1);
+    }
+
+    /**
+     * Logs in a normal session to a target, offering several connections per session.
+     *
+     * @param targetName the target's iSCSI name
+     * @param maxConnections the MaxConnections offer (RFC 7143 §13.2); the answer is in
+     *     {@link Negotiated#targetKeys()}
+     * @return negotiated parameters
+     * @throws IOException on failure, {@link LoginFailedException} when the target refuses
+     */
+    public Negotiated login(String targetName, int maxConnections) throws IOException {
+        return LoginNegotiation.normal(connection, targetName, maxConnections);
     }
 
     /**
@@ -171,7 +231,7 @@ public final class Initiator implements AutoCloseable {
         byte[] payload = new byte[Math.min(64, c.negotiated().maxSendDataSegmentLength())];
         InitiatorConnection.RANDOM.nextBytes(payload);
         Pdu nop = new Pdu(Pdu.NOP_OUT).immediate(true).flags(0x80).itt(itt).int32(20, Pdu.RESERVED_TAG)
-                .int32(24, c.cmdSN).int32(28, c.expStatSN).data(payload);
+                .int32(24, c.session.cmdSN()).int32(28, c.expStatSN).data(payload);
         c.send(nop);
         Pdu resp = c.receiveFor(itt, deadline, "NOP-In");
         if (resp.opcode() != Pdu.NOP_IN) {
@@ -190,25 +250,51 @@ public final class Initiator implements AutoCloseable {
      * @throws IOException on failure or a non-zero Response
      */
     public void logout() throws IOException {
+        logout(0, 0);
+    }
+
+    /**
+     * Logout "close the connection" (RFC 7143 §11.14.1, reason 1) of a connection of this
+     * session, sent on this one; when it names this one, the socket closes after the response.
+     *
+     * @param cid the CID of the connection to close
+     * @throws IOException on failure or a non-zero Response
+     */
+    public void logoutConnection(int cid) throws IOException {
+        logout(1, cid);
+    }
+
+    private void logout(int reason, int cid) throws IOException {
         InitiatorConnection c = connection;
         c.requireLoggedIn();
         long deadline = c.deadline();
         int itt = c.nextItt();
         c.awaitWindow(deadline);
-        Pdu req = new Pdu(Pdu.LOGOUT_REQUEST).flags(0x80).itt(itt).u16(20, 0).int32(24, c.cmdSN)
-                .int32(28, c.expStatSN);
-        c.cmdSN++;
+        Pdu req = new Pdu(Pdu.LOGOUT_REQUEST).flags(0x80 | reason).itt(itt).u16(20, cid)
+                .int32(24, c.session.takeCmdSN()).int32(28, c.expStatSN);
         c.send(req);
         Pdu resp = c.receiveFor(itt, deadline, "Logout Response");
         if (resp.opcode() != Pdu.LOGOUT_RESPONSE) {
             throw unexpected(resp, "Logout Response");
         }
         c.checkStatSN(resp);
-        c.loggedIn = false;
-        close();
+        if (reason == 0 || cid == c.cid) {
+            c.loggedIn = false;
+            close();
+        }
         if (resp.u8(2) != 0) {
             throw new IscsiProtocolException("Logout Response code " + resp.u8(2));
         }
+    }
+
+    /**
+     * Waits until the target closes this connection (end of stream or reset), discarding what it
+     * still sends; bounded by {@link InitiatorOptions#timeout()}.
+     *
+     * @return true when the target closed it, false when it stayed open
+     */
+    public boolean closedByTarget() {
+        return connection.awaitClosed(connection.deadline());
     }
 
     /** Closes the TCP connection without logout. */

@@ -29,12 +29,9 @@ final class InitiatorConnection implements AutoCloseable {
     private final OutputStream out;
     private final long timeoutNanos;
 
-    final byte[] isid = new byte[6];
-    int tsih;
-    private int nextItt = 1;
-    int cmdSN = 1;
-    private int expCmdSN = 1;
-    private int maxCmdSN = 1;
+    final InitiatorSession session;
+    /** The connection's CID (RFC 7143 §11.12.8): 0 for the leading connection. */
+    final int cid;
     int expStatSN;
     boolean loggedIn;
     boolean discoverySession;
@@ -44,14 +41,18 @@ final class InitiatorConnection implements AutoCloseable {
     private final List<Pdu> asyncMessages = new ArrayList<>();
 
     InitiatorConnection(Socket socket, InitiatorOptions options) throws IOException {
+        this(socket, options, new InitiatorSession(), 0);
+    }
+
+    InitiatorConnection(Socket socket, InitiatorOptions options, InitiatorSession session, int cid)
+            throws IOException {
         this.socket = socket;
         this.options = options;
+        this.session = session;
+        this.cid = cid;
         this.timeoutNanos = options.timeout().toNanos();
         this.in = new BufferedInputStream(socket.getInputStream(), 65536);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 65536);
-        // ISID type 10b (random, RFC 7143 §11.12.5): byte 0 bits 6-7 = 2, the rest random
-        RANDOM.nextBytes(isid);
-        isid[0] = (byte) (0x80 | (isid[0] & 0x3f));
     }
 
     /** @return the deadline of an exchange that starts now */
@@ -82,11 +83,7 @@ final class InitiatorConnection implements AutoCloseable {
     }
 
     int nextItt() {
-        int itt = nextItt++;
-        if (nextItt == Pdu.RESERVED_TAG) {
-            nextItt = 1;
-        }
-        return itt;
+        return session.nextItt();
     }
 
     void send(Pdu pdu) throws IOException {
@@ -147,7 +144,7 @@ final class InitiatorConnection implements AutoCloseable {
                 int ttt = pdu.int32(20);
                 if (ttt != Pdu.RESERVED_TAG) {
                     Pdu reply = new Pdu(Pdu.NOP_OUT).immediate(true).flags(0x80).lun(pdu.lun())
-                            .itt(Pdu.RESERVED_TAG).int32(20, ttt).int32(24, cmdSN).int32(28, expStatSN);
+                            .itt(Pdu.RESERVED_TAG).int32(20, ttt).int32(24, session.cmdSN()).int32(28, expStatSN);
                     send(reply);
                 }
                 return true;
@@ -180,23 +177,15 @@ final class InitiatorConnection implements AutoCloseable {
         updateWindow(pdu.int32(28), pdu.int32(32));
     }
 
-    /** RFC 7143 §4.2.2.1: ExpCmdSN and MaxCmdSN only move forward (serial number arithmetic). */
+    /** RFC 7143 §4.2.2.1: see {@link InitiatorSession#updateWindow}. */
     void updateWindow(int exp, int max) {
-        if (max - exp < -1) {
-            return; // MaxCmdSN = ExpCmdSN - 1 closes the window; lower values are invalid and ignored
-        }
-        if (exp - expCmdSN > 0) {
-            expCmdSN = exp;
-        }
-        if (max - maxCmdSN > 0) {
-            maxCmdSN = max;
-        }
+        session.updateWindow(exp, max);
     }
 
     void awaitWindow(long deadline) throws IOException {
-        while (cmdSN - maxCmdSN > 0) {
-            Pdu pdu = receive(deadline, "the command window to open (CmdSN " + u32(cmdSN) + ", MaxCmdSN "
-                    + u32(maxCmdSN) + ")");
+        while (!session.windowOpen()) {
+            Pdu pdu = receive(deadline, "the command window to open (CmdSN " + u32(session.cmdSN()) + ", MaxCmdSN "
+                    + u32(session.maxCmdSN()) + ")");
             if (!handleUnsolicited(pdu)) {
                 throw unexpected(pdu, "a NOP-In or Asynchronous Message opening the command window");
             }
@@ -207,6 +196,23 @@ final class InitiatorConnection implements AutoCloseable {
         if (System.nanoTime() - deadline > 0) {
             throw new SocketTimeoutException("no answer within " + options.timeout() + " for " + what);
         }
+    }
+
+    /** @return true when the peer closed the connection before the deadline (what it sent is dropped) */
+    boolean awaitClosed(long deadline) {
+        byte[] sink = new byte[4096];
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                if (in.read(sink) < 0) {
+                    return true;
+                }
+            } catch (SocketTimeoutException e) {
+                return false;
+            } catch (IOException e) {
+                return true; // reset, or closed here
+            }
+        }
+        return false;
     }
 
     /** Closes the TCP connection. */

@@ -34,34 +34,19 @@ final class LoginNegotiation {
 
     /** Logs in a discovery session. */
     static Negotiated discovery(InitiatorConnection c) throws IOException {
-        InitiatorOptions options = c.options;
-        Map<String, String> security = new LinkedHashMap<>();
-        security.put("InitiatorName", options.initiatorName());
-        security.put("SessionType", "Discovery");
-        Map<String, String> operational = new LinkedHashMap<>();
-        operational.put("HeaderDigest", options.headerDigest());
-        operational.put("DataDigest", options.dataDigest());
-        operational.put("MaxRecvDataSegmentLength", Integer.toString(options.maxRecvDataSegmentLength()));
         c.discoverySession = true;
-        return login(c, security, operational);
+        return login(c, security(c.options, "Discovery", null), connectionKeys(c.options));
     }
 
-    /** Logs in a normal session to {@code targetName}. */
-    static Negotiated normal(InitiatorConnection c, String targetName) throws IOException {
+    /** Logs in a normal session to {@code targetName}, offering MaxConnections (RFC 7143 §13.2). */
+    static Negotiated normal(InitiatorConnection c, String targetName, int maxConnections) throws IOException {
         InitiatorOptions options = c.options;
-        Map<String, String> security = new LinkedHashMap<>();
-        security.put("InitiatorName", options.initiatorName());
-        security.put("SessionType", "Normal");
-        security.put("TargetName", targetName);
-        Map<String, String> operational = new LinkedHashMap<>();
-        operational.put("HeaderDigest", options.headerDigest());
-        operational.put("DataDigest", options.dataDigest());
-        operational.put("MaxRecvDataSegmentLength", Integer.toString(options.maxRecvDataSegmentLength()));
+        Map<String, String> operational = connectionKeys(options);
         operational.put("InitialR2T", yesNo(options.initialR2T()));
         operational.put("ImmediateData", yesNo(options.immediateData()));
         operational.put("FirstBurstLength", Integer.toString(options.firstBurstLength()));
         operational.put("MaxBurstLength", Integer.toString(options.maxBurstLength()));
-        operational.put("MaxConnections", "1");
+        operational.put("MaxConnections", Integer.toString(maxConnections));
         operational.put("MaxOutstandingR2T", "1");
         operational.put("DataPDUInOrder", "Yes");
         operational.put("DataSequenceInOrder", "Yes");
@@ -69,7 +54,42 @@ final class LoginNegotiation {
         operational.put("DefaultTime2Wait", "0");
         operational.put("DefaultTime2Retain", "0");
         c.discoverySession = false;
-        return login(c, security, operational);
+        return login(c, security(options, "Normal", targetName), operational);
+    }
+
+    /**
+     * Logs a connection in to the session of {@code leading} (RFC 7143 §6.3.1: the session's
+     * TSIH, a CID of its own): only the connection's own keys are offered (digests and
+     * MaxRecvDataSegmentLength, §13); the session-wide ones stay as the leading login settled them.
+     */
+    static Negotiated join(InitiatorConnection c, String targetName, Negotiated leading) throws IOException {
+        c.discoverySession = false;
+        Negotiated own = login(c, security(c.options, "Normal", targetName), connectionKeys(c.options));
+        Negotiated n = new Negotiated(own.headerDigest(), own.dataDigest(), own.maxSendDataSegmentLength(),
+                own.maxRecvDataSegmentLength(), leading.firstBurstLength(), leading.maxBurstLength(),
+                leading.immediateData(), leading.initialR2T(), own.targetPortalGroupTag(), own.targetKeys());
+        c.loggedIn(n);
+        return n;
+    }
+
+    /** The keys of the first request: names and session type (TargetName null: none). */
+    private static Map<String, String> security(InitiatorOptions options, String type, String targetName) {
+        Map<String, String> security = new LinkedHashMap<>();
+        security.put("InitiatorName", options.initiatorName());
+        security.put("SessionType", type);
+        if (targetName != null) {
+            security.put("TargetName", targetName);
+        }
+        return security;
+    }
+
+    /** The connection-scoped operational keys (RFC 7143 §13: digests, MaxRecvDataSegmentLength). */
+    private static Map<String, String> connectionKeys(InitiatorOptions options) {
+        Map<String, String> operational = new LinkedHashMap<>();
+        operational.put("HeaderDigest", options.headerDigest());
+        operational.put("DataDigest", options.dataDigest());
+        operational.put("MaxRecvDataSegmentLength", Integer.toString(options.maxRecvDataSegmentLength()));
+        return operational;
     }
 
     private static Negotiated login(InitiatorConnection c, Map<String, String> security,
@@ -100,9 +120,10 @@ final class LoginNegotiation {
                     .flags(transit ? TRANSIT | stage << 2 | next : stage << 2)
                     .u8(2, 0).u8(3, 0);
             for (int i = 0; i < 6; i++) {
-                req.u8(8 + i, c.isid[i] & 0xff);
+                req.u8(8 + i, c.session.isid[i] & 0xff);
             }
-            req.u16(14, c.tsih).itt(itt).u16(20, 0).int32(24, c.cmdSN).int32(28, c.expStatSN);
+            req.u16(14, c.session.tsih()).itt(itt).u16(20, c.cid).int32(24, c.session.cmdSN())
+                    .int32(28, c.expStatSN);
             req.data(TextKeys.encode(toSend));
             c.send(req);
             Pdu resp = c.receive(deadline, "login response");
@@ -128,7 +149,9 @@ final class LoginNegotiation {
             first = false;
             c.expStatSN = statSN + 1;
             c.updateWindow(resp.int32(28), resp.int32(32));
-            c.tsih = resp.u16(14);
+            if (resp.u16(14) != 0) {
+                c.session.tsih(resp.u16(14));
+            }
             Map<String, String> answer = TextKeys.parseMap(resp.data());
             targetKeys.putAll(answer);
             for (Map.Entry<String, String> e : answer.entrySet()) {

@@ -46,13 +46,12 @@ final class ScsiCommandExchange {
                 | 1;
         c.awaitWindow(deadline);
         Pdu cmd = new Pdu(Pdu.SCSI_COMMAND).flags(flags).lun(lun).itt(itt)
-                .int32(20, outData.length > 0 ? outData.length : expectedInLength).int32(24, c.cmdSN)
+                .int32(20, outData.length > 0 ? outData.length : expectedInLength).int32(24, c.session.takeCmdSN())
                 .int32(28, c.expStatSN);
         for (int i = 0; i < cdb.length; i++) {
             cmd.u8(32 + i, cdb[i] & 0xff);
         }
         cmd.data(Arrays.copyOf(outData, immediateLength));
-        c.cmdSN++;
         c.send(cmd, false);
         if (moreUnsolicited) {
             sendDataOut(c, lun, itt, Pdu.RESERVED_TAG, outData, immediateLength, unsolicited - immediateLength,

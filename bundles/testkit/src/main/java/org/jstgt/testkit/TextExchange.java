@@ -26,9 +26,8 @@ final class TextExchange {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         for (int round = 0; round < 1024; round++) {
             c.awaitWindow(deadline);
-            Pdu req = new Pdu(Pdu.TEXT_REQUEST).flags(0x80).itt(itt).int32(20, ttt).int32(24, c.cmdSN)
+            Pdu req = new Pdu(Pdu.TEXT_REQUEST).flags(0x80).itt(itt).int32(20, ttt).int32(24, c.session.takeCmdSN())
                     .int32(28, c.expStatSN).data(round == 0 ? request : new byte[0]);
-            c.cmdSN++;
             c.send(req);
             Pdu resp = c.receiveFor(itt, deadline, "Text Response");
             if (resp.opcode() != Pdu.TEXT_RESPONSE) {

@@ -82,6 +82,10 @@ public final class Connection implements ConnectionPort, LoginHost {
     /** lost() ran (at the start of a lingering close, or when the channel closed). */
     private boolean lost;
     private Session session;
+    /** The session a login with a TSIH joins (RFC 7143 §6.3.1), from before it is admitted. */
+    private Session joining;
+    /** Set once the session's thread added the connection (or refused it). */
+    private volatile SessionTable.Admission joined;
     private Negotiated negotiated = Negotiated.defaults();
     private int cid;
     private FullFeatureHandler fullFeature;
@@ -201,20 +205,25 @@ public final class Connection implements ConnectionPort, LoginHost {
     }
 
     @Override
-    public CompletionStage<Void> endOlderSession(LoginResult r) {
-        return fabric.sessions().endOlderSession(r, portalTag);
+    public CompletionStage<Void> beforeAdmission(LoginResult r) {
+        if (r.tsih() == 0) {
+            return fabric.sessions().endOlderSession(r, portalTag);
+        }
+        joining = fabric.sessions().session(r.tsih());
+        return fabric.sessions().join(r, this, portalTag).thenAccept(a -> joined = a);
     }
 
     @Override
-    public int admit(LoginResult r) {
-        SessionTable.Admission a = fabric.sessions().admit(r, this, portalName, portalTag);
+    public LoginHost.Admission admit(LoginResult r) {
+        SessionTable.Admission a = r.tsih() == 0 ? fabric.sessions().admit(r, this, portalName, portalTag) : joined;
         if (a.session() == null) {
-            return -a.status();
+            return a.answer();
         }
         session = a.session();
         cid = r.cid();
-        negotiated = r.negotiated();
-        return session.tsih();
+        // a joining connection has its own digests and segment lengths, the rest is the session's
+        negotiated = r.tsih() == 0 ? r.negotiated() : session.negotiated().forConnection(r.negotiated());
+        return a.answer();
     }
 
     @Override
@@ -247,21 +256,33 @@ public final class Connection implements ConnectionPort, LoginHost {
         ChannelPipeline p = ctx.pipeline();
         // Reading stops while more than the target's send.buffer.high waits to be sent (ReadThrottle).
         ctx.channel().config().setWriteBufferWaterMark(session.settings().flow().waterMark());
+        // A connection that joined a session on another event loop hands its PDUs to the session's
+        // loop (SessionHop), where the full feature handler and the idle probe run.
+        EventExecutor sessionLoop = session.loop();
+        boolean local = sessionLoop == null || sessionLoop == ctx.executor();
         // The handler first, so that PDUs the old decoder still holds reach the new handler.
-        p.replace(loginHandler, HANDLER, fullFeature);
-        IdleProbe.install(p, this, session.window(), limits);
+        if (local) {
+            p.replace(loginHandler, HANDLER, fullFeature);
+        } else {
+            p.remove(loginHandler);
+            p.addLast(sessionLoop, HANDLER, fullFeature);
+            SessionHop.install(p, sessionLoop);
+        }
+        IdleProbe.install(p, local ? null : sessionLoop, this, session.window(), limits);
         // The login response went out without digests; from here on both directions use what was
-        // negotiated (RFC 7143 §13.1) and our declared MaxRecvDataSegmentLength.
+        // negotiated (RFC 7143 §13.1) and our declared MaxRecvDataSegmentLength. Data is received
+        // in place into the task's buffer only where the task table may be read (same loop).
         if (p.get(DECODER) != null) {
             p.replace(DECODER, DECODER, new PduDecoder(n.targetMaxRecvDataSegmentLength(), n.headerDigest(),
-                    n.dataDigest()).placement(fullFeature));
+                    n.dataDigest()).placement(local ? fullFeature : null));
             p.replace(ENCODER, ENCODER, new PduEncoder(n.headerDigest(), n.dataDigest()));
         }
-        LOG.info("{} session {} of {} from {} on {} logged in{} ({})", session.discovery() ? "discovery" : "normal",
+        LOG.info("{} session {} of {} from {} on {} logged in{} ({})", result.tsih() != 0
+                ? "connection CID " + cid + " joined" : session.discovery() ? "discovery" : "normal",
                 session.tsih(), LogSafe.of(session.initiatorName()), remoteDescription,
                 session.discovery() ? portalName : session.targetName(),
                 result.authenticated().isEmpty() ? "" : " with " + LogSafe.of(result.authenticated()),
-                LogSafe.of(n.values().toString(), LogSafe.MESSAGE));
+                LogSafe.of(negotiated.values().toString(), LogSafe.MESSAGE));
     }
 
     // ---- ConnectionPort
@@ -299,6 +320,12 @@ public final class Connection implements ConnectionPort, LoginHost {
     @Override
     public EventExecutor executor() {
         return ctx.executor();
+    }
+
+    @Override
+    public boolean open() {
+        ChannelHandlerContext c = ctx;
+        return c != null && c.channel().isActive();
     }
 
     @Override
@@ -375,7 +402,7 @@ public final class Connection implements ConnectionPort, LoginHost {
         if (c == null) {
             return;
         }
-        c.channel().eventLoop().execute(() -> {
+        c.executor().execute(() -> {
             if (phase == Phase.FULL_FEATURE && session != null && !session.discovery()) {
                 send(new AsyncMessage(0, statSn++, session.window().expCmdSn(), session.window().maxCmdSn(),
                         AsyncMessage.EVENT_LOGOUT_REQUESTED, 0, 0, 0, seconds, Unpooled.EMPTY_BUFFER));
@@ -456,19 +483,24 @@ public final class Connection implements ConnectionPort, LoginHost {
      */
     @Override
     public void lost() {
+        Session s = session != null ? session : joining;
+        if (s != null && s.loop() != null && !s.loop().inEventLoop() && s.onLoop(this::lost)) {
+            return; // the session's state is touched on its own loop only
+        }
         Phase was = phase;
         phase = Phase.CLOSED;
-        if (session == null || lost) {
+        if (s == null || lost) {
             return;
         }
         lost = true;
-        if (session.connectionLost(this)) {
-            fabric.sessions().remove(session);
-            session.end();
+        if (s.connectionLost(this)) {
+            fabric.sessions().remove(s);
+            s.end();
         }
-        if (was != Phase.LOGGED_OUT) {
-            LOG.info("connection {} of session {} ({}) closed", remoteDescription, session.tsih(),
-                    LogSafe.of(session.initiatorName()));
+        if (was != Phase.LOGGED_OUT && session != null) {
+            LOG.info("connection {} of session {} ({}) closed{}", remoteDescription, s.tsih(),
+                    LogSafe.of(s.initiatorName()), s.ended() ? "" : "; the session goes on with "
+                            + s.connections().size() + " connection(s)");
         }
     }
 }

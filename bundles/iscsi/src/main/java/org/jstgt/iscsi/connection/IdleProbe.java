@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import org.jstgt.iscsi.limits.PortalLimits;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * echoing the tag (§11.18). An answer not received within {@code nop.timeout} seconds drops the
  * connection: a connection loss, after which the session ends (ErrorRecoveryLevel 0). Sits in the
  * pipeline before the full feature handler, sees every PDU received, consumes the answer to its
- * ping and passes everything else on. Runs on the channel's event loop.
+ * ping and passes everything else on. Runs on the session's event loop, like the full feature handler.
  */
 final class IdleProbe extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(IdleProbe.class);
@@ -50,10 +51,16 @@ final class IdleProbe extends ChannelInboundHandlerAdapter {
         this.timeoutNanos = timeoutNanos;
     }
 
-    /** Adds a probe before the connection's handler when the portal's limits ask for one. */
-    static void install(ChannelPipeline p, Connection connection, CommandWindow window, PortalLimits limits) {
+    /**
+     * Adds a probe before the connection's handler when the portal's limits ask for one.
+     *
+     * @param session the session's event loop when the connection's own differs (a connection
+     *     that joined a session runs its session work there), else null
+     */
+    static void install(ChannelPipeline p, EventExecutorGroup session, Connection connection, CommandWindow window,
+            PortalLimits limits) {
         if (limits.probing()) {
-            p.addBefore(Connection.HANDLER, NAME, new IdleProbe(connection, window,
+            p.addBefore(session, Connection.HANDLER, NAME, new IdleProbe(connection, window,
                     TimeUnit.SECONDS.toNanos(limits.nopInterval()), TimeUnit.SECONDS.toNanos(limits.nopTimeout())));
         }
     }

@@ -69,8 +69,8 @@ public final class Login {
         }
     }
 
-    /** The final request of a login waiting for an older session to end, with the response text built. */
-    private record Admission(LoginRequest req, LoginResult result, ByteBuf text) {
+    /** The final request of a login waiting for its admission to be prepared, with the response text built. */
+    private record Pending(LoginRequest req, LoginResult result, ByteBuf text) {
     }
 
     private final LoginHost host;
@@ -95,8 +95,8 @@ public final class Login {
     private TargetSettings settings = TargetSettings.defaults();
     private boolean mrdslDeclared;
     private int initiatorMrdsl = 8192;
-    /** Set while the login waits for an older session to end. */
-    private Admission waiting;
+    /** Set while the login waits for its admission to be prepared (reinstatement, joining a session). */
+    private Pending waiting;
 
     public Login(LoginHost host) {
         this.host = host;
@@ -222,11 +222,12 @@ public final class Login {
         LoginResult result = new LoginResult(discovery, initiatorName, initiatorAlias, target, settings, negotiated,
                 isid, tsih, cid, cmdSn, respStatSn + 1, security.required()
                         ? security.method() + " user '" + security.identity() + "'" : "");
-        // Reinstatement (RFC 7143 §6.3.5): the new session starts once the older one's tasks are gone.
-        CompletionStage<Void> older = host.endOlderSession(result);
-        if (!older.toCompletableFuture().isDone()) {
-            waiting = new Admission(req, result, outBuf);
-            return new Step(null, Outcome.WAIT, null, 0, older);
+        // Reinstatement (RFC 7143 §6.3.5): the new session starts once the older one's tasks are
+        // gone; a connection joins its session on the session's thread (§6.3.1).
+        CompletionStage<Void> prepared = host.beforeAdmission(result);
+        if (!prepared.toCompletableFuture().isDone()) {
+            waiting = new Pending(req, result, outBuf);
+            return new Step(null, Outcome.WAIT, null, 0, prepared);
         }
         return admit(req, result, outBuf);
     }
@@ -237,7 +238,7 @@ public final class Login {
      * @return the final response
      */
     public Step resume() {
-        Admission a = waiting;
+        Pending a = waiting;
         if (a == null) {
             throw new IllegalStateException("no login waits");
         }
@@ -246,14 +247,14 @@ public final class Login {
     }
 
     private Step admit(LoginRequest req, LoginResult result, ByteBuf outBuf) {
-        int admitted = host.admit(result);
-        if (admitted < 0) {
+        LoginHost.Admission admitted = host.admit(result);
+        if (admitted.status() != LoginStatus.SUCCESS) {
             outBuf.release();
-            return fail(req, -admitted, "session refused");
+            return fail(req, admitted.status(), tsih == 0 ? "session refused" : "cannot join session " + tsih);
         }
-        tsih = admitted;
-        LoginResponse r = response(req, true, FULL_FEATURE, admitted, outBuf, LoginStatus.SUCCESS,
-                cmdSn + settings.queueDepth() - 1);
+        tsih = admitted.tsih();
+        cmdSn = admitted.expCmdSn();
+        LoginResponse r = response(req, true, FULL_FEATURE, tsih, outBuf, LoginStatus.SUCCESS, admitted.maxCmdSn());
         stage = FULL_FEATURE;
         return new Step(r, Outcome.COMPLETE, result);
     }
@@ -402,7 +403,8 @@ public final class Login {
                 }
                 case OF_MARK_INT, IF_MARK_INT -> answer.add(Map.entry(k, "Irrelevant"));
                 default -> {
-                    if (discovery && key.irrelevantInDiscovery()) {
+                    // Session-wide keys are settled by the leading login (RFC 7143 §6.3.1, §13 "LO")
+                    if (discovery && key.irrelevantInDiscovery() || tsih != 0 && key.use() == LoginKey.Use.LO) {
                         answer.add(Map.entry(k, "Irrelevant"));
                         continue;
                     }
@@ -427,7 +429,9 @@ public final class Login {
 
     private LoginResponse response(LoginRequest req, boolean transit, int nsg, int tsihOut, ByteBuf data, int status,
             int maxCmdSn) {
-        return new LoginResponse(transit, false, req.csg(), transit ? nsg : 0, 0, 0, req.isid(), tsihOut, req.itt(),
+        // RFC 7143 §11.13.4: the TSIH the initiator sent, but in the final response of a new session
+        return new LoginResponse(transit, false, req.csg(), transit ? nsg : 0, 0, 0, req.isid(),
+                tsihOut != 0 ? tsihOut : req.tsih(), req.itt(),
                 statSn++, cmdSn, maxCmdSn, status >> 8, status & 0xff, data);
     }
 
@@ -449,7 +453,7 @@ public final class Login {
                     suppressed == 0 ? "" : " (" + suppressed + " more refused with this status since the last line;"
                             + " logged once a minute per address)");
         }
-        LoginResponse r = new LoginResponse(false, false, req.csg(), 0, 0, 0, req.isid(), 0, req.itt(), statSn++,
+        LoginResponse r = new LoginResponse(false, false, req.csg(), 0, 0, 0, req.isid(), req.tsih(), req.itt(), statSn++,
                 req.cmdSn(), req.cmdSn(), status >> 8, status & 0xff, Unpooled.EMPTY_BUFFER);
         return new Step(r, Outcome.FAILED, null);
     }
@@ -483,7 +487,7 @@ public final class Login {
 
     /** The login ended (admitted, refused, timed out or connection lost). */
     public void close() {
-        Admission a = waiting;
+        Pending a = waiting;
         if (a != null) {
             waiting = null;
             a.text().release();

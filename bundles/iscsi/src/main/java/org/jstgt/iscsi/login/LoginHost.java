@@ -55,24 +55,42 @@ public interface LoginHost {
     int checkExistingSession(int tsih, long isid, String initiatorName);
 
     /**
-     * Session reinstatement (RFC 7143 §6.3.5), before {@link #admit}: ends an older session of the
-     * same initiator port and portal group.
+     * What the session gives a connection it admits: its TSIH and the command window the final
+     * Login Response announces (RFC 7143 §11.13.3: ExpCmdSN and MaxCmdSN of the session).
+     *
+     * @param tsih the session's TSIH (1..65535), or 0 when refused
+     * @param status {@link LoginStatus#SUCCESS}, or the login status refusing the connection
+     * @param expCmdSn the session's ExpCmdSN
+     * @param maxCmdSn the session's MaxCmdSN
+     */
+    record Admission(int tsih, int status, int expCmdSn, int maxCmdSn) {
+        /** @return a refusal with a login status */
+        public static Admission refused(int status) {
+            return new Admission(0, status, 0, 0);
+        }
+    }
+
+    /**
+     * Prepares the admission, before {@link #admit}. A new session (TSIH 0) reinstates an older
+     * session of the same initiator port and portal group (RFC 7143 §6.3.5): that one ends first.
+     * A connection joining a session (TSIH != 0, §6.3.1) is added to it on the session's thread,
+     * replacing a connection of the same CID (connection reinstatement, §6.3.4).
      *
      * @param result what the login established
-     * @return completes (any thread) when the older session's commands are gone; at once when there
-     *     is none
+     * @return completes (any thread) when {@link #admit} may run; at once when nothing needs waiting
      */
-    default CompletionStage<Void> endOlderSession(LoginResult result) {
+    default CompletionStage<Void> beforeAdmission(LoginResult result) {
         return CompletableFuture.completedFuture(null);
     }
 
     /**
-     * Creates the session at the end of a successful login.
+     * Creates the session at the end of a successful leading login, or completes a connection's
+     * joining of its session.
      *
      * @param result what the login established
-     * @return the new TSIH (1..65535), or a negative login status to refuse
+     * @return the admission, or its refusal
      */
-    int admit(LoginResult result);
+    Admission admit(LoginResult result);
 
     /** @return {@code address:port} of the initiator, for the log */
     String remoteDescription();

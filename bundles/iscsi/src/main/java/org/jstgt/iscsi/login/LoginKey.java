@@ -12,7 +12,7 @@ import java.util.Locale;
 public enum LoginKey {
     HEADER_DIGEST("HeaderDigest", Rule.LIST, Use.IO, Scope.CONNECTION, "None", digests(), "header.digest", "None,CRC32C"),
     DATA_DIGEST("DataDigest", Rule.LIST, Use.IO, Scope.CONNECTION, "None", digests(), "data.digest", "None,CRC32C"),
-    MAX_CONNECTIONS("MaxConnections", Rule.MIN, Use.LO, Scope.SESSION, "1", 1, 65535, "max.connections", "1"),
+    MAX_CONNECTIONS("MaxConnections", Rule.MIN, Use.LO, Scope.SESSION, "1", 1, 65535, "max.connections", "4"),
     SEND_TARGETS("SendTargets", Rule.DECLARATIVE, Use.FFPO, Scope.SESSION, "", null, null, null),
     TARGET_NAME("TargetName", Rule.DECLARATIVE, Use.IO, Scope.SESSION, "", null, null, null),
     INITIATOR_NAME("InitiatorName", Rule.DECLARATIVE, Use.IO, Scope.SESSION, "", null, null, null),

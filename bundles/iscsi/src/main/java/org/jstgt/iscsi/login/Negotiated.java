@@ -74,6 +74,25 @@ public record Negotiated(boolean headerDigest, boolean dataDigest, int initiator
         return m;
     }
 
+    /**
+     * The parameters of a connection that joined a session (RFC 7143 §6.3.1): the session-wide ones
+     * come from the leading login, the connection-scoped ones (digests, MaxRecvDataSegmentLength
+     * of both sides, §13) from this connection's own login.
+     *
+     * @param connection what the joining connection's login settled
+     * @return the parameters in force on that connection
+     */
+    public Negotiated forConnection(Negotiated connection) {
+        Map<String, String> v = new java.util.LinkedHashMap<>(values);
+        for (String k : List.of(LoginKey.HEADER_DIGEST.wire(), LoginKey.DATA_DIGEST.wire(),
+                "MaxRecvDataSegmentLength(target)", "MaxRecvDataSegmentLength(initiator)")) {
+            v.put(k, connection.values.get(k));
+        }
+        return new Negotiated(connection.headerDigest, connection.dataDigest, connection.initiatorMaxRecvDataSegmentLength,
+                connection.targetMaxRecvDataSegmentLength, maxBurstLength, firstBurstLength, immediateData, initialR2t,
+                maxOutstandingR2t, defaultTime2Wait, defaultTime2Retain, errorRecoveryLevel, maxConnections, v);
+    }
+
     /** @return {@code Key=Value} strings for listings */
     List<String> asList() {
         List<String> l = new ArrayList<>();

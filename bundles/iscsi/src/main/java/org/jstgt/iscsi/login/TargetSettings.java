@@ -20,6 +20,8 @@ public final class TargetSettings {
 
     static final String QUEUE_DEPTH = "queue.depth";
     static final int DEFAULT_QUEUE_DEPTH = 128;
+    /** The most connections one session may have (max.connections above it is lowered to it). */
+    public static final int MAX_CONNECTIONS_LIMIT = 64;
     /**
      * Whether an initiator may reset the whole target (TARGET WARM RESET, TARGET COLD RESET, RFC
      * 7143 §11.5.1): {@code true} or {@code false}, default {@value #DEFAULT_TARGET_RESET}. Off by
@@ -111,11 +113,11 @@ public final class TargetSettings {
                     burst);
             ours.put(LoginKey.FIRST_BURST_LENGTH, Long.toString(burst));
         }
-        // Multiple connections per session are not implemented: never offer more than one.
-        if (!ours.get(LoginKey.MAX_CONNECTIONS).equals("1")) {
-            LOG.info("{}: key {}: multiple connections per session are not supported; negotiating 1", origin,
-                    LoginKey.MAX_CONNECTIONS.configKey());
-            ours.put(LoginKey.MAX_CONNECTIONS, "1");
+        // Connections per session (MC/S, RFC 7143 §13.2): at most MAX_CONNECTIONS_LIMIT.
+        if (Integer.parseInt(ours.get(LoginKey.MAX_CONNECTIONS)) > MAX_CONNECTIONS_LIMIT) {
+            LOG.warn("{}: key {}: {} is above the most this target supports; using {}", origin,
+                    LoginKey.MAX_CONNECTIONS.configKey(), ours.get(LoginKey.MAX_CONNECTIONS), MAX_CONNECTIONS_LIMIT);
+            ours.put(LoginKey.MAX_CONNECTIONS, Integer.toString(MAX_CONNECTIONS_LIMIT));
         }
         int depth = DEFAULT_QUEUE_DEPTH;
         String qd = properties.get(QUEUE_DEPTH);

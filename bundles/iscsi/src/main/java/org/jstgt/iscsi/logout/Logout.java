@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logout requests (RFC 7143 §11.14, §11.15): closing the session ends every connection of it,
- * closing a connection ends the one named; removing a connection for recovery needs
+ * closing a connection ends the one named, which may be another connection of the session (the
+ * response then comes on this one, which stays); removing a connection for recovery needs
  * ErrorRecoveryLevel 2 and is refused.
  */
 public final class Logout {
@@ -36,9 +37,10 @@ public final class Logout {
      */
     public void request(LogoutRequest req) {
         int response;
+        ConnectionPort named = req.reason() == LogoutRequest.CLOSE_CONNECTION ? session.connection(req.cid()) : port;
         switch (req.reason()) {
             case LogoutRequest.CLOSE_SESSION -> response = LogoutResponse.SUCCESS;
-            case LogoutRequest.CLOSE_CONNECTION -> response = req.cid() == port.cid() ? LogoutResponse.SUCCESS
+            case LogoutRequest.CLOSE_CONNECTION -> response = named != null ? LogoutResponse.SUCCESS
                     : LogoutResponse.CID_NOT_FOUND;
             case LogoutRequest.REMOVE_FOR_RECOVERY -> response = LogoutResponse.RECOVERY_NOT_SUPPORTED;
             default -> {
@@ -59,8 +61,13 @@ public final class Logout {
                 }
             }
         } else {
-            LOG.info("connection {} (CID {}) of session {} logged out", port.remoteDescription(), port.cid(),
+            LOG.info("connection {} (CID {}) of session {} logged out", named.remoteDescription(), named.cid(),
                     session.tsih());
+            if (named != port) {
+                // RFC 7143 §11.14.1: the connection named closes; the one that asked goes on
+                named.loggedOut();
+                return;
+            }
         }
         port.loggedOut();
     }

@@ -42,6 +42,9 @@ public interface ConnectionPort {
     /** @return the connection's event loop */
     EventExecutor executor();
 
+    /** @return true while the TCP connection is open (any thread) */
+    boolean open();
+
     /** @return true while in the Full Feature Phase: PDUs are dispatched and answered */
     boolean fullFeature();
 

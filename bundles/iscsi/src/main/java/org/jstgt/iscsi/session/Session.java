@@ -12,10 +12,14 @@ import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.iscsi.flow.SessionFlow;
+import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.login.LoginResult;
+import org.jstgt.iscsi.login.LoginStatus;
 import org.jstgt.iscsi.login.Negotiated;
 import org.jstgt.iscsi.login.TargetSettings;
 import org.jstgt.iscsi.task.TaskTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An iSCSI session (RFC 7143 §4.2.1): identity, negotiated parameters, its connections, the
@@ -25,6 +29,8 @@ import org.jstgt.iscsi.task.TaskTable;
  * reinstatement can read it from other threads, and {@link #info()} reads volatile fields only.
  */
 public final class Session {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
     private final int tsih;
     private final long isid;
     private final boolean discovery;
@@ -191,15 +197,80 @@ public final class Session {
         return null;
     }
 
+    /** @return the session's event loop (its state is confined there), null before its first connection */
+    public EventExecutor loop() {
+        return loop;
+    }
+
     /**
-     * A connection went away: its tasks still collecting data are abandoned (connection
-     * allegiance, ErrorRecoveryLevel 0).
+     * Runs on the session's event loop: at once when called there, else as a task of it.
+     *
+     * @param r what to run
+     * @return false when the loop is gone (nothing ran)
+     */
+    public boolean onLoop(Runnable r) {
+        EventExecutor l = loop;
+        if (l == null || l.inEventLoop()) {
+            r.run();
+            return true;
+        }
+        try {
+            l.execute(r);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A connection joins the session (RFC 7143 §6.3.1), on the session's event loop. It must come
+     * from the same initiator port (InitiatorName and ISID) for the same target, through the same
+     * portal group (§4.2.1); MaxConnections bounds the session (§13.2). A connection with the CID
+     * of one already in the session replaces it (connection reinstatement, §6.3.4): the old one
+     * closes and its tasks are aborted (ErrorRecoveryLevel below 2: nothing can take them over).
+     *
+     * @param r what the connection's login established
+     * @param c the connection
+     * @param tag the portal group tag it came in on
+     * @return {@link LoginStatus#SUCCESS}, or the login status refusing it
+     */
+    public int join(LoginResult r, ConnectionPort c, int tag) {
+        if (ended || !c.open()) {
+            return LoginStatus.SESSION_DOES_NOT_EXIST;
+        }
+        if (r.isid() != isid || !r.initiatorName().equalsIgnoreCase(initiatorName) || r.discovery() != discovery
+                || !discovery && !r.target().iqn().equalsIgnoreCase(targetName()) || tag != portalTag) {
+            LOG.info("{}: login to join session {} of {} refused: it is for another target, session type or portal "
+                    + "group (RFC 7143 §4.2.1)", c.remoteDescription(), tsih, LogSafe.of(initiatorName));
+            return LoginStatus.SESSION_DOES_NOT_EXIST;
+        }
+        ConnectionPort old = connection(r.cid());
+        int others = connections.size() - (old == null ? 0 : 1);
+        if (others >= negotiated.maxConnections()) {
+            return LoginStatus.TOO_MANY_CONNECTIONS;
+        }
+        if (old != null) {
+            LOG.info("connection {} (CID {}) of session {} reinstated by a login from {}; closing the old one",
+                    old.remoteDescription(), r.cid(), tsih, c.remoteDescription());
+            connectionLost(old);
+            old.close();
+        }
+        connections.add(c);
+        return LoginStatus.SUCCESS;
+    }
+
+    /**
+     * A connection went away: its tasks are aborted (connection allegiance: at ErrorRecoveryLevel
+     * below 2 no other connection can take them over, RFC 7143 §7.1.5), and the session goes on
+     * while another connection remains. Idempotent; on the session's event loop.
      *
      * @param c the connection
      * @return true when it was the last: the session is over
      */
     public boolean connectionLost(ConnectionPort c) {
-        connections.remove(c);
+        if (!connections.remove(c)) {
+            return false;
+        }
         tasks.connectionLost(c);
         return connections.isEmpty();
     }

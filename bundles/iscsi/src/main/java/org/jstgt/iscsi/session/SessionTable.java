@@ -15,6 +15,7 @@ import org.jstgt.iscsi.limits.ConnectionLimiter;
 import org.jstgt.iscsi.limits.FloodLog;
 import org.jstgt.iscsi.limits.TargetLimits;
 import org.jstgt.iscsi.log.LogSafe;
+import org.jstgt.iscsi.login.LoginHost;
 import org.jstgt.iscsi.login.LoginResult;
 import org.jstgt.iscsi.login.LoginStatus;
 import org.slf4j.Logger;
@@ -32,11 +33,16 @@ public final class SessionTable {
      * The outcome of a login's admission.
      *
      * @param session the session the connection belongs to, or null when refused
-     * @param status {@link LoginStatus#SUCCESS}, or the login status refusing it
+     * @param answer what the final Login Response tells (TSIH and command window), or the refusal
      */
-    public record Admission(Session session, int status) {
+    public record Admission(Session session, LoginHost.Admission answer) {
         static Admission refused(int status) {
-            return new Admission(null, status);
+            return new Admission(null, LoginHost.Admission.refused(status));
+        }
+
+        static Admission of(Session s) {
+            return new Admission(s, new LoginHost.Admission(s.tsih(), LoginStatus.SUCCESS, s.window().expCmdSn(),
+                    s.window().maxCmdSn()));
         }
     }
 
@@ -61,17 +67,37 @@ public final class SessionTable {
         if (s == null || s.isid() != isid || !s.initiatorName().equalsIgnoreCase(initiatorName)) {
             return LoginStatus.SESSION_DOES_NOT_EXIST;
         }
-        // MaxConnections bounds the session (RFC 7143 §13.2); it is negotiated to 1 for now.
-        if (s.connections().size() >= s.negotiated().maxConnections()) {
-            return LoginStatus.TOO_MANY_CONNECTIONS;
-        }
         return LoginStatus.SUCCESS;
     }
 
     /**
+     * Adds a connection to the session it names (TSIH != 0, RFC 7143 §6.3.1), on the session's
+     * thread ({@link Session#join}). Any thread.
+     *
+     * @param r what the connection's login established
+     * @param connection the connection
+     * @param portalTag the portal group it came in on
+     * @return completes with the session joined, or the refusal
+     */
+    public CompletableFuture<Admission> join(LoginResult r, ConnectionPort connection, int portalTag) {
+        Session s = sessions.get(r.tsih());
+        if (s == null) {
+            return CompletableFuture.completedFuture(Admission.refused(LoginStatus.SESSION_DOES_NOT_EXIST));
+        }
+        CompletableFuture<Admission> joined = new CompletableFuture<>();
+        Runnable join = () -> {
+            int status = s.join(r, connection, portalTag);
+            joined.complete(status == LoginStatus.SUCCESS ? Admission.of(s) : Admission.refused(status));
+        };
+        if (!s.onLoop(join)) {
+            joined.complete(Admission.refused(LoginStatus.SESSION_DOES_NOT_EXIST));
+        }
+        return joined;
+    }
+
+    /**
      * Creates the session at the end of a successful leading login, reinstating (ending) an
-     * older one of the same initiator port and target portal group, or adds the connection to the
-     * session it names.
+     * older one of the same initiator port and target portal group.
      *
      * @param r what the login established
      * @param connection the connection that logged in
@@ -81,13 +107,7 @@ public final class SessionTable {
      */
     public Admission admit(LoginResult r, ConnectionPort connection, String portalName, int portalTag) {
         if (r.tsih() != 0) {
-            Session s = sessions.get(r.tsih());
-            int check = checkExistingSession(r.tsih(), r.isid(), r.initiatorName());
-            if (check != LoginStatus.SUCCESS) {
-                return Admission.refused(check);
-            }
-            s.addConnection(connection);
-            return new Admission(s, LoginStatus.SUCCESS);
+            throw new IllegalArgumentException("a connection joins its session through join()");
         }
         Nexus nexus = null;
         if (!r.discovery()) {
@@ -119,7 +139,7 @@ public final class SessionTable {
         if (nexus != null) {
             AccessWatch.watch(s, this);
         }
-        return new Admission(s, LoginStatus.SUCCESS);
+        return Admission.of(s);
     }
 
     private synchronized Session register(LoginResult r, String portalName, int portalTag, Nexus nexus) {

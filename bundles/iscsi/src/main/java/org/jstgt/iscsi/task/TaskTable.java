@@ -125,19 +125,12 @@ public final class TaskTable {
     }
 
     /**
-     * A connection went away: its tasks still collecting data are abandoned; executing ones
-     * complete in the device and are dropped then.
+     * A connection went away: its tasks are aborted ({@link #abort}); those still collecting data
+     * are abandoned at once, executing ones are aborted in the SCSI core and dropped when they end.
      *
      * @param c the connection
      */
     public void connectionLost(ConnectionPort c) {
-        for (IscsiTask t : new ArrayList<>(byItt.values())) {
-            if (t.connection == c && t.state == IscsiTask.State.COLLECTING) {
-                if (t.prepared != null) {
-                    t.prepared.abandon();
-                }
-                finish(t);
-            }
-        }
+        abortWhere(t -> t.connection == c);
     }
 }

@@ -47,7 +47,10 @@ class LoginKeyTest {
                 "initial.r2t", "true", "max.connections", "4"), "x");
         assertEquals("4096", t.ours(LoginKey.FIRST_BURST_LENGTH));
         assertEquals("Yes", t.ours(LoginKey.INITIAL_R2T));
-        assertEquals("1", t.ours(LoginKey.MAX_CONNECTIONS));
+        assertEquals("4", t.ours(LoginKey.MAX_CONNECTIONS));
+        assertEquals("64", TargetSettings.from(Map.of("max.connections", "65"), "x").ours(LoginKey.MAX_CONNECTIONS),
+                "at most 64 connections per session");
+        assertEquals("4", TargetSettings.from(Map.of(), "x").ours(LoginKey.MAX_CONNECTIONS), "default 4");
         assertThrows(IllegalArgumentException.class, () -> LoginKey.DATA_DIGEST.configToWire("MD5"));
     }
 }

@@ -1,0 +1,78 @@
+package org.jstgt.iscsi.connection;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.util.concurrent.EventExecutor;
+
+/**
+ * Bounds the PDUs on their way from a connection's event loop to its session's. A connection that
+ * joined a session (MC/S, RFC 7143 §6.3.1) reads and decodes on the event loop its channel was
+ * accepted on, while the session's state (command window, tasks, StatSN of every connection) is
+ * confined to the loop of the session's first connection: the handlers from the idle probe on run
+ * there, and Netty carries each PDU across as a task. Without a bound a peer that sends faster
+ * than the session's loop handles would queue tasks without limit; here reading stops (autoRead
+ * off) while more than {@link #LIMIT} PDUs are on their way, and resumes once half have arrived.
+ * The {@link org.jstgt.iscsi.flow.ReadThrottle} shares autoRead: each turns it back off when its own condition still holds.
+ *
+ * <p>{@link #entry} sits on the channel's loop after the read throttle, {@link #exit} first on the
+ * session's loop.
+ */
+final class SessionHop {
+    /** Pipeline names. */
+    static final String ENTRY = "session-hop-entry";
+    static final String EXIT = "session-hop-exit";
+    /** PDUs in flight between the loops before reading stops. */
+    static final int LIMIT = 256;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean stopped;
+
+    private SessionHop() {
+    }
+
+    /**
+     * Puts the two ends in place, before the connection's handler.
+     *
+     * @param p the pipeline
+     * @param session the session's event loop
+     */
+    static void install(ChannelPipeline p, EventExecutor session) {
+        SessionHop hop = new SessionHop();
+        p.addBefore(Connection.HANDLER, ENTRY, hop.new Entry());
+        p.addBefore(session, Connection.HANDLER, EXIT, hop.new Exit());
+    }
+
+    /** @return PDUs on their way (tests) */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    private final class Entry extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (inFlight.incrementAndGet() > LIMIT && !stopped) {
+                stopped = true;
+                ctx.channel().config().setAutoRead(false);
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private final class Exit extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (inFlight.decrementAndGet() <= LIMIT / 2 && stopped) {
+                stopped = false;
+                Channel ch = ctx.channel();
+                if (ch.isActive()) {
+                    ch.config().setAutoRead(true);
+                }
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package org.jstgt.iscsi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.Channel;
+
+import org.jstgt.api.mgmt.SessionInfo;
+import org.jstgt.testkit.Await;
+import org.jstgt.testkit.Cdbs;
+import org.jstgt.testkit.FakeNexus;
+import org.jstgt.testkit.FakeScsiTarget;
+import org.jstgt.testkit.Initiator;
+import org.jstgt.testkit.InitiatorOptions;
+import org.jstgt.testkit.LoginFailedException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Multiple connections per session (MC/S, RFC 7143 §4.2, §6.3.1) over real TCP: connections that
+ * join a session with its TSIH, CmdSN order across them, each connection's own StatSN, the loss of
+ * one connection while the session goes on, connection reinstatement by CID, logout of another
+ * connection, MaxConnections and the checks on a joining login.
+ */
+class MultiConnectionTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String OTHER = "iqn.2026-11.org.jstgt:other";
+
+    private final FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET).blocks(1024);
+    private final FakeScsiTarget other = new FakeScsiTarget(OTHER);
+    private IscsiServer server;
+    private InetSocketAddress address;
+    private final List<Initiator> opened = new ArrayList<>();
+
+    private void start(String transport) {
+        server = PortalTcpTest.server(FakeScsiTarget.registry(disk, other), transport);
+        address = PortalTcpTest.openPortal(server);
+    }
+
+    @BeforeEach
+    void nio() {
+        start("nio");
+    }
+
+    @AfterEach
+    void stop() {
+        opened.forEach(Initiator::close);
+        server.deactivate();
+    }
+
+    private Initiator leading(int maxConnections) throws IOException {
+        Initiator i = Initiator.connect(address, InitiatorOptions.defaults().withTimeout(WAIT));
+        opened.add(i);
+        i.login(Wire.TARGET, maxConnections);
+        return i;
+    }
+
+    private Initiator join(Initiator session, int cid) throws IOException {
+        Initiator i = session.addConnection(address, Wire.TARGET, cid);
+        opened.add(i);
+        return i;
+    }
+
+    private static byte[] pattern(int lba, int blocks, int seed) {
+        byte[] b = new byte[blocks * FakeNexus.BLOCK];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (i * 31 + lba * 7 + seed);
+        }
+        return b;
+    }
+
+    private static void write(Initiator i, int lba, byte[] data) throws IOException {
+        i.scsi(0, Cdbs.write10(lba, data.length / FakeNexus.BLOCK), data, 0).assertGood();
+    }
+
+    private static byte[] read(Initiator i, int lba, int blocks) throws IOException {
+        return i.scsi(0, Cdbs.read10(lba, blocks), null, blocks * FakeNexus.BLOCK).assertGood().data();
+    }
+
+    private static void writeReadAndLogOut(Initiator i, int lba, int blocks) throws IOException {
+        byte[] data = pattern(lba, blocks, lba);
+        write(i, lba, data);
+        assertArrayEquals(data, read(i, lba, blocks));
+        i.logout();
+    }
+
+    private SessionInfo onlySession() {
+        List<SessionInfo> l = server.sessions();
+        assertEquals(1, l.size(), "sessions: " + l);
+        return l.get(0);
+    }
+
+    private void awaitConnections(int n) {
+        Await.until(WAIT, "the session to have " + n + " connection(s)",
+                () -> server.sessions().size() == 1 && server.sessions().get(0).connections().size() == n);
+    }
+
+    static java.util.stream.Stream<String> transports() {
+        return PortalTcpTest.transports();
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
+    void twoConnectionsInterleaveAndTheSessionOutlivesTheOneKilledMidTransfer(String transport) throws Exception {
+        stop();
+        opened.clear();
+        start(transport);
+        Initiator a = leading(2);
+        assertEquals("2", a.negotiated().targetKeys().get("MaxConnections"));
+        Initiator b = join(a, 1);
+        assertEquals(a.tsih(), b.tsih());
+        awaitConnections(2);
+        Set<Object> loops = new HashSet<>();
+        for (Channel ch : server.connections) {
+            loops.add(ch.eventLoop());
+        }
+        // the second connection was accepted on another event loop: its PDUs hop to the session's
+        assertEquals(2, loops.size(), "connections on event loops " + loops);
+
+        // interleaved: written on one connection, read back on the other (CmdSN order across both)
+        for (int k = 0; k < 16; k++) {
+            Initiator w = k % 2 == 0 ? a : b;
+            Initiator r = w == a ? b : a;
+            byte[] data = pattern(k * 8, 8, 1);
+            write(w, k * 8, data);
+            assertArrayEquals(data, read(r, k * 8, 8), "block " + k * 8);
+        }
+        // both at once, from two threads
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (Initiator c : List.of(a, b)) {
+                int base = c == a ? 200 : 400;
+                runs.add(pool.submit(() -> {
+                    for (int k = 0; k < 40; k++) {
+                        byte[] data = pattern(base + k * 4, 4, 2);
+                        write(c, base + k * 4, data);
+                        assertArrayEquals(data, read(c, base + k * 4, 4));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : runs) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+
+            // a WRITE in the device on connection b when b dies: the session goes on with a
+            FakeNexus nexus = disk.lastNexus();
+            nexus.hold(true);
+            Future<?> lost = pool.submit(() -> {
+                write(b, 600, pattern(600, 16, 3));
+                return null;
+            });
+            Await.until(WAIT, "the WRITE to reach the device", () -> nexus.heldCount() == 1);
+            b.close();
+            awaitConnections(1);
+            nexus.hold(false);
+            nexus.releaseHeld();
+            assertThrows(Exception.class, () -> lost.get(30, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertFalse(disk.lastNexus().closed(), "the nexus stays open while a connection remains");
+        for (int k = 0; k < 16; k++) {
+            assertArrayEquals(pattern(k * 8, 8, 1), read(a, k * 8, 8), "block " + k * 8 + " after the loss");
+        }
+        byte[] data = pattern(700, 8, 4);
+        write(a, 700, data);
+        assertArrayEquals(data, read(a, 700, 8));
+        a.logout();
+        Await.until(WAIT, "the session to end", () -> server.sessions().isEmpty());
+        Await.until(WAIT, "the nexus to close", () -> disk.lastNexus().closed());
+    }
+
+    @Test
+    void maxConnectionsBoundsTheSession() throws Exception {
+        Initiator a = leading(1);
+        assertEquals("1", a.negotiated().targetKeys().get("MaxConnections"));
+        LoginFailedException e = assertThrows(LoginFailedException.class, () -> join(a, 1));
+        assertEquals(0x0206, e.status(), "too many connections (RFC 7143 §11.13.5)");
+        Initiator b = leading(8);
+        assertEquals("4", b.negotiated().targetKeys().get("MaxConnections"), "max.connections defaults to 4");
+        for (int cid = 1; cid < 4; cid++) {
+            join(b, cid);
+        }
+        assertEquals(0x0206, assertThrows(LoginFailedException.class, () -> join(b, 9)).status());
+        a.logout();
+        b.logout();
+    }
+
+    @Test
+    void aJoiningLoginForAnotherTargetFindsNoSession() throws Exception {
+        Initiator a = leading(2);
+        LoginFailedException e = assertThrows(LoginFailedException.class,
+                () -> opened.add(a.addConnection(address, OTHER, 1)));
+        assertEquals(0x020a, e.status(), "session does not exist (RFC 7143 §11.13.5)");
+        assertEquals(1, onlySession().connections().size());
+        a.logout();
+    }
+
+    @Test
+    void aLoginWithTheCidOfAConnectionReplacesIt() throws Exception {
+        Initiator a = leading(2);
+        Initiator b = join(a, 1);
+        Initiator c = join(a, 1);
+        awaitConnections(2);
+        assertTrue(closedByTarget(b), "the reinstated connection is closed by the target");
+        byte[] data = pattern(10, 2, 5);
+        write(c, 10, data);
+        assertArrayEquals(data, read(a, 10, 2));
+        writeReadAndLogOut(a, 12, 2);
+    }
+
+    @Test
+    void aLogoutOnOneConnectionClosesAnotherAndTheSessionGoesOn() throws Exception {
+        Initiator a = leading(2);
+        Initiator b = join(a, 1);
+        a.logoutConnection(1);
+        assertTrue(closedByTarget(b), "the connection logged out is closed");
+        awaitConnections(1);
+        writeReadAndLogOut(a, 20, 2);
+    }
+
+    @Test
+    void sessionWideKeysOnAJoiningLoginAreIrrelevantAndTheWindowIsTheSessions() throws Exception {
+        Initiator a = leading(2);
+        for (int k = 0; k < 3; k++) {
+            read(a, 0, 1);
+        }
+        try (PortalTcpTest.Client raw = new PortalTcpTest.Client(address)) {
+            byte[] h = PortalTcpTest.loginBhs(0x77);
+            byte[] isid = a.isid();
+            System.arraycopy(isid, 0, h, 8, 6);
+            h[14] = (byte) (a.tsih() >> 8);
+            h[15] = (byte) a.tsih();
+            h[21] = 2; // CID 2
+            // CmdSN: the session's next (three commands went on the leading connection)
+            h[24] = 0;
+            h[25] = 0;
+            h[26] = 0;
+            h[27] = 4;
+            raw.send(h, ("InitiatorName=" + InitiatorOptions.DEFAULT_INITIATOR_NAME + "\0TargetName=" + Wire.TARGET
+                    + "\0MaxBurstLength=4096\0InitialR2T=Yes\0HeaderDigest=None\0").getBytes(StandardCharsets.UTF_8));
+            byte[][] resp = raw.receive();
+            assertEquals(0, resp[0][36], "status class");
+            String text = new String(resp[1], StandardCharsets.UTF_8);
+            assertTrue(text.contains("MaxBurstLength=Irrelevant\0"), text);
+            assertTrue(text.contains("InitialR2T=Irrelevant\0"), text);
+            assertTrue(text.contains("HeaderDigest=None\0"), text);
+            assertEquals(a.tsih(), (resp[0][14] & 0xff) << 8 | resp[0][15] & 0xff, "TSIH of the session");
+            int exp = PortalTcpTest.u32(resp[0], 28);
+            int max = PortalTcpTest.u32(resp[0], 32);
+            assertEquals(4, exp, "ExpCmdSN of the session");
+            assertTrue(max - exp >= 0, "MaxCmdSN " + max + " opens the session's window");
+        }
+        // the session's parameters are unchanged: a 64 KiB write still goes with immediate data
+        writeReadAndLogOut(a, 30, 128);
+    }
+
+    @Test
+    void aJoiningConnectionThatDiesBeforeTheSessionAddsItLeavesNothingBehind() throws Exception {
+        Initiator a = leading(2);
+        for (int n = 0; n < 20; n++) {
+            Initiator b = join(a, 1);
+            b.close();
+        }
+        awaitConnections(1);
+        assertNotEquals(0, a.tsih());
+        a.logout();
+    }
+
+    private static boolean closedByTarget(Initiator i) {
+        return i.closedByTarget();
+    }
+}

@@ -315,7 +315,8 @@ public final class Login {
         }
         target = found;
         settings = TargetSettings.forTarget(found.properties(), found.origin());
-        Step refused = requireAuthentication(req, found);
+        Step refused = settings.redirection().answer(req, (status, why) -> fail(req, status, why));
+        refused = refused != null ? refused : requireAuthentication(req, found);
         if (refused != null) {
             return refused;
         }

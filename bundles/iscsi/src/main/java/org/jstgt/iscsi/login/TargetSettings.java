@@ -38,15 +38,17 @@ public final class TargetSettings {
     private final int maxSessions;
     private final FlowSettings flow;
     private final boolean targetReset;
+    private final Redirection redirection;
 
     private TargetSettings(Map<LoginKey, String> ours, int queueDepth, AuthPolicy auth, int maxSessions,
-            FlowSettings flow, boolean targetReset) {
+            FlowSettings flow, boolean targetReset, Redirection redirection) {
         this.ours = ours;
         this.queueDepth = queueDepth;
         this.auth = auth;
         this.maxSessions = maxSessions;
         this.flow = flow;
         this.targetReset = targetReset;
+        this.redirection = redirection;
     }
 
     /** One target's settings, for as long as its configuration stays the same map. */
@@ -133,7 +135,7 @@ public final class TargetSettings {
         }
         return new TargetSettings(ours, depth, AuthPolicy.from(properties, origin),
                 TargetLimits.maxSessions(properties, origin), FlowSettings.from(properties, origin),
-                targetReset(properties, origin));
+                targetReset(properties, origin), Redirection.from(properties, origin));
     }
 
     /** @return {@value #TMF_TARGET_RESET}; a value other than true or false is logged with file and key */
@@ -176,6 +178,11 @@ public final class TargetSettings {
     /** @return {@value #TMF_TARGET_RESET}: whether TARGET WARM RESET and TARGET COLD RESET are allowed */
     public boolean targetReset() {
         return targetReset;
+    }
+
+    /** @return the target's {@value Redirection#KEY}: where its logins are sent, if anywhere */
+    Redirection redirection() {
+        return redirection;
     }
 
     /** @return the target's {@code auth} policy */

@@ -74,7 +74,7 @@ class RedirectTest {
                 Redirection.TYPE_KEY, " Permanent ");
         try (Wire w = new Wire(Wire.fabric(t))) {
             LoginResponse r = firstAnswer(w, 1);
-            assertEquals(Redirection.MOVED_PERMANENTLY, r.status());
+            assertEquals(LoginStatus.TARGET_MOVED_PERMANENTLY, r.status());
             assertEquals(List.of("TargetAddress=[fd00::2]:3260", "TargetAddress=[::1]:3260",
                     "TargetAddress=storage-2.example.com:3260", "TargetAddress=10.0.0.9:3260"), Wire.pairs(r.data()),
                     "in the order configured, IPv6 in brackets and RFC 5952 form, the port always written");
@@ -101,7 +101,7 @@ class RedirectTest {
         FakeScsiTarget chap = target(Redirection.KEY, "192.0.2.7", "auth", "chap", "auth.groups", "alice");
         try (Wire w = new Wire(Wire.fabric(chap))) {
             LoginResponse r = firstAnswer(w, 0, "AuthMethod=CHAP");
-            assertEquals(Redirection.MOVED_TEMPORARILY, r.status(), "no authenticator is even needed");
+            assertEquals(LoginStatus.TARGET_MOVED_TEMPORARILY, r.status(), "no authenticator is even needed");
             assertEquals(List.of("TargetAddress=192.0.2.7:3260"), Wire.pairs(r.data()));
             r.release();
         }
@@ -184,7 +184,7 @@ class RedirectTest {
             try (Initiator i = Initiator.connect(from, InitiatorOptions.defaults())) {
                 redirect = assertThrows(LoginFailedException.class, () -> i.login(Wire.TARGET));
             }
-            assertEquals(Redirection.MOVED_TEMPORARILY, redirect.status());
+            assertEquals(LoginStatus.TARGET_MOVED_TEMPORARILY, redirect.status());
             assertEquals(List.of("127.0.0.1:" + to.getPort()), redirect.targetAddresses());
             String[] hostPort = redirect.targetAddresses().get(0).split(":");
             try (Initiator i = Initiator.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])),

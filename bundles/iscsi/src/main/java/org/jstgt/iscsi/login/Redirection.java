@@ -44,12 +44,10 @@ public final class Redirection {
     public static final String KEY = "redirect";
     /** {@code temporary} (0x0101, the default) or {@code permanent} (0x0102). */
     public static final String TYPE_KEY = "redirect.type";
-    public static final int MOVED_TEMPORARILY = 0x0101;
-    public static final int MOVED_PERMANENTLY = 0x0102;
     /** The text a Login Response may carry during login (RFC 7143 §13.12, the initiator's default). */
     private static final int TEXT_MAX = Login.LOGIN_SEGMENT;
 
-    static final Redirection NONE = new Redirection(List.of(), MOVED_TEMPORARILY, null, "");
+    static final Redirection NONE = new Redirection(List.of(), LoginStatus.TARGET_MOVED_TEMPORARILY, null, "");
 
     private final List<String> addresses;
     private final int status;
@@ -95,8 +93,8 @@ public final class Redirection {
                     + " one Login Response carries (RFC 7143 §13.12)");
         }
         int status = switch (type) {
-            case "", "temporary" -> MOVED_TEMPORARILY;
-            case "permanent" -> MOVED_PERMANENTLY;
+            case "", "temporary" -> LoginStatus.TARGET_MOVED_TEMPORARILY;
+            case "permanent" -> LoginStatus.TARGET_MOVED_PERMANENTLY;
             default -> 0;
         };
         List<String> problems = new ArrayList<>();
@@ -215,7 +213,7 @@ public final class Redirection {
 
     /** @return {@code temporarily} or {@code permanently}, for messages */
     String type() {
-        return status == MOVED_PERMANENTLY ? "permanently" : "temporarily";
+        return status == LoginStatus.TARGET_MOVED_PERMANENTLY ? "permanently" : "temporarily";
     }
 
     /** @return the addresses as sent in {@code TargetAddress}, empty when the target is not redirected */

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.jstgt.api.Pids;
 import org.jstgt.iscsi.limits.PortalLimits;
+import org.jstgt.iscsi.text.HostPort;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -149,47 +150,11 @@ public final class PortalComponent {
      * @throws IllegalArgumentException naming the problem
      */
     static InetSocketAddress parseAddress(String entry) {
-        String host;
-        String port = "3260";
-        if (entry.startsWith("[")) {
-            int close = entry.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException("'" + entry + "': missing ]");
-            }
-            host = entry.substring(1, close);
-            String rest = entry.substring(close + 1);
-            if (!rest.isEmpty()) {
-                if (!rest.startsWith(":")) {
-                    throw new IllegalArgumentException("'" + entry + "': expected :port after ]");
-                }
-                port = rest.substring(1);
-            }
-        } else {
-            int colon = entry.lastIndexOf(':');
-            if (colon >= 0 && entry.indexOf(':') != colon) {
-                throw new IllegalArgumentException("'" + entry + "': IPv6 addresses go in brackets, e.g. [::1]:3260");
-            }
-            host = colon >= 0 ? entry.substring(0, colon) : entry;
-            if (colon >= 0) {
-                port = entry.substring(colon + 1);
-            }
-        }
-        int p;
+        HostPort hp = HostPort.parse(entry);
         try {
-            p = Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + entry + "': port '" + port + "' is not a number in 1..65535");
-        }
-        if (p < 1 || p > 65535) {
-            throw new IllegalArgumentException("'" + entry + "': port " + p + " not in 1..65535");
-        }
-        if (host.isEmpty()) {
-            throw new IllegalArgumentException("'" + entry + "': missing host");
-        }
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), p);
+            return new InetSocketAddress(InetAddress.getByName(hp.host()), hp.port());
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("'" + entry + "': unknown host " + host);
+            throw new IllegalArgumentException("'" + entry + "': unknown host " + hp.host());
         }
     }
 }

@@ -58,11 +58,21 @@ final class Wire implements AutoCloseable {
     }
 
     Wire(Fabric fabric, String portal, int tag, PortalLimits limits) {
+        this(fabric, portal, tag, limits, new InetSocketAddress("127.0.0.1", 3260));
+    }
+
+    /** A connection of {@code portal} that came in on the target's address {@code local}. */
+    Wire(Fabric fabric, String portal, int tag, InetSocketAddress local) {
+        this(fabric, portal, tag, PortalLimits.DEFAULTS, local);
+    }
+
+    private Wire(Fabric fabric, String portal, int tag, PortalLimits limits, InetSocketAddress local) {
         this.fabric = fabric;
         target = new EmbeddedChannel();
         target.config().setAllocator(allocator);
-        connection = Connection.open(target, fabric, portal, tag, new InetSocketAddress("127.0.0.1", 3260),
-                new InetSocketAddress("127.0.0.2", 40000), limits, Permit.UNLIMITED);
+        connection = Connection.open(target, fabric, portal, tag, local,
+                new InetSocketAddress(local.getAddress() instanceof java.net.Inet6Address ? "::2" : "127.0.0.2",
+                        40000), limits, Permit.UNLIMITED);
         client = new EmbeddedChannel(new PduDecoder(0xffffff, false, false));
     }
 

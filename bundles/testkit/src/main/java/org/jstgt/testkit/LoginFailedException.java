@@ -1,16 +1,39 @@
 package org.jstgt.testkit;
 
+import java.util.List;
+
 /** A Login Response with a non-zero Status-Class (RFC 7143 §11.13.5). */
 public final class LoginFailedException extends IscsiProtocolException {
     private static final long serialVersionUID = 1L;
     private final int statusClass;
     private final int statusDetail;
+    private final List<String> targetAddresses;
 
     public LoginFailedException(int statusClass, int statusDetail) {
-        super(String.format("login failed: Status-Class 0x%02x, Status-Detail 0x%02x (%s)", statusClass,
-                statusDetail, describe(statusClass, statusDetail)));
+        this(statusClass, statusDetail, List.of());
+    }
+
+    /**
+     * @param statusClass Status-Class
+     * @param statusDetail Status-Detail
+     * @param targetAddresses the {@code TargetAddress} values of the response, in order (a redirect)
+     */
+    public LoginFailedException(int statusClass, int statusDetail, List<String> targetAddresses) {
+        super(String.format("login failed: Status-Class 0x%02x, Status-Detail 0x%02x (%s)%s", statusClass,
+                statusDetail, describe(statusClass, statusDetail),
+                targetAddresses.isEmpty() ? "" : ", TargetAddress " + String.join(", ", targetAddresses)));
         this.statusClass = statusClass;
         this.statusDetail = statusDetail;
+        this.targetAddresses = List.copyOf(targetAddresses);
+    }
+
+    /**
+     * @return where a redirect (Status-Class 1) sends the initiator: the response's
+     *     {@code TargetAddress} values ({@code host:port}, IPv6 in brackets, RFC 7143 §13.8), in
+     *     order; empty for other statuses
+     */
+    public List<String> targetAddresses() {
+        return targetAddresses;
     }
 
     /** @return Status-Class (1 redirection, 2 initiator error, 3 target error) */

@@ -5,8 +5,10 @@ import static org.jstgt.testkit.InitiatorConnection.u32;
 import static org.jstgt.testkit.InitiatorConnection.unexpected;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -135,7 +137,13 @@ final class LoginNegotiation {
             }
             int statusClass = resp.u8(36);
             if (statusClass != 0) {
-                throw new LoginFailedException(statusClass, resp.u8(37));
+                // RFC 7143 §11.13.5: a redirect (class 1) says where in TargetAddress keys
+                List<String> moved = new ArrayList<>();
+                if (statusClass == 1) {
+                    TextKeys.parse(resp.data()).stream().filter(p -> p.key().equals("TargetAddress"))
+                            .forEach(p -> moved.add(p.value()));
+                }
+                throw new LoginFailedException(statusClass, resp.u8(37), moved);
             }
             if (resp.u8(3) != 0) {
                 throw new IscsiProtocolException("target chose Version-active " + resp.u8(3) + ", we offered 0");

@@ -207,14 +207,10 @@ public final class Login {
             stage = OPERATIONAL;
             return new Step(r, Outcome.CONTINUE, null);
         }
-        for (LoginKey digest : List.of(LoginKey.HEADER_DIGEST, LoginKey.DATA_DIGEST)) {
-            String v = agreed.get(digest);
-            String effective = v == null || v.equals("Reject") ? digest.rfcDefault() : v;
-            if (!List.of(settings.ours(digest).split(",")).contains(effective)) {
-                outBuf.release();
-                return fail(req, LoginStatus.INITIATOR_ERROR, digest.wire() + "=" + effective
-                        + " is not allowed by the target configuration (" + settings.ours(digest) + ")");
-            }
+        String digestRefused = settings.refusedDigest(agreed);
+        if (digestRefused != null) {
+            outBuf.release();
+            return fail(req, LoginStatus.INITIATOR_ERROR, digestRefused);
         }
         int targetMrdsl = mrdslDeclared ? settings.maxRecvDataSegmentLength() : 8192;
         Negotiated negotiated = Negotiated.of(agreed, targetMrdsl, initiatorMrdsl);
@@ -316,7 +312,8 @@ public final class Login {
         }
         target = found;
         settings = TargetSettings.forTarget(found.properties(), found.origin());
-        Step refused = requireAuthentication(req, found);
+        Step refused = settings.redirection().answer(req, (status, why) -> fail(req, status, why));
+        refused = refused != null ? refused : requireAuthentication(req, found);
         if (refused != null) {
             return refused;
         }
@@ -415,14 +412,8 @@ public final class Login {
                 }
             }
         }
-        if (answered.contains(LoginKey.FIRST_BURST_LENGTH) && !agreed.get(LoginKey.FIRST_BURST_LENGTH).equals("Reject")) {
-            String value = Negotiated.firstBurstAnswer(agreed);
-            agreed.put(LoginKey.FIRST_BURST_LENGTH, value);
-            for (int i = 0; i < answer.size(); i++) {
-                if (answer.get(i).getKey().equals(LoginKey.FIRST_BURST_LENGTH.wire())) {
-                    answer.set(i, Map.entry(LoginKey.FIRST_BURST_LENGTH.wire(), value));
-                }
-            }
+        if (answered.contains(LoginKey.FIRST_BURST_LENGTH)) {
+            Negotiated.settleFirstBurst(agreed, answer);
         }
         return null;
     }

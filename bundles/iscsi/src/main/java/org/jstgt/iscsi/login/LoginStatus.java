@@ -3,6 +3,10 @@ package org.jstgt.iscsi.login;
 /** Login response Status-Class and Status-Detail (RFC 7143 §11.13.5), as {@code class << 8 | detail}. */
 public final class LoginStatus {
     public static final int SUCCESS = 0x0000;
+    /** Redirection: the target is at the TargetAddress of the response, for now. */
+    public static final int TARGET_MOVED_TEMPORARILY = 0x0101;
+    /** Redirection: the target is at the TargetAddress of the response, from now on. */
+    public static final int TARGET_MOVED_PERMANENTLY = 0x0102;
     public static final int INITIATOR_ERROR = 0x0200;
     public static final int AUTHENTICATION_FAILURE = 0x0201;
     public static final int AUTHORIZATION_FAILURE = 0x0202;

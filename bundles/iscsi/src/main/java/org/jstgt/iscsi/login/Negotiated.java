@@ -57,6 +57,26 @@ public record Negotiated(boolean headerDigest, boolean dataDigest, int initiator
         return Long.toString(Math.min(Long.parseLong(agreed.get(LoginKey.FIRST_BURST_LENGTH)), Long.parseLong(burst)));
     }
 
+    /**
+     * Puts the {@link #firstBurstAnswer} in place of a FirstBurstLength answered (not Reject), in
+     * the values agreed and in the answer text.
+     *
+     * @param agreed the values answered so far in the login
+     * @param answer the answer's key=value pairs
+     */
+    static void settleFirstBurst(Map<LoginKey, String> agreed, List<Map.Entry<String, String>> answer) {
+        if (agreed.get(LoginKey.FIRST_BURST_LENGTH).equals("Reject")) {
+            return;
+        }
+        String value = firstBurstAnswer(agreed);
+        agreed.put(LoginKey.FIRST_BURST_LENGTH, value);
+        for (int i = 0; i < answer.size(); i++) {
+            if (answer.get(i).getKey().equals(LoginKey.FIRST_BURST_LENGTH.wire())) {
+                answer.set(i, Map.entry(LoginKey.FIRST_BURST_LENGTH.wire(), value));
+            }
+        }
+    }
+
     private static String get(Map<LoginKey, String> agreed, LoginKey k) {
         String v = agreed.get(k);
         return v == null || v.equals("Irrelevant") || v.equals("Reject") ? k.rfcDefault() : v;

@@ -1,6 +1,7 @@
 package org.jstgt.iscsi.login;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,15 +41,17 @@ public final class TargetSettings {
     private final int maxSessions;
     private final FlowSettings flow;
     private final boolean targetReset;
+    private final Redirection redirection;
 
     private TargetSettings(Map<LoginKey, String> ours, int queueDepth, AuthPolicy auth, int maxSessions,
-            FlowSettings flow, boolean targetReset) {
+            FlowSettings flow, boolean targetReset, Redirection redirection) {
         this.ours = ours;
         this.queueDepth = queueDepth;
         this.auth = auth;
         this.maxSessions = maxSessions;
         this.flow = flow;
         this.targetReset = targetReset;
+        this.redirection = redirection;
     }
 
     /** One target's settings, for as long as its configuration stays the same map. */
@@ -135,7 +138,7 @@ public final class TargetSettings {
         }
         return new TargetSettings(ours, depth, AuthPolicy.from(properties, origin),
                 TargetLimits.maxSessions(properties, origin), FlowSettings.from(properties, origin),
-                targetReset(properties, origin));
+                targetReset(properties, origin), Redirection.from(properties, origin));
     }
 
     /** @return {@value #TMF_TARGET_RESET}; a value other than true or false is logged with file and key */
@@ -180,6 +183,11 @@ public final class TargetSettings {
         return targetReset;
     }
 
+    /** @return the target's {@value Redirection#KEY}: where its logins are sent, if anywhere */
+    Redirection redirection() {
+        return redirection;
+    }
+
     /** @return the target's {@code auth} policy */
     AuthPolicy auth() {
         return auth;
@@ -187,5 +195,22 @@ public final class TargetSettings {
 
     int maxRecvDataSegmentLength() {
         return Integer.parseInt(ours(LoginKey.MAX_RECV_DATA_SEGMENT_LENGTH));
+    }
+
+    /**
+     * @param agreed the values the login settled
+     * @return why a digest in force (the one agreed, or the RFC default None) is not one this
+     *     target allows, or null when both are allowed
+     */
+    String refusedDigest(Map<LoginKey, String> agreed) {
+        for (LoginKey digest : List.of(LoginKey.HEADER_DIGEST, LoginKey.DATA_DIGEST)) {
+            String v = agreed.get(digest);
+            String effective = v == null || v.equals("Reject") ? digest.rfcDefault() : v;
+            if (!List.of(ours(digest).split(",")).contains(effective)) {
+                return digest.wire() + "=" + effective + " is not allowed by the target configuration ("
+                        + ours(digest) + ")";
+            }
+        }
+        return null;
     }
 }

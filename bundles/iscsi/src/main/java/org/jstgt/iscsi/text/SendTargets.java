@@ -1,5 +1,6 @@
 package org.jstgt.iscsi.text;
 
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,7 +19,10 @@ import org.jstgt.api.target.TargetRegistry;
  * Builds the answer to {@code SendTargets} (RFC 7143 §13.3 and Appendix C): for each target the
  * initiator may see, {@code TargetName} and one
  * {@code TargetAddress=<address>:<port>,<tag>} per listening address of each portal the target is
- * offered on. IPv6 addresses are written in brackets (RFC 7143 §13.8).
+ * offered on, each with its portal's group tag (portals of one group share it; a target offered on
+ * several groups lists them all). IPv6 addresses are written in brackets (RFC 7143 §13.8). A
+ * wildcard listen address ({@code 0.0.0.0}, {@code [::]}) is replaced by the address this
+ * connection reached; an IPv4 wildcard is left out for a connection that came in over IPv6.
  *
  * <p>A target is seen only when a login to it through the portal the question came in on could
  * succeed (as LIO answers discovery per portal group and ACL): it is offered on that portal, takes
@@ -71,6 +75,11 @@ public final class SendTargets {
                         continue;
                     }
                     if (ip.isAnyLocalAddress()) {
+                        // A wildcard listener is reached at this connection's own address, unless it
+                        // is IPv4's (0.0.0.0), which takes no IPv6 connection: that one is left out.
+                        if (ip instanceof Inet4Address && localAddress instanceof Inet6Address) {
+                            continue;
+                        }
                         ip = localAddress;
                     }
                     addresses.add(format(ip, a.getPort()) + "," + p.tag());

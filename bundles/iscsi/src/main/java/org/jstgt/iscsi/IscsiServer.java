@@ -2,8 +2,10 @@ package org.jstgt.iscsi;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +37,7 @@ import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.pdu.DirectReceive;
 import org.jstgt.iscsi.security.Authenticators;
 import org.jstgt.iscsi.security.DiscoveryPolicy;
+import org.jstgt.iscsi.session.ConnectionPort;
 import org.jstgt.iscsi.session.Session;
 import org.jstgt.iscsi.text.PortalDirectory;
 import org.jstgt.iscsi.text.PortalEndpoint;
@@ -213,18 +216,31 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     }
 
     /**
-     * Stops listening. Normal sessions that came in through the portal are asked to log out
-     * (bounded wait), then the portal's remaining connections are closed.
+     * Stops listening. A Normal session with connections through the portal and others elsewhere
+     * (MC/S) loses only the former, each told with AsyncEvent 2 (connection drop); the sessions
+     * that came in through the portal alone are asked to log out (bounded wait); then the portal's
+     * remaining connections are closed.
      */
     void close(Portal portal) {
         portals.remove(portal);
         for (Channel c : portal.servers) {
             c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        drain(s -> s.portalName().equals(portal.name));
+        Set<ConnectionPort> dropped = new HashSet<>();
+        for (Session s : fabric.sessions().sessions()) {
+            List<ConnectionPort> through = s.connections().stream()
+                    .filter(c -> c.portalName().equals(portal.name)).toList();
+            if (!s.discovery() && !through.isEmpty() && through.size() < s.connections().size()) {
+                through.forEach(ConnectionPort::drop);
+                dropped.addAll(through);
+            }
+        }
+        drain(s -> !s.connections().isEmpty()
+                && s.connections().stream().allMatch(c -> c.portalName().equals(portal.name)));
         for (Channel c : connections) {
             Connection conn = Connection.of(c);
-            if (conn != null && conn.portalName().equals(portal.name)) {
+            // a dropped connection closes itself once its notice left (bounded by the lingering close)
+            if (conn != null && conn.portalName().equals(portal.name) && !dropped.contains(conn)) {
                 c.close();
             }
         }

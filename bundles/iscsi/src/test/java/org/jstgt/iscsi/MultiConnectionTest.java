@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import io.netty.channel.Channel;
 
 import org.jstgt.api.mgmt.SessionInfo;
+import org.jstgt.iscsi.connection.SessionHop;
 import org.jstgt.testkit.Await;
 import org.jstgt.testkit.Cdbs;
 import org.jstgt.testkit.FakeNexus;
@@ -287,6 +290,115 @@ class MultiConnectionTest {
         awaitConnections(1);
         assertNotEquals(0, a.tsih());
         a.logout();
+    }
+
+    @Test
+    void closingAPortalDropsOnlyTheConnectionsThroughItWhenTheSessionHasOthers() throws Exception {
+        Portal second = server.open("lo2", "etc/jstgt.portal-lo2.cfg", 7, List.of("127.0.0.1:0"),
+                List.of(new InetSocketAddress("127.0.0.1", 0)));
+        Initiator a = leading(2);
+        Initiator b = a.addConnection(second.bound().get(0), Wire.TARGET, 1);
+        opened.add(b);
+        awaitConnections(2);
+        server.close(second);
+        assertTrue(closedByTarget(b), "the connection through the closed portal is closed");
+        assertDropNotice(b, 1);
+        awaitConnections(1);
+        writeReadAndLogOut(a, 40, 4);
+    }
+
+    @Test
+    void aRuleThatNoLongerAdmitsOneConnectionsAddressDropsOnlyThatConnection() throws Exception {
+        server.deactivate();
+        server = PortalTcpTest.server(FakeScsiTarget.registry(disk, other), "nio");
+        Portal both = server.open("lo", "etc/jstgt.portal-lo.cfg", 7, List.of("127.0.0.1:0", "[::1]:0"),
+                List.of(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("::1", 0)));
+        address = both.bound().get(0);
+        InetSocketAddress v6 = both.bound().get(1);
+        assertTrue(v6.getAddress() instanceof Inet6Address, "second address " + v6);
+        Initiator a = leading(2);
+        Initiator b = a.addConnection(v6, Wire.TARGET, 1);
+        opened.add(b);
+        awaitConnections(2);
+        disk.allowWhen((name, from) -> from instanceof Inet4Address);
+        assertTrue(closedByTarget(b), "the connection from the address no longer admitted is closed");
+        assertDropNotice(b, 1);
+        awaitConnections(1);
+        writeReadAndLogOut(a, 50, 4);
+    }
+
+    /** Asserts that {@code i} received AsyncEvent 2 (connection drop) for CID {@code cid}, Time2Retain 0. */
+    private static void assertDropNotice(Initiator i, int cid) {
+        List<org.jstgt.testkit.Pdu> notices = i.asyncMessages();
+        assertEquals(1, notices.size(), "asynchronous messages " + notices);
+        org.jstgt.testkit.Pdu n = notices.get(0);
+        assertEquals(2, n.u8(36), "AsyncEvent 2: connection drop (RFC 7143 §11.9.1)");
+        assertEquals(cid, n.u16(38), "Parameter1: the CID dropped");
+        assertEquals(0, n.u16(42), "Parameter3: Time2Retain 0, its tasks are terminated");
+    }
+
+    @Test
+    void aJoinedConnectionFloodingABusySessionLoopIsNotReadBeyondTheBound() throws Exception {
+        Initiator a = leading(2);
+        read(a, 0, 1);
+        Channel leadingChannel = server.connections.iterator().next();
+        try (PortalTcpTest.Client raw = new PortalTcpTest.Client(address)) {
+            byte[] h = PortalTcpTest.loginBhs(0x55);
+            System.arraycopy(a.isid(), 0, h, 8, 6);
+            h[14] = (byte) (a.tsih() >> 8);
+            h[15] = (byte) a.tsih();
+            h[21] = 3;
+            h[27] = 2;
+            raw.send(h, ("InitiatorName=" + InitiatorOptions.DEFAULT_INITIATOR_NAME + "\0TargetName=" + Wire.TARGET
+                    + "\0").getBytes(StandardCharsets.UTF_8));
+            assertEquals(0, raw.receive()[0][36], "joined");
+            awaitConnections(2);
+            Channel joined = null;
+            for (Channel ch : server.connections) {
+                if (ch != leadingChannel) {
+                    joined = ch;
+                }
+            }
+            assertNotEquals(leadingChannel.eventLoop(), joined.eventLoop());
+            // the session's loop is busy; the joined connection sends 20000 pings that want no answer
+            java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+            leadingChannel.eventLoop().execute(() -> {
+                try {
+                    busy.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            byte[] pings = new byte[20000 * 48];
+            for (int i = 0; i < 20000; i++) {
+                int o = i * 48;
+                pings[o] = 0x40; // NOP-Out, immediate
+                pings[o + 1] = (byte) 0x80;
+                java.util.Arrays.fill(pings, o + 16, o + 24, (byte) 0xff); // ITT and TTT 0xffffffff
+                pings[o + 27] = 2;
+            }
+            Thread writer = new Thread(() -> {
+                try {
+                    raw.out.write(pings);
+                    raw.out.flush();
+                } catch (IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            Channel j = joined;
+            Await.until(WAIT, "reading of the joined connection to stop", () -> !j.config().isAutoRead());
+            int inFlight = SessionHop.inFlight(j.pipeline());
+            assertTrue(inFlight > SessionHop.LIMIT && inFlight <= SessionHop.LIMIT + 65536 / 48 + 1,
+                    "PDUs on their way to the busy session loop: " + inFlight + " (bound: the limit and one read)");
+            busy.countDown();
+            writer.join(WAIT.toMillis());
+            Await.until(WAIT, "every ping to reach the session", () -> SessionHop.inFlight(j.pipeline()) == 0);
+            assertTrue(j.isActive());
+        }
+        awaitConnections(1);
+        writeReadAndLogOut(a, 60, 2);
     }
 
     private static boolean closedByTarget(Initiator i) {

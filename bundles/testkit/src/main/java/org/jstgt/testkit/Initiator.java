@@ -289,7 +289,8 @@ public final class Initiator implements AutoCloseable {
 
     /**
      * Waits until the target closes this connection (end of stream or reset), discarding what it
-     * still sends; bounded by {@link InitiatorOptions#timeout()}.
+     * still sends but Asynchronous Messages ({@link #asyncMessages()}); bounded by
+     * {@link InitiatorOptions#timeout()}.
      *
      * @return true when the target closed it, false when it stayed open
      */

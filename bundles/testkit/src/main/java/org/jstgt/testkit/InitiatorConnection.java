@@ -198,18 +198,21 @@ final class InitiatorConnection implements AutoCloseable {
         }
     }
 
-    /** @return true when the peer closed the connection before the deadline (what it sent is dropped) */
+    /**
+     * @return true when the peer closed the connection before the deadline; PDUs it sends meanwhile
+     *     are read and dropped, but Asynchronous Messages, which are recorded
+     */
     boolean awaitClosed(long deadline) {
-        byte[] sink = new byte[4096];
         while (System.nanoTime() - deadline < 0) {
             try {
-                if (in.read(sink) < 0) {
-                    return true;
+                Pdu pdu = receive(deadline, "the target to close the connection");
+                if (pdu.opcode() == Pdu.ASYNC_MESSAGE) {
+                    asyncMessages.add(pdu);
                 }
             } catch (SocketTimeoutException e) {
                 return false;
             } catch (IOException e) {
-                return true; // reset, or closed here
+                return true; // end of stream, reset, or closed here
             }
         }
         return false;

@@ -412,6 +412,26 @@ public final class Connection implements ConnectionPort, LoginHost {
     }
 
     @Override
+    public void drop() {
+        ChannelHandlerContext c = ctx;
+        if (c == null) {
+            return;
+        }
+        c.executor().execute(() -> {
+            if (phase == Phase.FULL_FEATURE && session != null) {
+                LOG.info("connection {} (CID {}) of session {}: dropped, the session goes on through its other "
+                        + "connections", remoteDescription, cid, session.tsih());
+                send(new AsyncMessage(0, statSn++, session.window().expCmdSn(), session.window().maxCmdSn(),
+                        AsyncMessage.EVENT_CONNECTION_DROP, 0, cid, session.negotiated().defaultTime2Wait(), 0,
+                        Unpooled.EMPTY_BUFFER));
+                closeAfterFlush();
+            } else {
+                close();
+            }
+        });
+    }
+
+    @Override
     public void closeWhenSent() {
         if (ctx != null && phase != Phase.CLOSED) {
             closeAfterFlush();

@@ -21,12 +21,12 @@ import io.netty.util.concurrent.EventExecutor;
  * <p>{@link #entry} sits on the channel's loop after the read throttle, {@link #exit} first on the
  * session's loop.
  */
-final class SessionHop {
+public final class SessionHop {
     /** Pipeline names. */
     static final String ENTRY = "session-hop-entry";
     static final String EXIT = "session-hop-exit";
     /** PDUs in flight between the loops before reading stops. */
-    static final int LIMIT = 256;
+    public static final int LIMIT = 256;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopped;
@@ -46,12 +46,19 @@ final class SessionHop {
         p.addBefore(session, Connection.HANDLER, EXIT, hop.new Exit());
     }
 
-    /** @return PDUs on their way (tests) */
-    int inFlight() {
-        return inFlight.get();
+    /**
+     * @param p a connection's pipeline
+     * @return PDUs on their way to the session's loop, -1 when the connection runs on it (tests)
+     */
+    public static int inFlight(ChannelPipeline p) {
+        return p.get(ENTRY) instanceof Entry e ? e.hop().inFlight.get() : -1;
     }
 
     private final class Entry extends ChannelInboundHandlerAdapter {
+        SessionHop hop() {
+            return SessionHop.this;
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (inFlight.incrementAndGet() > LIMIT && !stopped) {

@@ -8,6 +8,11 @@ public record AsyncMessage(long lun, int statSn, int expCmdSn, int maxCmdSn, int
 
     /** AsyncEvent 1: the target requests a logout within Parameter3 seconds (§11.9.1). */
     public static final int EVENT_LOGOUT_REQUESTED = 1;
+    /**
+     * AsyncEvent 2: the target will drop the connection whose CID is Parameter1; Parameter2 is
+     * Time2Wait, Parameter3 Time2Retain, 0 when the connection's tasks are terminated (§11.9.1).
+     */
+    public static final int EVENT_CONNECTION_DROP = 2;
 
     @Override
     public Opcode opcode() {

@@ -1,5 +1,7 @@
 package org.jstgt.iscsi.session;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,12 +58,25 @@ final class AccessWatch implements Runnable {
             return;
         }
         ScsiTarget target = session.target();
-        for (ConnectionPort c : session.connections()) {
+        List<ConnectionPort> refused = new ArrayList<>();
+        List<ConnectionPort> all = session.connections();
+        for (ConnectionPort c : all) {
             if (!target.allows(session.initiatorName(), c.remoteAddress())) {
-                revoke(target, c);
-                return;
+                refused.add(c);
             }
         }
+        if (refused.isEmpty()) {
+            return;
+        }
+        if (refused.size() < all.size()) {
+            // MC/S: only some of the session's connections come from addresses no longer admitted;
+            // they are dropped (AsyncEvent 2), the session goes on through the others.
+            LOG.info("session {} of {} on {}: {} of its connections no longer admitted ({}); dropping them",
+                    session.tsih(), LogSafe.of(session.initiatorName()), target.iqn(), refused.size(), target.origin());
+            refused.forEach(ConnectionPort::drop);
+            return;
+        }
+        revoke(target, refused.get(0));
     }
 
     private void revoke(ScsiTarget target, ConnectionPort refused) {

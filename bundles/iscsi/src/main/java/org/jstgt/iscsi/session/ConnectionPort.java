@@ -107,6 +107,16 @@ public interface ConnectionPort {
      */
     void closeWhenSent();
 
+    /**
+     * Drops this connection while its session goes on through others (RFC 7143 §11.9.1,
+     * AsyncEvent 2 "connection drop" with its CID, Time2Wait the session's DefaultTime2Wait and
+     * Time2Retain 0: its tasks are terminated), then closes it once that left. Any thread.
+     */
+    void drop();
+
+    /** @return the name of the portal the connection came in on */
+    String portalName();
+
     /** Closes the connection (session reinstated or dropped). Any thread. */
     void close();
 }

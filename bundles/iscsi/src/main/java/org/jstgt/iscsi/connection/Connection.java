@@ -34,6 +34,7 @@ import org.jstgt.iscsi.pdu.PduDecoder;
 import org.jstgt.iscsi.pdu.PduEncoder;
 import org.jstgt.iscsi.pdu.Reject;
 import org.jstgt.iscsi.pdu.RejectReason;
+import org.jstgt.iscsi.recovery.Retention;
 import org.jstgt.iscsi.security.Authenticators;
 import org.jstgt.iscsi.security.DiscoveryPolicy;
 import org.jstgt.iscsi.session.ConnectionPort;
@@ -89,6 +90,8 @@ public final class Connection implements ConnectionPort, LoginHost {
     private Negotiated negotiated = Negotiated.defaults();
     private int cid;
     private FullFeatureHandler fullFeature;
+    /** What is kept for SNACKs at ErrorRecoveryLevel 1; null at level 0. */
+    private Retention retention;
     private int statSn;
     private int nextTtt = 1;
     private boolean needFlush;
@@ -248,6 +251,9 @@ public final class Connection implements ConnectionPort, LoginHost {
     @Override
     public void enterFullFeature(ChannelHandlerContext ctx, ChannelHandler loginHandler, LoginResult result) {
         statSn = result.nextStatSn();
+        if (negotiated.errorRecoveryLevel() >= 1) {
+            retention = new Retention(statSn);
+        }
         phase = Phase.FULL_FEATURE;
         permit.loginEnded();
         flush();
@@ -335,6 +341,9 @@ public final class Connection implements ConnectionPort, LoginHost {
 
     @Override
     public void send(Pdu pdu) {
+        if (retention != null) {
+            retention.sent(pdu);
+        }
         ctx.write(pdu, ctx.voidPromise());
         needFlush = true;
     }
@@ -376,10 +385,15 @@ public final class Connection implements ConnectionPort, LoginHost {
     }
 
     @Override
-    public void reject(int reason, byte[] header) {
+    public void reject(int reason, byte[] header, int dataSn) {
         int exp = session == null ? 0 : session.window().expCmdSn();
         int max = session == null ? 0 : session.window().maxCmdSn();
-        send(new Reject(reason, statSn++, exp, max, 0, Unpooled.wrappedBuffer(header.clone())));
+        send(new Reject(reason, statSn++, exp, max, dataSn, Unpooled.wrappedBuffer(header.clone())));
+    }
+
+    @Override
+    public Retention retention() {
+        return retention;
     }
 
     @Override
@@ -513,6 +527,9 @@ public final class Connection implements ConnectionPort, LoginHost {
             return;
         }
         lost = true;
+        if (retention != null) {
+            retention.clear();
+        }
         if (s.connectionLost(this)) {
             fabric.sessions().remove(s);
             s.end();

@@ -22,8 +22,11 @@ import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.pdu.RejectReason;
 import org.jstgt.iscsi.pdu.ScsiCommand;
 import org.jstgt.iscsi.pdu.SegmentPlacement;
+import org.jstgt.iscsi.pdu.SnackRequest;
 import org.jstgt.iscsi.pdu.TaskMgmtRequest;
 import org.jstgt.iscsi.pdu.TextRequest;
+import org.jstgt.iscsi.recovery.Retention;
+import org.jstgt.iscsi.recovery.Snacks;
 import org.jstgt.iscsi.session.CommandWindow;
 import org.jstgt.iscsi.session.ConnectionPort;
 import org.jstgt.iscsi.session.Session;
@@ -56,6 +59,8 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
     private final TaskManagement taskManagement;
     private final TextExchange text;
     private final Logout logout;
+    /** SNACK answers at ErrorRecoveryLevel 1; null at level 0. */
+    private final Snacks snacks;
     private final LogBudget logBudget = new LogBudget();
 
     FullFeatureHandler(Connection connection, Session session, SessionTable sessions,
@@ -68,6 +73,8 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
         this.taskManagement = new TaskManagement(connection, session, sessions);
         this.text = new TextExchange(connection, session, registry, portals);
         this.logout = new Logout(connection, session);
+        Retention retention = connection.retention();
+        this.snacks = retention == null ? null : new Snacks(connection, window, retention, collector::resendR2ts);
     }
 
     @Override
@@ -125,14 +132,26 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
         connection.reject(bad.reason(), bad.header());
         int op = bad.opcode();
         boolean dataBearing = op == 0x01 || op == 0x05;
-        if (bad.fatal() || bad.reason() == RejectReason.DATA_DIGEST_ERROR && dataBearing) {
-            // A header digest error or an absurd length loses framing; a digest error in command
-            // data cannot be recovered at ErrorRecoveryLevel 0 (RFC 7143 §7.8, §7.11).
+        if (bad.fatal()) {
+            // A header digest error or an absurd length loses framing (RFC 7143 §7.8, §7.11).
             connection.giveUp();
+        } else if (bad.reason() == RejectReason.DATA_DIGEST_ERROR && dataBearing) {
+            // At ErrorRecoveryLevel 1 a SCSI Command whose immediate data failed is discarded and
+            // its CmdSN not counted: the initiator retries it (§7.8); a Data-Out's data is asked
+            // for again with a recovery R2T. At level 0 neither can be recovered.
+            boolean recovered = connection.retention() != null && (op == 0x01 || collector.lostDataOut(bad.header()));
+            if (!recovered) {
+                connection.giveUp();
+            }
         }
     }
 
     private void received(Pdu pdu) {
+        Retention retention = connection.retention();
+        if (retention != null) {
+            // every PDU of the initiator carries ExpStatSN at bytes 28..31 (RFC 7143 §4.2.2.2)
+            retention.acknowledge(Bhs.i32(pdu.header(), 28));
+        }
         if (session.discovery() && !discoveryAllows(pdu)) {
             connection.protocolError(pdu, pdu.opcode() + " in a discovery session, which carries only Text, Logout "
                     + "and NOP-Out (RFC 7143 §4.3)");
@@ -164,7 +183,14 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
                 LogoutRequest l = (LogoutRequest) pdu;
                 ordered(pdu, l.immediate(), l.cmdSn());
             }
-            // SNACK needs ErrorRecoveryLevel 1 (RFC 7143 §11.16).
+            case SNACK_REQUEST -> {
+                if (snacks != null) {
+                    snacks.handle((SnackRequest) pdu);
+                } else {
+                    // SNACK needs ErrorRecoveryLevel 1 (RFC 7143 §11.16)
+                    connection.reject(RejectReason.PROTOCOL_ERROR, pdu.header());
+                }
+            }
             default -> connection.reject(RejectReason.PROTOCOL_ERROR, pdu.header());
         }
     }

@@ -25,7 +25,7 @@ public final class Bhs {
         return (h[i] & 0xff) << 16 | (h[i + 1] & 0xff) << 8 | (h[i + 2] & 0xff);
     }
 
-    static int i32(byte[] h, int i) {
+    public static int i32(byte[] h, int i) {
         return (h[i] & 0xff) << 24 | (h[i + 1] & 0xff) << 16 | (h[i + 2] & 0xff) << 8 | (h[i + 3] & 0xff);
     }
 
@@ -48,7 +48,7 @@ public final class Bhs {
         h[i + 2] = (byte) v;
     }
 
-    static void put32(byte[] h, int i, int v) {
+    public static void put32(byte[] h, int i, int v) {
         h[i] = (byte) (v >>> 24);
         h[i + 1] = (byte) (v >>> 16);
         h[i + 2] = (byte) (v >>> 8);

@@ -8,6 +8,7 @@ import io.netty.util.concurrent.EventExecutor;
 import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.login.Negotiated;
 import org.jstgt.iscsi.pdu.Pdu;
+import org.jstgt.iscsi.recovery.Retention;
 
 /**
  * One connection of a session as the session's engines (task, task management, text, logout)
@@ -73,7 +74,22 @@ public interface ConnectionPort {
      * @param reason the reason code
      * @param header the rejected PDU's header
      */
-    void reject(int reason, byte[] header);
+    default void reject(int reason, byte[] header) {
+        reject(reason, header, 0);
+    }
+
+    /**
+     * Sends a Reject (RFC 7143 §11.17) with its DataSN/R2TSN field (a rejected Data/R2T SNACK:
+     * the next one the target would send, §11.17.2) and goes on.
+     *
+     * @param reason the reason code
+     * @param header the rejected PDU's header
+     * @param dataSn the DataSN/R2TSN field
+     */
+    void reject(int reason, byte[] header, int dataSn);
+
+    /** @return what the connection keeps for error recovery (ErrorRecoveryLevel 1), null at level 0 */
+    Retention retention();
 
     /**
      * Rejects a PDU and gives the connection up (ErrorRecoveryLevel 0, RFC 7143 §7.1.2).

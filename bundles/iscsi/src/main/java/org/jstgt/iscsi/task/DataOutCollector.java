@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
+import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.login.Negotiated;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.DataOut;
@@ -201,10 +202,125 @@ public final class DataOutCollector implements SegmentPlacement {
         }
     }
 
-    /** Rejects a Data-Out its task did not expect and has the task concluded (RFC 7143 §7.3). */
+    /**
+     * A Data-Out its task did not expect. At ErrorRecoveryLevel 1 the data missing is asked for
+     * again with a recovery R2T (RFC 7143 §7.9: a DataSN or offset gap means PDUs were lost); else
+     * the PDU is rejected and the task concluded (§7.3).
+     */
     private void outOfSequence(IscsiTask task, DataOut d, String problem) {
+        if (port.retention() != null && recover(task, d.ttt(), problem)) {
+            return;
+        }
         port.reject(RejectReason.PROTOCOL_ERROR, d.header());
         sequenceError.accept(task, problem);
+    }
+
+    /**
+     * A Data-Out whose data digest failed (rejected with reason Data Digest Error already): at
+     * ErrorRecoveryLevel 1 its data is asked for again with a recovery R2T (RFC 7143 §7.8 a).
+     *
+     * @param header the Data-Out's header
+     * @return false when nothing could be recovered: the caller gives the connection up
+     */
+    public boolean lostDataOut(byte[] header) {
+        if (port.retention() == null) {
+            return false;
+        }
+        IscsiTask task = tasks.get(Bhs.itt(header));
+        if (task == null || task.state != IscsiTask.State.COLLECTING || task.prepared == null || task.out == null
+                || task.connection != port) {
+            return true; // data of a task that ended or is not ours: nothing to ask for
+        }
+        if (!recover(task, Bhs.i32(header, 20), "data digest error")) {
+            sequenceError.accept(task, "data digest error in a Data-Out that cannot be asked for again");
+        }
+        return true;
+    }
+
+    /**
+     * Within-command recovery (RFC 7143 §7.1.4.1, §11.8): the burst a lost Data-Out belonged to is
+     * asked for again from the first byte not received, with the next R2TSN and a new Target
+     * Transfer Tag (late Data-Out of the old one is dropped); lost unsolicited data ends the
+     * unsolicited burst, and R2Ts ask for the rest.
+     *
+     * @return false when the problem is not a loss (the caller concludes the task)
+     */
+    private boolean recover(IscsiTask task, int ttt, String problem) {
+        if (ttt == Bhs.NO_TAG) {
+            if (task.unsolicitedDone) {
+                return task.unsolicitedRecovered; // late unsolicited data after a recovery: dropped
+            }
+            task.unsolicitedDone = true;
+            task.unsolicitedRecovered = true;
+            task.nextR2tOffset = Math.min(task.unsolicitedNext, task.transferLength);
+            LOG.info("{} session {}: ITT 0x{}: {}; recovery: R2T for the data from offset {}", port.remoteDescription(),
+                    session.tsih(), Integer.toHexString(task.itt), LogSafe.of(problem, LogSafe.MESSAGE),
+                    task.nextR2tOffset);
+            progress(task);
+            return true;
+        }
+        IscsiTask.Burst b = task.bursts.get(ttt);
+        if (b == null) {
+            return task.retiredTtts != null && task.retiredTtts.contains(ttt);
+        }
+        int end = b.offset + b.length;
+        if (b.next >= end) {
+            return false;
+        }
+        task.bursts.remove(ttt);
+        if (task.retiredTtts == null) {
+            task.retiredTtts = new java.util.HashSet<>();
+        }
+        task.retiredTtts.add(ttt);
+        LOG.info("{} session {}: ITT 0x{}: {}; recovery R2T for offset {} length {}", port.remoteDescription(),
+                session.tsih(), Integer.toHexString(task.itt), LogSafe.of(problem, LogSafe.MESSAGE), b.next,
+                end - b.next);
+        sendR2t(task, b.next, end - b.next);
+        return true;
+    }
+
+    /** Sends an R2T for a new burst of the task (RFC 7143 §11.8) and records it. */
+    private void sendR2t(IscsiTask task, int offset, int length) {
+        int ttt = port.newTargetTransferTag();
+        IscsiTask.Burst b = new IscsiTask.Burst(task.r2tSn++, offset, length);
+        task.bursts.put(ttt, b);
+        if (port.retention() != null) {
+            if (task.sentR2ts == null) {
+                task.sentR2ts = new java.util.HashMap<>();
+            }
+            task.sentR2ts.put(b.r2tSn, new int[] {ttt, offset, length});
+        }
+        port.send(new R2t(task.lunField, task.itt, ttt, port.statSn(), session.window().expCmdSn(),
+                session.window().maxCmdSn(), b.r2tSn, b.offset, b.length));
+    }
+
+    /**
+     * An R2T SNACK (RFC 7143 §11.16): the R2Ts asked for are sent again as they were, with the
+     * current StatSN, ExpCmdSN and MaxCmdSN.
+     *
+     * @param itt the task
+     * @param begRun first R2TSN
+     * @param runLength how many, 0 for every one from begRun
+     * @return -1 when sent, else the next R2TSN of the task (0 for no task) for the Reject
+     */
+    public int resendR2ts(int itt, int begRun, int runLength) {
+        IscsiTask task = tasks.get(itt);
+        if (task == null || task.connection != port || task.state != IscsiTask.State.COLLECTING
+                || task.sentR2ts == null) {
+            return task == null ? 0 : task.r2tSn;
+        }
+        long end = runLength == 0 ? task.r2tSn : (begRun & 0xffffffffL) + (runLength & 0xffffffffL);
+        if (begRun < 0 || begRun >= task.r2tSn || end > task.r2tSn) {
+            return task.r2tSn;
+        }
+        for (int sn = begRun; sn < end; sn++) {
+            int[] r = task.sentR2ts.get(sn);
+            if (r != null) {
+                port.send(new R2t(task.lunField, task.itt, r[0], port.statSn(), session.window().expCmdSn(),
+                        session.window().maxCmdSn(), sn, r[1], r[2]));
+            }
+        }
+        return -1;
     }
 
     /**
@@ -247,12 +363,9 @@ public final class DataOutCollector implements SegmentPlacement {
         if (task.unsolicitedDone) {
             while (task.bursts.size() < n.maxOutstandingR2t() && task.nextR2tOffset < task.transferLength) {
                 int len = Math.min(n.maxBurstLength(), task.transferLength - task.nextR2tOffset);
-                int ttt = port.newTargetTransferTag();
-                IscsiTask.Burst b = new IscsiTask.Burst(task.r2tSn++, task.nextR2tOffset, len);
-                task.bursts.put(ttt, b);
+                int offset = task.nextR2tOffset;
                 task.nextR2tOffset += len;
-                port.send(new R2t(task.lunField, task.itt, ttt, port.statSn(), session.window().expCmdSn(),
-                        session.window().maxCmdSn(), b.r2tSn, b.offset, b.length));
+                sendR2t(task, offset, len);
             }
         }
         if (task.dataComplete()) {

@@ -16,6 +16,7 @@ import org.jstgt.api.scsi.TaskAttribute;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
 import org.jstgt.iscsi.flow.ByteBudget;
+import org.jstgt.iscsi.recovery.Retention;
 import org.jstgt.iscsi.session.ConnectionPort;
 import org.jstgt.iscsi.session.Session;
 
@@ -78,6 +79,12 @@ public final class IscsiTask implements ScsiTask {
     int unsolicitedDataSn;
     int nextR2tOffset;
     int r2tSn;
+    /** R2Ts sent, by R2TSN: {TTT, offset, length}, for an R2T SNACK (ErrorRecoveryLevel 1 only). */
+    Map<Integer, int[]> sentR2ts;
+    /** Target Transfer Tags of bursts a recovery R2T replaced: their late Data-Out is dropped. */
+    java.util.Set<Integer> retiredTtts;
+    /** The unsolicited data was cut short by a recovery R2T: later unsolicited Data-Out is dropped. */
+    boolean unsolicitedRecovered;
     final Map<Integer, Burst> bursts = new HashMap<>();
 
     private volatile ByteBuf in;
@@ -268,6 +275,19 @@ public final class IscsiTask implements ScsiTask {
     /** @return true when every byte of the transfer has arrived and no unsolicited data is due */
     boolean dataComplete() {
         return unsolicitedDone && nextR2tOffset >= transferLength && bursts.isEmpty();
+    }
+
+    /**
+     * Hands the Data-In buffer over with the read budget it holds (ErrorRecoveryLevel 1 keeps them
+     * until the status is acknowledged); the task no longer releases them.
+     *
+     * @return the buffer and its budgeted bytes
+     */
+    synchronized Retention.Held takeDataIn() {
+        Retention.Held held = new Retention.Held(in, inBudgeted, session.flow().readBudget());
+        in = null;
+        inBudgeted = 0;
+        return held;
     }
 
     /**

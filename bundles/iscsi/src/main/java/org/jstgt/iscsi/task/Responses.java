@@ -5,9 +5,10 @@ import io.netty.buffer.ByteBuf;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.api.target.ScsiResult;
-import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.DataIn;
 import org.jstgt.iscsi.pdu.ScsiResponse;
+import org.jstgt.iscsi.recovery.DataInPlan;
+import org.jstgt.iscsi.recovery.Retention;
 import org.jstgt.iscsi.session.CommandWindow;
 import org.jstgt.iscsi.session.ConnectionPort;
 import org.jstgt.iscsi.session.Session;
@@ -66,28 +67,34 @@ final class Responses {
             }
         }
         boolean collapse = moved > 0 && result.status() == ScsiStatus.GOOD && result.sense().length == 0;
-        int seg = port.negotiated().initiatorMaxRecvDataSegmentLength();
-        int burst = session.negotiated().maxBurstLength();
+        int sn = port.statSn();
+        if (collapse) {
+            port.nextStatSn(); // the last Data-In carries the status, with StatSN sn
+        }
+        DataInPlan plan = new DataInPlan(task.itt, task.lunField, moved, port.negotiated()
+                .initiatorMaxRecvDataSegmentLength(), session.negotiated().maxBurstLength(), collapse,
+                result.status(), overflow, underflow, residual, sn);
         int offset = 0;
         int dataSn = 0;
         while (offset < moved) {
-            int inBurst = burst - offset % burst;
-            int len = Math.min(Math.min(seg, moved - offset), inBurst);
-            boolean last = offset + len == moved;
-            boolean burstEnd = last || len == inBurst;
-            boolean status = last && collapse;
-            port.send(new DataIn(burstEnd, false, status && overflow, status && underflow, status,
-                    status ? result.status() : 0, task.lunField, task.itt, Bhs.NO_TAG,
-                    status ? port.nextStatSn() : port.statSn(), window.expCmdSn(), tasks.maxCmdSnAfter(task), dataSn++,
-                    offset, status ? residual : 0, in.retainedSlice(offset, len)));
-            offset += len;
+            DataIn d = plan.pdu(dataSn++, offset, in, sn, window.expCmdSn(), tasks.maxCmdSnAfter(task));
+            offset += d.data().readableBytes();
+            port.send(d);
         }
         task.dataInPdus = dataSn;
+        int statusSn = sn;
         if (!collapse) {
             int expDataSn = isIn ? dataSn : task.r2tSn;
+            statusSn = port.nextStatSn();
             port.send(new ScsiResponse(false, false, overflow, underflow, ScsiResponse.COMPLETED_AT_TARGET,
-                    result.status(), task.itt, 0, port.nextStatSn(), window.expCmdSn(), tasks.maxCmdSnAfter(task),
+                    result.status(), task.itt, 0, statusSn, window.expCmdSn(), tasks.maxCmdSnAfter(task),
                     expDataSn, 0, residual, Sense.segment(result.sense())));
+        }
+        Retention retention = port.retention();
+        if (retention != null && moved > 0) {
+            // ErrorRecoveryLevel 1: the read data stays (within the read budget) until the
+            // initiator acknowledges the status, for a Data SNACK (RFC 7143 §11.16)
+            retention.keepRead(plan, statusSn, task.takeDataIn());
         }
         tasks.finish(task);
     }

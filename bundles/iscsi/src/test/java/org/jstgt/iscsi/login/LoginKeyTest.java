@@ -51,6 +51,11 @@ class LoginKeyTest {
         assertEquals("64", TargetSettings.from(Map.of("max.connections", "65"), "x").ours(LoginKey.MAX_CONNECTIONS),
                 "at most 64 connections per session");
         assertEquals("4", TargetSettings.from(Map.of(), "x").ours(LoginKey.MAX_CONNECTIONS), "default 4");
+        TargetSettings erl = TargetSettings.from(Map.of("error.recovery.level", "2", "max.outstanding.r2t", "4"), "x");
+        assertEquals("1", erl.ours(LoginKey.ERROR_RECOVERY_LEVEL), "level 2 is not implemented");
+        assertEquals("1", erl.ours(LoginKey.MAX_OUTSTANDING_R2T), "RFC 7143 §13.19 above level 0");
+        assertEquals("0", TargetSettings.from(Map.of(), "x").ours(LoginKey.ERROR_RECOVERY_LEVEL), "default 0");
+        assertEquals("4", TargetSettings.from(Map.of("max.outstanding.r2t", "4"), "x").ours(LoginKey.MAX_OUTSTANDING_R2T));
         assertThrows(IllegalArgumentException.class, () -> LoginKey.DATA_DIGEST.configToWire("MD5"));
     }
 }

@@ -2,15 +2,18 @@
 """Side-by-side benchmark of jstgt, Debian's tgt and Debian's istgt on loopback.
 
 Started by `./jstgt bench` (see docs/benchmarks.md). Starts the three targets on 127.0.0.1 (each
-with one 1 GiB LUN of 512-byte blocks backed by a file in /dev/shm), drives them in alternation
-with the same initiators (libiscsi's iscsi-perf, qemu-img bench through libiscsi), measures the
-loopback TCP ceiling with iperf3, and writes docs/benchmarks.md and docs/bench/*.png.
+with a 1 GiB LUN of 512-byte blocks and four 256 MiB LUNs, and a second target requiring
+HeaderDigest=CRC32C with one 256 MiB LUN, all backed by files in /dev/shm), drives them in
+alternation with the same initiators (libiscsi's iscsi-perf, qemu-img bench through libiscsi; one
+session, or four at once on the four small LUNs), measures the loopback TCP ceiling with iperf3,
+and writes docs/benchmarks.md and docs/bench/*.png.
 Every process it starts is stopped by PID on exit, Ctrl-C or failure.
 
 Python 3 standard library only; matplotlib (Debian python3-matplotlib) for the charts.
 """
 
 import argparse
+import collections
 import datetime
 import glob
 import json
@@ -41,16 +44,37 @@ PACKAGES = {"tgt": "tgtd", "istgt": "istgt", "libiscsi-bin": "iscsi-perf", "qemu
 KiB = 1024
 MiB = 1024 * 1024
 
-# name, tool, request size, queue depth, write, random
+# Besides the 1 GiB LUN every target has SESSION_LUNS LUNs of SMALL_LUN_SIZE for the workloads of
+# several sessions (one LUN each) and, on a second target that offers HeaderDigest=CRC32C only,
+# one for the digest workloads.
+SMALL_LUN_SIZE = 256 * MiB
+SESSION_LUNS = 4
+INITIATOR = "iqn.2026-11.org.jstgt.bench"
+
+# sessions: that many tool processes at once, each its own session (initiator name) on its own LUN;
+# digest: on the target that offers HeaderDigest=CRC32C only (iscsi-perf offers None,CRC32C
+# whatever its URL says, so the target's choice decides; qemu-img is told to offer CRC32C only).
+Workload = collections.namedtuple("Workload", "name tool bs qd write rnd sessions digest")
+
+
+def workload(name, tool, bs, qd, write, rnd, sessions=1, digest=False):
+    return Workload(name, tool, bs, qd, write, rnd, sessions, digest)
+
+
 WORKLOADS = [
-    ("4K rand read QD1", "iscsi-perf", 4 * KiB, 1, False, True),
-    ("4K rand read QD32", "iscsi-perf", 4 * KiB, 32, False, True),
-    ("4K rand write QD1", "qemu-img", 4 * KiB, 1, True, True),
-    ("4K rand write QD32", "qemu-img", 4 * KiB, 32, True, True),
-    ("128K seq read QD8", "iscsi-perf", 128 * KiB, 8, False, False),
-    ("128K seq write QD8", "qemu-img", 128 * KiB, 8, True, False),
-    ("1M seq read QD8", "iscsi-perf", 1 * MiB, 8, False, False),
-    ("1M seq write QD8", "qemu-img", 1 * MiB, 8, True, False),
+    workload("4K rand read QD1", "iscsi-perf", 4 * KiB, 1, False, True),
+    workload("4K rand read QD32", "iscsi-perf", 4 * KiB, 32, False, True),
+    workload("4K rand write QD1", "qemu-img", 4 * KiB, 1, True, True),
+    workload("4K rand write QD32", "qemu-img", 4 * KiB, 32, True, True),
+    workload("128K seq read QD8", "iscsi-perf", 128 * KiB, 8, False, False),
+    workload("128K seq write QD8", "qemu-img", 128 * KiB, 8, True, False),
+    workload("1M seq read QD8", "iscsi-perf", 1 * MiB, 8, False, False),
+    workload("1M seq write QD8", "qemu-img", 1 * MiB, 8, True, False),
+    # libiscsi (iscsi-perf and QEMU's driver alike) always offers DataDigest=None: header digest only.
+    workload("4K rand read QD32 HeaderDigest", "iscsi-perf", 4 * KiB, 32, False, True, digest=True),
+    workload("4K rand write QD32 HeaderDigest", "qemu-img", 4 * KiB, 32, True, True, digest=True),
+    workload("4K rand read 4 sessions x QD32", "iscsi-perf", 4 * KiB, 32, False, True, sessions=SESSION_LUNS),
+    workload("4K rand write 4 sessions x QD32", "qemu-img", 4 * KiB, 32, True, True, sessions=SESSION_LUNS),
 ]
 # qemu-img bench has no random mode; it wraps offsets modulo the image size (offset %= size), so
 # a stride of an odd number of requests visits every aligned slot of a power-of-two LUN once, in
@@ -80,7 +104,9 @@ class Bench:
         self.raw = os.path.join(ROOT, "bench", "results", stamp)
         os.makedirs(self.raw, exist_ok=True)
         self.created_policy_rc = False
-        self.urls = {}
+        self.urls = {}  # target -> URL of its 1 GiB LUN
+        self.digest_urls = {}  # target -> URL of the LUN on its HeaderDigest=CRC32C target
+        self.session_urls = {}  # target -> URLs of its SESSION_LUNS small LUNs
         self.runs = []
         self.env = {}
 
@@ -136,12 +162,12 @@ class Bench:
             finally:
                 s.close()
 
-    def lun_file(self, name):
+    def lun_file(self, name, size=LUN_SIZE):
         # Allocated up front so that no target pays tmpfs page allocation during a timed run.
         path = os.path.join(self.shm, name + ".img")
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            os.posix_fallocate(fd, 0, LUN_SIZE)
+            os.posix_fallocate(fd, 0, size)
         finally:
             os.close(fd)
         return path
@@ -176,11 +202,28 @@ class Bench:
         edit(path, r"^store\.path\s*=.*$", "store.path = " + lun)
         edit(path, r"^size\s*=.*$", "size = 1GiB")
         edit(path, r"^block\.size\s*=.*$", "block.size = %d" % BLOCK)
-        iqn = read_key(os.path.join(etc, "jstgt.target-demo.cfg"), "iqn")
-        lun_no = read_key(os.path.join(etc, "jstgt.target-demo.cfg"), r"lun\.(\d+)", group_key=True)
+        demo = os.path.join(etc, "jstgt.target-demo.cfg")
+        iqn = read_key(demo, "iqn")
+        lun_no = read_key(demo, r"lun\.(\d+)", group_key=True)
+        # Copies of the LUN file above for the small LUNs: the session LUNs join the demo target
+        # after its own LUN, the digest LUN is the only one of a target that accepts CRC32C only.
+        small = ["s%d" % i for i in range(1, SESSION_LUNS + 1)] + ["digest"]
+        for name in small:
+            copy = os.path.join(etc, "jstgt.lun-%s.cfg" % name)
+            shutil.copyfile(path, copy)
+            edit(copy, r"^store\.path\s*=.*$", "store.path = " + self.lun_file("jstgt-" + name, SMALL_LUN_SIZE))
+            edit(copy, r"^size\s*=.*$", "size = %dMiB" % (SMALL_LUN_SIZE // MiB))
+            edit(copy, r"^serial\s*=.*$", "serial = " + name)
+        with open(demo, "a") as f:
+            f.write("".join("lun.%d = %s\n" % (int(lun_no) + i, name) for i, name in enumerate(small[:-1], 1)))
+        with open(os.path.join(etc, "jstgt.target-digest.cfg"), "w") as f:
+            f.write("iqn = %s-digest\nportals = default\nlun.0 = digest\nheader.digest = CRC32C\n" % iqn)
         env = dict(os.environ, KARAF_EXEC="exec")
         self.spawn("jstgt", [os.path.join(home, "bin", "karaf"), "server"], cwd=home, env=env)
-        self.urls["jstgt"] = "iscsi://%s:%d/%s/%s" % (HOST, PORTS["jstgt"], iqn, lun_no)
+        base = "iscsi://%s:%d/" % (HOST, PORTS["jstgt"])
+        self.urls["jstgt"] = "%s%s/%s" % (base, iqn, lun_no)
+        self.session_urls["jstgt"] = ["%s%s/%d" % (base, iqn, int(lun_no) + i) for i in range(1, SESSION_LUNS + 1)]
+        self.digest_urls["jstgt"] = "%s%s-digest/0" % (base, iqn)
 
     def start_tgt(self):
         lun = self.lun_file("tgt")
@@ -193,19 +236,30 @@ class Bench:
         while not os.path.exists(sock) and time.time() < deadline:
             time.sleep(0.2)
         adm = ["tgtadm", "--lld", "iscsi"]
-        # tgtd's LUN 0 is its own controller LUN: the disk is LUN 1.
-        for cmd in (["--op", "new", "--mode", "target", "--tid", "1", "-T", iqn],
-                    ["--op", "new", "--mode", "logicalunit", "--tid", "1", "--lun", "1", "-b", lun,
-                     "--blocksize", str(BLOCK)],
-                    ["--op", "bind", "--mode", "target", "--tid", "1", "-I", HOST]):
-            subprocess.run(adm + cmd, check=True, env=self.tgt_env, timeout=30)
-        # The same login offer as jstgt's defaults (etc/jstgt.target-demo.cfg).
-        for key, value in (("MaxRecvDataSegmentLength", 262144), ("MaxBurstLength", 1048576),
-                           ("FirstBurstLength", 262144), ("InitialR2T", "No"),
-                           ("ImmediateData", "Yes")):
-            subprocess.run(adm + ["--op", "update", "--mode", "target", "--tid", "1", "--name", key,
-                                  "--value", str(value)], check=True, env=self.tgt_env, timeout=30)
-        self.urls["tgt"] = "iscsi://%s:%d/%s/1" % (HOST, PORTS["tgt"], iqn)
+        # tgtd's LUN 0 is its own controller LUN: the disk is LUN 1, the session LUNs 2 and up.
+        # Target 2 has HeaderDigest=CRC32C: tgtd answers CRC32C whenever its HeaderDigest
+        # list holds it, even to an initiator that offered None first, so target 1 keeps None.
+        luns = {1: [lun] + [self.lun_file("tgt-s%d" % i, SMALL_LUN_SIZE) for i in range(1, SESSION_LUNS + 1)],
+                2: [self.lun_file("tgt-digest", SMALL_LUN_SIZE)]}
+        for tid, files in luns.items():
+            name = iqn if tid == 1 else iqn + "-digest"
+            cmds = [["--op", "new", "--mode", "target", "--tid", str(tid), "-T", name]]
+            cmds += [["--op", "new", "--mode", "logicalunit", "--tid", str(tid), "--lun", str(n), "-b", f,
+                      "--blocksize", str(BLOCK)] for n, f in enumerate(files, 1)]
+            cmds.append(["--op", "bind", "--mode", "target", "--tid", str(tid), "-I", HOST])
+            # The same login offer as jstgt's defaults (etc/jstgt.target-demo.cfg).
+            keys = [("MaxRecvDataSegmentLength", 262144), ("MaxBurstLength", 1048576),
+                    ("FirstBurstLength", 262144), ("InitialR2T", "No"), ("ImmediateData", "Yes")]
+            if tid == 2:
+                keys.append(("HeaderDigest", "CRC32C"))
+            cmds += [["--op", "update", "--mode", "target", "--tid", str(tid), "--name", key, "--value", str(value)]
+                     for key, value in keys]
+            for cmd in cmds:
+                subprocess.run(adm + cmd, check=True, env=self.tgt_env, timeout=30)
+        base = "iscsi://%s:%d/%s" % (HOST, PORTS["tgt"], iqn)
+        self.urls["tgt"] = base + "/1"
+        self.session_urls["tgt"] = ["%s/%d" % (base, n) for n in range(2, SESSION_LUNS + 2)]
+        self.digest_urls["tgt"] = base + "-digest/1"
 
     def start_istgt(self):
         lun = self.lun_file("istgt")
@@ -214,30 +268,41 @@ class Bench:
         conf = os.path.join(d, "istgt.conf")
         open(os.path.join(d, "auth.conf"), "w").close()
         # istgt 0.4 refuses InitialR2T No; everything else matches jstgt's defaults.
+        small = "".join("  LUN%d Storage %s %dMB\n" % (i, self.lun_file("istgt-s%d" % i, SMALL_LUN_SIZE),
+                                                        SMALL_LUN_SIZE // MiB) for i in range(1, SESSION_LUNS + 1))
         with open(conf, "w") as f:
             f.write(ISTGT_CONF.format(dir=d, port=PORTS["istgt"], control=PORTS["istgt-control"],
-                                      host=HOST, lun=lun, block=BLOCK))
+                                      host=HOST, lun=lun, block=BLOCK, session_luns=small,
+                                      digest_lun=self.lun_file("istgt-digest", SMALL_LUN_SIZE),
+                                      small_mb=SMALL_LUN_SIZE // MiB))
         self.spawn("istgt", ["istgt", "-D", "-c", conf, "-p", os.path.join(d, "istgt.pid")])
-        self.urls["istgt"] = "iscsi://%s:%d/iqn.2026-11.org.jstgt.bench:istgt/0" % (HOST, PORTS["istgt"])
+        base = "iscsi://%s:%d/iqn.2026-11.org.jstgt.bench:istgt" % (HOST, PORTS["istgt"])
+        self.urls["istgt"] = base + "/0"
+        self.session_urls["istgt"] = ["%s/%d" % (base, n) for n in range(1, SESSION_LUNS + 1)]
+        self.digest_urls["istgt"] = base + "-digest/0"
 
     def wait_ready(self, name, timeout):
-        """Until iscsi-readcapacity16 reads the LUN's capacity (login, LUN mapped, size right)."""
+        """Until iscsi-readcapacity16 reads every LUN's capacity (login, LUN mapped, size right)."""
         deadline = time.time() + timeout
         last = ""
-        while time.time() < deadline:
+        luns = [(self.urls[name], LUN_SIZE), (self.digest_urls[name], SMALL_LUN_SIZE)]
+        luns += [(u, SMALL_LUN_SIZE) for u in self.session_urls[name]]
+        while luns and time.time() < deadline:
             p = self.procs[name]
             if p.poll() is not None:
                 raise RuntimeError("%s exited with %s; see %s/%s.log" % (name, p.returncode, self.raw, name))
+            url, size = luns[0]
             try:
-                r = subprocess.run(["iscsi-readcapacity16", "-s", self.urls[name]], capture_output=True,
-                                   text=True, timeout=15)
-                last = r.stdout + r.stderr
-                if r.returncode == 0 and last.split() == [str(LUN_SIZE)]:
-                    return
+                r = subprocess.run(["iscsi-readcapacity16", "-s", url], capture_output=True, text=True, timeout=15)
+                last = url + ": " + r.stdout + r.stderr
+                if r.returncode == 0 and r.stdout.split() == [str(size)]:
+                    luns.pop(0)
+                    continue
             except subprocess.TimeoutExpired:
-                last = "iscsi-readcapacity16 timed out"
+                last = url + ": iscsi-readcapacity16 timed out"
             time.sleep(2)
-        raise RuntimeError("%s not ready after %d s: %s" % (name, timeout, last.strip()[-300:]))
+        if luns:
+            raise RuntimeError("%s not ready after %d s: %s" % (name, timeout, last.strip()[-300:]))
 
     # --- measuring -----------------------------------------------------------------------------
 
@@ -264,70 +329,94 @@ class Bench:
         log("loopback TCP ceiling (iperf3, 1 stream) rep %d: %.0f MB/s" % (rep, mbps))
         return mbps
 
-    def run_iscsi_perf(self, url, bs, qd, rnd, secs, tag):
-        argv = ["iscsi-perf", "-m", str(qd), "-b", str(bs // BLOCK), "-t", str(secs)]
-        if rnd:
-            argv.append("-r")
-        argv.append(url)
-        r = subprocess.run(argv, capture_output=True, text=True, timeout=secs + 60)
-        out = r.stdout + r.stderr
-        save(self.raw, tag, argv, out)
-        found = re.findall(r"iops average (\d+)", out)
-        if r.returncode != 0 or "finished" not in out or not found:
-            raise RuntimeError("iscsi-perf failed (%s): %s" % (r.returncode, out.strip()[-300:]))
-        iops = float(found[-1])
-        return iops, secs, iops * secs * bs
+    def workload_urls(self, target, wl):
+        if wl.sessions > 1:
+            return self.session_urls[target][:wl.sessions]
+        return [self.digest_urls[target] if wl.digest else self.urls[target]]
 
-    def qemu_bench(self, url, bs, qd, write, rnd, count, tag, limit):
-        step = bs * SCATTER_STRIDE_REQUESTS if rnd else bs
-        argv = ["qemu-img", "bench", "-f", "raw", "-t", "none", "-c", str(count), "-d", str(qd),
-                "-s", str(bs), "-S", str(step)]
-        if write:
-            argv.append("-w")
-        argv.append(url)
-        r = subprocess.run(argv, capture_output=True, text=True, timeout=limit)
-        out = r.stdout + r.stderr
-        save(self.raw, tag, argv, out)
-        m = re.search(r"Run completed in ([0-9.]+) seconds", out)
-        if r.returncode != 0 or not m:
-            raise RuntimeError("qemu-img bench failed (%s): %s" % (r.returncode, out.strip()[-300:]))
-        elapsed = float(m.group(1))
-        return count / elapsed, elapsed, count * bs
+    def run_tool(self, target, wl, amount, tag, limit):
+        """Runs the workload's tool once per session, all at once, for amount seconds (iscsi-perf)
+        or requests per session (qemu-img bench); returns IOPS, seconds, bytes and the HeaderDigest
+        the target answered at login. Several sessions count together over the same window: the
+        sum of iscsi-perf's per-session IOPS over its fixed time, or all of qemu-img's requests
+        over the time of the slowest session."""
+        urls = self.workload_urls(target, wl)
+        # Level 6 logs the target's login answers (TargetLoginReply: key=value), nothing per command.
+        env = dict(os.environ, LIBISCSI_DEBUG="6")
+        runs = []
+        try:
+            for i, url in enumerate(urls, 1):
+                argv = tool_argv(wl, url, amount, "%s:session%d" % (INITIATOR, i) if len(urls) > 1 else None)
+                path = os.path.join(self.raw, tag + (".s%d" % i if len(urls) > 1 else "") + ".txt")
+                with open(path, "w") as out:
+                    out.write("$ " + " ".join(argv) + "\n")
+                    out.flush()
+                    runs.append((path, subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
+                                                        stderr=subprocess.STDOUT, env=env)))
+            deadline = time.time() + limit
+            for _, p in runs:
+                p.wait(timeout=max(1, deadline - time.time()))
+        finally:
+            for _, p in runs:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+        want = "CRC32C" if wl.digest else "None"
+        rates, times = [], []
+        for path, p in runs:
+            with open(path) as f:
+                out = f.read()
+            if wl.tool == "iscsi-perf":
+                found = re.findall(r"iops average (\d+)", out)
+                ok = "finished" in out and found
+            else:
+                found = re.findall(r"Run completed in ([0-9.]+) seconds", out)
+                ok = bool(found)
+            if p.returncode != 0 or not ok:
+                raise RuntimeError("%s failed (%s): %s" % (wl.tool, p.returncode, out.strip()[-300:]))
+            answered = set(re.findall(r"TargetLoginReply: HeaderDigest=(\S+)", out))
+            if answered != {want}:
+                raise RuntimeError("%s answered HeaderDigest=%s, not %s (%s)"
+                                   % (target, ",".join(sorted(answered)) or "nothing", want, path))
+            (rates if wl.tool == "iscsi-perf" else times).append(float(found[-1]))
+        if rates:
+            return sum(rates), amount, sum(rates) * amount * wl.bs, want
+        count = amount * len(runs)
+        return count / max(times), max(times), count * wl.bs, want
 
     def calibrate(self, target, wl):
-        """A request count that takes about --time seconds on this target (qemu-img bench runs a count)."""
-        name, _, bs, qd, write, rnd = wl
-        count = max(qd * 4, (64 * MiB) // bs)
+        """A request count per session that takes about --time seconds on this target (qemu-img
+        bench runs a count)."""
+        count = max(wl.qd * 4, (64 * MiB) // wl.bs)
         while True:
-            iops, elapsed, _ = self.qemu_bench(self.urls[target], bs, qd, write, rnd, count,
-                                               "calibrate-%s-%s" % (target, slug(name)), 120)
+            iops, elapsed, _, _ = self.run_tool(target, wl, count, "calibrate-%s-%s" % (target, slug(wl.name)), 120)
             if elapsed >= 0.5 or count >= 50_000_000:
-                return max(qd, int(iops * self.args.time))
+                return max(wl.qd, int(iops / wl.sessions * self.args.time))
             count *= 4 if elapsed < 0.15 else 2
 
     def measure(self, target, wl, rep, counts):
-        name, tool, bs, qd, write, rnd = wl
-        tag = "%s-%s-rep%d" % (target, slug(name), rep)
+        tag = "%s-%s-rep%d" % (target, slug(wl.name), rep)
         cpu0 = self.cpu_seconds(target)
         lo0 = loopback_bytes()
-        if tool == "iscsi-perf":
-            iops, elapsed, moved = self.run_iscsi_perf(self.urls[target], bs, qd, rnd, self.args.time, tag)
+        if wl.tool == "iscsi-perf":
+            amount, limit = self.args.time, self.args.time + 60
         else:
-            key = (target, name)
+            key = (target, wl.name)
             if key not in counts:
                 counts[key] = self.calibrate(target, wl)
-            iops, elapsed, moved = self.qemu_bench(self.urls[target], bs, qd, write, rnd, counts[key],
-                                                   tag, self.args.time * 6 + 60)
+            amount, limit = counts[key], self.args.time * 6 + 60
+        iops, elapsed, moved, digest = self.run_tool(target, wl, amount, tag, limit)
         cpu = self.cpu_seconds(target) - cpu0
         # A cross-check of the tools' counts: the loopback bytes of the run (both directions, all
         # traffic on lo, so somewhat above the payload) must not fall short of the payload.
         wire = loopback_bytes() - lo0
-        run = {"target": target, "workload": name, "tool": tool, "rep": rep, "iops": iops,
-               "mbps": moved / elapsed / 1e6, "lat_us": qd / iops * 1e6, "seconds": elapsed,
-               "bytes": moved, "lo_bytes": wire, "cpu_s": cpu, "cpu_s_per_gib": cpu / (moved / (1 << 30))}
+        run = {"target": target, "workload": wl.name, "tool": wl.tool, "rep": rep, "sessions": wl.sessions,
+               "header_digest": digest, "iops": iops, "mbps": moved / elapsed / 1e6,
+               "lat_us": wl.qd * wl.sessions / iops * 1e6, "seconds": elapsed, "bytes": moved,
+               "lo_bytes": wire, "cpu_s": cpu, "cpu_s_per_gib": cpu / (moved / (1 << 30))}
         self.runs.append(run)
-        log("%-6s %-20s rep %d: %9.0f IOPS %8.1f MB/s %8.1f us  %.2f CPU s/GiB  lo/payload %.2f"
-            % (target, name, rep, iops, run["mbps"], run["lat_us"], run["cpu_s_per_gib"], wire / moved))
+        log("%-6s %-31s rep %d: %9.0f IOPS %8.1f MB/s %8.1f us  %.2f CPU s/GiB  lo/payload %.2f"
+            % (target, wl.name, rep, iops, run["mbps"], run["lat_us"], run["cpu_s_per_gib"], wire / moved))
         if wire < moved:
             log("WARNING: %s moved fewer bytes on loopback (%d) than the tool counted (%d)" % (target, wire, moved))
 
@@ -336,16 +425,14 @@ class Bench:
         cold (jstgt's JIT compiles its hot paths in the first seconds under load)."""
         log("warm-up: every workload %d s per target, not measured" % self.args.warmup)
         for wl in WORKLOADS:
-            name, tool, bs, qd, write, rnd = wl
             for t in TARGETS:
-                tag = "warmup-%s-%s" % (t, slug(name))
-                if tool == "iscsi-perf":
-                    self.run_iscsi_perf(self.urls[t], bs, qd, rnd, self.args.warmup, tag)
+                tag = "warmup-%s-%s" % (t, slug(wl.name))
+                if wl.tool == "iscsi-perf":
+                    self.run_tool(t, wl, self.args.warmup, tag, self.args.warmup + 60)
                 else:
                     count = self.calibrate(t, wl)
-                    self.qemu_bench(self.urls[t], bs, qd, write, rnd,
-                                    max(qd, count * self.args.warmup // self.args.time), tag,
-                                    self.args.warmup * 6 + 60)
+                    self.run_tool(t, wl, max(wl.qd, count * self.args.warmup // self.args.time), tag,
+                                  self.args.warmup * 6 + 60)
 
     # --- teardown ------------------------------------------------------------------------------
 
@@ -357,6 +444,7 @@ class Bench:
             # tgtd ignores SIGTERM; it leaves when told by its own management socket, once it
             # serves no target.
             for cmd in (["--op", "delete", "--force", "--mode", "target", "--tid", "1"],
+                        ["--op", "delete", "--force", "--mode", "target", "--tid", "2"],
                         ["--op", "delete", "--mode", "system"]):
                 try:
                     subprocess.run(["tgtadm", "--lld", "iscsi"] + cmd, env=self.tgt_env, timeout=10,
@@ -401,7 +489,7 @@ class Bench:
         ceilings = []
         for rep in range(1, self.args.reps + 1):
             for wl in WORKLOADS:
-                if wl[0] == "1M seq read QD8":
+                if wl.name == "1M seq read QD8":
                     # The ceiling of each repetition is measured right before the workload it is
                     # compared with, so that machine drift hits both alike; the median is reported.
                     c = self.iperf(rep)
@@ -461,9 +549,35 @@ def slug(s):
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
 
 
-def save(raw, tag, argv, out):
-    with open(os.path.join(raw, tag + ".txt"), "w") as f:
-        f.write("$ " + " ".join(argv) + "\n" + out)
+def tool_argv(wl, url, amount, initiator):
+    """The command line of one session: amount is seconds (iscsi-perf) or requests (qemu-img)."""
+    if wl.tool == "iscsi-perf":
+        argv = ["iscsi-perf", "-m", str(wl.qd), "-b", str(wl.bs // BLOCK), "-t", str(amount)]
+        if initiator:
+            argv += ["-i", initiator]
+        if wl.rnd:
+            argv.append("-r")
+        return argv + [url]
+    step = wl.bs * SCATTER_STRIDE_REQUESTS if wl.rnd else wl.bs
+    argv = ["qemu-img", "bench", "-f", "raw", "-t", "none", "-c", str(amount), "-d", str(wl.qd),
+            "-s", str(wl.bs), "-S", str(step)]
+    if wl.write:
+        argv.append("-w")
+    return argv + [qemu_filename(url, wl.digest, initiator)]
+
+
+def qemu_filename(url, digest, initiator):
+    """The header digest and the initiator name are options of QEMU's iscsi driver, given in a
+    json: image name (it offers HeaderDigest=None,CRC32C by default)."""
+    if not (digest or initiator):
+        return url
+    m = re.match(r"iscsi://([^/]+)/([^/]+)/(\d+)$", url)
+    opts = {"driver": "iscsi", "transport": "tcp", "portal": m.group(1), "target": m.group(2), "lun": m.group(3)}
+    if digest:
+        opts["header-digest"] = "crc32c"
+    if initiator:
+        opts["initiator-name"] = initiator
+    return "json:" + json.dumps({"file": opts}, separators=(",", ":"))
 
 
 def version(pkg):
@@ -531,6 +645,15 @@ ISTGT_CONF = """[Global]
   QueueDepth 64
   BlockLength {block}
   LUN0 Storage {lun} 1GB
+{session_luns}[LogicalUnit2]
+  TargetName istgt-digest
+  Mapping PortalGroup1 InitiatorGroup1
+  AuthMethod None
+  UseDigest Header
+  UnitType Disk
+  QueueDepth 64
+  BlockLength {block}
+  LUN0 Storage {digest_lun} {small_mb}MB
 """
 
 
@@ -540,9 +663,9 @@ def medians(runs):
     out = {}
     for wl in WORKLOADS:
         for t in TARGETS:
-            rs = [r for r in runs if r["workload"] == wl[0] and r["target"] == t]
+            rs = [r for r in runs if r["workload"] == wl.name and r["target"] == t]
             if rs:
-                out[(wl[0], t)] = {k: statistics.median(r[k] for r in rs)
+                out[(wl.name, t)] = {k: statistics.median(r[k] for r in rs)
                                    for k in ("iops", "mbps", "lat_us", "cpu_s_per_gib")}
     return out
 
@@ -556,10 +679,12 @@ def tables(runs, env):
     lines = ["| Workload | Tool | jstgt IOPS | tgt IOPS | istgt IOPS | jstgt MB/s | tgt MB/s | istgt MB/s "
              "| jstgt/tgt | jstgt/istgt |",
              "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
-    for name, tool, *_ in WORKLOADS:
+    for wl in WORKLOADS:
+        name = wl.name
         if (name, "jstgt") not in med:
             continue
         m = {t: med[(name, t)] for t in TARGETS}
+        tool = wl.tool if wl.sessions == 1 else "%d x %s" % (wl.sessions, wl.tool)
         lines.append("| %s | %s | %s | %s | %s | %.1f | %.1f | %.1f | %s | %s |" % (
             name, tool, *("%.0f" % m[t]["iops"] for t in TARGETS), *(m[t]["mbps"] for t in TARGETS),
             ratio(m["jstgt"]["iops"], m["tgt"]["iops"]), ratio(m["jstgt"]["iops"], m["istgt"]["iops"])))
@@ -567,7 +692,7 @@ def tables(runs, env):
     lines = ["| Workload | jstgt µs | tgt µs | istgt µs | jstgt CPU s/GiB | tgt CPU s/GiB | istgt CPU s/GiB "
              "| CPU jstgt/tgt | CPU jstgt/istgt |",
              "|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
-    for name, *_ in WORKLOADS:
+    for name in (wl.name for wl in WORKLOADS):
         if (name, "jstgt") not in med:
             continue
         m = {t: med[(name, t)] for t in TARGETS}
@@ -590,6 +715,21 @@ def tables(runs, env):
     return perf, cpu, ceiling, med
 
 
+def digests_text(runs):
+    crc = [r for r in runs if r.get("header_digest") == "CRC32C"]
+    sessions = max([r.get("sessions", 1) for r in runs] or [1])
+    return ("The HeaderDigest workloads ran on each server's second target, which offers "
+            "HeaderDigest=CRC32C only (iscsi-perf offers None,CRC32C whatever its URL says, qemu-img was told "
+            "to offer CRC32C only); in every one of their %d runs "
+            "libiscsi's log of the target's login answer (LIBISCSI_DEBUG=6, kept with the raw output) "
+            "showed HeaderDigest=CRC32C, and HeaderDigest=None in every other run. DataDigest stayed None: "
+            "libiscsi, and so QEMU's iscsi driver, always offers DataDigest=None, so none of these "
+            "initiators measures data digests. The session workloads start %d tool processes at once, each "
+            "its own session (own initiator name) on its own 256 MiB LUN of the same target; IOPS and MB/s "
+            "are their sum over the same run time (qemu-img bench: all requests over the slowest "
+            "session's time)." % (len(crc), sessions))
+
+
 def charts(med, outdir):
     try:
         import matplotlib
@@ -603,8 +743,10 @@ def charts(med, outdir):
     for fname, key, label in (("throughput.png", "mbps", "MB/s (median)"),
                               ("iops.png", "iops", "IOPS (median)"),
                               ("cpu.png", "cpu_s_per_gib", "target CPU s per GiB (median, lower is better)")):
-        names = [w[0] for w in WORKLOADS if (w[0], "jstgt") in med]
-        fig, axes = plt.subplots(2, (len(names) + 1) // 2, figsize=(12, 5.5))
+        names = [w.name for w in WORKLOADS if (w.name, "jstgt") in med]
+        cols = 4
+        rows = (len(names) + cols - 1) // cols
+        fig, axes = plt.subplots(rows, cols, figsize=(12, 2.75 * rows + 0.5), squeeze=False)
         for ax, name in zip(axes.flat, names):
             vals = [med[(name, t)][key] for t in TARGETS]
             bars = ax.bar(TARGETS, vals, color=[colors[t] for t in TARGETS])
@@ -661,11 +803,15 @@ def report(runs, env, raw, args):
         "",
         "### Latency and target CPU",
         "",
-        "Latency is derived as queue depth / IOPS (Little's law): neither tool reports it. "
+        "Latency is derived as queue depth x sessions / IOPS (Little's law): neither tool reports it. "
         "CPU is the target process's utime + stime (/proc/<pid>/stat) over the run, per GiB moved "
         "(lower is better).",
         "",
         cpu,
+        "",
+        "### Digests and sessions",
+        "",
+        digests_text(runs),
         "",
         "### Ceiling",
         "",
@@ -687,7 +833,7 @@ def main():
         prog="./jstgt bench", description=__doc__.split("\n\n")[0],
         epilog="./jstgt bench also takes --no-build (benchmark the assembly as built, even when sources "
                "are newer) and --micro [JMH args] (the JMH micro-benchmarks instead).")
-    ap.add_argument("--quick", action="store_true", help="one repetition of 4 s per run (smoke run)")
+    ap.add_argument("--quick", action="store_true", help="one repetition of 3 s per run (smoke run)")
     ap.add_argument("--time", type=int, default=8, help="seconds per run (default 8)")
     ap.add_argument("--reps", type=int, default=3, help="repetitions; medians are reported (default 3)")
     ap.add_argument("--warmup", type=int, default=2,
@@ -696,7 +842,7 @@ def main():
     ap.add_argument("--no-charts", action="store_true", help="no PNG charts (no matplotlib needed)")
     args = ap.parse_args()
     if args.quick:
-        args.time, args.reps, args.warmup = 4, 1, 0
+        args.time, args.reps, args.warmup = 3, 1, 0
     if args.time < 1 or args.reps < 1 or args.warmup < 0:
         ap.error("--time and --reps must be at least 1, --warmup at least 0")
     if not os.path.isdir("/dev/shm"):

@@ -12,11 +12,13 @@ import java.util.function.Supplier;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.SenseData;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
+import org.jstgt.api.target.UnitAttentionListener;
 
 /**
  * The I_T nexus of a {@link FakeScsiTarget}: a {@code byte[]} disk of 512-byte blocks at LUN 0
@@ -42,6 +44,7 @@ public final class FakeNexus implements Nexus {
     private volatile boolean hold;
     /** The access listener the fabric registered, or null. */
     private volatile Runnable accessListener;
+    private volatile UnitAttentionListener unitAttentionListener;
     private final List<Runnable> held = new CopyOnWriteArrayList<>();
     private final List<ScsiTask> abandoned = new CopyOnWriteArrayList<>();
     private final List<ScsiTask> executed = new CopyOnWriteArrayList<>();
@@ -284,6 +287,24 @@ public final class FakeNexus implements Nexus {
     @Override
     public void onAccessChange(Runnable listener) {
         accessListener = listener;
+    }
+
+    @Override
+    public void onUnitAttention(UnitAttentionListener listener) {
+        unitAttentionListener = listener;
+    }
+
+    /**
+     * Tells the fabric of a unit attention condition, as the core does when it establishes one.
+     *
+     * @param lun the LUN
+     * @param reason the condition
+     */
+    public void unitAttention(int lun, Sense reason) {
+        UnitAttentionListener l = unitAttentionListener;
+        if (l != null && !closed) {
+            l.raised(lun, reason);
+        }
     }
 
     /** Tells the fabric that the target's access rules changed (as the core does on an ACL change). */

@@ -88,6 +88,19 @@ public interface Nexus extends AutoCloseable {
     default void onAccessChange(Runnable listener) {
     }
 
+    /**
+     * Registers the fabric's listener for unit attention conditions raised on this nexus (SAM-5
+     * §5.14), so that a transport can also report them asynchronously (iSCSI Asynchronous Message,
+     * AsyncEvent 0, RFC 7143 §11.9.1). It is called once for each condition newly established, on
+     * whatever thread raised it, possibly under the core's locks: it must not block nor call back
+     * into the core. The condition stays pending and is still reported with the next command. A
+     * later call replaces the listener.
+     *
+     * @param listener what to tell
+     */
+    default void onUnitAttention(UnitAttentionListener listener) {
+    }
+
     /** Ends the nexus (logout, connection loss). Idempotent. */
     @Override
     void close();

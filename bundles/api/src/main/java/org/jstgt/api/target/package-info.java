@@ -2,7 +2,7 @@
  * What the SCSI core offers fabrics (iSCSI): targets, I_T nexuses and command submission.
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package org.jstgt.api.target;
 
 import org.osgi.annotation.bundle.Export;

@@ -36,6 +36,9 @@ public final class TargetSettings {
      */
     public static final String TMF_TARGET_RESET = "tmf.target.reset";
     static final boolean DEFAULT_TARGET_RESET = false;
+    /** Target key: report unit attentions with Asynchronous Messages too (AsyncEvent 0). */
+    public static final String ASYNC_EVENTS = "async.events";
+    static final boolean DEFAULT_ASYNC_EVENTS = true;
 
     private final Map<LoginKey, String> ours;
     private final int queueDepth;
@@ -43,16 +46,18 @@ public final class TargetSettings {
     private final int maxSessions;
     private final FlowSettings flow;
     private final boolean targetReset;
+    private final boolean asyncEvents;
     private final Redirection redirection;
 
     private TargetSettings(Map<LoginKey, String> ours, int queueDepth, AuthPolicy auth, int maxSessions,
-            FlowSettings flow, boolean targetReset, Redirection redirection) {
+            FlowSettings flow, boolean targetReset, boolean asyncEvents, Redirection redirection) {
         this.ours = ours;
         this.queueDepth = queueDepth;
         this.auth = auth;
         this.maxSessions = maxSessions;
         this.flow = flow;
         this.targetReset = targetReset;
+        this.asyncEvents = asyncEvents;
         this.redirection = redirection;
     }
 
@@ -155,22 +160,30 @@ public final class TargetSettings {
         }
         return new TargetSettings(ours, depth, AuthPolicy.from(properties, origin),
                 TargetLimits.maxSessions(properties, origin), FlowSettings.from(properties, origin),
-                targetReset(properties, origin), Redirection.from(properties, origin));
+                flag(properties, origin, TMF_TARGET_RESET, DEFAULT_TARGET_RESET),
+                flag(properties, origin, ASYNC_EVENTS, DEFAULT_ASYNC_EVENTS), Redirection.from(properties, origin));
     }
 
-    /** @return {@value #TMF_TARGET_RESET}; a value other than true or false is logged with file and key */
-    private static boolean targetReset(Map<String, String> properties, String origin) {
-        String v = properties.get(TMF_TARGET_RESET);
+    /** @return a true/false key; another value is logged with file and key, and the default used */
+    private static boolean flag(Map<String, String> properties, String origin, String key, boolean dflt) {
+        String v = properties.get(key);
         if (v == null || v.isBlank()) {
-            return DEFAULT_TARGET_RESET;
+            return dflt;
         }
         String t = v.trim();
         if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(t);
         }
-        LOG.warn("{}: key {}: '{}' is neither true nor false; using the default {}", origin, TMF_TARGET_RESET, t,
-                DEFAULT_TARGET_RESET);
-        return DEFAULT_TARGET_RESET;
+        LOG.warn("{}: key {}: '{}' is neither true nor false; using the default {}", origin, key, t, dflt);
+        return dflt;
+    }
+
+    /**
+     * @return {@value #ASYNC_EVENTS}: unit attentions are also reported with Asynchronous Messages
+     *     (AsyncEvent 0, RFC 7143 §11.9.1)
+     */
+    public boolean asyncEvents() {
+        return asyncEvents;
     }
 
     /**

@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBuf;
 public record AsyncMessage(long lun, int statSn, int expCmdSn, int maxCmdSn, int asyncEvent, int asyncVCode,
         int parameter1, int parameter2, int parameter3, ByteBuf data) implements Pdu {
 
+    /** AsyncEvent 0: a SCSI asynchronous event; the data segment carries SenseLength and sense data (§11.9.1). */
+    public static final int EVENT_SCSI = 0;
     /** AsyncEvent 1: the target requests a logout within Parameter3 seconds (§11.9.1). */
     public static final int EVENT_LOGOUT_REQUESTED = 1;
     /**

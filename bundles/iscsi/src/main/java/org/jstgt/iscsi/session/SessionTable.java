@@ -138,6 +138,9 @@ public final class SessionTable {
         s.addConnection(connection);
         if (nexus != null) {
             AccessWatch.watch(s, this);
+            if (r.settings().asyncEvents()) {
+                AsyncEvents.watch(s);
+            }
         }
         return Admission.of(s);
     }

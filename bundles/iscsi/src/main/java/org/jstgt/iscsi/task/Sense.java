@@ -12,7 +12,7 @@ import org.jstgt.api.target.ScsiResult;
  * The few failures the fabric answers itself, and the SCSI Response data segment layout
  * (RFC 7143 §11.4.7: 2-byte SenseLength, then the sense data).
  */
-final class Sense {
+public final class Sense {
     private Sense() {
     }
 
@@ -28,7 +28,7 @@ final class Sense {
      * @param sense sense bytes, may be empty
      * @return the SCSI Response data segment, empty when there is no sense
      */
-    static ByteBuf segment(byte[] sense) {
+    public static ByteBuf segment(byte[] sense) {
         if (sense.length == 0) {
             return Unpooled.EMPTY_BUFFER;
         }

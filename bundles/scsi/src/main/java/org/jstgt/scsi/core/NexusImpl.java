@@ -13,6 +13,7 @@ import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
+import org.jstgt.api.target.UnitAttentionListener;
 import org.jstgt.scsi.sense.SenseFormat;
 import org.jstgt.scsi.taskset.InOrderTaskSet;
 import org.slf4j.Logger;
@@ -99,6 +100,11 @@ final class NexusImpl implements Nexus {
 
     UnitAttentions attentions() {
         return attentions;
+    }
+
+    @Override
+    public void onUnitAttention(UnitAttentionListener listener) {
+        attentions.listen(listener);
     }
 
     /**

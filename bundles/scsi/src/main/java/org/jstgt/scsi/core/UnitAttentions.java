@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.SenseKey;
+import org.jstgt.api.target.UnitAttentionListener;
 
 /**
  * Pending unit attention conditions of one I_T nexus, per LUN (SAM-5 §5.14): reported oldest first,
@@ -23,9 +24,23 @@ final class UnitAttentions {
     private final Map<Integer, LinkedHashSet<Sense>> pending = new HashMap<>();
     private volatile boolean any;
 
-    synchronized void add(int lun, Sense reason) {
-        pending.computeIfAbsent(lun, k -> new LinkedHashSet<>()).add(reason);
-        any = true;
+    /** Told of each condition newly established (see Nexus#onUnitAttention); null for none. */
+    private volatile UnitAttentionListener listener;
+
+    void listen(UnitAttentionListener l) {
+        listener = l;
+    }
+
+    void add(int lun, Sense reason) {
+        boolean added;
+        synchronized (this) {
+            added = pending.computeIfAbsent(lun, k -> new LinkedHashSet<>()).add(reason);
+            any = true;
+        }
+        UnitAttentionListener l = listener;
+        if (added && l != null) {
+            l.raised(lun, reason);
+        }
     }
 
     /** @return the oldest pending condition for the LUN, removed, or null */

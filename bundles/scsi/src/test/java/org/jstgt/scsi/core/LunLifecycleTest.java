@@ -363,7 +363,12 @@ class LunLifecycleTest {
         h.lun("d1");
         h.target("t1", "lun.0", "d0", "lun.1", "d1");
         Nexus n = h.quietNexus(0, 1);
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        n.onUnitAttention((lun, reason) -> told.add(lun + ":" + Integer.toHexString(reason.asc()) + "/"
+                + Integer.toHexString(reason.ascq())));
         h.manager.lunDeleted("pid-lun-d1");
+        // the transport hears of each condition once, as it is established (Nexus#onUnitAttention)
+        assertEquals(List.of("0:3f/e"), told);
         assertNull(h.manager.lunState("d1"));
         assertTrue(h.devices.created.get(1).closed);
         assertArrayEquals(new int[] {0}, n.luns());

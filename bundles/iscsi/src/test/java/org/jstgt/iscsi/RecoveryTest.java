@@ -281,6 +281,43 @@ class RecoveryTest {
     }
 
     @Test
+    void unsolicitedDataLostWhileTheCommandWaitsForItsCmdSnIsAskedForWhenItStarts() {
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            login(w, "DataDigest=CRC32C", "InitialR2T=No", "ImmediateData=No", "FirstBurstLength=1024");
+            w.switchDigests(false, true);
+            ByteBuf all = FullFeatureTest.pattern(1024, 31);
+            int gap = w.cmdSn++;
+            ScsiCommand write = new ScsiCommand(false, false, false, true, 1, 0, ++w.itt, 1024, w.cmdSn++,
+                    w.expStatSn, FullFeatureTest.write10(12, 2), -1, Unpooled.EMPTY_BUFFER);
+            w.send(write);
+            ByteBuf good = PduCodec.encode(new DataOut(true, 0, write.itt(), Bhs.NO_TAG, w.expStatSn, 0, 0,
+                    all.retainedSlice()), ByteBufAllocator.DEFAULT, false, true);
+            ByteBuf bad = Unpooled.copiedBuffer(good);
+            good.release();
+            bad.setByte(48 + 5, bad.getByte(48 + 5) ^ 1);
+            w.sendBytes(bad);
+            Reject r = w.one(Reject.class);
+            assertEquals(RejectReason.DATA_DIGEST_ERROR, r.reason());
+            r.release();
+            // the command before it arrives: both run; the write asks for its data with an R2T
+            w.send(new ScsiCommand(false, true, false, false, 1, 0, ++w.itt, 0, gap, w.expStatSn,
+                    new byte[] {0, 0, 0, 0, 0, 0}, -1, Unpooled.EMPTY_BUFFER));
+            List<Pdu> out = w.receive();
+            assertEquals(2, out.size(), "TEST UNIT READY's status and the write's R2T: " + out);
+            R2t r2t = (R2t) out.get(1);
+            assertEquals(0, r2t.bufferOffset());
+            assertEquals(1024, r2t.desiredDataTransferLength());
+            out.forEach(Pdu::release);
+            w.send(new DataOut(true, 0, write.itt(), r2t.ttt(), w.expStatSn, 0, 0, all.retainedSlice()));
+            ScsiResponse done = w.one(ScsiResponse.class);
+            assertEquals(0, done.status());
+            done.release();
+            assertArrayEquals(ByteBufUtil.getBytes(all), Arrays.copyOfRange(disk.lastNexus().bytes(), 12 * 512, 14 * 512));
+            all.release();
+        }
+    }
+
+    @Test
     void atLevelZeroAStatusSnackIsRejected() {
         disk.properties().remove("error.recovery.level");
         try (Wire w = new Wire(Wire.fabric(disk))) {

@@ -78,17 +78,21 @@ public final class Connection implements ConnectionPort, LoginHost {
     private final PortalLimits limits;
     private final Permit permit;
 
-    private ChannelHandlerContext ctx;
+    /** The serving handler's context: the login handler's, then (on the session's loop) the full feature one's. */
+    private volatile ChannelHandlerContext ctx;
+    /** Set once the full feature handler serves the connection (its context is {@link #ctx}). */
+    private volatile boolean serving;
     private Phase phase = Phase.LOGIN;
     /** lost() ran (at the start of a lingering close, or when the channel closed). */
     private boolean lost;
-    private Session session;
+    private volatile Session session;
     /** The session a login with a TSIH joins (RFC 7143 §6.3.1), from before it is admitted. */
     private Session joining;
     /** Set once the session's thread added the connection (or refused it). */
     private volatile SessionTable.Admission joined;
     private Negotiated negotiated = Negotiated.defaults();
-    private int cid;
+    /** Set before the connection joins its session (read on the session's loop by CID lookups). */
+    private volatile int cid;
     private FullFeatureHandler fullFeature;
     /** What is kept for SNACKs at ErrorRecoveryLevel 1; null at level 0. */
     private Retention retention;
@@ -213,6 +217,7 @@ public final class Connection implements ConnectionPort, LoginHost {
             return fabric.sessions().endOlderSession(r, portalTag);
         }
         joining = fabric.sessions().session(r.tsih());
+        cid = r.cid(); // before the session's loop can find the connection by CID
         return fabric.sessions().join(r, this, portalTag).thenAccept(a -> joined = a);
     }
 
@@ -232,6 +237,9 @@ public final class Connection implements ConnectionPort, LoginHost {
     @Override
     public void attach(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.handler() instanceof FullFeatureHandler) {
+            serving = true;
+        }
     }
 
     @Override
@@ -336,7 +344,8 @@ public final class Connection implements ConnectionPort, LoginHost {
 
     @Override
     public boolean fullFeature() {
-        return phase == Phase.FULL_FEATURE;
+        // serving: the full feature handler is in place (for a joined connection, on the session's loop)
+        return phase == Phase.FULL_FEATURE && serving;
     }
 
     @Override
@@ -412,12 +421,13 @@ public final class Connection implements ConnectionPort, LoginHost {
 
     @Override
     public void requestLogout(int seconds) {
-        ChannelHandlerContext c = ctx;
-        if (c == null) {
+        Session s = session;
+        if (s == null) {
             return;
         }
-        c.executor().execute(() -> {
-            if (phase == Phase.FULL_FEATURE && session != null && !session.discovery()) {
+        // on the session's loop, where StatSN and the window live (ctx may still be the login's)
+        s.onLoop(() -> {
+            if (fullFeature() && !session.discovery()) {
                 send(new AsyncMessage(0, statSn++, session.window().expCmdSn(), session.window().maxCmdSn(),
                         AsyncMessage.EVENT_LOGOUT_REQUESTED, 0, 0, 0, seconds, Unpooled.EMPTY_BUFFER));
                 flush();
@@ -427,12 +437,13 @@ public final class Connection implements ConnectionPort, LoginHost {
 
     @Override
     public void drop() {
-        ChannelHandlerContext c = ctx;
-        if (c == null) {
+        Session s = session;
+        if (s == null) {
+            close();
             return;
         }
-        c.executor().execute(() -> {
-            if (phase == Phase.FULL_FEATURE && session != null) {
+        s.onLoop(() -> {
+            if (fullFeature()) {
                 LOG.info("connection {} (CID {}) of session {}: dropped, the session goes on through its other "
                         + "connections", remoteDescription, cid, session.tsih());
                 send(new AsyncMessage(0, statSn++, session.window().expCmdSn(), session.window().maxCmdSn(),

@@ -150,7 +150,7 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
         Retention retention = connection.retention();
         if (retention != null) {
             // every PDU of the initiator carries ExpStatSN at bytes 28..31 (RFC 7143 §4.2.2.2)
-            retention.acknowledge(Bhs.i32(pdu.header(), 28));
+            retention.acknowledge(Retention.expStatSn(pdu));
         }
         if (session.discovery() && !discoveryAllows(pdu)) {
             connection.protocolError(pdu, pdu.opcode() + " in a discovery session, which carries only Text, Logout "

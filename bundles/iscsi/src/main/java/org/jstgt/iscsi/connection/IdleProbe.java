@@ -14,6 +14,7 @@ import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.NopIn;
 import org.jstgt.iscsi.pdu.NopOut;
+import org.jstgt.iscsi.recovery.Retention;
 import org.jstgt.iscsi.session.CommandWindow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,10 @@ final class IdleProbe extends ChannelInboundHandlerAdapter {
         lastRead = now();
         if (waiting && msg instanceof NopOut nop && nop.itt() == Bhs.NO_TAG && nop.ttt() == ttt) {
             waiting = false;
+            Retention retention = connection.retention();
+            if (retention != null) {
+                retention.acknowledge(nop.expStatSn()); // the answer acknowledges too (RFC 7143 §4.2.2.2)
+            }
             ReferenceCountUtil.release(msg);
             schedule(intervalNanos);
             return;

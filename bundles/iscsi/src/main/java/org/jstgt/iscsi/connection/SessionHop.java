@@ -1,5 +1,6 @@
 package org.jstgt.iscsi.connection;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.Channel;
@@ -15,7 +16,8 @@ import io.netty.util.concurrent.EventExecutor;
  * confined to the loop of the session's first connection: the handlers from the idle probe on run
  * there, and Netty carries each PDU across as a task. Without a bound a peer that sends faster
  * than the session's loop handles would queue tasks without limit; here reading stops (autoRead
- * off) while more than {@link #LIMIT} PDUs are on their way, and resumes once half have arrived.
+ * off) while more than {@link #LIMIT} PDUs are on their way, and resumes, on the channel's loop,
+ * once half have arrived.
  * The {@link org.jstgt.iscsi.flow.ReadThrottle} shares autoRead: each turns it back off when its own condition still holds.
  *
  * <p>{@link #entry} sits on the channel's loop after the read throttle, {@link #exit} first on the
@@ -29,7 +31,9 @@ public final class SessionHop {
     public static final int LIMIT = 256;
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Reading stopped for the bound; written on the channel's loop only. */
     private volatile boolean stopped;
+    private final AtomicBoolean resumeQueued = new AtomicBoolean();
 
     private SessionHop() {
     }
@@ -61,9 +65,12 @@ public final class SessionHop {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (inFlight.incrementAndGet() > LIMIT && !stopped) {
+            // checked on every read: the read throttle may have turned reading back on meanwhile
+            if (inFlight.incrementAndGet() > LIMIT) {
                 stopped = true;
-                ctx.channel().config().setAutoRead(false);
+                if (ctx.channel().config().isAutoRead()) {
+                    ctx.channel().config().setAutoRead(false);
+                }
             }
             ctx.fireChannelRead(msg);
         }
@@ -72,14 +79,23 @@ public final class SessionHop {
     private final class Exit extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (inFlight.decrementAndGet() <= LIMIT / 2 && stopped) {
-                stopped = false;
+            if (inFlight.decrementAndGet() <= LIMIT / 2 && stopped && !resumeQueued.getAndSet(true)) {
+                // decided on the channel's loop, where reading is stopped: never interleaved with a stop
                 Channel ch = ctx.channel();
-                if (ch.isActive()) {
-                    ch.config().setAutoRead(true);
-                }
+                ch.eventLoop().execute(() -> resume(ch));
             }
             ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void resume(Channel ch) {
+        resumeQueued.set(false);
+        if (stopped && inFlight.get() <= LIMIT / 2) {
+            stopped = false;
+            // a channel the peer does not read stays stopped: the read throttle resumes it
+            if (ch.isActive() && ch.isWritable()) {
+                ch.config().setAutoRead(true);
+            }
         }
     }
 }

@@ -142,8 +142,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         if (over || ctx.isRemoved()) {
             return;
         }
+        // the final response leaves with the flush of enterFullFeature, or with the close after a refusal
         outcome(ctx, login.resume());
-        host.flush();
     }
 
     /** RFC 7143 §6.3: once the login started, a PDU other than a Login Request gets status 0x020b. */
@@ -168,6 +168,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        over = true; // a login waiting for its admission does not resume
         login.close();
         host.lost();
         ctx.fireChannelInactive();

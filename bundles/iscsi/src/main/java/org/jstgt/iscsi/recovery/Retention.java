@@ -11,13 +11,20 @@ import org.jstgt.iscsi.flow.ByteBudget;
 import org.jstgt.iscsi.pdu.AsyncMessage;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.DataIn;
+import org.jstgt.iscsi.pdu.DataOut;
+import org.jstgt.iscsi.pdu.LogoutRequest;
 import org.jstgt.iscsi.pdu.LogoutResponse;
 import org.jstgt.iscsi.pdu.NopIn;
+import org.jstgt.iscsi.pdu.NopOut;
 import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.pdu.Reject;
 import org.jstgt.iscsi.pdu.RejectReason;
+import org.jstgt.iscsi.pdu.ScsiCommand;
 import org.jstgt.iscsi.pdu.ScsiResponse;
+import org.jstgt.iscsi.pdu.SnackRequest;
+import org.jstgt.iscsi.pdu.TaskMgmtRequest;
 import org.jstgt.iscsi.pdu.TaskMgmtResponse;
+import org.jstgt.iscsi.pdu.TextRequest;
 import org.jstgt.iscsi.pdu.TextResponse;
 
 /**
@@ -111,6 +118,29 @@ public final class Retention {
             return n.itt() == Bhs.NO_TAG ? null : n.statSn();
         }
         return null;
+    }
+
+    /**
+     * @param pdu a PDU of the initiator in the Full Feature Phase
+     * @return its ExpStatSN (RFC 7143 §4.2.2.2), read from the decoded PDU
+     */
+    public static int expStatSn(Pdu pdu) {
+        if (pdu instanceof DataOut d) {
+            return d.expStatSn();
+        } else if (pdu instanceof ScsiCommand c) {
+            return c.expStatSn();
+        } else if (pdu instanceof NopOut n) {
+            return n.expStatSn();
+        } else if (pdu instanceof TaskMgmtRequest t) {
+            return t.expStatSn();
+        } else if (pdu instanceof TextRequest t) {
+            return t.expStatSn();
+        } else if (pdu instanceof LogoutRequest l) {
+            return l.expStatSn();
+        } else if (pdu instanceof SnackRequest n) {
+            return n.expStatSn();
+        }
+        return Bhs.i32(pdu.header(), 28);
     }
 
     /**

@@ -3,7 +3,6 @@ package org.jstgt.iscsi.recovery;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
-import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.DataIn;
 import org.jstgt.iscsi.pdu.RejectReason;
@@ -138,6 +137,12 @@ public final class Snacks {
             port.reject(RejectReason.PROTOCOL_ERROR, s.header());
             return;
         }
+        Replay kept = retention.response(read.statusSn());
+        if (kept == null && !read.plan().collapse()) {
+            // its SCSI Response (which may carry CHECK CONDITION) is kept no longer: cannot answer
+            port.reject(RejectReason.SNACK_REJECT, s.header());
+            return;
+        }
         DataInPlan plan = read.plan().resegmented(port.negotiated().initiatorMaxRecvDataSegmentLength());
         ByteBuf data = read.data().buffer();
         int offset = 0;
@@ -148,7 +153,6 @@ public final class Snacks {
             port.send(d);
         }
         // the status again, with the SNACK Tag and the StatSN it had (§11.16.3)
-        Replay kept = retention.response(read.statusSn());
         ScsiResponse status;
         if (kept != null) {
             byte[] h = kept.header();
@@ -157,7 +161,7 @@ public final class Snacks {
                     Bhs.i32(h, 44), kept.data().retainedDuplicate());
         } else {
             status = new ScsiResponse(false, false, plan.overflow(), plan.underflow(),
-                    ScsiResponse.COMPLETED_AT_TARGET, ScsiStatus.GOOD, s.itt(), s.ttt(), read.statusSn(),
+                    ScsiResponse.COMPLETED_AT_TARGET, plan.status(), s.itt(), s.ttt(), read.statusSn(),
                     window.expCmdSn(), window.maxCmdSn(), count, 0, plan.residual(), Unpooled.EMPTY_BUFFER);
         }
         retention.resegmented(read, plan, status);

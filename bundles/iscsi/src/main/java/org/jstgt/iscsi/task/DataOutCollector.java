@@ -49,6 +49,12 @@ public final class DataOutCollector implements SegmentPlacement {
     private final TaskTable tasks;
     private final Consumer<IscsiTask> dataComplete;
     private final BiConsumer<IscsiTask, String> sequenceError;
+    /**
+     * ITTs of queued commands whose unsolicited Data-Out failed its digest (ErrorRecoveryLevel 1);
+     * at most the command window's worth, each removed when its command starts.
+     */
+    private final java.util.Set<Integer> lostEarly = new java.util.HashSet<>();
+    private static final int LOST_EARLY_MAX = 1024;
     /** Data segment handed to the decoder by {@link #place}; the next PDU delivered carries it. */
     private ByteBuf placed;
     /** The placed data segment of the PDU being processed, or null (compared by identity). */
@@ -226,7 +232,16 @@ public final class DataOutCollector implements SegmentPlacement {
         if (port.retention() == null) {
             return false;
         }
-        IscsiTask task = tasks.get(Bhs.itt(header));
+        int itt = Bhs.itt(header);
+        IscsiTask task = tasks.get(itt);
+        if (task == null && Bhs.i32(header, 20) == Bhs.NO_TAG && session.window().isQueued(itt)) {
+            // unsolicited data of a command still waiting for its CmdSN: asked for when it starts
+            if (lostEarly.size() >= LOST_EARLY_MAX) {
+                lostEarly.clear(); // commands aborted while queued leave theirs: bounded, never grows
+            }
+            lostEarly.add(itt);
+            return true;
+        }
         if (task == null || task.state != IscsiTask.State.COLLECTING || task.prepared == null || task.out == null
                 || task.connection != port) {
             return true; // data of a task that ended or is not ours: nothing to ask for
@@ -235,6 +250,19 @@ public final class DataOutCollector implements SegmentPlacement {
             sequenceError.accept(task, "data digest error in a Data-Out that cannot be asked for again");
         }
         return true;
+    }
+
+    /**
+     * A task starts: when unsolicited data of its own was lost while its command waited for its
+     * CmdSN, the unsolicited burst ends at what arrived and R2Ts ask for the rest.
+     *
+     * @param task the task, its immediate and early data taken
+     */
+    void earlyDataLost(IscsiTask task) {
+        if (!lostEarly.isEmpty() && lostEarly.remove(task.itt) && task.state == IscsiTask.State.COLLECTING
+                && task.out != null) {
+            recover(task, Bhs.NO_TAG, "unsolicited data lost before the command started");
+        }
     }
 
     /**

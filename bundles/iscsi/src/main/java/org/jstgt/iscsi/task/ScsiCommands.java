@@ -202,6 +202,7 @@ public final class ScsiCommands {
                 return;
             }
         }
+        collector.earlyDataLost(task);
         collector.progress(task);
         watchDataPhase(task);
     }

@@ -51,6 +51,11 @@ class FullFeatureFuzzTest {
             if (g.pick(4) == 0) {
                 keys.add("DataDigest=CRC32C");
             }
+            if (g.pick(2) == 0) {
+                // ErrorRecoveryLevel 1: responses kept until acknowledged, SNACKs, recovery R2Ts
+                disk.properties().put("error.recovery.level", "1");
+                keys.add("ErrorRecoveryLevel=1");
+            }
             if (!peer.login(keys)) {
                 return;
             }

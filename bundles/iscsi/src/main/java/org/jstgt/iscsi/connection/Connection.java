@@ -94,6 +94,8 @@ public final class Connection implements ConnectionPort, LoginHost {
     /** Set before the connection joins its session (read on the session's loop by CID lookups). */
     private volatile int cid;
     private FullFeatureHandler fullFeature;
+    /** A Logout removed it for recovery (reason 2, ErrorRecoveryLevel 2): its tasks wait for reassignment. */
+    private boolean removedForRecovery;
     /** What is kept for SNACKs at ErrorRecoveryLevel 1; null at level 0. */
     private Retention retention;
     private int statSn;
@@ -414,6 +416,12 @@ public final class Connection implements ConnectionPort, LoginHost {
     }
 
     @Override
+    public void removedForRecovery() {
+        removedForRecovery = true;
+        loggedOut();
+    }
+
+    @Override
     public void loggedOut() {
         phase = Phase.LOGGED_OUT;
         closeAfterFlush();
@@ -447,8 +455,8 @@ public final class Connection implements ConnectionPort, LoginHost {
                 LOG.info("connection {} (CID {}) of session {}: dropped, the session goes on through its other "
                         + "connections", remoteDescription, cid, session.tsih());
                 send(new AsyncMessage(0, statSn++, session.window().expCmdSn(), session.window().maxCmdSn(),
-                        AsyncMessage.EVENT_CONNECTION_DROP, 0, cid, session.negotiated().defaultTime2Wait(), 0,
-                        Unpooled.EMPTY_BUFFER));
+                        AsyncMessage.EVENT_CONNECTION_DROP, 0, cid, session.negotiated().defaultTime2Wait(),
+                        session.recoverable() ? session.negotiated().defaultTime2Retain() : 0, Unpooled.EMPTY_BUFFER));
                 closeAfterFlush();
             } else {
                 close();
@@ -538,10 +546,13 @@ public final class Connection implements ConnectionPort, LoginHost {
             return;
         }
         lost = true;
+        // a failure (not a logout, or a logout to remove it for recovery) keeps its tasks at ErrorRecoveryLevel 2
+        boolean failed = was != Phase.LOGGED_OUT || removedForRecovery;
+        boolean over = s.connectionLost(this, failed);
         if (retention != null) {
             retention.clear();
         }
-        if (s.connectionLost(this)) {
+        if (over) {
             fabric.sessions().remove(s);
             s.end();
         }

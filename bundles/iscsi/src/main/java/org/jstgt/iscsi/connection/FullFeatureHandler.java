@@ -70,7 +70,7 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter implements S
         this.window = session.window();
         this.commands = new ScsiCommands(connection, session);
         this.collector = commands.collector();
-        this.taskManagement = new TaskManagement(connection, session, sessions);
+        this.taskManagement = new TaskManagement(connection, session, sessions, commands);
         this.text = new TextExchange(connection, session, registry, portals);
         this.logout = new Logout(connection, session);
         Retention retention = connection.retention();

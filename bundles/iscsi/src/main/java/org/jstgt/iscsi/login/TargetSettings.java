@@ -23,8 +23,6 @@ public final class TargetSettings {
     static final int DEFAULT_QUEUE_DEPTH = 128;
     /** The most connections one session may have (max.connections above it is lowered to it). */
     public static final int MAX_CONNECTIONS_LIMIT = 64;
-    /** The highest ErrorRecoveryLevel implemented (error.recovery.level above it is lowered to it). */
-    static final int MAX_ERROR_RECOVERY_LEVEL = 1;
     /**
      * Whether an initiator may reset the whole target (TARGET WARM RESET, TARGET COLD RESET, RFC
      * 7143 §11.5.1): {@code true} or {@code false}, default {@value #DEFAULT_TARGET_RESET}. Off by
@@ -129,14 +127,8 @@ public final class TargetSettings {
                     LoginKey.MAX_CONNECTIONS.configKey(), ours.get(LoginKey.MAX_CONNECTIONS), MAX_CONNECTIONS_LIMIT);
             ours.put(LoginKey.MAX_CONNECTIONS, Integer.toString(MAX_CONNECTIONS_LIMIT));
         }
-        // ErrorRecoveryLevel 2 (connection recovery, TASK REASSIGN) is not implemented; at level 1
-        // with DataSequenceInOrder=Yes (always here) MaxOutstandingR2T must be 1 (RFC 7143 §13.19).
-        if (Integer.parseInt(ours.get(LoginKey.ERROR_RECOVERY_LEVEL)) > MAX_ERROR_RECOVERY_LEVEL) {
-            LOG.warn("{}: key {}: {} is not supported (connection recovery); using {}", origin,
-                    LoginKey.ERROR_RECOVERY_LEVEL.configKey(), ours.get(LoginKey.ERROR_RECOVERY_LEVEL),
-                    MAX_ERROR_RECOVERY_LEVEL);
-            ours.put(LoginKey.ERROR_RECOVERY_LEVEL, Integer.toString(MAX_ERROR_RECOVERY_LEVEL));
-        }
+        // At ErrorRecoveryLevel 1 or 2 with DataSequenceInOrder=Yes (always here) MaxOutstandingR2T
+        // must be 1 (RFC 7143 §13.19).
         if (!ours.get(LoginKey.ERROR_RECOVERY_LEVEL).equals("0") && !ours.get(LoginKey.MAX_OUTSTANDING_R2T).equals("1")) {
             LOG.warn("{}: key {}: {} with {} = {}: RFC 7143 §13.19 allows only 1 above ErrorRecoveryLevel 0; "
                     + "using 1", origin, LoginKey.MAX_OUTSTANDING_R2T.configKey(),

@@ -37,24 +37,32 @@ public final class Logout {
      */
     public void request(LogoutRequest req) {
         int response;
-        ConnectionPort named = req.reason() == LogoutRequest.CLOSE_CONNECTION ? session.connection(req.cid()) : port;
+        ConnectionPort named = req.reason() == LogoutRequest.CLOSE_SESSION ? port : session.connection(req.cid());
+        boolean recovery = req.reason() == LogoutRequest.REMOVE_FOR_RECOVERY;
         switch (req.reason()) {
             case LogoutRequest.CLOSE_SESSION -> response = LogoutResponse.SUCCESS;
             case LogoutRequest.CLOSE_CONNECTION -> response = named != null ? LogoutResponse.SUCCESS
                     : LogoutResponse.CID_NOT_FOUND;
-            case LogoutRequest.REMOVE_FOR_RECOVERY -> response = LogoutResponse.RECOVERY_NOT_SUPPORTED;
+            // connection recovery needs ErrorRecoveryLevel 2 (RFC 7143 §11.15.1, §7.2.2)
+            case LogoutRequest.REMOVE_FOR_RECOVERY -> response = !session.recoverable()
+                    ? LogoutResponse.RECOVERY_NOT_SUPPORTED
+                    : named != null ? LogoutResponse.SUCCESS : LogoutResponse.CID_NOT_FOUND;
             default -> {
                 port.reject(RejectReason.INVALID_PDU_FIELD, req.header());
                 return;
             }
         }
+        // Time2Wait and Time2Retain say how long the tasks of a connection removed for recovery wait
+        boolean keeps = recovery && response == LogoutResponse.SUCCESS;
         port.send(new LogoutResponse(response, req.itt(), port.nextStatSn(), session.window().expCmdSn(),
-                session.window().maxCmdSn(), 0, 0));
+                session.window().maxCmdSn(), keeps ? session.negotiated().defaultTime2Wait() : 0,
+                keeps ? session.negotiated().defaultTime2Retain() : 0));
         if (response != LogoutResponse.SUCCESS) {
             return;
         }
         if (req.reason() == LogoutRequest.CLOSE_SESSION) {
             LOG.info("session {} of {} logged out", session.tsih(), LogSafe.of(session.initiatorName()));
+            session.noRecovery();
             for (ConnectionPort other : session.connections()) {
                 if (other != port) {
                     other.close();
@@ -65,10 +73,18 @@ public final class Logout {
                     session.tsih());
             if (named != port) {
                 // RFC 7143 §11.14.1: the connection named closes; the one that asked goes on
-                named.loggedOut();
+                if (recovery) {
+                    named.removedForRecovery();
+                } else {
+                    named.loggedOut();
+                }
                 return;
             }
         }
-        port.loggedOut();
+        if (recovery) {
+            port.removedForRecovery();
+        } else {
+            port.loggedOut();
+        }
     }
 }

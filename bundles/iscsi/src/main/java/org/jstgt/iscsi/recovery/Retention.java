@@ -1,8 +1,10 @@
 package org.jstgt.iscsi.recovery;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.netty.buffer.ByteBuf;
@@ -299,6 +301,34 @@ public final class Retention {
     void resegmented(Read read, DataInPlan plan, ScsiResponse status) {
         readsByStatus.remove(read.statusSn());
         reads.put(plan.itt(), new Read(plan, read.statusSn(), read.data()));
+    }
+
+    /**
+     * The connection failed at ErrorRecoveryLevel 2: the SCSI commands whose status it sent but
+     * the initiator did not acknowledge are handed over (their SCSI Response and read data), for a
+     * TASK REASSIGN on another connection (RFC 7143 §7.2.2). The rest stays here for {@link #clear()}.
+     *
+     * @param epoch the session's count of connection failures, this one included
+     * @return the commands, by ITT
+     */
+    List<Orphans.Completed> takeUnacknowledged(long epoch) {
+        Map<Integer, Replay> statuses = new HashMap<>();
+        for (Iterator<Replay> i = responses.values().iterator(); i.hasNext();) {
+            Replay r = i.next();
+            if (Bhs.opcode(r.header()) == org.jstgt.iscsi.pdu.Opcode.SCSI_RESPONSE.code()) {
+                statuses.put(Bhs.itt(r.header()), r);
+                bytes -= r.size();
+                i.remove();
+            }
+        }
+        List<Orphans.Completed> l = new ArrayList<>();
+        for (Read r : reads.values()) {
+            l.add(new Orphans.Completed(r.plan().itt(), statuses.remove(r.plan().itt()), r, epoch));
+        }
+        reads.clear();
+        readsByStatus.clear();
+        statuses.forEach((itt, r) -> l.add(new Orphans.Completed(itt, r, null, epoch)));
+        return l;
     }
 
     /** @return responses kept (tests) */

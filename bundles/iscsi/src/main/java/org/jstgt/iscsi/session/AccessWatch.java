@@ -83,6 +83,7 @@ final class AccessWatch implements Runnable {
         if (!revoked.compareAndSet(false, true)) {
             return;
         }
+        session.noRecovery();
         int grace = grace(target);
         LOG.info("session {} of {} from {} on {}: no longer admitted ({}); {}", session.tsih(),
                 LogSafe.of(session.initiatorName()), refused.remoteDescription(), target.iqn(), target.origin(),

@@ -111,6 +111,12 @@ public interface ConnectionPort {
     void loggedOut();
 
     /**
+     * A logout removed the connection for recovery (RFC 7143 §11.14.1 reason 2, ErrorRecoveryLevel
+     * 2): it closes once the response left and its tasks wait for a TASK REASSIGN.
+     */
+    void removedForRecovery();
+
+    /**
      * Asks the initiator to log out (RFC 7143 §11.9.1, AsyncEvent 1). Any thread.
      *
      * @param seconds Parameter3: how long it has

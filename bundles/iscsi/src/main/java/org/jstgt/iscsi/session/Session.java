@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.util.concurrent.EventExecutor;
 
@@ -17,6 +18,7 @@ import org.jstgt.iscsi.login.LoginResult;
 import org.jstgt.iscsi.login.LoginStatus;
 import org.jstgt.iscsi.login.Negotiated;
 import org.jstgt.iscsi.login.TargetSettings;
+import org.jstgt.iscsi.recovery.Orphans;
 import org.jstgt.iscsi.task.TaskTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,12 @@ public final class Session {
     private final SessionFlow flow;
     private final List<ConnectionPort> connections = new CopyOnWriteArrayList<>();
 
+    private final Orphans orphans = new Orphans();
+    private SessionTable table;
+    /** Counts connection failures that left tasks waiting; each one's expiry ends those of its epoch. */
+    private long orphanEpoch;
+    /** The session is being ended on purpose: its connections' tasks are not kept for recovery. */
+    private volatile boolean noRecovery;
     private int executing;
     private boolean ended;
     private boolean nexusClosed;
@@ -252,7 +260,7 @@ public final class Session {
         if (old != null) {
             LOG.info("connection {} (CID {}) of session {} reinstated by a login from {}; closing the old one",
                     old.remoteDescription(), r.cid(), tsih, c.remoteDescription());
-            connectionLost(old);
+            connectionLost(old, true); // at ErrorRecoveryLevel 2 its tasks wait for a TASK REASSIGN
             old.close();
         }
         connections.add(c);
@@ -268,11 +276,79 @@ public final class Session {
      * @return true when it was the last: the session is over
      */
     public boolean connectionLost(ConnectionPort c) {
+        return connectionLost(c, false);
+    }
+
+    /**
+     * A connection went away. When it failed (not logged out) at ErrorRecoveryLevel 2, its tasks
+     * and its answered but unacknowledged commands wait for a TASK REASSIGN on another connection
+     * for DefaultTime2Wait + DefaultTime2Retain (RFC 7143 §7.2.2, §13.15, §13.16), and the session
+     * waits as long for a connection even when it had no other; else see {@link #connectionLost(ConnectionPort)}.
+     *
+     * @param c the connection
+     * @param failed true when it failed or was removed for recovery, false when logged out
+     * @return true when the session is over
+     */
+    public boolean connectionLost(ConnectionPort c, boolean failed) {
         if (!connections.remove(c)) {
+            return false;
+        }
+        if (failed && recoverable() && !noRecovery && loop != null) {
+            long epoch = ++orphanEpoch;
+            tasks.orphan(c, epoch);
+            if (c.retention() != null) {
+                orphans.adopt(c.retention(), epoch);
+            }
+            expireOrphansLater(epoch);
             return false;
         }
         tasks.connectionLost(c);
         return connections.isEmpty();
+    }
+
+    /** @return true when a failed connection's tasks can be reassigned (ErrorRecoveryLevel 2, Time2Retain > 0) */
+    public boolean recoverable() {
+        return negotiated.errorRecoveryLevel() >= 2 && negotiated.defaultTime2Retain() > 0;
+    }
+
+    /** @return the answered commands of failed connections, for TASK REASSIGN (ErrorRecoveryLevel 2) */
+    public Orphans orphans() {
+        return orphans;
+    }
+
+    /** Ends, once DefaultTime2Wait + DefaultTime2Retain passed, what no TASK REASSIGN took over. */
+    private void expireOrphansLater(long epoch) {
+        long seconds = (long) negotiated.defaultTime2Wait() + negotiated.defaultTime2Retain();
+        EventExecutor l = loop;
+        if (l == null) {
+            return;
+        }
+        try {
+            l.schedule(() -> {
+                int left = tasks.abortOrphansBefore(epoch) + orphans.expireBefore(epoch);
+                if (connections.isEmpty() && !ended && left == 0 && table != null) {
+                    LOG.info("session {} of {}: no connection came back within {} s (DefaultTime2Wait + "
+                            + "DefaultTime2Retain); ending it", tsih, LogSafe.of(initiatorName), seconds);
+                    table.remove(this);
+                    end();
+                }
+            }, seconds, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            // the event loop is stopping: the session ends with it
+        }
+    }
+
+    /**
+     * The session's connections are about to be closed on purpose (reinstatement, access revoked,
+     * TARGET COLD RESET): nothing of them waits for a TASK REASSIGN. Any thread.
+     */
+    public void noRecovery() {
+        noRecovery = true;
+    }
+
+    /** @param t the table the session is in (it removes itself when it expires) */
+    void table(SessionTable t) {
+        this.table = t;
     }
 
     // ---- execution and the nexus
@@ -296,6 +372,7 @@ public final class Session {
     public void end() {
         ended = true;
         window.release();
+        orphans.clear();
         tasks.abortWhere(t -> true);
         flow.writeBudget().clear();
         closeNexusWhenIdle();
@@ -330,6 +407,7 @@ public final class Session {
      * @return completes when none of its commands remains in the device ({@link #drained()})
      */
     public CompletableFuture<Void> terminate() {
+        noRecovery = true;
         Runnable end = () -> {
             tasks.abortWhere(t -> true);
             connections.forEach(ConnectionPort::close);

@@ -165,6 +165,7 @@ public final class SessionTable {
             nextTsih = nextTsih == 65535 ? 1 : nextTsih + 1;
             if (!sessions.containsKey(tsih)) {
                 Session s = new Session(tsih, r, portalName, portalTag, nexus);
+                s.table(this);
                 sessions.put(tsih, s);
                 return s;
             }

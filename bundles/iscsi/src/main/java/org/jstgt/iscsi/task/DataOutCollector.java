@@ -253,6 +253,22 @@ public final class DataOutCollector implements SegmentPlacement {
     }
 
     /**
+     * A task reassigned to this connection in its data phase (ErrorRecoveryLevel 2): the bursts
+     * of the failed connection are forgotten and R2Ts ask for the data from the first byte not
+     * received (RFC 7143 §7.2.2).
+     *
+     * @param task the task, now allegiant to this connection
+     */
+    void resume(IscsiTask task) {
+        task.bursts.clear();
+        task.retiredTtts = null;
+        task.unsolicitedDone = true;
+        task.unsolicitedRecovered = true;
+        task.nextR2tOffset = Math.min(task.covered, task.transferLength);
+        progress(task);
+    }
+
+    /**
      * A task starts: when unsolicited data of its own was lost while its command waited for its
      * CmdSN, the unsolicited burst ends at what arrived and R2Ts ask for the rest.
      *

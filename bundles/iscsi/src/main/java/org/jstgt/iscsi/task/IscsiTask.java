@@ -48,7 +48,19 @@ public final class IscsiTask implements ScsiTask {
     }
 
     private final Session session;
-    final ConnectionPort connection;
+    /** The connection the task is allegiant to (RFC 7143 §4.2.2); TASK REASSIGN moves it (ERL 2). */
+    ConnectionPort connection;
+    /** The engine of that connection: its responses, data collection and completions. */
+    ScsiCommands engine;
+    /**
+     * Its connection failed at ErrorRecoveryLevel 2: the task waits (at most DefaultTime2Wait +
+     * DefaultTime2Retain) for a TASK REASSIGN; a completion meanwhile is {@link #held}.
+     */
+    boolean orphaned;
+    /** The session's connection failure that orphaned it (an epoch count, see Session). */
+    long orphanedAt;
+    /** The device's result of an orphaned task, answered on the connection it is reassigned to. */
+    ScsiResult held;
     private final ByteBufAllocator alloc;
     final int itt;
     final int cmdSn;
@@ -126,6 +138,11 @@ public final class IscsiTask implements ScsiTask {
         int b0 = (int) (lunField >>> 56) & 0xff;
         int b1 = (int) (lunField >>> 48) & 0xff;
         return (b0 & 0x3f) << 8 | b1;
+    }
+
+    /** @return true while its connection failed and it waits for a TASK REASSIGN (ERL 2) */
+    public boolean orphaned() {
+        return orphaned;
     }
 
     /** @return the Initiator Task Tag */

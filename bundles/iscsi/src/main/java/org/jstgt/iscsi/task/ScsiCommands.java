@@ -113,6 +113,7 @@ public final class ScsiCommands {
         IscsiTask task = new IscsiTask(session, port, cmd.itt(), cmd.cmdSn(), cmd.immediate(), cmd.lun(),
                 new Cdb(cmd.cdb()), TaskAttribute.fromIscsi(cmd.attribute()), edtl,
                 cmd.write() ? DataDirection.OUT : cmd.read() ? DataDirection.IN : DataDirection.NONE);
+        task.engine = this;
         tasks.started(task);
         if (task.immediate) {
             flow.immediateStarted();
@@ -168,7 +169,7 @@ public final class ScsiCommands {
                 return;
             }
             // No data before our R2Ts: the command waits for buffer space (WriteBudget).
-            budget.await(size, () -> waiting(task), () -> budgetGranted(task, size));
+            budget.await(size, () -> task.engine.waiting(task), () -> task.engine.budgetGranted(task, size));
             return;
         }
         task.budgeted = size;
@@ -227,11 +228,12 @@ public final class ScsiCommands {
             return;
         }
         task.execution = stage;
+        // completed by the engine of the connection the task is allegiant to by then (TASK REASSIGN)
         stage.whenComplete((result, error) -> {
             if (port.executor().inEventLoop()) {
-                completed(task, result, error);
+                task.engine.completed(task, result, error);
             } else {
-                port.executor().execute(() -> completed(task, result, error));
+                port.executor().execute(() -> task.engine.completed(task, result, error));
             }
         });
     }
@@ -240,12 +242,24 @@ public final class ScsiCommands {
         // aborted by another I_T nexus's task management (TAS 0: no status, SAM-5 §5.6)
         boolean abortedElsewhere = result != null && result.aborted();
         result = Overload.answer(task, result, error);
+        if (task.orphaned && !task.aborted && !abortedElsewhere) {
+            // its connection failed at ErrorRecoveryLevel 2: answered where it is reassigned to
+            task.held = result;
+            session.executionEnded();
+            return;
+        }
         if (!port.fullFeature() || task.aborted || abortedElsewhere) {
             tasks.finish(task);
             session.executionEnded();
             return;
         }
         session.executionEnded();
+        answer(task, result);
+        port.flushSoon();
+    }
+
+    /** Sends a completed task's answer (a failure while answering: see answerFailure) and ends it. */
+    private void answer(IscsiTask task, ScsiResult result) {
         int statSn = port.statSn();
         try {
             responses.respond(task, result, result.dataInLength());
@@ -253,6 +267,28 @@ public final class ScsiCommands {
             answerFailure(task, statSn, e);
         } finally {
             tasks.finish(task);
+        }
+    }
+
+    /**
+     * TASK REASSIGN (RFC 7143 §11.5.1, ErrorRecoveryLevel 2): an orphaned task of this session
+     * becomes allegiant to this connection, after the Task Management Response left. Completed
+     * meanwhile: its answer goes now. Executing: it will be answered here. In its data phase: the
+     * data not yet received is asked for with R2Ts from the first byte missing.
+     *
+     * @param task the task
+     */
+    public void adopt(IscsiTask task) {
+        task.connection = port;
+        task.engine = this;
+        task.orphaned = false;
+        if (task.held != null) {
+            ScsiResult r = task.held;
+            task.held = null;
+            answer(task, r);
+        } else if (task.state == IscsiTask.State.COLLECTING && task.out != null) {
+            collector.resume(task);
+            watchDataPhase(task);
         }
         port.flushSoon();
     }

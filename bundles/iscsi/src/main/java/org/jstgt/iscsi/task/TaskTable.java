@@ -125,6 +125,54 @@ public final class TaskTable {
     }
 
     /**
+     * A connection failed at ErrorRecoveryLevel 2: its tasks wait for a TASK REASSIGN (RFC 7143
+     * §7.2.2); those in the device go on, their answer held.
+     *
+     * @param c the connection
+     * @param epoch the session's count of such failures, this one included
+     * @return how many tasks wait
+     */
+    public int orphan(ConnectionPort c, long epoch) {
+        int n = 0;
+        for (IscsiTask t : byItt.values()) {
+            if (t.connection == c && !t.orphaned) {
+                t.orphaned = true;
+                t.orphanedAt = epoch;
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Orphaned tasks nobody reassigned in time are aborted (RFC 7143 §7.2.2: DefaultTime2Wait +
+     * DefaultTime2Retain after the connection failed).
+     *
+     * @param epoch the failure whose time is up: tasks orphaned by it or earlier are aborted
+     * @return how many are still waiting (orphaned later)
+     */
+    public int abortOrphansBefore(long epoch) {
+        int left = 0;
+        for (IscsiTask t : new ArrayList<>(byItt.values())) {
+            if (!t.orphaned) {
+                continue;
+            }
+            if (t.orphanedAt <= epoch) {
+                t.orphaned = false;
+                if (t.held != null) {
+                    t.held = null;
+                    finish(t);
+                } else {
+                    abort(t);
+                }
+            } else {
+                left++;
+            }
+        }
+        return left;
+    }
+
+    /**
      * A connection went away: its tasks are aborted ({@link #abort}); those still collecting data
      * are abandoned at once, executing ones are aborted in the SCSI core and dropped when they end.
      *

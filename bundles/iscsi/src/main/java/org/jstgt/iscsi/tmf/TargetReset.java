@@ -71,6 +71,7 @@ final class TargetReset {
             if (s.discovery() || !s.targetName().equalsIgnoreCase(session.targetName())) {
                 continue;
             }
+            s.noRecovery();
             for (ConnectionPort c : s.connections()) {
                 if (c != port) {
                     c.close();

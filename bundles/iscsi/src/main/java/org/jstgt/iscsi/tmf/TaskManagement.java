@@ -13,6 +13,7 @@ import org.jstgt.iscsi.session.ConnectionPort;
 import org.jstgt.iscsi.session.Session;
 import org.jstgt.iscsi.session.SessionTable;
 import org.jstgt.iscsi.task.IscsiTask;
+import org.jstgt.iscsi.task.ScsiCommands;
 import org.jstgt.iscsi.task.TaskTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,14 +41,19 @@ public final class TaskManagement {
     private final TaskTable tasks;
     private final CommandWindow window;
     private final SessionTable sessions;
+    private final ScsiCommands commands;
+    /** What a TASK REASSIGN does once its response is sent (answered at once, on this loop). */
+    private Runnable afterResponse;
 
     /**
      * @param port the connection the requests come on
      * @param session its session
      * @param sessions the fabric's sessions (a TARGET COLD RESET ends those of the target)
+     * @param commands this connection's SCSI command engine (tasks reassigned to it)
      */
-    public TaskManagement(ConnectionPort port, Session session, SessionTable sessions) {
+    public TaskManagement(ConnectionPort port, Session session, SessionTable sessions, ScsiCommands commands) {
         this.port = port;
+        this.commands = commands;
         this.session = session;
         this.sessions = sessions;
         this.tasks = session.tasks();
@@ -86,10 +92,44 @@ public final class TaskManagement {
             case TaskMgmtRequest.CLEAR_ACA -> response = now(TaskMgmtResponse.NOT_SUPPORTED);
             case TaskMgmtRequest.TARGET_WARM_RESET, TaskMgmtRequest.TARGET_COLD_RESET ->
                     response = TargetReset.start(port, session, req.function());
-            case TaskMgmtRequest.TASK_REASSIGN -> response = now(TaskMgmtResponse.REASSIGNMENT_NOT_SUPPORTED);
+            case TaskMgmtRequest.TASK_REASSIGN -> {
+                answerWhenDone(reassign(req), req.itt(), req.function(), req.lun());
+                return;
+            }
             default -> response = now(TaskMgmtResponse.NOT_SUPPORTED);
         }
         answerWhenDone(response, req.itt(), req.function(), req.lun());
+    }
+
+    /**
+     * TASK REASSIGN (RFC 7143 §11.5.1, §7.2.2): at ErrorRecoveryLevel 2 a task of a failed
+     * connection becomes allegiant to this one; the move takes effect once the response left
+     * (its answer, R2Ts or data come after it). A task whose connection still serves is "still
+     * allegiant"; below level 2, reassignment is not supported.
+     */
+    private CompletionStage<Integer> reassign(TaskMgmtRequest req) {
+        if (!session.recoverable()) {
+            return now(TaskMgmtResponse.REASSIGNMENT_NOT_SUPPORTED);
+        }
+        int itt = req.referencedTaskTag();
+        IscsiTask t = tasks.get(itt);
+        if (t != null) {
+            if (!t.orphaned()) {
+                return now(TaskMgmtResponse.TASK_STILL_ALLEGIANT);
+            }
+            afterResponse = () -> {
+                if (tasks.get(itt) == t && t.orphaned()) {
+                    commands.adopt(t);
+                }
+            };
+            return now(TaskMgmtResponse.FUNCTION_COMPLETE);
+        }
+        if (session.orphans().has(itt)) {
+            int expDataSn = req.expDataSn();
+            afterResponse = () -> session.orphans().resend(itt, expDataSn, port, window);
+            return now(TaskMgmtResponse.FUNCTION_COMPLETE);
+        }
+        return now(TaskMgmtResponse.TASK_DOES_NOT_EXIST);
     }
 
     /**
@@ -142,6 +182,11 @@ public final class TaskManagement {
         }
         if (port.fullFeature()) {
             port.send(new TaskMgmtResponse(response, itt, port.nextStatSn(), window.expCmdSn(), window.maxCmdSn()));
+            Runnable then = afterResponse;
+            afterResponse = null;
+            if (then != null && function == TaskMgmtRequest.TASK_REASSIGN) {
+                then.run();
+            }
         }
         if (function == TaskMgmtRequest.TARGET_COLD_RESET && response == TaskMgmtResponse.FUNCTION_COMPLETE) {
             TargetReset.closeAll(sessions, session, port);

@@ -52,7 +52,9 @@ class LoginKeyTest {
                 "at most 64 connections per session");
         assertEquals("4", TargetSettings.from(Map.of(), "x").ours(LoginKey.MAX_CONNECTIONS), "default 4");
         TargetSettings erl = TargetSettings.from(Map.of("error.recovery.level", "2", "max.outstanding.r2t", "4"), "x");
-        assertEquals("1", erl.ours(LoginKey.ERROR_RECOVERY_LEVEL), "level 2 is not implemented");
+        assertEquals("2", erl.ours(LoginKey.ERROR_RECOVERY_LEVEL));
+        assertEquals("0", TargetSettings.from(Map.of("error.recovery.level", "3"), "x").ours(LoginKey.ERROR_RECOVERY_LEVEL),
+                "0..2 (RFC 7143 §13.20): a bad value gets the default");
         assertEquals("1", erl.ours(LoginKey.MAX_OUTSTANDING_R2T), "RFC 7143 §13.19 above level 0");
         assertEquals("0", TargetSettings.from(Map.of(), "x").ours(LoginKey.ERROR_RECOVERY_LEVEL), "default 0");
         assertEquals("4", TargetSettings.from(Map.of("max.outstanding.r2t", "4"), "x").ours(LoginKey.MAX_OUTSTANDING_R2T));

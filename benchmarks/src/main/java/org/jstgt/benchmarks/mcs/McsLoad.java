@@ -90,8 +90,10 @@ public final class McsLoad {
         }
         runFor(options.warmup());
         long[] before = new long[conns.size()];
+        long warmupIos = 0;
         for (int i = 0; i < before.length; i++) {
             before[i] = conns.get(i).completed;
+            warmupIos += before[i];
         }
         long start = System.nanoTime();
         runFor(options.seconds());
@@ -114,11 +116,12 @@ public final class McsLoad {
         double iops = total / secs;
         return String.format(Locale.ROOT, "{\"tool\":\"McsLoad\",\"target\":\"%s\",\"lun\":%d,\"op\":\"%s\","
                 + "\"block\":%d,\"queue_depth\":%d,\"connections_requested\":%d,\"max_connections_answered\":\"%s\","
-                + "\"connections\":%d,\"join_refused\":%s,\"tsih\":%d,\"seconds\":%.3f,\"ios\":%d,"
+                + "\"connections\":%d,\"join_refused\":%s,\"tsih\":%d,"
+                + "\"warmup_ios\":%d,\"seconds\":%.3f,\"ios\":%d,"
                 + "\"per_connection\":%s,\"iops\":%.1f,\"mbps\":%.2f,\"logout\":\"%s\"}",
                 options.target(), options.lun(), options.write() ? "write" : "read", options.block(),
                 options.queueDepth(), options.connections(), session.maxConnectionsAnswer, conns.size(),
-                joinError == null ? "null" : "\"" + joinError + "\"", session.tsih, secs, total, per, iops,
+                joinError == null ? "null" : "\"" + joinError + "\"", session.tsih, warmupIos, secs, total, per, iops,
                 iops * options.block() / 1e6, logout);
     }
 

@@ -5,8 +5,9 @@ Started by `./jstgt bench` (see docs/benchmarks.md). Starts the three targets on
 with a 1 GiB LUN of 512-byte blocks and four 256 MiB LUNs, and a second target requiring
 HeaderDigest=CRC32C with one 256 MiB LUN, all backed by files in /dev/shm), drives them in
 alternation with the same initiators (libiscsi's iscsi-perf, qemu-img bench through libiscsi; one
-session, or four at once on the four small LUNs), measures the loopback TCP ceiling with iperf3,
-and writes docs/benchmarks.md and docs/bench/*.png.
+session, or four at once on the four small LUNs; and our own Java client McsLoad from the
+benchmarks/ module for one session of one or two connections, MC/S, which libiscsi cannot open),
+measures the loopback TCP ceiling with iperf3, and writes docs/benchmarks.md and docs/bench/*.png.
 Every process it starts is stopped by PID on exit, Ctrl-C or failure.
 
 Python 3 standard library only; matplotlib (Debian python3-matplotlib) for the charts.
@@ -54,11 +55,12 @@ INITIATOR = "iqn.2026-11.org.jstgt.bench"
 # sessions: that many tool processes at once, each its own session (initiator name) on its own LUN;
 # digest: on the target that offers HeaderDigest=CRC32C only (iscsi-perf offers None,CRC32C
 # whatever its URL says, so the target's choice decides; qemu-img is told to offer CRC32C only).
-Workload = collections.namedtuple("Workload", "name tool bs qd write rnd sessions digest")
+# connections: for McsLoad, the connections its one session asks for (MaxConnections offer).
+Workload = collections.namedtuple("Workload", "name tool bs qd write rnd sessions digest connections")
 
 
-def workload(name, tool, bs, qd, write, rnd, sessions=1, digest=False):
-    return Workload(name, tool, bs, qd, write, rnd, sessions, digest)
+def workload(name, tool, bs, qd, write, rnd, sessions=1, digest=False, connections=1):
+    return Workload(name, tool, bs, qd, write, rnd, sessions, digest, connections)
 
 
 WORKLOADS = [
@@ -75,7 +77,17 @@ WORKLOADS = [
     workload("4K rand write QD32 HeaderDigest", "qemu-img", 4 * KiB, 32, True, True, digest=True),
     workload("4K rand read 4 sessions x QD32", "iscsi-perf", 4 * KiB, 32, False, True, sessions=SESSION_LUNS),
     workload("4K rand write 4 sessions x QD32", "qemu-img", 4 * KiB, 32, True, True, sessions=SESSION_LUNS),
+    # MC/S: one session, QD32 spread over its connections; libiscsi and QEMU do not do MC/S, so our
+    # own client (benchmarks/ module) drives these, the 1-connection rows being its baseline.
+    workload("4K rand read QD32 MC/S 1 connection", "McsLoad", 4 * KiB, 32, False, True),
+    workload("4K rand read QD32 MC/S 2 connections", "McsLoad", 4 * KiB, 32, False, True, connections=2),
+    workload("4K rand write QD32 MC/S 1 connection", "McsLoad", 4 * KiB, 32, True, True),
+    workload("4K rand write QD32 MC/S 2 connections", "McsLoad", 4 * KiB, 32, True, True, connections=2),
 ]
+MCS_JAR = os.path.join(ROOT, "benchmarks", "target", "benchmarks.jar")
+MCS_CLASS = "org.jstgt.benchmarks.mcs.McsLoad"
+# Seconds of load the client runs in its own JVM before it starts counting (its JIT warm-up).
+MCS_WARMUP = 1
 # qemu-img bench has no random mode; it wraps offsets modulo the image size (offset %= size), so
 # a stride of an odd number of requests visits every aligned slot of a power-of-two LUN once, in
 # scattered order, before repeating.
@@ -148,6 +160,24 @@ class Bench:
         if self.created_policy_rc:
             os.unlink(policy)
             self.created_policy_rc = False
+
+    def build_mcs_jar(self):
+        """The MC/S client lives in benchmarks/target/benchmarks.jar: built (Maven, no install)
+        when missing, without McsLoad, or older than the client's or the testkit's sources."""
+        sources = glob.glob(os.path.join(ROOT, "benchmarks", "src", "main", "**", "*.java"), recursive=True)
+        sources += glob.glob(os.path.join(ROOT, "bundles", "testkit", "src", "main", "**", "*.java"), recursive=True)
+        if os.path.exists(MCS_JAR) and jar_has(MCS_JAR, MCS_CLASS) \
+                and all(os.path.getmtime(f) <= os.path.getmtime(MCS_JAR) for f in sources):
+            return
+        if shutil.which("mvn") is None:
+            sys.exit("bench: %s is missing or stale and Maven (mvn) is not installed to build it" % MCS_JAR)
+        argv = ["mvn", "-B", "-q", "package", "-DskipTests", "-pl", "benchmarks", "-am"]
+        log("building the MC/S client: " + " ".join(argv))
+        # Offline first: building the assembly already fetched every dependency.
+        if subprocess.run(argv[:2] + ["-o"] + argv[2:], cwd=ROOT).returncode != 0:
+            subprocess.run(argv, cwd=ROOT, check=True)
+        if not jar_has(MCS_JAR, MCS_CLASS):
+            sys.exit("bench: the build left no %s in %s" % (MCS_CLASS, MCS_JAR))
 
     def check_ports(self):
         for name, port in PORTS.items():
@@ -335,11 +365,12 @@ class Bench:
         return [self.digest_urls[target] if wl.digest else self.urls[target]]
 
     def run_tool(self, target, wl, amount, tag, limit):
-        """Runs the workload's tool once per session, all at once, for amount seconds (iscsi-perf)
-        or requests per session (qemu-img bench); returns IOPS, seconds, bytes and the HeaderDigest
-        the target answered at login. Several sessions count together over the same window: the
-        sum of iscsi-perf's per-session IOPS over its fixed time, or all of qemu-img's requests
-        over the time of the slowest session."""
+        """Runs the workload's tool once per session, all at once, for amount seconds (iscsi-perf,
+        McsLoad) or requests per session (qemu-img bench); returns IOPS, seconds, bytes, the
+        HeaderDigest the target answered at login and, for McsLoad, what it reported of the session
+        (connections it got, the MaxConnections answer). Several sessions count together over the
+        same window: the sum of iscsi-perf's per-session IOPS over its fixed time, or all of
+        qemu-img's requests over the time of the slowest session."""
         urls = self.workload_urls(target, wl)
         # Level 6 logs the target's login answers (TargetLoginReply: key=value), nothing per command.
         env = dict(os.environ, LIBISCSI_DEBUG="6")
@@ -362,6 +393,9 @@ class Bench:
                     p.kill()
                     p.wait()
         want = "CRC32C" if wl.digest else "None"
+        if wl.tool == "McsLoad":
+            iops, secs, moved, extra = self.mcs_result(target, wl, runs)
+            return iops, secs, moved, want, extra
         rates, times = [], []
         for path, p in runs:
             with open(path) as f:
@@ -380,16 +414,40 @@ class Bench:
                                    % (target, ",".join(sorted(answered)) or "nothing", want, path))
             (rates if wl.tool == "iscsi-perf" else times).append(float(found[-1]))
         if rates:
-            return sum(rates), amount, sum(rates) * amount * wl.bs, want
+            return sum(rates), amount, sum(rates) * amount * wl.bs, want, {}
         count = amount * len(runs)
-        return count / max(times), max(times), count * wl.bs, want
+        return count / max(times), max(times), count * wl.bs, want, {}
+
+    def mcs_result(self, target, wl, runs):
+        """McsLoad's JSON line: IOPS, seconds, bytes and the session it got. It offers
+        HeaderDigest=None only and stops if a target answers otherwise. jstgt must grant every
+        connection asked for; another target that grants fewer is recorded as it is."""
+        (path, p), = runs
+        with open(path) as f:
+            out = f.read()
+        found = re.findall(r'^(\{"tool":"McsLoad".*\})$', out, re.M)
+        if p.returncode != 0 or not found:
+            raise RuntimeError("McsLoad failed (%s): %s" % (p.returncode, out.strip()[-300:]))
+        r = json.loads(found[-1])
+        if r["connections"] < wl.connections:
+            if target == "jstgt":
+                raise RuntimeError("jstgt gave McsLoad %d of %d connections (MaxConnections=%s, %s); see %s"
+                                   % (r["connections"], wl.connections, r["max_connections_answered"],
+                                      r["join_refused"], path))
+            log("%s: the session got %d of %d connections (MaxConnections=%s%s)"
+                % (target, r["connections"], wl.connections, r["max_connections_answered"],
+                   ", " + r["join_refused"] if r["join_refused"] else ""))
+        extra = {k: r[k] for k in ("connections", "max_connections_answered", "join_refused", "per_connection")}
+        # The process's warm-up load is in the target's CPU time and on loopback too: counted there.
+        extra["warmup_bytes"] = r["warmup_ios"] * wl.bs
+        return r["iops"], r["seconds"], r["ios"] * wl.bs, extra
 
     def calibrate(self, target, wl):
         """A request count per session that takes about --time seconds on this target (qemu-img
         bench runs a count)."""
         count = max(wl.qd * 4, (64 * MiB) // wl.bs)
         while True:
-            iops, elapsed, _, _ = self.run_tool(target, wl, count, "calibrate-%s-%s" % (target, slug(wl.name)), 120)
+            iops, elapsed, _, _, _ = self.run_tool(target, wl, count, "calibrate-%s-%s" % (target, slug(wl.name)), 120)
             if elapsed >= 0.5 or count >= 50_000_000:
                 return max(wl.qd, int(iops / wl.sessions * self.args.time))
             count *= 4 if elapsed < 0.15 else 2
@@ -400,25 +458,30 @@ class Bench:
         lo0 = loopback_bytes()
         if wl.tool == "iscsi-perf":
             amount, limit = self.args.time, self.args.time + 60
+        elif wl.tool == "McsLoad":
+            amount, limit = self.args.time, self.args.time + MCS_WARMUP + 60
         else:
             key = (target, wl.name)
             if key not in counts:
                 counts[key] = self.calibrate(target, wl)
             amount, limit = counts[key], self.args.time * 6 + 60
-        iops, elapsed, moved, digest = self.run_tool(target, wl, amount, tag, limit)
+        iops, elapsed, moved, digest, extra = self.run_tool(target, wl, amount, tag, limit)
         cpu = self.cpu_seconds(target) - cpu0
         # A cross-check of the tools' counts: the loopback bytes of the run (both directions, all
         # traffic on lo, so somewhat above the payload) must not fall short of the payload.
         wire = loopback_bytes() - lo0
+        # CPU and loopback bytes cover the whole tool run, McsLoad's unmeasured warm-up included
+        busy = moved + extra.get("warmup_bytes", 0)
         run = {"target": target, "workload": wl.name, "tool": wl.tool, "rep": rep, "sessions": wl.sessions,
                "header_digest": digest, "iops": iops, "mbps": moved / elapsed / 1e6,
                "lat_us": wl.qd * wl.sessions / iops * 1e6, "seconds": elapsed, "bytes": moved,
-               "lo_bytes": wire, "cpu_s": cpu, "cpu_s_per_gib": cpu / (moved / (1 << 30))}
+               "lo_bytes": wire, "cpu_s": cpu, "cpu_s_per_gib": cpu / (busy / (1 << 30))}
+        run.update(extra)
         self.runs.append(run)
-        log("%-6s %-31s rep %d: %9.0f IOPS %8.1f MB/s %8.1f us  %.2f CPU s/GiB  lo/payload %.2f"
-            % (target, wl.name, rep, iops, run["mbps"], run["lat_us"], run["cpu_s_per_gib"], wire / moved))
-        if wire < moved:
-            log("WARNING: %s moved fewer bytes on loopback (%d) than the tool counted (%d)" % (target, wire, moved))
+        log("%-6s %-38s rep %d: %9.0f IOPS %8.1f MB/s %8.1f us  %.2f CPU s/GiB  lo/payload %.2f"
+            % (target, wl.name, rep, iops, run["mbps"], run["lat_us"], run["cpu_s_per_gib"], wire / busy))
+        if wire < busy:
+            log("WARNING: %s moved fewer bytes on loopback (%d) than the tool counted (%d)" % (target, wire, busy))
 
     def warm_up(self):
         """Runs every workload once on every target, unmeasured, so that no target is measured
@@ -427,8 +490,8 @@ class Bench:
         for wl in WORKLOADS:
             for t in TARGETS:
                 tag = "warmup-%s-%s" % (t, slug(wl.name))
-                if wl.tool == "iscsi-perf":
-                    self.run_tool(t, wl, self.args.warmup, tag, self.args.warmup + 60)
+                if wl.tool in ("iscsi-perf", "McsLoad"):
+                    self.run_tool(t, wl, self.args.warmup, tag, self.args.warmup + MCS_WARMUP + 60)
                 else:
                     count = self.calibrate(t, wl)
                     self.run_tool(t, wl, max(wl.qd, count * self.args.warmup // self.args.time), tag,
@@ -549,8 +612,25 @@ def slug(s):
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
 
 
+def jar_has(jar, cls):
+    import zipfile
+    try:
+        with zipfile.ZipFile(jar) as z:
+            return cls.replace(".", "/") + ".class" in z.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
 def tool_argv(wl, url, amount, initiator):
-    """The command line of one session: amount is seconds (iscsi-perf) or requests (qemu-img)."""
+    """The command line of one session: amount is seconds (iscsi-perf, McsLoad) or requests (qemu-img)."""
+    if wl.tool == "McsLoad":
+        m = re.match(r"iscsi://([^/]+)/([^/]+)/(\d+)$", url)
+        argv = ["java", "-cp", MCS_JAR, MCS_CLASS, "--portal", m.group(1), "--target", m.group(2),
+                "--lun", m.group(3), "--connections", str(wl.connections), "--queue-depth", str(wl.qd),
+                "--block", str(wl.bs), "--seconds", str(amount), "--warmup", str(MCS_WARMUP)]
+        if initiator:
+            argv += ["--initiator", initiator]
+        return argv + (["--write"] if wl.write else [])
     if wl.tool == "iscsi-perf":
         argv = ["iscsi-perf", "-m", str(wl.qd), "-b", str(wl.bs // BLOCK), "-t", str(amount)]
         if initiator:
@@ -614,7 +694,8 @@ ISTGT_CONF = """[Global]
   NopInInterval 20
   DiscoveryAuthMethod None
   MaxSessions 16
-  MaxConnections 1
+  # 2: the MC/S workloads' sessions (libiscsi offers 1 and gets 1)
+  MaxConnections 2
   MaxR2T 32
   MaxOutstandingR2T 16
   DefaultTime2Wait 2
@@ -667,7 +748,23 @@ def medians(runs):
             if rs:
                 out[(wl.name, t)] = {k: statistics.median(r[k] for r in rs)
                                    for k in ("iops", "mbps", "lat_us", "cpu_s_per_gib")}
+                out[(wl.name, t)]["connections"] = min(r.get("connections", wl.connections) for r in rs)
+                out[(wl.name, t)]["max_connections"] = rs[-1].get("max_connections_answered", "")
     return out
+
+
+def short(wl, m):
+    """True when the target gave an MC/S workload's session fewer connections than it asked for:
+    that run measured something else, and is shown as n/a."""
+    return m["connections"] < wl.connections
+
+
+def cell(wl, m, fmt, key):
+    return "n/a¹" if short(wl, m) else fmt % m[key]
+
+
+def ratio_cell(wl, m, key, t):
+    return "-" if short(wl, m["jstgt"]) or short(wl, m[t]) else ratio(m["jstgt"][key], m[t][key])
 
 
 def ratio(a, b):
@@ -685,21 +782,23 @@ def tables(runs, env):
             continue
         m = {t: med[(name, t)] for t in TARGETS}
         tool = wl.tool if wl.sessions == 1 else "%d x %s" % (wl.sessions, wl.tool)
-        lines.append("| %s | %s | %s | %s | %s | %.1f | %.1f | %.1f | %s | %s |" % (
-            name, tool, *("%.0f" % m[t]["iops"] for t in TARGETS), *(m[t]["mbps"] for t in TARGETS),
-            ratio(m["jstgt"]["iops"], m["tgt"]["iops"]), ratio(m["jstgt"]["iops"], m["istgt"]["iops"])))
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            name, tool, *(cell(wl, m[t], "%.0f", "iops") for t in TARGETS),
+            *(cell(wl, m[t], "%.1f", "mbps") for t in TARGETS),
+            ratio_cell(wl, m, "iops", "tgt"), ratio_cell(wl, m, "iops", "istgt")))
     perf = "\n".join(lines)
     lines = ["| Workload | jstgt µs | tgt µs | istgt µs | jstgt CPU s/GiB | tgt CPU s/GiB | istgt CPU s/GiB "
              "| CPU jstgt/tgt | CPU jstgt/istgt |",
              "|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
-    for name in (wl.name for wl in WORKLOADS):
+    for wl in WORKLOADS:
+        name = wl.name
         if (name, "jstgt") not in med:
             continue
         m = {t: med[(name, t)] for t in TARGETS}
-        lines.append("| %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %s | %s |" % (
-            name, *(m[t]["lat_us"] for t in TARGETS), *(m[t]["cpu_s_per_gib"] for t in TARGETS),
-            ratio(m["jstgt"]["cpu_s_per_gib"], m["tgt"]["cpu_s_per_gib"]),
-            ratio(m["jstgt"]["cpu_s_per_gib"], m["istgt"]["cpu_s_per_gib"])))
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            name, *(cell(wl, m[t], "%.0f", "lat_us") for t in TARGETS),
+            *(cell(wl, m[t], "%.2f", "cpu_s_per_gib") for t in TARGETS),
+            ratio_cell(wl, m, "cpu_s_per_gib", "tgt"), ratio_cell(wl, m, "cpu_s_per_gib", "istgt")))
     cpu = "\n".join(lines)
     ceiling = ""
     if env.get("iperf3_mbps") and ("1M seq read QD8", "jstgt") in med:
@@ -730,6 +829,58 @@ def digests_text(runs):
             "session's time)." % (len(crc), sessions))
 
 
+def mcs_text(runs, med):
+    """The MC/S paragraph: what drove those rows, what each target granted, 2-vs-1 ratios."""
+    pairs = [(one, two) for one in WORKLOADS for two in WORKLOADS
+             if one.tool == two.tool == "McsLoad" and one.connections == 1 and two.connections == 2
+             and one.write == two.write and (one.name, "jstgt") in med and (two.name, "jstgt") in med]
+    if not pairs:
+        return ""
+    text = ("The MC/S workloads run McsLoad (`benchmarks/` module, `%s`), our own client: libiscsi and "
+            "QEMU open one connection per session, and the kernel initiator is not usable here. One session "
+            "offers MaxConnections=1 or 2 in its leading login, adds a connection with the session's TSIH and "
+            "CID 1 when the target allows it, and keeps 32 random 4K commands in flight spread over its "
+            "connections (one CmdSN sequence, within MaxCmdSN; WRITE(10)s carry their data as immediate "
+            "data); it counts completions for the run time after %d s of unmeasured load in its own JVM. "
+            "Its 1-connection rows are the baseline of its 2-connection rows; they are not comparable with "
+            "iscsi-perf's and qemu-img's QD32 rows (another client). istgt runs with `MaxConnections 2`; "
+            "jstgt with its default max.connections (4)." % (MCS_CLASS, MCS_WARMUP))
+    got = []
+    for t in TARGETS:
+        for _, two in pairs:
+            rs = [r for r in runs if r["workload"] == two.name and r["target"] == t]
+            if rs:
+                got.append("%s %s: %s (MaxConnections=%s)" % (
+                    t, "write" if two.write else "read", "/".join(str(r.get("connections", "?")) for r in rs),
+                    rs[-1].get("max_connections_answered", "?")))
+    text += " Connections the 2-connection sessions got, per run: " + "; ".join(got) + "."
+    ratios = []
+    for t in TARGETS:
+        parts = []
+        for one, two in pairs:
+            m1, m2 = med[(one.name, t)], med[(two.name, t)]
+            op = "write" if two.write else "read"
+            if short(two, m2):
+                parts.append("%s n/a¹" % op)
+            else:
+                parts.append("%s %s" % (op, ratio(m2["iops"], m1["iops"])))
+        ratios.append("%s %s" % (t, ", ".join(parts)))
+    text += " IOPS of 2 connections over 1 (same client, same target): " + "; ".join(ratios) + "."
+    notes = []
+    for t in TARGETS:
+        for _, two in pairs:
+            m2 = med[(two.name, t)]
+            if short(two, m2):
+                notes.append("%s answered MaxConnections=%s to the offer of %d, so its \"%s\" session had %d "
+                             "connection(s): that run measured %.0f IOPS, the 1-connection workload again, and is "
+                             "shown as n/a, without ratios" % (t, m2["max_connections"], two.connections,
+                                                                two.name, m2["connections"], m2["iops"]))
+    if notes:
+        text += "\n\n¹ " + "; ".join(notes) + (" (tgt has no MC/S: it always negotiates MaxConnections=1)."
+                                                 if any(n.startswith("tgt ") for n in notes) else ".")
+    return text
+
+
 def charts(med, outdir):
     try:
         import matplotlib
@@ -747,14 +898,16 @@ def charts(med, outdir):
         cols = 4
         rows = (len(names) + cols - 1) // cols
         fig, axes = plt.subplots(rows, cols, figsize=(12, 2.75 * rows + 0.5), squeeze=False)
+        wls = {w.name: w for w in WORKLOADS}
         for ax, name in zip(axes.flat, names):
-            vals = [med[(name, t)][key] for t in TARGETS]
+            # n/a (an MC/S session that got fewer connections than asked): no bar
+            vals = [0 if short(wls[name], med[(name, t)]) else med[(name, t)][key] for t in TARGETS]
             bars = ax.bar(TARGETS, vals, color=[colors[t] for t in TARGETS])
             ax.set_title(name, fontsize=9)
             ax.tick_params(labelsize=8)
-            for b, v in zip(bars, vals):
-                ax.annotate(("%.0f" if v >= 10 else "%.2f") % v, (b.get_x() + b.get_width() / 2, v),
-                            ha="center", va="bottom", fontsize=7)
+            for b, v, t in zip(bars, vals, TARGETS):
+                text = "n/a" if short(wls[name], med[(name, t)]) else ("%.0f" if v >= 10 else "%.2f") % v
+                ax.annotate(text, (b.get_x() + b.get_width() / 2, v), ha="center", va="bottom", fontsize=7)
             ax.margins(y=0.15)
         for ax in list(axes.flat)[len(names):]:
             ax.axis("off")
@@ -771,7 +924,7 @@ def report(runs, env, raw, args):
     perf, cpu, ceiling, med = tables(runs, env)
     with open(os.path.join(raw, "runs.json"), "w") as f:
         json.dump({"env": env, "runs": runs}, f, indent=1)
-    print("\n" + perf + "\n\n" + cpu + "\n\n" + ceiling + "\n")
+    print("\n" + perf + "\n\n" + cpu + "\n\n" + ceiling + "\n\n" + mcs_text(runs, med) + "\n")
     print("wall time: %.0f s; raw output: %s" % (env["wall_seconds"], raw))
     if args.no_docs:
         return 0
@@ -809,9 +962,11 @@ def report(runs, env, raw, args):
         "",
         cpu,
         "",
-        "### Digests and sessions",
+        "### Digests, sessions and MC/S",
         "",
         digests_text(runs),
+        "",
+        mcs_text(runs, med),
         "",
         "### Ceiling",
         "",
@@ -853,6 +1008,7 @@ def main():
     b = Bench(args)
     try:
         b.install_packages()
+        b.build_mcs_jar()
         b.check_ports()
         return b.run()
     except Interrupted as e:

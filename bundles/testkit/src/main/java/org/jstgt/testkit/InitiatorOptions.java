@@ -1,7 +1,9 @@
 package org.jstgt.testkit;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What the {@link Initiator} offers at login (RFC 7143 §13) and how long it waits.
@@ -102,6 +104,41 @@ public record InitiatorOptions(String initiatorName, String headerDigest, String
     public InitiatorOptions withChap(ChapOptions v) {
         return new InitiatorOptions(initiatorName, headerDigest, dataDigest, maxRecvDataSegmentLength,
                 firstBurstLength, maxBurstLength, immediateData, initialR2T, timeout, v);
+    }
+
+    /**
+     * @return the connection-scoped operational keys offered at login (RFC 7143 §13: digests,
+     *     MaxRecvDataSegmentLength), the whole offer of a discovery login or of a connection
+     *     joining a session
+     */
+    public Map<String, String> connectionOffer() {
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("HeaderDigest", headerDigest);
+        keys.put("DataDigest", dataDigest);
+        keys.put("MaxRecvDataSegmentLength", Integer.toString(maxRecvDataSegmentLength));
+        return keys;
+    }
+
+    /**
+     * @param maxConnections the MaxConnections offer (RFC 7143 §13.2)
+     * @return the operational keys of the leading login of a normal session: the connection's and
+     *     the session-wide ones (ErrorRecoveryLevel 0, one outstanding R2T, data in order, no
+     *     Time2Wait or Time2Retain)
+     */
+    public Map<String, String> sessionOffer(int maxConnections) {
+        Map<String, String> keys = connectionOffer();
+        keys.put("InitialR2T", initialR2T ? "Yes" : "No");
+        keys.put("ImmediateData", immediateData ? "Yes" : "No");
+        keys.put("FirstBurstLength", Integer.toString(firstBurstLength));
+        keys.put("MaxBurstLength", Integer.toString(maxBurstLength));
+        keys.put("MaxConnections", Integer.toString(maxConnections));
+        keys.put("MaxOutstandingR2T", "1");
+        keys.put("DataPDUInOrder", "Yes");
+        keys.put("DataSequenceInOrder", "Yes");
+        keys.put("ErrorRecoveryLevel", "0");
+        keys.put("DefaultTime2Wait", "0");
+        keys.put("DefaultTime2Retain", "0");
+        return keys;
     }
 
     private static void checkDigest(String key, String offer) {

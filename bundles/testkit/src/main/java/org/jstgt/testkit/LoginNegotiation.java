@@ -37,26 +37,13 @@ final class LoginNegotiation {
     /** Logs in a discovery session. */
     static Negotiated discovery(InitiatorConnection c) throws IOException {
         c.discoverySession = true;
-        return login(c, security(c.options, "Discovery", null), connectionKeys(c.options));
+        return login(c, security(c.options, "Discovery", null), c.options.connectionOffer());
     }
 
     /** Logs in a normal session to {@code targetName}, offering MaxConnections (RFC 7143 §13.2). */
     static Negotiated normal(InitiatorConnection c, String targetName, int maxConnections) throws IOException {
-        InitiatorOptions options = c.options;
-        Map<String, String> operational = connectionKeys(options);
-        operational.put("InitialR2T", yesNo(options.initialR2T()));
-        operational.put("ImmediateData", yesNo(options.immediateData()));
-        operational.put("FirstBurstLength", Integer.toString(options.firstBurstLength()));
-        operational.put("MaxBurstLength", Integer.toString(options.maxBurstLength()));
-        operational.put("MaxConnections", Integer.toString(maxConnections));
-        operational.put("MaxOutstandingR2T", "1");
-        operational.put("DataPDUInOrder", "Yes");
-        operational.put("DataSequenceInOrder", "Yes");
-        operational.put("ErrorRecoveryLevel", "0");
-        operational.put("DefaultTime2Wait", "0");
-        operational.put("DefaultTime2Retain", "0");
         c.discoverySession = false;
-        return login(c, security(options, "Normal", targetName), operational);
+        return login(c, security(c.options, "Normal", targetName), c.options.sessionOffer(maxConnections));
     }
 
     /**
@@ -66,7 +53,7 @@ final class LoginNegotiation {
      */
     static Negotiated join(InitiatorConnection c, String targetName, Negotiated leading) throws IOException {
         c.discoverySession = false;
-        Negotiated own = login(c, security(c.options, "Normal", targetName), connectionKeys(c.options));
+        Negotiated own = login(c, security(c.options, "Normal", targetName), c.options.connectionOffer());
         Negotiated n = new Negotiated(own.headerDigest(), own.dataDigest(), own.maxSendDataSegmentLength(),
                 own.maxRecvDataSegmentLength(), leading.firstBurstLength(), leading.maxBurstLength(),
                 leading.immediateData(), leading.initialR2T(), own.targetPortalGroupTag(), own.targetKeys());
@@ -83,15 +70,6 @@ final class LoginNegotiation {
             security.put("TargetName", targetName);
         }
         return security;
-    }
-
-    /** The connection-scoped operational keys (RFC 7143 §13: digests, MaxRecvDataSegmentLength). */
-    private static Map<String, String> connectionKeys(InitiatorOptions options) {
-        Map<String, String> operational = new LinkedHashMap<>();
-        operational.put("HeaderDigest", options.headerDigest());
-        operational.put("DataDigest", options.dataDigest());
-        operational.put("MaxRecvDataSegmentLength", Integer.toString(options.maxRecvDataSegmentLength()));
-        return operational;
     }
 
     private static Negotiated login(InitiatorConnection c, Map<String, String> security,

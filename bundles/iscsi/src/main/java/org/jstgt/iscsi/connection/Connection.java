@@ -80,6 +80,8 @@ public final class Connection implements ConnectionPort, LoginHost {
 
     /** The serving handler's context: the login handler's, then (on the session's loop) the full feature one's. */
     private volatile ChannelHandlerContext ctx;
+    /** Batches of PDUs for the channel's loop, when the session's loop is another one; else null. */
+    private Outbox outbox;
     /** Set once the full feature handler serves the connection (its context is {@link #ctx}). */
     private volatile boolean serving;
     private Phase phase = Phase.LOGIN;
@@ -240,6 +242,9 @@ public final class Connection implements ConnectionPort, LoginHost {
     public void attach(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         if (ctx.handler() instanceof FullFeatureHandler) {
+            if (!ctx.executor().equals(ctx.channel().eventLoop())) {
+                outbox = new Outbox(ctx); // a connection served on its session's loop, not its own
+            }
             serving = true;
         }
     }
@@ -248,7 +253,11 @@ public final class Connection implements ConnectionPort, LoginHost {
     public void flush() {
         if (needFlush) {
             needFlush = false;
-            ctx.flush();
+            if (outbox != null) {
+                outbox.flush();
+            } else {
+                ctx.flush();
+            }
         }
     }
 
@@ -355,7 +364,11 @@ public final class Connection implements ConnectionPort, LoginHost {
         if (retention != null) {
             retention.sent(pdu);
         }
-        ctx.write(pdu, ctx.voidPromise());
+        if (outbox != null) {
+            outbox.add(pdu);
+        } else {
+            ctx.write(pdu, ctx.voidPromise());
+        }
         needFlush = true;
     }
 
@@ -488,6 +501,9 @@ public final class Connection implements ConnectionPort, LoginHost {
 
     private void closeAfterFlush() {
         needFlush = false;
+        if (outbox != null) {
+            outbox.flush(); // queued before the close below, on the same loop
+        }
         Channel ch = ctx.channel();
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> linger(ch));
         // bounded even when the flush never completes (an initiator that stopped reading)
@@ -546,6 +562,9 @@ public final class Connection implements ConnectionPort, LoginHost {
             return;
         }
         lost = true;
+        if (outbox != null) {
+            outbox.discard();
+        }
         // a failure (not a logout, or a logout to remove it for recovery) keeps its tasks at ErrorRecoveryLevel 2
         boolean failed = was != Phase.LOGGED_OUT || removedForRecovery;
         boolean over = s.connectionLost(this, failed);

@@ -303,7 +303,13 @@ public final class Session {
             return false;
         }
         tasks.connectionLost(c);
-        return connections.isEmpty();
+        if (connections.isEmpty()) {
+            return true;
+        }
+        if (!noRecovery) {
+            GapWatch.start(this); // commands sent on c may never come: a CmdSN gap would stall the others
+        }
+        return false;
     }
 
     /** @return true when a failed connection's tasks can be reassigned (ErrorRecoveryLevel 2, Time2Retain > 0) */

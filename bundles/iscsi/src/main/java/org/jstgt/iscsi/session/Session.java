@@ -306,7 +306,7 @@ public final class Session {
         if (connections.isEmpty()) {
             return true;
         }
-        if (!noRecovery) {
+        if (!noRecovery && !discovery) {
             GapWatch.start(this); // commands sent on c may never come: a CmdSN gap would stall the others
         }
         return false;

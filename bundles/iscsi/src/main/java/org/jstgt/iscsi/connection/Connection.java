@@ -10,11 +10,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 
 import org.jstgt.api.target.TargetRegistry;
@@ -27,7 +24,6 @@ import org.jstgt.iscsi.login.LoginHandler;
 import org.jstgt.iscsi.login.LoginHost;
 import org.jstgt.iscsi.login.LoginResult;
 import org.jstgt.iscsi.login.Negotiated;
-import org.jstgt.iscsi.pdu.AsyncMessage;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.pdu.PduDecoder;
@@ -46,11 +42,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One TCP connection (RFC 7143 §4.2): its phase, StatSN and transfer tags, writes with one flush
- * per socket read (or per batch of completions), and the lingering close that gives a connection
- * up without a reset. The pipeline is decoder, encoder, {@link ReadThrottle} and one handler: a
- * {@link LoginHandler}, which the {@link FullFeatureHandler} replaces when the login succeeds.
- * Runs on the channel's event loop; {@link #requestLogout} and {@link #close} may be called from
- * any thread.
+ * per socket read (or per batch of completions), and its close ({@link LingeringClose}). The
+ * pipeline is decoder, encoder, {@link ReadThrottle} and one handler: a {@link LoginHandler},
+ * which the {@link FullFeatureHandler} replaces when the login succeeds ({@link FullFeaturePipeline}).
+ * Logs in on the channel's event loop, then serves on its session's (the same one but for a
+ * connection that joined a session from another loop); {@link #requestLogout}, {@link #drop} and
+ * {@link #close} may be called from any thread.
  */
 public final class Connection implements ConnectionPort, LoginHost {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
@@ -63,7 +60,7 @@ public final class Connection implements ConnectionPort, LoginHost {
     public static final String THROTTLE = "read-throttle";
     /** Pipeline name of the login, then full feature, handler. */
     public static final String HANDLER = "iscsi";
-    /** Longest wait for the initiator to close after we gave a connection up (see linger). */
+    /** Longest wait for the initiator to close after we gave a connection up ({@link LingeringClose}). */
     static final int LINGER_SECONDS = 2;
     private static final AttributeKey<Connection> KEY = AttributeKey.valueOf(Connection.class, "connection");
 
@@ -183,8 +180,6 @@ public final class Connection implements ConnectionPort, LoginHost {
         return fabric.loginRefusals();
     }
 
-    // ---- LoginHost
-
     @Override
     public TargetRegistry registry() {
         return fabric.registry();
@@ -278,30 +273,7 @@ public final class Connection implements ConnectionPort, LoginHost {
         flush();
         Negotiated n = result.negotiated();
         fullFeature = new FullFeatureHandler(this, session, fabric.sessions(), fabric.registrySupplier(), fabric.portals());
-        ChannelPipeline p = ctx.pipeline();
-        // Reading stops while more than the target's send.buffer.high waits to be sent (ReadThrottle).
-        ctx.channel().config().setWriteBufferWaterMark(session.settings().flow().waterMark());
-        // A connection that joined a session on another event loop hands its PDUs to the session's
-        // loop (SessionHop), where the full feature handler and the idle probe run.
-        EventExecutor sessionLoop = session.loop();
-        boolean local = sessionLoop == null || sessionLoop == ctx.executor();
-        // The handler first, so that PDUs the old decoder still holds reach the new handler.
-        if (local) {
-            p.replace(loginHandler, HANDLER, fullFeature);
-        } else {
-            p.remove(loginHandler);
-            p.addLast(sessionLoop, HANDLER, fullFeature);
-            SessionHop.install(p, sessionLoop);
-        }
-        IdleProbe.install(p, local ? null : sessionLoop, this, session.window(), limits);
-        // The login response went out without digests; from here on both directions use what was
-        // negotiated (RFC 7143 §13.1) and our declared MaxRecvDataSegmentLength. Data is received
-        // in place into the task's buffer only where the task table may be read (same loop).
-        if (p.get(DECODER) != null) {
-            p.replace(DECODER, DECODER, new PduDecoder(n.targetMaxRecvDataSegmentLength(), n.headerDigest(),
-                    n.dataDigest()).placement(local ? fullFeature : null));
-            p.replace(ENCODER, ENCODER, new PduEncoder(n.headerDigest(), n.dataDigest()));
-        }
+        FullFeaturePipeline.install(ctx, loginHandler, fullFeature, this, session, limits, n);
         LOG.info("{} session {} of {} from {} on {} logged in{} ({})", result.tsih() != 0
                 ? "connection CID " + cid + " joined" : session.discovery() ? "discovery" : "normal",
                 session.tsih(), LogSafe.of(session.initiatorName()), remoteDescription,
@@ -443,17 +415,9 @@ public final class Connection implements ConnectionPort, LoginHost {
     @Override
     public void requestLogout(int seconds) {
         Session s = session;
-        if (s == null) {
-            return;
+        if (s != null) {
+            Notices.requestLogout(this, s, seconds);
         }
-        // on the session's loop, where StatSN and the window live (ctx may still be the login's)
-        s.onLoop(() -> {
-            if (fullFeature() && !session.discovery()) {
-                send(new AsyncMessage(0, statSn++, session.window().expCmdSn(), session.window().maxCmdSn(),
-                        AsyncMessage.EVENT_LOGOUT_REQUESTED, 0, 0, 0, seconds, Unpooled.EMPTY_BUFFER));
-                flush();
-            }
-        });
     }
 
     @Override
@@ -461,20 +425,9 @@ public final class Connection implements ConnectionPort, LoginHost {
         Session s = session;
         if (s == null) {
             close();
-            return;
+        } else {
+            Notices.drop(this, s);
         }
-        s.onLoop(() -> {
-            if (fullFeature()) {
-                LOG.info("connection {} (CID {}) of session {}: dropped, the session goes on through its other "
-                        + "connections", remoteDescription, cid, session.tsih());
-                send(new AsyncMessage(0, statSn++, session.window().expCmdSn(), session.window().maxCmdSn(),
-                        AsyncMessage.EVENT_CONNECTION_DROP, 0, cid, session.negotiated().defaultTime2Wait(),
-                        session.recoverable() ? session.negotiated().defaultTime2Retain() : 0, Unpooled.EMPTY_BUFFER));
-                closeAfterFlush();
-            } else {
-                close();
-            }
-        });
     }
 
     @Override
@@ -497,53 +450,15 @@ public final class Connection implements ConnectionPort, LoginHost {
         fullFeature.dispatch(pdu);
     }
 
-    // ---- closing
-
     private void closeAfterFlush() {
         needFlush = false;
         if (outbox != null) {
             outbox.flush(); // queued before the close below, on the same loop
         }
         Channel ch = ctx.channel();
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> linger(ch));
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> LingeringClose.start(ch, this::lost));
         // bounded even when the flush never completes (an initiator that stopped reading)
         ch.eventLoop().schedule(() -> ch.close(), LINGER_SECONDS, TimeUnit.SECONDS);
-    }
-
-    /**
-     * Closes without a reset (every connection given up for what the initiator sent, or after a
-     * logout, comes through here): the session ends now, the output is shut down (a FIN after our last
-     * PDU), and whatever the initiator still sends is read and discarded until it closes too (the
-     * timer set by closeAfterFlush closes it at the latest {@link #LINGER_SECONDS} later). Closing
-     * a socket with unread input, or receiving data after closing it, makes the kernel answer with
-     * RST: the initiator may then lose the Reject or response just sent (unread data is discarded
-     * on reset), and its next write fails with EPIPE; libiscsi, which leaves SIGPIPE at its
-     * default, dies of that.
-     */
-    private void linger(Channel ch) {
-        if (!(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
-            ch.close();
-            return;
-        }
-        lost();
-        if (ch.pipeline().get(DECODER) != null) {
-            ch.pipeline().replace(DECODER, DECODER, new Discard());
-        }
-        duplex.shutdownOutput();
-        // A shut down output leaves the channel unwritable for good: the read throttle would never
-        // read again (and holds nothing worth handling now). Reading goes on until the initiator closes.
-        if (ch.pipeline().get(THROTTLE) != null) {
-            ch.pipeline().remove(THROTTLE);
-        }
-        ch.config().setAutoRead(true);
-    }
-
-    /** Input after the connection was given up: read and dropped. */
-    private static final class Discard extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ReferenceCountUtil.release(msg);
-        }
     }
 
     /**

@@ -76,14 +76,6 @@ public record DataInPlan(int itt, long lun, int moved, int segment, int burst, b
     }
 
     /**
-     * @param dataSn a DataSN of the plan
-     * @return its length
-     */
-    public int lengthOf(int dataSn) {
-        return length(offset(dataSn));
-    }
-
-    /**
      * @param segment a new MaxRecvDataSegmentLength (R-Data SNACK, §11.16.3)
      * @return the same answer split anew, its status sent apart (in a SCSI Response)
      */

@@ -331,16 +331,6 @@ public final class Retention {
         return l;
     }
 
-    /** @return responses kept (tests) */
-    int responsesKept() {
-        return responses.size();
-    }
-
-    /** @return reads kept (tests) */
-    int readsKept() {
-        return reads.size();
-    }
-
     /** The connection is gone: everything kept is released. */
     public void clear() {
         closed = true;

@@ -83,6 +83,26 @@ public interface BackingStore extends AutoCloseable {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("unmap"));
     }
 
+    /**
+     * The provisioning state at {@code offset}: the run of bytes starting there that are all
+     * allocated or all deallocated. The run may stop early (a store need not look past a bound it
+     * chooses) but never claims bytes of the other state. A store that does not deallocate, or
+     * cannot tell, reports everything from {@code offset} to the end as mapped, which is true of
+     * what it serves.
+     *
+     * @param offset byte offset, {@code 0 <= offset < size()}
+     * @param completion where the stage completes (see the class comment)
+     * @return completes with the run starting at {@code offset}
+     */
+    default CompletionStage<StoreExtent> extent(long offset, Executor completion) {
+        long size = size();
+        if (offset < 0 || offset >= size) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "offset " + offset + " outside a store of " + size + " bytes"));
+        }
+        return CompletableFuture.completedFuture(new StoreExtent(offset, size - offset, true));
+    }
+
     /** @return a short description for listings, e.g. the file path or {@code memory} */
     String describe();
 

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.store.BackingStore;
+import org.jstgt.api.store.StoreExtent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +73,12 @@ public final class StoreCalls {
         return media(call(() -> store.unmap(offset, length, completion), completion), SenseReason.WRITE_ERROR, "unmap", offset, length);
     }
 
+    /** {@link BackingStore#extent}; an {@link IOException} is UNRECOVERED READ ERROR. */
+    public CompletionStage<StoreExtent> extent(long offset, Executor completion) {
+        return media(call(() -> store.extent(offset, completion), completion), SenseReason.UNRECOVERED_READ_ERROR,
+                "extent query", offset, 0);
+    }
+
     /** {@link BackingStore#flush}; an {@link IOException} is WRITE ERROR. */
     public CompletionStage<Void> flush(Executor completion) {
         return media(call(() -> store.flush(completion), completion), SenseReason.WRITE_ERROR, "flush", 0, 0);
@@ -82,7 +89,7 @@ public final class StoreCalls {
      * stage then completes on the caller's {@code completion} too (the store contract), even when
      * it was already complete on the worker.
      */
-    private CompletionStage<Void> call(Supplier<CompletionStage<Void>> op, Executor completion) {
+    private <T> CompletionStage<T> call(Supplier<CompletionStage<T>> op, Executor completion) {
         if (workers == null) {
             try {
                 return op.get();
@@ -100,7 +107,7 @@ public final class StoreCalls {
         }
     }
 
-    private CompletionStage<Void> media(CompletionStage<Void> s, SenseReason reason, String what, long offset,
+    private <T> CompletionStage<T> media(CompletionStage<T> s, SenseReason reason, String what, long offset,
             long length) {
         return s.exceptionallyCompose(err -> {
             Throwable c = unwrap(err);

@@ -6,7 +6,8 @@ public enum TaskAttribute {
 
     /**
      * @param attr the 3-bit ATTR field
-     * @return the attribute; reserved values map to SIMPLE
+     * @return the attribute; reserved values (5-7) map to ORDERED, the one that assumes nothing
+     *     about what may run beside the command
      */
     public static TaskAttribute fromIscsi(int attr) {
         return switch (attr & 7) {
@@ -15,7 +16,7 @@ public enum TaskAttribute {
             case 2 -> ORDERED;
             case 3 -> HEAD_OF_QUEUE;
             case 4 -> ACA;
-            default -> SIMPLE;
+            default -> ORDERED;
         };
     }
 }

@@ -13,6 +13,7 @@ import org.jstgt.api.Sizes;
 import org.jstgt.api.scsi.LunSpec;
 import org.jstgt.api.store.StoreSpec;
 import org.jstgt.scsi.sense.SenseFormat;
+import org.jstgt.scsi.taskset.TaskSet;
 
 /**
  * A validated {@code jstgt.lun} configuration ({@code etc/jstgt.lun-<name>.cfg}).
@@ -31,11 +32,12 @@ import org.jstgt.scsi.sense.SenseFormat;
  * @param revision {@code revision}
  * @param senseFormat {@code sense.format}
  * @param naaId NAA locally assigned identifier (VPD page 83h)
+ * @param queueDepth {@code queue.depth}: commands of all nexuses in the task set, 1..1024
  * @param properties every key as a string
  */
 public record LunConfig(String name, String origin, String deviceType, String storeType, String storePath, long size,
         int blockSize, boolean readOnly, String serial, String vendor, String product, String revision,
-        SenseFormat senseFormat, long naaId, Map<String, String> properties) {
+        SenseFormat senseFormat, long naaId, int queueDepth, Map<String, String> properties) {
 
     public static final String DEVICE_TYPE = "device.type";
     public static final String STORE_TYPE = "store.type";
@@ -47,6 +49,8 @@ public record LunConfig(String name, String origin, String deviceType, String st
     public static final String VENDOR = "vendor";
     public static final String PRODUCT = "product";
     public static final String REVISION = "revision";
+    /** Commands of all nexuses the LU's task set holds before TASK SET FULL (SAM-5 §5.3.1). */
+    public static final String QUEUE_DEPTH = "queue.depth";
 
     private static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
@@ -82,8 +86,9 @@ public record LunConfig(String name, String origin, String deviceType, String st
         String product = ascii(p, PRODUCT, defaultProduct(deviceType), 16, true);
         String revision = ascii(p, REVISION, "0001", 4, true);
         SenseFormat format = SenseFormat.parse(Props.get(p, SenseFormat.KEY));
+        int depth = queueDepth(p);
         return new LunConfig(name, origin, deviceType, storeType, path, size, blockSize, readOnly, serial, vendor,
-                product, revision, format, naa(name, serial), p);
+                product, revision, format, naa(name, serial), depth, p);
     }
 
     /** @return the definition device providers receive */
@@ -144,6 +149,23 @@ public record LunConfig(String name, String origin, String deviceType, String st
             case "4096" -> 4096;
             default -> throw new ConfigException(BLOCK_SIZE, "'" + v + "' is not one of 512, 1024, 2048, 4096");
         };
+    }
+
+    private static int queueDepth(Map<String, String> p) throws ConfigException {
+        String v = Props.get(p, QUEUE_DEPTH);
+        if (v == null) {
+            return TaskSet.DEFAULT_DEPTH;
+        }
+        int d;
+        try {
+            d = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            d = -1;
+        }
+        if (d < 1 || d > TaskSet.MAX_DEPTH) {
+            throw new ConfigException(QUEUE_DEPTH, "'" + v + "' is not a number in 1.." + TaskSet.MAX_DEPTH);
+        }
+        return d;
     }
 
     /** SPC-4 §4.4.1: INQUIRY identification fields hold printable ASCII (20h-7Eh). */

@@ -211,7 +211,7 @@ final class Held implements PreparedCommand {
         }
         // held commands resume in arrival order: each takes its place in the set now, so a tape's
         // commands held across a bundle update still run one at a time, in that order
-        InOrderTaskSet.Place place = lun.ordered.enter();
+        InOrderTaskSet.Slot place = lun.ordered.enter();
         // the handle is taken: whoever takes the place out before it runs gives it back
         if (!control.waiting(() -> {
             if (place.leave()) {

@@ -20,6 +20,7 @@ import org.jstgt.api.target.ScsiResult;
 import org.jstgt.scsi.config.LunConfig;
 import org.jstgt.scsi.sense.SenseFormat;
 import org.jstgt.scsi.taskset.InOrderTaskSet;
+import org.jstgt.scsi.taskset.TaskSet;
 
 /**
  * A named LUN across its incarnations: configuration, state, and the commands held while it has
@@ -47,6 +48,8 @@ final class LunRuntime {
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     /** Every admitted command not yet ended, of every nexus: what a LOGICAL UNIT RESET aborts. */
     final Set<CoreTask> live = ConcurrentHashMap.newKeySet();
+    /** The task set of units whose commands run concurrently (disk), across incarnations. */
+    final TaskSet tasks = new TaskSet();
     /** Runs the commands of units that queue in arrival order (tape, changer), across incarnations. */
     final InOrderTaskSet ordered = new InOrderTaskSet();
     /** Held while the unit starts, stops or is replaced (UnitLifecycle); never on the command path. */
@@ -70,6 +73,12 @@ final class LunRuntime {
 
     LunState state() {
         return state;
+    }
+
+    /** @return {@code queue.depth} of the configuration now */
+    int queueDepth() {
+        LunConfig c = config;
+        return c == null ? TaskSet.DEFAULT_DEPTH : c.queueDepth();
     }
 
     SenseFormat senseFormat() {

@@ -8,6 +8,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.jstgt.api.scsi.Queueing;
+import org.jstgt.api.scsi.ScsiException;
+import org.jstgt.api.scsi.ScsiStatus;
+import org.jstgt.api.scsi.SenseKey;
+import org.jstgt.api.scsi.TaskAttribute;
+import org.jstgt.api.target.ScsiResult;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.SenseReason;
@@ -15,7 +20,9 @@ import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.UnitAttentionListener;
 import org.jstgt.scsi.sense.SenseFormat;
-import org.jstgt.scsi.taskset.InOrderTaskSet;
+import org.jstgt.scsi.sense.SenseRenderer;
+import org.jstgt.scsi.taskset.Place;
+import org.jstgt.scsi.taskset.TaskSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * An I_T nexus (SAM-5 §4.6.3): admits commands, keeps unit attentions, answers REPORT LUNS and
  * REQUEST SENSE. Lock-free on the command path except the per-nexus unit attention table.
  *
- * <p>Task attributes: on a unit with concurrent queueing every task is treated as SIMPLE; ORDERED and
- * HEAD OF QUEUE are not honoured yet. A unit with in-order queueing runs everything in arrival order.
+ * <p>Task attributes: a unit with concurrent queueing runs its commands through the LU's
+ * {@link TaskSet} (SIMPLE, ORDERED, HEAD OF QUEUE honoured, bounded by {@code queue.depth}); a unit
+ * with in-order queueing runs everything in arrival order. ACA is refused: no unit supports it.
  * The sense of a CHECK CONDITION is not kept for a later REQUEST SENSE: iSCSI delivers it with the
  * status (autosense, RFC 7143 §11.4.7).
  */
@@ -83,6 +91,12 @@ final class NexusImpl implements Nexus {
         if (core != null) {
             return core;
         }
+        if (task.attribute() == TaskAttribute.ACA) {
+            // SAM-5 §5.9: no ACA condition can exist (NORMACA 0, NACA refused), so an ACA task is an
+            // error: ILLEGAL REQUEST, INVALID MESSAGE ERROR (49h/00h)
+            return new Prepared.Immediate(SenseRenderer.checkCondition(
+                    new ScsiException(Sense.of(SenseKey.ILLEGAL_REQUEST, 0x49, 0x00)), lun.senseFormat()));
+        }
         SenseFormat format = lun.senseFormat();
         DeviceParse.Parsed parsed = DeviceParse.parse(lun, this, task, format);
         PreparedCommand ua = gate.check(task, lunNumber, parsed.descriptor(), format);
@@ -92,10 +106,31 @@ final class NexusImpl implements Nexus {
         if (parsed.ended() != null) {
             return parsed.ended();
         }
-        // task set: a unit that queues in arrival order gets the command's place now
+        // task set: the command takes its place now, in arrival order
         UnitHandle h = parsed.handle();
-        InOrderTaskSet.Place place = h.unit.queueing() == Queueing.IN_ORDER ? lun.ordered.enter() : null;
+        Place place;
+        if (h.unit.queueing() == Queueing.IN_ORDER) {
+            place = lun.ordered.enter();
+        } else {
+            Object entered = lun.tasks.enter(task.attribute(), this, lun.queueDepth());
+            if (!(entered instanceof Place p)) {
+                h.release();
+                return full(lun, (TaskSet.Full) entered);
+            }
+            place = p;
+        }
         return new Prepared.OnUnit(lun, this, h, parsed.descriptor(), task, format, place);
+    }
+
+    /**
+     * The LU's task set holds {@code queue.depth} commands: TASK SET FULL when this nexus has some
+     * of them, BUSY when others filled it (SAM-5 §5.3.1); both are retried by initiators.
+     */
+    private PreparedCommand full(LunRuntime lun, TaskSet.Full why) {
+        LOG.debug("LUN {}: task set full ({} commands): {} to {}", lun.name, lun.queueDepth(), why,
+                initiatorPortName);
+        return new Prepared.Immediate(ScsiResult.status(
+                why == TaskSet.Full.TASK_SET_FULL ? ScsiStatus.TASK_SET_FULL : ScsiStatus.BUSY));
     }
 
     UnitAttentions attentions() {

@@ -11,7 +11,7 @@ import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
 import org.jstgt.scsi.sense.SenseFormat;
-import org.jstgt.scsi.taskset.InOrderTaskSet;
+import org.jstgt.scsi.taskset.Place;
 
 /** The kinds of {@link PreparedCommand} the core hands out. */
 final class Prepared {
@@ -99,20 +99,20 @@ final class Prepared {
         private final CommandDescriptor descriptor;
         private final ScsiTask task;
         private final SenseFormat format;
-        /** The command's place in its LUN's in-order task set, or null for concurrent units. */
-        private final InOrderTaskSet.Place place;
+        /** The command's place in its LUN's task set. */
+        private final Place place;
         private final AtomicBoolean started = new AtomicBoolean();
         private final CoreTask control;
 
         OnUnit(LunRuntime lun, NexusImpl owner, UnitHandle handle, CommandDescriptor descriptor, ScsiTask task,
-                SenseFormat format, InOrderTaskSet.Place place) {
+                SenseFormat format, Place place) {
             this.lun = lun;
             this.handle = handle;
             this.descriptor = descriptor;
             this.task = task;
             this.format = format;
             this.place = place;
-            this.control = new CoreTask(lun, owner, place == null ? null : place::leave);
+            this.control = new CoreTask(lun, owner, place::leave);
         }
 
         @Override
@@ -135,8 +135,9 @@ final class Prepared {
             if (!started.compareAndSet(false, true)) {
                 throw new IllegalStateException("execute() called twice");
             }
-            if (place == null) {
-                start();
+            if (place.enabled()) {
+                // nothing to wait for (the common case): no abort hook needed while it waits
+                place.run(task.executor(), this::start);
             } else if (control.waiting(place::leave)) {
                 place.run(task.executor(), this::start);
             } else {
@@ -147,7 +148,7 @@ final class Prepared {
 
         @Override
         public void abandon() {
-            if (started.compareAndSet(false, true) && place != null) {
+            if (started.compareAndSet(false, true)) {
                 place.leave();
             }
             control.finish(ScsiResult.ABORTED);
@@ -163,7 +164,7 @@ final class Prepared {
             if (!handle.tryAcquire()) {
                 // The unit closes (provider leaving, reconfiguration): run on its successor.
                 Held held = new Held(lun, task, descriptor.direction(), descriptor.transferLength(), format,
-                        place != null, control);
+                        true, control);
                 lun.submit(held);
                 return held.result();
             }

@@ -17,28 +17,26 @@ import java.util.function.Supplier;
  * ({@link Place#leave}). Thread-safe; the lock guards only the queue, never a command's run.
  */
 public final class InOrderTaskSet {
-    private final ArrayDeque<Place> places = new ArrayDeque<>();
+    private final ArrayDeque<Slot> places = new ArrayDeque<>();
     private boolean running;
 
     /** A command's place in the set. */
-    public final class Place {
+    public final class Slot implements Place {
         private Supplier<CompletionStage<?>> work;
         private Executor executor;
         private boolean gone;
 
-        private Place() {
+        private Slot() {
         }
 
-        /**
-         * The command is ready: run {@code work} when every earlier place is done.
-         *
-         * @param executor where {@code work} starts when it does not start at once (the command's
-         *     transport thread)
-         * @param work starts the command; its stage completing frees the set for the next one
-         * @param <T> the stage's value
-         * @return completes as {@code work}'s stage does; with null at once when the place left
-         *     already (the command was aborted from another thread meanwhile): {@code work} never runs
-         */
+        /** @return false: a place here always waits for {@link #run} and the places before it */
+        @Override
+        public boolean enabled() {
+            return false;
+        }
+
+        /** Runs {@code work} when every earlier place is done (see {@link Place#run}). */
+        @Override
         public <T> CompletionStage<T> run(Executor executor, Supplier<CompletionStage<T>> work) {
             CompletableFuture<T> out = new CompletableFuture<>();
             synchronized (InOrderTaskSet.this) {
@@ -72,12 +70,7 @@ public final class InOrderTaskSet {
             return out;
         }
 
-        /**
-         * The command leaves without running (aborted, connection lost): later places may go.
-         *
-         * @return true when it left here; false when it had started already or left before (its
-         *     work, if any, runs or ran)
-         */
+        @Override
         public boolean leave() {
             synchronized (InOrderTaskSet.this) {
                 if (gone) {
@@ -92,8 +85,8 @@ public final class InOrderTaskSet {
     }
 
     /** @return a new place at the end of the set */
-    public synchronized Place enter() {
-        Place p = new Place();
+    public synchronized Slot enter() {
+        Slot p = new Slot();
         places.add(p);
         return p;
     }
@@ -109,8 +102,8 @@ public final class InOrderTaskSet {
      * @param caller the place whose run() calls, on its own thread: when it is the head it starts
      *     here; any other head starts on its own executor
      */
-    private void drain(Place caller) {
-        Place head;
+    private void drain(Slot caller) {
+        Slot head;
         synchronized (this) {
             head = places.peek();
             if (running || head == null || head.work == null) {

@@ -16,7 +16,7 @@ class InOrderTaskSetTest {
     private final InOrderTaskSet set = new InOrderTaskSet();
     private final List<String> started = new CopyOnWriteArrayList<>();
 
-    private CompletionStage<String> run(InOrderTaskSet.Place p, String name, CompletableFuture<String> done) {
+    private CompletionStage<String> run(InOrderTaskSet.Slot p, String name, CompletableFuture<String> done) {
         return p.run(INLINE, () -> {
             started.add(name);
             return done;
@@ -26,8 +26,8 @@ class InOrderTaskSetTest {
     /** A later command whose data arrived first waits for the earlier one to finish (SSC: no overtaking). */
     @Test
     void aReadyLaterCommandWaitsForTheEarlierOneToComplete() {
-        InOrderTaskSet.Place write = set.enter();
-        InOrderTaskSet.Place position = set.enter();
+        InOrderTaskSet.Slot write = set.enter();
+        InOrderTaskSet.Slot position = set.enter();
         CompletableFuture<String> writeDone = new CompletableFuture<>();
         CompletionStage<String> positionResult = run(position, "READ POSITION", CompletableFuture.completedFuture("p"));
         assertEquals(List.of(), started, "nothing runs before the first command is ready");
@@ -43,8 +43,8 @@ class InOrderTaskSetTest {
     /** An aborted or dropped command leaves its place, and the ones behind it go on. */
     @Test
     void aCommandThatLeavesLetsTheNextRun() {
-        InOrderTaskSet.Place dropped = set.enter();
-        InOrderTaskSet.Place next = set.enter();
+        InOrderTaskSet.Slot dropped = set.enter();
+        InOrderTaskSet.Slot next = set.enter();
         CompletionStage<String> r = run(next, "NEXT", CompletableFuture.completedFuture("n"));
         assertFalse(r.toCompletableFuture().isDone());
         dropped.leave();
@@ -56,8 +56,8 @@ class InOrderTaskSetTest {
     /** A failing command frees the set as a successful one does, and its failure reaches its caller. */
     @Test
     void aFailureFreesTheSetAndIsReported() {
-        InOrderTaskSet.Place a = set.enter();
-        InOrderTaskSet.Place b = set.enter();
+        InOrderTaskSet.Slot a = set.enter();
+        InOrderTaskSet.Slot b = set.enter();
         CompletionStage<String> ra = a.run(INLINE, () -> {
             throw new IllegalStateException("device bug");
         });
@@ -75,8 +75,8 @@ class InOrderTaskSetTest {
             via.add("own");
             r.run();
         };
-        InOrderTaskSet.Place a = set.enter();
-        InOrderTaskSet.Place b = set.enter();
+        InOrderTaskSet.Slot a = set.enter();
+        InOrderTaskSet.Slot b = set.enter();
         CompletableFuture<String> aDone = new CompletableFuture<>();
         run(a, "A", aDone);
         CompletionStage<String> rb = b.run(own, () -> CompletableFuture.completedFuture("b"));
@@ -88,8 +88,8 @@ class InOrderTaskSetTest {
     /** An abort from another thread may take the place out before its command is ready: it never runs. */
     @Test
     void aPlaceThatLeftBeforeItsRunNeverRunsAndHoldsNothingBack() {
-        InOrderTaskSet.Place aborted = set.enter();
-        InOrderTaskSet.Place next = set.enter();
+        InOrderTaskSet.Slot aborted = set.enter();
+        InOrderTaskSet.Slot next = set.enter();
         assertTrue(aborted.leave());
         CompletionStage<String> r = run(aborted, "ABORTED", CompletableFuture.completedFuture("a"));
         assertNull(r.toCompletableFuture().join());

@@ -27,7 +27,7 @@ final class Listings {
             Collection<TargetRuntime> targets) {
         Map<LunRuntime, List<String>> mappings = new HashMap<>();
         for (TargetRuntime t : targets) {
-            t.map.byNumber().forEach((n, l) -> mappings.computeIfAbsent(l, k -> new ArrayList<>()).add(t.name() + ":" + n));
+            t.map.forEach((n, l) -> mappings.computeIfAbsent(l, k -> new ArrayList<>()).add(t.name() + ":" + n));
         }
         List<LunInfo> out = new ArrayList<>();
         for (LunRuntime lun : luns) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,7 +67,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
      */
     private final Map<String, Pending> targetFailures = new LinkedHashMap<>();
     /** LUNs by name for units at runtime (the LUN directory), lock-free. */
-    private volatile Map<String, LunRuntime> lunView = Map.of();
+    private final Map<String, LunRuntime> lunView = new ConcurrentHashMap<>();
 
     private final ProviderIndex providers = new ProviderIndex();
     private final TargetMaps maps = new TargetMaps();
@@ -162,7 +163,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         if (created) {
             lun = new LunRuntime(name, origin, Props.strings(props), timer, () -> holdMillis);
             luns.put(name, lun);
-            lunView = Map.copyOf(luns);
+            lunView.put(name, lun);
             lunsByPid.put(pid, lun);
         } else if (cfg != null && cfg.equals(lun.config) && lun.state() instanceof LunState.Active) {
             return;
@@ -183,7 +184,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
             lifecycle.restart(l, "reconfiguring");
         }));
         if (created) {
-            maps.remap(targetsByPid.values(), luns);
+            maps.remap(targetsByPid.values(), name, lun);
         }
     }
 
@@ -220,9 +221,9 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
             return;
         }
         luns.remove(lun.name);
-        lunView = Map.copyOf(luns);
+        lunView.remove(lun.name);
         lun.removed = true;
-        maps.remap(targetsByPid.values(), luns);
+        maps.remap(targetsByPid.values(), lun.name, null);
         work.add(new Work(lun, lifecycle::remove));
         LOG.info("LUN {} removed ({})", lun.name, lun.origin);
         // a configuration refused for using this name may take it now
@@ -468,7 +469,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
             }
             luns.clear();
             lunsByPid.clear();
-            lunView = Map.of();
+            lunView.clear();
         }
         run(work);
         timer.shutdownNow();

@@ -67,7 +67,10 @@ final class NexusImpl implements Nexus {
     }
 
     void mapChanged(LunMap next) {
-        Set<Integer> mapped = new HashSet<>(next.byNumber().keySet());
+        Set<Integer> mapped = new HashSet<>(next.size() * 2);
+        for (int n : next.numbers()) {
+            mapped.add(n);
+        }
         attentions.retain(mapped);
         for (int lun : next.numbers()) {
             attentions.add(lun, SenseReason.REPORTED_LUNS_DATA_HAS_CHANGED.sense());

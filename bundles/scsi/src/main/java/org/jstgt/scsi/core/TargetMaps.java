@@ -67,10 +67,24 @@ final class TargetMaps {
         return LunMap.of(m);
     }
 
-    /** Re-resolves every target's map and publishes. */
-    void remap(Collection<TargetRuntime> targets, Map<String, LunRuntime> luns) {
+    /**
+     * A LUN appeared or went: the targets that name it get it mapped or unmapped, one change each
+     * (no target re-resolves its other LUNs), and the snapshot is published.
+     *
+     * @param lun the LUN's name
+     * @param now the LUN, or null when it went
+     */
+    void remap(Collection<TargetRuntime> targets, String lun, LunRuntime now) {
         for (TargetRuntime t : targets) {
-            t.setMap(resolve(t.config, luns));
+            int[] numbers = t.numbersOf(lun);
+            if (numbers.length == 0) {
+                continue;
+            }
+            LunMap m = t.map;
+            for (int n : numbers) {
+                m = m.with(n, now);
+            }
+            t.setMap(m);
         }
         publish(targets);
     }
@@ -114,7 +128,7 @@ final class TargetMaps {
             TargetRuntime t = (TargetRuntime) st;
             Sense sense = t == reset ? SenseReason.POWER_ON_RESET_OR_BUS_DEVICE_RESET.sense()
                     : SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED.sense();
-            t.map.byNumber().forEach((n, l) -> {
+            t.map.forEach((n, l) -> {
                 if (units.contains(l)) {
                     for (NexusImpl nexus : t.nexuses) {
                         nexus.unitAttention(n, sense);
@@ -127,15 +141,18 @@ final class TargetMaps {
     private void forEachNexus(LunRuntime lun, Predicate<NexusImpl> which, Sense sense) {
         for (ScsiTarget st : snapshot.sorted()) {
             TargetRuntime t = (TargetRuntime) st;
-            t.map.byNumber().forEach((n, l) -> {
-                if (l == lun) {
-                    for (NexusImpl nexus : t.nexuses) {
-                        if (which.test(nexus)) {
-                            nexus.unitAttention(n, sense);
-                        }
+            // only the numbers the target's file gives this LUN's name: no walk over its other LUNs
+            LunMap m = t.map;
+            for (int n : t.numbersOf(lun.name)) {
+                if (m.get(n) != lun) {
+                    continue;
+                }
+                for (NexusImpl nexus : t.nexuses) {
+                    if (which.test(nexus)) {
+                        nexus.unitAttention(n, sense);
                     }
                 }
-            });
+            }
         }
     }
 }

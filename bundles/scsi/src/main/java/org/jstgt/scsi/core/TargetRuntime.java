@@ -1,6 +1,8 @@
 package org.jstgt.scsi.core;
 
 import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,15 +35,37 @@ final class TargetRuntime implements ScsiTarget {
         static final Access GOOD = new Access(null, null, false);
     }
 
+    private static final int[] NONE = new int[0];
     volatile TargetConfig config;
     private volatile Access access = Access.GOOD;
     volatile LunMap map = LunMap.EMPTY;
     final Set<NexusImpl> nexuses = ConcurrentHashMap.newKeySet();
     final TargetMaps maps;
 
+    /** LUN name -> the numbers {@link #config} maps it at, to update one LUN without a walk. */
+    private volatile Map<String, int[]> numbersByName;
+
     TargetRuntime(TargetConfig config, TargetMaps maps) {
         this.config = config;
+        this.numbersByName = index(config);
         this.maps = maps;
+    }
+
+    private static Map<String, int[]> index(TargetConfig c) {
+        Map<String, int[]> m = new HashMap<>();
+        c.luns().forEach((n, name) -> {
+            int[] old = m.get(name);
+            int[] next = old == null ? new int[1] : Arrays.copyOf(old, old.length + 1);
+            next[next.length - 1] = n;
+            m.put(name, next);
+        });
+        return m;
+    }
+
+    /** @return the LUN numbers the configuration maps the LUN name at; empty when none */
+    int[] numbersOf(String lunName) {
+        int[] n = numbersByName.get(lunName);
+        return n == null ? NONE : n;
     }
 
     @Override
@@ -98,6 +122,7 @@ final class TargetRuntime implements ScsiTarget {
     /** A good configuration is in force (it may be the first): the rules are its own. */
     void configure(TargetConfig next) {
         config = next;
+        numbersByName = index(next);
         access = Access.GOOD;
         accessChanged();
     }

@@ -19,4 +19,18 @@ public interface LunDirectory {
      *     failed
      */
     Optional<LogicalUnit> unit(String lunName);
+
+    /**
+     * Finds a logical unit by its identifier among those the task's target maps (never a unit of
+     * another target: an initiator reaches only what it could address itself), for a command that
+     * names other units by designator (EXTENDED COPY identification descriptors, SPC-4 §6.4.5.2).
+     *
+     * @param task the command asking, whose {@link ScsiTask#targetName()} bounds the search
+     * @param naaId the NAA identifier of VPD page 83h ({@link LunSpec#naaId()})
+     * @return a lease on the active unit, to close when the command ends; empty when no unit of the
+     *     target has that identifier or it is not active (waiting, failed, closing)
+     */
+    default Optional<UnitLease> lease(ScsiTask task, long naaId) {
+        return Optional.empty();
+    }
 }

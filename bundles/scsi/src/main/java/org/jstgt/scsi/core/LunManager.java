@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,7 +19,6 @@ import org.jstgt.api.mgmt.LunInfo;
 import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.mgmt.TargetInfo;
 import org.jstgt.api.scsi.DeviceProvider;
-import org.jstgt.api.scsi.LunDirectory;
 import org.jstgt.api.store.BackingStoreProvider;
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.api.target.TargetRegistry;
@@ -66,8 +64,8 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
      * until its file is good again (see {@link TargetRuntime}); the older rule never stays in force.
      */
     private final Map<String, Pending> targetFailures = new LinkedHashMap<>();
-    /** LUNs by name for units at runtime (the LUN directory), lock-free. */
-    private final Map<String, LunRuntime> lunView = new ConcurrentHashMap<>();
+    /** LUNs by name and identifier for units at runtime (the LUN directory), lock-free. */
+    private final Directory directory;
 
     private final ProviderIndex providers = new ProviderIndex();
     private final TargetMaps maps = new TargetMaps();
@@ -92,11 +90,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
             th.setDaemon(true);
             return th;
         });
-        LunDirectory directory = name -> {
-            LunRuntime l = lunView.get(name);
-            UnitHandle h = l == null ? null : l.handle();
-            return h == null ? Optional.empty() : Optional.of(h.unit);
-        };
+        this.directory = new Directory(maps);
         this.lifecycle = new UnitLifecycle(providers, maps, new StoreMedia(providers::store, mediaOpener), directory,
                 () -> this.drainMillis);
     }
@@ -163,7 +157,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         if (created) {
             lun = new LunRuntime(name, origin, Props.strings(props), timer, () -> holdMillis);
             luns.put(name, lun);
-            lunView.put(name, lun);
+            directory.added(lun);
             lunsByPid.put(pid, lun);
         } else if (cfg != null && cfg.equals(lun.config) && lun.state() instanceof LunState.Active) {
             return;
@@ -173,6 +167,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         LunConfig previous = lun.config;
         LunConfig next = cfg;
         lun.config = cfg;
+        directory.configured(lun, previous, next);
         lun.configProblem = failure;
         work.add(new Work(lun, l -> {
             UnitHandle old = l.handle();
@@ -221,7 +216,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
             return;
         }
         luns.remove(lun.name);
-        lunView.remove(lun.name);
+        directory.removed(lun);
         lun.removed = true;
         maps.remap(targetsByPid.values(), lun.name, null);
         work.add(new Work(lun, lifecycle::remove));
@@ -453,6 +448,11 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         return luns.get(name);
     }
 
+    /** @return the directory units get (tests) */
+    Directory directory() {
+        return directory;
+    }
+
     /** Closes every unit (draining first) and stops the timer and the media threads. */
     @Override
     public void close() {
@@ -469,7 +469,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
             }
             luns.clear();
             lunsByPid.clear();
-            lunView.clear();
+            directory.clear();
         }
         run(work);
         timer.shutdownNow();

@@ -159,6 +159,8 @@ class DiskUnitTest extends DiskTestBase {
         expected.put("SYNCHRONIZE CACHE(10)", "10 NONE WRITE 3502ffffffff00ffff00");
         expected.put("SYNCHRONIZE CACHE(16)", "16 NONE WRITE 9102ffffffffffffffffffffffff0000");
         expected.put("UNMAP", "10 OUT WRITE 42010000000000ffff00");
+        expected.put("READ DEFECT DATA(10)", "10 IN READ 37001f00000000ffff00");
+        expected.put("READ DEFECT DATA(12)", "12 IN READ b71fffffffffffffffff0000");
         expected.put("REPORT SUPPORTED OPERATION CODES", "12 IN ALLOWED a30c87ffffffffffffff0000");
         assertEquals(expected, rows);
     }

@@ -96,6 +96,31 @@ final class ReadWrite implements CommandFamily {
         return c.count() == 0 ? Commands.good() : c;
     }
 
+    /**
+     * Writes {@code src} at {@code offset}. A durable write (FUA, WRITE AND VERIFY, COMPARE AND
+     * WRITE with FUA) goes to the store as force unit access when it honours it, else as a write
+     * followed by a flush when it has a volatile cache (SBC-4 §4.15); once a flush of the unit
+     * failed, a durable write fails at once ({@link LostWrites}).
+     */
+    static CompletionStage<Void> write(DiskUnit disk, long offset, ByteBuffer src, boolean durable, Executor loop) {
+        StoreCalls io = disk.io();
+        if (!durable) {
+            return io.write(offset, src, false, loop);
+        }
+        LostWrites lost = disk.lostWrites();
+        CompletionStage<Void> refused = lost.refusal();
+        if (refused != null) {
+            return refused;
+        }
+        if (disk.storeFua()) {
+            return io.write(offset, src, true, loop);
+        }
+        if (disk.writeCache()) {
+            return io.write(offset, src, false, loop).thenCompose(v -> lost.flush(io, loop));
+        }
+        return io.write(offset, src, false, loop);
+    }
+
     /** A READ or WRITE: TRANSFER LENGTH whole blocks. */
     private abstract class Transfer extends DiskCommand {
         Transfer(CdbLayout layout, Cdb cdb, DataDirection direction) {
@@ -131,10 +156,10 @@ final class ReadWrite implements CommandFamily {
     }
 
     /**
-     * A write: FUA goes to the store as force unit access when it honours it, else as a write
-     * followed by a flush when it has a volatile cache (SBC-4 §4.15). WRITE AND VERIFY is always
-     * durable and, with BYTCHK 01b, reads the blocks back and compares them. Once a flush of the
-     * unit failed, a durable write fails at once ({@link LostWrites}).
+     * A write, durable with FUA ({@link #write(DiskUnit, long, ByteBuffer, boolean, Executor)}).
+     * WRITE AND VERIFY is always durable and, with BYTCHK 01b, reads the blocks back and compares
+     * them. The blocks are held in the
+     * unit's {@link RangeGuard} from the write's start to its end (compare included).
      */
     private final class Write extends Transfer {
         private final boolean andVerify;
@@ -163,29 +188,21 @@ final class ReadWrite implements CommandFamily {
                 src.limit(src.position() + whole);
                 length = whole;
             }
+            ByteBuffer data = src;
+            int bytes = length;
+            return disk.guard().run(lba(), bytes / blockSize, task.executor(), () -> store(data, bytes, task.executor()));
+        }
+
+        /** The write itself, run while the unit's {@link RangeGuard} holds its blocks. */
+        private CompletionStage<CommandResult> store(ByteBuffer src, int length, Executor loop) {
             long offset = lba() * blockSize;
             boolean compare = andVerify && bytchk() == 0b01;
             ByteBuffer data = compare ? src.duplicate() : null;
-            Executor loop = task.executor();
-            boolean durable = andVerify || fua();
-            CompletionStage<Void> done = durable ? lost.refusal() : null;
-            if (done != null) {
-                return done.thenApply(v -> CommandResult.good());
-            }
-            if (!durable) {
-                done = io.write(offset, src, false, loop);
-            } else if (disk.storeFua()) {
-                done = io.write(offset, src, true, loop);
-            } else if (disk.writeCache()) {
-                done = io.write(offset, src, false, loop).thenCompose(v -> lost.flush(io, loop));
-            } else {
-                done = io.write(offset, src, false, loop);
-            }
+            CompletionStage<Void> done = write(disk, offset, src, andVerify || fua(), loop);
             if (!compare) {
                 return done.thenApply(v -> CommandResult.good());
             }
-            int written = length;
-            return done.thenCompose(v -> Verify.compare(io, blockSize, offset, written, data, false, loop))
+            return done.thenCompose(v -> Verify.compare(io, blockSize, offset, length, data, false, loop))
                     .thenApply(v -> CommandResult.good());
         }
     }

@@ -158,6 +158,7 @@ class DiskUnitTest extends DiskTestBase {
         expected.put("WRITE AND VERIFY(16)", "16 OUT WRITE 8ef6ffffffffffffffffffffffff0000");
         expected.put("SYNCHRONIZE CACHE(10)", "10 NONE WRITE 3502ffffffff00ffff00");
         expected.put("SYNCHRONIZE CACHE(16)", "16 NONE WRITE 9102ffffffffffffffffffffffff0000");
+        expected.put("COMPARE AND WRITE", "16 OUT WRITE 89f8ffffffffffffffff000000ff0000");
         expected.put("UNMAP", "10 OUT WRITE 42010000000000ffff00");
         expected.put("REPORT SUPPORTED OPERATION CODES", "12 IN ALLOWED a30c87ffffffffffffff0000");
         assertEquals(expected, rows);

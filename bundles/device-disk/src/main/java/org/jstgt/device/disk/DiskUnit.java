@@ -62,7 +62,8 @@ final class DiskUnit implements LogicalUnit {
         this.lostWrites = new LostWrites(spec.name());
         Capacity capacity = new Capacity(this);
         List<CommandFamily> families = List.of(new StartStop(this), new Pages(this, capacity, dSense), capacity,
-                new ReadWrite(this), new Verify(this), new Cache(this), new CompareAndWrite(this), new WriteSame(this));
+                new ReadWrite(this), new Verify(this), new Cache(this), new CompareAndWrite(this), new WriteSame(this),
+                new GetLbaStatus(this));
         OpcodeTable.Builder b = OpcodeTable.builder();
         for (CommandFamily f : families) {
             f.register(b);

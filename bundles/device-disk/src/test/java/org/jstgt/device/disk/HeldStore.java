@@ -31,6 +31,7 @@ final class HeldStore implements BackingStore {
     private Executor later;
     private int collisions;
     private int maxRunning;
+    private long maxExtent = Long.MAX_VALUE;
 
     HeldStore(int size, StoreCapability... caps) {
         this.bytes = new byte[size];
@@ -56,6 +57,12 @@ final class HeldStore implements BackingStore {
     /** A hole (deallocated bytes) that {@link #extent} reports. */
     synchronized HeldStore hole(long offset, long length) {
         holes.add(new long[] {offset, offset + length});
+        return this;
+    }
+
+    /** @param bytes the longest run {@link #extent} reports (a store may stop early) */
+    synchronized HeldStore maxExtent(long bytes) {
+        maxExtent = bytes;
         return this;
     }
 
@@ -172,15 +179,16 @@ final class HeldStore implements BackingStore {
     public synchronized CompletionStage<StoreExtent> extent(long offset, Executor completion) {
         log.add("extent " + offset);
         long next = bytes.length;
+        StoreExtent found = null;
         for (long[] h : holes) {
             if (h[0] <= offset && offset < h[1]) {
-                return CompletableFuture.completedFuture(new StoreExtent(offset, h[1] - offset, false));
-            }
-            if (h[0] > offset) {
+                found = new StoreExtent(offset, Math.min(maxExtent, h[1] - offset), false);
+            } else if (h[0] > offset) {
                 next = Math.min(next, h[0]);
             }
         }
-        return CompletableFuture.completedFuture(new StoreExtent(offset, next - offset, true));
+        StoreExtent e = found != null ? found : new StoreExtent(offset, Math.min(maxExtent, next - offset), true);
+        return later == null ? CompletableFuture.completedFuture(e) : CompletableFuture.supplyAsync(() -> e, later);
     }
 
     @Override

@@ -96,6 +96,8 @@ final class WriteSame implements CommandFamily {
     /** A parsed WRITE SAME. */
     private final class Same extends DiskCommand {
         private final boolean ndob;
+        /** the blocks written, fixed at parse (NUMBER OF LOGICAL BLOCKS 0 reads the capacity then) */
+        private final long range;
 
         Same(CdbLayout layout, Cdb cdb) {
             this(layout, cdb, layout == CdbLayout.SBC_16 && (cdb.u8(1) & NDOB) != 0);
@@ -104,6 +106,8 @@ final class WriteSame implements CommandFamily {
         private Same(CdbLayout layout, Cdb cdb, boolean ndob) {
             super(layout, cdb, ndob ? DataDirection.NONE : DataDirection.OUT);
             this.ndob = ndob;
+            // an LBA past the end gives a negative range here; checkRange refuses it before use
+            this.range = count() == 0 ? disk.capacity() - lba() : count();
         }
 
         private boolean unmap() {
@@ -112,7 +116,7 @@ final class WriteSame implements CommandFamily {
 
         /** @return the blocks written: NUMBER OF LOGICAL BLOCKS, or up to the last block for 0 */
         long range() {
-            return count() == 0 ? disk.capacity() - lba() : count();
+            return range;
         }
 
         @Override

@@ -45,7 +45,8 @@ final class FormatUnit implements CommandFamily {
 
     @Override
     public void register(OpcodeTable.Builder table) {
-        table.command(OPCODE, "FORMAT UNIT", 6).out().usage(0, 0xFF, 0, 0, 0x03, 0).handler(this::parse);
+        // byte 1: every field but CMPLST, which means nothing without a defect list (SPC-4 §6.35.3: ignored bits are 0)
+        table.command(OPCODE, "FORMAT UNIT", 6).out().usage(0, 0xF7, 0, 0, 0x03, 0).handler(this::parse);
     }
 
     private CommandDescriptor parse(ScsiTask task) throws ScsiException {

@@ -164,7 +164,7 @@ class DiskUnitTest extends DiskTestBase {
         expected.put("GET LBA STATUS", "16 IN READ 9e12ffffffffffffffffffffffff0000");
         expected.put("PRE-FETCH(10)", "10 NONE READ 3402ffffffff00ffff00");
         expected.put("PRE-FETCH(16)", "16 NONE READ 9002ffffffffffffffffffffffff0000");
-        expected.put("FORMAT UNIT", "6 OUT WRITE 04ff00000300");
+        expected.put("FORMAT UNIT", "6 OUT WRITE 04f700000300");
         expected.put("UNMAP", "10 OUT WRITE 42010000000000ffff00");
         expected.put("REPORT SUPPORTED OPERATION CODES", "12 IN ALLOWED a30c87ffffffffffffff0000");
         assertEquals(expected, rows);

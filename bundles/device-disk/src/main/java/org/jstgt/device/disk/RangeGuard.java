@@ -24,11 +24,14 @@ import java.util.function.Supplier;
  * <p><b>Cost.</b> The claims form a treap (a binary search tree by first LBA and arrival, heap
  * ordered by a priority hashed from the arrival number) in which each node also records the
  * highest end of its subtree, so finding the claims that overlap a range visits O(log n + k)
- * nodes rather than every command in flight. The nodes are the {@link Claim}s themselves: taking
- * a free range costs the one {@code Claim} object, one short critical section (a sequence number,
- * one descent to count overlaps and one to insert) and no other allocation; a command that has to
- * wait also gets a future that the last blocker's end completes, and it resumes on its own
- * executor (its connection's event loop), never on the thread that ended the blocker. Thread-safe.
+ * nodes rather than every command in flight. The nodes are the {@link Claim}s themselves (no map
+ * entries): taking a free range costs the {@code Claim} object, one short critical section (a
+ * sequence number, one descent to count overlaps and one to insert) and the stage that frees the
+ * range when the work's stage completes (a second short critical section: remove, and one descent
+ * to wake waiters); nothing else is allocated, and the work may be the command object itself. A
+ * command that has to wait also gets a future that the last blocker's end completes, and it
+ * resumes on its own executor (its connection's event loop), never on the thread that ended the
+ * blocker. Thread-safe.
  */
 final class RangeGuard {
     /** Fibonacci hashing constant: turns arrival numbers into well-spread treap priorities. */

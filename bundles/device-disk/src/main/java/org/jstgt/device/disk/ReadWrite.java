@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
@@ -161,8 +162,11 @@ final class ReadWrite implements CommandFamily {
      * them. The blocks are held in the
      * unit's {@link RangeGuard} from the write's start to its end (compare included).
      */
-    private final class Write extends Transfer {
+    private final class Write extends Transfer implements Supplier<CompletionStage<CommandResult>> {
         private final boolean andVerify;
+        /** set by {@link #run} for {@link #get}: the command is its own work for the guard (no lambda) */
+        private ByteBuffer src;
+        private Executor loop;
 
         Write(CdbLayout layout, Cdb cdb, boolean andVerify) {
             super(layout, cdb, DataDirection.OUT);
@@ -171,31 +175,32 @@ final class ReadWrite implements CommandFamily {
 
         @Override
         CompletionStage<CommandResult> run(ScsiTask task) {
-            ByteBuffer src = task.dataOut();
+            ByteBuffer data = task.dataOut();
             int length = transferLength();
-            if (src.remaining() > length) {
+            if (data.remaining() > length) {
                 return CompletableFuture.failedFuture(new IllegalStateException(
-                        "Data-Out holds " + src.remaining() + " bytes, the CDB " + length));
+                        "Data-Out holds " + data.remaining() + " bytes, the CDB " + length));
             }
-            if (src.remaining() < length) {
+            if (data.remaining() < length) {
                 // The initiator's expected length was short (SAM-5 §5.4.2 overflow): store the whole
                 // blocks it sent and nothing else; the fabric reports the overflow residual.
-                int whole = src.remaining() - src.remaining() % blockSize;
+                int whole = data.remaining() - data.remaining() % blockSize;
                 if (whole == 0) {
                     return CompletableFuture.completedFuture(CommandResult.good());
                 }
-                src = src.duplicate();
-                src.limit(src.position() + whole);
-                length = whole;
+                data = data.duplicate();
+                data.limit(data.position() + whole);
             }
-            ByteBuffer data = src;
-            int bytes = length;
-            return disk.guard().run(lba(), bytes / blockSize, task.executor(), () -> store(data, bytes, task.executor()));
+            src = data;
+            loop = task.executor();
+            return disk.guard().run(lba(), data.remaining() / blockSize, loop, this);
         }
 
         /** The write itself, run while the unit's {@link RangeGuard} holds its blocks. */
-        private CompletionStage<CommandResult> store(ByteBuffer src, int length, Executor loop) {
+        @Override
+        public CompletionStage<CommandResult> get() {
             long offset = lba() * blockSize;
+            int length = src.remaining();
             boolean compare = andVerify && bytchk() == 0b01;
             ByteBuffer data = compare ? src.duplicate() : null;
             CompletionStage<Void> done = write(disk, offset, src, andVerify || fua(), loop);

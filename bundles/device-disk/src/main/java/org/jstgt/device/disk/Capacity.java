@@ -102,8 +102,9 @@ final class Capacity implements CommandFamily {
      * Block Limits VPD page (SBC-4 §6.6.4), PAGE LENGTH 3Ch: OPTIMAL TRANSFER LENGTH GRANULARITY
      * of 4 KiB, MAXIMUM TRANSFER LENGTH per {@code max.transfer}, OPTIMAL TRANSFER LENGTH of 1 MiB
      * (or the maximum when smaller); UNMAP limits only when thin provisioned (no limit on the LBA
-     * count, {@link Unmap#MAX_DESCRIPTORS} descriptors, 4 KiB granularity); no WRITE SAME or
-     * COMPARE AND WRITE.
+     * count, {@link Unmap#MAX_DESCRIPTORS} descriptors, 4 KiB granularity); WSNZ 0 (WRITE SAME
+     * with NUMBER OF LOGICAL BLOCKS 0 runs to the last block), MAXIMUM COMPARE AND WRITE LENGTH
+     * {@link CompareAndWrite#maxBlocks}, MAXIMUM WRITE SAME LENGTH {@link WriteSame#maxBlocks}.
      */
     private byte[] blockLimits() {
         int maxTransferBlocks = disk.maxTransferBlocks();
@@ -113,6 +114,10 @@ final class Capacity implements CommandFamily {
         Bytes.putU16(p, 2, Math.max(1, 4096 / blockSize));
         Bytes.putU32(p, 4, maxTransferBlocks);
         Bytes.putU32(p, 8, Math.min(maxTransferBlocks, Math.max(1, (1 << 20) / blockSize)));
+        // page byte 4 WSNZ (bit 0) stays 0; byte 5 MAXIMUM COMPARE AND WRITE LENGTH;
+        // bytes 36-43 MAXIMUM WRITE SAME LENGTH
+        p[1] = (byte) CompareAndWrite.maxBlocks(disk);
+        Bytes.putU64(p, 32, WriteSame.maxBlocks(disk));
         if (disk.thin()) {
             // page bytes 20-23 MAXIMUM UNMAP LBA COUNT, 24-27 MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT,
             // 28-31 OPTIMAL UNMAP GRANULARITY
@@ -135,11 +140,12 @@ final class Capacity implements CommandFamily {
 
     /**
      * Logical Block Provisioning VPD page (SBC-4 §6.6.6), thin provisioned units only: LBPU 1
-     * (UNMAP), LBPWS and LBPWS10 0 (no WRITE SAME), LBPRZ 1, ANC_SUP 0, DP 0, PROVISIONING TYPE 010b.
+     * (UNMAP), LBPWS and LBPWS10 1 (WRITE SAME (16) and (10) with UNMAP deallocate), LBPRZ 1,
+     * ANC_SUP 0, DP 0, PROVISIONING TYPE 010b.
      */
     private static byte[] logicalBlockProvisioning() {
         // page byte 4 THRESHOLD EXPONENT; 5 LBPU (7), LBPWS (6), LBPWS10 (5), LBPRZ (4-2), ANC_SUP (1),
         // DP (0); 6 MINIMUM PERCENTAGE (7-3), PROVISIONING TYPE (2-0); 7 THRESHOLD PERCENTAGE
-        return new byte[] {0, (byte) 0x84, 0x02, 0};
+        return new byte[] {0, (byte) 0xE4, 0x02, 0};
     }
 }

@@ -2,6 +2,7 @@ package org.jstgt.device.disk;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandResult;
@@ -37,6 +38,22 @@ abstract class DiskCommand extends BlockCommand {
     public final CompletionStage<CommandResult> execute(ScsiTask task) {
         try {
             return run(task);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Runs a command's work, a {@link RuntimeException} becoming a failed stage (HARDWARE ERROR).
+     *
+     * @param work the work
+     * @param task the task
+     * @return the work's stage
+     */
+    static CompletionStage<CommandResult> execute(Function<ScsiTask, CompletionStage<CommandResult>> work,
+            ScsiTask task) {
+        try {
+            return work.apply(task);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -45,6 +45,7 @@ final class DiskUnit implements LogicalUnit {
     private final boolean thin;
     private final int maxTransferBlocks;
     private final LostWrites lostWrites;
+    private final RangeGuard guard = new RangeGuard();
     private final OpcodeTable table;
 
     private DiskUnit(LunSpec spec, BackingStore store, Executor workers, int maxTransferBlocks, boolean dSense) {
@@ -61,7 +62,8 @@ final class DiskUnit implements LogicalUnit {
         this.lostWrites = new LostWrites(spec.name());
         Capacity capacity = new Capacity(this);
         List<CommandFamily> families = List.of(new StartStop(this), new Pages(this, capacity, dSense), capacity,
-                new ReadWrite(this), new Verify(this), new Cache(this), new DefectData());
+                new ReadWrite(this), new Verify(this), new Cache(this), new CompareAndWrite(this), new WriteSame(this),
+                new GetLbaStatus(this), new FormatUnit(this), new DefectData());
         OpcodeTable.Builder b = OpcodeTable.builder();
         for (CommandFamily f : families) {
             f.register(b);
@@ -150,6 +152,11 @@ final class DiskUnit implements LogicalUnit {
     /** @return the unit's record of a failed flush, through which its flushes and durable writes go */
     LostWrites lostWrites() {
         return lostWrites;
+    }
+
+    /** @return the ranges being written, through which every command that changes blocks goes */
+    RangeGuard guard() {
+        return guard;
     }
 
     int blockSize() {

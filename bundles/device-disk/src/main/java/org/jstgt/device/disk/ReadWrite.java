@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
@@ -96,6 +97,31 @@ final class ReadWrite implements CommandFamily {
         return c.count() == 0 ? Commands.good() : c;
     }
 
+    /**
+     * Writes {@code src} at {@code offset}. A durable write (FUA, WRITE AND VERIFY, COMPARE AND
+     * WRITE with FUA) goes to the store as force unit access when it honours it, else as a write
+     * followed by a flush when it has a volatile cache (SBC-4 §4.15); once a flush of the unit
+     * failed, a durable write fails at once ({@link LostWrites}).
+     */
+    static CompletionStage<Void> write(DiskUnit disk, long offset, ByteBuffer src, boolean durable, Executor loop) {
+        StoreCalls io = disk.io();
+        if (!durable) {
+            return io.write(offset, src, false, loop);
+        }
+        LostWrites lost = disk.lostWrites();
+        CompletionStage<Void> refused = lost.refusal();
+        if (refused != null) {
+            return refused;
+        }
+        if (disk.storeFua()) {
+            return io.write(offset, src, true, loop);
+        }
+        if (disk.writeCache()) {
+            return io.write(offset, src, false, loop).thenCompose(v -> lost.flush(io, loop));
+        }
+        return io.write(offset, src, false, loop);
+    }
+
     /** A READ or WRITE: TRANSFER LENGTH whole blocks. */
     private abstract class Transfer extends DiskCommand {
         Transfer(CdbLayout layout, Cdb cdb, DataDirection direction) {
@@ -131,13 +157,16 @@ final class ReadWrite implements CommandFamily {
     }
 
     /**
-     * A write: FUA goes to the store as force unit access when it honours it, else as a write
-     * followed by a flush when it has a volatile cache (SBC-4 §4.15). WRITE AND VERIFY is always
-     * durable and, with BYTCHK 01b, reads the blocks back and compares them. Once a flush of the
-     * unit failed, a durable write fails at once ({@link LostWrites}).
+     * A write, durable with FUA ({@link #write(DiskUnit, long, ByteBuffer, boolean, Executor)}).
+     * WRITE AND VERIFY is always durable and, with BYTCHK 01b, reads the blocks back and compares
+     * them. The blocks are held in the
+     * unit's {@link RangeGuard} from the write's start to its end (compare included).
      */
-    private final class Write extends Transfer {
+    private final class Write extends Transfer implements Supplier<CompletionStage<CommandResult>> {
         private final boolean andVerify;
+        /** set by {@link #run} for {@link #get}: the command is its own work for the guard (no lambda) */
+        private ByteBuffer src;
+        private Executor loop;
 
         Write(CdbLayout layout, Cdb cdb, boolean andVerify) {
             super(layout, cdb, DataDirection.OUT);
@@ -146,46 +175,39 @@ final class ReadWrite implements CommandFamily {
 
         @Override
         CompletionStage<CommandResult> run(ScsiTask task) {
-            ByteBuffer src = task.dataOut();
+            ByteBuffer data = task.dataOut();
             int length = transferLength();
-            if (src.remaining() > length) {
+            if (data.remaining() > length) {
                 return CompletableFuture.failedFuture(new IllegalStateException(
-                        "Data-Out holds " + src.remaining() + " bytes, the CDB " + length));
+                        "Data-Out holds " + data.remaining() + " bytes, the CDB " + length));
             }
-            if (src.remaining() < length) {
+            if (data.remaining() < length) {
                 // The initiator's expected length was short (SAM-5 §5.4.2 overflow): store the whole
                 // blocks it sent and nothing else; the fabric reports the overflow residual.
-                int whole = src.remaining() - src.remaining() % blockSize;
+                int whole = data.remaining() - data.remaining() % blockSize;
                 if (whole == 0) {
                     return CompletableFuture.completedFuture(CommandResult.good());
                 }
-                src = src.duplicate();
-                src.limit(src.position() + whole);
-                length = whole;
+                data = data.duplicate();
+                data.limit(data.position() + whole);
             }
+            src = data;
+            loop = task.executor();
+            return disk.guard().run(lba(), data.remaining() / blockSize, loop, this);
+        }
+
+        /** The write itself, run while the unit's {@link RangeGuard} holds its blocks. */
+        @Override
+        public CompletionStage<CommandResult> get() {
             long offset = lba() * blockSize;
+            int length = src.remaining();
             boolean compare = andVerify && bytchk() == 0b01;
             ByteBuffer data = compare ? src.duplicate() : null;
-            Executor loop = task.executor();
-            boolean durable = andVerify || fua();
-            CompletionStage<Void> done = durable ? lost.refusal() : null;
-            if (done != null) {
-                return done.thenApply(v -> CommandResult.good());
-            }
-            if (!durable) {
-                done = io.write(offset, src, false, loop);
-            } else if (disk.storeFua()) {
-                done = io.write(offset, src, true, loop);
-            } else if (disk.writeCache()) {
-                done = io.write(offset, src, false, loop).thenCompose(v -> lost.flush(io, loop));
-            } else {
-                done = io.write(offset, src, false, loop);
-            }
+            CompletionStage<Void> done = write(disk, offset, src, andVerify || fua(), loop);
             if (!compare) {
                 return done.thenApply(v -> CommandResult.good());
             }
-            int written = length;
-            return done.thenCompose(v -> Verify.compare(io, blockSize, offset, written, data, false, loop))
+            return done.thenCompose(v -> Verify.compare(io, blockSize, offset, length, data, false, loop))
                     .thenApply(v -> CommandResult.good());
         }
     }

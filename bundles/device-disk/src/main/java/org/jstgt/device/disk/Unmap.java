@@ -7,7 +7,6 @@ import java.util.concurrent.CompletionStage;
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.CommandResult;
-import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.SenseReason;
@@ -58,24 +57,10 @@ final class Unmap implements CommandFamily {
         if (length < 8) {
             throw new ScsiException(SenseReason.PARAMETER_LIST_LENGTH_ERROR).inCdb(7, -1);
         }
-        return new CommandDescriptor() {
+        return new OutCommand(length, -1, 0) {
             @Override
-            public DataDirection direction() {
-                return DataDirection.OUT;
-            }
-
-            @Override
-            public int transferLength() {
-                return length;
-            }
-
-            @Override
-            public CompletionStage<CommandResult> execute(ScsiTask t) {
-                try {
-                    return unmapList(t);
-                } catch (RuntimeException e) {
-                    return CompletableFuture.failedFuture(e);
-                }
+            CompletionStage<CommandResult> run(ScsiTask t) {
+                return unmapList(t);
             }
         };
     }
@@ -110,8 +95,24 @@ final class Unmap implements CommandFamily {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+        long first = Long.MAX_VALUE;
+        long end = 0;
         for (int i = 0; i < count; i++) {
+            if (counts[i] != 0) {
+                first = Math.min(first, lbas[i]);
+                end = Math.max(end, lbas[i] + counts[i]);
+            }
+        }
+        if (end == 0) {
+            return CompletableFuture.completedFuture(CommandResult.good());
+        }
+        // one claim from the lowest to the highest block named: the list's gaps wait too (rare, and simpler)
+        return disk.guard().run(first, end - first, task.executor(), () -> deallocate(lbas, counts, task));
+    }
+
+    private CompletionStage<CommandResult> deallocate(long[] lbas, long[] counts, ScsiTask task) {
+        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+        for (int i = 0; i < lbas.length; i++) {
             if (counts[i] == 0) {
                 continue;
             }

@@ -111,13 +111,13 @@ final class Verify implements CommandFamily {
             boolean oneBlock, Executor completion) {
         ByteBuffer medium = ByteBuffer.allocate(length);
         return io.read(offset, medium, completion).thenCompose(v -> {
-            byte[] m = medium.array();
-            int base = expected.position();
-            for (int i = 0; i < length; i++) {
-                int j = oneBlock ? i % blockSize : i;
-                if (m[i] != expected.get(base + j)) {
-                    return CompletableFuture.failedFuture(
-                            new ScsiException(SenseReason.MISCOMPARE_DURING_VERIFY).withInformation(j));
+            int step = oneBlock ? blockSize : length;
+            ByteBuffer want = expected.slice(expected.position(), step);
+            for (int at = 0; at < length; at += step) {
+                int i = medium.slice(at, step).mismatch(want);
+                if (i >= 0) {
+                    return CompletableFuture.failedFuture(new ScsiException(SenseReason.MISCOMPARE_DURING_VERIFY)
+                            .withInformation(oneBlock ? i : at + i));
                 }
             }
             return CompletableFuture.completedFuture(null);

@@ -18,10 +18,16 @@ class CapacityTest extends DiskTestBase {
         FakeScsiTask t = FakeScsiTask.of(0x12, 1, 0xB0, 0, 255, 0);
         byte[] d = t.dataInBytes(run(u, t));
         assertEquals(64, d.length);
-        byte[] head = {0, (byte) 0xB0, 0, 0x3C, 0, 0, 0, 8, 0, 0, 0x40, 0, 0, 0, 0x08, 0};
-        assertArrayEquals(head, Arrays.copyOf(d, 16), "granularity 8 blocks, max 16384, optimal 2048");
-        for (int i = 16; i < 64; i++) {
-            assertEquals(0, d[i], "no UNMAP/WRITE SAME limits, byte " + i);
+        byte[] head = {0, (byte) 0xB0, 0, 0x3C, 0, (byte) 0xFF, 0, 8, 0, 0, 0x40, 0, 0, 0, 0x08, 0};
+        assertArrayEquals(head, Arrays.copyOf(d, 16),
+                "WSNZ 0, COMPARE AND WRITE up to 255, granularity 8 blocks, max 16384, optimal 2048");
+        for (int i = 16; i < 36; i++) {
+            assertEquals(0, d[i], "no UNMAP limits, byte " + i);
+        }
+        assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0x20, 0, 0}, Arrays.copyOfRange(d, 36, 44),
+                "MAXIMUM WRITE SAME LENGTH 1 GiB");
+        for (int i = 44; i < 64; i++) {
+            assertEquals(0, d[i], "byte " + i);
         }
         DiskUnit big = DiskUnit.create(spec(4096, false, Map.of()), new RecordingStore(MIB), workers);
         FakeScsiTask t4 = FakeScsiTask.of(0x12, 1, 0xB0, 0, 255, 0);

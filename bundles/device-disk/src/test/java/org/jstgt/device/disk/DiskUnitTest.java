@@ -55,8 +55,8 @@ class DiskUnitTest extends DiskTestBase {
     @Test
     void unknownOpcodesAndBadControlBytes() throws Exception {
         DiskUnit u = unit(new RecordingStore(MIB));
-        // UNMAP, WRITE SAME(10), REPORT LUNS and REQUEST SENSE are not the device's
-        for (int op : new int[] {0x42, 0x41, 0xA0, 0x03, 0x15, 0x55}) {
+        // UNMAP (on a fully provisioned unit), REPORT LUNS and REQUEST SENSE are not the device's
+        for (int op : new int[] {0x42, 0xA0, 0x03, 0x15, 0x55}) {
             ScsiException e = expect(SenseReason.INVALID_COMMAND_OPERATION_CODE, () -> u.parse(FakeScsiTask.of(op)));
             assertEquals(0, Sense.of(e.sense()).fieldPointer());
         }
@@ -158,6 +158,13 @@ class DiskUnitTest extends DiskTestBase {
         expected.put("WRITE AND VERIFY(16)", "16 OUT WRITE 8ef6ffffffffffffffffffffffff0000");
         expected.put("SYNCHRONIZE CACHE(10)", "10 NONE WRITE 3502ffffffff00ffff00");
         expected.put("SYNCHRONIZE CACHE(16)", "16 NONE WRITE 9102ffffffffffffffffffffffff0000");
+        expected.put("COMPARE AND WRITE", "16 OUT WRITE 89f8ffffffffffffffff000000ff0000");
+        expected.put("WRITE SAME(10)", "10 OUT WRITE 41f8ffffffff00ffff00");
+        expected.put("WRITE SAME(16)", "16 OUT WRITE 93f9ffffffffffffffffffffffff0000");
+        expected.put("GET LBA STATUS", "16 IN READ 9e12ffffffffffffffffffffffff0000");
+        expected.put("PRE-FETCH(10)", "10 NONE READ 3402ffffffff00ffff00");
+        expected.put("PRE-FETCH(16)", "16 NONE READ 9002ffffffffffffffffffffffff0000");
+        expected.put("FORMAT UNIT", "6 OUT WRITE 04f700000300");
         expected.put("UNMAP", "10 OUT WRITE 42010000000000ffff00");
         expected.put("READ DEFECT DATA(10)", "10 IN READ 37001f00000000ffff00");
         expected.put("READ DEFECT DATA(12)", "12 IN READ b71fffffffffffffffff0000");

@@ -250,4 +250,26 @@ class ReadWriteTest extends DiskTestBase {
         invalidField(1, 2, () -> u.parse(cdb12(0xAE, 0x04, 0, 1)));
         invalidField(1, 3, () -> u.parse(cdb10(0x2E, 0x08, 0, 1)));
     }
+
+    /** SBC-4: GROUP NUMBER is a hint this unit ignores, in every form that has one. */
+    @Test
+    void groupNumberIsIgnored() throws Exception {
+        DiskUnit u = unit(new RecordingStore(MIB));
+        assertEquals(512, run(u, cdb10(0x28, 0, 0, 1).withCdbByte(6, 0x3F)));
+        assertEquals(512, run(u, cdb12(0xA8, 0, 0, 1).withCdbByte(10, 0x3F)));
+        assertEquals(0, run(u, withData(cdb16(0x8A, 0, 0, 1).withCdbByte(14, 0x3F), new byte[512])));
+        assertEquals(0, run(u, withData(cdb10(0x2E, 0, 0, 1).withCdbByte(6, 0x3F), new byte[512])));
+        assertEquals(0, run(u, cdb16(0x8F, 0, 0, 1).withCdbByte(14, 0x3F)));
+    }
+
+    /** WRITE AND VERIFY: BYTCHK 10b and 11b are reserved; 01b with DPO writes and compares. */
+    @Test
+    void writeAndVerifyByteCheckValues() throws Exception {
+        DiskUnit u = unit(new RecordingStore(MIB));
+        invalidField(1, 2, () -> u.parse(cdb10(0x2E, 0x04, 0, 1)));
+        invalidField(1, 2, () -> u.parse(cdb16(0x8E, 0x06, 0, 1)));
+        assertEquals(0, run(u, withData(cdb12(0xAE, 0x12, 4, 2), pattern(1024, 3))));
+        FakeScsiTask r = cdb10(0x28, 0, 4, 2);
+        assertArrayEquals(pattern(1024, 3), r.dataInBytes(run(u, r)));
+    }
 }

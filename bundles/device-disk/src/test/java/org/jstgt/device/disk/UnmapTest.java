@@ -52,7 +52,7 @@ class UnmapTest {
         assertArrayEquals(new byte[] {0, 0, 0, 6, 0, (byte) 0x80, (byte) 0x83, (byte) 0xB0, (byte) 0xB1, (byte) 0xB2},
                 pages.dataInBytes(run(u, pages)));
         FakeScsiTask lbp = FakeScsiTask.of(0x12, 1, 0xB2, 0, 255, 0);
-        assertArrayEquals(new byte[] {0, (byte) 0xB2, 0, 4, 0, (byte) 0x84, 0x02, 0}, lbp.dataInBytes(run(u, lbp)));
+        assertArrayEquals(new byte[] {0, (byte) 0xB2, 0, 4, 0, (byte) 0xE4, 0x02, 0}, lbp.dataInBytes(run(u, lbp)));
         FakeScsiTask bl = FakeScsiTask.of(0x12, 1, 0xB0, 0, 255, 0);
         byte[] d = bl.dataInBytes(run(u, bl));
         assertArrayEquals(new byte[] {-1, -1, -1, -1, 0, 0, 1, 0, 0, 0, 0, 8}, Arrays.copyOfRange(d, 20, 32));

@@ -1,0 +1,83 @@
+package org.jstgt.device.disk;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+
+import org.jstgt.scsi.spc.StoreCalls;
+
+/**
+ * Writes one block's data to every block of a range (WRITE SAME, SBC-4 §5.48) in bounded memory
+ * and with bounded concurrency: one buffer of at most {@link #MAX_BUFFER} bytes, filled once with
+ * the block repeated, is written again and again, one store write at a time, until the range is
+ * covered. A store that completes at once is driven by a loop, not by nested callbacks, so a long
+ * range does not deepen the stack.
+ */
+final class BlockFill implements BiConsumer<Void, Throwable> {
+    /** The most memory one fill holds: 1 MiB. */
+    static final int MAX_BUFFER = 1 << 20;
+
+    private final StoreCalls io;
+    private final Executor loop;
+    private final ByteBuffer pattern;
+    private final long end;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private long next;
+
+    private BlockFill(StoreCalls io, ByteBuffer pattern, long offset, long end, Executor loop) {
+        this.io = io;
+        this.pattern = pattern;
+        this.next = offset;
+        this.end = end;
+        this.loop = loop;
+    }
+
+    /**
+     * @param io the store
+     * @param block one block of data (position to limit, {@code blockSize} bytes)
+     * @param offset byte offset of the first block
+     * @param bytes bytes to write, a multiple of the block size
+     * @param loop where the store completes
+     * @return completes when every block is written, or with the first failure (later blocks
+     *     then stay as they were)
+     */
+    static CompletionStage<Void> write(StoreCalls io, ByteBuffer block, long offset, long bytes, Executor loop) {
+        int blockSize = block.remaining();
+        int blocks = (int) Math.min(bytes, MAX_BUFFER - MAX_BUFFER % blockSize) / blockSize;
+        ByteBuffer pattern = ByteBuffer.allocate(blocks * blockSize);
+        for (int i = 0; i < blocks; i++) {
+            pattern.put(block.duplicate());
+        }
+        pattern.flip();
+        BlockFill f = new BlockFill(io, pattern, offset, offset + bytes, loop);
+        f.pump();
+        return f.done;
+    }
+
+    /** Issues writes while they complete at once; leaves the rest to the completion of a pending one. */
+    private void pump() {
+        while (next < end) {
+            ByteBuffer chunk = pattern.duplicate();
+            chunk.limit((int) Math.min(chunk.capacity(), end - next));
+            long at = next;
+            next += chunk.remaining();
+            CompletableFuture<Void> w = io.write(at, chunk, false, loop).toCompletableFuture();
+            if (!w.isDone() || w.isCompletedExceptionally()) {
+                w.whenComplete(this);
+                return;
+            }
+        }
+        done.complete(null);
+    }
+
+    @Override
+    public void accept(Void v, Throwable failure) {
+        if (failure != null) {
+            done.completeExceptionally(failure);
+        } else {
+            pump();
+        }
+    }
+}

@@ -133,7 +133,8 @@ final class ReadWrite implements CommandFamily {
     /**
      * A write: FUA goes to the store as force unit access when it honours it, else as a write
      * followed by a flush when it has a volatile cache (SBC-4 §4.15). WRITE AND VERIFY is always
-     * durable and, with BYTCHK 01b, reads the blocks back and compares them. Once a flush of the
+     * durable and, with BYTCHK 01b, reads the blocks back and compares them; so is every write
+     * while the Caching mode page's WCE is 0 ({@link DiskUnit#writeThrough()}). Once a flush of the
      * unit failed, a durable write fails at once ({@link LostWrites}).
      */
     private final class Write extends Transfer {
@@ -167,7 +168,7 @@ final class ReadWrite implements CommandFamily {
             boolean compare = andVerify && bytchk() == 0b01;
             ByteBuffer data = compare ? src.duplicate() : null;
             Executor loop = task.executor();
-            boolean durable = andVerify || fua();
+            boolean durable = andVerify || fua() || disk.writeThrough();
             CompletionStage<Void> done = durable ? lost.refusal() : null;
             if (done != null) {
                 return done.thenApply(v -> CommandResult.good());

@@ -24,7 +24,9 @@ final class Pages implements CommandFamily {
     Pages(DiskUnit disk, Capacity capacity, DiskModes modes) {
         Inquiry.Builder inq = Inquiry.builder(disk.spec(), 0)
                 .versionDescriptors(Inquiry.VERSION_SAM5, Inquiry.VERSION_ISCSI, Inquiry.VERSION_SPC4,
-                        Inquiry.VERSION_SBC3);
+                        Inquiry.VERSION_SBC3)
+                // ORDERED and HEAD OF QUEUE are not honoured on concurrent units (only SIMPLE)
+                .volatileCache(disk.writeCache());
         capacity.pages(inq);
         this.inquiry = inq.build();
         this.modeSense = modes.modeSense();

@@ -24,8 +24,16 @@ class PagesTest extends DiskTestBase {
         assertEquals((byte) 0xC0, d[65]);
         assertTrue(u.parse(std).allowedWithUnitAttention());
         FakeScsiTask pages = FakeScsiTask.of(0x12, 1, 0, 0, 255, 0);
-        assertArrayEquals(new byte[] {0, 0, 0, 5, 0, (byte) 0x80, (byte) 0x83, (byte) 0xB0, (byte) 0xB1},
+        assertArrayEquals(new byte[] {0, 0, 0, 6, 0, (byte) 0x80, (byte) 0x83, (byte) 0x86, (byte) 0xB0, (byte) 0xB1},
                 pages.dataInBytes(run(u, pages)));
+        FakeScsiTask ext = FakeScsiTask.of(0x12, 1, 0x86, 0, 255, 0);
+        byte[] e = ext.dataInBytes(run(u, ext));
+        assertEquals(0x01, e[5], "SIMPSUP: concurrent queueing treats every task as SIMPLE");
+        assertEquals(0x00, e[6], "V_SUP 0: the store has no volatile cache");
+        DiskUnit cached = unit(new RecordingStore(MIB, StoreCapability.FLUSH));
+        FakeScsiTask ext2 = FakeScsiTask.of(0x12, 1, 0x86, 0, 255, 0);
+        byte[] c = ext2.dataInBytes(run(cached, ext2));
+        assertEquals(0x01, c[6], "V_SUP");
         invalidField(2, -1, () -> u.parse(FakeScsiTask.of(0x12, 1, 0xB2, 0, 255, 0)));
     }
 

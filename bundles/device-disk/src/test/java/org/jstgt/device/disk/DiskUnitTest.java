@@ -162,6 +162,7 @@ class DiskUnitTest extends DiskTestBase {
         expected.put("SYNCHRONIZE CACHE(16)", "16 NONE WRITE 9102ffffffffffffffffffffffff0000");
         expected.put("UNMAP", "10 OUT WRITE 42010000000000ffff00");
         expected.put("REPORT SUPPORTED OPERATION CODES", "12 IN ALLOWED a30c87ffffffffffffff0000");
+        expected.put("REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS", "12 IN ALLOWED a30d80000000ffffffff0000");
         assertEquals(expected, rows);
     }
 

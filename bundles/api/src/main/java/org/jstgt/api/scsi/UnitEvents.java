@@ -20,7 +20,7 @@ public interface UnitEvents {
     /**
      * Establishes a unit attention condition for every I_T nexus that has the unit mapped except
      * the one a command came through (as MODE SELECT does for MODE PARAMETERS CHANGED, SPC-4
-     * §6.11). The default falls back to {@link #unitAttention(Sense)}, which includes that nexus.
+     * §6.9). The default falls back to {@link #unitAttention(Sense)}, which includes that nexus.
      *
      * @param sense the sense to report, sense key UNIT ATTENTION
      * @param initiatorPortName the initiator port of the nexus left out ({@link ScsiTask#initiatorPortName()})

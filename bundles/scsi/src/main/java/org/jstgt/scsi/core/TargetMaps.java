@@ -93,7 +93,7 @@ final class TargetMaps {
 
     /**
      * Queues a unit attention for the LUN on every nexus that maps it but the one named (the
-     * nexus of a MODE SELECT, SPC-4 §6.11); any thread.
+     * nexus of a MODE SELECT, SPC-4 §6.9); any thread.
      */
     void raiseToOthers(LunRuntime lun, Sense sense, String initiatorPortName, String targetPortName) {
         forEachNexus(lun, nexus -> !(Objects.equals(nexus.initiatorPortName, initiatorPortName)

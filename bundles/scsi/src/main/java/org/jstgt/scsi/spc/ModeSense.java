@@ -104,7 +104,7 @@ public final class ModeSense {
         int page = pcAndPage & 0x3F;
         List<ModePage> selected = select(page, subpage);
         if (pc == PageControl.SAVED && !selected.stream().allMatch(ModePage::saveable)) {
-            // SPC-4 §6.11.5: saved values requested of a page that has none
+            // SPC-4 §6.11.1, table 170: saved values requested of a page that has none
             throw new ScsiException(SenseReason.SAVING_PARAMETERS_NOT_SUPPORTED).inCdb(2, 7);
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();

@@ -5,17 +5,18 @@ import java.util.Arrays;
 /**
  * The values of one saveable mode page that MODE SELECT may change (SPC-4 §7.5.3): defaults and
  * changeable mask fixed at creation, current and saved values kept here. Only the changeable bits
- * of current and saved ever differ from the defaults. Thread-safe.
+ * of current and saved ever differ from the defaults. Thread-safe; reads take no lock (a command
+ * path may ask for a bit on every command), writers replace the arrays under the object's lock.
  */
 public final class ModeValues {
     private final int pageCode;
     private final int subpageCode;
     private final byte[] defaults;
     private final byte[] changeable;
-    /** Guarded by this. */
-    private byte[] current;
-    /** Guarded by this. */
-    private byte[] saved;
+    /** Never modified once published; replaced under this. */
+    private volatile byte[] current;
+    /** Never modified once published; replaced under this. */
+    private volatile byte[] saved;
 
     /**
      * @param pageCode PAGE CODE 00h-3Eh
@@ -32,8 +33,8 @@ public final class ModeValues {
         this.subpageCode = subpageCode;
         this.defaults = defaults.clone();
         this.changeable = changeable.clone();
-        this.current = defaults.clone();
-        this.saved = defaults.clone();
+        this.current = this.defaults;
+        this.saved = this.defaults;
     }
 
     /** @return PAGE CODE */
@@ -52,12 +53,12 @@ public final class ModeValues {
     }
 
     /** @return the current parameter bytes */
-    public synchronized byte[] current() {
+    public byte[] current() {
         return current.clone();
     }
 
     /** @return the saved parameter bytes */
-    public synchronized byte[] saved() {
+    public byte[] saved() {
         return saved.clone();
     }
 
@@ -66,7 +67,7 @@ public final class ModeValues {
      * @param mask bits
      * @return true when any of the bits is set in the current values
      */
-    public synchronized boolean currentBit(int index, int mask) {
+    public boolean currentBit(int index, int mask) {
         return (current[index] & mask) != 0;
     }
 
@@ -86,9 +87,9 @@ public final class ModeValues {
         return true;
     }
 
-    /** Makes the current values the saved ones (MODE SELECT with SP, SPC-4 §6.11). */
+    /** Makes the current values the saved ones (MODE SELECT with SP, SPC-4 §6.9). */
     public synchronized void save() {
-        saved = current.clone();
+        saved = current;
     }
 
     /**
@@ -103,7 +104,7 @@ public final class ModeValues {
             return false;
         }
         saved = merge(defaults, values);
-        current = saved.clone();
+        current = saved;
         return true;
     }
 

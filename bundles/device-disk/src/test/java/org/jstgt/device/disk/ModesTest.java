@@ -19,6 +19,7 @@ import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.scsi.UnitEvents;
 import org.jstgt.api.store.StoreCapability;
 import org.jstgt.testkit.FakeScsiTask;
+import org.jstgt.testkit.FakeUnitContext;
 import org.jstgt.testkit.RecordingStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -224,6 +225,24 @@ class ModesTest extends DiskTestBase {
         // one good page and one bad: nothing is taken
         Files.writeString(file, "page.08=" + "00".repeat(18) + "\npage.0A=00\n", StandardCharsets.ISO_8859_1);
         assertEquals(0x04, sense6(unit(s, file), 0x08)[6]);
+    }
+
+    @Test
+    void theProviderKeepsSavedPagesPerLunInItsDirectory() throws Exception {
+        DiskProvider p = new DiskProvider(dir);
+        try {
+            RecordingStore s = new RecordingStore(MIB, StoreCapability.FLUSH);
+            FakeUnitContext ctx = FakeUnitContext.of(spec(512, false, Map.of()), s);
+            DiskUnit u = (DiskUnit) p.create(ctx);
+            run(u, select(true, true, true));
+            assertTrue(Files.exists(dir.resolve("disk0.properties")));
+            // the test context's events have no nexus to leave out: the fallback tells every nexus
+            assertEquals(List.of(SenseReason.MODE_PARAMETERS_CHANGED.sense()), ctx.raised());
+            DiskUnit again = (DiskUnit) p.create(FakeUnitContext.of(spec(512, false, Map.of()), s));
+            assertTrue(again.descriptorSense(false), "saved D_SENSE after the unit was created again");
+        } finally {
+            p.close();
+        }
     }
 
     @Test

@@ -28,6 +28,17 @@ public interface LogicalUnit extends AutoCloseable {
     /** @return capacity in bytes as the initiator sees it (for listings; 0 without a medium) */
     long capacityBytes();
 
+    /**
+     * The sense data format of the unit's next commands (SPC-4 §4.5.1): D_SENSE of its Control
+     * mode page (SPC-4 §7.5.8), which MODE SELECT may change. The core asks before each command.
+     *
+     * @param configured whether the LUN's configuration asks for descriptor format
+     * @return true for descriptor format, false for fixed format; by default {@code configured}
+     */
+    default boolean descriptorSense(boolean configured) {
+        return configured;
+    }
+
     /** @return how the core's task set runs this unit's commands */
     default Queueing queueing() {
         return Queueing.CONCURRENT;

@@ -1,5 +1,7 @@
 package org.jstgt.device.disk;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -10,6 +12,7 @@ import org.jstgt.api.ConfigException;
 import org.jstgt.api.scsi.DeviceProvider;
 import org.jstgt.api.scsi.LogicalUnit;
 import org.jstgt.api.scsi.UnitContext;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -17,7 +20,10 @@ import org.osgi.service.component.annotations.Deactivate;
 /**
  * Provides SBC direct-access disks ({@code device.type = disk}). Device keys of
  * {@code etc/jstgt.lun-<name>.cfg}: {@code max.transfer} (largest transfer of one command, default
- * 8 MiB, a multiple of {@code block.size}, at most 64 MiB) and {@code sense.format}.
+ * 8 MiB, a multiple of {@code block.size}, at most 64 MiB) and {@code sense.format} (the default
+ * D_SENSE of the Control mode page). Mode pages saved by MODE SELECT are kept per LUN in the
+ * bundle's data area, {@code modes/<lun name>.properties}, and survive restarts and updates of
+ * the bundle.
  */
 @Component(service = DeviceProvider.class, property = DeviceProvider.TYPE + "=" + DiskProvider.TYPE)
 public final class DiskProvider implements DeviceProvider {
@@ -26,10 +32,27 @@ public final class DiskProvider implements DeviceProvider {
     /** Threads for stores that block (none run unless such a store is in use). */
     private static final int WORKERS = 8;
 
-    private final ThreadPoolExecutor workers;
+    /** Directory of the units' saved mode pages in the bundle's data area. */
+    static final String MODES_DIRECTORY = "modes";
 
+    private final ThreadPoolExecutor workers;
+    /** Null when the framework gives the bundle no data area. */
+    private final Path savedModes;
+
+    /** @param context the bundle's context: its data area keeps the saved mode pages across restarts and updates */
     @Activate
-    public DiskProvider() {
+    public DiskProvider(BundleContext context) {
+        this(dataDirectory(context));
+    }
+
+    /** A provider whose units keep saved mode pages in memory only (tests). */
+    DiskProvider() {
+        this((Path) null);
+    }
+
+    /** @param savedModes directory of the saved mode pages, or null to keep them in memory */
+    DiskProvider(Path savedModes) {
+        this.savedModes = savedModes;
         AtomicInteger n = new AtomicInteger();
         ThreadFactory f = r -> {
             Thread t = new Thread(r, "jstgt-disk-io-" + n.incrementAndGet());
@@ -40,9 +63,15 @@ public final class DiskProvider implements DeviceProvider {
         workers.allowCoreThreadTimeOut(true);
     }
 
+    private static Path dataDirectory(BundleContext context) {
+        File dir = context.getDataFile(MODES_DIRECTORY);
+        return dir == null ? null : dir.toPath();
+    }
+
     @Override
     public LogicalUnit create(UnitContext context) throws ConfigException {
-        return DiskUnit.create(context.spec(), context.requireStore(), workers);
+        return DiskUnit.create(context.spec(), context.requireStore(), workers, context.events(),
+                SavedModes.fileOf(savedModes, context.spec().name()));
     }
 
     /** Stops the worker threads; calls still queued for blocking stores run to completion first. */

@@ -1,5 +1,6 @@
 package org.jstgt.device.disk;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -11,6 +12,7 @@ import org.jstgt.api.scsi.LogicalUnit;
 import org.jstgt.api.scsi.LunSpec;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.UnitEvents;
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.StoreCapability;
 import org.jstgt.scsi.spc.ModePages;
@@ -46,9 +48,11 @@ final class DiskUnit implements LogicalUnit {
     private final int maxTransferBlocks;
     private final LostWrites lostWrites;
     private final RangeGuard guard = new RangeGuard();
+    private final DiskModes modes;
     private final OpcodeTable table;
 
-    private DiskUnit(LunSpec spec, BackingStore store, Executor workers, int maxTransferBlocks, boolean dSense) {
+    private DiskUnit(LunSpec spec, BackingStore store, Executor workers, int maxTransferBlocks, boolean dSense,
+            UnitEvents events, Path savedModes) {
         this.spec = spec;
         this.store = store;
         this.io = new StoreCalls(store, workers, spec.name());
@@ -60,8 +64,9 @@ final class DiskUnit implements LogicalUnit {
         this.thin = caps.contains(StoreCapability.UNMAP) && !readOnly;
         this.maxTransferBlocks = maxTransferBlocks;
         this.lostWrites = new LostWrites(spec.name());
+        this.modes = new DiskModes(this, dSense, events, new SavedModes(savedModes, workers));
         Capacity capacity = new Capacity(this);
-        List<CommandFamily> families = List.of(new StartStop(this), new Pages(this, capacity, dSense), capacity,
+        List<CommandFamily> families = List.of(new StartStop(this), new Pages(this, capacity, modes), capacity,
                 new ReadWrite(this), new Verify(this), new Cache(this), new CompareAndWrite(this), new WriteSame(this),
                 new GetLbaStatus(this), new FormatUnit(this), new DefectData());
         OpcodeTable.Builder b = OpcodeTable.builder();
@@ -75,14 +80,32 @@ final class DiskUnit implements LogicalUnit {
     }
 
     /**
+     * A unit whose saved mode pages live as long as it, and whose mode parameter changes raise no
+     * unit attention (tests).
+     *
      * @param spec the LUN definition
      * @param store the opened store
      * @param workers runs calls to stores that block
      * @return the unit
+     * @throws ConfigException as {@link #create(LunSpec, BackingStore, Executor, UnitEvents, Path)}
+     */
+    static DiskUnit create(LunSpec spec, BackingStore store, Executor workers) throws ConfigException {
+        return create(spec, store, workers, DiskModes.NO_EVENTS, null);
+    }
+
+    /**
+     * @param spec the LUN definition
+     * @param store the opened store
+     * @param workers runs calls to stores that block
+     * @param events the unit's events towards initiators
+     * @param savedModes the file of the saved mode pages ({@link SavedModes}), or null to keep
+     *     them in memory
+     * @return the unit
      * @throws ConfigException {@code size} when the store is empty or not a multiple of the block
      *     size, {@code max.transfer} or {@code sense.format} when bad
      */
-    static DiskUnit create(LunSpec spec, BackingStore store, Executor workers) throws ConfigException {
+    static DiskUnit create(LunSpec spec, BackingStore store, Executor workers, UnitEvents events, Path savedModes)
+            throws ConfigException {
         int bs = spec.blockSize();
         if (bs < 512 || Integer.bitCount(bs) != 1) {
             throw new ConfigException("block.size", bs + " is not a power of two of at least 512");
@@ -100,13 +123,20 @@ final class DiskUnit implements LogicalUnit {
             throw new ConfigException(MAX_TRANSFER, "'" + spec.property(MAX_TRANSFER, "") + "' must be a multiple of "
                     + "block.size " + bs + " between " + bs + " B and " + Sizes.format(MAX_MAX_TRANSFER));
         }
-        return new DiskUnit(spec, store, workers, (int) (max / bs), ModePages.descriptorSense(spec));
+        return new DiskUnit(spec, store, workers, (int) (max / bs), ModePages.descriptorSense(spec), events,
+                savedModes);
     }
 
     @Override
     public CommandDescriptor parse(ScsiTask task) throws ScsiException {
         lostWrites.reportDeferred(task);
         return table.parse(task);
+    }
+
+    /** D_SENSE of the current Control mode page, which starts from {@code sense.format} or the saved page. */
+    @Override
+    public boolean descriptorSense(boolean configured) {
+        return modes.descriptorSense();
     }
 
     @Override
@@ -169,6 +199,14 @@ final class DiskUnit implements LogicalUnit {
 
     boolean writeCache() {
         return writeCache;
+    }
+
+    /**
+     * @return the store has a volatile cache that the Caching mode page's WCE 0 disables: every
+     *     write is made durable before GOOD, as with FUA (SBC-4 §6.5.5)
+     */
+    boolean writeThrough() {
+        return writeCache && !modes.writeCacheEnabled();
     }
 
     boolean storeFua() {

@@ -99,13 +99,14 @@ final class ReadWrite implements CommandFamily {
 
     /**
      * Writes {@code src} at {@code offset}. A durable write (FUA, WRITE AND VERIFY, COMPARE AND
-     * WRITE with FUA) goes to the store as force unit access when it honours it, else as a write
-     * followed by a flush when it has a volatile cache (SBC-4 §4.15); once a flush of the unit
-     * failed, a durable write fails at once ({@link LostWrites}).
+     * WRITE with FUA, and every write while the Caching mode page's WCE is 0,
+     * {@link DiskUnit#writeThrough()}) goes to the store as force unit access when it honours it,
+     * else as a write followed by a flush when it has a volatile cache (SBC-4 §4.15); once a flush
+     * of the unit failed, a durable write fails at once ({@link LostWrites}).
      */
     static CompletionStage<Void> write(DiskUnit disk, long offset, ByteBuffer src, boolean durable, Executor loop) {
         StoreCalls io = disk.io();
-        if (!durable) {
+        if (!durable && !disk.writeThrough()) {
             return io.write(offset, src, false, loop);
         }
         LostWrites lost = disk.lostWrites();
@@ -157,10 +158,10 @@ final class ReadWrite implements CommandFamily {
     }
 
     /**
-     * A write, durable with FUA ({@link #write(DiskUnit, long, ByteBuffer, boolean, Executor)}).
-     * WRITE AND VERIFY is always durable and, with BYTCHK 01b, reads the blocks back and compares
-     * them. The blocks are held in the
-     * unit's {@link RangeGuard} from the write's start to its end (compare included).
+     * A write, durable with FUA, and always while the Caching mode page's WCE is 0
+     * ({@link #write(DiskUnit, long, ByteBuffer, boolean, Executor)}). WRITE AND VERIFY is always
+     * durable and, with BYTCHK 01b, reads the blocks back and compares them. The blocks are held in
+     * the unit's {@link RangeGuard} from the write's start to its end (compare included).
      */
     private final class Write extends Transfer implements Supplier<CompletionStage<CommandResult>> {
         private final boolean andVerify;

@@ -49,7 +49,8 @@ class UnmapTest {
     void thinStoresAdvertiseProvisioning() throws Exception {
         DiskUnit u = thin(new RecordingStore(MIB, StoreCapability.UNMAP));
         FakeScsiTask pages = FakeScsiTask.of(0x12, 1, 0, 0, 255, 0);
-        assertArrayEquals(new byte[] {0, 0, 0, 6, 0, (byte) 0x80, (byte) 0x83, (byte) 0xB0, (byte) 0xB1, (byte) 0xB2},
+        assertArrayEquals(new byte[] {0, 0, 0, 7, 0, (byte) 0x80, (byte) 0x83, (byte) 0x86, (byte) 0xB0, (byte) 0xB1,
+            (byte) 0xB2},
                 pages.dataInBytes(run(u, pages)));
         FakeScsiTask lbp = FakeScsiTask.of(0x12, 1, 0xB2, 0, 255, 0);
         assertArrayEquals(new byte[] {0, (byte) 0xB2, 0, 4, 0, (byte) 0xE4, 0x02, 0}, lbp.dataInBytes(run(u, lbp)));

@@ -27,6 +27,14 @@ final class LunEvents implements UnitEvents {
     }
 
     @Override
+    public void unitAttentionToOthers(Sense sense, String initiatorPortName, String targetPortName) {
+        if (sense.key() != SenseKey.UNIT_ATTENTION) {
+            throw new IllegalArgumentException("not a UNIT ATTENTION sense: " + sense);
+        }
+        maps.raiseToOthers(lun, sense, initiatorPortName, targetPortName);
+    }
+
+    @Override
     public void capacityChanged() {
         maps.raise(lun, SenseReason.CAPACITY_DATA_HAS_CHANGED.sense());
     }

@@ -81,9 +81,19 @@ final class LunRuntime {
         return c == null ? TaskSet.DEFAULT_DEPTH : c.queueDepth();
     }
 
+    /**
+     * @return the format of the next command's sense: the unit's D_SENSE when it has a unit
+     *     ({@link org.jstgt.api.scsi.LogicalUnit#descriptorSense}), else {@code sense.format}
+     */
     SenseFormat senseFormat() {
         LunConfig c = config;
-        return c == null ? SenseFormat.FIXED : c.senseFormat();
+        SenseFormat configured = c == null ? SenseFormat.FIXED : c.senseFormat();
+        UnitHandle h = handle();
+        if (h == null) {
+            return configured;
+        }
+        return h.unit.descriptorSense(configured == SenseFormat.DESCRIPTOR) ? SenseFormat.DESCRIPTOR
+                : SenseFormat.FIXED;
     }
 
     /** @return the active unit, or null */

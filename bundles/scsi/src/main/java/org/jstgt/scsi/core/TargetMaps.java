@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -102,6 +103,15 @@ final class TargetMaps {
     /** Queues a unit attention for the LUN on every nexus that maps it; any thread. */
     void raise(LunRuntime lun, Sense sense) {
         forEachNexus(lun, nexus -> true, sense);
+    }
+
+    /**
+     * Queues a unit attention for the LUN on every nexus that maps it but the one named (the
+     * nexus of a MODE SELECT, SPC-4 §6.9); any thread.
+     */
+    void raiseToOthers(LunRuntime lun, Sense sense, String initiatorPortName, String targetPortName) {
+        forEachNexus(lun, nexus -> !(Objects.equals(nexus.initiatorPortName, initiatorPortName)
+                && Objects.equals(nexus.targetPortName, targetPortName)), sense);
     }
 
     /** LOGICAL UNIT RESET (SAM-5 §7.8): BUS DEVICE RESET FUNCTION OCCURRED on the other nexuses. */

@@ -1,5 +1,6 @@
 package org.jstgt.scsi.spc;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -8,6 +9,7 @@ import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.SenseReason;
 
 /** Ready-made {@link CommandDescriptor}s for commands that address no blocks. */
 public final class Commands {
@@ -36,6 +38,60 @@ public final class Commands {
          * @throws ScsiException when the command fails at once
          */
         CompletionStage<Void> run(ScsiTask task) throws ScsiException;
+    }
+
+    /** Takes the parameter list of a Data-Out command. */
+    @FunctionalInterface
+    public interface ParameterList {
+        /**
+         * @param task the task
+         * @param list the parameter list, exactly PARAMETER LIST LENGTH bytes
+         * @return completes when done
+         * @throws ScsiException when the list is refused
+         */
+        CompletionStage<Void> take(ScsiTask task, byte[] list) throws ScsiException;
+    }
+
+    /**
+     * A command whose Data-Out is a parameter list read whole (SPC-4 §4.2.5.5): a PARAMETER LIST
+     * LENGTH of 0 transfers nothing and completes GOOD without calling {@code sink}; Data-Out
+     * shorter than the length (the initiator's expected length was short) is a PARAMETER LIST
+     * LENGTH ERROR.
+     *
+     * @param length the CDB's PARAMETER LIST LENGTH
+     * @param sink takes the list
+     * @return the descriptor
+     */
+    public static CommandDescriptor parameterList(int length, ParameterList sink) {
+        if (length == 0) {
+            return good();
+        }
+        return new CommandDescriptor() {
+            @Override
+            public DataDirection direction() {
+                return DataDirection.OUT;
+            }
+
+            @Override
+            public int transferLength() {
+                return length;
+            }
+
+            @Override
+            public CompletionStage<CommandResult> execute(ScsiTask task) {
+                try {
+                    ByteBuffer data = task.dataOut();
+                    if (data.remaining() < length) {
+                        throw new ScsiException(SenseReason.PARAMETER_LIST_LENGTH_ERROR);
+                    }
+                    byte[] list = new byte[length];
+                    data.duplicate().get(list);
+                    return sink.take(task, list).thenApply(v -> CommandResult.good());
+                } catch (ScsiException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+        };
     }
 
     /**

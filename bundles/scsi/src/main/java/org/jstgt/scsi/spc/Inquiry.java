@@ -15,7 +15,8 @@ import org.jstgt.api.scsi.ScsiTask;
 
 /**
  * INQUIRY (SPC-4 §6.6): standard data and vital product data pages 00h (supported pages), 80h
- * (unit serial number), 83h (device identification) plus the pages a device adds.
+ * (unit serial number), 83h (device identification), 86h (Extended INQUIRY Data) plus the pages a
+ * device adds.
  */
 public final class Inquiry {
     /** The INQUIRY operation code. */
@@ -26,6 +27,8 @@ public final class Inquiry {
     public static final int PAGE_SERIAL = 0x80;
     /** Device Identification (SPC-4 §7.8.6). */
     public static final int PAGE_DEVICE_ID = 0x83;
+    /** Extended INQUIRY Data (SPC-4 §7.8.7). */
+    public static final int PAGE_EXTENDED = 0x86;
 
     /** Version descriptors (SPC-4 §6.6.2, table 143). */
     public static final int VERSION_SAM5 = 0x00A0;
@@ -57,6 +60,7 @@ public final class Inquiry {
     private final LunSpec spec;
     private final int[] versions;
     private final Map<Integer, VpdPage> pages;
+    private final byte[] extended;
 
     private Inquiry(Builder b) {
         this.peripheralType = b.peripheralType;
@@ -67,6 +71,8 @@ public final class Inquiry {
         p.put(PAGE_SUPPORTED, t -> supportedPagesPayload());
         p.put(PAGE_SERIAL, t -> serialPayload());
         p.put(PAGE_DEVICE_ID, this::deviceIdPayload);
+        this.extended = extendedPayload(b);
+        p.put(PAGE_EXTENDED, t -> extended.clone());
         p.putAll(b.pages);
         this.pages = p;
     }
@@ -224,6 +230,24 @@ public final class Inquiry {
     }
 
     /**
+     * Extended INQUIRY Data (SPC-4 §7.8.7), 60 bytes after the header: no protection information,
+     * no microcode download, no grouping or priority; SIMPSUP 1 (every unit takes SIMPLE tasks),
+     * ORDSUP and HEADSUP as the unit declares, V_SUP when it has a volatile cache, NV_SUP 0;
+     * LUICLR 1: a unit attention is kept and cleared per I_T nexus (SAM-5 §5.14), as SPC-4 wants
+     * of every logical unit; MAXIMUM SUPPORTED SENSE DATA LENGTH 0 (not reported).
+     */
+    private static byte[] extendedPayload(Builder b) {
+        byte[] d = new byte[60];
+        // byte 5: UASK_SUP (5), GROUP_SUP (4), PRIOR_SUP (3), HEADSUP (2), ORDSUP (1), SIMPSUP (0)
+        d[1] = (byte) ((b.headOfQueue ? 0x04 : 0) | (b.ordered ? 0x02 : 0) | 0x01);
+        // byte 6: WU_SUP (3), CRD_SUP (2), NV_SUP (1), V_SUP (0)
+        d[2] = (byte) (b.volatileCache ? 0x01 : 0);
+        // byte 7: P_I_I_SUP (4), LUICLR (0)
+        d[3] = 0x01;
+        return d;
+    }
+
+    /**
      * SCSI NAME STRING field (SPC-4 §7.8.6.11): UTF-8, null terminated, null padded to a multiple
      * of 4 bytes.
      *
@@ -269,6 +293,9 @@ public final class Inquiry {
         private boolean removable;
         private int[] versions = {VERSION_SAM5, VERSION_ISCSI, VERSION_SPC4};
         private final Map<Integer, VpdPage> pages = new TreeMap<>();
+        private boolean ordered;
+        private boolean headOfQueue;
+        private boolean volatileCache;
 
         private Builder(LunSpec spec, int peripheralType) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -301,14 +328,39 @@ public final class Inquiry {
         }
 
         /**
-         * Adds a device page; 00h, 80h and 83h are built in and cannot be replaced.
+         * The task attributes beyond SIMPLE the unit's task set honours (ORDSUP, HEADSUP of the
+         * Extended INQUIRY Data page); none by default.
+         *
+         * @param orderedTasks ORDERED tasks are run in order
+         * @param headOfQueueTasks HEAD OF QUEUE tasks run first
+         * @return this
+         */
+        public Builder taskAttributes(boolean orderedTasks, boolean headOfQueueTasks) {
+            this.ordered = orderedTasks;
+            this.headOfQueue = headOfQueueTasks;
+            return this;
+        }
+
+        /**
+         * @param v V_SUP of the Extended INQUIRY Data page: the unit has a volatile cache (a
+         *     store whose writes a flush makes durable)
+         * @return this
+         */
+        public Builder volatileCache(boolean v) {
+            this.volatileCache = v;
+            return this;
+        }
+
+        /**
+         * Adds a device page; 00h, 80h, 83h and 86h are built in and cannot be replaced.
          *
          * @param pageCode the page code
          * @param page the page body
          * @return this
          */
         public Builder page(int pageCode, VpdPage page) {
-            if (pageCode == PAGE_SUPPORTED || pageCode == PAGE_SERIAL || pageCode == PAGE_DEVICE_ID) {
+            if (pageCode == PAGE_SUPPORTED || pageCode == PAGE_SERIAL || pageCode == PAGE_DEVICE_ID
+                    || pageCode == PAGE_EXTENDED) {
                 throw new IllegalArgumentException(String.format("VPD page %02Xh is built in", pageCode));
             }
             if (pageCode < 0 || pageCode > 0xFF) {

@@ -5,8 +5,9 @@ import java.util.function.Supplier;
 
 /**
  * One mode page (SPC-4 §7.5.7): its code, subpage and parameter bytes (those after the page
- * header) for current, changeable and default values. {@link ModeSense} adds the page_0 or
- * sub_page header. Saved values are not supported.
+ * header) for current, changeable, default and, when the page is saveable, saved values.
+ * {@link ModeSense} adds the page_0 or sub_page header; {@link ModeValues} keeps the values of a
+ * page that MODE SELECT changes.
  */
 public final class ModePage {
     private final int pageCode;
@@ -14,6 +15,8 @@ public final class ModePage {
     private final Supplier<byte[]> current;
     private final byte[] changeable;
     private final Supplier<byte[]> defaults;
+    /** Null when the page cannot be saved. */
+    private final Supplier<byte[]> saved;
 
     /**
      * @param pageCode PAGE CODE 00h-3Eh
@@ -24,6 +27,19 @@ public final class ModePage {
      */
     public ModePage(int pageCode, int subpageCode, Supplier<byte[]> current, byte[] changeable,
             Supplier<byte[]> defaults) {
+        this(pageCode, subpageCode, current, changeable, defaults, null);
+    }
+
+    /**
+     * @param pageCode PAGE CODE 00h-3Eh
+     * @param subpageCode SUBPAGE CODE, 0 for a page_0 format page, 01h-FEh otherwise
+     * @param current current parameter bytes, computed on each request
+     * @param changeable the changeable-values mask
+     * @param defaults default parameter bytes
+     * @param saved saved parameter bytes, or null when the page is not saveable (PS 0)
+     */
+    public ModePage(int pageCode, int subpageCode, Supplier<byte[]> current, byte[] changeable,
+            Supplier<byte[]> defaults, Supplier<byte[]> saved) {
         if (pageCode < 0 || pageCode > 0x3E) {
             throw new IllegalArgumentException("page code " + pageCode + " is not 00h..3Eh");
         }
@@ -35,6 +51,7 @@ public final class ModePage {
         this.current = Objects.requireNonNull(current);
         this.changeable = changeable.clone();
         this.defaults = Objects.requireNonNull(defaults);
+        this.saved = saved;
     }
 
     /**
@@ -59,29 +76,56 @@ public final class ModePage {
         return subpageCode;
     }
 
+    /** @return PS: the page has saved values (SPC-4 §7.5.7) */
+    public boolean saveable() {
+        return saved != null;
+    }
+
+    /** @return the PAGE LENGTH: the number of parameter bytes after the header */
+    public int parameterLength() {
+        return changeable.length;
+    }
+
+    /** @return the changeable-values mask */
+    public byte[] changeable() {
+        return changeable.clone();
+    }
+
+    /** @return the current parameter bytes */
+    public byte[] current() {
+        return current.get();
+    }
+
     /**
-     * The page with its header: page_0 (byte 0 PS (7) = 0, SPF (6) = 0, PAGE CODE; byte 1 PAGE
-     * LENGTH) or sub_page (SPF = 1; byte 1 SUBPAGE CODE; bytes 2-3 PAGE LENGTH).
+     * The page with its header: page_0 (byte 0 PS (7), SPF (6) = 0, PAGE CODE; byte 1 PAGE
+     * LENGTH) or sub_page (PS, SPF = 1; byte 1 SUBPAGE CODE; bytes 2-3 PAGE LENGTH).
      *
-     * @param pc CURRENT, CHANGEABLE or DEFAULT
+     * @param pc which values
      * @return the bytes
+     * @throws IllegalArgumentException for SAVED on a page that is not saveable
      */
     public byte[] render(PageControl pc) {
         byte[] params = switch (pc) {
             case CURRENT -> current.get();
             case CHANGEABLE -> changeable.clone();
             case DEFAULT -> defaults.get();
-            case SAVED -> throw new IllegalArgumentException("saved values are not supported");
+            case SAVED -> {
+                if (saved == null) {
+                    throw new IllegalArgumentException(String.format("mode page %02Xh has no saved values", pageCode));
+                }
+                yield saved.get();
+            }
         };
+        int ps = saved == null ? 0 : 0x80;
         if (subpageCode == 0) {
             byte[] d = new byte[2 + params.length];
-            d[0] = (byte) pageCode;
+            d[0] = (byte) (ps | pageCode);
             d[1] = (byte) params.length;
             System.arraycopy(params, 0, d, 2, params.length);
             return d;
         }
         byte[] d = new byte[4 + params.length];
-        d[0] = (byte) (0x40 | pageCode);
+        d[0] = (byte) (ps | 0x40 | pageCode);
         d[1] = (byte) subpageCode;
         Bytes.putU16(d, 2, params.length);
         System.arraycopy(params, 0, d, 4, params.length);

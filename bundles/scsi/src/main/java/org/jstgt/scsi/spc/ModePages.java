@@ -10,6 +10,8 @@ public final class ModePages {
     public static final int CONTROL = 0x0A;
     /** Informational Exceptions Control mode page code (SPC-4 §7.5.13). */
     public static final int INFORMATIONAL_EXCEPTIONS = 0x1C;
+    /** D_SENSE in parameter byte 0 (page byte 2) of the Control mode page. */
+    public static final int D_SENSE = 0x04;
 
     private ModePages() {
     }
@@ -36,12 +38,30 @@ public final class ModePages {
      * @return the page
      */
     public static ModePage control(boolean descriptorSense) {
+        byte[] p = controlParameters(descriptorSense);
+        return ModePage.fixed(CONTROL, p::clone);
+    }
+
+    /**
+     * The Control mode page of {@link #control(boolean)} with D_SENSE changeable and saveable: a
+     * MODE SELECT switches the unit's sense data format (SPC-4 §4.5.1).
+     *
+     * @param descriptorSense the default D_SENSE
+     * @return the page's values
+     */
+    public static ModeValues changeableControl(boolean descriptorSense) {
+        byte[] mask = new byte[10];
+        mask[0] = D_SENSE;
+        return new ModeValues(CONTROL, 0, controlParameters(descriptorSense), mask);
+    }
+
+    private static byte[] controlParameters(boolean descriptorSense) {
         byte[] p = new byte[10];
         // byte 2 (p[0]): TST (7-5), TMF_ONLY (4), DPICZ (3), D_SENSE (2), GLTSD (1), RLEC (0)
-        p[0] = (byte) ((descriptorSense ? 0x04 : 0) | 0x02);
+        p[0] = (byte) ((descriptorSense ? D_SENSE : 0) | 0x02);
         // byte 3: QUEUE ALGORITHM MODIFIER (7-4), NUAR (3), QERR (2-1)
         p[1] = 0x10;
-        return ModePage.fixed(CONTROL, p::clone);
+        return p;
     }
 
     /**
@@ -51,9 +71,24 @@ public final class ModePages {
      * @return the page
      */
     public static ModePage informationalExceptions() {
+        byte[] p = informationalExceptionsParameters();
+        return ModePage.fixed(INFORMATIONAL_EXCEPTIONS, p::clone);
+    }
+
+    /**
+     * The Informational Exceptions Control mode page of {@link #informationalExceptions()},
+     * saveable (its saved values are its defaults: nothing in it is changeable).
+     *
+     * @return the page's values
+     */
+    public static ModeValues saveableInformationalExceptions() {
+        return new ModeValues(INFORMATIONAL_EXCEPTIONS, 0, informationalExceptionsParameters(), new byte[10]);
+    }
+
+    private static byte[] informationalExceptionsParameters() {
         byte[] p = new byte[10];
         // byte 2: PERF (7), EBF (5), EWASC (4), DEXCPT (3), TEST (2), EBACKERR (1), LOGERR (0)
         p[0] = 0x08;
-        return ModePage.fixed(INFORMATIONAL_EXCEPTIONS, p::clone);
+        return p;
     }
 }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
@@ -94,17 +95,20 @@ public final class ModeSense {
      * @param pcAndPage CDB byte 2: PC (7-6) and PAGE CODE (5-0)
      * @param subpage SUBPAGE CODE
      * @return the data
-     * @throws ScsiException SAVING PARAMETERS NOT SUPPORTED (39h/00h) for saved values; INVALID
-     *     FIELD IN CDB at byte 2 (page) or 3 (subpage) for pages the device does not have
+     * @throws ScsiException SAVING PARAMETERS NOT SUPPORTED (39h/00h, field pointer at PC) for
+     *     saved values of a page that has none; INVALID FIELD IN CDB at byte 2 (page) or 3
+     *     (subpage) for pages the device does not have
      */
     public byte[] data(boolean ten, boolean dbd, boolean llbaa, int pcAndPage, int subpage) throws ScsiException {
         PageControl pc = PageControl.of(pcAndPage >>> 6);
         int page = pcAndPage & 0x3F;
-        if (pc == PageControl.SAVED) {
+        List<ModePage> selected = select(page, subpage);
+        if (pc == PageControl.SAVED && !selected.stream().allMatch(ModePage::saveable)) {
+            // SPC-4 §6.11.1, table 170: saved values requested of a page that has none
             throw new ScsiException(SenseReason.SAVING_PARAMETERS_NOT_SUPPORTED).inCdb(2, 7);
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (ModePage p : select(page, subpage)) {
+        for (ModePage p : selected) {
             body.writeBytes(p.render(pc));
         }
         byte[] descriptor = dbd || blocks == null ? new byte[0] : blockDescriptor(ten && llbaa, pc);
@@ -130,6 +134,30 @@ public final class ModeSense {
         byte[] b = body.toByteArray();
         System.arraycopy(b, 0, d, header + descriptor.length, b.length);
         return d;
+    }
+
+    /**
+     * @param pageCode PAGE CODE
+     * @param subpageCode SUBPAGE CODE
+     * @return the page, when the device has it
+     */
+    public Optional<ModePage> page(int pageCode, int subpageCode) {
+        return pages.stream().filter(p -> p.pageCode() == pageCode && p.subpageCode() == subpageCode).findFirst();
+    }
+
+    /** @return true when any page has saved values */
+    public boolean anySaveable() {
+        return pages.stream().anyMatch(ModePage::saveable);
+    }
+
+    /** @return true when the mode parameter lists carry direct-access block descriptors */
+    public boolean blockDescriptors() {
+        return blocks != null;
+    }
+
+    /** @return LOGICAL BLOCK LENGTH of the block descriptor (0 without block descriptors) */
+    public int blockLength() {
+        return blockLength;
     }
 
     private List<ModePage> select(int page, int subpage) throws ScsiException {

@@ -25,6 +25,8 @@ public final class OpcodeTable {
     public static final int MAINTENANCE_IN = 0xA3;
     /** Service action of REPORT SUPPORTED OPERATION CODES. */
     public static final int REPORT_SUPPORTED_OPERATION_CODES = 0x0C;
+    /** Service action of REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS. */
+    public static final int REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS = SupportedTaskManagement.SERVICE_ACTION;
 
     /** SUPPORT field values (SPC-4 §6.35.3, table 306). */
     private static final int NOT_SUPPORTED = 0b001;
@@ -269,7 +271,9 @@ public final class OpcodeTable {
         }
 
         /**
-         * Adds REPORT SUPPORTED OPERATION CODES (A3h/0Ch), answered from this table.
+         * Adds the MAINTENANCE IN reports every device type offers: REPORT SUPPORTED OPERATION
+         * CODES (A3h/0Ch), answered from this table, and REPORT SUPPORTED TASK MANAGEMENT
+         * FUNCTIONS (A3h/0Dh, {@link SupportedTaskManagement}).
          *
          * @return this
          */
@@ -280,6 +284,7 @@ public final class OpcodeTable {
             entries.add(new Entry(new OpcodeInfo(MAINTENANCE_IN, REPORT_SUPPORTED_OPERATION_CODES,
                     "REPORT SUPPORTED OPERATION CODES", 12, DataDirection.IN, true, ReservationClass.ALLOWED,
                     usage), null));
+            entries.add(new Entry(SupportedTaskManagement.info(), SupportedTaskManagement::parse));
             return this;
         }
 

@@ -44,6 +44,12 @@ class LunConfigTest {
         assertEquals(3, a.naaId() >>> 60);
         LunConfig other = LunConfig.parse(props("serial", "ABC123"));
         assertNotEquals(a.naaId(), other.naaId());
+        // another LUN by name only: its own serial and NAA (VPD 80h and 83h tell LUNs apart)
+        LunConfig disk1 = LunConfig.parse(ConfigProps.fromFile("jstgt.lun-disk1.cfg", "device.type", "disk",
+                "store.type", "file"));
+        assertEquals("disk1", disk1.serial());
+        assertNotEquals(a.serial(), disk1.serial());
+        assertNotEquals(a.naaId(), disk1.naaId());
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.jstgt.api.scsi.LunSpec;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.UnitContext;
+import org.jstgt.api.scsi.UnitEvents;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.BackingStoreProvider;
@@ -67,6 +68,7 @@ final class Fakes {
                 throw new ConfigException("fake.bad", "rejected by the fake device");
             }
             Unit u = new Unit(this, spec, store);
+            u.events = context.events();
             created.add(u);
             return u;
         }
@@ -80,6 +82,9 @@ final class Fakes {
         volatile boolean storeOpenAtClose;
         final List<LunSpec> reconfigured = new CopyOnWriteArrayList<>();
         final List<String> nexusesLost = new CopyOnWriteArrayList<>();
+        UnitEvents events;
+        /** D_SENSE as a MODE SELECT (opcode 15h here) set it; null: the configured format. */
+        volatile Boolean descriptorSense;
 
         Unit(DeviceProvider provider, LunSpec spec, BackingStore store) {
             this.provider = provider;
@@ -141,6 +146,14 @@ final class Fakes {
                         return start.thenCompose(v -> store.write(lba * 512, t.dataOut(), false, t.executor())).thenApply(v -> 0);
                     });
                 }
+                case 0x15:
+                    // a MODE SELECT switching to descriptor format sense (SPC-4 §6.9)
+                    return descriptor(DataDirection.NONE, 0, t -> {
+                        descriptorSense = true;
+                        events.unitAttentionToOthers(SenseReason.MODE_PARAMETERS_CHANGED.sense(),
+                                t.initiatorPortName(), t.targetPortName());
+                        return CompletableFuture.completedFuture(0);
+                    });
                 case 0x01:
                     throw new IllegalStateException("parse bug");
                 default:
@@ -172,6 +185,12 @@ final class Fakes {
                     return run.apply(task).thenApply(CommandResult::good);
                 }
             };
+        }
+
+        @Override
+        public boolean descriptorSense(boolean configured) {
+            Boolean d = descriptorSense;
+            return d == null ? configured : d;
         }
 
         @Override

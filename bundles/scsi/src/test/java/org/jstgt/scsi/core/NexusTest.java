@@ -238,6 +238,41 @@ class NexusTest {
     }
 
     @Test
+    void unitChoosesTheSenseFormatOfLaterCommands() throws Exception {
+        Nexus n = h.quietNexus(0);
+        assertEquals(0x70, run(n, Tasks.task(0, 0, 0x02, 0, 0, 0, 0, 0)).sense()[0] & 0x7F);
+        assertGood(run(n, modeSelect()));
+        ScsiResult r = run(n, Tasks.task(0, 0, 0x02, 0, 0, 0, 0, 0));
+        assertEquals(ScsiStatus.CHECK_CONDITION, r.status());
+        assertEquals(0x72, r.sense()[0] & 0xFF, "descriptor format after the unit's D_SENSE changed");
+    }
+
+    @Test
+    void unitAttentionToOthersSkipsTheIssuingNexus() throws Exception {
+        Nexus issuer = h.quietNexus(0, 5);
+        Nexus other = h.manager.target(IQN).orElseThrow().openNexus(INITIATOR, INITIATOR + ",i,0x2", IQN + ",t,0x1", 1);
+        run(other, Tasks.requestSense(0, false, 18));
+        run(other, Tasks.requestSense(5, false, 18));
+        assertGood(run(issuer, modeSelect()));
+        assertGood(run(issuer, Tasks.testUnitReady(0)));
+        ScsiResult ua = run(other, Tasks.testUnitReady(0));
+        assertEquals(ScsiStatus.CHECK_CONDITION, ua.status());
+        // the fake's MODE SELECT also set D_SENSE: the attention comes in descriptor format
+        org.jstgt.testkit.Sense s = org.jstgt.testkit.Sense.parse(ua.sense());
+        assertEquals(0x72, s.responseCode());
+        assertEquals(0x2A, s.asc());
+        assertEquals(0x01, s.ascq());
+        assertGood(run(other, Tasks.testUnitReady(0)));
+        assertGood(run(other, Tasks.testUnitReady(5)));
+    }
+
+    /** The fake unit's MODE SELECT (15h): D_SENSE 1 and MODE PARAMETERS CHANGED to the others. */
+    private static FakeScsiTask modeSelect() {
+        return FakeScsiTask.builder().lun(0).expectedTransferLength(0).cdb(0x15, 0x10, 0, 0, 0, 0)
+                .initiator(INITIATOR, INITIATOR_PORT).target(IQN, IQN + ",t,0x1").build();
+    }
+
+    @Test
     void logicalUnitResetWarnsOtherNexusesOnly() throws Exception {
         Nexus a = h.quietNexus(0, 5);
         Nexus b = h.quietNexus(0, 5);

@@ -32,6 +32,19 @@ final class Expect {
         return x;
     }
 
+    /** A field pointer into the parameter list (C/D 0). */
+    static ScsiException inList(SenseReason reason, int fieldByte, int fieldBit, Executable e) {
+        ScsiException x = assertThrows(ScsiException.class, e);
+        assertTrue(x.sense().is(reason), "expected " + reason + ", got " + x.getMessage());
+        int sks = x.sense().senseKeySpecific();
+        assertTrue(sks >= 0, "field pointer present");
+        int b0 = sks >>> 16;
+        assertEquals(0, b0 & 0x40, "field pointer in the parameter list");
+        assertEquals(fieldByte, sks & 0xFFFF, "field pointer byte");
+        assertEquals(fieldBit, (b0 & 0x08) != 0 ? b0 & 7 : -1, "field pointer bit");
+        return x;
+    }
+
     static ScsiException invalidField(int fieldByte, int fieldBit, Executable e) {
         return sense(SenseReason.INVALID_FIELD_IN_CDB, fieldByte, fieldBit, e);
     }

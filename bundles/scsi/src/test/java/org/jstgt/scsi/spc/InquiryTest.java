@@ -59,7 +59,7 @@ class InquiryTest {
         byte[] d = ask(inq, FakeScsiTask.of(0x12, 0, 0, 0, 36, 0));
         assertEquals(0x05, d[0]);
         assertEquals((byte) 0x80, d[1]);
-        assertArrayEquals(new byte[] {0x05, 0, 0, 3, 0, (byte) 0x80, (byte) 0x83},
+        assertArrayEquals(new byte[] {0x05, 0, 0, 4, 0, (byte) 0x80, (byte) 0x83, (byte) 0x86},
                 ask(inq, FakeScsiTask.of(0x12, 1, 0, 0, 255, 0)));
     }
 
@@ -94,8 +94,24 @@ class InquiryTest {
 
     @Test
     void supportedPagesAreSorted() throws Exception {
-        assertArrayEquals(new byte[] {0, 0, 0, 4, 0x00, (byte) 0x80, (byte) 0x83, (byte) 0xB1},
+        assertArrayEquals(new byte[] {0, 0, 0, 5, 0x00, (byte) 0x80, (byte) 0x83, (byte) 0x86, (byte) 0xB1},
                 ask(inquiry(), FakeScsiTask.of(0x12, 1, 0x00, 0, 255, 0)));
+    }
+
+    @Test
+    void extendedInquiryDataSaysWhatTheUnitDoes() throws Exception {
+        byte[] d = ask(inquiry(), FakeScsiTask.of(0x12, 1, 0x86, 0, 255, 0));
+        assertEquals(64, d.length);
+        assertArrayEquals(new byte[] {0, (byte) 0x86, 0, 60, 0}, Arrays.copyOf(d, 5));
+        assertEquals(0x01, d[5], "SIMPSUP only");
+        assertEquals(0x00, d[6], "no V_SUP");
+        assertEquals(0x01, d[7], "LUICLR");
+        assertArrayEquals(new byte[56], Arrays.copyOfRange(d, 8, 64));
+        Inquiry cached = Inquiry.builder(SPEC, 0).taskAttributes(true, true).volatileCache(true).build();
+        byte[] c = ask(cached, FakeScsiTask.of(0x12, 1, 0x86, 0, 255, 0));
+        assertEquals(0x07, c[5], "HEADSUP, ORDSUP, SIMPSUP");
+        assertEquals(0x01, c[6], "V_SUP");
+        assertThrows(IllegalArgumentException.class, () -> Inquiry.builder(SPEC, 0).page(0x86, t -> new byte[0]));
     }
 
     @Test

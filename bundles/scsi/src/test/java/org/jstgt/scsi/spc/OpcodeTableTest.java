@@ -86,14 +86,15 @@ class OpcodeTableTest {
         int n = run(t.parse(task), task);
         byte[] d = task.dataInBytes(n);
         List<OpcodeInfo> cmds = t.commands();
-        assertEquals(5, cmds.size());
-        assertEquals(4 + 8 * 5, n);
-        assertEquals(8 * 5, Bytes.u32(d, 0));
-        // sorted by opcode: 00, 12, 28, 9E/10, A3/0C
+        assertEquals(6, cmds.size());
+        assertEquals(4 + 8 * 6, n);
+        assertEquals(8 * 6, Bytes.u32(d, 0));
+        // sorted by opcode: 00, 12, 28, 9E/10, A3/0C, A3/0D
         assertArrayEquals(new byte[] {0x00, 0, 0, 0, 0, 0x00, 0, 6}, java.util.Arrays.copyOfRange(d, 4, 12));
         assertArrayEquals(new byte[] {0x28, 0, 0, 0, 0, 0x00, 0, 10}, java.util.Arrays.copyOfRange(d, 20, 28));
         assertArrayEquals(new byte[] {(byte) 0x9E, 0, 0, 0x10, 0, 0x01, 0, 16}, java.util.Arrays.copyOfRange(d, 28, 36));
         assertArrayEquals(new byte[] {(byte) 0xA3, 0, 0, 0x0C, 0, 0x01, 0, 12}, java.util.Arrays.copyOfRange(d, 36, 44));
+        assertArrayEquals(new byte[] {(byte) 0xA3, 0, 0, 0x0D, 0, 0x01, 0, 12}, java.util.Arrays.copyOfRange(d, 44, 52));
     }
 
     @Test
@@ -101,7 +102,7 @@ class OpcodeTableTest {
         FakeScsiTask task = FakeScsiTask.of(0xA3, 0x0C, 0x80, 0, 0, 0, 0, 0, 0x10, 0x00, 0, 0);
         int n = run(table().parse(task), task);
         byte[] d = task.dataInBytes(n);
-        assertEquals(4 + 20 * 5, n);
+        assertEquals(4 + 20 * 6, n);
         // CTDP set in each descriptor, then a timeouts descriptor with DESCRIPTOR LENGTH 0Ah
         assertEquals(0x02, d[4 + 5]);
         assertEquals(0x0A, Bytes.u16(d, 4 + 8));
@@ -153,6 +154,6 @@ class OpcodeTableTest {
         CommandDescriptor d = table().parse(task);
         assertEquals(10, d.transferLength());
         assertEquals(10, run(d, task));
-        assertEquals(40, Bytes.u32(task.dataInBytes(10), 0), "COMMAND DATA LENGTH is the untruncated length");
+        assertEquals(48, Bytes.u32(task.dataInBytes(10), 0), "COMMAND DATA LENGTH is the untruncated length");
     }
 }

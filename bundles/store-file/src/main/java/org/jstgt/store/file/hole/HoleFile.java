@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import com.sun.jna.LastErrorException;
 
@@ -35,7 +36,13 @@ public final class HoleFile {
     private static final int ZERO_CHUNK = 64 * 1024;
 
     private final Path path;
-    private final AtomicInteger fd;
+    /**
+     * Held (shared) across each native call on {@link #fd}, and exclusively to close it: a
+     * descriptor closed during a call could be reused by another open and the call would punch the
+     * wrong file.
+     */
+    private final ReadWriteLock use = new ReentrantReadWriteLock();
+    private int fd;
     private final boolean punch;
     private final boolean seek;
     private final int alignment;
@@ -48,7 +55,7 @@ public final class HoleFile {
      */
     HoleFile(Path path, int fd, boolean punch, boolean seek, int alignment) {
         this.path = path;
-        this.fd = new AtomicInteger(fd);
+        this.fd = fd;
         this.punch = punch;
         this.seek = seek;
         this.alignment = alignment;
@@ -80,13 +87,17 @@ public final class HoleFile {
             zero(channel, offset, first);
             zero(channel, last, end);
         }
-        if (last > first) {
-            try {
-                Libc.fallocate(descriptor(), Libc.FALLOC_FL_PUNCH_HOLE | Libc.FALLOC_FL_KEEP_SIZE, first, last - first);
-            } catch (LastErrorException e) {
-                throw new IOException(path + ": unmap of " + (last - first) + " bytes at offset " + first
-                        + " failed: " + e.getMessage(), e);
-            }
+        if (last <= first) {
+            return;
+        }
+        use.readLock().lock();
+        try {
+            Libc.fallocate(descriptor(), Libc.FALLOC_FL_PUNCH_HOLE | Libc.FALLOC_FL_KEEP_SIZE, first, last - first);
+        } catch (LastErrorException e) {
+            throw new IOException(path + ": unmap of " + (last - first) + " bytes at offset " + first + " failed: "
+                    + e.getMessage(), e);
+        } finally {
+            use.readLock().unlock();
         }
     }
 
@@ -99,7 +110,15 @@ public final class HoleFile {
      * @param size the store's size: runs end there
      */
     public StoreExtent extent(long offset, long size) throws IOException {
-        int f = descriptor();
+        use.readLock().lock();
+        try {
+            return seek(descriptor(), offset, size);
+        } finally {
+            use.readLock().unlock();
+        }
+    }
+
+    private StoreExtent seek(int f, long offset, long size) throws IOException {
         // a hole punched or filled between the two seeks shows as an empty run: look again
         for (int attempt = 0; attempt < 4; attempt++) {
             long data;
@@ -130,16 +149,25 @@ public final class HoleFile {
         throw new IOException(path + ": the holes at offset " + offset + " kept changing while being looked up");
     }
 
-    /** Closes the descriptor; call only when the file itself is closed (see the class comment). */
+    /**
+     * Closes the descriptor, after the native calls under way; call only when the file itself is
+     * closed (see the class comment).
+     */
     public void close() {
-        int f = fd.getAndSet(-1);
-        if (f >= 0) {
-            HoleProbe.close(f);
+        use.writeLock().lock();
+        try {
+            if (fd >= 0) {
+                HoleProbe.close(fd);
+                fd = -1;
+            }
+        } finally {
+            use.writeLock().unlock();
         }
     }
 
+    /** @return the descriptor; call with {@link #use} held */
     private int descriptor() throws IOException {
-        int f = fd.get();
+        int f = fd;
         if (f < 0) {
             throw new IOException(path + ": store closed");
         }

@@ -17,6 +17,9 @@ final class HoleProbe {
     private static final Logger LOG = LoggerFactory.getLogger(HoleProbe.class);
     /** Bytes the support probe punches, past the end of the file. */
     private static final long PROBE_LENGTH = 4096;
+    /** {@code S_IFMT} and {@code S_IFBLK} of {@code st_mode} (inode(7)). */
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFBLK = 0060000;
 
     private HoleProbe() {
     }
@@ -96,10 +99,14 @@ final class HoleProbe {
         }
     }
 
+    /** @return the queue limits of a block device, or null for anything else or when unknown */
     private static BlockQueue blockQueue(Path real) {
         try {
+            Object mode = Files.getAttribute(real, "unix:mode");
             Object rdev = Files.getAttribute(real, "unix:rdev");
-            return rdev instanceof Number n ? BlockQueue.of(n.longValue()) : null;
+            // a character device has a number too, which may name an unrelated block device
+            boolean block = mode instanceof Number m && (m.intValue() & S_IFMT) == S_IFBLK;
+            return block && rdev instanceof Number n ? BlockQueue.of(n.longValue()) : null;
         } catch (IOException | RuntimeException e) {
             LOG.debug("{}: no device number: {}", real, e.toString());
             return null;

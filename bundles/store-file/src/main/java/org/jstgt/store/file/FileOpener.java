@@ -150,6 +150,10 @@ final class FileOpener {
                 syncNewEntries(spec.lunName(), path.getParent(), existing);
             }
             FileStore store = first(spec, path, path.toRealPath(), channel, lock, size, false, preallocate, ring);
+            if (size > current && !preallocate) {
+                // the byte that set the length allocated the last block; everything added is zeros
+                store.deallocateAddedTail(current);
+            }
             ok = true;
             return store;
         } finally {

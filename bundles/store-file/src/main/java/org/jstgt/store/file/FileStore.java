@@ -183,6 +183,22 @@ final class FileStore implements BackingStore {
         return pool.extent(offset, size, holes, completion);
     }
 
+    /**
+     * Deallocates {@code [from, size)}, bytes the open just added to a thin file (all zeros), so
+     * that a new file is one hole. Called by the opening thread before the store is handed out; a
+     * failure only leaves the last block allocated.
+     */
+    void deallocateAddedTail(long from) {
+        if (!capabilities.contains(StoreCapability.UNMAP) || from >= size) {
+            return;
+        }
+        try {
+            holes.punch(channel, from, size - from);
+        } catch (IOException e) {
+            LOG.debug("LUN {}: {}: the new tail stays allocated: {}", lunName, path, e.getMessage());
+        }
+    }
+
     @Override
     public String describe() {
         return device ? path + " (block device)" : path.toString();

@@ -98,14 +98,40 @@ class FileStoreThinTest {
             assertEquals(new StoreExtent(5 * MIB, 2 * MIB, false), extent(s, 5 * MIB));
             assertEquals(new StoreExtent(6 * MIB, MIB, false), extent(s, 6 * MIB), "a run starts where asked");
             assertEquals(new StoreExtent(7 * MIB, MIB, true), extent(s, 7 * MIB));
-            // the file was made 16 MiB long by writing its last byte: that block is data
-            long block = Files.getFileStore(dir).getBlockSize();
-            assertEquals(new StoreExtent(8 * MIB, 8 * MIB - block, false), extent(s, 8 * MIB));
-            assertEquals(new StoreExtent(16 * MIB - 1, 1, true), extent(s, 16 * MIB - 1));
-            unmap(s, 16 * MIB - block, block);
             assertEquals(new StoreExtent(8 * MIB, 8 * MIB, false), extent(s, 8 * MIB), "a hole up to the end");
+            assertEquals(new StoreExtent(16 * MIB - 1, 1, false), extent(s, 16 * MIB - 1),
+                    "the block of the byte that set the length was given back");
         }
         assertEquals(16 * MIB, Files.size(file), "the file keeps its size");
+    }
+
+    /**
+     * The probe at open punches past the end of the file: an existing file whose length is not a
+     * multiple of the block keeps every byte, its length and its allocation.
+     */
+    @Test
+    void theProbeAtOpenAndGrowingLeaveTheDataAlone() throws Exception {
+        Path file = dir.resolve("existing.img");
+        byte[] data = pattern((int) MIB + 1000, 6);
+        Files.write(file, data);
+        long blocks = allocatedBlocks(file);
+        for (int open = 0; open < 2; open++) {
+            try (BackingStore s = provider.open(FileStoreTest.spec("t7", file, 0, false))) {
+                assertTrue(s.capabilities().contains(StoreCapability.UNMAP));
+                assertArrayEquals(data, FileStoreTest.read(s, 0, data.length));
+            }
+            assertEquals(data.length, Files.size(file));
+            assertEquals(blocks, allocatedBlocks(file));
+        }
+        assertArrayEquals(data, Files.readAllBytes(file));
+        // grown: the old tail keeps its bytes, the added part (past a partial block) is a hole
+        try (BackingStore s = provider.open(FileStoreTest.spec("t7", file, 2 * MIB, false))) {
+            assertArrayEquals(data, FileStoreTest.read(s, 0, data.length));
+            assertArrayEquals(new byte[(int) MIB - 1000], FileStoreTest.read(s, data.length, (int) MIB - 1000));
+            long block = Files.getFileStore(dir).getBlockSize();
+            long firstNewBlock = (data.length + block - 1) / block * block;
+            assertEquals(new StoreExtent(firstNewBlock, 2 * MIB - firstNewBlock, false), extent(s, firstNewBlock));
+        }
     }
 
     @Test
@@ -177,8 +203,7 @@ class FileStoreThinTest {
             assertFalse(s.capabilities().contains(StoreCapability.UNMAP), s.capabilities().toString());
             assertTrue(s.capabilities().contains(StoreCapability.EXTENTS), s.capabilities().toString());
             assertInstanceOf(UnsupportedOperationException.class, cause(() -> unmap(s, 0, 512)));
-            assertEquals(new StoreExtent(0, 2 * MIB - Files.getFileStore(dir).getBlockSize(), false), extent(s, 0),
-                    "sparse up to the byte that set its length");
+            assertEquals(new StoreExtent(0, 2 * MIB, false), extent(s, 0), "a new thin file is one hole");
         }
     }
 

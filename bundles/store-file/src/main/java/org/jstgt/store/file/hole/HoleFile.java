@@ -20,7 +20,8 @@ import org.jstgt.api.store.StoreExtent;
  * of a file drops the process's POSIX locks on it.
  *
  * <p><b>Thread rule:</b> native calls are made only by threads allowed to block: the provider's
- * file I/O threads, and the thread opening the store (the probes). An event loop never makes one;
+ * file I/O threads, and the thread opening the store (the probes, and the hole a new file's tail
+ * gets). An event loop never makes one;
  * an unmap asked on an io_uring loop goes to its ring as {@code IORING_OP_FALLOCATE} instead, and
  * every extent query takes the file I/O threads (lseek may wait for the file system's locks).
  *

@@ -368,6 +368,44 @@ class FileStoreRingTest {
         }
     }
 
+    /**
+     * Unmaps of the even 512-byte sectors and writes of the odd ones, all in flight in the kernel at
+     * once (submitted together from the loop): the partial blocks punched never take a neighbour's
+     * bytes with them.
+     */
+    @Test
+    void ringUnmapsInFlightWithWritesOfNeighbouringSectorsKeepThem() throws Exception {
+        Path file = dir.resolve("race.img");
+        int sectors = 128;
+        try (FileStore s = (FileStore) provider.open(spec("r22", file, MIB))) {
+            warmUp(s);
+            for (int i = 0; i < sectors; i++) {
+                int sector = i;
+                onLoop(() -> s.write(sector * 512L, direct(pattern(512, sector)), false, loop), null);
+            }
+            long before = s.ringOps();
+            for (int round = 0; round < 10; round++) {
+                int r = round;
+                onLoop(() -> {
+                    CompletableFuture<?>[] all = new CompletableFuture<?>[sectors];
+                    for (int i = 0; i < sectors; i++) {
+                        all[i] = (i % 2 == 0 ? s.unmap(i * 512L, 512, loop)
+                                : s.write(i * 512L, direct(pattern(512, i + r)), false, loop)).toCompletableFuture();
+                    }
+                    return CompletableFuture.allOf(all);
+                }, null);
+            }
+            assertEquals(before + 10 * sectors, s.ringOps(), "all through the ring");
+            ByteBuffer back = ByteBuffer.allocateDirect(sectors * 512);
+            onLoop(() -> s.read(0, back, loop), null);
+            byte[] got = bytes(back);
+            for (int i = 0; i < sectors; i++) {
+                byte[] expected = i % 2 == 0 ? new byte[512] : pattern(512, i + 9);
+                assertArrayEquals(expected, java.util.Arrays.copyOfRange(got, i * 512, i * 512 + 512), "sector " + i);
+            }
+        }
+    }
+
     @Test
     void aNewLoopAfterTheOldOneStoppedGetsItsOwnRegistration() throws Exception {
         Path file = dir.resolve("loops.img");

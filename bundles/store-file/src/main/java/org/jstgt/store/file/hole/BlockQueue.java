@@ -21,10 +21,7 @@ record BlockQueue(long writeZeroesMaxBytes, int logicalBlockSize) {
      * @return the device's queue limits, or null when sysfs does not show them
      */
     static BlockQueue of(long rdev) {
-        // glibc's gnu_dev_major / gnu_dev_minor: 12 + 20 bits of major, 8 + 24 bits of minor
-        long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
-        long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
-        Path dev = Path.of("/sys/dev/block", major + ":" + minor);
+        Path dev = Path.of("/sys/dev/block", number(rdev));
         Path queue = dev.resolve("queue");
         if (!Files.isDirectory(queue)) {
             queue = dev.resolve("../queue");
@@ -35,6 +32,17 @@ record BlockQueue(long writeZeroesMaxBytes, int logicalBlockSize) {
         } catch (IOException | NumberFormatException e) {
             return null;
         }
+    }
+
+    /**
+     * @param rdev a device number as the kernel hands it to user space
+     * @return {@code MAJ:MIN}, the way sysfs names it (glibc's gnu_dev_major and gnu_dev_minor:
+     *     12 + 20 bits of major, 8 + 24 bits of minor)
+     */
+    static String number(long rdev) {
+        long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
+        long minor = (rdev & 0xff) | ((rdev >>> 12) & 0xffffff00L);
+        return major + ":" + minor;
     }
 
     private static long number(Path file) throws IOException {

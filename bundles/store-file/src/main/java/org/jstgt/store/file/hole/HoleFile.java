@@ -21,14 +21,14 @@ import org.jstgt.api.store.StoreExtent;
  *
  * <p><b>Thread rule:</b> native calls are made only by threads allowed to block: the provider's
  * file I/O threads, and the thread opening the store (the probes, and the hole a new file's tail
- * gets). An event loop never makes one;
- * an unmap asked on an io_uring loop goes to its ring as {@code IORING_OP_FALLOCATE} instead, and
- * every extent query takes the file I/O threads (lseek may wait for the file system's locks).
+ * gets). An event loop never makes one: an unmap asked on an io_uring loop goes to its ring as
+ * {@code IORING_OP_FALLOCATE} instead, and every extent query takes the file I/O threads (lseek
+ * may wait for the file system's locks).
  *
  * <p>On a regular file the kernel zeroes the partial blocks at either end of a punched range and
  * frees the whole ones (fallocate(2), "Deallocating file space"). On a block device the same call
- * becomes a write-zeroes request that may deallocate (block/fops.c {@code blkdev_fallocate}, Linux
- * 4.9 and later): reads return zeros afterwards, which the UNMAP contract needs and BLKDISCARD does
+ * becomes a write-zeroes request that may deallocate ({@code blkdev_fallocate}, Linux 4.9 and
+ * later): reads return zeros afterwards, which the UNMAP contract needs and BLKDISCARD does
  * not promise (a discard may leave old data readable), and the call fails with EOPNOTSUPP instead of
  * falling back to writing zeros. Its range must be aligned to the logical block size, so the
  * unaligned ends of a range are written with zeros here.

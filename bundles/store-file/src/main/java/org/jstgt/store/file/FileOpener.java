@@ -17,6 +17,8 @@ import org.jstgt.api.ConfigException;
 import org.jstgt.api.Sizes;
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.StoreSpec;
+import org.jstgt.store.file.hole.HoleFile;
+import org.jstgt.store.file.hole.Holes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,15 +58,15 @@ final class FileOpener {
         if (exists) {
             OpenFiles.Entry shared = openFiles.join(path.toRealPath(), spec.readOnly());
             if (shared != null) {
-                return share(spec, path, shared, device, ring);
+                return share(spec, path, shared, device, preallocate, ring);
             }
         }
         return device ? openDevice(spec, path, ring) : openFile(spec, path, preallocate, ring);
     }
 
     /** A further read-only LUN on a path another read-only LUN has open: same channel and lock. */
-    private BackingStore share(StoreSpec spec, Path path, OpenFiles.Entry shared, boolean device, boolean ring)
-            throws ConfigException, IOException {
+    private BackingStore share(StoreSpec spec, Path path, OpenFiles.Entry shared, boolean device, boolean preallocate,
+            boolean ring) throws ConfigException, IOException {
         boolean ok = false;
         try {
             long current = device ? deviceSize(shared.channel, shared.realPath) : shared.channel.size();
@@ -77,8 +79,8 @@ final class FileOpener {
                 throw new ConfigException("size", Sizes.format(size) + " is smaller than the existing file " + path
                         + " (" + current + " bytes); shrinking would lose data");
             }
-            FileStore store = new FileStore(spec.lunName(), path, shared, size, true, device, executor, openFiles,
-                    closeWaitMillis, ring, syncs);
+            FileStore store = new FileStore(spec.lunName(), path, shared, size, true, device, preallocate, executor,
+                    openFiles, closeWaitMillis, ring, syncs);
             ok = true;
             return store;
         } finally {
@@ -147,7 +149,11 @@ final class FileOpener {
             if (existing != null) {
                 syncNewEntries(spec.lunName(), path.getParent(), existing);
             }
-            FileStore store = first(spec, path, path.toRealPath(), channel, lock, size, false, ring);
+            FileStore store = first(spec, path, path.toRealPath(), channel, lock, size, false, preallocate, ring);
+            if (size > current && !preallocate) {
+                // the byte that set the length allocated the last block; everything added is zeros
+                store.deallocateAddedTail(current);
+            }
             ok = true;
             return store;
         } finally {
@@ -179,7 +185,7 @@ final class FileOpener {
             } else if (size < deviceSize) {
                 LOG.info("LUN {}: exporting the first {} of the {} bytes of {}", spec.lunName(), size, deviceSize, path);
             }
-            FileStore store = first(spec, path, real, channel, null, size, true, ring);
+            FileStore store = first(spec, path, real, channel, null, size, true, false, ring);
             ok = true;
             return store;
         } finally {
@@ -189,15 +195,29 @@ final class FileOpener {
         }
     }
 
-    /** Enters a file just opened (and locked) in the open-file table, with the first store on it. */
+    /**
+     * Enters a file just opened (and locked) in the open-file table, with the first store on it,
+     * and opens its hole side ({@link Holes}), which probes what the file system can do.
+     */
     private FileStore first(StoreSpec spec, Path path, Path real, FileChannel channel, FileLock lock, long size,
-            boolean device, boolean ring) throws IOException {
+            boolean device, boolean preallocate, boolean ring) throws IOException {
         boolean readOnly = spec.readOnly();
-        OpenFiles.Entry entry = new OpenFiles.Entry(real, channel, lock, !readOnly, spec.lunName(), fileKey(real));
-        FileStore store = new FileStore(spec.lunName(), path, entry, size, readOnly, device, executor, openFiles,
-                closeWaitMillis, ring, syncs);
-        openFiles.add(entry);
-        return store;
+        Object key = fileKey(real);
+        HoleFile holes = Holes.open(real, key, readOnly, device, device ? 0 : channel.size());
+        boolean ok = false;
+        try {
+            OpenFiles.Entry entry = new OpenFiles.Entry(real, channel, lock, !readOnly, spec.lunName(), key, holes);
+            FileStore store = new FileStore(spec.lunName(), path, entry, size, readOnly, device, preallocate, executor,
+                    openFiles, closeWaitMillis, ring, syncs);
+            openFiles.add(entry);
+            ok = true;
+            return store;
+        } finally {
+            if (!ok && holes != null) {
+                // the channel (and its lock) goes too: the caller closes it
+                holes.close();
+            }
+        }
     }
 
     /** @return {@code dir} or its nearest ancestor that exists (the root at worst) */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,6 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.StoreAccess;
 import org.jstgt.api.store.StoreCapability;
+import org.jstgt.api.store.StoreExtent;
+import org.jstgt.store.file.hole.HoleFile;
+import org.jstgt.store.file.hole.Holes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +30,18 @@ import org.slf4j.LoggerFactory;
  * flush and FUA write fails until the store is reopened ({@link SyncFailure}); reads and plain
  * writes go on.
  *
- * <p>No UNMAP: punching holes needs fallocate(FALLOC_FL_PUNCH_HOLE), which plain Java cannot call
- * (the ring could, but only for calls from an io_uring loop), so the capability is not claimed.
+ * <p>Thin or thick: a sparse file ({@code store.preallocate = false}, the default) is thin when its
+ * file system punches holes: UNMAP deallocates (fallocate(2) {@code FALLOC_FL_PUNCH_HOLE}; through
+ * the caller's ring when it has one, else on the I/O threads) and EXTENTS reports the holes
+ * (lseek(2) {@code SEEK_DATA}/{@code SEEK_HOLE}, always on the I/O threads), each claimed only when
+ * the probe at open found it working ({@link Holes}). A preallocated file is thick, fully
+ * provisioned in SBC-4's terms (§4.7, logical block provisioning): neither, so every block reads
+ * as mapped. A block device can UNMAP when its queue writes zeroes ({@link HoleFile}), on the I/O
+ * threads; it has no holes to report. A read-only store never UNMAPs. Without JNA every store is
+ * thick.
  */
 final class FileStore implements BackingStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
-    private static final Set<StoreCapability> CAPABILITIES = Set.of(StoreCapability.FLUSH, StoreCapability.FUA);
 
     private final String lunName;
     private final Path path;
@@ -48,10 +58,15 @@ final class FileStore implements BackingStore {
     private final PoolIo pool;
     /** The open file's io_uring side, or null when off for this LUN or unusable here. */
     private final RingIo ring;
+    /** The file's hole side when this store UNMAPs or reports extents, else null. */
+    private final HoleFile holes;
+    private final Set<StoreCapability> capabilities;
     private boolean released;
 
+    /** @param preallocate {@code store.preallocate}: a thick file, never unmapped */
     FileStore(String lunName, Path path, OpenFiles.Entry entry, long size, boolean readOnly, boolean device,
-            Executor executor, OpenFiles openFiles, long closeWaitMillis, boolean useRing, Syncs syncs) {
+            boolean preallocate, Executor executor, OpenFiles openFiles, long closeWaitMillis, boolean useRing,
+            Syncs syncs) {
         this.lunName = lunName;
         this.path = path;
         this.entry = entry;
@@ -65,6 +80,16 @@ final class FileStore implements BackingStore {
         this.pool = new PoolIo(path, channel, executor, inFlight, forces, syncs, syncFailure);
         var file = useRing ? entry.ring(syncs::ringSyncErrno) : null;
         this.ring = file == null ? null : new RingIo(file, inFlight, forces, syncFailure);
+        Set<StoreCapability> c = EnumSet.of(StoreCapability.FLUSH, StoreCapability.FUA);
+        HoleFile h = preallocate && !device ? null : entry.holes;
+        if (h != null && h.canPunch() && !readOnly) {
+            c.add(StoreCapability.UNMAP);
+        }
+        if (h != null && h.canSeek()) {
+            c.add(StoreCapability.EXTENTS);
+        }
+        this.holes = h;
+        this.capabilities = Set.copyOf(c);
     }
 
     @Override
@@ -79,7 +104,7 @@ final class FileStore implements BackingStore {
 
     @Override
     public Set<StoreCapability> capabilities() {
-        return CAPABILITIES;
+        return capabilities;
     }
 
     @Override
@@ -119,6 +144,59 @@ final class FileStore implements BackingStore {
         }
         CompletionStage<Void> s = ring == null ? null : ring.flush(completion);
         return s != null ? s : pool.flush(completion);
+    }
+
+    /**
+     * Deallocates the range; the file system zeroes the partial blocks at its ends (see
+     * {@link HoleFile}). Overlapping reads and writes in flight meanwhile see old data, zeros or new
+     * data, as SBC-4 allows for overlapping commands; a later write to the range allocates again.
+     */
+    @Override
+    public CompletionStage<Void> unmap(long offset, long length, Executor completion) {
+        if (!capabilities.contains(StoreCapability.UNMAP)) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException(path + ": unmap (thick store)"));
+        }
+        IOException bad = check(offset, length, true);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
+        if (length == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletionStage<Void> s = ring == null || device ? null : ring.unmap(offset, length, completion);
+        return s != null ? s : pool.unmap(offset, length, holes, completion);
+    }
+
+    @Override
+    public CompletionStage<StoreExtent> extent(long offset, Executor completion) {
+        if (!capabilities.contains(StoreCapability.EXTENTS)) {
+            return BackingStore.super.extent(offset, completion);
+        }
+        if (offset < 0 || offset >= size) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "offset " + offset + " outside a store of " + size + " bytes"));
+        }
+        IOException bad = check(offset, 0, false);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
+        return pool.extent(offset, size, holes, completion);
+    }
+
+    /**
+     * Deallocates {@code [from, size)}, bytes the open just added to a thin file (all zeros), so
+     * that a new file is one hole. Called by the opening thread before the store is handed out; a
+     * failure only leaves the last block allocated.
+     */
+    void deallocateAddedTail(long from) {
+        if (!capabilities.contains(StoreCapability.UNMAP) || from >= size) {
+            return;
+        }
+        try {
+            holes.punch(channel, from, size - from);
+        } catch (IOException e) {
+            LOG.debug("LUN {}: {}: the new tail stays allocated: {}", lunName, path, e.getMessage());
+        }
     }
 
     @Override

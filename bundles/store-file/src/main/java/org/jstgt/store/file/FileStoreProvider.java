@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code store.preallocate = true}) or a raw block device ({@code store.path} under {@code /dev} or
  * any non-regular file). Owns the I/O threads ({@code jstgt-file-io-N}) shared by all its stores.
  * A new file is synced with the directories that gained an entry for it; a failed data sync makes
- * the store refuse every later flush and FUA write until it is reopened ({@link SyncFailure}).
+ * the store refuse every later flush and FUA write until it is reopened ({@link SyncFailure}). A
+ * sparse file is thin (UNMAP, holes report) where its file system punches holes, a preallocated one
+ * thick; a block device unmaps when it can write zeroes ({@link FileStore}).
  */
 @Component(service = BackingStoreProvider.class, property = BackingStoreProvider.TYPE + "=file")
 public final class FileStoreProvider implements BackingStoreProvider, AutoCloseable {

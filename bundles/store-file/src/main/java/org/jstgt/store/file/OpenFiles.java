@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.IntSupplier;
 
+import org.jstgt.store.file.hole.HoleFile;
 import org.jstgt.store.file.ring.RingFile;
 import org.jstgt.store.file.ring.Rings;
 
@@ -15,7 +16,8 @@ import org.jstgt.store.file.ring.Rings;
  * The files and devices this provider has open, one channel per real path. OS file locks are held
  * per JVM and (POSIX fcntl) all of them are dropped when any descriptor of the file is closed, so a
  * second LUN on a path must never open and close a channel of its own: read-only LUNs share the
- * first one's channel; a read-write LUN excludes every other.
+ * first one's channel; a read-write LUN excludes every other. The file's further descriptors (its
+ * io_uring side, its hole side) are closed last, after the lock.
  */
 final class OpenFiles {
 
@@ -28,17 +30,22 @@ final class OpenFiles {
         final String firstLun;
         /** Device and inode of what the channel opened ({@code BasicFileAttributes.fileKey()}). */
         final Object fileKey;
+        /** fallocate(2) and lseek(2) on the file, or null without them (JNA missing). */
+        final HoleFile holes;
         int users = 1;
         private RingFile ring;
         private boolean ringTried;
 
-        Entry(Path realPath, FileChannel channel, FileLock lock, boolean readWrite, String firstLun, Object fileKey) {
+        /** @param holes the file's hole side, closed with the file ({@link HoleFile}), or null */
+        Entry(Path realPath, FileChannel channel, FileLock lock, boolean readWrite, String firstLun, Object fileKey,
+                HoleFile holes) {
             this.realPath = realPath;
             this.channel = channel;
             this.lock = lock;
             this.readWrite = readWrite;
             this.firstLun = firstLun;
             this.fileKey = fileKey;
+            this.holes = holes;
         }
 
         /**
@@ -115,6 +122,9 @@ final class OpenFiles {
                 RingFile ring = e.ringToClose();
                 if (ring != null) {
                     ring.close();
+                }
+                if (e.holes != null) {
+                    e.holes.close();
                 }
             }
         }

@@ -10,6 +10,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jstgt.api.store.StoreExtent;
+import org.jstgt.store.file.hole.HoleFile;
+
 /**
  * A store's pool path: positional {@link FileChannel} I/O on the provider's file I/O threads, the
  * stage completed there. Positional reads and writes on one channel are safe from many threads at
@@ -77,6 +80,16 @@ final class PoolIo {
         return submit(completion, this::force);
     }
 
+    /** Deallocates the range on the I/O threads (the native call's thread rule: {@link HoleFile}). */
+    CompletionStage<Void> unmap(long offset, long length, HoleFile holes, Executor completion) {
+        return submit(completion, () -> holes.punch(channel, offset, length));
+    }
+
+    /** The provisioning run at {@code offset}, looked up on the I/O threads ({@link HoleFile#extent}). */
+    CompletionStage<StoreExtent> extent(long offset, long size, HoleFile holes, Executor completion) {
+        return call(completion, () -> holes.extent(offset, size));
+    }
+
     /** A data sync: a failure is recorded (and fails every later one); see {@link SyncFailure}. */
     private void force() throws IOException {
         try {
@@ -93,22 +106,36 @@ final class PoolIo {
         void run() throws IOException;
     }
 
+    @FunctionalInterface
+    private interface IoCall<T> {
+        T call() throws IOException;
+    }
+
     /** Runs {@code io} on the file I/O threads; the stage completes on the caller's {@code completion}. */
     private CompletionStage<Void> submit(Executor completion, Io io) {
+        return call(completion, () -> {
+            io.run();
+            return null;
+        });
+    }
+
+    /** As {@link #submit}, for work with a result. */
+    private <T> CompletionStage<T> call(Executor completion, IoCall<T> io) {
         if (!inFlight.enter()) {
             return CompletableFuture.failedFuture(new IOException(path + ": store closed"));
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<T> done = new CompletableFuture<>();
         try {
             executor.execute(() -> {
                 IOException failure = null;
+                T result = null;
                 try {
-                    io.run();
+                    result = io.call();
                 } catch (IOException | RuntimeException e) {
                     failure = e instanceof IOException io2 ? io2 : new IOException(path + ": " + e, e);
                 }
                 inFlight.exit();
-                completeOn(completion, done, failure);
+                completeOn(completion, done, result, failure);
             });
         } catch (RejectedExecutionException e) {
             inFlight.exit();
@@ -121,8 +148,9 @@ final class PoolIo {
      * Completes on the caller's executor, as the store contract says; when that executor refuses
      * (its event loop has shut down), here, so that the stage still completes.
      */
-    private static void completeOn(Executor completion, CompletableFuture<Void> done, IOException failure) {
-        Runnable r = failure == null ? () -> done.complete(null) : () -> done.completeExceptionally(failure);
+    private static <T> void completeOn(Executor completion, CompletableFuture<T> done, T result,
+            IOException failure) {
+        Runnable r = failure == null ? () -> done.complete(result) : () -> done.completeExceptionally(failure);
         try {
             completion.execute(r);
         } catch (RejectedExecutionException e) {

@@ -55,6 +55,14 @@ final class RingIo {
         return s == null ? notTaken() : failure.watch(s);
     }
 
+    CompletionStage<Void> unmap(long offset, long length, Executor completion) {
+        if (!inFlight.enter()) {
+            return null;
+        }
+        CompletionStage<Void> s = ring.punch(offset, length, completion, done);
+        return s != null ? s : notTaken();
+    }
+
     /** @return how many operations went through the ring */
     long ops() {
         return ops.get();

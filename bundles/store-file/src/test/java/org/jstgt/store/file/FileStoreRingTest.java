@@ -27,6 +27,8 @@ import io.netty.channel.uring.IoUringIoHandler;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.store.BackingStore;
+import org.jstgt.api.store.StoreCapability;
+import org.jstgt.api.store.StoreExtent;
 import org.jstgt.api.store.StoreSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -298,16 +300,110 @@ class FileStoreRingTest {
     }
 
     @Test
-    void closeReleasesTheRingDescriptorAndRefusesLaterCalls() throws Exception {
+    void closeReleasesTheRingAndHoleDescriptorsAndRefusesLaterCalls() throws Exception {
         Path file = dir.resolve("close.img");
         FileStore s = (FileStore) provider.open(spec("r8", file, 4 * MIB));
         warmUp(s);
-        assertEquals(2, openDescriptors(file), "the channel and the ring's descriptor");
+        assertEquals(3, openDescriptors(file), "the channel, the ring's descriptor and the hole side's");
         s.close();
         assertEquals(0, openDescriptors(file));
         CompletionException e = assertThrows(CompletionException.class,
                 () -> onLoop(() -> s.read(0, ByteBuffer.allocateDirect(512), loop), null));
         assertTrue(e.getCause() instanceof IOException, e.toString());
+    }
+
+    /**
+     * UNMAP from an io_uring loop is an IORING_OP_FALLOCATE on its ring: it completes on the loop,
+     * frees the blocks, and the range (unaligned here) reads zeros while its neighbours keep their
+     * data; the holes report, which always takes the I/O threads, still completes on the loop.
+     */
+    @Test
+    void unmapGoesThroughTheRingFreesBlocksAndCompletesOnTheLoop() throws Exception {
+        Path file = dir.resolve("thin.img");
+        long block = Files.getFileStore(dir).getBlockSize();
+        try (FileStore s = (FileStore) provider.open(spec("r20", file, 16 * MIB))) {
+            assertTrue(s.capabilities().contains(StoreCapability.UNMAP), s.capabilities().toString());
+            warmUp(s);
+            byte[] data = pattern((int) (2 * MIB), 5);
+            onLoop(() -> s.write(2 * MIB, direct(data), false, loop), null);
+            onLoop(() -> s.flush(loop), null);
+            long blocksBefore = FileStoreThinTest.allocatedBlocks(file);
+            long before = s.ringOps();
+            AtomicReference<Thread> done = new AtomicReference<>();
+            onLoop(() -> s.unmap(2 * MIB + 100, MIB, loop), done);
+            assertEquals(before + 1, s.ringOps(), "the unmap went through the ring");
+            assertTrue(loop.inEventLoop(done.get()), "unmap completed on " + done.get());
+            long blocksAfter = FileStoreThinTest.allocatedBlocks(file);
+            assertTrue(blocksAfter <= blocksBefore - (MIB - block) / 512,
+                    "freed: " + blocksBefore + " -> " + blocksAfter + " blocks");
+
+            ByteBuffer back = ByteBuffer.allocateDirect(data.length);
+            onLoop(() -> s.read(2 * MIB, back, loop), null);
+            byte[] expected = data.clone();
+            java.util.Arrays.fill(expected, 100, (int) MIB + 100, (byte) 0);
+            assertArrayEquals(expected, bytes(back));
+
+            AtomicReference<Thread> extentDone = new AtomicReference<>();
+            StoreExtent hole = onLoop(() -> s.extent(2 * MIB + block, loop), extentDone);
+            assertEquals(new StoreExtent(2 * MIB + block, MIB - block, false), hole);
+            assertTrue(loop.inEventLoop(extentDone.get()), "extent completed on " + extentDone.get());
+            assertEquals(new StoreExtent(2 * MIB, block, true), onLoop(() -> s.extent(2 * MIB, loop), null));
+        }
+    }
+
+    /** A later write to an unmapped range through the ring allocates it again. */
+    @Test
+    void aRingWriteAfterARingUnmapReadsBack() throws Exception {
+        Path file = dir.resolve("rewrite.img");
+        try (FileStore s = (FileStore) provider.open(spec("r21", file, 4 * MIB))) {
+            warmUp(s);
+            onLoop(() -> s.write(MIB, direct(pattern((int) MIB, 1)), false, loop), null);
+            onLoop(() -> s.unmap(MIB, MIB, loop), null);
+            byte[] again = pattern((int) MIB, 2);
+            onLoop(() -> s.write(MIB, direct(again), false, loop), null);
+            ByteBuffer back = ByteBuffer.allocateDirect(again.length);
+            onLoop(() -> s.read(MIB, back, loop), null);
+            assertArrayEquals(again, bytes(back));
+            assertEquals(new StoreExtent(MIB, MIB, true), onLoop(() -> s.extent(MIB, loop), null));
+        }
+    }
+
+    /**
+     * Unmaps of the even 512-byte sectors and writes of the odd ones, all in flight in the kernel at
+     * once (submitted together from the loop): the partial blocks punched never take a neighbour's
+     * bytes with them.
+     */
+    @Test
+    void ringUnmapsInFlightWithWritesOfNeighbouringSectorsKeepThem() throws Exception {
+        Path file = dir.resolve("race.img");
+        int sectors = 128;
+        try (FileStore s = (FileStore) provider.open(spec("r22", file, MIB))) {
+            warmUp(s);
+            for (int i = 0; i < sectors; i++) {
+                int sector = i;
+                onLoop(() -> s.write(sector * 512L, direct(pattern(512, sector)), false, loop), null);
+            }
+            long before = s.ringOps();
+            for (int round = 0; round < 10; round++) {
+                int r = round;
+                onLoop(() -> {
+                    CompletableFuture<?>[] all = new CompletableFuture<?>[sectors];
+                    for (int i = 0; i < sectors; i++) {
+                        all[i] = (i % 2 == 0 ? s.unmap(i * 512L, 512, loop)
+                                : s.write(i * 512L, direct(pattern(512, i + r)), false, loop)).toCompletableFuture();
+                    }
+                    return CompletableFuture.allOf(all);
+                }, null);
+            }
+            assertEquals(before + 10 * sectors, s.ringOps(), "all through the ring");
+            ByteBuffer back = ByteBuffer.allocateDirect(sectors * 512);
+            onLoop(() -> s.read(0, back, loop), null);
+            byte[] got = bytes(back);
+            for (int i = 0; i < sectors; i++) {
+                byte[] expected = i % 2 == 0 ? new byte[512] : pattern(512, i + 9);
+                assertArrayEquals(expected, java.util.Arrays.copyOfRange(got, i * 512, i * 512 + 512), "sector " + i);
+            }
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.StoreAccess;
 import org.jstgt.api.store.StoreCapability;
+import org.jstgt.api.store.StoreExtent;
 
 /**
  * A sparse RAM store. The byte space is cut into fixed-size chunks, allocated on first write;
@@ -20,13 +21,19 @@ import org.jstgt.api.store.StoreCapability;
  * compare-and-set so that concurrent writers of disjoint ranges never lose each other's chunk;
  * Java guarantees no word tearing between distinct array elements (JLS §17.6), so disjoint byte
  * ranges of one chunk may be written concurrently. Everything completes inline.
+ *
+ * <p>Provisioning is per chunk: UNMAP frees the chunks it covers whole and zeroes its part of the
+ * others, and {@link #extent} reports a chunk never written (or freed) as a hole and any other as
+ * mapped, zeros or not.
  */
 final class MemoryStore implements BackingStore {
     /** Default allocation unit. */
     static final int DEFAULT_CHUNK = 1 << 20;
+    /** Chunks one {@link #extent} call looks at, at most: a run may stop there, as the API allows. */
+    static final int EXTENT_SCAN = 1 << 16;
 
     private static final Set<StoreCapability> CAPABILITIES =
-            Set.copyOf(EnumSet.of(StoreCapability.FLUSH, StoreCapability.UNMAP));
+            Set.copyOf(EnumSet.of(StoreCapability.FLUSH, StoreCapability.UNMAP, StoreCapability.EXTENTS));
 
     private final String name;
     private final long size;
@@ -148,6 +155,31 @@ final class MemoryStore implements BackingStore {
             pos += n;
         }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * The run of chunks in the state of the one holding {@code offset}, from {@code offset} on. A
+     * write or unmap racing the call may change a chunk just looked at; the answer is then what the
+     * table held an instant before.
+     */
+    @Override
+    public CompletionStage<StoreExtent> extent(long offset, Executor completion) {
+        if (offset < 0 || offset >= size) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "offset " + offset + " outside a store of " + size + " bytes"));
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new IOException(name + ": store closed"));
+        }
+        int first = (int) (offset / chunkSize);
+        boolean mapped = chunks.get(first) != null;
+        int last = (int) Math.min(chunks.length(), (long) first + EXTENT_SCAN);
+        int i = first + 1;
+        while (i < last && (chunks.get(i) != null) == mapped) {
+            i++;
+        }
+        long end = Math.min(size, (long) i * chunkSize);
+        return CompletableFuture.completedFuture(new StoreExtent(offset, end - offset, mapped));
     }
 
     @Override

@@ -10,10 +10,14 @@ import java.util.concurrent.Executor;
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.StoreAccess;
 import org.jstgt.api.store.StoreCapability;
+import org.jstgt.api.store.StoreExtent;
 
 /**
  * A store that keeps nothing: reads return zeros, writes are discarded. For benchmarks of the
  * protocol path without storage cost; never for data.
+ *
+ * <p>Nothing is ever allocated, so the honest provisioning report is one hole over the whole store
+ * (a hole reads zeros, which is all this store serves), and UNMAP has nothing to free.
  */
 final class NullStore implements BackingStore {
     private static final byte[] ZEROS = new byte[8192];
@@ -41,7 +45,7 @@ final class NullStore implements BackingStore {
 
     @Override
     public Set<StoreCapability> capabilities() {
-        return Set.of(StoreCapability.FLUSH, StoreCapability.UNMAP);
+        return Set.of(StoreCapability.FLUSH, StoreCapability.UNMAP, StoreCapability.EXTENTS);
     }
 
     @Override
@@ -72,6 +76,16 @@ final class NullStore implements BackingStore {
     public CompletionStage<Void> unmap(long offset, long length, Executor completion) {
         IOException bad = check(offset, length, true);
         return bad != null ? CompletableFuture.failedFuture(bad) : CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<StoreExtent> extent(long offset, Executor completion) {
+        if (offset < 0 || offset >= size) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "offset " + offset + " outside a store of " + size + " bytes"));
+        }
+        return closed ? CompletableFuture.failedFuture(new IOException(name + ": store closed"))
+                : CompletableFuture.completedFuture(new StoreExtent(offset, size - offset, false));
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.StoreCapability;
+import org.jstgt.api.store.StoreExtent;
 import org.jstgt.api.store.StoreSpec;
 import org.junit.jupiter.api.Test;
 
@@ -128,6 +129,52 @@ class MemoryStoreTest {
         assertTrue(s.capabilities().contains(StoreCapability.UNMAP));
     }
 
+    private static StoreExtent extent(BackingStore s, long offset) {
+        return s.extent(offset, Runnable::run).toCompletableFuture().join();
+    }
+
+    /** Unallocated chunks are holes; a partly unmapped chunk stays mapped (its zeros are stored). */
+    @Test
+    void extentsFollowTheChunkTable() {
+        MemoryStore s = new MemoryStore("m0", 10 * CHUNK + 100, false, CHUNK);
+        assertTrue(s.capabilities().contains(StoreCapability.EXTENTS));
+        assertEquals(new StoreExtent(0, 10 * CHUNK + 100, false), extent(s, 0));
+        s.write(2L * CHUNK + 10, ByteBuffer.wrap(pattern(2 * CHUNK, 1)), false, Runnable::run)
+                .toCompletableFuture().join();
+        s.write(10L * CHUNK, ByteBuffer.wrap(pattern(100, 2)), false, Runnable::run).toCompletableFuture().join();
+        // chunks 2, 3, 4 and the partial last chunk 10 are allocated
+        assertEquals(new StoreExtent(0, 2 * CHUNK, false), extent(s, 0));
+        assertEquals(new StoreExtent(CHUNK + 7, CHUNK - 7, false), extent(s, CHUNK + 7));
+        assertEquals(new StoreExtent(2 * CHUNK, 3 * CHUNK, true), extent(s, 2 * CHUNK));
+        assertEquals(new StoreExtent(3 * CHUNK + 1, 2 * CHUNK - 1, true), extent(s, 3 * CHUNK + 1));
+        assertEquals(new StoreExtent(5 * CHUNK, 5 * CHUNK, false), extent(s, 5 * CHUNK));
+        assertEquals(new StoreExtent(10 * CHUNK, 100, true), extent(s, 10 * CHUNK));
+        assertEquals(new StoreExtent(10 * CHUNK + 99, 1, true), extent(s, 10 * CHUNK + 99));
+
+        s.unmap(3L * CHUNK, CHUNK, Runnable::run).toCompletableFuture().join();
+        s.unmap(4L * CHUNK, 10, Runnable::run).toCompletableFuture().join();
+        assertEquals(new StoreExtent(2 * CHUNK, CHUNK, true), extent(s, 2 * CHUNK));
+        assertEquals(new StoreExtent(3 * CHUNK, CHUNK, false), extent(s, 3 * CHUNK));
+        assertEquals(new StoreExtent(4 * CHUNK, CHUNK, true), extent(s, 4 * CHUNK), "partly unmapped");
+
+        assertInstanceOf(IllegalArgumentException.class, assertThrows(CompletionException.class,
+                () -> extent(s, 10 * CHUNK + 100)).getCause());
+        assertInstanceOf(IllegalArgumentException.class, assertThrows(CompletionException.class,
+                () -> extent(s, -1)).getCause());
+        s.close();
+        assertInstanceOf(IOException.class, assertThrows(CompletionException.class, () -> extent(s, 0)).getCause());
+    }
+
+    /** A run stops after {@link MemoryStore#EXTENT_SCAN} chunks; the next call goes on from there. */
+    @Test
+    void aLongRunStopsAtTheScanBound() {
+        long chunks = MemoryStore.EXTENT_SCAN + 10L;
+        MemoryStore s = new MemoryStore("m0", chunks * 16, false, 16);
+        StoreExtent first = extent(s, 0);
+        assertEquals(new StoreExtent(0, MemoryStore.EXTENT_SCAN * 16L, false), first);
+        assertEquals(new StoreExtent(first.length(), 10 * 16, false), extent(s, first.length()));
+    }
+
     @Test
     void providerRefusesMissingSizeNamingTheKey() {
         ConfigException e = assertThrows(ConfigException.class,
@@ -155,6 +202,12 @@ class MemoryStoreTest {
         BackingStore s = new NullStoreProvider().open(spec(8192, Map.of()));
         s.write(0, ByteBuffer.wrap(pattern(512, 1)), false, Runnable::run).toCompletableFuture().join();
         assertArrayEquals(new byte[512], read(s, 0, 512));
+        // nothing is ever allocated: one hole, from wherever asked to the end
+        assertTrue(s.capabilities().contains(StoreCapability.EXTENTS));
+        assertEquals(new StoreExtent(0, 8192, false), extent(s, 0));
+        assertEquals(new StoreExtent(8191, 1, false), extent(s, 8191));
+        assertInstanceOf(IllegalArgumentException.class, assertThrows(CompletionException.class,
+                () -> extent(s, 8192)).getCause());
         assertThrows(ConfigException.class, () -> new NullStoreProvider().open(spec(0, Map.of())));
     }
 }

@@ -103,6 +103,16 @@ final class LoopRing implements IoUringIoHandle {
         return op == null ? null : op.start(opcode, position, buffer, fua, done);
     }
 
+    /**
+     * Starts a hole punch; see {@link RingOp#punch}.
+     *
+     * @return its stage, or null when the table is full or the ring refused it
+     */
+    CompletableFuture<Void> punch(long position, long length, RingFile.Done done) {
+        RingOp op = slot();
+        return op == null ? null : op.punch(position, length, done);
+    }
+
     boolean submit(IoUringIoOps sqe) {
         return registration.submit(sqe) != 0;
     }

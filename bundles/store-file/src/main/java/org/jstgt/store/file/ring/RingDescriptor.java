@@ -2,17 +2,14 @@ package org.jstgt.store.file.ring;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.uring.IoUringIoOps;
 import io.netty.util.internal.PlatformDependent;
 
+import org.jstgt.store.file.hole.Holes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +47,8 @@ final class RingDescriptor {
         this.path = path;
         this.fileKey = fileKey;
         this.readOnly = readOnly;
-        byte[] name = path.toString().getBytes(fileNameCharset());
-        pathBytes = ByteBuffer.allocateDirect(name.length + 1).put(name).put((byte) 0);
+        byte[] name = Holes.nulTerminated(path);
+        pathBytes = ByteBuffer.allocateDirect(name.length).put(name);
     }
 
     Path path() {
@@ -149,15 +146,7 @@ final class RingDescriptor {
      *     when that cannot be told
      */
     private Boolean sameFile(int fd) {
-        Object key;
-        try {
-            // /proc/self/fd/N leads to the open file itself, not to whatever its path names now
-            key = Files.readAttributes(Path.of("/proc/self/fd/" + fd), BasicFileAttributes.class).fileKey();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("{}: cannot check the io_uring descriptor: {}", path, e.toString());
-            return null;
-        }
-        return fileKey == null || key == null ? null : fileKey.equals(key);
+        return Holes.sameFile(fd, fileKey);
     }
 
     private void closeQuietly(int f) {
@@ -165,15 +154,6 @@ final class RingDescriptor {
             new FileDescriptor(f).close();
         } catch (IOException e) {
             LOG.debug("{}: closing the io_uring descriptor: {}", path, e.getMessage());
-        }
-    }
-
-    /** The charset the JVM uses for file names (what the kernel gets for a path). */
-    private static Charset fileNameCharset() {
-        try {
-            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-        } catch (RuntimeException e) {
-            return StandardCharsets.UTF_8;
         }
     }
 }

@@ -12,14 +12,14 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.uring.IoUring;
 
 /**
- * A file's reads, writes and syncs submitted to the io_uring of the event loop the caller runs on,
- * so they complete on that same thread: no hand-off to an I/O thread and back. The kernel still
- * runs an operation that would block (a page-cache miss) on its own workers, so the loop never
- * waits for the disk.
+ * A file's reads, writes, syncs and hole punches submitted to the io_uring of the event loop the
+ * caller runs on, so they complete on that same thread: no hand-off to an I/O thread and back. The
+ * kernel still runs an operation that would block (a page-cache miss, every fallocate) on its own
+ * workers, so the loop never waits for the disk.
  *
  * <p>Until the file's ring descriptor is open ({@link RingDescriptor}), and whenever the caller is
- * no io_uring loop or the buffer is not direct, {@code read}/{@code write}/{@code sync} return null
- * and the caller uses its thread pool. Each loop has its own {@link LoopRing}.
+ * no io_uring loop or the buffer is not direct, {@code read}/{@code write}/{@code sync}/{@code punch}
+ * return null and the caller uses its thread pool. Each loop has its own {@link LoopRing}.
  *
  * <p>Created only through {@link Rings}, after the Netty io_uring classes were found to load.
  */
@@ -72,6 +72,16 @@ public final class RingFile {
     public CompletableFuture<Void> sync(Executor caller, Done done) {
         LoopRing r = ready(null, caller);
         return r == null ? null : r.start(Sqe.OP_FSYNC, 0, null, true, done);
+    }
+
+    /**
+     * Deallocates {@code length} bytes at {@code offset} through the ring ({@code IORING_OP_FALLOCATE}
+     * with {@code FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE}), or returns null when the caller must do
+     * it. For regular files only: a block device wants the range aligned to its logical blocks.
+     */
+    public CompletableFuture<Void> punch(long offset, long length, Executor caller, Done done) {
+        LoopRing r = ready(null, caller);
+        return r == null ? null : r.punch(offset, length, done);
     }
 
     /**

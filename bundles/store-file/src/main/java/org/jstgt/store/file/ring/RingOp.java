@@ -7,12 +7,12 @@ import java.util.concurrent.CompletableFuture;
 import io.netty.util.internal.PlatformDependent;
 
 /**
- * One read, write or sync in flight on a {@link LoopRing}, in a slot of its table that is reused.
- * The kernel may end a transfer short ({@code io_uring_cqe.res} below the {@code len} asked): the
- * rest is submitted again from where it stopped until all is done; a FUA write then gets a data
- * sync (a failed sync is a {@link java.io.SyncFailedException}). A read that meets the end of a
- * file cut short behind the store's back fills the rest with zeros, as a hole reads. Loop thread
- * only.
+ * One read, write, sync or hole punch in flight on a {@link LoopRing}, in a slot of its table that
+ * is reused. The kernel may end a transfer short ({@code io_uring_cqe.res} below the {@code len}
+ * asked): the rest is submitted again from where it stopped until all is done; a FUA write then
+ * gets a data sync (a failed sync is a {@link java.io.SyncFailedException}). A hole punch is one
+ * step, done or failed. A read that meets the end of a file cut short behind the store's back
+ * fills the rest with zeros, as a hole reads. Loop thread only.
  */
 final class RingOp {
     /** This slot's index, the completion's {@code user_data}. */
@@ -25,6 +25,8 @@ final class RingOp {
     private long position;
     private long address;
     private int remaining;
+    /** Bytes a hole punch deallocates. */
+    private long span;
     private ByteBuffer buffer;
     private boolean fua;
     private boolean synced;
@@ -48,7 +50,28 @@ final class RingOp {
         this.buffer = buffer;
         this.address = buffer == null ? 0 : PlatformDependent.directBufferAddress(buffer) + buffer.position();
         this.remaining = buffer == null ? 0 : buffer.remaining();
+        this.span = 0;
         this.fua = fua;
+        return launch(done);
+    }
+
+    /**
+     * Deallocates {@code length} bytes at {@code position} ({@link Sqe#OP_FALLOCATE}).
+     *
+     * @return the stage, or null when the ring refused the submission (the slot is free again)
+     */
+    CompletableFuture<Void> punch(long position, long length, RingFile.Done done) {
+        this.opcode = Sqe.OP_FALLOCATE;
+        this.position = position;
+        this.buffer = null;
+        this.address = 0;
+        this.remaining = 0;
+        this.span = length;
+        this.fua = false;
+        return launch(done);
+    }
+
+    private CompletableFuture<Void> launch(RingFile.Done done) {
         this.synced = false;
         this.done = done;
         CompletableFuture<Void> s = new CompletableFuture<>();
@@ -72,6 +95,11 @@ final class RingOp {
      * @param res its {@code io_uring_cqe.res}: bytes moved, 0, or minus an errno
      */
     void completed(byte cqeOpcode, int res) {
+        if (cqeOpcode == Sqe.OP_FALLOCATE) {
+            end(res < 0 ? Errno.failed(ring.path() + ": unmap of " + span + " bytes at offset " + position, -res)
+                    : null);
+            return;
+        }
         if (cqeOpcode == Sqe.OP_FSYNC) {
             res = ring.syncResult(res);
         }
@@ -110,6 +138,9 @@ final class RingOp {
         int fd = ring.fd();
         if (fd < 0) {
             return false;
+        }
+        if (opcode == Sqe.OP_FALLOCATE) {
+            return ring.submit(Sqe.punchHole(fd, position, span, tag));
         }
         if (opcode == Sqe.OP_FSYNC || (remaining == 0 && fua)) {
             return ring.submit(Sqe.fdatasync(fd, tag));

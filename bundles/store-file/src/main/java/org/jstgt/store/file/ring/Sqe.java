@@ -11,6 +11,12 @@ import io.netty.channel.uring.IoUringIoOps;
 final class Sqe {
     /** {@code IORING_OP_FSYNC}: fsync(2) of {@code fd}, variant chosen by {@code fsync_flags}. */
     static final byte OP_FSYNC = 3;
+    /**
+     * {@code IORING_OP_FALLOCATE}: fallocate(2) of {@code fd} with the mode in {@code len}, the
+     * offset in {@code off} and the length in {@code addr} (io_uring/sync.c {@code io_fallocate_prep};
+     * liburing's {@code io_uring_prep_fallocate} fills them the same way).
+     */
+    static final byte OP_FALLOCATE = 17;
     /** {@code IORING_OP_OPENAT}: openat(2) of the path at {@code addr}, {@code open_flags}. */
     static final byte OP_OPENAT = 18;
     /** {@code IORING_OP_READ}: pread(2) of {@code len} bytes at file offset {@code off} to {@code addr}. */
@@ -25,6 +31,8 @@ final class Sqe {
     private static final int O_RDONLY = 0;
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;
+    /** {@code FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE} ({@code <linux/falloc.h>}). */
+    private static final int PUNCH_HOLE_KEEP_SIZE = 0x03;
 
     private Sqe() {
     }
@@ -52,6 +60,15 @@ final class Sqe {
      */
     static IoUringIoOps transfer(byte opcode, int fd, long offset, long address, int length, short tag) {
         return new IoUringIoOps(opcode, (byte) 0, (short) 0, fd, offset, address, length, 0, tag,
+                (short) 0, (short) 0, 0, 0L);
+    }
+
+    /**
+     * Deallocates {@code length} bytes at {@code offset}: fallocate(2) with {@code FALLOC_FL_PUNCH_HOLE
+     * | FALLOC_FL_KEEP_SIZE}; later reads of the range return zeros.
+     */
+    static IoUringIoOps punchHole(int fd, long offset, long length, short tag) {
+        return new IoUringIoOps(OP_FALLOCATE, (byte) 0, (short) 0, fd, offset, length, PUNCH_HOLE_KEEP_SIZE, 0, tag,
                 (short) 0, (short) 0, 0, 0L);
     }
 }

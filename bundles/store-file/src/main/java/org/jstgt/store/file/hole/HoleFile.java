@@ -1,0 +1,196 @@
+package org.jstgt.store.file.hole;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import com.sun.jna.LastErrorException;
+
+import org.jstgt.api.store.StoreExtent;
+
+/**
+ * A second descriptor of a store's file, for the two calls that thin provisioning needs and
+ * {@link FileChannel} does not offer: fallocate(2) with {@code FALLOC_FL_PUNCH_HOLE |
+ * FALLOC_FL_KEEP_SIZE} to deallocate, and lseek(2) with {@code SEEK_DATA}/{@code SEEK_HOLE} to find
+ * the holes. Both act on the file, not on the descriptor, so they see what the channel wrote. The
+ * descriptor is closed only with the open file, after its lock is released: closing any descriptor
+ * of a file drops the process's POSIX locks on it.
+ *
+ * <p><b>Thread rule:</b> native calls are made only by threads allowed to block: the provider's
+ * file I/O threads, and the thread opening the store (the probes, and the hole a new file's tail
+ * gets). An event loop never makes one: an unmap asked on an io_uring loop goes to its ring as
+ * {@code IORING_OP_FALLOCATE} instead, and every extent query takes the file I/O threads (lseek
+ * may wait for the file system's locks).
+ *
+ * <p>On a regular file the kernel zeroes the partial blocks at either end of a punched range and
+ * frees the whole ones (fallocate(2), "Deallocating file space"). On a block device the same call
+ * becomes a write-zeroes request that may deallocate ({@code blkdev_fallocate}, Linux 4.9 and
+ * later): reads return zeros afterwards, which the UNMAP contract needs and BLKDISCARD does
+ * not promise (a discard may leave old data readable), and the call fails with EOPNOTSUPP instead of
+ * falling back to writing zeros. Its range must be aligned to the logical block size, so the
+ * unaligned ends of a range are written with zeros here.
+ */
+public final class HoleFile {
+    private static final int ZERO_CHUNK = 64 * 1024;
+
+    private final Path path;
+    /**
+     * Held (shared) across each native call on {@link #fd}, and exclusively to close it: a
+     * descriptor closed during a call could be reused by another open and the call would punch the
+     * wrong file.
+     */
+    private final ReadWriteLock use = new ReentrantReadWriteLock();
+    private int fd;
+    private final boolean punch;
+    private final boolean seek;
+    private final int alignment;
+
+    /**
+     * @param fd the descriptor, closed by {@link #close}
+     * @param punch fallocate(PUNCH_HOLE) works on it
+     * @param seek lseek(SEEK_DATA/SEEK_HOLE) works on it
+     * @param alignment the unit a punched range must be aligned to (1: any)
+     */
+    HoleFile(Path path, int fd, boolean punch, boolean seek, int alignment) {
+        this.path = path;
+        this.fd = fd;
+        this.punch = punch;
+        this.seek = seek;
+        this.alignment = alignment;
+    }
+
+    /** @return true when {@link #punch} deallocates here */
+    public boolean canPunch() {
+        return punch;
+    }
+
+    /** @return true when {@link #extent} tells holes from data here */
+    public boolean canSeek() {
+        return seek;
+    }
+
+    /**
+     * Deallocates {@code length} bytes at {@code offset}; later reads return zeros. File I/O threads
+     * only (see the class comment).
+     *
+     * @param channel the store's channel, for the unaligned ends on a device
+     */
+    public void punch(FileChannel channel, long offset, long length) throws IOException {
+        long end = offset + length;
+        long first = offset;
+        long last = end;
+        if (alignment > 1) {
+            first = Math.min(end, (offset + alignment - 1) / alignment * alignment);
+            last = Math.max(first, end / alignment * alignment);
+            zero(channel, offset, first);
+            zero(channel, last, end);
+        }
+        if (last <= first) {
+            return;
+        }
+        use.readLock().lock();
+        try {
+            Libc.fallocate(descriptor(), Libc.FALLOC_FL_PUNCH_HOLE | Libc.FALLOC_FL_KEEP_SIZE, first, last - first);
+        } catch (LastErrorException e) {
+            throw new IOException(path + ": unmap of " + (last - first) + " bytes at offset " + first + " failed: "
+                    + e.getMessage(), e);
+        } finally {
+            use.readLock().unlock();
+        }
+    }
+
+    /**
+     * The run of data or hole that starts at {@code offset} (lseek(2) "Seeking file data and
+     * holes"): SEEK_DATA finds the next data, SEEK_HOLE the end of the data there; the end of the
+     * file counts as a hole, and ENXIO means no data follows. The file system reports at its own
+     * granularity (a partly punched block is data, full of zeros). File I/O threads only.
+     *
+     * @param size the store's size: runs end there
+     */
+    public StoreExtent extent(long offset, long size) throws IOException {
+        use.readLock().lock();
+        try {
+            return seek(descriptor(), offset, size);
+        } finally {
+            use.readLock().unlock();
+        }
+    }
+
+    private StoreExtent seek(int f, long offset, long size) throws IOException {
+        // a hole punched or filled between the two seeks shows as an empty run: look again
+        for (int attempt = 0; attempt < 4; attempt++) {
+            long data;
+            try {
+                data = Libc.lseek(f, offset, Libc.SEEK_DATA);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Libc.ENXIO) {
+                    return new StoreExtent(offset, size - offset, false);
+                }
+                throw failed(offset, e);
+            }
+            if (data > offset) {
+                return new StoreExtent(offset, Math.min(data, size) - offset, false);
+            }
+            long hole;
+            try {
+                hole = Libc.lseek(f, offset, Libc.SEEK_HOLE);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Libc.ENXIO) {
+                    continue;
+                }
+                throw failed(offset, e);
+            }
+            if (hole > offset) {
+                return new StoreExtent(offset, Math.min(hole, size) - offset, true);
+            }
+        }
+        throw new IOException(path + ": the holes at offset " + offset + " kept changing while being looked up");
+    }
+
+    /**
+     * Closes the descriptor, after the native calls under way; call only when the file itself is
+     * closed (see the class comment).
+     */
+    public void close() {
+        use.writeLock().lock();
+        try {
+            if (fd >= 0) {
+                HoleProbe.close(fd);
+                fd = -1;
+            }
+        } finally {
+            use.writeLock().unlock();
+        }
+    }
+
+    /** @return the descriptor; call with {@link #use} held */
+    private int descriptor() throws IOException {
+        int f = fd;
+        if (f < 0) {
+            throw new IOException(path + ": store closed");
+        }
+        return f;
+    }
+
+    private IOException failed(long offset, LastErrorException e) {
+        return new IOException(path + ": looking for holes at offset " + offset + " failed: " + e.getMessage(), e);
+    }
+
+    /** Writes zeros over {@code [from, to)}, the part of a device range too small to deallocate. */
+    private static void zero(FileChannel channel, long from, long to) throws IOException {
+        if (to <= from) {
+            return;
+        }
+        ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(ZERO_CHUNK, to - from));
+        long pos = from;
+        while (pos < to) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), to - pos));
+            while (zeros.hasRemaining()) {
+                pos += channel.write(zeros, pos);
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.jstgt.store.file.hole;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+
+/**
+ * The C library calls the thin stores need and {@link java.nio.channels.FileChannel} does not offer,
+ * bound by JNA direct mapping (no per-call reflection). Constants are the Linux values of
+ * {@code <fcntl.h>}, {@code <linux/falloc.h>}, {@code <unistd.h>} and {@code <errno.h>}; x86_64
+ * and aarch64 agree on every one. Loading this class fails with a {@link LinkageError} when JNA is
+ * not installed or its native part cannot load; only {@link Holes} loads it, and catches that.
+ *
+ * <p>Threads: see {@link HoleFile}.
+ */
+final class Libc {
+    /** {@code FALLOC_FL_KEEP_SIZE}: the file size stays as it is (fallocate(2)). */
+    static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    /**
+     * {@code FALLOC_FL_PUNCH_HOLE}: deallocate the range; partial blocks at either end are zeroed,
+     * and later reads of the range return zeros. Must be or-ed with {@link #FALLOC_FL_KEEP_SIZE}.
+     */
+    static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    /** {@code SEEK_DATA}: the next offset at or after the one given that holds data (lseek(2)). */
+    static final int SEEK_DATA = 3;
+    /** {@code SEEK_HOLE}: the next offset at or after the one given in a hole; the end of file counts. */
+    static final int SEEK_HOLE = 4;
+    static final int O_RDONLY = 0;
+    static final int O_RDWR = 2;
+    static final int O_CLOEXEC = 0x80000;
+    /** lseek(2) SEEK_DATA: no data at or after the offset (the rest is a hole, or it is past the end). */
+    static final int ENXIO = 6;
+
+    static {
+        Native.register(Libc.class, Platform.C_LIBRARY_NAME);
+    }
+
+    private Libc() {
+    }
+
+    /**
+     * open(2).
+     *
+     * @param path NUL-terminated, in the file name encoding
+     * @return the new descriptor
+     */
+    static native int open(byte[] path, int flags) throws LastErrorException;
+
+    /** close(2). */
+    static native int close(int fd) throws LastErrorException;
+
+    /** fallocate(2): {@code mode} applied to {@code len} bytes at {@code offset} (off_t is 64-bit here). */
+    static native int fallocate(int fd, int mode, long offset, long len) throws LastErrorException;
+
+    /** lseek(2): the resulting offset. */
+    static native long lseek(int fd, long offset, int whence) throws LastErrorException;
+}

@@ -68,7 +68,7 @@ final class DiskUnit implements LogicalUnit {
         Capacity capacity = new Capacity(this);
         List<CommandFamily> families = List.of(new StartStop(this), new Pages(this, capacity, modes), capacity,
                 new ReadWrite(this), new Verify(this), new Cache(this), new CompareAndWrite(this), new WriteSame(this),
-                new GetLbaStatus(this), new FormatUnit(this), new DefectData());
+                new GetLbaStatus(this), new FormatUnit(this), new DefectData(), new OrWrite(this));
         OpcodeTable.Builder b = OpcodeTable.builder();
         for (CommandFamily f : families) {
             f.register(b);

@@ -168,6 +168,7 @@ class DiskUnitTest extends DiskTestBase {
         expected.put("PRE-FETCH(16)", "16 NONE READ 9002ffffffffffffffffffffffff0000");
         expected.put("FORMAT UNIT", "6 OUT WRITE 04f700000300");
         expected.put("UNMAP", "10 OUT WRITE 42010000000000ffff00");
+        expected.put("ORWRITE(16)", "16 OUT WRITE 8bfaffffffffffffffffffffffff1f00");
         expected.put("READ DEFECT DATA(10)", "10 IN READ 37001f00000000ffff00");
         expected.put("READ DEFECT DATA(12)", "12 IN READ b71fffffffffffffffff0000");
         expected.put("REPORT SUPPORTED OPERATION CODES", "12 IN ALLOWED a30c87ffffffffffffff0000");

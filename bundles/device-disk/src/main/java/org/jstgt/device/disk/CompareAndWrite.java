@@ -75,6 +75,11 @@ final class CompareAndWrite implements CommandFamily {
         }
         CdbChecks.checkRange(lba, blocks, disk.capacity());
         if (blocks == 0) {
+            // nothing to compare, but data on its way says the CDB is not what the initiator meant
+            // (a 256-block request truncated to the one-byte field): refuse it, as LIO does
+            if (task.expectedTransferLength() != 0) {
+                throw ScsiException.invalidCdbField(13, -1);
+            }
             return Commands.good();
         }
         int length = 2 * blocks * blockSize;

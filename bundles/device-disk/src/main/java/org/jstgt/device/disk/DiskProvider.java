@@ -45,8 +45,8 @@ public final class DiskProvider implements DeviceProvider {
         this(dataDirectory(context));
     }
 
-    /** A provider whose units keep saved mode pages in memory only (tests). */
-    DiskProvider() {
+    /** A provider outside a framework (tests, benchmarks): its units keep saved mode pages in memory only. */
+    public DiskProvider() {
         this((Path) null);
     }
 

@@ -29,12 +29,12 @@ import org.jstgt.scsi.spc.OpcodeTable;
  * to the last block (WSNZ 0 in the Block Limits page). A range longer than
  * {@link #maxBlocks(DiskUnit)} (MAXIMUM WRITE SAME LENGTH) is an invalid NUMBER OF LOGICAL BLOCKS.
  *
- * <p>UNMAP 1 deallocates the range through the store when the unit is thin provisioned and the
- * block is all zeros (NDOB, or a zero Data-Out block): unmapped blocks read as zeros (LBPRZ 1),
- * so the result reads back as the write would. Otherwise (a fully provisioned unit, or data that
- * is not zeros) the blocks are written: a thin unit "should" deallocate (SBC-4 §4.7.3), and
- * writing leaves exactly the data a read after deallocation would return only for zeros. The
- * range is held in the unit's {@link RangeGuard} while it is written or deallocated.
+ * <p>UNMAP 1 on a thin provisioned unit deallocates the range through the store, whatever the
+ * Data-Out block holds: the bit asks for deallocation (SBC-4 §4.7.3.4), and a read afterwards
+ * returns what LBPRZ 1 promises, zeros. This is what initiators and libiscsi's WriteSame
+ * UnmapUntilEnd tests expect (they send a block of FFh with UNMAP and read zeros back), and what
+ * LIO does. On a fully provisioned unit the blocks are written. The range is held in the unit's
+ * {@link RangeGuard} while it is written or deallocated.
  */
 final class WriteSame implements CommandFamily {
     /** MAXIMUM WRITE SAME LENGTH in bytes: 1 GiB, written through {@link BlockFill}'s 1 MiB buffer. */
@@ -138,21 +138,11 @@ final class WriteSame implements CommandFamily {
             }
             long blocks = range();
             Executor loop = task.executor();
-            boolean deallocate = unmap() && disk.thin() && zeros(block);
+            boolean deallocate = unmap() && disk.thin();
             long offset = lba() * blockSize;
             long bytes = blocks * blockSize;
             return disk.guard().run(lba(), blocks, loop, () -> (deallocate ? disk.io().unmap(offset, bytes, loop)
                     : BlockFill.write(disk.io(), block, offset, bytes, loop)).thenApply(v -> CommandResult.good()));
         }
-    }
-
-    /** @return true when every byte from position to limit is zero */
-    private static boolean zeros(ByteBuffer b) {
-        for (int i = b.position(); i < b.limit(); i++) {
-            if (b.get(i) != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -108,6 +108,9 @@ class CompareAndWriteTest extends DiskTestBase {
         assertEquals(0, run(u, t));
         assertTrue(s.calls().isEmpty());
         expect(SenseReason.LBA_OUT_OF_RANGE, () -> u.parse(caw(2049, 0, 0, new byte[0])));
+        // 256 blocks do not fit the one-byte field: 0 with data on its way is refused (libiscsi
+        // CompareAndWrite.Simple and .Miscompare send exactly that)
+        invalidField(13, -1, () -> u.parse(caw(0, 0, 0, new byte[2 * 256 * 512])));
     }
 
     @Test

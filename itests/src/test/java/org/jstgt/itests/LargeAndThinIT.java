@@ -1,0 +1,196 @@
+package org.jstgt.itests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.jstgt.testkit.Await;
+import org.jstgt.testkit.Cdbs;
+import org.jstgt.testkit.Initiator;
+import org.jstgt.testkit.InitiatorOptions;
+import org.jstgt.testkit.ScsiReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Disks past 2 TiB and thin provisioning on the real assembly: a 64 TiB sparse file LUN (on tmpfs,
+ * where a sparse file may be that large; ext4 stops at 16 TiB) answers READ CAPACITY(10) with
+ * FFFFFFFFh and round-trips I/O at LBAs above 2^32; on a sparse file LUN, UNMAP gives the blocks
+ * back to the file system, GET LBA STATUS reports them deallocated and they read as zeros.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LargeAndThinIT {
+    private static final Duration CONFIG_WAIT = Duration.ofSeconds(60);
+    private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(60);
+    private static final String IQN = "iqn.2026-11.org.jstgt:itest-large";
+    private static final long BIG_BLOCKS = (64L << 40) / 512;
+    private static final int THIN_BLOCKS = (64 << 20) / 512;
+    /** 4 MiB written then unmapped. */
+    private static final int RUN_BLOCKS = 8192;
+
+    @RegisterExtension
+    static final StartedAssembly ASSEMBLY = new StartedAssembly("large-thin", "iscsi-readcapacity16");
+
+    private KarafInstance karaf;
+    private Path shm;
+    private Path thinFile;
+    private Initiator session;
+
+    @BeforeAll
+    void configure() throws Exception {
+        karaf = ASSEMBLY.karaf();
+        shm = Files.createTempDirectory(Path.of("/dev/shm"), "jstgt-itest-");
+        thinFile = karaf.home().resolve("data/luns/thin.img");
+        karaf.writeEtc("jstgt.lun-big.cfg", lines("device.type = disk", "store.type = file",
+                "store.path = " + shm.resolve("big.img"), "size = 64TiB"));
+        karaf.writeEtc("jstgt.lun-thin.cfg", lines("device.type = disk", "store.type = file",
+                "store.path = " + thinFile, "size = 64MiB"));
+        karaf.writeEtc("jstgt.target-large.cfg", lines("iqn = " + IQN, "lun.0 = big", "lun.1 = thin"));
+        session = Await.every(CONFIG_WAIT, Duration.ofSeconds(1), "the itest target with both LUNs ready", () -> {
+            Initiator i = Initiator.connect(KarafInstance.PORTAL_V4, InitiatorOptions.defaults());
+            try {
+                i.login(IQN);
+                clearUnitAttentions(i, 0);
+                clearUnitAttentions(i, 1);
+                if (i.scsi(0, Cdbs.testUnitReady(), null, 0).good() && i.scsi(1, Cdbs.testUnitReady(), null, 0).good()) {
+                    return i;
+                }
+            } catch (java.io.IOException e) {
+                // not there yet
+            }
+            i.close();
+            return null;
+        }, i -> i != null);
+    }
+
+    @AfterAll
+    void cleanUp() throws Exception {
+        if (session != null) {
+            session.close();
+        }
+        if (karaf != null) {
+            for (String f : new String[] {"jstgt.target-large.cfg", "jstgt.lun-big.cfg", "jstgt.lun-thin.cfg"}) {
+                Files.deleteIfExists(karaf.etc().resolve(f));
+            }
+        }
+        if (shm != null) {
+            // the LUN closes its file once its configuration is gone; removing it frees nothing on
+            // tmpfs (it is sparse) but leaves no trace
+            try (Stream<Path> s = Files.walk(shm)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void clearUnitAttentions(Initiator i, int lun) throws java.io.IOException {
+        for (int n = 0; n < 4 && !i.scsi(lun, Cdbs.testUnitReady(), null, 0).good(); n++) {
+            // each TEST UNIT READY reports (and clears) one pending unit attention
+        }
+    }
+
+    @Test
+    @Order(1)
+    void readCapacity10SaysTooLargeAnd16TellsTheTruth() throws Exception {
+        ScsiReply rc10 = session.scsi(0, Cdbs.readCapacity10(), null, 8).assertGood();
+        assertArrayEquals(new byte[] {-1, -1, -1, -1, 0, 0, 2, 0}, rc10.data(), "RETURNED LOGICAL BLOCK ADDRESS FFFFFFFFh");
+        ScsiReply rc16 = session.scsi(0, Cdbs.readCapacity16(32), null, 32).assertGood();
+        ByteBuffer d = ByteBuffer.wrap(rc16.data());
+        assertEquals(BIG_BLOCKS - 1, d.getLong(0));
+        assertEquals(512, d.getInt(8));
+        assertEquals(0xC0, rc16.data()[14] & 0xC0, "LBPME and LBPRZ: a sparse file is thin");
+        Processes.Result r = Processes.run(TOOL_TIMEOUT, "iscsi-readcapacity16",
+                "iscsi://127.0.0.1:3260/" + IQN + "/0").assertSuccess();
+        Matcher m = Pattern.compile("Total size:(\\d+)").matcher(r.output());
+        assertTrue(m.find(), r.describe());
+        assertEquals(64L << 40, Long.parseLong(m.group(1)), r.describe());
+    }
+
+    @Test
+    @Order(2)
+    void ioAboveTwoToTheThirtyTwoRoundTrips() throws Exception {
+        for (long lba : new long[] {(1L << 32) + 5, (1L << 36) + 123, BIG_BLOCKS - 8}) {
+            byte[] data = pattern(8 * 512, (int) lba);
+            session.scsi(0, Cdbs.write16(lba, 8), data, 0).assertGood();
+            ScsiReply back = session.scsi(0, Cdbs.read16(lba, 8), null, data.length).assertGood();
+            assertArrayEquals(data, back.data(), "LBA " + lba);
+        }
+        ScsiReply past = session.scsi(0, Cdbs.read16(BIG_BLOCKS - 4, 8), null, 8 * 512);
+        assertEquals(0x21, past.sense().orElseThrow().asc(), "LBA OUT OF RANGE past the end");
+    }
+
+    @Test
+    @Order(3)
+    void unmapFreesSpaceReportsItAndReadsZeros() throws Exception {
+        byte[] data = pattern(RUN_BLOCKS * 512, 3);
+        for (int at = 0; at < RUN_BLOCKS; at += 2048) {
+            session.scsi(1, Cdbs.write16(at, 2048), Arrays.copyOfRange(data, at * 512, (at + 2048) * 512), 0)
+                    .assertGood();
+        }
+        session.scsi(1, Cdbs.raw(0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0), null, 0).assertGood();
+        long before = allocatedBytes(thinFile);
+        assertTrue(before >= RUN_BLOCKS * 512L, "the written 4 MiB are allocated: " + before);
+        assertEquals(0, lbaStatus(0)[0], "mapped before UNMAP");
+
+        byte[] list = new byte[24];
+        ByteBuffer.wrap(list).putShort(0, (short) 22).putShort(2, (short) 16).putLong(8, 0).putInt(16, RUN_BLOCKS);
+        session.scsi(1, Cdbs.raw(0x42, 0, 0, 0, 0, 0, 0, 0, 24, 0), list, 0).assertGood();
+
+        long after = allocatedBytes(thinFile);
+        assertTrue(before - after >= RUN_BLOCKS * 512L, "UNMAP gave 4 MiB back: " + before + " -> " + after);
+        long[] status = lbaStatus(0);
+        assertEquals(1, status[0], "GET LBA STATUS: deallocated");
+        assertTrue(status[1] >= RUN_BLOCKS, "the deallocated run covers the unmapped blocks: " + status[1]);
+        ScsiReply read = session.scsi(1, Cdbs.read16(0, 2048), null, 2048 * 512).assertGood();
+        assertArrayEquals(new byte[2048 * 512], read.data(), "unmapped blocks read as zeros");
+        ScsiReply rc16 = session.scsi(1, Cdbs.readCapacity16(32), null, 32).assertGood();
+        assertEquals(THIN_BLOCKS, ByteBuffer.wrap(rc16.data()).getLong(0) + 1, "the LUN keeps its capacity");
+        assertEquals(64L << 20, Files.size(thinFile), "the file keeps its size");
+    }
+
+    /** @return {provisioning status, number of blocks} of the first GET LBA STATUS descriptor at {@code lba} */
+    private long[] lbaStatus(long lba) throws Exception {
+        byte[] cdb = new byte[16];
+        cdb[0] = (byte) 0x9E;
+        cdb[1] = 0x12;
+        ByteBuffer.wrap(cdb).putLong(2, lba).putInt(10, 64);
+        ScsiReply r = session.scsi(1, cdb, null, 64).assertGood();
+        ByteBuffer d = ByteBuffer.wrap(r.data());
+        assertEquals(lba, d.getLong(8), "the first descriptor starts at the LBA asked");
+        return new long[] {d.get(20) & 0x0F, d.getInt(16) & 0xFFFF_FFFFL};
+    }
+
+    private static long allocatedBytes(Path file) throws Exception {
+        Processes.Result r = Processes.run(TOOL_TIMEOUT, "stat", "-c", "%b %B", file.toString()).assertSuccess();
+        String[] f = r.output().trim().split("\\s+");
+        return Long.parseLong(f[0]) * Long.parseLong(f[1]);
+    }
+
+    private static byte[] pattern(int length, int seed) {
+        byte[] b = new byte[length];
+        for (int i = 0; i < length; i++) {
+            b[i] = (byte) (i * 31 + seed + (i >>> 9));
+        }
+        return b;
+    }
+
+    private static String lines(String... lines) {
+        return "# written by LargeAndThinIT\n" + String.join("\n", lines) + "\n";
+    }
+}

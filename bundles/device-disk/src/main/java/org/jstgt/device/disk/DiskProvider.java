@@ -42,7 +42,7 @@ public final class DiskProvider implements DeviceProvider {
 
     @Override
     public LogicalUnit create(UnitContext context) throws ConfigException {
-        return DiskUnit.create(context.spec(), context.requireStore(), workers);
+        return DiskUnit.create(context.spec(), context.requireStore(), workers, context.luns());
     }
 
     /** Stops the worker threads; calls still queued for blocking stores run to completion first. */

@@ -1,13 +1,17 @@
 package org.jstgt.device.disk;
 
+import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.Sizes;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.LogicalUnit;
+import org.jstgt.api.scsi.LunDirectory;
 import org.jstgt.api.scsi.LunSpec;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
@@ -47,7 +51,8 @@ final class DiskUnit implements LogicalUnit {
     private final LostWrites lostWrites;
     private final OpcodeTable table;
 
-    private DiskUnit(LunSpec spec, BackingStore store, Executor workers, int maxTransferBlocks, boolean dSense) {
+    private DiskUnit(LunSpec spec, BackingStore store, Executor workers, int maxTransferBlocks, boolean dSense,
+            LunDirectory luns) {
         this.spec = spec;
         this.store = store;
         this.io = new StoreCalls(store, workers, spec.name());
@@ -61,7 +66,7 @@ final class DiskUnit implements LogicalUnit {
         this.lostWrites = new LostWrites(spec.name());
         Capacity capacity = new Capacity(this);
         List<CommandFamily> families = List.of(new StartStop(this), new Pages(this, capacity, dSense), capacity,
-                new ReadWrite(this), new Verify(this), new Cache(this));
+                new ReadWrite(this), new Verify(this), new Cache(this), new Xcopy(this, luns));
         OpcodeTable.Builder b = OpcodeTable.builder();
         for (CommandFamily f : families) {
             f.register(b);
@@ -81,6 +86,15 @@ final class DiskUnit implements LogicalUnit {
      *     size, {@code max.transfer} or {@code sense.format} when bad
      */
     static DiskUnit create(LunSpec spec, BackingStore store, Executor workers) throws ConfigException {
+        return create(spec, store, workers, name -> Optional.empty());
+    }
+
+    /**
+     * @param luns the target's other units, which EXTENDED COPY reaches ({@link Xcopy})
+     * @see #create(LunSpec, BackingStore, Executor)
+     */
+    static DiskUnit create(LunSpec spec, BackingStore store, Executor workers, LunDirectory luns)
+            throws ConfigException {
         int bs = spec.blockSize();
         if (bs < 512 || Integer.bitCount(bs) != 1) {
             throw new ConfigException("block.size", bs + " is not a power of two of at least 512");
@@ -98,7 +112,7 @@ final class DiskUnit implements LogicalUnit {
             throw new ConfigException(MAX_TRANSFER, "'" + spec.property(MAX_TRANSFER, "") + "' must be a multiple of "
                     + "block.size " + bs + " between " + bs + " B and " + Sizes.format(MAX_MAX_TRANSFER));
         }
-        return new DiskUnit(spec, store, workers, (int) (max / bs), ModePages.descriptorSense(spec));
+        return new DiskUnit(spec, store, workers, (int) (max / bs), ModePages.descriptorSense(spec), luns);
     }
 
     @Override
@@ -145,6 +159,19 @@ final class DiskUnit implements LogicalUnit {
 
     StoreCalls io() {
         return io;
+    }
+
+    /**
+     * Writes blocks for EXTENDED COPY ({@link XcopyPump}): every write a copy makes to this unit
+     * goes through here.
+     *
+     * @param lba the first block
+     * @param data whole blocks
+     * @param executor where the write completes
+     * @return completes when written
+     */
+    CompletionStage<Void> copyWrite(long lba, ByteBuffer data, Executor executor) {
+        return io.write(lba * blockSize, data, false, executor);
     }
 
     /** @return the unit's record of a failed flush, through which its flushes and durable writes go */

@@ -1,0 +1,265 @@
+package org.jstgt.device.disk;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jstgt.api.scsi.Cdb;
+import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.CommandResult;
+import org.jstgt.api.scsi.LunDirectory;
+import org.jstgt.api.scsi.ScsiException;
+import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.Sense;
+import org.jstgt.api.scsi.SenseKey;
+import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.api.scsi.UnitLease;
+import org.jstgt.scsi.spc.Bytes;
+import org.jstgt.scsi.spc.CdbChecks;
+import org.jstgt.scsi.spc.Commands;
+import org.jstgt.scsi.spc.OpcodeTable;
+import org.jstgt.scsi.spc.ReservationClass;
+import org.jstgt.scsi.spc.StoreCalls;
+
+/**
+ * The unit's copy manager (SPC-4 §5.17, third-party copy): EXTENDED COPY(LID1) (83h/00h, SPC-4
+ * §6.4) between disks of the asking command's target, found by the NAA designators of
+ * identification CSCD descriptors through the {@link LunDirectory}, and RECEIVE COPY RESULTS
+ * (84h, SPC-4 §6.18) OPERATING PARAMETERS, which reports the limits below; every one is enforced.
+ *
+ * <p>Errors: those of the parameter list come before anything is read ({@link XcopyList});
+ * a designator no active disk of the target has is COPY ABORTED, COPY TARGET DEVICE NOT REACHABLE
+ * (0Dh/02h), a unit that is not a disk INCORRECT COPY TARGET DEVICE TYPE (0Dh/03h), a DISK BLOCK
+ * LENGTH other than the unit's INVALID FIELD IN PARAMETER LIST at that field. Segments run one
+ * after the other (SPC-4 §6.4.3.1); an error in segment {@code i} ends the command with its
+ * COMMAND-SPECIFIC INFORMATION set to {@code i} (zero-based) and the segments before it done:
+ * a CSCD descriptor ID naming no descriptor is COPY ABORTED 0Dh/02h, a range outside a unit COPY
+ * ABORTED 00h/00h, a read-only destination DATA PROTECT, WRITE PROTECTED, a store's error COPY
+ * ABORTED with the store's ASC/ASCQ.
+ */
+final class Xcopy implements CommandFamily {
+    static final int EXTENDED_COPY = 0x83;
+    static final int RECEIVE_COPY_RESULTS = 0x84;
+    /** Service actions: EXTENDED COPY(LID1); RECEIVE COPY RESULTS OPERATING PARAMETERS (SPC-4 table 226). */
+    static final int LID1 = 0x00;
+    static final int OPERATING_PARAMETERS = 0x03;
+
+    /** MAXIMUM CSCD (target) DESCRIPTOR COUNT: a source and a destination, and room for more. */
+    static final int MAX_TARGET_DESCRIPTORS = 4;
+    /** MAXIMUM SEGMENT DESCRIPTOR COUNT. */
+    static final int MAX_SEGMENT_DESCRIPTORS = 16;
+    /** MAXIMUM DESCRIPTOR LIST LENGTH: the most descriptors of the implemented types. */
+    static final int MAX_DESCRIPTOR_LIST_LENGTH = MAX_TARGET_DESCRIPTORS * XcopyList.TARGET_LENGTH
+            + MAX_SEGMENT_DESCRIPTORS * XcopyList.SEGMENT_LENGTH;
+    /** MAXIMUM SEGMENT LENGTH, in bytes. */
+    static final long MAX_SEGMENT_LENGTH = 64L << 20;
+    /** MAXIMUM INLINE DATA LENGTH: no inline or embedded data. */
+    static final long MAX_INLINE_DATA_LENGTH = 0;
+    /** TOTAL and MAXIMUM CONCURRENT COPIES: EXTENDED COPY commands of this unit running at once. */
+    static final int MAX_CONCURRENT_COPIES = 8;
+
+    /** SPC-4 Annex D. */
+    private static final Sense NOT_REACHABLE = Sense.of(SenseKey.COPY_ABORTED, 0x0D, 0x02);
+    private static final Sense INCORRECT_TYPE = Sense.of(SenseKey.COPY_ABORTED, 0x0D, 0x03);
+    private static final Sense UNEXPECTED_INEXACT_SEGMENT = Sense.of(SenseKey.COPY_ABORTED, 0x26, 0x0A);
+    private static final Sense SEGMENT_TOO_LONG = Sense.of(SenseKey.COPY_ABORTED, 0x26, 0x00);
+    private static final Sense OUT_OF_RANGE = Sense.of(SenseKey.COPY_ABORTED, 0x00, 0x00);
+    private static final Sense INSUFFICIENT_RESOURCES = Sense.of(SenseKey.ILLEGAL_REQUEST, 0x55, 0x03);
+
+    private final DiskUnit disk;
+    private final LunDirectory luns;
+    private final AtomicInteger running = new AtomicInteger();
+
+    /**
+     * @param disk the unit whose copy manager this is
+     * @param luns finds the copy targets
+     */
+    Xcopy(DiskUnit disk, LunDirectory luns) {
+        this.disk = disk;
+        this.luns = luns;
+    }
+
+    @Override
+    public void register(OpcodeTable.Builder table) {
+        int full = 0xFF;
+        // EXTENDED COPY(LID1) (SPC-4 table 101): bytes 10-13 PARAMETER LIST LENGTH
+        table.command(EXTENDED_COPY, LID1, "EXTENDED COPY(LID1)", 16).out()
+                .usage(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, full, full, full, full, 0, 0)
+                .handler(this::extendedCopy);
+        // RECEIVE COPY RESULTS (SPC-4 table 225): byte 2 LIST IDENTIFIER, bytes 10-13 ALLOCATION LENGTH
+        table.command(RECEIVE_COPY_RESULTS, OPERATING_PARAMETERS, "RECEIVE COPY RESULTS(OPERATING PARAMETERS)", 16)
+                .in().reservation(ReservationClass.ALLOWED)
+                .usage(0, 0, full, 0, 0, 0, 0, 0, 0, 0, full, full, full, full, 0, 0)
+                .handler(this::operatingParameters);
+    }
+
+    /**
+     * EXTENDED COPY(LID1) (SPC-4 §6.4.1): bytes 2-9 and 14 reserved; PARAMETER LIST LENGTH 0 copies
+     * nothing; one shorter than the header or longer than the header plus MAXIMUM DESCRIPTOR LIST
+     * LENGTH is a PARAMETER LIST LENGTH ERROR before any data is asked for.
+     */
+    private CommandDescriptor extendedCopy(ScsiTask task) throws ScsiException {
+        Cdb cdb = task.cdb();
+        CdbChecks.requireZero(cdb, 1, 0xE0);
+        CdbChecks.requireZeroBytes(cdb, 2, 9);
+        CdbChecks.requireZeroBytes(cdb, 14, 14);
+        long length = cdb.u32(10);
+        if (length == 0) {
+            return Commands.good();
+        }
+        if (length < XcopyList.HEADER
+                || length > XcopyList.HEADER + MAX_DESCRIPTOR_LIST_LENGTH + MAX_INLINE_DATA_LENGTH) {
+            throw new ScsiException(SenseReason.PARAMETER_LIST_LENGTH_ERROR).inCdb(10, -1);
+        }
+        int n = (int) length;
+        return Commands.dataOut(n, t -> copy(t, XcopyList.parse(t.dataOut(), n)));
+    }
+
+    /** Leases the copy targets, runs the segments in order, and gives the leases back however it ends. */
+    private CompletionStage<CommandResult> copy(ScsiTask task, XcopyList list) throws ScsiException {
+        if (running.incrementAndGet() > MAX_CONCURRENT_COPIES) {
+            running.decrementAndGet();
+            throw new ScsiException(INSUFFICIENT_RESOURCES, MAX_CONCURRENT_COPIES + " copies running");
+        }
+        List<UnitLease> leases = new ArrayList<>();
+        CompletionStage<Void> work;
+        try {
+            List<DiskUnit> units = resolve(task, list, leases);
+            work = CompletableFuture.completedFuture(null);
+            for (int i = 0; i < list.segments().size(); i++) {
+                int number = i;
+                work = work.thenCompose(v -> segment(task.executor(), list, units, number));
+            }
+        } catch (ScsiException | RuntimeException e) {
+            work = CompletableFuture.failedFuture(e);
+        }
+        return work.whenComplete((v, e) -> {
+            leases.forEach(UnitLease::close);
+            running.decrementAndGet();
+        }).thenApply(v -> CommandResult.good());
+    }
+
+    /**
+     * Finds the disk of every CSCD descriptor (SPC-4 §6.4.5.2), leasing each distinct unit once.
+     *
+     * @param leases receives every lease taken, also when this throws
+     * @return the disks, by CSCD descriptor index
+     */
+    private List<DiskUnit> resolve(ScsiTask task, XcopyList list, List<UnitLease> leases) throws ScsiException {
+        Map<Long, DiskUnit> byNaa = new HashMap<>();
+        List<DiskUnit> units = new ArrayList<>();
+        for (XcopyList.Target t : list.targets()) {
+            DiskUnit unit = t.naa() == null ? null : byNaa.get(t.naa());
+            if (unit == null) {
+                Optional<UnitLease> lease = t.naa() == null ? Optional.empty() : luns.lease(task, t.naa());
+                if (lease.isEmpty()) {
+                    throw new ScsiException(NOT_REACHABLE, "no active unit of the target has designator at "
+                            + t.offset());
+                }
+                leases.add(lease.get());
+                if (!(lease.get().unit() instanceof DiskUnit d)) {
+                    throw new ScsiException(INCORRECT_TYPE, "CSCD descriptor at " + t.offset() + " names LUN "
+                            + lease.get().lun() + ", not a disk");
+                }
+                unit = d;
+                byNaa.put(t.naa(), d);
+            }
+            if (t.blockLength() != unit.blockSize()) {
+                throw new ScsiException(SenseReason.INVALID_FIELD_IN_PARAMETER_LIST)
+                        .inParameterList(t.blockLengthField(), -1);
+            }
+            units.add(unit);
+        }
+        return units;
+    }
+
+    /** Checks segment {@code number} against its units (SPC-4 §6.4.6.5) and copies it. */
+    private static CompletionStage<Void> segment(Executor executor, XcopyList list, List<DiskUnit> units,
+            int number) {
+        XcopyList.Segment s = list.segments().get(number);
+        if (s.source() >= units.size() || s.destination() >= units.size()) {
+            return failed(NOT_REACHABLE, number);
+        }
+        DiskUnit src = units.get(s.source());
+        DiskUnit dst = units.get(s.destination());
+        // DC: NUMBER OF BLOCKS counts destination blocks, else source blocks
+        long bytes = (long) s.blocks() * (s.dc() ? dst.blockSize() : src.blockSize());
+        if (bytes % src.blockSize() != 0 || bytes % dst.blockSize() != 0) {
+            return failed(UNEXPECTED_INEXACT_SEGMENT, number);
+        }
+        if (bytes > MAX_SEGMENT_LENGTH) {
+            return failed(SEGMENT_TOO_LONG, number);
+        }
+        if (!inside(s.sourceLba(), bytes / src.blockSize(), src.capacity())
+                || !inside(s.destinationLba(), bytes / dst.blockSize(), dst.capacity())) {
+            return failed(OUT_OF_RANGE, number);
+        }
+        if (dst.readOnly()) {
+            return failed(SenseReason.WRITE_PROTECTED.sense(), number);
+        }
+        return XcopyPump.copy(src, s.sourceLba(), dst, s.destinationLba(), bytes, executor)
+                .exceptionallyCompose(e -> {
+                    Throwable c = StoreCalls.unwrap(e);
+                    if (c instanceof ScsiException x) {
+                        Sense store = x.sense();
+                        return failed(Sense.of(SenseKey.COPY_ABORTED, store.asc(), store.ascq()), number);
+                    }
+                    return CompletableFuture.failedFuture(c);
+                });
+    }
+
+    /** @return true when blocks {@code lba .. lba + blocks - 1} exist (all unsigned) */
+    private static boolean inside(long lba, long blocks, long capacity) {
+        return Long.compareUnsigned(lba, capacity) <= 0 && Long.compareUnsigned(blocks, capacity - lba) <= 0;
+    }
+
+    private static CompletionStage<Void> failed(Sense sense, int segment) {
+        return CompletableFuture.failedFuture(new ScsiException(sense.withCommandSpecific(segment),
+                "segment " + segment));
+    }
+
+    /**
+     * RECEIVE COPY RESULTS OPERATING PARAMETERS (SPC-4 §6.18.4): byte 2 LIST IDENTIFIER (ignored),
+     * bytes 10-13 ALLOCATION LENGTH (data cut there, SPC-4 §4.2.5.6).
+     */
+    private CommandDescriptor operatingParameters(ScsiTask task) throws ScsiException {
+        Cdb cdb = task.cdb();
+        CdbChecks.requireZero(cdb, 1, 0xE0);
+        CdbChecks.requireZeroBytes(cdb, 3, 9);
+        CdbChecks.requireZeroBytes(cdb, 14, 14);
+        return Commands.dataIn(CdbChecks.cap(cdb.u32(10)), t -> operatingParametersData());
+    }
+
+    /**
+     * Parameter data (SPC-4 table 229): byte 4 SNLID (bit 0, set: LIST ID USAGE 11b, no list identifier, supported); 8-9
+     * MAXIMUM CSCD DESCRIPTOR COUNT; 10-11 MAXIMUM SEGMENT DESCRIPTOR COUNT; 12-15 MAXIMUM
+     * DESCRIPTOR LIST LENGTH; 16-19 MAXIMUM SEGMENT LENGTH; 20-23 MAXIMUM INLINE DATA LENGTH;
+     * 24-27 HELD DATA LIMIT; 28-31 MAXIMUM STREAM DEVICE TRANSFER SIZE; 34-35 TOTAL CONCURRENT
+     * COPIES; 36 MAXIMUM CONCURRENT COPIES; 37 DATA SEGMENT GRANULARITY (log2 of the block
+     * size); 38 INLINE and 39 HELD DATA GRANULARITY; 43 IMPLEMENTED DESCRIPTOR LIST LENGTH, then
+     * the type codes.
+     */
+    byte[] operatingParametersData() {
+        byte[] codes = {XcopyList.BLOCK_TO_BLOCK, (byte) XcopyList.IDENTIFICATION};
+        byte[] d = new byte[44 + codes.length];
+        Bytes.putU32(d, 0, d.length - 4L);
+        d[4] = 0x01;
+        Bytes.putU16(d, 8, MAX_TARGET_DESCRIPTORS);
+        Bytes.putU16(d, 10, MAX_SEGMENT_DESCRIPTORS);
+        Bytes.putU32(d, 12, MAX_DESCRIPTOR_LIST_LENGTH);
+        Bytes.putU32(d, 16, MAX_SEGMENT_LENGTH);
+        Bytes.putU32(d, 20, MAX_INLINE_DATA_LENGTH);
+        Bytes.putU16(d, 34, MAX_CONCURRENT_COPIES);
+        d[36] = (byte) MAX_CONCURRENT_COPIES;
+        d[37] = (byte) Integer.numberOfTrailingZeros(disk.blockSize());
+        d[43] = (byte) codes.length;
+        System.arraycopy(codes, 0, d, 44, codes.length);
+        return d;
+    }
+}

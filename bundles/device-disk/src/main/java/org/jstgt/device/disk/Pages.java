@@ -27,7 +27,7 @@ final class Pages implements CommandFamily {
      */
     Pages(DiskUnit disk, Capacity capacity, boolean descriptorSense) {
         this.disk = disk;
-        Inquiry.Builder inq = Inquiry.builder(disk.spec(), 0)
+        Inquiry.Builder inq = Inquiry.builder(disk.spec(), 0).thirdPartyCopy(true)
                 .versionDescriptors(Inquiry.VERSION_SAM5, Inquiry.VERSION_ISCSI, Inquiry.VERSION_SPC4,
                         Inquiry.VERSION_SBC3);
         capacity.pages(inq);

@@ -382,6 +382,13 @@ class XcopyTest {
     }
 
     @Test
+    void standardInquiryClaimsThirdPartyCopy() throws Exception {
+        DiskUnit a = disk(NAA_A, 512, 1 << 20);
+        FakeScsiTask t = FakeScsiTask.of(0x12, 0, 0, 0, 36, 0);
+        assertEquals(0x08, t.dataInBytes(run(a, t))[5] & 0x08, "3PC");
+    }
+
+    @Test
     void receiveCopyResultsRefusesWhatItDoesNotServe() throws Exception {
         DiskUnit a = disk(NAA_A, 512, 1 << 20);
         // RECEIVE DATA (01h): no data is ever held

@@ -49,6 +49,7 @@ final class DiskUnit implements LogicalUnit {
     private final boolean thin;
     private final int maxTransferBlocks;
     private final LostWrites lostWrites;
+    private final Xcopy copyManager;
     private final OpcodeTable table;
 
     private DiskUnit(LunSpec spec, BackingStore store, Executor workers, int maxTransferBlocks, boolean dSense,
@@ -65,8 +66,9 @@ final class DiskUnit implements LogicalUnit {
         this.maxTransferBlocks = maxTransferBlocks;
         this.lostWrites = new LostWrites(spec.name());
         Capacity capacity = new Capacity(this);
+        this.copyManager = new Xcopy(this, luns);
         List<CommandFamily> families = List.of(new StartStop(this), new Pages(this, capacity, dSense), capacity,
-                new ReadWrite(this), new Verify(this), new Cache(this), new Xcopy(this, luns));
+                new ReadWrite(this), new Verify(this), new Cache(this), copyManager);
         OpcodeTable.Builder b = OpcodeTable.builder();
         for (CommandFamily f : families) {
             f.register(b);
@@ -119,6 +121,12 @@ final class DiskUnit implements LogicalUnit {
     public CommandDescriptor parse(ScsiTask task) throws ScsiException {
         lostWrites.reportDeferred(task);
         return table.parse(task);
+    }
+
+    /** Per-nexus state ends with the nexus: what the copy manager holds for RECEIVE COPY RESULTS. */
+    @Override
+    public void nexusLost(String initiatorPortName, String targetPortName) {
+        copyManager.nexusLost(initiatorPortName, targetPortName);
     }
 
     @Override

@@ -31,7 +31,9 @@ import org.jstgt.scsi.spc.StoreCalls;
  * The unit's copy manager (SPC-4 §5.17, third-party copy): EXTENDED COPY(LID1) (83h/00h, SPC-4
  * §6.4) between disks of the asking command's target, found by the NAA designators of
  * identification CSCD descriptors through the {@link LunDirectory}, and RECEIVE COPY RESULTS
- * (84h, SPC-4 §6.18) OPERATING PARAMETERS, which reports the limits below; every one is enforced.
+ * (84h, SPC-4 §6.18): OPERATING PARAMETERS, which reports the limits below (every one enforced),
+ * and COPY STATUS and FAILED SEGMENT DETAILS of lists sent with LIST ID USAGE 00b
+ * ({@link XcopyResults}).
  *
  * <p>Errors: those of the parameter list come before anything is read ({@link XcopyList});
  * a designator no active disk of the target has is COPY ABORTED, COPY TARGET DEVICE NOT REACHABLE
@@ -72,9 +74,13 @@ final class Xcopy implements CommandFamily {
     private static final Sense OUT_OF_RANGE = Sense.of(SenseKey.COPY_ABORTED, 0x00, 0x00);
     private static final Sense INSUFFICIENT_RESOURCES = Sense.of(SenseKey.ILLEGAL_REQUEST, 0x55, 0x03);
 
+    /** LIST ID USAGE 00b: the copy manager holds the list's results (SPC-4 table 105). */
+    private static final int HOLD = 0b00;
+
     private final DiskUnit disk;
     private final LunDirectory luns;
     private final AtomicInteger running = new AtomicInteger();
+    private final XcopyResults results = new XcopyResults();
 
     /**
      * @param disk the unit whose copy manager this is
@@ -93,10 +99,22 @@ final class Xcopy implements CommandFamily {
                 .usage(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, full, full, full, full, 0, 0)
                 .handler(this::extendedCopy);
         // RECEIVE COPY RESULTS (SPC-4 table 225): byte 2 LIST IDENTIFIER, bytes 10-13 ALLOCATION LENGTH
+        int[] usage = {0, 0, full, 0, 0, 0, 0, 0, 0, 0, full, full, full, full, 0, 0};
+        table.command(RECEIVE_COPY_RESULTS, XcopyResults.COPY_STATUS, "RECEIVE COPY RESULTS(COPY STATUS)", 16)
+                .in().reservation(ReservationClass.ALLOWED).usage(usage)
+                .handler(t -> results.parse(t, XcopyResults.COPY_STATUS));
         table.command(RECEIVE_COPY_RESULTS, OPERATING_PARAMETERS, "RECEIVE COPY RESULTS(OPERATING PARAMETERS)", 16)
-                .in().reservation(ReservationClass.ALLOWED)
-                .usage(0, 0, full, 0, 0, 0, 0, 0, 0, 0, full, full, full, full, 0, 0)
+                .in().reservation(ReservationClass.ALLOWED).usage(usage)
                 .handler(this::operatingParameters);
+        table.command(RECEIVE_COPY_RESULTS, XcopyResults.FAILED_SEGMENT_DETAILS,
+                "RECEIVE COPY RESULTS(FAILED SEGMENT DETAILS)", 16)
+                .in().reservation(ReservationClass.ALLOWED).usage(usage)
+                .handler(t -> results.parse(t, XcopyResults.FAILED_SEGMENT_DETAILS));
+    }
+
+    /** Forgets what the copy manager holds for a nexus that ended. */
+    void nexusLost(String initiatorPort, String targetPort) {
+        results.nexusLost(initiatorPort, targetPort);
     }
 
     /**
@@ -121,11 +139,19 @@ final class Xcopy implements CommandFamily {
         return Commands.dataOut(n, t -> copy(t, XcopyList.parse(t.dataOut(), n)));
     }
 
-    /** Leases the copy targets, runs the segments in order, and gives the leases back however it ends. */
+    /**
+     * Leases the copy targets, runs the segments in order, and gives the leases back however it
+     * ends; with LIST ID USAGE 00b, records its progress and outcome for RECEIVE COPY RESULTS.
+     */
     private CompletionStage<CommandResult> copy(ScsiTask task, XcopyList list) throws ScsiException {
+        XcopyResults.Progress progress = list.listIdUsage() == HOLD ? results.begin(task, list.listId()) : null;
         if (running.incrementAndGet() > MAX_CONCURRENT_COPIES) {
             running.decrementAndGet();
-            throw new ScsiException(INSUFFICIENT_RESOURCES, MAX_CONCURRENT_COPIES + " copies running");
+            ScsiException busy = new ScsiException(INSUFFICIENT_RESOURCES, MAX_CONCURRENT_COPIES + " copies running");
+            if (progress != null) {
+                progress.ended(busy.sense());
+            }
+            throw busy;
         }
         List<UnitLease> leases = new ArrayList<>();
         CompletionStage<Void> work;
@@ -134,7 +160,11 @@ final class Xcopy implements CommandFamily {
             work = CompletableFuture.completedFuture(null);
             for (int i = 0; i < list.segments().size(); i++) {
                 int number = i;
-                work = work.thenCompose(v -> segment(task.executor(), list, units, number));
+                work = work.thenCompose(v -> segment(task.executor(), list, units, number)).thenAccept(n -> {
+                    if (progress != null) {
+                        progress.segmentDone(n);
+                    }
+                });
             }
         } catch (ScsiException | RuntimeException e) {
             work = CompletableFuture.failedFuture(e);
@@ -142,7 +172,16 @@ final class Xcopy implements CommandFamily {
         return work.whenComplete((v, e) -> {
             leases.forEach(UnitLease::close);
             running.decrementAndGet();
+            if (progress != null) {
+                progress.ended(e == null ? null : senseOf(e));
+            }
         }).thenApply(v -> CommandResult.good());
+    }
+
+    /** @return the sense a failure is reported with (anything but a {@link ScsiException} is a target failure) */
+    private static Sense senseOf(Throwable e) {
+        return StoreCalls.unwrap(e) instanceof ScsiException x ? x.sense()
+                : SenseReason.INTERNAL_TARGET_FAILURE.sense();
     }
 
     /**
@@ -180,7 +219,7 @@ final class Xcopy implements CommandFamily {
     }
 
     /** Checks segment {@code number} against its units (SPC-4 §6.4.6.5) and copies it. */
-    private static CompletionStage<Void> segment(Executor executor, XcopyList list, List<DiskUnit> units,
+    private static CompletionStage<Long> segment(Executor executor, XcopyList list, List<DiskUnit> units,
             int number) {
         XcopyList.Segment s = list.segments().get(number);
         if (s.source() >= units.size() || s.destination() >= units.size()) {
@@ -204,6 +243,7 @@ final class Xcopy implements CommandFamily {
             return failed(SenseReason.WRITE_PROTECTED.sense(), number);
         }
         return XcopyPump.copy(src, s.sourceLba(), dst, s.destinationLba(), bytes, executor)
+                .thenApply(v -> bytes)
                 .exceptionallyCompose(e -> {
                     Throwable c = StoreCalls.unwrap(e);
                     if (c instanceof ScsiException x) {
@@ -219,7 +259,7 @@ final class Xcopy implements CommandFamily {
         return Long.compareUnsigned(lba, capacity) <= 0 && Long.compareUnsigned(blocks, capacity - lba) <= 0;
     }
 
-    private static CompletionStage<Void> failed(Sense sense, int segment) {
+    private static <T> CompletionStage<T> failed(Sense sense, int segment) {
         return CompletableFuture.failedFuture(new ScsiException(sense.withCommandSpecific(segment),
                 "segment " + segment));
     }
@@ -230,10 +270,15 @@ final class Xcopy implements CommandFamily {
      */
     private CommandDescriptor operatingParameters(ScsiTask task) throws ScsiException {
         Cdb cdb = task.cdb();
+        checkReceiveCopyResults(cdb);
+        return Commands.dataIn(CdbChecks.cap(cdb.u32(10)), t -> operatingParametersData());
+    }
+
+    /** The reserved fields of RECEIVE COPY RESULTS (SPC-4 table 225): byte 1 bits 7-5, bytes 3-9 and 14. */
+    static void checkReceiveCopyResults(Cdb cdb) throws ScsiException {
         CdbChecks.requireZero(cdb, 1, 0xE0);
         CdbChecks.requireZeroBytes(cdb, 3, 9);
         CdbChecks.requireZeroBytes(cdb, 14, 14);
-        return Commands.dataIn(CdbChecks.cap(cdb.u32(10)), t -> operatingParametersData());
     }
 
     /**

@@ -164,6 +164,15 @@ class XcopyTest {
         return u;
     }
 
+    /** @return completes the writes of a new 1 MiB disk of that NAA, which wait for it */
+    private java.util.concurrent.CompletableFuture<Void> slowDisk(long naa) throws Exception {
+        java.util.concurrent.CompletableFuture<Void> held = new java.util.concurrent.CompletableFuture<>();
+        LunSpec spec = new LunSpec("slow", "test", "disk", "memory", 512, false, "JSTGT", "VIRTUAL-DISK", "0001",
+                "slow", naa, Map.of());
+        luns.units.put(naa, DiskUnit.create(spec, new HeldWrites(new RecordingStore(1 << 20), held), DIRECT, luns));
+        return held;
+    }
+
     private DiskUnit disk(long naa, int blockSize, long bytes) throws Exception {
         return disk(naa, blockSize, bytes, false, new RecordingStore(bytes));
     }
@@ -393,7 +402,87 @@ class XcopyTest {
         DiskUnit a = disk(NAA_A, 512, 1 << 20);
         // RECEIVE DATA (01h): no data is ever held
         DiskTestBase.invalidField(1, 4, () -> run(a, receiveCopyResults(0x01, 0, 1024)));
+        DiskTestBase.invalidField(14, -1, () -> run(a, receiveCopyResults(0x00, 0, 1024).withCdbByte(14, 1)));
         DiskTestBase.invalidField(3, -1, () -> run(a, receiveCopyResults(0x03, 0, 1024).withCdbByte(3, 1)));
+    }
+
+    // ---- RECEIVE COPY RESULTS COPY STATUS and FAILED SEGMENT DETAILS
+
+    private static FakeScsiTask from(FakeScsiTask t, String initiatorPort) {
+        return t.toBuilder().initiator(FakeScsiTask.INITIATOR_NAME, initiatorPort).build();
+    }
+
+    @Test
+    void copyStatusOfAListHeldByItsNexus() throws Exception {
+        DiskUnit a = disk(NAA_A, 512, 1 << 20);
+        // no copy of that list yet (libiscsi ReceiveCopyResults.CopyStatus)
+        DiskTestBase.invalidField(2, -1, () -> run(a, receiveCopyResults(0x00, 7, 1024)));
+        run(a, xcopy(list(7, 0b00, targets(target(NAA_A, 512)), segment(false, 0, 0, 8, 0, 100),
+                segment(false, 0, 0, 2, 0, 200))));
+        FakeScsiTask t = receiveCopyResults(0x00, 7, 1024);
+        byte[] d = t.dataInBytes(run(a, t));
+        // AVAILABLE DATA 8; COPY MANAGER STATUS 01h (completed, no error); 2 segments; 10 blocks in bytes
+        assertArrayEquals(new byte[] {0, 0, 0, 8, 0x01, 0, 2, 0, 0, 0, 0x14, 0}, d);
+        FakeScsiTask f = receiveCopyResults(0x04, 7, 1024);
+        byte[] fd = f.dataInBytes(run(a, f));
+        assertEquals(60, fd.length);
+        assertEquals(56, ByteBuffer.wrap(fd).getInt(0), "AVAILABLE DATA");
+        assertEquals(0, fd[56], "GOOD");
+        assertEquals(0, ByteBuffer.wrap(fd).getShort(58), "no sense");
+        // another nexus does not see the list; LIST ID USAGE 10b and 11b hold nothing
+        DiskTestBase.invalidField(2, -1, () -> run(a, from(receiveCopyResults(0x00, 7, 1024), "iqn.x,i,0x02")));
+        run(a, xcopy(list(8, 0b10, targets(target(NAA_A, 512)))));
+        run(a, xcopy(list(9, 0b11, targets(target(NAA_A, 512)))));
+        DiskTestBase.invalidField(2, -1, () -> run(a, receiveCopyResults(0x00, 8, 1024)));
+        DiskTestBase.invalidField(2, -1, () -> run(a, receiveCopyResults(0x00, 9, 1024)));
+        // the nexus ends: what it held goes
+        a.nexusLost(FakeScsiTask.INITIATOR_PORT_NAME, FakeScsiTask.TARGET_PORT_NAME);
+        DiskTestBase.invalidField(2, -1, () -> run(a, receiveCopyResults(0x00, 7, 1024)));
+    }
+
+    @Test
+    void failedSegmentDetailsCarryTheSense() throws Exception {
+        DiskUnit a = disk(NAA_A, 512, 1 << 20);
+        Sense s = fails(a, xcopy(list(3, 0b00, targets(target(NAA_A, 512)), segment(false, 0, 0, 1, 0, 5),
+                segment(false, 0, 0, 4, 0, 2047))));
+        FakeScsiTask t = receiveCopyResults(0x00, 3, 1024);
+        // COPY MANAGER STATUS 02h (completed with errors), 1 segment processed, 512 bytes
+        assertArrayEquals(new byte[] {0, 0, 0, 8, 0x02, 0, 1, 0, 0, 0, 0x02, 0}, t.dataInBytes(run(a, t)));
+        FakeScsiTask f = receiveCopyResults(0x04, 3, 1024);
+        byte[] d = f.dataInBytes(run(a, f));
+        assertEquals(60 + 18, d.length);
+        assertEquals(2, d[56], "CHECK CONDITION");
+        assertEquals(18, ByteBuffer.wrap(d).getShort(58), "SENSE DATA LENGTH");
+        assertArrayEquals(org.jstgt.api.scsi.SenseData.fixed(s), java.util.Arrays.copyOfRange(d, 60, 78));
+        assertEquals(0x0A, d[60 + 2] & 0x0F, "COPY ABORTED");
+        assertEquals(1, ByteBuffer.wrap(d).getInt(60 + 8), "COMMAND-SPECIFIC INFORMATION: segment 1");
+        // a short allocation length cuts the data
+        FakeScsiTask cut = receiveCopyResults(0x04, 3, 8);
+        assertEquals(8, run(a, cut));
+    }
+
+    @Test
+    void aListStillBeingCopiedIsInProgress() throws Exception {
+        DiskUnit a = disk(NAA_A, 512, 1 << 20);
+        java.util.concurrent.CompletableFuture<Void> held = slowDisk(NAA_B);
+        byte[] l = list(5, 0b00, targets(target(NAA_A, 512), target(NAA_B, 512)), segment(false, 0, 1, 1, 0, 0));
+        java.util.concurrent.CompletionStage<?> first = DiskTestBase.start(a, xcopy(l));
+        FakeScsiTask t = receiveCopyResults(0x00, 5, 1024);
+        assertArrayEquals(new byte[] {0, 0, 0, 8, 0x00, 0, 0, 0, 0, 0, 0, 0}, t.dataInBytes(run(a, t)), "in progress");
+        FakeScsiTask f = receiveCopyResults(0x04, 5, 1024);
+        assertArrayEquals(new byte[4], f.dataInBytes(run(a, f)), "no details while it runs");
+        assertParameterField(fails(a, xcopy(l)), 0x00, 0x16, 0, -1);
+        // the same list identifier from another nexus is another list
+        FakeScsiTask other = from(xcopy(l), "iqn.x,i,0x02");
+        java.util.concurrent.CompletionStage<?> second = DiskTestBase.start(a, other);
+        held.complete(null);
+        first.toCompletableFuture().join();
+        second.toCompletableFuture().join();
+        FakeScsiTask done = receiveCopyResults(0x00, 5, 1024);
+        assertEquals(0x01, done.dataInBytes(run(a, done))[4]);
+        // a finished list identifier may be used again
+        run(a, xcopy(l));
+        assertLeasesClosed(6);
     }
 
     // ---- errors before any segment is processed
@@ -605,13 +694,8 @@ class XcopyTest {
     @Test
     void concurrentCopiesAreBounded() throws Exception {
         DiskUnit a = disk(NAA_A, 512, 1 << 20);
-        // a destination whose writes never complete holds each copy open
-        java.util.concurrent.CompletableFuture<Void> held = new java.util.concurrent.CompletableFuture<>();
-        LunSpec spec = new LunSpec("slow", "test", "disk", "memory", 512, false, "JSTGT", "VIRTUAL-DISK", "0001",
-                "slow", NAA_B, Map.of());
-        RecordingStore store = new RecordingStore(1 << 20);
-        DiskUnit slow = DiskUnit.create(spec, new HeldWrites(store, held), DIRECT, luns);
-        luns.units.put(NAA_B, slow);
+        // a destination whose writes do not complete yet holds each copy open
+        java.util.concurrent.CompletableFuture<Void> held = slowDisk(NAA_B);
         byte[] l = list(0, 0b11, targets(target(NAA_A, 512), target(NAA_B, 512)), segment(false, 0, 1, 1, 0, 0));
         List<java.util.concurrent.CompletionStage<?>> running = new ArrayList<>();
         for (int i = 0; i < Xcopy.MAX_CONCURRENT_COPIES; i++) {

@@ -345,6 +345,40 @@ class XcopyTest {
     }
 
     @Test
+    void blockingStoresAreCalledOffTheLoopAndTheCopyEndsOnIt() throws Exception {
+        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(2,
+                r -> new Thread(r, "test-worker"));
+        java.util.concurrent.ExecutorService loop = java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "test-loop"));
+        try {
+            RecordingStore as = new RecordingStore(4 << 20).blocking(true);
+            RecordingStore bs = new RecordingStore(4 << 20).blocking(true);
+            DiskUnit a = DiskUnit.create(new LunSpec("a", "test", "disk", "memory", 512, false, "JSTGT",
+                    "VIRTUAL-DISK", "0001", "a", NAA_A, Map.of()), as, workers, luns);
+            DiskUnit b = DiskUnit.create(new LunSpec("b", "test", "disk", "memory", 512, false, "JSTGT",
+                    "VIRTUAL-DISK", "0001", "b", NAA_B, Map.of()), bs, workers, luns);
+            luns.units.put(NAA_A, a);
+            luns.units.put(NAA_B, b);
+            byte[] data = pattern(6000 * 512, 23);
+            as.write(0, ByteBuffer.wrap(data), false, DIRECT);
+            FakeScsiTask t = xcopy(list(0, 0b11, targets(target(NAA_A, 512), target(NAA_B, 512)),
+                    segment(false, 0, 1, 6000, 0, 1))).toBuilder().executor(loop).build();
+            String ended = a.parse(t).execute(t).thenApply(r -> Thread.currentThread().getName())
+                    .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("test-loop", ended);
+            assertTrue(as.threads().subList(1, as.threads().size()).stream().allMatch("test-worker"::equals));
+            assertTrue(bs.threads().stream().allMatch("test-worker"::equals), bs.threads().toString());
+            byte[] copied = new byte[data.length];
+            bs.read(512, ByteBuffer.wrap(copied), DIRECT);
+            assertArrayEquals(data, copied);
+            assertLeasesClosed(2);
+        } finally {
+            workers.shutdownNow();
+            loop.shutdownNow();
+        }
+    }
+
+    @Test
     void nothingToCopy() throws Exception {
         RecordingStore as = new RecordingStore(1 << 20);
         DiskUnit a = disk(NAA_A, 512, 1 << 20, false, as);

@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
@@ -63,7 +62,7 @@ final class Xcopy implements CommandFamily {
     static final long MAX_SEGMENT_LENGTH = 64L << 20;
     /** MAXIMUM INLINE DATA LENGTH: no inline or embedded data. */
     static final long MAX_INLINE_DATA_LENGTH = 0;
-    /** TOTAL and MAXIMUM CONCURRENT COPIES: EXTENDED COPY commands of this unit running at once. */
+    /** TOTAL and MAXIMUM CONCURRENT COPIES: EXTENDED COPY commands of this unit moving data at once. */
     static final int MAX_CONCURRENT_COPIES = 8;
 
     /** SPC-4 Annex D. */
@@ -72,14 +71,13 @@ final class Xcopy implements CommandFamily {
     private static final Sense UNEXPECTED_INEXACT_SEGMENT = Sense.of(SenseKey.COPY_ABORTED, 0x26, 0x0A);
     private static final Sense SEGMENT_TOO_LONG = Sense.of(SenseKey.COPY_ABORTED, 0x26, 0x00);
     private static final Sense OUT_OF_RANGE = Sense.of(SenseKey.COPY_ABORTED, 0x00, 0x00);
-    private static final Sense INSUFFICIENT_RESOURCES = Sense.of(SenseKey.ILLEGAL_REQUEST, 0x55, 0x03);
 
     /** LIST ID USAGE 00b: the copy manager holds the list's results (SPC-4 table 105). */
     private static final int HOLD = 0b00;
 
     private final DiskUnit disk;
     private final LunDirectory luns;
-    private final AtomicInteger running = new AtomicInteger();
+    private final XcopySlots slots = new XcopySlots(MAX_CONCURRENT_COPIES);
     private final XcopyResults results = new XcopyResults();
 
     /**
@@ -140,38 +138,34 @@ final class Xcopy implements CommandFamily {
     }
 
     /**
-     * Leases the copy targets, runs the segments in order, and gives the leases back however it
-     * ends; with LIST ID USAGE 00b, records its progress and outcome for RECEIVE COPY RESULTS.
+     * Waits for a copy slot ({@link XcopySlots}), leases the copy targets, runs the segments in
+     * order, and gives the leases and the slot back however it ends; with LIST ID USAGE 00b,
+     * records its progress and outcome for RECEIVE COPY RESULTS.
      */
     private CompletionStage<CommandResult> copy(ScsiTask task, XcopyList list) throws ScsiException {
         XcopyResults.Progress progress = list.listIdUsage() == HOLD ? results.begin(task, list.listId()) : null;
-        if (running.incrementAndGet() > MAX_CONCURRENT_COPIES) {
-            running.decrementAndGet();
-            ScsiException busy = new ScsiException(INSUFFICIENT_RESOURCES, MAX_CONCURRENT_COPIES + " copies running");
-            if (progress != null) {
-                progress.ended(busy.sense());
+        return slots.acquire(task.executor()).thenCompose(turn -> {
+            List<UnitLease> leases = new ArrayList<>();
+            CompletionStage<Void> work;
+            try {
+                List<DiskUnit> units = resolve(task, list, leases);
+                work = CompletableFuture.completedFuture(null);
+                for (int i = 0; i < list.segments().size(); i++) {
+                    int number = i;
+                    work = work.thenCompose(v -> segment(task.executor(), list, units, number)).thenAccept(n -> {
+                        if (progress != null) {
+                            progress.segmentDone(n);
+                        }
+                    });
+                }
+            } catch (ScsiException | RuntimeException e) {
+                work = CompletableFuture.failedFuture(e);
             }
-            throw busy;
-        }
-        List<UnitLease> leases = new ArrayList<>();
-        CompletionStage<Void> work;
-        try {
-            List<DiskUnit> units = resolve(task, list, leases);
-            work = CompletableFuture.completedFuture(null);
-            for (int i = 0; i < list.segments().size(); i++) {
-                int number = i;
-                work = work.thenCompose(v -> segment(task.executor(), list, units, number)).thenAccept(n -> {
-                    if (progress != null) {
-                        progress.segmentDone(n);
-                    }
-                });
-            }
-        } catch (ScsiException | RuntimeException e) {
-            work = CompletableFuture.failedFuture(e);
-        }
-        return work.whenComplete((v, e) -> {
-            leases.forEach(UnitLease::close);
-            running.decrementAndGet();
+            return work.whenComplete((v, e) -> {
+                leases.forEach(UnitLease::close);
+                slots.release();
+            });
+        }).whenComplete((v, e) -> {
             if (progress != null) {
                 progress.ended(e == null ? null : senseOf(e));
             }

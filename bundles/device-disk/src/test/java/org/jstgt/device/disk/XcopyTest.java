@@ -726,21 +726,46 @@ class XcopyTest {
     }
 
     @Test
-    void concurrentCopiesAreBounded() throws Exception {
+    void copiesBeyondTheConcurrentCopiesWaitTheirTurn() throws Exception {
         DiskUnit a = disk(NAA_A, 512, 1 << 20);
         // a destination whose writes do not complete yet holds each copy open
         java.util.concurrent.CompletableFuture<Void> held = slowDisk(NAA_B);
         byte[] l = list(0, 0b11, targets(target(NAA_A, 512), target(NAA_B, 512)), segment(false, 0, 1, 1, 0, 0));
-        List<java.util.concurrent.CompletionStage<?>> running = new ArrayList<>();
-        for (int i = 0; i < Xcopy.MAX_CONCURRENT_COPIES; i++) {
-            running.add(DiskTestBase.start(a, xcopy(l)));
+        List<java.util.concurrent.CompletableFuture<?>> copies = new ArrayList<>();
+        for (int i = 0; i < Xcopy.MAX_CONCURRENT_COPIES + 2; i++) {
+            copies.add(DiskTestBase.start(a, xcopy(l)).toCompletableFuture());
         }
-        assertSense(fails(a, xcopy(l)), SenseKey.ILLEGAL_REQUEST, 0x55, 0x03);
+        // the two beyond the limit hold no lease while they wait, and are not refused
+        assertEquals(2 * Xcopy.MAX_CONCURRENT_COPIES, luns.opened.get());
+        assertTrue(copies.stream().noneMatch(java.util.concurrent.CompletableFuture::isDone));
         held.complete(null);
-        for (java.util.concurrent.CompletionStage<?> r : running) {
-            r.toCompletableFuture().join();
+        for (java.util.concurrent.CompletableFuture<?> c : copies) {
+            c.join();
         }
-        run(a, xcopy(l));
-        assertLeasesClosed(2 * (Xcopy.MAX_CONCURRENT_COPIES + 1));
+        assertLeasesClosed(2 * (Xcopy.MAX_CONCURRENT_COPIES + 2));
+    }
+
+    @Test
+    void aSlotGoesToTheNextWaiterOnItsOwnExecutor() throws Exception {
+        XcopySlots slots = new XcopySlots(1);
+        assertTrue(slots.acquire(DIRECT).toCompletableFuture().isDone());
+        List<Runnable> loopA = new ArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> second = slots.acquire(loopA::add).toCompletableFuture();
+        Executor stopped = r -> {
+            throw new java.util.concurrent.RejectedExecutionException("stopped");
+        };
+        java.util.concurrent.CompletableFuture<Void> third = slots.acquire(stopped).toCompletableFuture();
+        java.util.concurrent.CompletableFuture<Void> fourth = slots.acquire(DIRECT).toCompletableFuture();
+        slots.release();
+        assertFalse(second.isDone(), "resumes on its executor, not the releasing thread");
+        loopA.forEach(Runnable::run);
+        assertTrue(second.isDone());
+        slots.release();
+        // the third's executor is gone: it fails and the fourth gets the slot
+        assertTrue(third.isCompletedExceptionally());
+        assertTrue(fourth.isDone() && !fourth.isCompletedExceptionally());
+        assertEquals(1, slots.used());
+        slots.release();
+        assertEquals(0, slots.used());
     }
 }

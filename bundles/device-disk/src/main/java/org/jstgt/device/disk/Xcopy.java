@@ -47,7 +47,7 @@ import org.jstgt.scsi.spc.StoreCalls;
 final class Xcopy implements CommandFamily {
     static final int EXTENDED_COPY = 0x83;
     static final int RECEIVE_COPY_RESULTS = 0x84;
-    /** Service actions: EXTENDED COPY(LID1); RECEIVE COPY RESULTS OPERATING PARAMETERS (SPC-4 table 226). */
+    /** Service actions: EXTENDED COPY(LID1); RECEIVE COPY RESULTS OPERATING PARAMETERS (SPC-4 §6.18.1). */
     static final int LID1 = 0x00;
     static final int OPERATING_PARAMETERS = 0x03;
 
@@ -72,7 +72,7 @@ final class Xcopy implements CommandFamily {
     private static final Sense SEGMENT_TOO_LONG = Sense.of(SenseKey.COPY_ABORTED, 0x26, 0x00);
     private static final Sense OUT_OF_RANGE = Sense.of(SenseKey.COPY_ABORTED, 0x00, 0x00);
 
-    /** LIST ID USAGE 00b: the copy manager holds the list's results (SPC-4 table 105). */
+    /** LIST ID USAGE 00b: the copy manager holds the list's results (SPC-4 §6.4.3). */
     private static final int HOLD = 0b00;
 
     private final DiskUnit disk;
@@ -92,11 +92,11 @@ final class Xcopy implements CommandFamily {
     @Override
     public void register(OpcodeTable.Builder table) {
         int full = 0xFF;
-        // EXTENDED COPY(LID1) (SPC-4 table 101): bytes 10-13 PARAMETER LIST LENGTH
+        // EXTENDED COPY(LID1) (SPC-4 §6.4.1): bytes 10-13 PARAMETER LIST LENGTH
         table.command(EXTENDED_COPY, LID1, "EXTENDED COPY(LID1)", 16).out()
                 .usage(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, full, full, full, full, 0, 0)
                 .handler(this::extendedCopy);
-        // RECEIVE COPY RESULTS (SPC-4 table 225): byte 2 LIST IDENTIFIER, bytes 10-13 ALLOCATION LENGTH
+        // RECEIVE COPY RESULTS (SPC-4 §6.18.1): byte 2 LIST IDENTIFIER, bytes 10-13 ALLOCATION LENGTH
         int[] usage = {0, 0, full, 0, 0, 0, 0, 0, 0, 0, full, full, full, full, 0, 0};
         table.command(RECEIVE_COPY_RESULTS, XcopyResults.COPY_STATUS, "RECEIVE COPY RESULTS(COPY STATUS)", 16)
                 .in().reservation(ReservationClass.ALLOWED).usage(usage)
@@ -268,7 +268,7 @@ final class Xcopy implements CommandFamily {
         return Commands.dataIn(CdbChecks.cap(cdb.u32(10)), t -> operatingParametersData());
     }
 
-    /** The reserved fields of RECEIVE COPY RESULTS (SPC-4 table 225): byte 1 bits 7-5, bytes 3-9 and 14. */
+    /** The reserved fields of RECEIVE COPY RESULTS (SPC-4 §6.18.1): byte 1 bits 7-5, bytes 3-9 and 14. */
     static void checkReceiveCopyResults(Cdb cdb) throws ScsiException {
         CdbChecks.requireZero(cdb, 1, 0xE0);
         CdbChecks.requireZeroBytes(cdb, 3, 9);
@@ -276,8 +276,8 @@ final class Xcopy implements CommandFamily {
     }
 
     /**
-     * Parameter data (SPC-4 table 229): byte 4 SNLID (bit 0, set: LIST ID USAGE 11b, no list identifier, supported); 8-9
-     * MAXIMUM CSCD DESCRIPTOR COUNT; 10-11 MAXIMUM SEGMENT DESCRIPTOR COUNT; 12-15 MAXIMUM
+     * Parameter data (SPC-4 §6.18.4): byte 4 SNLID (bit 0: LIST ID USAGE 11b, no list identifier,
+     * is supported); 8-9 MAXIMUM CSCD DESCRIPTOR COUNT; 10-11 MAXIMUM SEGMENT DESCRIPTOR COUNT; 12-15 MAXIMUM
      * DESCRIPTOR LIST LENGTH; 16-19 MAXIMUM SEGMENT LENGTH; 20-23 MAXIMUM INLINE DATA LENGTH;
      * 24-27 HELD DATA LIMIT; 28-31 MAXIMUM STREAM DEVICE TRANSFER SIZE; 34-35 TOTAL CONCURRENT
      * COPIES; 36 MAXIMUM CONCURRENT COPIES; 37 DATA SEGMENT GRANULARITY (log2 of the block

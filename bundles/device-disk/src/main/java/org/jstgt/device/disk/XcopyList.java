@@ -10,7 +10,7 @@ import org.jstgt.api.scsi.SenseKey;
 import org.jstgt.api.scsi.SenseReason;
 
 /**
- * An EXTENDED COPY(LID1) parameter list (SPC-4 §6.4.3, table 104), checked against the limits the
+ * An EXTENDED COPY(LID1) parameter list (SPC-4 §6.4.3), checked against the limits the
  * copy manager reports in RECEIVE COPY RESULTS OPERATING PARAMETERS ({@link Xcopy}) before any
  * segment is processed (SPC-4 §6.4.3.2-§6.4.3.5). Immutable.
  *
@@ -19,12 +19,12 @@ import org.jstgt.api.scsi.SenseReason;
  * are implemented.
  *
  * @param listId LIST IDENTIFIER (byte 0)
- * @param listIdUsage LIST ID USAGE (byte 1 bits 4-3, SPC-4 table 105)
+ * @param listIdUsage LIST ID USAGE (byte 1 bits 4-3, SPC-4 §6.4.3)
  * @param targets the CSCD descriptors, in list order (their index is what segments name)
  * @param segments the segment descriptors, in list order
  */
 record XcopyList(int listId, int listIdUsage, List<Target> targets, List<Segment> segments) {
-    /** Parameter list header length (SPC-4 table 104). */
+    /** Parameter list header length (SPC-4 §6.4.3). */
     static final int HEADER = 16;
     /** DESCRIPTOR TYPE CODE of the identification descriptor CSCD descriptor (SPC-4 §6.4.5.2). */
     static final int IDENTIFICATION = 0xE4;
@@ -34,7 +34,7 @@ record XcopyList(int listId, int listIdUsage, List<Target> targets, List<Segment
     static final int TARGET_LENGTH = 32;
     /** Length of a block to block segment descriptor (DESCRIPTOR LENGTH 0018h plus 4). */
     static final int SEGMENT_LENGTH = 28;
-    /** LIST ID USAGE 01b is reserved (SPC-4 table 105). */
+    /** LIST ID USAGE 01b is reserved (SPC-4 §6.4.3). */
     private static final int USAGE_RESERVED = 0b01;
     /** DESIGNATOR TYPE NAA and CODE SET binary (SPC-4 §7.8.6.1). */
     private static final int TYPE_NAA = 0x3;
@@ -47,10 +47,10 @@ record XcopyList(int listId, int listIdUsage, List<Target> targets, List<Segment
     static final Sense UNSUPPORTED_SEGMENT_DESCRIPTOR_TYPE_CODE = Sense.of(SenseKey.ILLEGAL_REQUEST, 0x26, 0x09);
 
     /**
-     * An identification descriptor CSCD descriptor (SPC-4 table 109): byte 1 LU ID TYPE (7-6,
+     * An identification descriptor CSCD descriptor (SPC-4 §6.4.5.2): byte 1 LU ID TYPE (7-6,
      * ignored as SPC-4 allows), NUL (5, obsolete), PERIPHERAL DEVICE TYPE (4-0, 00h: block device);
      * bytes 2-3 RELATIVE INITIATOR PORT IDENTIFIER (ignored: one port serves the copy); bytes 4-23 a
-     * designation descriptor; bytes 24-31 block device parameters (SPC-4 table 123: byte 28 PAD (2),
+     * designation descriptor; bytes 24-31 block device parameters (SPC-4 §6.4.5.6: byte 28 PAD (2),
      * bytes 29-31 DISK BLOCK LENGTH).
      *
      * @param offset the descriptor's byte offset in the parameter list, for field pointers
@@ -66,7 +66,7 @@ record XcopyList(int listId, int listIdUsage, List<Target> targets, List<Segment
     }
 
     /**
-     * A block device to block device segment descriptor (SPC-4 table 128): byte 1 DC (1), CAT (0);
+     * A block device to block device segment descriptor (SPC-4 §6.4.6.5): byte 1 DC (1), CAT (0);
      * bytes 4-5 SOURCE and 6-7 DESTINATION CSCD DESCRIPTOR ID; bytes 10-11 NUMBER OF BLOCKS (of
      * the destination when DC is set, else of the source); bytes 12-19 SOURCE and 20-27
      * DESTINATION LOGICAL BLOCK ADDRESS.
@@ -171,7 +171,7 @@ record XcopyList(int listId, int listIdUsage, List<Target> targets, List<Segment
             // only block device parameters (SPC-4 §6.4.5.6.1) are implemented
             throw invalid(p + 1, 4);
         }
-        // designation descriptor (SPC-4 table 460) at byte 4: byte 0 CODE SET (3-0); byte 1 PIV (7),
+        // designation descriptor (SPC-4 §7.8.6.1) at byte 4: byte 0 CODE SET (3-0); byte 1 PIV (7),
         // ASSOCIATION (5-4), DESIGNATOR TYPE (3-0); byte 3 DESIGNATOR LENGTH
         int d = p + 4;
         int codeSet = b.get(base + d) & 0x0F;

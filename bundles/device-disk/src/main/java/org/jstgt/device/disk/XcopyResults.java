@@ -27,7 +27,7 @@ import org.jstgt.scsi.spc.Commands;
  * nexus's lists go when it ends ({@link DiskUnit#nexusLost}). Thread-safe.
  */
 final class XcopyResults {
-    /** Service actions of RECEIVE COPY RESULTS (SPC-4 table 226). */
+    /** Service actions of RECEIVE COPY RESULTS (SPC-4 §6.18.1). */
     static final int COPY_STATUS = 0x00;
     static final int FAILED_SEGMENT_DETAILS = 0x04;
     /** Nexuses whose lists are kept. */
@@ -35,7 +35,7 @@ final class XcopyResults {
 
     /** SPC-4 Annex D: ILLEGAL REQUEST, OPERATION IN PROGRESS. */
     private static final Sense OPERATION_IN_PROGRESS = Sense.of(SenseKey.ILLEGAL_REQUEST, 0x00, 0x16);
-    /** COPY MANAGER STATUS values (SPC-4 table 228). */
+    /** COPY MANAGER STATUS values (SPC-4 §6.18.2). */
     private static final int IN_PROGRESS = 0x00;
     private static final int COMPLETED_GOOD = 0x01;
     private static final int COMPLETED_WITH_ERRORS = 0x02;
@@ -64,7 +64,7 @@ final class XcopyResults {
         }
 
         /**
-         * COPY STATUS parameter data (SPC-4 table 227): byte 4 HDD (7, 0: no held data), COPY
+         * COPY STATUS parameter data (SPC-4 §6.18.2): byte 4 HDD (7, 0: no held data), COPY
          * MANAGER STATUS (6-0); 5-6 SEGMENTS PROCESSED; 7 TRANSFER COUNT UNITS (00h: bytes; a
          * command moves at most 16 segments of 64 MiB); 8-11 TRANSFER COUNT.
          */
@@ -78,7 +78,7 @@ final class XcopyResults {
         }
 
         /**
-         * FAILED SEGMENT DETAILS parameter data (SPC-4 table 230): AVAILABLE DATA 0 while the copy
+         * FAILED SEGMENT DETAILS parameter data (SPC-4 §6.18.5): AVAILABLE DATA 0 while the copy
          * runs; once ended, byte 56 EXTENDED COPY COMMAND STATUS, 58-59 SENSE DATA LENGTH, then
          * the sense data in fixed format (none for GOOD).
          */

@@ -706,7 +706,8 @@ class XcopyTest {
     void aSegmentLongerThanTheMaximumSegmentLength() throws Exception {
         DiskUnit big = disk(NAA_C, 4096, 512L << 20);
         // 65535 blocks of 4096 bytes: 256 MiB
-        Sense s = fails(big, xcopy(list(0, 0b11, targets(target(NAA_C, 4096)), segment(false, 0, 0, 0xFFFF, 0, 0x10000))));
+        Sense s = fails(big, xcopy(list(0, 0b11, targets(target(NAA_C, 4096)),
+                segment(false, 0, 0, 0xFFFF, 0, 0x10000))));
         assertSense(s, SenseKey.COPY_ABORTED, 0x26, 0x00);
         assertEquals(0L, s.commandSpecific());
         assertLeasesClosed(1);

@@ -575,6 +575,31 @@ class XcopyTest {
         assertLeasesClosed(1);
     }
 
+    /** libiscsi ExtendedCopy.DescrLimits: one over each limit that OPERATING PARAMETERS reports. */
+    @Test
+    void oneOverEachReportedLimit() throws Exception {
+        DiskUnit a = disk(NAA_A, 512, 1 << 20);
+        FakeScsiTask op = receiveCopyResults(0x03, 0, 1024);
+        ByteBuffer p = ByteBuffer.wrap(op.dataInBytes(run(a, op)));
+        int maxTargets = p.getShort(8);
+        int maxSegments = p.getShort(10);
+        int maxListLength = p.getInt(12);
+        byte[] t = target(NAA_A, 512);
+        byte[] s = segment(false, 0, 0, 1, 0, 1);
+        byte[][] ts = new byte[maxTargets + 1][];
+        java.util.Arrays.fill(ts, t);
+        byte[][] ss = new byte[maxSegments + 1][];
+        java.util.Arrays.fill(ss, s);
+        assertSense(fails(a, xcopy(list(1, 0, List.of(ts), s))), SenseKey.ILLEGAL_REQUEST, 0x26, 0x06);
+        assertSense(fails(a, xcopy(list(2, 0, List.of(t), ss))), SenseKey.ILLEGAL_REQUEST, 0x26, 0x08);
+        // over MAXIMUM DESCRIPTOR LIST LENGTH with the extra target descriptor too: the length wins
+        int segments = (maxListLength + 28 - (maxTargets + 1) * 32) / 28 + 1;
+        byte[][] many = new byte[segments][];
+        java.util.Arrays.fill(many, s);
+        assertSense(fails(a, xcopy(list(3, 0, List.of(ts), many))), SenseKey.ILLEGAL_REQUEST, 0x1A, 0x00);
+        assertLeasesClosed(0);
+    }
+
     @Test
     void unsupportedDescriptorTypes() throws Exception {
         DiskUnit a = disk(NAA_A, 512, 1 << 20);

@@ -71,7 +71,7 @@ public final class DiskProvider implements DeviceProvider {
     @Override
     public LogicalUnit create(UnitContext context) throws ConfigException {
         return DiskUnit.create(context.spec(), context.requireStore(), workers, context.events(),
-                SavedModes.fileOf(savedModes, context.spec().name()));
+                SavedModes.fileOf(savedModes, context.spec().name()), context.luns());
     }
 
     /** Stops the worker threads; calls still queued for blocking stores run to completion first. */

@@ -1,14 +1,18 @@
 package org.jstgt.device.disk;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.Sizes;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.LogicalUnit;
+import org.jstgt.api.scsi.LunDirectory;
 import org.jstgt.api.scsi.LunSpec;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
@@ -49,10 +53,11 @@ final class DiskUnit implements LogicalUnit {
     private final LostWrites lostWrites;
     private final RangeGuard guard = new RangeGuard();
     private final DiskModes modes;
+    private final Xcopy copyManager;
     private final OpcodeTable table;
 
     private DiskUnit(LunSpec spec, BackingStore store, Executor workers, int maxTransferBlocks, boolean dSense,
-            UnitEvents events, Path savedModes) {
+            UnitEvents events, Path savedModes, LunDirectory luns) {
         this.spec = spec;
         this.store = store;
         this.io = new StoreCalls(store, workers, spec.name());
@@ -66,9 +71,10 @@ final class DiskUnit implements LogicalUnit {
         this.lostWrites = new LostWrites(spec.name());
         this.modes = new DiskModes(this, dSense, events, new SavedModes(savedModes, workers));
         Capacity capacity = new Capacity(this);
+        this.copyManager = new Xcopy(this, luns);
         List<CommandFamily> families = List.of(new StartStop(this), new Pages(this, capacity, modes), capacity,
                 new ReadWrite(this), new Verify(this), new Cache(this), new CompareAndWrite(this), new WriteSame(this),
-                new GetLbaStatus(this), new FormatUnit(this), new DefectData(), new OrWrite(this));
+                new GetLbaStatus(this), new FormatUnit(this), new DefectData(), new OrWrite(this), copyManager);
         OpcodeTable.Builder b = OpcodeTable.builder();
         for (CommandFamily f : families) {
             f.register(b);
@@ -106,6 +112,28 @@ final class DiskUnit implements LogicalUnit {
      */
     static DiskUnit create(LunSpec spec, BackingStore store, Executor workers, UnitEvents events, Path savedModes)
             throws ConfigException {
+        return create(spec, store, workers, events, savedModes, name -> Optional.empty());
+    }
+
+    /**
+     * A unit with in-memory saved mode pages and no unit attentions that EXTENDED COPY lets reach
+     * other units (tests).
+     *
+     * @param luns the target's other units, which EXTENDED COPY reaches ({@link Xcopy})
+     * @see #create(LunSpec, BackingStore, Executor)
+     */
+    static DiskUnit create(LunSpec spec, BackingStore store, Executor workers, LunDirectory luns)
+            throws ConfigException {
+        return create(spec, store, workers, DiskModes.NO_EVENTS, null, luns);
+    }
+
+    /**
+     * @param luns the target's other units, which EXTENDED COPY reaches ({@link Xcopy})
+     * @see #create(LunSpec, BackingStore, Executor, UnitEvents, Path)
+     */
+    static DiskUnit create(LunSpec spec, BackingStore store, Executor workers, UnitEvents events, Path savedModes,
+            LunDirectory luns)
+            throws ConfigException {
         int bs = spec.blockSize();
         if (bs < 512 || Integer.bitCount(bs) != 1) {
             throw new ConfigException("block.size", bs + " is not a power of two of at least 512");
@@ -124,7 +152,7 @@ final class DiskUnit implements LogicalUnit {
                     + "block.size " + bs + " between " + bs + " B and " + Sizes.format(MAX_MAX_TRANSFER));
         }
         return new DiskUnit(spec, store, workers, (int) (max / bs), ModePages.descriptorSense(spec), events,
-                savedModes);
+                savedModes, luns);
     }
 
     @Override
@@ -137,6 +165,12 @@ final class DiskUnit implements LogicalUnit {
     @Override
     public boolean descriptorSense(boolean configured) {
         return modes.descriptorSense();
+    }
+
+    /** Per-nexus state ends with the nexus: what the copy manager holds for RECEIVE COPY RESULTS. */
+    @Override
+    public void nexusLost(String initiatorPortName, String targetPortName) {
+        copyManager.nexusLost(initiatorPortName, targetPortName);
     }
 
     @Override
@@ -177,6 +211,22 @@ final class DiskUnit implements LogicalUnit {
 
     StoreCalls io() {
         return io;
+    }
+
+    /**
+     * Writes blocks for EXTENDED COPY ({@link XcopyPump}): every write a copy makes to this unit
+     * goes through here, held in the unit's {@link RangeGuard} like any other write (so a COMPARE
+     * AND WRITE of the blocks stays atomic, and overlapping writes keep their order); while WCE is 0
+     * the write is durable ({@link ReadWrite#write}).
+     *
+     * @param lba the first block
+     * @param data whole blocks
+     * @param executor where the write completes
+     * @return completes when written
+     */
+    CompletionStage<Void> copyWrite(long lba, ByteBuffer data, Executor executor) {
+        return guard.run(lba, data.remaining() / blockSize, executor,
+                () -> ReadWrite.write(this, lba * blockSize, data, false, executor));
     }
 
     /** @return the unit's record of a failed flush, through which its flushes and durable writes go */

@@ -22,7 +22,7 @@ final class Pages implements CommandFamily {
      * @param modes the unit's mode parameters
      */
     Pages(DiskUnit disk, Capacity capacity, DiskModes modes) {
-        Inquiry.Builder inq = Inquiry.builder(disk.spec(), 0)
+        Inquiry.Builder inq = Inquiry.builder(disk.spec(), 0).thirdPartyCopy(true)
                 .versionDescriptors(Inquiry.VERSION_SAM5, Inquiry.VERSION_ISCSI, Inquiry.VERSION_SPC4,
                         Inquiry.VERSION_SBC3)
                 // the core's task set for concurrent units honours ORDERED and HEAD OF QUEUE

@@ -173,6 +173,10 @@ class DiskUnitTest extends DiskTestBase {
         expected.put("READ DEFECT DATA(12)", "12 IN READ b71fffffffffffffffff0000");
         expected.put("REPORT SUPPORTED OPERATION CODES", "12 IN ALLOWED a30c87ffffffffffffff0000");
         expected.put("REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS", "12 IN ALLOWED a30d80000000ffffffff0000");
+        expected.put("EXTENDED COPY(LID1)", "16 OUT WRITE 83000000000000000000ffffffff0000");
+        expected.put("RECEIVE COPY RESULTS(COPY STATUS)", "16 IN ALLOWED 8400ff00000000000000ffffffff0000");
+        expected.put("RECEIVE COPY RESULTS(OPERATING PARAMETERS)", "16 IN ALLOWED 8403ff00000000000000ffffffff0000");
+        expected.put("RECEIVE COPY RESULTS(FAILED SEGMENT DETAILS)", "16 IN ALLOWED 8404ff00000000000000ffffffff0000");
         assertEquals(expected, rows);
     }
 

@@ -128,6 +128,48 @@ public final class Commands {
         };
     }
 
+    /** The work of a command that takes a parameter list. */
+    @FunctionalInterface
+    public interface ParameterListWork {
+        /**
+         * @param task the task, its Data-Out received
+         * @return completes with the result
+         * @throws ScsiException when the command fails at once
+         */
+        CompletionStage<CommandResult> run(ScsiTask task) throws ScsiException;
+    }
+
+    /**
+     * A Data-Out command: the fabric collects {@code length} bytes, then the work runs; a
+     * {@link ScsiException} or other runtime failure it throws becomes the failed stage.
+     *
+     * @param length the CDB's PARAMETER LIST LENGTH, more than 0
+     * @param work reads the parameter list and does the command
+     * @return the descriptor
+     */
+    public static CommandDescriptor dataOut(int length, ParameterListWork work) {
+        return new CommandDescriptor() {
+            @Override
+            public DataDirection direction() {
+                return DataDirection.OUT;
+            }
+
+            @Override
+            public int transferLength() {
+                return length;
+            }
+
+            @Override
+            public CompletionStage<CommandResult> execute(ScsiTask task) {
+                try {
+                    return work.run(task);
+                } catch (ScsiException | RuntimeException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+        };
+    }
+
     /**
      * A command without data.
      *

@@ -57,6 +57,7 @@ public final class Inquiry {
 
     private final int peripheralType;
     private final boolean removable;
+    private final boolean thirdPartyCopy;
     private final LunSpec spec;
     private final int[] versions;
     private final Map<Integer, VpdPage> pages;
@@ -65,6 +66,7 @@ public final class Inquiry {
     private Inquiry(Builder b) {
         this.peripheralType = b.peripheralType;
         this.removable = b.removable;
+        this.thirdPartyCopy = b.thirdPartyCopy;
         this.spec = b.spec;
         this.versions = b.versions.clone();
         TreeMap<Integer, VpdPage> p = new TreeMap<>();
@@ -133,7 +135,8 @@ public final class Inquiry {
         d[3] = 0x12;
         // byte 4: ADDITIONAL LENGTH (n - 4)
         d[4] = (byte) (STANDARD_LENGTH - 5);
-        // byte 5: SCCS, ACC, TPGS (00b: no ALUA), 3PC, PROTECT all 0
+        // byte 5: SCCS, ACC, TPGS (00b: no ALUA), 3PC (bit 3) when a copy manager serves EXTENDED COPY, PROTECT 0
+        d[5] = (byte) (thirdPartyCopy ? 0x08 : 0);
         // byte 6: ENCSERV, MULTIP 0; byte 7: CMDQUE (bit 1) 1: full task management model
         d[7] = 0x02;
         // bytes 8-15 T10 VENDOR IDENTIFICATION, 16-31 PRODUCT IDENTIFICATION, 32-35 PRODUCT REVISION LEVEL
@@ -291,6 +294,7 @@ public final class Inquiry {
         private final LunSpec spec;
         private final int peripheralType;
         private boolean removable;
+        private boolean thirdPartyCopy;
         private int[] versions = {VERSION_SAM5, VERSION_ISCSI, VERSION_SPC4};
         private final Map<Integer, VpdPage> pages = new TreeMap<>();
         private boolean ordered;
@@ -311,6 +315,15 @@ public final class Inquiry {
          */
         public Builder removable(boolean rmb) {
             this.removable = rmb;
+            return this;
+        }
+
+        /**
+         * @param tpc 3PC: the unit's copy manager serves third-party copy commands (SPC-4 §5.17)
+         * @return this
+         */
+        public Builder thirdPartyCopy(boolean tpc) {
+            this.thirdPartyCopy = tpc;
             return this;
         }
 

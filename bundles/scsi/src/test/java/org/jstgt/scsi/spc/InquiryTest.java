@@ -44,6 +44,7 @@ class InquiryTest {
         assertEquals(0x06, d[2], "SPC-4");
         assertEquals(0x12, d[3], "HISUP, response data format 2");
         assertEquals(91, d[4], "additional length n-4");
+        assertEquals(0x00, d[5], "no 3PC unless asked");
         assertEquals(0x02, d[7], "CMDQUE");
         assertEquals("JSTGT   VIRTUAL-DISK    0001", new String(d, 8, 28, StandardCharsets.US_ASCII));
         assertArrayEquals(new byte[] {0x00, (byte) 0xA0, 0x09, 0x60, 0x04, 0x60, 0x04, (byte) 0xC0, 0, 0},
@@ -59,6 +60,8 @@ class InquiryTest {
         byte[] d = ask(inq, FakeScsiTask.of(0x12, 0, 0, 0, 36, 0));
         assertEquals(0x05, d[0]);
         assertEquals((byte) 0x80, d[1]);
+        assertEquals(0x08, ask(Inquiry.builder(SPEC, 0).thirdPartyCopy(true).build(),
+                FakeScsiTask.of(0x12, 0, 0, 0, 36, 0))[5], "3PC");
         assertArrayEquals(new byte[] {0x05, 0, 0, 4, 0, (byte) 0x80, (byte) 0x83, (byte) 0x86},
                 ask(inq, FakeScsiTask.of(0x12, 1, 0, 0, 255, 0)));
     }

@@ -12,13 +12,18 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jstgt.testkit.Await;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * libiscsi's conformance suite ({@code iscsi-test-cu --dataloss}, Debian's libiscsi-bin) against
- * LUN 0 of the started assembly. Every failing test must be listed in {@link #KNOWN_FAILURES}
+ * a disk LUN configured as the suite needs: a sparse file (thin provisioned: UNMAP, WRITE SAME
+ * with UNMAP, GET LBA STATUS run) with {@code max.transfer = 32MiB} (WriteSame16.Unmap writes
+ * 65536 blocks in one WRITE(16) without looking at the Block Limits page), on a target of its
+ * own in the started assembly. Every failing test must be listed in {@link #KNOWN_FAILURES}
  * with the reason the README's conformance table gives; a new failure fails this test, and so
  * does a listed one that starts passing (so the table stays true).
  */
@@ -36,10 +41,25 @@ class ConformanceIT {
     @RegisterExtension
     static final StartedAssembly ASSEMBLY = new StartedAssembly("conformance", "iscsi-test-cu");
 
+    static final String IQN = "iqn.2026-11.org.jstgt:conformance";
+
+    @BeforeAll
+    void configure() throws Exception {
+        KarafInstance karaf = ASSEMBLY.karaf();
+        karaf.writeEtc("jstgt.lun-conformance.cfg", "# written by ConformanceIT\ndevice.type = disk\n"
+                + "store.type = file\nstore.path = ${karaf.data}/luns/conformance.img\nsize = 1GiB\n"
+                + "max.transfer = 32MiB\n");
+        karaf.writeEtc("jstgt.target-conformance.cfg", "# written by ConformanceIT\niqn = " + IQN
+                + "\nlun.0 = conformance\n");
+        Await.every(Duration.ofSeconds(60), Duration.ofSeconds(1), "the conformance target in iscsi-ls",
+                () -> Processes.run(Duration.ofSeconds(30), "iscsi-ls", "-s", "iscsi://127.0.0.1:3260"),
+                r -> r.exitCode() == 0 && r.output().contains(IQN));
+    }
+
     @Test
     void iscsiTestCuPassesExceptTheDocumentedFailures() throws Exception {
         Processes.Result r = Processes.run(SUITE_TIMEOUT, "iscsi-test-cu", "--dataloss",
-                "iscsi://127.0.0.1:3260/" + KarafInstance.DEMO_IQN + "/0");
+                "iscsi://127.0.0.1:3260/" + IQN + "/0");
         Matcher summary = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(r.output());
         if (!summary.find()) {
             fail("no CUnit run summary in the output of iscsi-test-cu:\n" + tail(r.output()));

@@ -1,6 +1,7 @@
 package org.jstgt.benchmarks.mcs;
 
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,25 +32,21 @@ final class McsSession {
     volatile int firstBurstLength;
     volatile String maxConnectionsAnswer = "1";
 
-    // the load: a random aligned LBA among lbaSlots, blocksPerCommand each
-    volatile long lbaSlots;
-    volatile int blocksPerCommand;
-    final byte[] writeData;
+    /** What the load sends; set before the first load command. */
+    volatile McsSource source;
 
     private int nextItt = 1;
     private int cmdSN = 1;
     private int maxCmdSN = 1;
     private int expCmdSN = 1;
-    /** Commands owed because the window was closed when they were due. */
-    private int deferred;
+    /** The slots whose next command is owed because the window was closed when it was due. */
+    private final ArrayDeque<Integer> deferred = new ArrayDeque<>();
 
     McsSession(McsOptions options) {
         this.options = options;
         SecureRandom random = new SecureRandom();
         random.nextBytes(isid);
         isid[0] = (byte) (0x80 | isid[0] & 0x3f); // ISID type 10b: random (RFC 7143 §11.12.5)
-        writeData = new byte[options.block()];
-        random.nextBytes(writeData);
     }
 
     synchronized int nextItt() {
@@ -60,10 +57,15 @@ final class McsSession {
         return itt;
     }
 
-    /** @return the CmdSN a command takes now, advanced, or -1 (and one more owed) when the window is closed */
-    synchronized long takeCmdSNOrDefer() {
+    /**
+     * @param slot the load slot sending, owed its command when the window is closed; -1 for a probe
+     * @return the CmdSN a command takes now, advanced, or -1 when the window is closed
+     */
+    synchronized long takeCmdSNOrDefer(int slot) {
         if (cmdSN - maxCmdSN > 0) {
-            deferred++;
+            if (slot >= 0) {
+                deferred.add(slot);
+            }
             return -1;
         }
         return cmdSN++ & 0xffffffffL;
@@ -74,13 +76,12 @@ final class McsSession {
         return cmdSN;
     }
 
-    /** @return true when a command owed to a closed window may go now (and it is no longer owed) */
-    synchronized boolean takeDeferred() {
-        if (deferred > 0 && cmdSN - maxCmdSN <= 0 && !stopping) {
-            deferred--;
-            return true;
+    /** @return a slot whose command, owed to a closed window, may go now (no longer owed), or -1 */
+    synchronized int takeDeferred() {
+        if (!deferred.isEmpty() && cmdSN - maxCmdSN <= 0 && !stopping) {
+            return deferred.poll();
         }
-        return false;
+        return -1;
     }
 
     /** RFC 7143 §4.2.2.1: ExpCmdSN and MaxCmdSN only move forward (serial number arithmetic). */

@@ -195,7 +195,7 @@ final class McsConnection {
 
     private McsTask send(McsCommand c, int slot, boolean probe) throws IOException {
         synchronized (writeLock) {
-            long sn = session.takeCmdSNOrDefer(slot);
+            long sn = session.takeCmdSNOrDefer(slot, c);
             if (sn < 0) {
                 return null;
             }
@@ -353,8 +353,8 @@ final class McsConnection {
 
     private void window(Pdu pdu) throws IOException {
         session.updateWindow(pdu.int32(28), pdu.int32(32));
-        for (int slot = session.takeDeferred(); slot >= 0; slot = session.takeDeferred()) {
-            issue(slot);
+        for (McsSession.Owed owed = session.takeDeferred(); owed != null; owed = session.takeDeferred()) {
+            send(owed.command(), owed.slot(), false);
         }
     }
 

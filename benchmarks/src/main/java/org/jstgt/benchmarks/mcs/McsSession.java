@@ -39,8 +39,12 @@ final class McsSession {
     private int cmdSN = 1;
     private int maxCmdSN = 1;
     private int expCmdSN = 1;
-    /** The slots whose next command is owed because the window was closed when it was due. */
-    private final ArrayDeque<Integer> deferred = new ArrayDeque<>();
+    /** A load command that was due when the window was closed, and goes as soon as it opens. */
+    record Owed(int slot, McsCommand command) {
+    }
+
+    /** The load commands owed to a closed window, in the order they were due. */
+    private final ArrayDeque<Owed> deferred = new ArrayDeque<>();
 
     McsSession(McsOptions options) {
         this.options = options;
@@ -58,13 +62,14 @@ final class McsSession {
     }
 
     /**
-     * @param slot the load slot sending, owed its command when the window is closed; -1 for a probe
+     * @param slot the load slot sending; -1 for a probe, which is not kept when the window is closed
+     * @param command the command, kept (owed) when the window is closed
      * @return the CmdSN a command takes now, advanced, or -1 when the window is closed
      */
-    synchronized long takeCmdSNOrDefer(int slot) {
+    synchronized long takeCmdSNOrDefer(int slot, McsCommand command) {
         if (cmdSN - maxCmdSN > 0) {
             if (slot >= 0) {
-                deferred.add(slot);
+                deferred.add(new Owed(slot, command));
             }
             return -1;
         }
@@ -76,12 +81,12 @@ final class McsSession {
         return cmdSN;
     }
 
-    /** @return a slot whose command, owed to a closed window, may go now (no longer owed), or -1 */
-    synchronized int takeDeferred() {
+    /** @return a command owed to a closed window that may go now (no longer owed), or null */
+    synchronized Owed takeDeferred() {
         if (!deferred.isEmpty() && cmdSN - maxCmdSN <= 0 && !stopping) {
             return deferred.poll();
         }
-        return -1;
+        return null;
     }
 
     /** RFC 7143 §4.2.2.1: ExpCmdSN and MaxCmdSN only move forward (serial number arithmetic). */

@@ -2,11 +2,13 @@
 """Side-by-side benchmark of jstgt, Debian's tgt and Debian's istgt on loopback.
 
 Started by `./jstgt bench` (see docs/benchmarks.md). Starts the three targets on 127.0.0.1 (each
-with a 1 GiB LUN of 512-byte blocks and four 256 MiB LUNs, and a second target requiring
-HeaderDigest=CRC32C with one 256 MiB LUN, all backed by files in /dev/shm), drives them in
-alternation with the same initiators (libiscsi's iscsi-perf, qemu-img bench through libiscsi; one
-session, or four at once on the four small LUNs; and our own Java client McsLoad from the
-benchmarks/ module for one session of one or two connections, MC/S, which libiscsi cannot open),
+with a 1 GiB LUN of 512-byte blocks, four 256 MiB LUNs, a second 1 GiB LUN to copy to and a thin
+256 MiB LUN to deallocate, and a second target requiring HeaderDigest=CRC32C with one 256 MiB LUN,
+all backed by files in /dev/shm), drives them in alternation with the same initiators (libiscsi's
+iscsi-perf, qemu-img bench through libiscsi; one session, or four at once on the four small LUNs;
+and our own Java client McsLoad from the benchmarks/ module for one session of one or two
+connections, MC/S, which libiscsi cannot open, and for COMPARE AND WRITE, UNMAP, WRITE SAME and
+EXTENDED COPY, which neither tool sends),
 measures the loopback TCP ceiling with iperf3, and writes docs/benchmarks.md and docs/bench/*.png.
 Every process it starts is stopped by PID on exit, Ctrl-C or failure.
 
@@ -56,11 +58,25 @@ INITIATOR = "iqn.2026-11.org.jstgt.bench"
 # digest: on the target that offers HeaderDigest=CRC32C only (iscsi-perf offers None,CRC32C
 # whatever its URL says, so the target's choice decides; qemu-img is told to offer CRC32C only).
 # connections: for McsLoad, the connections its one session asks for (MaxConnections offer).
-Workload = collections.namedtuple("Workload", "name tool bs qd write rnd sessions digest connections")
+# command: McsLoad's --command (None: read or write as `write` says); lun: "main" (the 1 GiB LUN),
+# "thin" (the LUN the deallocations run on); copies go from the 1 GiB LUN to the copy LUN.
+# quick: also run by --quick.
+Workload = collections.namedtuple("Workload", "name tool bs qd write rnd sessions digest connections command lun "
+                                              "quick")
 
 
-def workload(name, tool, bs, qd, write, rnd, sessions=1, digest=False, connections=1):
-    return Workload(name, tool, bs, qd, write, rnd, sessions, digest, connections)
+def workload(name, tool, bs, qd, write, rnd, sessions=1, digest=False, connections=1, command=None, lun="main",
+             quick=True):
+    return Workload(name, tool, bs, qd, write, rnd, sessions, digest, connections, command, lun, quick)
+
+
+# McsLoad's commands beyond READ(10)/WRITE(10) (workload.command) may be missing from a target: it
+# answers the first one with ILLEGAL REQUEST (INVALID COMMAND OPERATION CODE) and the workload is
+# n/a on it. McsLoad commands that copy COPY_BYTES from the 1 GiB LUN to the copy LUN and report their time.
+COPY_COMMANDS = ("host-copy", "xcopy")
+# Commands whose bytes are not carried over the wire (ranges deallocated or zeroed by the target).
+IN_PLACE_COMMANDS = ("unmap", "write-same-unmap", "write-same")
+COPY_BYTES = LUN_SIZE
 
 
 WORKLOADS = [
@@ -83,6 +99,19 @@ WORKLOADS = [
     workload("4K rand read QD32 MC/S 2 connections", "McsLoad", 4 * KiB, 32, False, True, connections=2),
     workload("4K rand write QD32 MC/S 1 connection", "McsLoad", 4 * KiB, 32, True, True),
     workload("4K rand write QD32 MC/S 2 connections", "McsLoad", 4 * KiB, 32, True, True, connections=2),
+    # SBC-4 commands, McsLoad on one connection: COMPARE AND WRITE of one block that always compares
+    # equal (QD1: ESXi's ATS heartbeat; QD32: lock traffic on 32 blocks), and 1 MiB deallocations on
+    # the thin LUN.
+    workload("COMPARE AND WRITE QD1", "McsLoad", BLOCK, 1, True, False, command="caw", quick=False),
+    workload("COMPARE AND WRITE QD32", "McsLoad", BLOCK, 32, True, False, command="caw"),
+    workload("UNMAP 1M QD8", "McsLoad", 1 * MiB, 8, True, False, command="unmap", lun="thin"),
+    workload("WRITE SAME(16) UNMAP 1M QD8", "McsLoad", 1 * MiB, 8, True, False, command="write-same-unmap",
+             lun="thin", quick=False),
+    workload("WRITE SAME(16) zeros 1M QD8", "McsLoad", 1 * MiB, 8, True, False, command="write-same", lun="thin",
+             quick=False),
+    # 1 GiB from the 1 GiB LUN to the copy LUN: through the initiator, and within the target.
+    workload("1 GiB copy READ(16)+WRITE(16) 1M QD8", "McsLoad", 1 * MiB, 8, True, False, command="host-copy"),
+    workload("1 GiB copy EXTENDED COPY 4M QD8", "McsLoad", 4 * MiB, 8, True, False, command="xcopy"),
 ]
 MCS_JAR = os.path.join(ROOT, "benchmarks", "target", "benchmarks.jar")
 MCS_CLASS = "org.jstgt.benchmarks.mcs.McsLoad"
@@ -119,6 +148,8 @@ class Bench:
         self.urls = {}  # target -> URL of its 1 GiB LUN
         self.digest_urls = {}  # target -> URL of the LUN on its HeaderDigest=CRC32C target
         self.session_urls = {}  # target -> URLs of its SESSION_LUNS small LUNs
+        self.copy_urls = {}  # target -> URL of its second 1 GiB LUN, which copies write
+        self.thin_urls = {}  # target -> URL of its thin small LUN, which deallocations run on
         self.runs = []
         self.env = {}
 
@@ -235,17 +266,19 @@ class Bench:
         demo = os.path.join(etc, "jstgt.target-demo.cfg")
         iqn = read_key(demo, "iqn")
         lun_no = read_key(demo, r"lun\.(\d+)", group_key=True)
-        # Copies of the LUN file above for the small LUNs: the session LUNs join the demo target
-        # after its own LUN, the digest LUN is the only one of a target that accepts CRC32C only.
-        small = ["s%d" % i for i in range(1, SESSION_LUNS + 1)] + ["digest"]
-        for name in small:
+        # Copies of the LUN file above for the other LUNs: the session LUNs, then the copy and the
+        # thin LUN join the demo target after its own LUN, the digest LUN is the only one of a
+        # target that accepts CRC32C only. The file store is thin on tmpfs (store.preallocate false).
+        extra = [("s%d" % i, SMALL_LUN_SIZE) for i in range(1, SESSION_LUNS + 1)]
+        extra += [("copy", LUN_SIZE), ("thin", SMALL_LUN_SIZE)]
+        for name, size in extra + [("digest", SMALL_LUN_SIZE)]:
             copy = os.path.join(etc, "jstgt.lun-%s.cfg" % name)
             shutil.copyfile(path, copy)
-            edit(copy, r"^store\.path\s*=.*$", "store.path = " + self.lun_file("jstgt-" + name, SMALL_LUN_SIZE))
-            edit(copy, r"^size\s*=.*$", "size = %dMiB" % (SMALL_LUN_SIZE // MiB))
+            edit(copy, r"^store\.path\s*=.*$", "store.path = " + self.lun_file("jstgt-" + name, size))
+            edit(copy, r"^size\s*=.*$", "size = %dMiB" % (size // MiB))
             edit(copy, r"^serial\s*=.*$", "serial = " + name)
         with open(demo, "a") as f:
-            f.write("".join("lun.%d = %s\n" % (int(lun_no) + i, name) for i, name in enumerate(small[:-1], 1)))
+            f.write("".join("lun.%d = %s\n" % (int(lun_no) + i, name) for i, (name, _) in enumerate(extra, 1)))
         with open(os.path.join(etc, "jstgt.target-digest.cfg"), "w") as f:
             f.write("iqn = %s-digest\nportals = default\nlun.0 = digest\nheader.digest = CRC32C\n" % iqn)
         env = dict(os.environ, KARAF_EXEC="exec")
@@ -254,6 +287,8 @@ class Bench:
         self.urls["jstgt"] = "%s%s/%s" % (base, iqn, lun_no)
         self.session_urls["jstgt"] = ["%s%s/%d" % (base, iqn, int(lun_no) + i) for i in range(1, SESSION_LUNS + 1)]
         self.digest_urls["jstgt"] = "%s%s-digest/0" % (base, iqn)
+        self.copy_urls["jstgt"] = "%s%s/%d" % (base, iqn, int(lun_no) + SESSION_LUNS + 1)
+        self.thin_urls["jstgt"] = "%s%s/%d" % (base, iqn, int(lun_no) + SESSION_LUNS + 2)
 
     def start_tgt(self):
         lun = self.lun_file("tgt")
@@ -266,16 +301,23 @@ class Bench:
         while not os.path.exists(sock) and time.time() < deadline:
             time.sleep(0.2)
         adm = ["tgtadm", "--lld", "iscsi"]
-        # tgtd's LUN 0 is its own controller LUN: the disk is LUN 1, the session LUNs 2 and up.
+        # tgtd's LUN 0 is its own controller LUN: the disk is LUN 1, the session LUNs 2 and up,
+        # then the copy LUN and the thin LUN (thin_provisioning=1: tgtd takes UNMAP and WRITE SAME
+        # with UNMAP only on a thin LUN, and punches holes for them).
         # Target 2 has HeaderDigest=CRC32C: tgtd answers CRC32C whenever its HeaderDigest
         # list holds it, even to an initiator that offered None first, so target 1 keeps None.
-        luns = {1: [lun] + [self.lun_file("tgt-s%d" % i, SMALL_LUN_SIZE) for i in range(1, SESSION_LUNS + 1)],
+        luns = {1: [lun] + [self.lun_file("tgt-s%d" % i, SMALL_LUN_SIZE) for i in range(1, SESSION_LUNS + 1)]
+                + [self.lun_file("tgt-copy"), self.lun_file("tgt-thin", SMALL_LUN_SIZE)],
                 2: [self.lun_file("tgt-digest", SMALL_LUN_SIZE)]}
+        thin_lun = SESSION_LUNS + 3
         for tid, files in luns.items():
             name = iqn if tid == 1 else iqn + "-digest"
             cmds = [["--op", "new", "--mode", "target", "--tid", str(tid), "-T", name]]
             cmds += [["--op", "new", "--mode", "logicalunit", "--tid", str(tid), "--lun", str(n), "-b", f,
                       "--blocksize", str(BLOCK)] for n, f in enumerate(files, 1)]
+            if tid == 1:
+                cmds.append(["--op", "update", "--mode", "logicalunit", "--tid", "1", "--lun", str(thin_lun),
+                             "--params", "thin_provisioning=1"])
             cmds.append(["--op", "bind", "--mode", "target", "--tid", str(tid), "-I", HOST])
             # The same login offer as jstgt's defaults (etc/jstgt.target-demo.cfg).
             keys = [("MaxRecvDataSegmentLength", 262144), ("MaxBurstLength", 1048576),
@@ -290,6 +332,8 @@ class Bench:
         self.urls["tgt"] = base + "/1"
         self.session_urls["tgt"] = ["%s/%d" % (base, n) for n in range(2, SESSION_LUNS + 2)]
         self.digest_urls["tgt"] = base + "-digest/1"
+        self.copy_urls["tgt"] = "%s/%d" % (base, thin_lun - 1)
+        self.thin_urls["tgt"] = "%s/%d" % (base, thin_lun)
 
     def start_istgt(self):
         lun = self.lun_file("istgt")
@@ -300,6 +344,10 @@ class Bench:
         # istgt 0.4 refuses InitialR2T No; everything else matches jstgt's defaults.
         small = "".join("  LUN%d Storage %s %dMB\n" % (i, self.lun_file("istgt-s%d" % i, SMALL_LUN_SIZE),
                                                         SMALL_LUN_SIZE // MiB) for i in range(1, SESSION_LUNS + 1))
+        # then the copy LUN and the thin LUN
+        small += "  LUN%d Storage %s %dMB\n" % (SESSION_LUNS + 1, self.lun_file("istgt-copy"), LUN_SIZE // MiB)
+        small += "  LUN%d Storage %s %dMB\n" % (SESSION_LUNS + 2, self.lun_file("istgt-thin", SMALL_LUN_SIZE),
+                                                SMALL_LUN_SIZE // MiB)
         with open(conf, "w") as f:
             f.write(ISTGT_CONF.format(dir=d, port=PORTS["istgt"], control=PORTS["istgt-control"],
                                       host=HOST, lun=lun, block=BLOCK, session_luns=small,
@@ -310,6 +358,8 @@ class Bench:
         self.urls["istgt"] = base + "/0"
         self.session_urls["istgt"] = ["%s/%d" % (base, n) for n in range(1, SESSION_LUNS + 1)]
         self.digest_urls["istgt"] = base + "-digest/0"
+        self.copy_urls["istgt"] = "%s/%d" % (base, SESSION_LUNS + 1)
+        self.thin_urls["istgt"] = "%s/%d" % (base, SESSION_LUNS + 2)
 
     def wait_ready(self, name, timeout):
         """Until iscsi-readcapacity16 reads every LUN's capacity (login, LUN mapped, size right)."""
@@ -317,6 +367,7 @@ class Bench:
         last = ""
         luns = [(self.urls[name], LUN_SIZE), (self.digest_urls[name], SMALL_LUN_SIZE)]
         luns += [(u, SMALL_LUN_SIZE) for u in self.session_urls[name]]
+        luns += [(self.copy_urls[name], LUN_SIZE), (self.thin_urls[name], SMALL_LUN_SIZE)]
         while luns and time.time() < deadline:
             p = self.procs[name]
             if p.poll() is not None:
@@ -362,6 +413,8 @@ class Bench:
     def workload_urls(self, target, wl):
         if wl.sessions > 1:
             return self.session_urls[target][:wl.sessions]
+        if wl.lun == "thin":
+            return [self.thin_urls[target]]
         return [self.digest_urls[target] if wl.digest else self.urls[target]]
 
     def run_tool(self, target, wl, amount, tag, limit):
@@ -377,7 +430,8 @@ class Bench:
         runs = []
         try:
             for i, url in enumerate(urls, 1):
-                argv = tool_argv(wl, url, amount, "%s:session%d" % (INITIATOR, i) if len(urls) > 1 else None)
+                argv = tool_argv(wl, url, amount, "%s:session%d" % (INITIATOR, i) if len(urls) > 1 else None,
+                                 self.copy_urls[target])
                 path = os.path.join(self.raw, tag + (".s%d" % i if len(urls) > 1 else "") + ".txt")
                 with open(path, "w") as out:
                     out.write("$ " + " ".join(argv) + "\n")
@@ -421,14 +475,27 @@ class Bench:
     def mcs_result(self, target, wl, runs):
         """McsLoad's JSON line: IOPS, seconds, bytes and the session it got. It offers
         HeaderDigest=None only and stops if a target answers otherwise. jstgt must grant every
-        connection asked for; another target that grants fewer is recorded as it is."""
+        connection asked for; another target that grants fewer is recorded as it is. A command the
+        target refused (ILLEGAL REQUEST to the first one) is recorded as not supported; so is any
+        failure of tgt or istgt in an SBC or copy workload (their bugs are not ours to stop for)."""
         (path, p), = runs
         with open(path) as f:
             out = f.read()
         found = re.findall(r'^(\{"tool":"McsLoad".*\})$', out, re.M)
         if p.returncode != 0 or not found:
-            raise RuntimeError("McsLoad failed (%s): %s" % (p.returncode, out.strip()[-300:]))
+            if wl.command is None or target == "jstgt":
+                raise RuntimeError("McsLoad failed (%s): %s" % (p.returncode, out.strip()[-300:]))
+            reason = "failed: " + (out.strip().splitlines() or ["exit status %s" % p.returncode])[-1][-200:]
+            log("%s: %s %s; recorded as n/a (%s)" % (target, wl.name, reason, path))
+            return 0, 0, 0, {"supported": False, "refusal": reason}
         r = json.loads(found[-1])
+        if not r.get("supported", True):
+            log("%s: %s not run, the target refused it: %s" % (target, wl.name, r["refusal"]))
+            return 0, 0, 0, {"supported": False, "refusal": r["refusal"]}
+        if wl.command in COPY_COMMANDS:
+            extra = {k: r[k] for k in ("chunk", "queue_depth", "commands", "gib_per_s", "samples_verified")}
+            extra["supported"] = True
+            return r["commands"] / r["seconds"], r["seconds"], r["bytes"], extra
         if r["connections"] < wl.connections:
             if target == "jstgt":
                 raise RuntimeError("jstgt gave McsLoad %d of %d connections (MaxConnections=%s, %s); see %s"
@@ -438,6 +505,8 @@ class Bench:
                 % (target, r["connections"], wl.connections, r["max_connections_answered"],
                    ", " + r["join_refused"] if r["join_refused"] else ""))
         extra = {k: r[k] for k in ("connections", "max_connections_answered", "join_refused", "per_connection")}
+        if wl.command is not None:
+            extra["supported"] = True
         # The process's warm-up load is in the target's CPU time and on loopback too: counted there.
         extra["warmup_bytes"] = r["warmup_ios"] * wl.bs
         return r["iops"], r["seconds"], r["ios"] * wl.bs, extra
@@ -458,6 +527,8 @@ class Bench:
         lo0 = loopback_bytes()
         if wl.tool == "iscsi-perf":
             amount, limit = self.args.time, self.args.time + 60
+        elif wl.command in COPY_COMMANDS:
+            amount, limit = COPY_BYTES, 600
         elif wl.tool == "McsLoad":
             amount, limit = self.args.time, self.args.time + MCS_WARMUP + 60
         else:
@@ -470,6 +541,12 @@ class Bench:
         # A cross-check of the tools' counts: the loopback bytes of the run (both directions, all
         # traffic on lo, so somewhat above the payload) must not fall short of the payload.
         wire = loopback_bytes() - lo0
+        if not extra.get("supported", True):
+            self.runs.append({"target": target, "workload": wl.name, "tool": wl.tool, "rep": rep,
+                              "sessions": wl.sessions, "header_digest": digest, "lo_bytes": wire, "cpu_s": cpu,
+                              **extra})
+            log("%-6s %-38s rep %d: n/a (%s)" % (target, wl.name, rep, extra["refusal"]))
+            return
         # CPU and loopback bytes cover the whole tool run, McsLoad's unmeasured warm-up included
         busy = moved + extra.get("warmup_bytes", 0)
         run = {"target": target, "workload": wl.name, "tool": wl.tool, "rep": rep, "sessions": wl.sessions,
@@ -480,17 +557,20 @@ class Bench:
         self.runs.append(run)
         log("%-6s %-38s rep %d: %9.0f IOPS %8.1f MB/s %8.1f us  %.2f CPU s/GiB  lo/payload %.2f"
             % (target, wl.name, rep, iops, run["mbps"], run["lat_us"], run["cpu_s_per_gib"], wire / busy))
-        if wire < busy:
+        # deallocations move their ranges within the target, an EXTENDED COPY its data too
+        if wire < busy and wl.command not in IN_PLACE_COMMANDS + ("xcopy",):
             log("WARNING: %s moved fewer bytes on loopback (%d) than the tool counted (%d)" % (target, wire, busy))
 
     def warm_up(self):
         """Runs every workload once on every target, unmeasured, so that no target is measured
         cold (jstgt's JIT compiles its hot paths in the first seconds under load)."""
         log("warm-up: every workload %d s per target, not measured" % self.args.warmup)
-        for wl in WORKLOADS:
+        for wl in selected(self.args.quick):
             for t in TARGETS:
                 tag = "warmup-%s-%s" % (t, slug(wl.name))
-                if wl.tool in ("iscsi-perf", "McsLoad"):
+                if wl.command in COPY_COMMANDS:
+                    self.run_tool(t, wl, COPY_BYTES, tag, 600)
+                elif wl.tool in ("iscsi-perf", "McsLoad"):
                     self.run_tool(t, wl, self.args.warmup, tag, self.args.warmup + MCS_WARMUP + 60)
                 else:
                     count = self.calibrate(t, wl)
@@ -551,7 +631,7 @@ class Bench:
             self.warm_up()
         ceilings = []
         for rep in range(1, self.args.reps + 1):
-            for wl in WORKLOADS:
+            for wl in selected(self.args.quick):
                 if wl.name == "1M seq read QD8":
                     # The ceiling of each repetition is measured right before the workload it is
                     # compared with, so that machine drift hits both alike; the median is reported.
@@ -621,16 +701,30 @@ def jar_has(jar, cls):
         return False
 
 
-def tool_argv(wl, url, amount, initiator):
-    """The command line of one session: amount is seconds (iscsi-perf, McsLoad) or requests (qemu-img)."""
+def selected(quick):
+    """The workloads of a run: all, or with --quick those marked quick."""
+    return [wl for wl in WORKLOADS if wl.quick or not quick]
+
+
+def tool_argv(wl, url, amount, initiator, copy_url=None):
+    """The command line of one session: amount is seconds (iscsi-perf, McsLoad), requests (qemu-img)
+    or bytes (McsLoad's copies, from url's LUN to copy_url's)."""
     if wl.tool == "McsLoad":
         m = re.match(r"iscsi://([^/]+)/([^/]+)/(\d+)$", url)
         argv = ["java", "-cp", MCS_JAR, MCS_CLASS, "--portal", m.group(1), "--target", m.group(2),
                 "--lun", m.group(3), "--connections", str(wl.connections), "--queue-depth", str(wl.qd),
-                "--block", str(wl.bs), "--seconds", str(amount), "--warmup", str(MCS_WARMUP)]
+                "--block", str(wl.bs)]
+        if wl.command in COPY_COMMANDS:
+            # a 4 MiB EXTENDED COPY or WRITE may take a while on a busy machine
+            argv += ["--command", wl.command, "--dest-lun", copy_url.rsplit("/", 1)[1], "--bytes", str(amount),
+                     "--timeout", "60"]
+        else:
+            argv += ["--seconds", str(amount), "--warmup", str(MCS_WARMUP)]
+            if wl.command:
+                argv += ["--command", wl.command]
         if initiator:
             argv += ["--initiator", initiator]
-        return argv + (["--write"] if wl.write else [])
+        return argv + (["--write"] if wl.write and wl.command is None else [])
     if wl.tool == "iscsi-perf":
         argv = ["iscsi-perf", "-m", str(wl.qd), "-b", str(wl.bs // BLOCK), "-t", str(amount)]
         if initiator:
@@ -741,15 +835,20 @@ ISTGT_CONF = """[Global]
 # --- report ------------------------------------------------------------------------------------
 
 def medians(runs):
+    """Per workload and target the medians of the runs the target ran; a target that refused a
+    command in every run has only its refusal (the median of none is n/a)."""
     out = {}
     for wl in WORKLOADS:
         for t in TARGETS:
-            rs = [r for r in runs if r["workload"] == wl.name and r["target"] == t]
+            every = [r for r in runs if r["workload"] == wl.name and r["target"] == t]
+            rs = [r for r in every if r.get("supported", True)]
             if rs:
                 out[(wl.name, t)] = {k: statistics.median(r[k] for r in rs)
-                                   for k in ("iops", "mbps", "lat_us", "cpu_s_per_gib")}
+                                   for k in ("iops", "mbps", "lat_us", "cpu_s_per_gib", "seconds")}
                 out[(wl.name, t)]["connections"] = min(r.get("connections", wl.connections) for r in rs)
                 out[(wl.name, t)]["max_connections"] = rs[-1].get("max_connections_answered", "")
+            elif every:
+                out[(wl.name, t)] = {"refusal": every[-1]["refusal"], "connections": wl.connections}
     return out
 
 
@@ -760,11 +859,20 @@ def short(wl, m):
 
 
 def cell(wl, m, fmt, key):
+    if "refusal" in m:
+        return "n/a²"
     return "n/a¹" if short(wl, m) else fmt % m[key]
 
 
 def ratio_cell(wl, m, key, t):
-    return "-" if short(wl, m["jstgt"]) or short(wl, m[t]) else ratio(m["jstgt"][key], m[t][key])
+    if any("refusal" in m[x] or short(wl, m[x]) for x in ("jstgt", t)):
+        return "-"
+    return ratio(m["jstgt"][key], m[t][key])
+
+
+def rate_workloads(med):
+    """The workloads of the throughput and latency tables: all but the copies, which have their own."""
+    return [wl for wl in WORKLOADS if wl.command not in COPY_COMMANDS and (wl.name, "jstgt") in med]
 
 
 def ratio(a, b):
@@ -776,10 +884,8 @@ def tables(runs, env):
     lines = ["| Workload | Tool | jstgt IOPS | tgt IOPS | istgt IOPS | jstgt MB/s | tgt MB/s | istgt MB/s "
              "| jstgt/tgt | jstgt/istgt |",
              "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
-    for wl in WORKLOADS:
+    for wl in rate_workloads(med):
         name = wl.name
-        if (name, "jstgt") not in med:
-            continue
         m = {t: med[(name, t)] for t in TARGETS}
         tool = wl.tool if wl.sessions == 1 else "%d x %s" % (wl.sessions, wl.tool)
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
@@ -790,10 +896,8 @@ def tables(runs, env):
     lines = ["| Workload | jstgt µs | tgt µs | istgt µs | jstgt CPU s/GiB | tgt CPU s/GiB | istgt CPU s/GiB "
              "| CPU jstgt/tgt | CPU jstgt/istgt |",
              "|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
-    for wl in WORKLOADS:
+    for wl in rate_workloads(med):
         name = wl.name
-        if (name, "jstgt") not in med:
-            continue
         m = {t: med[(name, t)] for t in TARGETS}
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             name, *(cell(wl, m[t], "%.0f", "lat_us") for t in TARGETS),
@@ -833,7 +937,8 @@ def mcs_text(runs, med):
     """The MC/S paragraph: what drove those rows, what each target granted, 2-vs-1 ratios."""
     pairs = [(one, two) for one in WORKLOADS for two in WORKLOADS
              if one.tool == two.tool == "McsLoad" and one.connections == 1 and two.connections == 2
-             and one.write == two.write and (one.name, "jstgt") in med and (two.name, "jstgt") in med]
+             and one.write == two.write and one.command is None and two.command is None
+             and (one.name, "jstgt") in med and (two.name, "jstgt") in med]
     if not pairs:
         return ""
     text = ("The MC/S workloads run McsLoad (`benchmarks/` module, `%s`), our own client: libiscsi and "
@@ -881,6 +986,78 @@ def mcs_text(runs, med):
     return text
 
 
+def copy_table(med):
+    """The copies of COPY_BYTES: seconds and GiB/s per target, jstgt's ratios, and per target the
+    EXTENDED COPY's speed over the copy through the initiator."""
+    copies = [wl for wl in WORKLOADS if wl.command in COPY_COMMANDS and (wl.name, "jstgt") in med]
+    if not copies:
+        return ""
+    lines = ["| Copy | jstgt s | tgt s | istgt s | jstgt GiB/s | tgt GiB/s | istgt GiB/s | jstgt/tgt | jstgt/istgt |",
+             "|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for wl in copies:
+        m = {t: dict(med[(wl.name, t)]) for t in TARGETS}
+        for v in m.values():
+            if "mbps" in v:
+                v["gibps"] = v["mbps"] * 1e6 / (1 << 30)
+        lines.append("| %s | %s | %s | %s | %s |" % (
+            wl.name, " | ".join(cell(wl, m[t], "%.2f", "seconds") for t in TARGETS),
+            " | ".join(cell(wl, m[t], "%.2f", "gibps") for t in TARGETS),
+            ratio_cell(wl, m, "gibps", "tgt"), ratio_cell(wl, m, "gibps", "istgt")))
+    host = [wl for wl in copies if wl.command == "host-copy"]
+    xcopy = [wl for wl in copies if wl.command == "xcopy"]
+    if host and xcopy:
+        parts = []
+        for t in TARGETS:
+            h, x = med[(host[0].name, t)], med[(xcopy[0].name, t)]
+            parts.append("%s %s" % (t, "n/a²" if "refusal" in h or "refusal" in x else ratio(x["mbps"], h["mbps"])))
+        lines += ["", "EXTENDED COPY's GiB/s over the copy through the initiator's (same target): %s."
+                  % "; ".join(parts)]
+    return "\n".join(lines)
+
+
+def refusals_text(med):
+    """Footnote ²: which target refused which workloads, and with what."""
+    by = collections.OrderedDict()
+    for wl in WORKLOADS:
+        for t in TARGETS:
+            m = med.get((wl.name, t))
+            if m and "refusal" in m:
+                by.setdefault((t, m["refusal"]), []).append(wl.name)
+    if not by:
+        return ""
+    return "² Not run, the target refused the workload's first command: " + "; ".join(
+        "%s, %s (%s)" % (t, " and ".join(names), refusal) for (t, refusal), names in by.items()) + "."
+
+
+def sbc_text(runs, med):
+    """The paragraph on the SBC commands and the copies, with their table and footnote."""
+    if not any(wl.command for wl in WORKLOADS if (wl.name, "jstgt") in med):
+        return ""
+    text = ("COMPARE AND WRITE, UNMAP and WRITE SAME(16) run McsLoad (`--command caw|unmap|write-same-unmap|"
+            "write-same`) on one connection for the run time after %d s of unmeasured load: COMPARE AND WRITE of "
+            "one %d-byte block, each of the QD slots on its own block, read once before and sent back as the "
+            "verify instance, so that every compare succeeds (QD1 is ESXi's ATS heartbeat, QD32 lock traffic on "
+            "32 blocks); UNMAP (one 1 MiB range per command), WRITE SAME(16) with UNMAP and WRITE SAME(16) "
+            "without it (one block of zeros over 1 MiB) on the thin 256 MiB LUN, walking it in LBA order and "
+            "wrapping around, so that after the first pass the ranges are already deallocated or zero. Their "
+            "IOPS are commands per second, their MB/s the bytes compared and written (COMPARE AND WRITE) or "
+            "deallocated or zeroed, and CPU s/GiB is per GiB of those. A target that answers a workload's first "
+            "command with ILLEGAL REQUEST (INVALID COMMAND OPERATION CODE from a target without the command) is "
+            "shown as n/a²; tgt's thin LUN has `thin_provisioning=1` (it takes UNMAP and WRITE SAME with UNMAP "
+            "only on such a LUN).\n\n"
+            "The copies move %d GiB from the 1 GiB LUN to a second 1 GiB LUN of the same target, once "
+            "through McsLoad (READ(16) of 1 MiB, then WRITE(16) of it, 8 chunks in flight) and once within the "
+            "target (EXTENDED COPY(LID1) of one 4 MiB block-to-block segment between two identification "
+            "descriptor CSCD descriptors with the LUNs' NAA designators from VPD page 83h, 8 in flight, fitted "
+            "to what RECEIVE COPY OPERATING PARAMETERS says when the target answers it); eight 1 MiB samples of "
+            "the destination are overwritten before each copy and compared with the source after it. Seconds "
+            "are from the first command to the last completion; ratios are of GiB/s." % (
+                MCS_WARMUP, BLOCK, COPY_BYTES >> 30))
+    table = copy_table(med)
+    note = refusals_text(med)
+    return text + ("\n\n" + table if table else "") + ("\n\n" + note if note else "")
+
+
 def charts(med, outdir):
     try:
         import matplotlib
@@ -894,19 +1071,20 @@ def charts(med, outdir):
     for fname, key, label in (("throughput.png", "mbps", "MB/s (median)"),
                               ("iops.png", "iops", "IOPS (median)"),
                               ("cpu.png", "cpu_s_per_gib", "target CPU s per GiB (median, lower is better)")):
-        names = [w.name for w in WORKLOADS if (w.name, "jstgt") in med]
+        names = [w.name for w in rate_workloads(med)]
         cols = 4
         rows = (len(names) + cols - 1) // cols
         fig, axes = plt.subplots(rows, cols, figsize=(12, 2.75 * rows + 0.5), squeeze=False)
         wls = {w.name: w for w in WORKLOADS}
         for ax, name in zip(axes.flat, names):
-            # n/a (an MC/S session that got fewer connections than asked): no bar
-            vals = [0 if short(wls[name], med[(name, t)]) else med[(name, t)][key] for t in TARGETS]
+            # n/a (an MC/S session that got fewer connections than asked, a command refused): no bar
+            na = {t: "refusal" in med[(name, t)] or short(wls[name], med[(name, t)]) for t in TARGETS}
+            vals = [0 if na[t] else med[(name, t)][key] for t in TARGETS]
             bars = ax.bar(TARGETS, vals, color=[colors[t] for t in TARGETS])
             ax.set_title(name, fontsize=9)
             ax.tick_params(labelsize=8)
             for b, v, t in zip(bars, vals, TARGETS):
-                text = "n/a" if short(wls[name], med[(name, t)]) else ("%.0f" if v >= 10 else "%.2f") % v
+                text = "n/a" if na[t] else ("%.0f" if v >= 10 else "%.2f") % v
                 ax.annotate(text, (b.get_x() + b.get_width() / 2, v), ha="center", va="bottom", fontsize=7)
             ax.margins(y=0.15)
         for ax in list(axes.flat)[len(names):]:
@@ -924,7 +1102,8 @@ def report(runs, env, raw, args):
     perf, cpu, ceiling, med = tables(runs, env)
     with open(os.path.join(raw, "runs.json"), "w") as f:
         json.dump({"env": env, "runs": runs}, f, indent=1)
-    print("\n" + perf + "\n\n" + cpu + "\n\n" + ceiling + "\n\n" + mcs_text(runs, med) + "\n")
+    print("\n" + perf + "\n\n" + cpu + "\n\n" + ceiling + "\n\n" + mcs_text(runs, med) + "\n\n"
+          + sbc_text(runs, med) + "\n")
     print("wall time: %.0f s; raw output: %s" % (env["wall_seconds"], raw))
     if args.no_docs:
         return 0
@@ -967,6 +1146,10 @@ def report(runs, env, raw, args):
         digests_text(runs),
         "",
         mcs_text(runs, med),
+        "",
+        "### COMPARE AND WRITE, UNMAP, WRITE SAME and EXTENDED COPY",
+        "",
+        sbc_text(runs, med) or "Not run.",
         "",
         "### Ceiling",
         "",

@@ -13,10 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import org.jstgt.testkit.Cdbs;
 import org.jstgt.testkit.InitiatorOptions;
 import org.jstgt.testkit.Pdu;
 import org.jstgt.testkit.TextKeys;
@@ -172,13 +170,12 @@ final class McsConnection {
 
     // ---- commands ---------------------------------------------------------------------------
 
-    /** Starts one load command on this connection (or owes it to a closed window). */
-    void issueLoad() throws IOException {
-        boolean write = session.options.write();
-        long slot = ThreadLocalRandom.current().nextLong(session.lbaSlots);
-        long lba = slot * session.blocksPerCommand;
-        byte[] cdb = write ? Cdbs.write10(lba, session.blocksPerCommand) : Cdbs.read10(lba, session.blocksPerCommand);
-        send(cdb, write ? "WRITE(10)" : "READ(10)", write, session.options.block(), false);
+    /** Starts the slot's next load command on this connection (or owes it to a closed window). */
+    void issue(int slot) throws IOException {
+        McsCommand c = session.source.next(slot);
+        if (c != null) {
+            send(c, slot, false);
+        }
     }
 
     /**
@@ -186,33 +183,36 @@ final class McsConnection {
      *
      * @return the finished task, or null when the window did not let it go
      */
-    McsTask probe(byte[] cdb, String what, int length) throws IOException, InterruptedException {
-        McsTask t = send(cdb, what, false, length, true);
+    McsTask probe(McsCommand command) throws IOException, InterruptedException {
+        McsTask t = send(command, -1, true);
         flush();
         if (t != null && !t.done.await(session.options.timeoutNanos(), TimeUnit.NANOSECONDS)) {
-            throw new IOException("CID " + cid + ": no answer to " + what + " within "
+            throw new IOException("CID " + cid + ": no answer to " + command.what() + " within "
                     + session.options.timeoutSeconds() + " s");
         }
         return t;
     }
 
-    private McsTask send(byte[] cdb, String what, boolean write, int length, boolean probe) throws IOException {
+    private McsTask send(McsCommand c, int slot, boolean probe) throws IOException {
         synchronized (writeLock) {
-            long sn = session.takeCmdSNOrDefer();
+            long sn = session.takeCmdSNOrDefer(slot, c);
             if (sn < 0) {
                 return null;
             }
             int itt = session.nextItt();
-            McsTask t = new McsTask(itt, this, what, write, length, probe);
+            McsTask t = new McsTask(itt, this, c, slot, probe);
+            int length = c.expectedLength();
             // SIMPLE task attribute; F: no unsolicited Data-Out follows (immediate data only)
-            Pdu cmd = new Pdu(Pdu.SCSI_COMMAND).flags(0x80 | (write ? 0x20 : 0x40) | 1).lun(session.options.lun())
+            int direction = c.writes() ? 0x20 : length > 0 ? 0x40 : 0;
+            Pdu cmd = new Pdu(Pdu.SCSI_COMMAND).flags(0x80 | direction | 1).lun(c.lun())
                     .itt(itt).int32(20, length).int32(24, (int) sn).int32(28, expStatSN);
+            byte[] cdb = c.cdb();
             for (int i = 0; i < cdb.length; i++) {
                 cmd.u8(32 + i, cdb[i] & 0xff);
             }
-            if (write && session.immediateData) {
+            if (c.writes() && session.immediateData) {
                 int immediate = Math.min(length, Math.min(session.firstBurstLength, maxSendDataSegment));
-                cmd.data(immediate == length ? session.writeData : Arrays.copyOf(session.writeData, immediate));
+                cmd.data(immediate == length ? c.dataOut() : Arrays.copyOf(c.dataOut(), immediate));
             }
             session.tasks.put(itt, t);
             out.write(cmd.encode(false, false));
@@ -353,8 +353,8 @@ final class McsConnection {
 
     private void window(Pdu pdu) throws IOException {
         session.updateWindow(pdu.int32(28), pdu.int32(32));
-        while (session.takeDeferred()) {
-            issueLoad();
+        for (McsSession.Owed owed = session.takeDeferred(); owed != null; owed = session.takeDeferred()) {
+            send(owed.command(), owed.slot(), false);
         }
     }
 
@@ -368,9 +368,9 @@ final class McsConnection {
             int dataSN = 0;
             for (int done = 0; done < length; dataSN++) {
                 int n = Math.min(maxSendDataSegment, length - done);
-                Pdu d = new Pdu(Pdu.DATA_OUT).flags(done + n == length ? 0x80 : 0).lun(session.options.lun())
+                Pdu d = new Pdu(Pdu.DATA_OUT).flags(done + n == length ? 0x80 : 0).lun(t.command.lun())
                         .itt(t.itt).int32(20, ttt).int32(28, expStatSN).int32(36, dataSN).int32(40, offset + done)
-                        .data(Arrays.copyOfRange(session.writeData, offset + done, offset + done + n));
+                        .data(Arrays.copyOfRange(t.command.dataOut(), offset + done, offset + done + n));
                 out.write(d.encode(false, false));
                 done += n;
             }
@@ -386,15 +386,15 @@ final class McsConnection {
             t.done.countDown();
             return;
         }
-        if (status != 0) {
-            throw new IOException(t.what + " ended with SCSI status " + McsLoad.status(status, sense));
-        }
-        if (!t.write && t.received != t.expectedLength) {
+        t.sense = sense;
+        t.status = status;
+        if (status == McsSense.GOOD && !t.write && t.received != t.expectedLength) {
             throw new IOException(t.what + " returned " + t.received + " of " + t.expectedLength + " bytes");
         }
+        session.source.finished(t.slot, t);
         if (!session.stopping) {
             completed++;
-            issueLoad();
+            issue(t.slot);
         }
     }
 

@@ -14,15 +14,24 @@ import java.util.Locale;
  * @param block bytes per command
  * @param warmup seconds of load before the measured time (the JIT compiles the client's hot paths)
  * @param seconds measured run time
- * @param write WRITE(10) with immediate data instead of READ(10)
+ * @param command what the load sends ({@code --write} is {@code --command write})
+ * @param destLun the destination LUN of a copy, or -1
+ * @param bytes the bytes a copy moves, or 0 for all of {@code lun}
  * @param initiator our iSCSI name
  * @param timeoutSeconds the longest wait for any answer (login, a command, logout)
  */
 record McsOptions(String host, int port, String target, int lun, int connections, int queueDepth, int block,
-        double warmup, double seconds, boolean write, String initiator, double timeoutSeconds) {
+        double warmup, double seconds, LoadKind command, int destLun, long bytes, String initiator,
+        double timeoutSeconds) {
 
     static final String USAGE = "usage: McsLoad --portal HOST:PORT --target IQN [--lun N] [--connections N]"
-            + " [--queue-depth N] [--block BYTES] [--seconds S] [--warmup S] [--write] [--initiator IQN] [--timeout S]";
+            + " [--queue-depth N] [--block BYTES] [--seconds S] [--warmup S] [--write] [--command "
+            + LoadKind.names() + "] [--dest-lun N] [--bytes N] [--initiator IQN] [--timeout S]";
+
+    /** @return true for WRITE(10)s */
+    boolean write() {
+        return command == LoadKind.WRITE;
+    }
 
     /**
      * @param args the command line
@@ -38,13 +47,15 @@ record McsOptions(String host, int port, String target, int lun, int connections
         int block = 4096;
         double seconds = 5;
         double warmup = 0;
-        boolean write = false;
+        LoadKind command = LoadKind.READ;
+        int destLun = -1;
+        long bytes = 0;
         String initiator = "iqn.2026-11.org.jstgt.bench:mcs";
         double timeout = 10;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--write")) {
-                write = true;
+                command = LoadKind.WRITE;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -57,7 +68,10 @@ record McsOptions(String host, int port, String target, int lun, int connections
                 case "--lun" -> lun = number(a, v, 0, 16383);
                 case "--connections" -> connections = number(a, v, 1, 64);
                 case "--queue-depth" -> queueDepth = number(a, v, 1, 4096);
-                case "--block" -> block = number(a, v, 512, 1 << 20);
+                case "--block" -> block = number(a, v, 512, 1 << 26);
+                case "--command" -> command = LoadKind.parse(v);
+                case "--dest-lun" -> destLun = number(a, v, 0, 16383);
+                case "--bytes" -> bytes = (long) bounded(a, v, 0, 1L << 50);
                 case "--seconds" -> seconds = decimal(a, v, 0.1, 3600);
                 case "--warmup" -> warmup = decimal(a, v, 0, 600);
                 case "--initiator" -> initiator = v;
@@ -68,14 +82,18 @@ record McsOptions(String host, int port, String target, int lun, int connections
         if (portal == null || target == null) {
             throw new IllegalArgumentException("--portal and --target are required");
         }
+        if (!command.timed && (destLun < 0 || destLun == lun)) {
+            throw new IllegalArgumentException("--command " + command.option()
+                    + " needs a --dest-lun other than --lun");
+        }
         int colon = portal.lastIndexOf(':');
         String host = colon < 0 ? portal : portal.substring(0, colon);
         int port = colon < 0 ? 3260 : number("--portal port", portal.substring(colon + 1), 1, 65535);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        return new McsOptions(host, port, target, lun, connections, queueDepth, block, warmup, seconds, write,
-                initiator, timeout);
+        return new McsOptions(host, port, target, lun, connections, queueDepth, block, warmup, seconds, command,
+                destLun, bytes, initiator, timeout);
     }
 
     long timeoutNanos() {

@@ -1,6 +1,7 @@
 package org.jstgt.benchmarks.mcs;
 
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,25 +32,25 @@ final class McsSession {
     volatile int firstBurstLength;
     volatile String maxConnectionsAnswer = "1";
 
-    // the load: a random aligned LBA among lbaSlots, blocksPerCommand each
-    volatile long lbaSlots;
-    volatile int blocksPerCommand;
-    final byte[] writeData;
+    /** What the load sends; set before the first load command. */
+    volatile McsSource source;
 
     private int nextItt = 1;
     private int cmdSN = 1;
     private int maxCmdSN = 1;
     private int expCmdSN = 1;
-    /** Commands owed because the window was closed when they were due. */
-    private int deferred;
+    /** A load command that was due when the window was closed, and goes as soon as it opens. */
+    record Owed(int slot, McsCommand command) {
+    }
+
+    /** The load commands owed to a closed window, in the order they were due. */
+    private final ArrayDeque<Owed> deferred = new ArrayDeque<>();
 
     McsSession(McsOptions options) {
         this.options = options;
         SecureRandom random = new SecureRandom();
         random.nextBytes(isid);
         isid[0] = (byte) (0x80 | isid[0] & 0x3f); // ISID type 10b: random (RFC 7143 §11.12.5)
-        writeData = new byte[options.block()];
-        random.nextBytes(writeData);
     }
 
     synchronized int nextItt() {
@@ -60,10 +61,16 @@ final class McsSession {
         return itt;
     }
 
-    /** @return the CmdSN a command takes now, advanced, or -1 (and one more owed) when the window is closed */
-    synchronized long takeCmdSNOrDefer() {
+    /**
+     * @param slot the load slot sending; -1 for a probe, which is not kept when the window is closed
+     * @param command the command, kept (owed) when the window is closed
+     * @return the CmdSN a command takes now, advanced, or -1 when the window is closed
+     */
+    synchronized long takeCmdSNOrDefer(int slot, McsCommand command) {
         if (cmdSN - maxCmdSN > 0) {
-            deferred++;
+            if (slot >= 0) {
+                deferred.add(new Owed(slot, command));
+            }
             return -1;
         }
         return cmdSN++ & 0xffffffffL;
@@ -74,13 +81,12 @@ final class McsSession {
         return cmdSN;
     }
 
-    /** @return true when a command owed to a closed window may go now (and it is no longer owed) */
-    synchronized boolean takeDeferred() {
-        if (deferred > 0 && cmdSN - maxCmdSN <= 0 && !stopping) {
-            deferred--;
-            return true;
+    /** @return a command owed to a closed window that may go now (no longer owed), or null */
+    synchronized Owed takeDeferred() {
+        if (!deferred.isEmpty() && cmdSN - maxCmdSN <= 0 && !stopping) {
+            return deferred.poll();
         }
-        return false;
+        return null;
     }
 
     /** RFC 7143 §4.2.2.1: ExpCmdSN and MaxCmdSN only move forward (serial number arithmetic). */

@@ -1,0 +1,39 @@
+package org.jstgt.benchmarks.mcs;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.jstgt.testkit.Cdbs;
+
+/** Random READ(10)s or WRITE(10)s of {@code --block} bytes at aligned LBAs (the MC/S load). */
+final class RandomIo implements McsSource {
+    private final int lun;
+    private final boolean write;
+    private final int blocksPerCommand;
+    private final long slots;
+    private final int length;
+    private final byte[] writeData;
+
+    RandomIo(McsOptions options, McsClient.Capacity capacity) {
+        this.lun = options.lun();
+        this.write = options.write();
+        this.length = options.block();
+        this.blocksPerCommand = Shapes.blocksPer(options.block(), capacity, "--block");
+        this.slots = capacity.blocks() / blocksPerCommand;
+        this.writeData = new byte[length];
+        new SecureRandom().nextBytes(writeData);
+    }
+
+    @Override
+    public McsCommand next(int slot) {
+        long lba = ThreadLocalRandom.current().nextLong(slots) * blocksPerCommand;
+        return write ? McsCommand.write(lun, Cdbs.write10(lba, blocksPerCommand), "WRITE(10)", writeData)
+                : McsCommand.read(lun, Cdbs.read10(lba, blocksPerCommand), "READ(10)", length, false);
+    }
+
+    @Override
+    public void finished(int slot, McsTask task) throws IOException {
+        Shapes.requireGood(task);
+    }
+}

@@ -1,6 +1,5 @@
 package org.jstgt.benchmarks;
 
-import java.lang.reflect.Constructor;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -60,23 +59,13 @@ public class DiskBenchmark {
     private ByteBuffer dataOut;
     private long lba;
 
-    /**
-     * The disk provider whose units keep saved mode pages in memory: its constructor for that is
-     * the package's own (the public one takes the OSGi bundle context, not on this classpath).
-     */
-    private static DiskProvider memoryModesProvider() throws ReflectiveOperationException {
-        Constructor<DiskProvider> c = DiskProvider.class.getDeclaredConstructor();
-        c.setAccessible(true);
-        return c.newInstance();
-    }
-
     @Setup
     public void setUp() throws Exception {
         store = new MemoryStoreProvider().open(
                 new StoreSpec("bench0", "DiskBenchmark", null, STORE_SIZE, false, Map.of()));
         LunSpec spec = new LunSpec("bench0", "DiskBenchmark", "disk", "memory", BLOCK, false, "JSTGT", "BENCH",
                 "0001", "bench0", 0x3000000000000001L, Map.of());
-        unit = memoryModesProvider().create(FakeUnitContext.of(spec, store));
+        unit = new DiskProvider().create(FakeUnitContext.of(spec, store));
         dataIn = ByteBuffer.allocateDirect(size);
         dataOut = ByteBuffer.allocateDirect(size);
         dataOut.put(Patterns.bytes(size, 9)).clear();

@@ -221,6 +221,28 @@ class MultiConnectionTest {
         a.logout();
     }
 
+    /**
+     * Writes beyond FirstBurstLength need R2Ts, which go out on the connection the command came on
+     * (connection allegiance, RFC 7143 §4.2), also when that connection joined the session on
+     * another event loop; the data read back through the other connection.
+     */
+    @ParameterizedTest
+    @MethodSource("transports")
+    void writesThatNeedR2tsWorkOnEveryConnection(String transport) throws Exception {
+        stop();
+        opened.clear();
+        start(transport);
+        Initiator a = leading(2);
+        Initiator b = join(a, 1);
+        awaitConnections(2);
+        byte[] viaB = pattern(0, 384, 1);
+        byte[] viaA = pattern(512, 384, 2);
+        write(b, 0, viaB);
+        write(a, 512, viaA);
+        assertArrayEquals(viaB, read(a, 0, 384), "written through the joined connection");
+        assertArrayEquals(viaA, read(b, 512, 384), "written through the leading connection");
+    }
+
     @Test
     void aLoginWithTheCidOfAConnectionReplacesIt() throws Exception {
         Initiator a = leading(2);

@@ -1,6 +1,7 @@
 package org.jstgt.device.disk;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.jstgt.api.scsi.UnitLease;
 import org.jstgt.scsi.spc.Bytes;
 import org.jstgt.scsi.spc.CdbChecks;
 import org.jstgt.scsi.spc.Commands;
+import org.jstgt.scsi.spc.NaaDesignators;
 import org.jstgt.scsi.spc.OpcodeTable;
 import org.jstgt.scsi.spc.ReservationClass;
 import org.jstgt.scsi.spc.StoreCalls;
@@ -196,6 +198,12 @@ final class Xcopy implements CommandFamily {
                             + t.offset());
                 }
                 leases.add(lease.get());
+                if (t.extended() != null
+                        && !Arrays.equals(t.extended(), NaaDesignators.registeredExtended(lease.get().spec()))) {
+                    // the 60 bits match a unit, but the company identifier is not the one it reports
+                    throw new ScsiException(NOT_REACHABLE, "no active unit of the target has the NAA 6h "
+                            + "designator at " + t.offset());
+                }
                 if (!(lease.get().unit() instanceof DiskUnit d)) {
                     throw new ScsiException(INCORRECT_TYPE, "CSCD descriptor at " + t.offset() + " names LUN "
                             + lease.get().lun() + ", not a disk");

@@ -7,6 +7,7 @@ import java.util.List;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.SenseKey;
+import org.jstgt.scsi.spc.NaaDesignators;
 import org.jstgt.api.scsi.SenseReason;
 
 /**
@@ -54,11 +55,15 @@ record XcopyList(int listId, int listIdUsage, List<Target> targets, List<Segment
      * bytes 29-31 DISK BLOCK LENGTH).
      *
      * @param offset the descriptor's byte offset in the parameter list, for field pointers
-     * @param naa the 8-byte NAA designator as the unit's {@link org.jstgt.api.scsi.LunSpec#naaId()},
-     *     or null for a designator no unit of this target can have (16-byte NAA, other types)
+     * @param naa the unit's NAA 3h identifier ({@link org.jstgt.api.scsi.LunSpec#naaId()}): the 8-byte
+     *     designator itself, or the one a 16-byte NAA 6h designator jstgt made carries
+     *     ({@link NaaDesignators}); null for a designator no unit of this target can have (other
+     *     NAA types and lengths, other designator types)
+     * @param extended the 16-byte NAA 6h designator as sent, which the unit found must report; null
+     *     for an 8-byte one
      * @param blockLength DISK BLOCK LENGTH
      */
-    record Target(int offset, Long naa, int blockLength) {
+    record Target(int offset, Long naa, byte[] extended, int blockLength) {
         /** Parameter list byte of DISK BLOCK LENGTH. */
         int blockLengthField() {
             return offset + 29;
@@ -187,6 +192,7 @@ record XcopyList(int listId, int listIdUsage, List<Target> targets, List<Segment
             throw invalid(d + 1, 5);
         }
         Long naa = null;
+        byte[] extended = null;
         if (type == TYPE_NAA) {
             if (codeSet != CODE_SET_BINARY) {
                 throw invalid(d, 3);
@@ -199,12 +205,16 @@ record XcopyList(int listId, int listIdUsage, List<Target> targets, List<Segment
             }
             if (expected == 8) {
                 naa = b.getLong(base + d + 4);
+            } else {
+                extended = new byte[16];
+                b.get(base + d + 4, extended);
+                naa = NaaDesignators.localIdOf(extended);
             }
         }
         // device type specific parameters: byte 28 PAD (2), bytes 29-31 DISK BLOCK LENGTH
         int blockLength = ((b.get(base + p + 29) & 0xFF) << 16) | ((b.get(base + p + 30) & 0xFF) << 8)
                 | (b.get(base + p + 31) & 0xFF);
-        return new Target(p, naa, blockLength);
+        return new Target(p, naa, extended, blockLength);
     }
 
     /** A block device to block device segment descriptor at {@code p} (see {@link Segment}). */

@@ -28,6 +28,7 @@ import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.SenseKey;
 import org.jstgt.api.scsi.UnitLease;
+import org.jstgt.scsi.spc.NaaDesignators;
 import org.jstgt.testkit.FakeScsiTask;
 import org.jstgt.testkit.RecordingStore;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class XcopyTest {
 
                 @Override
                 public LunSpec spec() {
-                    return null;
+                    return u instanceof DiskUnit d ? d.spec() : null;
                 }
 
                 @Override
@@ -283,6 +284,31 @@ class XcopyTest {
         assertEquals(0, run(a, xcopy(list(1, 0b10, targets(target(NAA_A, 512)), segment(false, 0, 0, 8, 0, 100)))));
         assertArrayEquals(data, read(a, 100, 8));
         assertLeasesClosed(1);
+    }
+
+    /** A unit with {@code naa.company.id} is named by its 16-byte NAA 6h designator too; another company's is not it. */
+    @Test
+    void anNaa6DesignatorNamesTheUnitWhoseCompanyIdItCarries() throws Exception {
+        LunSpec spec = new LunSpec("d6", "test", "disk", "memory", 512, false, "JSTGT", "VIRTUAL-DISK", "0001", "s6",
+                NAA_B, Map.of(NaaDesignators.KEY, "AC-DE-48"));
+        DiskUnit b = DiskUnit.create(spec, new RecordingStore(1 << 20), DIRECT, luns);
+        luns.units.put(NAA_B, b);
+        byte[] data = pattern(4 * 512, 8);
+        fill(b, 0, data);
+        assertEquals(0, run(b, xcopy(list(1, 0b11, targets(target6(NaaDesignators.registeredExtended(0xACDE48, NAA_B))),
+                segment(false, 0, 0, 4, 0, 50)))));
+        assertArrayEquals(data, read(b, 50, 4));
+        assertSense(fails(b, xcopy(list(1, 0b11, targets(target6(NaaDesignators.registeredExtended(0x00AB00, NAA_B))),
+                segment(false, 0, 0, 4, 0, 60)))), SenseKey.COPY_ABORTED, 0x0D, 0x02);
+        assertLeasesClosed(2);
+    }
+
+    private static byte[] target6(byte[] designator) {
+        ByteBuffer b = ByteBuffer.allocate(32);
+        b.put(0, (byte) 0xE4);
+        b.put(4, (byte) 0x01).put(5, (byte) 0x03).put(7, (byte) 16).put(8, designator);
+        b.put(30, (byte) 0x02);
+        return b.array();
     }
 
     @Test

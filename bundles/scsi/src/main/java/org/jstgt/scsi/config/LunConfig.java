@@ -13,6 +13,7 @@ import org.jstgt.api.Sizes;
 import org.jstgt.api.scsi.LunSpec;
 import org.jstgt.api.store.StoreSpec;
 import org.jstgt.scsi.sense.SenseFormat;
+import org.jstgt.scsi.spc.NaaDesignators;
 import org.jstgt.scsi.taskset.TaskSet;
 
 /**
@@ -87,6 +88,7 @@ public record LunConfig(String name, String origin, String deviceType, String st
         String revision = ascii(p, REVISION, "0001", 4, true);
         SenseFormat format = SenseFormat.parse(Props.get(p, SenseFormat.KEY));
         int depth = queueDepth(p);
+        NaaDesignators.companyId(Props.get(p, NaaDesignators.KEY));
         return new LunConfig(name, origin, deviceType, storeType, path, size, blockSize, readOnly, serial, vendor,
                 product, revision, format, naa(name, serial), depth, p);
     }

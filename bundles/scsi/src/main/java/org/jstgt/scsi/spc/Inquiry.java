@@ -192,13 +192,18 @@ public final class Inquiry {
     }
 
     /**
-     * SPC-4 §7.8.6: designators of the logical unit (NAA, T10 vendor ID), of the target port the
+     * SPC-4 §7.8.6: designators of the logical unit (NAA 6h when configured, NAA 3h, T10 vendor ID), of the target port the
      * command came through (relative port, port group, SCSI name string), and of the target device
      * (SCSI name string).
      */
     private byte[] deviceIdPayload(ScsiTask task) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        // NAA designator (§7.8.6.6): 8 bytes, NAA 3h locally assigned
+        // NAA designators (§7.8.6.6): 16 bytes NAA 6h IEEE Registered Extended first when the LUN
+        // names an IEEE company identifier (NaaDesignators), then 8 bytes NAA 3h locally assigned
+        byte[] extended = NaaDesignators.registeredExtended(spec);
+        if (extended != null) {
+            out.writeBytes(designator(0, CODE_SET_BINARY, false, ASSOC_LU, TYPE_NAA, extended));
+        }
         byte[] naa = new byte[8];
         Bytes.putU64(naa, 0, spec.naaId());
         out.writeBytes(designator(0, CODE_SET_BINARY, false, ASSOC_LU, TYPE_NAA, naa));

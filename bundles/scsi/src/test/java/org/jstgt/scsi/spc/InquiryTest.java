@@ -164,6 +164,26 @@ class InquiryTest {
         assertArrayEquals(all.toByteArray(), d);
     }
 
+    /** With naa.company.id an NAA 6h IEEE Registered Extended designator comes first, then the NAA 3h one. */
+    @Test
+    void registeredExtendedDesignatorWithACompanyId() throws Exception {
+        LunSpec spec = new LunSpec("disk0", "etc/jstgt.lun-disk0.cfg", "disk", "memory", 512, false, "JSTGT",
+                "VIRTUAL-DISK", "0001", "disk0", 0x3123456789ABCDEFL, Map.of(NaaDesignators.KEY, "AC-DE-48"));
+        byte[] d = ask(Inquiry.builder(spec, 0).build(), FakeScsiTask.of(0x12, 1, 0x83, 0, 255, 0));
+        assertArrayEquals(new byte[] {0x01, 0x03, 0, 16, 0x6A, (byte) 0xCD, (byte) 0xE4, (byte) 0x80, 0, 0, 0, 0,
+            0x01, 0x23, 0x45, 0x67, (byte) 0x89, (byte) 0xAB, (byte) 0xCD, (byte) 0xEF}, Arrays.copyOfRange(d, 4, 24),
+            "NAA 6h, COMPANY_ID ACDE48, VENDOR SPECIFIC IDENTIFIER 0, the 60 local bits as the extension");
+        assertArrayEquals(new byte[] {0x01, 0x03, 0, 8, 0x31, 0x23, 0x45, 0x67, (byte) 0x89, (byte) 0xAB, (byte) 0xCD,
+            (byte) 0xEF}, Arrays.copyOfRange(d, 24, 36), "then NAA 3h");
+        assertEquals(0x3123456789ABCDEFL, NaaDesignators.localIdOf(Arrays.copyOfRange(d, 8, 24)));
+        assertEquals(0xACDE48, NaaDesignators.companyId("0xacde48"));
+        assertEquals(-1, NaaDesignators.companyId(" "));
+        for (String bad : new String[] {"1B21", "00-1B-2G", "0x1234567"}) {
+            assertEquals(NaaDesignators.KEY, assertThrows(org.jstgt.api.ConfigException.class,
+                    () -> NaaDesignators.companyId(bad)).key());
+        }
+    }
+
     @Test
     void scsiNameStringIsAlwaysTerminated() {
         assertEquals(8, Inquiry.scsiNameString("abcd").length);

@@ -66,32 +66,15 @@ public final class Commands {
         if (length == 0) {
             return good();
         }
-        return new CommandDescriptor() {
-            @Override
-            public DataDirection direction() {
-                return DataDirection.OUT;
+        return dataOut(length, task -> {
+            ByteBuffer data = task.dataOut();
+            if (data.remaining() < length) {
+                throw new ScsiException(SenseReason.PARAMETER_LIST_LENGTH_ERROR);
             }
-
-            @Override
-            public int transferLength() {
-                return length;
-            }
-
-            @Override
-            public CompletionStage<CommandResult> execute(ScsiTask task) {
-                try {
-                    ByteBuffer data = task.dataOut();
-                    if (data.remaining() < length) {
-                        throw new ScsiException(SenseReason.PARAMETER_LIST_LENGTH_ERROR);
-                    }
-                    byte[] list = new byte[length];
-                    data.duplicate().get(list);
-                    return sink.take(task, list).thenApply(v -> CommandResult.good());
-                } catch (ScsiException e) {
-                    return CompletableFuture.failedFuture(e);
-                }
-            }
-        };
+            byte[] list = new byte[length];
+            data.duplicate().get(list);
+            return sink.take(task, list).thenApply(v -> CommandResult.good());
+        });
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.List;
 
 import javax.inject.Inject;
 
+import org.apache.karaf.features.BootFinished;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.jstgt.testkit.Await;
 import org.jstgt.testkit.ChapOptions;
@@ -52,6 +53,13 @@ public class AuthPaxExamIT {
     private static final String TARGET_SECRET = "pax-Target-0777";
     private static final int AUTHENTICATION_FAILURE = 0x0201;
     private static final int TARGET_ERROR = 0x0300;
+
+    /**
+     * Karaf registers it once the boot features are installed: the tests do not race the boot
+     * deployment (a refresh during a test stops the bundles under it).
+     */
+    @Inject
+    private BootFinished bootFinished;
 
     @Inject
     private BundleContext bundleContext;

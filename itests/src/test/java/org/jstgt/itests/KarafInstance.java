@@ -135,6 +135,7 @@ final class KarafInstance implements AutoCloseable {
             throw new IllegalStateException("already running, PID " + process.pid());
         }
         awaitPortFree(portal);
+        boolean firstBoot = !Files.exists(karafLog());
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()))
@@ -154,6 +155,30 @@ final class KarafInstance implements AutoCloseable {
         }
         if (!process.isAlive()) {
             throw new AssertionError("karaf exited with " + process.exitValue() + " during start\n" + diagnostics());
+        }
+        if (firstBoot) {
+            assertNoBootRefresh();
+        }
+    }
+
+    private Path karafLog() {
+        return home.resolve("data/log/karaf.log");
+    }
+
+    /**
+     * The first boot installs the boot features without stopping a single bundle: a boot deployment
+     * that refreshes the framework's startup bundles (Karaf's features.core among them) races the
+     * synchronous boot installer and can hang the boot for good (the assembly's startup features
+     * exist to prevent it). Karaf logs "Stopping bundles:" before such a refresh; jstgt's portal
+     * opens after that point of the deployment, so the log already shows it.
+     */
+    private void assertNoBootRefresh() throws IOException {
+        List<String> lines = Files.readAllLines(karafLog(), StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("| Stopping bundles:") || lines.get(i).contains("| Refreshing bundles:")) {
+                String shown = String.join("\n", lines.subList(i, Math.min(lines.size(), i + 12)));
+                throw new AssertionError("the first boot of " + home + " refreshed bundles it had started:\n" + shown);
+            }
         }
     }
 
@@ -316,7 +341,7 @@ final class KarafInstance implements AutoCloseable {
     /** @return the console output and the end of data/log/karaf.log */
     String diagnostics() {
         return "--- console.log (tail) ---\n" + Processes.tail(home.resolve("console.log"), 60)
-                + "\n--- data/log/karaf.log (tail) ---\n" + Processes.tail(home.resolve("data/log/karaf.log"), 150);
+                + "\n--- data/log/karaf.log (tail) ---\n" + Processes.tail(karafLog(), 150);
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.TreeSet;
 
 import javax.inject.Inject;
 
+import org.apache.karaf.features.BootFinished;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.jstgt.testkit.Await;
 import org.jstgt.testkit.Cdbs;
@@ -59,6 +60,13 @@ public class TargetPaxExamIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Set<String> CORE_BUNDLES = Set.of("jstgt-api", "jstgt-scsi", "jstgt-iscsi",
             "jstgt-auth-chap", "jstgt-device-disk", "jstgt-store-file", "jstgt-store-memory");
+
+    /**
+     * Karaf registers it once the boot features are installed: the tests do not race the boot
+     * deployment (a refresh during a test stops the bundles under it).
+     */
+    @Inject
+    private BootFinished bootFinished;
 
     @Inject
     private BundleContext bundleContext;

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a disk LUN configured as the suite needs: a sparse file (thin provisioned: UNMAP, WRITE SAME
  * with UNMAP, GET LBA STATUS run) with {@code max.transfer = 32MiB} (WriteSame16.Unmap writes
  * 65536 blocks in one WRITE(16) without looking at the Block Limits page), on a target of its
- * own in the started assembly. Every failing test must be listed in {@link #KNOWN_FAILURES}
+ * own in the started assembly, offered on two portal groups (the second on port 3261, tag 2) so that
+ * the MultipathIO tests reach the LUN through two paths. Every failing test must be listed in {@link #KNOWN_FAILURES}
  * with the reason the README's conformance table gives; a new failure fails this test, and so
  * does a listed one that starts passing (so the table stays true).
  */
@@ -42,6 +43,9 @@ class ConformanceIT {
     static final StartedAssembly ASSEMBLY = new StartedAssembly("conformance", "iscsi-test-cu");
 
     static final String IQN = "iqn.2026-11.org.jstgt:conformance";
+    static final int SECOND_PORT = 3261;
+    static final String INITIATOR_1 = "iqn.2007-10.com.github:sahlberg:libiscsi:iscsi-test";
+    static final String INITIATOR_2 = "iqn.2007-10.com.github:sahlberg:libiscsi:iscsi-test-2";
 
     @BeforeAll
     void configure() throws Exception {
@@ -49,17 +53,26 @@ class ConformanceIT {
         karaf.writeEtc("jstgt.lun-conformance.cfg", "# written by ConformanceIT\ndevice.type = disk\n"
                 + "store.type = file\nstore.path = ${karaf.data}/luns/conformance.img\nsize = 1GiB\n"
                 + "max.transfer = 32MiB\n");
+        // a second portal group (tag 2, port 3261): the MultipathIO tests reach the LUN through both
+        karaf.writeEtc("jstgt.portal-conformance2.cfg", "# written by ConformanceIT\nlisten = 127.0.0.1:"
+                + SECOND_PORT + "\ntag = 2\n");
         karaf.writeEtc("jstgt.target-conformance.cfg", "# written by ConformanceIT\niqn = " + IQN
-                + "\nlun.0 = conformance\n");
+                + "\nportals = default, conformance2\nlun.0 = conformance\n");
         Await.every(Duration.ofSeconds(60), Duration.ofSeconds(1), "the conformance target in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(30), "iscsi-ls", "-s", "iscsi://127.0.0.1:3260"),
+                r -> r.exitCode() == 0 && r.output().contains(IQN));
+        Await.every(Duration.ofSeconds(60), Duration.ofSeconds(1), "the second portal group in iscsi-ls",
+                () -> Processes.run(Duration.ofSeconds(30), "iscsi-ls", "-s", "iscsi://127.0.0.1:" + SECOND_PORT),
                 r -> r.exitCode() == 0 && r.output().contains(IQN));
     }
 
     @Test
     void iscsiTestCuPassesExceptTheDocumentedFailures() throws Exception {
+        // two initiator names (the suite's defaults, spelled out) for the reservation tests, and two
+        // paths to the same LUN, one per portal group, for the MultipathIO tests
         Processes.Result r = Processes.run(SUITE_TIMEOUT, "iscsi-test-cu", "--dataloss",
-                "iscsi://127.0.0.1:3260/" + IQN + "/0");
+                "-i", INITIATOR_1, "-I", INITIATOR_2,
+                "iscsi://127.0.0.1:3260/" + IQN + "/0", "iscsi://127.0.0.1:" + SECOND_PORT + "/" + IQN + "/0");
         Matcher summary = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(r.output());
         if (!summary.find()) {
             fail("no CUnit run summary in the output of iscsi-test-cu:\n" + tail(r.output()));

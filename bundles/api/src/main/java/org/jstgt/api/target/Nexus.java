@@ -22,8 +22,8 @@ public interface Nexus extends AutoCloseable {
     PreparedCommand prepare(ScsiTask task);
 
     /**
-     * Raises the unit attention of a LOGICAL UNIT RESET (SAM-5 §7.8) on the other nexuses without
-     * aborting anything; fabrics call {@link #resetLogicalUnit(int)}.
+     * Raises the unit attention of a LOGICAL UNIT RESET (SAM-5 §7.8) on every nexus of the logical
+     * unit, this one included, without aborting anything; fabrics call {@link #resetLogicalUnit(int)}.
      *
      * @param lun the LUN
      * @return true when the LUN exists
@@ -34,7 +34,7 @@ public interface Nexus extends AutoCloseable {
      * LOGICAL UNIT RESET task management function (SAM-5 §7.8): aborts every task of the logical
      * unit, of every I_T nexus (held, queued in the task set or running; see
      * {@link PreparedCommand#abort()}), and once they are all gone raises BUS DEVICE RESET FUNCTION
-     * OCCURRED on the other nexuses. Tasks of other nexuses complete with
+     * OCCURRED on every nexus of the logical unit, this one included. Tasks of other nexuses complete with
      * {@link ScsiResult#ABORTED}. The default only raises the unit attention.
      *
      * @param lun the LUN

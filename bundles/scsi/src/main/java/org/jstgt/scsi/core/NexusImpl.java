@@ -148,7 +148,8 @@ final class NexusImpl implements Nexus {
     /**
      * LOGICAL UNIT RESET (SAM-5 §7.8, §6.3.4): every task of the LU, of every nexus, is aborted
      * (held and queued ones never run; running ones complete in the device), and once they are gone
-     * the other nexuses that map the LU get BUS DEVICE RESET FUNCTION OCCURRED (29h/03h). With TAS 0
+     * every nexus that maps the LU, this one included, gets BUS DEVICE RESET FUNCTION OCCURRED
+     * (29h/03h). With TAS 0
      * (the Control mode page) the aborted tasks of other nexuses end without status, and that unit
      * attention is how their initiators learn of it: COMMANDS CLEARED BY ANOTHER INITIATOR (2Fh/00h)
      * belongs to CLEAR TASK SET ({@link #clearTaskSet}).
@@ -160,7 +161,7 @@ final class NexusImpl implements Nexus {
             return CompletableFuture.completedFuture(false);
         }
         return l.abortAll().thenApply(v -> {
-            target.maps.resetOthers(this, l);
+            target.maps.resetAll(l);
             return true;
         });
     }
@@ -214,7 +215,7 @@ final class NexusImpl implements Nexus {
         if (l == null) {
             return false;
         }
-        target.maps.resetOthers(this, l);
+        target.maps.resetAll(l);
         return true;
     }
 

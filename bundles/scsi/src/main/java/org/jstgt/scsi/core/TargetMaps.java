@@ -114,9 +114,13 @@ final class TargetMaps {
                 && Objects.equals(nexus.targetPortName, targetPortName)), sense);
     }
 
-    /** LOGICAL UNIT RESET (SAM-5 §7.8): BUS DEVICE RESET FUNCTION OCCURRED on the other nexuses. */
-    void resetOthers(NexusImpl origin, LunRuntime lun) {
-        forEachNexus(lun, nexus -> nexus != origin, SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED.sense());
+    /**
+     * LOGICAL UNIT RESET (SAM-5 §7.8, §6.3.4): BUS DEVICE RESET FUNCTION OCCURRED on every nexus
+     * of the LU, the one that asked for the reset included (the reset is an event of the LU, not of
+     * a nexus: libiscsi's MultipathIO.Reset looks for it on every path, as LIO raises it).
+     */
+    void resetAll(LunRuntime lun) {
+        forEachNexus(lun, nexus -> true, SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED.sense());
     }
 
     /**

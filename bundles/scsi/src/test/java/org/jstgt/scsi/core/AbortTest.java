@@ -145,6 +145,7 @@ class AbortTest {
         assertEquals(0, store().get(2 * 512));
         assertEquals(0, store().get(4 * 512));
         assertSense(run(b, Tasks.testUnitReady(0)), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+        assertSense(run(a, Tasks.testUnitReady(0)), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
         assertGood(run(a, Tasks.testUnitReady(0)));
         assertFalse(a.resetLogicalUnit(9).toCompletableFuture().get(10, TimeUnit.SECONDS));
     }
@@ -155,6 +156,7 @@ class AbortTest {
         Nexus b = otherNexus();
         PreparedCommand collecting = b.prepare(Tasks.write10(0, 4, block(4)));
         assertTrue(a.resetLogicalUnit(0).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertSense(run(a, Tasks.testUnitReady(0)), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
         assertGood(run(a, Tasks.read10(0, 4, 1)));
         assertTrue(result(collecting.execute()).aborted());
         assertEquals(0, h.manager.lun("d0").ordered.size());

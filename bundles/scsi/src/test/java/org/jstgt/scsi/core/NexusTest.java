@@ -273,12 +273,14 @@ class NexusTest {
     }
 
     @Test
-    void logicalUnitResetWarnsOtherNexusesOnly() throws Exception {
+    void logicalUnitResetWarnsEveryNexusOfTheUnitTheRequesterIncluded() throws Exception {
         Nexus a = h.quietNexus(0, 5);
         Nexus b = h.quietNexus(0, 5);
         assertTrue(a.logicalUnitReset(0));
         assertFalse(a.logicalUnitReset(9));
+        assertSense(run(a, Tasks.testUnitReady(0)), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
         assertGood(run(a, Tasks.testUnitReady(0)));
+        assertGood(run(a, Tasks.testUnitReady(5)));
         assertSense(run(b, Tasks.testUnitReady(0)), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
         assertGood(run(b, Tasks.testUnitReady(5)));
     }

@@ -25,6 +25,7 @@ import org.jstgt.api.auth.Authenticator;
 import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.mgmt.PortalInfo;
 import org.jstgt.api.mgmt.SessionInfo;
+import org.jstgt.api.target.PortalGroup;
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.connection.Connection;
 import org.jstgt.iscsi.connection.Fabric;
@@ -70,14 +71,16 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     /** Seconds an initiator gets to log out when the target shuts down (AsyncEvent 1). */
     static final int LOGOUT_GRACE_SECONDS = 2;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     private volatile TargetRegistry registry;
 
     private final Transport transport;
     private final Authenticators authenticators = new Authenticators();
     private final Fabric fabric;
     private final List<Portal> portals = new CopyOnWriteArrayList<>();
+    /** Serializes what the registry is told of the portal groups. */
+    private final Object publishing = new Object();
+    /** What the registry was last told of the portals' groups (ALUA). */
+    private volatile List<PortalGroup> groups = List.of();
     /** Open connections (package-visible for tests). */
     final ChannelGroup connections = new DefaultChannelGroup("iscsi", GlobalEventExecutor.INSTANCE);
 
@@ -104,6 +107,28 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     IscsiServer(TargetRegistry fixed, String transport) {
         this(Transport.create(transport));
         this.registry = fixed;
+    }
+
+    /**
+     * The SCSI core; it is told the portal groups (ALUA) at once, and again at each portal change.
+     *
+     * @param r the registry
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindRegistry(TargetRegistry r) {
+        synchronized (publishing) {
+            registry = r;
+            r.portalGroups(groups);
+        }
+    }
+
+    void unbindRegistry(TargetRegistry r) {
+        synchronized (publishing) {
+            if (registry == r) {
+                registry = null;
+            }
+        }
     }
 
     /**
@@ -169,7 +194,17 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
      */
     Portal open(String name, String origin, int tag, List<String> listen, List<InetSocketAddress> addresses,
             PortalLimits limits) {
+        return open(name, origin, tag, listen, addresses, limits, PortalAccess.DEFAULT);
+    }
+
+    /**
+     * Binds a portal's addresses, as {@link #open(String, String, int, List, List, PortalLimits)}
+     * does, with its ALUA keys; the SCSI core is told of its group.
+     */
+    Portal open(String name, String origin, int tag, List<String> listen, List<InetSocketAddress> addresses,
+            PortalLimits limits, PortalAccess access) {
         Portal portal = new Portal(name, origin, tag, listen);
+        portal.access = access;
         Admission admission = new ConnectionLimiter(name, limits);
         ServerBootstrap b = new ServerBootstrap()
                 .group(transport.boss(), transport.workers())
@@ -212,7 +247,31 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
             }
         }
         portals.add(portal);
+        publishGroups();
         return portal;
+    }
+
+    /**
+     * A portal's ALUA keys changed: applied in place (no session ends) and told to the SCSI core.
+     *
+     * @param portal the portal
+     * @param access its new keys
+     */
+    void access(Portal portal, PortalAccess access) {
+        portal.access = access;
+        publishGroups();
+    }
+
+    /** Tells the SCSI core every portal with its group's state (SPC-4 §5.16); conflicts are logged. */
+    private void publishGroups() {
+        synchronized (publishing) {
+            List<PortalGroup> g = PortalGroups.resolve(portals, LOG::error);
+            groups = g;
+            TargetRegistry r = registry;
+            if (r != null) {
+                r.portalGroups(g);
+            }
+        }
     }
 
     /**
@@ -223,6 +282,7 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
      */
     void close(Portal portal) {
         portals.remove(portal);
+        publishGroups();
         for (Channel c : portal.servers) {
             c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
@@ -305,8 +365,9 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     @Override
     public List<PortalInfo> portals() {
         List<PortalInfo> l = new ArrayList<>();
+        List<PortalGroup> g = groups;
         for (Portal p : portals) {
-            l.add(p.info(transport.name()));
+            l.add(p.info(transport.name(), PortalGroups.column(p, g)));
         }
         return l;
     }

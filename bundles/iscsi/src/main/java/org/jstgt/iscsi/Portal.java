@@ -18,6 +18,8 @@ final class Portal {
     final List<String> listen;
     final List<Channel> servers = new CopyOnWriteArrayList<>();
     final List<String> failures = new CopyOnWriteArrayList<>();
+    /** Its ALUA keys (alua.state, alua.preferred); changed in place. */
+    volatile PortalAccess access = PortalAccess.DEFAULT;
 
     Portal(String name, String origin, int tag, List<String> listen) {
         this.name = name;
@@ -40,11 +42,16 @@ final class Portal {
         return failures.isEmpty() ? "LISTENING" : "FAILED(" + String.join("; ", failures) + ")";
     }
 
-    PortalInfo info(String transport) {
+    /**
+     * @param transport the transport in use
+     * @param alua the ALUA column ({@link PortalGroups#column})
+     * @return the listing
+     */
+    PortalInfo info(String transport, String alua) {
         List<String> b = new ArrayList<>();
         for (InetSocketAddress a : bound()) {
             b.add(SendTargets.format(a.getAddress(), a.getPort()));
         }
-        return new PortalInfo(name, origin, tag, listen, b, transport, state());
+        return new PortalInfo(name, origin, tag, listen, b, transport, state(), alua);
     }
 }

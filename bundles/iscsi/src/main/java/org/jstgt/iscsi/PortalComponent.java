@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * One {@code etc/jstgt.portal-<name>.cfg}: a target portal group listening on one or more
  * addresses. Bad values are logged with the file and key; the portal serves what it can. The
  * {@code listen} key is required: without it (or with an empty value) the portal opens nothing and
- * lists as FAILED, rather than serving every interface.
+ * lists as FAILED, rather than serving every interface. A change of the ALUA keys alone
+ * ({@link PortalAccess}) applies in place and no session ends for it; any other change re-binds the
+ * portal as a new activation would.
  */
 @Component(configurationPid = Pids.PORTAL, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {},
         immediate = true)
@@ -72,14 +75,45 @@ public final class PortalComponent {
         @AttributeDefinition(name = "nop.timeout", description = "Seconds to answer a NOP-In ping before the "
                 + "connection is dropped, 0..3600 (0: no pings)", min = "0", max = "3600")
         int nop_timeout() default 30;
+
+        @AttributeDefinition(name = "alua.state", description = "ALUA access state of the portal group (all portals "
+                + "of the tag): active/optimized, active/non-optimized, standby, unavailable or transitioning; a bad "
+                + "value makes the group unavailable")
+        String alua_state() default "active/optimized";
+
+        @AttributeDefinition(name = "alua.preferred", description = "The portal group is a preferred path (PREF "
+                + "of REPORT TARGET PORT GROUPS)")
+        boolean alua_preferred() default false;
     }
 
     private final IscsiServer server;
-    private final Portal portal;
+    private volatile Portal portal;
+    private Map<String, Object> properties;
 
     @Activate
     public PortalComponent(@Reference IscsiServer server, Map<String, Object> properties) {
         this.server = server;
+        this.properties = properties;
+        this.portal = open(properties);
+    }
+
+    /**
+     * The configuration changed: only ALUA keys, applied in place; anything else, the portal closes
+     * and opens again with the new keys.
+     */
+    @Modified
+    void modified(Map<String, Object> next) {
+        Map<String, Object> before = properties;
+        properties = next;
+        if (PortalAccess.onlyAccessChanged(before, next)) {
+            server.access(portal, PortalAccess.from(next, Pids.origin(next), LOG::error));
+            return;
+        }
+        server.close(portal);
+        portal = open(next);
+    }
+
+    private Portal open(Map<String, Object> properties) {
         String origin = Pids.origin(properties);
         String name = Pids.instanceName(Pids.PORTAL, properties);
         int tag = parseTag(properties.get("tag"), origin);
@@ -109,8 +143,10 @@ public final class PortalComponent {
                     + "(e.g. listen = 127.0.0.1:3260)", origin, why);
             bad.add("listen: " + why);
         }
-        this.portal = server.open(name, origin, tag, entries, addresses, PortalLimits.from(properties, origin));
-        portal.failures.addAll(bad);
+        Portal p = server.open(name, origin, tag, entries, addresses, PortalLimits.from(properties, origin),
+                PortalAccess.from(properties, origin, LOG::error));
+        p.failures.addAll(bad);
+        return p;
     }
 
     @Deactivate

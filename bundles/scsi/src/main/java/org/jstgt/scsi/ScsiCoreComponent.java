@@ -12,6 +12,7 @@ import org.jstgt.api.Pids;
 import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.scsi.DeviceProvider;
 import org.jstgt.api.store.BackingStoreProvider;
+import org.jstgt.api.target.PortalGroup;
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.scsi.config.Props;
@@ -20,6 +21,7 @@ import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -65,6 +67,8 @@ public final class ScsiCoreComponent implements TargetRegistry {
     private final ServiceRegistration<ManagedServiceFactory> lunFactory;
     private final ServiceRegistration<ManagedServiceFactory> targetFactory;
     private final ServiceRegistration<ManagementView> view;
+    /** Persists states set by SET TARGET PORT GROUPS while Config Admin is there. */
+    private PortalStateWriter stateWriter;
 
     @Activate
     public ScsiCoreComponent(BundleContext context, Config config) {
@@ -83,6 +87,7 @@ public final class ScsiCoreComponent implements TargetRegistry {
 
     @Deactivate
     void deactivate() {
+        setStateWriter(null);
         unregister(lunFactory);
         unregister(targetFactory);
         unregister(view);
@@ -109,9 +114,37 @@ public final class ScsiCoreComponent implements TargetRegistry {
         manager.removeStoreProvider(provider, props);
     }
 
+    /** Config Admin, where states set by SET TARGET PORT GROUPS are written (portal {@code alua.state}). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setConfigurationAdmin(ConfigurationAdmin configAdmin) {
+        setStateWriter(new PortalStateWriter(configAdmin));
+    }
+
+    void unsetConfigurationAdmin(ConfigurationAdmin configAdmin) {
+        synchronized (this) {
+            if (stateWriter == null || !stateWriter.writesTo(configAdmin)) {
+                return; // a replacement is bound already
+            }
+        }
+        setStateWriter(null);
+    }
+
+    private synchronized void setStateWriter(PortalStateWriter next) {
+        if (stateWriter != null) {
+            stateWriter.close();
+        }
+        stateWriter = next;
+        manager.accessStates().persistWith(next);
+    }
+
     @Override
     public List<ScsiTarget> targets() {
         return manager.targets();
+    }
+
+    @Override
+    public void portalGroups(List<PortalGroup> portals) {
+        manager.portalGroups(portals);
     }
 
     @Override

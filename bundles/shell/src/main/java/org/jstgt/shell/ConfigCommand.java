@@ -33,4 +33,8 @@ abstract class ConfigCommand implements Action {
     DiscoveryAuth discoveryAuth() {
         return new DiscoveryAuth(ConfigStore.of(configRepository), session.getConsole());
     }
+
+    AluaStates aluaStates() {
+        return new AluaStates(ConfigStore.of(configRepository), session.getConsole());
+    }
 }

@@ -12,7 +12,7 @@ import org.osgi.framework.BundleContext;
 
 /** {@code iscsi:portal-list}. */
 @Service
-@Command(scope = "iscsi", name = "portal-list", description = "Lists portals (etc/jstgt.portal-*.cfg): target portal group tag, configured listen addresses, addresses actually bound, network transport and state.")
+@Command(scope = "iscsi", name = "portal-list", description = "Lists portals (etc/jstgt.portal-*.cfg): target portal group tag, configured listen addresses, addresses actually bound, network transport, state, and the ALUA access state of the portal's group (alua.state).")
 public final class PortalListCommand implements Action {
 
     @Option(name = "--no-format", description = "Print plain columns without borders (for scripts)")

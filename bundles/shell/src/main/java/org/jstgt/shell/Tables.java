@@ -57,9 +57,10 @@ final class Tables {
         t.column("Bound");
         t.column("Transport");
         t.column("State");
+        t.column("ALUA");
         for (PortalInfo p : portals) {
             t.addRow().addContent(p.name(), p.tag(), join(p.listen(), "-"), join(p.bound(), "-"), p.transport(),
-                    p.state());
+                    p.state(), p.alua());
         }
         return t;
     }

@@ -52,6 +52,7 @@ class CommandsTest {
         "org.jstgt.shell.TargetAclCommand, target-acl",
         "org.jstgt.shell.TargetAuthCommand, target-auth",
         "org.jstgt.shell.DiscoveryAuthCommand, discovery-auth",
+        "org.jstgt.shell.AluaSetCommand, alua-set",
     })
     void configurationCommandHasLongHelpSayingWhatItWrites(String className, String name) throws Exception {
         Class<?> c = Class.forName(className);
@@ -105,6 +106,13 @@ class CommandsTest {
                 "without a policy it prints the current one");
         assertEquals(CredentialSetCompleter.class,
                 DiscoveryAuthCommand.class.getDeclaredField("groups").getAnnotation(Completion.class).value());
+        assertEquals(PortalCompleter.class, AluaSetCommand.class.getDeclaredField("portal")
+                .getAnnotation(Completion.class).value());
+        assertEquals(java.util.Arrays.stream(org.jstgt.api.target.AccessState.values())
+                .map(org.jstgt.api.target.AccessState::configName).toList(),
+                List.of(AluaSetCommand.class.getDeclaredField("state").getAnnotation(Completion.class).values()),
+                "every state, as the files spell it");
+        assertNotNull(PortalCompleter.class.getAnnotation(Service.class));
         assertNotNull(CredentialSetCompleter.class.getAnnotation(Service.class));
         assertNotNull(TargetCompleter.class.getAnnotation(Service.class));
     }

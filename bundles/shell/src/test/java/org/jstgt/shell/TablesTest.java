@@ -42,7 +42,7 @@ class TablesTest {
         public List<PortalInfo> portals() {
             return List.of(new PortalInfo("local", "/etc/jstgt.portal-local.cfg", 1,
                     List.of("127.0.0.1:3260", "[::1]:3260"), List.of("127.0.0.1:3260"), "epoll",
-                    "FAILED([::1]:3260: address not available)"));
+                    "FAILED([::1]:3260: address not available)", "standby, preferred"));
         }
 
         @Override
@@ -113,9 +113,10 @@ class TablesTest {
         List<String> out = lines(render(Tables.portals(Views.merge(List.of(CORE, FABRIC), ManagementView::portals)
                 .items()), true));
         assertEquals(3, out.size(), out.toString());
-        assertTrue(out.get(0).matches("Name\\s+\\| Tag \\| Listen\\s+\\| Bound\\s+\\| Transport \\| State"), out.get(0));
+        assertTrue(out.get(0).matches("Name\\s+\\| Tag \\| Listen\\s+\\| Bound\\s+\\| Transport \\| State\\s+\\| ALUA"),
+                out.get(0));
         assertTrue(out.get(2).matches("local \\| +1 \\| 127.0.0.1:3260, \\[::1\\]:3260 \\| 127.0.0.1:3260 \\| epoll\\s+\\| "
-                + "FAILED\\(\\[::1\\]:3260: address not available\\)"), out.get(2));
+                + "FAILED\\(\\[::1\\]:3260: address not available\\) \\| standby, preferred"), out.get(2));
     }
 
     @Test
@@ -138,7 +139,7 @@ class TablesTest {
         assertEquals(1, out.size(), out.toString());
         List<String> cells = List.of(out.get(0).split("\t")).stream().map(String::strip).toList();
         assertEquals(List.of("local", "1", "127.0.0.1:3260, [::1]:3260", "127.0.0.1:3260", "epoll",
-                "FAILED([::1]:3260: address not available)"), cells);
+                "FAILED([::1]:3260: address not available)", "standby, preferred"), cells);
     }
 
     @Test

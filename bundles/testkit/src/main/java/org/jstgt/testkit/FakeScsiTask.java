@@ -197,6 +197,11 @@ public final class FakeScsiTask implements ScsiTask {
     }
 
     @Override
+    public int targetPortGroupSupport() {
+        return spec.targetPortGroupSupport;
+    }
+
+    @Override
     public String toString() {
         return "FakeScsiTask[lun " + spec.lun + ", cdb " + cdb + ", edtl " + spec.expectedTransferLength
                 + ", data-out " + dataOut.length + " bytes]";
@@ -215,6 +220,7 @@ public final class FakeScsiTask implements ScsiTask {
         private String targetPortName = TARGET_PORT_NAME;
         private int relativeTargetPortId = 1;
         private int targetPortGroup;
+        private int targetPortGroupSupport;
         private DataDirection declaredDirection;
         private Executor executor = Runnable::run;
 
@@ -234,6 +240,7 @@ public final class FakeScsiTask implements ScsiTask {
             b.targetPortName = targetPortName;
             b.relativeTargetPortId = relativeTargetPortId;
             b.targetPortGroup = targetPortGroup;
+            b.targetPortGroupSupport = targetPortGroupSupport;
             b.declaredDirection = declaredDirection;
             b.executor = executor;
             return b;
@@ -372,6 +379,19 @@ public final class FakeScsiTask implements ScsiTask {
                 throw new IllegalArgumentException("target port group " + group + " is not in 0..65535");
             }
             this.targetPortGroup = group;
+            return this;
+        }
+
+        /**
+         * @param tpgs the TPGS field the task's target reports (SPC-4 §6.6.2): 0 none (the
+         *     default), 1 implicit, 2 explicit, 3 both
+         * @return this builder
+         */
+        public Builder targetPortGroupSupport(int tpgs) {
+            if (tpgs < 0 || tpgs > 3) {
+                throw new IllegalArgumentException("TPGS " + tpgs + " is not in 0..3");
+            }
+            this.targetPortGroupSupport = tpgs;
             return this;
         }
 

@@ -6,7 +6,7 @@
  * tests and integration tests only.
  */
 @Export
-@Version("0.4.0")
+@Version("0.5.0")
 package org.jstgt.testkit;
 
 import org.osgi.annotation.bundle.Export;

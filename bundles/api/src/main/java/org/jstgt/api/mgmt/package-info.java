@@ -2,7 +2,7 @@
  * Read-only management views for the shell and JMX.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package org.jstgt.api.mgmt;
 
 import org.osgi.annotation.bundle.Export;

@@ -76,4 +76,17 @@ public interface ScsiTask {
 
     /** @return the target port group (ALUA) */
     int targetPortGroup();
+
+    /**
+     * The TPGS field of standard INQUIRY data (SPC-4 §6.6.2, byte 5 bits 5-4) for the logical unit
+     * as reached through this task's target: 00b no asymmetric logical unit access, 01b implicit
+     * only, 10b explicit only (SET TARGET PORT GROUPS), 11b both. The SCSI core runs REPORT and SET
+     * TARGET PORT GROUPS itself; devices put this value in their INQUIRY data and offer those
+     * commands in REPORT SUPPORTED OPERATION CODES by it (the SPC helpers do both).
+     *
+     * @return 0..3; the default, 0, reports no asymmetric logical unit access
+     */
+    default int targetPortGroupSupport() {
+        return 0;
+    }
 }

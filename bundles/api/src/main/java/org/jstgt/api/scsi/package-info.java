@@ -3,7 +3,7 @@
  * (parse, then execute).
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package org.jstgt.api.scsi;
 
 import org.osgi.annotation.bundle.Export;

@@ -71,6 +71,17 @@ public interface Nexus extends AutoCloseable {
      */
     CompletionStage<Void> resetTarget();
 
+    /**
+     * The TPGS field of standard INQUIRY data (SPC-4 §6.6.2, byte 5 bits 5-4) for the logical units
+     * reached through this nexus: 00b no asymmetric access, 01b implicit, 10b explicit (SET TARGET
+     * PORT GROUPS), 11b both. Read from the target's configuration; no allocation.
+     *
+     * @return 0..3; the default, 0, reports no asymmetric logical unit access
+     */
+    default int targetPortGroupSupport() {
+        return 0;
+    }
+
     /** @return the LUN numbers currently mapped for this nexus, ascending */
     int[] luns();
 

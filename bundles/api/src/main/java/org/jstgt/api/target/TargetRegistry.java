@@ -20,4 +20,16 @@ public interface TargetRegistry {
      * @return the target
      */
     Optional<ScsiTarget> target(String iqn);
+
+    /**
+     * The fabric publishes its portals with their target port groups and the groups' asymmetric
+     * access states (SPC-4 §5.16): after a portal opens, closes or changes, and when the registry
+     * appears. Each call replaces the previous list; all portals of one tag carry the same state.
+     * A portal group the registry was never told of is active/optimized. Called on a configuration
+     * thread, never on the command path; must not block.
+     *
+     * @param portals every portal the fabric serves
+     */
+    default void portalGroups(List<PortalGroup> portals) {
+    }
 }

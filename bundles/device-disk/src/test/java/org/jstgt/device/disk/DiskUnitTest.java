@@ -121,6 +121,33 @@ class DiskUnitTest extends DiskTestBase {
         assertEquals(1, seen.get(0x28));
     }
 
+    /**
+     * A disk reached through a target with ALUA: INQUIRY reports the target's TPGS, and REPORT
+     * SUPPORTED OPERATION CODES lists REPORT and SET TARGET PORT GROUPS (which the core runs) as
+     * the target offers them, each answering its own one-command query.
+     */
+    @Test
+    void aluaOfTheTargetShowsInInquiryAndTheSupportedCommands() throws Exception {
+        DiskUnit u = unit(new RecordingStore(MIB));
+        int plain = u.opcodeTable().commands().size();
+        for (int tpgs = 0; tpgs <= 3; tpgs++) {
+            FakeScsiTask inq = FakeScsiTask.builder().paddedCdb(0x12, 0, 0, 0, 36, 0).targetPortGroupSupport(tpgs)
+                    .build();
+            assertEquals(tpgs << 4, inq.dataInBytes(run(u, inq))[5] & 0x30, "TPGS");
+            FakeScsiTask all = FakeScsiTask.builder().paddedCdb(0xA3, 0x0C, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0)
+                    .targetPortGroupSupport(tpgs).build();
+            byte[] a = all.dataInBytes(run(u, all));
+            assertEquals(plain + new int[] {0, 1, 2, 2}[tpgs], (((a[2] & 0xFF) << 8) | (a[3] & 0xFF)) / 8);
+            for (int op : new int[] {0xA3, 0xA4}) {
+                FakeScsiTask one = FakeScsiTask.builder().paddedCdb(0xA3, 0x0C, 0x02, op, 0, 0x0A, 0, 0, 0xFF, 0xFF,
+                        0, 0).targetPortGroupSupport(tpgs).build();
+                boolean offered = op == 0xA3 ? tpgs != 0 : tpgs >= 2;
+                assertEquals(offered ? 0x03 : 0x01, one.dataInBytes(run(u, one))[1],
+                        String.format("SUPPORT of %02Xh/0Ah", op));
+            }
+        }
+    }
+
     /** The rows the families register: names, sizes, directions and CDB USAGE DATA per command. */
     @Test
     void everyFamilyRegistersItsRows() throws Exception {

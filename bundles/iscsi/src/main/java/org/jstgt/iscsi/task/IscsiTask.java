@@ -13,6 +13,7 @@ import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.TaskAttribute;
+import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
 import org.jstgt.iscsi.flow.ByteBudget;
@@ -270,6 +271,12 @@ public final class IscsiTask implements ScsiTask {
     @Override
     public int targetPortGroup() {
         return session.portalTag();
+    }
+
+    @Override
+    public int targetPortGroupSupport() {
+        Nexus n = session.nexus();
+        return n == null ? 0 : n.targetPortGroupSupport();
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.Pids;
+import org.jstgt.scsi.alua.AluaMode;
 
 /**
  * A validated {@code jstgt.target} configuration ({@code etc/jstgt.target-<name>.cfg}).
@@ -21,10 +22,12 @@ import org.jstgt.api.Pids;
  * @param luns {@code lun.N} mappings by LUN number
  * @param initiators {@code initiators}: who may log in, first matching entry decides
  *     ({@link InitiatorAcl#all()} when the key is absent; an empty value is an error)
+ * @param alua {@code alua}: the asymmetric logical unit access its LUs report (TPGS) and take
+ *     ({@link AluaMode#DEFAULT} when absent)
  * @param properties every key as a string
  */
 public record TargetConfig(String name, String origin, String iqn, String alias, List<String> portals,
-        SortedMap<Integer, String> luns, InitiatorAcl initiators, Map<String, String> properties) {
+        SortedMap<Integer, String> luns, InitiatorAcl initiators, AluaMode alua, Map<String, String> properties) {
 
     public static final String IQN = "iqn";
     public static final String ALIAS = "alias";
@@ -101,6 +104,6 @@ public record TargetConfig(String name, String origin, String iqn, String alias,
             luns.put(n, lun);
         }
         InitiatorAcl initiators = parseInitiators(p);
-        return new TargetConfig(name, Pids.origin(props), iqn, alias, portals, luns, initiators, p);
+        return new TargetConfig(name, Pids.origin(props), iqn, alias, portals, luns, initiators, AluaMode.parse(p), p);
     }
 }

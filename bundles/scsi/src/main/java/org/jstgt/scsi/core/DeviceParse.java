@@ -25,6 +25,15 @@ final class DeviceParse {
     private DeviceParse() {
     }
 
+    /**
+     * The unit's parse, except for the commands the core runs for every device type, which the
+     * unit never sees: REPORT and SET TARGET PORT GROUPS ({@link AccessStates}).
+     */
+    static CommandDescriptor parseOn(UnitHandle h, NexusImpl owner, ScsiTask task) throws ScsiException {
+        CommandDescriptor core = owner.target().maps.alua.parse(owner, task);
+        return core != null ? core : h.unit.parse(task);
+    }
+
     static Parsed parse(LunRuntime lun, NexusImpl owner, ScsiTask task, SenseFormat format) {
         LunState state = lun.state();
         if (state instanceof LunState.Active active) {
@@ -34,7 +43,7 @@ final class DeviceParse {
                 return new Parsed(null, null, Held.unparsed(lun, owner, task, format));
             }
             try {
-                return new Parsed(h, h.unit.parse(task), null);
+                return new Parsed(h, parseOn(h, owner, task), null);
             } catch (ScsiException e) {
                 return new Parsed(null, null, new Prepared.Immediate(SenseRenderer.checkCondition(e, format)));
             } catch (RuntimeException e) {

@@ -177,7 +177,7 @@ final class Held implements PreparedCommand {
         }
         CommandDescriptor d;
         try {
-            d = h.unit.parse(task);
+            d = DeviceParse.parseOn(h, control.owner, task);
         } catch (ScsiException e) {
             h.release();
             complete(SenseRenderer.checkCondition(e, format));

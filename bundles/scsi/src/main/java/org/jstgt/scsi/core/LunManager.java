@@ -20,6 +20,7 @@ import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.mgmt.TargetInfo;
 import org.jstgt.api.scsi.DeviceProvider;
 import org.jstgt.api.store.BackingStoreProvider;
+import org.jstgt.api.target.PortalGroup;
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.scsi.config.InitiatorAcl;
@@ -111,6 +112,16 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
     @Override
     public Optional<ScsiTarget> target(String iqn) {
         return maps.target(iqn);
+    }
+
+    @Override
+    public void portalGroups(List<PortalGroup> portals) {
+        maps.alua.published(portals);
+    }
+
+    /** @return asymmetric logical unit access of every target (port group states) */
+    public AccessStates accessStates() {
+        return maps.alua;
     }
 
     // ---------------------------------------------------------------- LUN configurations

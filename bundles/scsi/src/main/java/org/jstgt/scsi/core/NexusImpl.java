@@ -83,8 +83,9 @@ final class NexusImpl implements Nexus {
      * ({@link CoreAnswers}); the device's parse ({@link DeviceParse}, before the unit attention
      * check so that a device may exempt commands, as MMC does GET EVENT STATUS NOTIFICATION); a
      * pending unit attention ({@link UnitAttentionGate}); the task set's place
-     * ({@link org.jstgt.scsi.taskset}). Reservation conflicts ({@code pr}) and ALUA access states
-     * ({@code alua}) come in as steps between the unit attention and the task set.
+     * ({@link org.jstgt.scsi.taskset}). Between the unit attention and the task set: the ALUA
+     * access state of the nexus's port group ({@link AccessStates}); reservation conflicts
+     * ({@code pr}) come in there too.
      */
     @Override
     public PreparedCommand prepare(ScsiTask task) {
@@ -105,6 +106,10 @@ final class NexusImpl implements Nexus {
         PreparedCommand ua = gate.check(task, lunNumber, parsed.descriptor(), format);
         if (ua != null) {
             return ua;
+        }
+        PreparedCommand inaccessible = target.maps.alua.admit(this, task, parsed, format);
+        if (inaccessible != null) {
+            return inaccessible;
         }
         if (parsed.ended() != null) {
             return parsed.ended();
@@ -221,6 +226,11 @@ final class NexusImpl implements Nexus {
 
     TargetRuntime target() {
         return target;
+    }
+
+    @Override
+    public int targetPortGroupSupport() {
+        return target.config.alua().tpgs();
     }
 
     @Override

@@ -33,6 +33,8 @@ final class TargetMaps {
     }
 
     private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of());
+    /** The ALUA port groups and their states, for every target. */
+    final AccessStates alua = new AccessStates(this);
     private final Set<String> warnedUnknownLuns = new HashSet<>();
 
     /** @return the targets, sorted by IQN */

@@ -110,7 +110,7 @@ public final class Inquiry {
         }
         int alloc = cdb.u16(3);
         return Commands.allowedWithUnitAttention(
-                Commands.dataIn(alloc, t -> evpd ? vpd(page, t) : standard()));
+                Commands.dataIn(alloc, t -> evpd ? vpd(page, t) : standard(t)));
     }
 
     /** @return the VPD page codes offered, ascending */
@@ -119,11 +119,12 @@ public final class Inquiry {
     }
 
     /**
-     * Standard INQUIRY data (SPC-4 §6.6.2, table 144), 96 bytes.
+     * Standard INQUIRY data (SPC-4 §6.6.2, table 144), 96 bytes, as the task's target reports it.
      *
+     * @param task the task asking
      * @return the data
      */
-    public byte[] standard() {
+    public byte[] standard(ScsiTask task) {
         byte[] d = new byte[STANDARD_LENGTH];
         // byte 0: PERIPHERAL QUALIFIER 000b (connected), PERIPHERAL DEVICE TYPE
         d[0] = (byte) (peripheralType & 0x1F);
@@ -135,8 +136,9 @@ public final class Inquiry {
         d[3] = 0x12;
         // byte 4: ADDITIONAL LENGTH (n - 4)
         d[4] = (byte) (STANDARD_LENGTH - 5);
-        // byte 5: SCCS, ACC, TPGS (00b: no ALUA), 3PC (bit 3) when a copy manager serves EXTENDED COPY, PROTECT 0
-        d[5] = (byte) (thirdPartyCopy ? 0x08 : 0);
+        // byte 5: SCCS, ACC, TPGS (5-4): the target's asymmetric logical unit access (SPC-4 §5.16),
+        // 3PC (3) when a copy manager serves EXTENDED COPY, PROTECT 0
+        d[5] = (byte) (((task.targetPortGroupSupport() & 0x3) << 4) | (thirdPartyCopy ? 0x08 : 0));
         // byte 6: ENCSERV, MULTIP 0; byte 7: CMDQUE (bit 1) 1: full task management model
         d[7] = 0x02;
         // bytes 8-15 T10 VENDOR IDENTIFICATION, 16-31 PRODUCT IDENTIFICATION, 32-35 PRODUCT REVISION LEVEL

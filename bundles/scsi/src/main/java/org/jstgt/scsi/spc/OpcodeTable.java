@@ -34,14 +34,19 @@ public final class OpcodeTable {
     /** Command timeouts descriptor length (SPC-4 §6.35.4, table 307). */
     private static final int TIMEOUTS_LENGTH = 12;
 
-    private record Entry(OpcodeInfo info, CommandParser parser) {
+    record Entry(OpcodeInfo info, CommandParser parser) {
     }
 
     /** Per opcode: one entry (no service action), or 32 slots by service action. */
     private final Object[] byOpcode = new Object[256];
     private final List<OpcodeInfo> commands;
+    /**
+     * By TPGS (0..3): the table REPORT SUPPORTED OPERATION CODES answers from, with the rows the
+     * core runs for such a target ({@link TargetPortGroupRows}); null when this table reports itself.
+     */
+    private final OpcodeTable[] reports;
 
-    private OpcodeTable(List<Entry> entries) {
+    OpcodeTable(List<Entry> entries, boolean targetPortGroups) {
         List<OpcodeInfo> infos = new ArrayList<>();
         for (Entry e : entries) {
             OpcodeInfo i = e.info();
@@ -66,6 +71,7 @@ public final class OpcodeTable {
         }
         infos.sort(Comparator.comparingInt(OpcodeInfo::opcode).thenComparingInt(OpcodeInfo::serviceAction));
         this.commands = List.copyOf(infos);
+        this.reports = targetPortGroups ? TargetPortGroupRows.reports(this, entries) : null;
     }
 
     /** @return a new builder */
@@ -86,9 +92,15 @@ public final class OpcodeTable {
         Cdb cdb = task.cdb();
         Entry e = lookup(cdb);
         CdbChecks.checkControl(cdb, e.info().cdbLength());
-        CommandDescriptor d = e.parser() == null ? parseReportSupportedOperationCodes(cdb) : e.parser().parse(task);
+        CommandDescriptor d = e.parser() == null ? reportFor(task).parseReportSupportedOperationCodes(cdb)
+                : e.parser().parse(task);
         Objects.requireNonNull(d, () -> e.info() + ": parser returned null");
         return e.info().allowedWithUnitAttention() ? Commands.allowedWithUnitAttention(d) : d;
+    }
+
+    /** @return the table REPORT SUPPORTED OPERATION CODES answers from for the task's target */
+    private OpcodeTable reportFor(ScsiTask task) {
+        return reports == null ? this : reports[task.targetPortGroupSupport() & 0x3];
     }
 
     private Entry lookup(Cdb cdb) throws ScsiException {
@@ -127,7 +139,10 @@ public final class OpcodeTable {
         return Optional.empty();
     }
 
-    /** @return every supported command, by opcode then service action */
+    /**
+     * @return every command the table dispatches, by opcode then service action (not REPORT and
+     *     SET TARGET PORT GROUPS, which the core runs)
+     */
     public List<OpcodeInfo> commands() {
         return commands;
     }
@@ -241,6 +256,7 @@ public final class OpcodeTable {
     /** Collects commands, then {@link #build()}. */
     public static final class Builder {
         private final List<Entry> entries = new ArrayList<>();
+        private boolean targetPortGroups;
 
         private Builder() {
         }
@@ -273,11 +289,13 @@ public final class OpcodeTable {
         /**
          * Adds the MAINTENANCE IN reports every device type offers: REPORT SUPPORTED OPERATION
          * CODES (A3h/0Ch), answered from this table, and REPORT SUPPORTED TASK MANAGEMENT
-         * FUNCTIONS (A3h/0Dh, {@link SupportedTaskManagement}).
+         * FUNCTIONS (A3h/0Dh, {@link SupportedTaskManagement}). The report also lists REPORT and
+         * SET TARGET PORT GROUPS to the tasks whose target offers them ({@link TargetPortGroupRows}).
          *
          * @return this
          */
         public Builder reportSupportedOperationCodes() {
+            targetPortGroups = true;
             // byte 1 SA, byte 2 RCTD and REPORTING OPTIONS, 3 opcode, 4-5 SA, 6-9 ALLOCATION LENGTH
             byte[] usage = {0, 0x1F, (byte) 0x87, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
                 (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0, 0};
@@ -303,7 +321,7 @@ public final class OpcodeTable {
          * @throws IllegalArgumentException when an opcode/service action is registered twice
          */
         public OpcodeTable build() {
-            return new OpcodeTable(entries);
+            return new OpcodeTable(entries, targetPortGroups);
         }
     }
 

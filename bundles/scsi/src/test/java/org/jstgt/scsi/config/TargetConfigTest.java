@@ -119,6 +119,18 @@ class TargetConfigTest {
         assertFalse(exact.matches("iqn.1994-05xcom.redhat:host1", lan));
     }
 
+    @Test
+    void aluaKeyGivesTheTpgsOfTheTargetsLus() throws Exception {
+        assertEquals(org.jstgt.scsi.alua.AluaMode.IMPLICIT, TargetConfig.parse(props()).alua(), "default");
+        String[][] cases = {{"none", "0"}, {"implicit", "1"}, {"Explicit", "2"}, {" both ", "3"}};
+        for (String[] c : cases) {
+            assertEquals(Integer.parseInt(c[1]), TargetConfig.parse(props("alua", c[0])).alua().tpgs(), c[0]);
+        }
+        assertKey("alua", props("alua", "on"));
+        assertKey("alua", props("alua", ""));
+        assertKey("alua", props("alua", "active/optimized"));
+    }
+
     private static void assertKey(String key, Map<String, Object> p) {
         ConfigException e = assertThrows(ConfigException.class, () -> TargetConfig.parse(p));
         assertEquals(key, e.key(), e.getMessage());

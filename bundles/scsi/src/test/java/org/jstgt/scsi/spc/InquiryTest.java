@@ -184,6 +184,42 @@ class InquiryTest {
         }
     }
 
+    /** TPGS (byte 5 bits 5-4) is the task's target's, beside 3PC. */
+    @Test
+    void tpgsIsTheTargetsAsymmetricAccess() throws Exception {
+        Inquiry copy = Inquiry.builder(SPEC, 0).thirdPartyCopy(true).build();
+        int[] expected = {0x08, 0x18, 0x28, 0x38};
+        for (int tpgs = 0; tpgs <= 3; tpgs++) {
+            FakeScsiTask t = FakeScsiTask.builder().paddedCdb(0x12, 0, 0, 0, 36, 0).targetPortGroupSupport(tpgs)
+                    .build();
+            assertEquals(expected[tpgs], ask(copy, t)[5], "TPGS " + tpgs + " with 3PC");
+        }
+    }
+
+    /**
+     * The same LU through two port groups: the LU's designators (NAA, T10 vendor ID) and the serial
+     * are the same, the target port's designators (relative port, port group, port name) are each
+     * group's.
+     */
+    @Test
+    void theLuIsTheSameThroughEveryPortGroup() throws Exception {
+        FakeScsiTask one = FakeScsiTask.builder().paddedCdb(0x12, 1, 0x83, 0x01, 0x00, 0).relativeTargetPortId(1)
+                .targetPortGroup(1).target("iqn.2026-11.org.jstgt:t1", "iqn.2026-11.org.jstgt:t1,t,0x0001").build();
+        FakeScsiTask two = FakeScsiTask.builder().paddedCdb(0x12, 1, 0x83, 0x01, 0x00, 0).relativeTargetPortId(2)
+                .targetPortGroup(2).target("iqn.2026-11.org.jstgt:t1", "iqn.2026-11.org.jstgt:t1,t,0x0002").build();
+        byte[] a = ask(inquiry(), one);
+        byte[] b = ask(inquiry(), two);
+        // header, NAA 3h (12 bytes), T10 vendor ID (4 + 26): the LU's designators
+        assertArrayEquals(Arrays.copyOfRange(a, 0, 46), Arrays.copyOfRange(b, 0, 46));
+        assertArrayEquals(new byte[] {0x51, (byte) 0x94, 0, 4, 0, 0, 0, 1, 0x51, (byte) 0x95, 0, 4, 0, 0, 0, 1},
+                Arrays.copyOfRange(a, 46, 62));
+        assertArrayEquals(new byte[] {0x51, (byte) 0x94, 0, 4, 0, 0, 0, 2, 0x51, (byte) 0x95, 0, 4, 0, 0, 0, 2},
+                Arrays.copyOfRange(b, 46, 62));
+        FakeScsiTask serialOne = FakeScsiTask.builder().paddedCdb(0x12, 1, 0x80, 0, 255, 0).targetPortGroup(1).build();
+        FakeScsiTask serialTwo = FakeScsiTask.builder().paddedCdb(0x12, 1, 0x80, 0, 255, 0).targetPortGroup(2).build();
+        assertArrayEquals(ask(inquiry(), serialOne), ask(inquiry(), serialTwo));
+    }
+
     @Test
     void scsiNameStringIsAlwaysTerminated() {
         assertEquals(8, Inquiry.scsiNameString("abcd").length);

@@ -156,4 +156,53 @@ class OpcodeTableTest {
         assertEquals(10, run(d, task));
         assertEquals(48, Bytes.u32(task.dataInBytes(10), 0), "COMMAND DATA LENGTH is the untruncated length");
     }
+
+    /**
+     * REPORT and SET TARGET PORT GROUPS, run by the core, are listed for the targets that offer them
+     * (TPGS) and never dispatched by the table: a target that does not offer them gets what an
+     * unsupported service action or opcode gets.
+     */
+    @Test
+    void targetPortGroupCommandsAreListedAsTheTargetOffersThem() throws Exception {
+        OpcodeTable t = table();
+        int plain = t.commands().size();
+        int[] listed = new int[4];
+        for (int tpgs = 0; tpgs <= 3; tpgs++) {
+            FakeScsiTask all = FakeScsiTask.builder().paddedCdb(0xA3, 0x0C, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0)
+                    .targetPortGroupSupport(tpgs).build();
+            byte[] d = all.dataInBytes(run(t.parse(all), all));
+            listed[tpgs] = (int) (Bytes.u32(d, 0) / 8) - plain;
+            if (tpgs > 0) {
+                // sorted: A3h/0Ah before A3h/0Ch; byte 5 SERVACTV; CDB LENGTH 12
+                int at = 4 + 8 * indexOf(d, 0xA3, 0x0A);
+                assertArrayEquals(new byte[] {(byte) 0xA3, 0, 0, 0x0A, 0, 0x01, 0, 12},
+                        java.util.Arrays.copyOfRange(d, at, at + 8));
+            }
+            FakeScsiTask one = FakeScsiTask.builder().paddedCdb(0xA3, 0x0C, 0x02, 0xA4, 0, 0x0A, 0, 0, 0, 64, 0, 0)
+                    .targetPortGroupSupport(tpgs).build();
+            byte[] o = one.dataInBytes(run(t.parse(one), one));
+            assertEquals(tpgs >= 2 ? 0x03 : 0x01, o[1], "SET TARGET PORT GROUPS supported with TPGS " + tpgs);
+            if (tpgs >= 2) {
+                assertArrayEquals(new byte[] {0, 12, (byte) 0xA4, 0x0A, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF,
+                    (byte) 0xFF, (byte) 0xFF, 0, 0}, java.util.Arrays.copyOfRange(o, 2, 16), "CDB USAGE DATA");
+            }
+        }
+        assertArrayEquals(new int[] {0, 1, 2, 2}, listed);
+        assertEquals(plain, t.commands().size());
+        FakeScsiTask report = FakeScsiTask.builder().paddedCdb(0xA3, 0x0A, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0)
+                .targetPortGroupSupport(3).build();
+        invalidField(1, 4, () -> t.parse(report));
+        FakeScsiTask set = FakeScsiTask.builder().paddedCdb(0xA4, 0x0A, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0)
+                .targetPortGroupSupport(3).build();
+        sense(SenseReason.INVALID_COMMAND_OPERATION_CODE, 0, -1, () -> t.parse(set));
+    }
+
+    private static int indexOf(byte[] allCommands, int opcode, int serviceAction) {
+        for (int i = 0; 4 + 8 * i < allCommands.length; i++) {
+            if ((allCommands[4 + 8 * i] & 0xFF) == opcode && allCommands[4 + 8 * i + 3] == serviceAction) {
+                return i;
+            }
+        }
+        throw new AssertionError("not listed");
+    }
 }

@@ -105,6 +105,10 @@ final class NexusImpl implements Nexus {
         DeviceParse.Parsed parsed = DeviceParse.parse(lun, this, task, format);
         PreparedCommand ua = gate.check(task, lunNumber, parsed.descriptor(), format);
         if (ua != null) {
+            if (parsed.ended() != null) {
+                // a command held unparsed (no provider yet) ends here: it leaves the LU's held list
+                parsed.ended().abandon();
+            }
             return ua;
         }
         PreparedCommand inaccessible = target.maps.alua.admit(this, task, parsed, format);

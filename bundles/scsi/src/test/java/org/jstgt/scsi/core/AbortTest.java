@@ -66,6 +66,19 @@ class AbortTest {
     }
 
     @Test
+    void aHeldCommandEndedByAUnitAttentionLeavesTheHeldList() throws Exception {
+        Nexus a = start(Queueing.CONCURRENT);
+        Nexus b = otherNexus();
+        h.manager.removeDeviceProvider(h.devices, DEVICE);
+        assertTrue(a.logicalUnitReset(0));
+        assertSense(run(b, Tasks.write10(0, 3, block(3))), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+        assertEquals(0, h.manager.lun("d0").heldCount());
+        assertTrue(h.manager.lun("d0").live.isEmpty(), "no task of the LU is tracked any more");
+        h.manager.addDeviceProvider(h.devices, DEVICE);
+        assertFalse(store().ops().contains("write"), () -> "store calls " + store().ops());
+    }
+
+    @Test
     void abortedHeldWriteNeverReachesTheStoreWhenTheProviderReturns() throws Exception {
         Nexus n = start(Queueing.CONCURRENT);
         h.manager.removeDeviceProvider(h.devices, DEVICE);

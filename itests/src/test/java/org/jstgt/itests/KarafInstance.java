@@ -21,6 +21,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.jstgt.testkit.Await;
+import org.jstgt.testkit.Initiator;
+import org.jstgt.testkit.InitiatorOptions;
+import org.jstgt.testkit.LoginFailedException;
 
 /**
  * One unpacked jstgt assembly, started as {@code bin/karaf server} in its own directory. Only the
@@ -156,8 +159,32 @@ final class KarafInstance implements AutoCloseable {
         if (!process.isAlive()) {
             throw new AssertionError("karaf exited with " + process.exitValue() + " during start\n" + diagnostics());
         }
+        awaitCore();
         if (firstBoot) {
             assertNoBootRefresh();
+        }
+    }
+
+    /**
+     * The portal may listen before the SCSI core is up (the fabric and the core are separate
+     * bundles); until it is, logins get 0x0301 (service unavailable, retry later). Waits, within
+     * {@link #START_TIMEOUT}, until a discovery login is answered otherwise: a SendTargets that
+     * succeeds, or a refusal of another class (discovery that requires CHAP, say).
+     */
+    private void awaitCore() {
+        try {
+            Await.until(START_TIMEOUT, "the SCSI core behind " + portal + " (logins not answered 0x03xx)", () -> {
+                try {
+                    Initiator.sendTargets(portal, InitiatorOptions.defaults());
+                    return true;
+                } catch (LoginFailedException e) {
+                    return e.statusClass() != 0x03;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
         }
     }
 

@@ -1,9 +1,9 @@
 /**
  * SCSI device SPI: CDB view, tasks, sense reasons, and the device provider / logical unit contract
- * (parse, then execute).
+ * (parse, then execute), and each command's class against persistent reservations.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package org.jstgt.api.scsi;
 
 import org.osgi.annotation.bundle.Export;

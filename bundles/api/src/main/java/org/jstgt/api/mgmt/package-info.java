@@ -1,8 +1,8 @@
 /**
- * Read-only management views for the shell and JMX.
+ * Management views for the shell and JMX: listings, and the recovery of a LUN's reservations.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package org.jstgt.api.mgmt;
 
 import org.osgi.annotation.bundle.Export;

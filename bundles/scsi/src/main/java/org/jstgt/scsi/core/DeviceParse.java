@@ -10,8 +10,9 @@ import org.jstgt.scsi.sense.SenseRenderer;
 
 /**
  * Admission step: the LUN's unit parses the CDB (direction, length, range, or a CHECK CONDITION
- * for a bad field). A LUN without a unit holds the command unparsed until one arrives; a failed
- * LUN answers NOT READY.
+ * for a bad field); the reservation commands get the core's parse instead
+ * ({@link ReservationCommands}). A LUN without a unit holds the command unparsed until one arrives;
+ * a failed LUN answers NOT READY.
  */
 final class DeviceParse {
     /**
@@ -34,7 +35,7 @@ final class DeviceParse {
                 return new Parsed(null, null, Held.unparsed(lun, owner, task, format));
             }
             try {
-                return new Parsed(h, h.unit.parse(task), null);
+                return new Parsed(h, ReservationCommands.parse(lun, owner, task, h.unit), null);
             } catch (ScsiException e) {
                 return new Parsed(null, null, new Prepared.Immediate(SenseRenderer.checkCondition(e, format)));
             } catch (RuntimeException e) {

@@ -19,6 +19,7 @@ import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.UnitAttentionListener;
+import org.jstgt.scsi.pr.ItNexus;
 import org.jstgt.scsi.sense.SenseFormat;
 import org.jstgt.scsi.sense.SenseRenderer;
 import org.jstgt.scsi.taskset.Place;
@@ -43,6 +44,8 @@ final class NexusImpl implements Nexus {
     final String initiatorPortName;
     final String targetPortName;
     final int relativeTargetPortId;
+    /** This nexus as reservations see it. */
+    final ItNexus itNexus;
     private final UnitAttentions attentions = new UnitAttentions();
     private final CoreAnswers answers = new CoreAnswers(this);
     private final UnitAttentionGate gate = new UnitAttentionGate(attentions);
@@ -56,6 +59,7 @@ final class NexusImpl implements Nexus {
         this.initiatorPortName = initiatorPortName;
         this.targetPortName = targetPortName;
         this.relativeTargetPortId = relativeTargetPortId;
+        this.itNexus = ItNexus.of(initiatorName, initiatorPortName, targetPortName, relativeTargetPortId);
     }
 
     void unitAttention(int lun, Sense reason) {
@@ -82,9 +86,9 @@ final class NexusImpl implements Nexus {
      * Admission, in order (SAM-5 §5.14, SPC-4 §5.13): LUN lookup and what the core answers itself
      * ({@link CoreAnswers}); the device's parse ({@link DeviceParse}, before the unit attention
      * check so that a device may exempt commands, as MMC does GET EVENT STATUS NOTIFICATION); a
-     * pending unit attention ({@link UnitAttentionGate}); the task set's place
-     * ({@link org.jstgt.scsi.taskset}). Reservation conflicts ({@code pr}) and ALUA access states
-     * ({@code alua}) come in as steps between the unit attention and the task set.
+     * pending unit attention ({@link UnitAttentionGate}); a reservation conflict
+     * ({@link ReservationGate}); the task set's place ({@link org.jstgt.scsi.taskset}). ALUA access
+     * states ({@code alua}) come in as a step between the reservations and the task set.
      */
     @Override
     public PreparedCommand prepare(ScsiTask task) {
@@ -108,6 +112,10 @@ final class NexusImpl implements Nexus {
         }
         if (parsed.ended() != null) {
             return parsed.ended();
+        }
+        PreparedCommand conflict = ReservationGate.check(lun, this, task, parsed.handle());
+        if (conflict != null) {
+            return conflict;
         }
         // task set: the command takes its place now, in arrival order
         UnitHandle h = parsed.handle();
@@ -159,6 +167,7 @@ final class NexusImpl implements Nexus {
         if (l == null) {
             return CompletableFuture.completedFuture(false);
         }
+        l.reservations.reset();
         return l.abortAll().thenApply(v -> {
             target.maps.resetOthers(this, l);
             return true;
@@ -201,6 +210,7 @@ final class NexusImpl implements Nexus {
         for (int n : m.numbers()) {
             LunRuntime l = m.get(n);
             if (l != null && units.add(l)) {
+                l.reservations.reset();
                 gone.add(l.abortAll());
             }
         }
@@ -254,6 +264,9 @@ final class NexusImpl implements Nexus {
         // SPC-4 §6.13 and friends: per-nexus state in the units ends with the nexus
         for (int n : target.map.numbers()) {
             LunRuntime lun = target.map.get(n);
+            if (lun != null) {
+                lun.reservations.nexusLost(itNexus);
+            }
             UnitHandle h = lun == null ? null : lun.handle();
             if (h != null) {
                 try {

@@ -114,6 +114,14 @@ final class TargetMaps {
                 && Objects.equals(nexus.targetPortName, targetPortName)), sense);
     }
 
+    /**
+     * Queues a unit attention for the LUN on the nexuses that map it and pass {@code which} (the
+     * registered nexuses a change of reservations tells, SPC-4 §5.13.11); any thread.
+     */
+    void raiseWhere(LunRuntime lun, Predicate<NexusImpl> which, Sense sense) {
+        forEachNexus(lun, which, sense);
+    }
+
     /** LOGICAL UNIT RESET (SAM-5 §7.8): BUS DEVICE RESET FUNCTION OCCURRED on the other nexuses. */
     void resetOthers(NexusImpl origin, LunRuntime lun) {
         forEachNexus(lun, nexus -> nexus != origin, SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED.sense());

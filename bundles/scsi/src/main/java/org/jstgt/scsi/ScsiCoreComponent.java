@@ -1,5 +1,6 @@
 package org.jstgt.scsi;
 
+import java.io.File;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -72,7 +73,10 @@ public final class ScsiCoreComponent implements TargetRegistry {
 
     @Activate
     public ScsiCoreComponent(BundleContext context, Config config) {
-        manager = new LunManager(bounded(config.hold_timeout_ms()), bounded(config.drain_timeout_ms()));
+        // each LUN's reservations live in the bundle's data area, which an update of the bundle keeps
+        File reservations = context.getDataFile("pr");
+        manager = new LunManager(bounded(config.hold_timeout_ms()), bounded(config.drain_timeout_ms()),
+                reservations == null ? null : reservations.toPath(), context.getProperty(Constants.FRAMEWORK_UUID));
         view = context.registerService(ManagementView.class, manager.managementView(), null);
         lunFactory = context.registerService(ManagedServiceFactory.class,
                 new Factory("jstgt LUNs", manager::lunUpdated, manager::lunDeleted), pid(Pids.LUN));

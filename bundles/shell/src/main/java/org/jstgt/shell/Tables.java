@@ -7,6 +7,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import org.jstgt.api.Sizes;
 import org.jstgt.api.mgmt.LunInfo;
 import org.jstgt.api.mgmt.PortalInfo;
+import org.jstgt.api.mgmt.ReservationInfo;
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.mgmt.TargetInfo;
 
@@ -82,6 +83,34 @@ final class Tables {
                     s.commandsInFlight(), s.authentication().isEmpty() ? "-" : s.authentication());
         }
         return t;
+    }
+
+    /** @return the line above a LUN's registrations: its reservations, PRgeneration and APTPL */
+    static String reservationSummary(ReservationInfo r) {
+        String holder = r.registrations().stream().filter(ReservationInfo.Registration::holder)
+                .map(x -> key(x.key())).findFirst().orElse("?");
+        String reservation = r.type().isEmpty() ? "no persistent reservation"
+                : "persistent reservation " + r.type() + " held by "
+                        + (r.type().endsWith("-AR") ? "every registrant" : "key " + holder);
+        return "LUN " + r.lun() + ": " + reservation + ", PRgeneration " + r.generation() + ", APTPL "
+                + (r.aptpl() ? "on" : "off") + (r.spc2Holder().isEmpty() ? "" : "; RESERVE held by " + r.spc2Holder());
+    }
+
+    static ShellTable registrations(ReservationInfo r) {
+        ShellTable t = new ShellTable().emptyTableText("no registrations");
+        t.column("Key");
+        t.column("Initiator port");
+        t.column("Target port");
+        t.column("Holder");
+        for (ReservationInfo.Registration x : r.registrations()) {
+            t.addRow().addContent(key(x.key()), x.initiatorPort(), x.targetPort().isEmpty() ? "all" : x.targetPort(),
+                    x.holder() ? "yes" : "-");
+        }
+        return t;
+    }
+
+    private static String key(long key) {
+        return String.format("0x%016x", key);
     }
 
     /**

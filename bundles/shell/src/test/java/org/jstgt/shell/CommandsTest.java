@@ -30,6 +30,7 @@ class CommandsTest {
         "org.jstgt.shell.PortalListCommand, portal-list",
         "org.jstgt.shell.SessionListCommand, session-list",
         "org.jstgt.shell.ChapListCommand, chap-list",
+        "org.jstgt.shell.ReservationListCommand, pr-list",
     })
     void commandIsARegisteredIscsiCommandWithNoFormatOption(String className, String name) throws Exception {
         Class<?> c = Class.forName(className);

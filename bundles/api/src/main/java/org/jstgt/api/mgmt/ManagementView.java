@@ -1,12 +1,15 @@
 package org.jstgt.api.mgmt;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Registered by bundles that have something to list. The SCSI core provides LUNs and targets,
- * the iSCSI fabric portals and sessions; a provider returns empty lists for what it does not own.
+ * Registered by bundles that have something to list. The SCSI core provides LUNs, targets and
+ * reservations, the iSCSI fabric portals and sessions; a provider returns empty lists for what it
+ * does not own. Besides the listings there is one action on live state, an administrator's
+ * recovery: {@link #clearReservations}.
  */
 @ConsumerType
 public interface ManagementView {
@@ -29,5 +32,24 @@ public interface ManagementView {
     /** @return sessions */
     default List<SessionInfo> sessions() {
         return List.of();
+    }
+
+    /**
+     * @param lun a LUN's configuration name
+     * @return its reservations; empty when this view does not know the LUN
+     */
+    default Optional<ReservationInfo> reservations(String lun) {
+        return Optional.empty();
+    }
+
+    /**
+     * Clears a LUN's registrations and reservations as a PERSISTENT RESERVE OUT CLEAR would (the
+     * registered I_T nexuses get RESERVATIONS PREEMPTED), and an SPC-2 reservation too.
+     *
+     * @param lun a LUN's configuration name
+     * @return true when this view knows the LUN and cleared it
+     */
+    default boolean clearReservations(String lun) {
+        return false;
     }
 }

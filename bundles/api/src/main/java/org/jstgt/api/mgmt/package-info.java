@@ -1,5 +1,5 @@
 /**
- * Read-only management views for the shell and JMX.
+ * Management views for the shell and JMX: listings, and the recovery of a LUN's reservations.
  */
 @Export
 @Version("0.3.0")

@@ -39,6 +39,20 @@ public interface LogicalUnit extends AutoCloseable {
         return configured;
     }
 
+    /**
+     * The class of a command against persistent reservations (SPC-4 §5.13.1), for the core's
+     * reservation conflict check. The core asks only while the logical unit has a reservation or
+     * registrations, after the command parsed; never for the commands the core answers itself
+     * (PERSISTENT RESERVE IN/OUT, RESERVE, RELEASE, REPORT LUNS, REQUEST SENSE). Must not block.
+     *
+     * @param cdb the command's CDB
+     * @return its class; by default {@link ReservationClass#WRITE}, which conflicts with every
+     *     reservation of another I_T nexus (the fail-safe answer)
+     */
+    default ReservationClass reservationClass(Cdb cdb) {
+        return ReservationClass.WRITE;
+    }
+
     /** @return how the core's task set runs this unit's commands */
     default Queueing queueing() {
         return Queueing.CONCURRENT;

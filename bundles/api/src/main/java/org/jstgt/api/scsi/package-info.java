@@ -1,6 +1,6 @@
 /**
  * SCSI device SPI: CDB view, tasks, sense reasons, and the device provider / logical unit contract
- * (parse, then execute).
+ * (parse, then execute), and each command's class against persistent reservations.
  */
 @Export
 @Version("0.3.0")

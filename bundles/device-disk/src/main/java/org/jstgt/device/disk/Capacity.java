@@ -2,6 +2,7 @@ package org.jstgt.device.disk;
 
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.scsi.spc.Bytes;
@@ -9,7 +10,6 @@ import org.jstgt.scsi.spc.CdbChecks;
 import org.jstgt.scsi.spc.Commands;
 import org.jstgt.scsi.spc.Inquiry;
 import org.jstgt.scsi.spc.OpcodeTable;
-import org.jstgt.scsi.spc.ReservationClass;
 
 /**
  * What the medium holds and how it is best addressed: READ CAPACITY(10) and (16), and the VPD pages

@@ -2,12 +2,12 @@ package org.jstgt.device.disk;
 
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.scsi.spc.CdbChecks;
 import org.jstgt.scsi.spc.Commands;
 import org.jstgt.scsi.spc.OpcodeTable;
-import org.jstgt.scsi.spc.ReservationClass;
 
 /**
  * READ DEFECT DATA (10) and (12) (SBC-4 §5.17, §5.18): a virtual medium has no defects, so both

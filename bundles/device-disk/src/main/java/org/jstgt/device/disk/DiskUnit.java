@@ -10,10 +10,12 @@ import java.util.concurrent.Executor;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.Sizes;
+import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.LogicalUnit;
 import org.jstgt.api.scsi.LunDirectory;
 import org.jstgt.api.scsi.LunSpec;
+import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.UnitEvents;
@@ -159,6 +161,12 @@ final class DiskUnit implements LogicalUnit {
     public CommandDescriptor parse(ScsiTask task) throws ScsiException {
         lostWrites.reportDeferred(task);
         return table.parse(task);
+    }
+
+    /** The class its opcode table gives the command (SPC-4 §5.13.1, SBC-3 §4.17). */
+    @Override
+    public ReservationClass reservationClass(Cdb cdb) {
+        return table.reservationClass(cdb);
     }
 
     /** D_SENSE of the current Control mode page, which starts from {@code sense.format} or the saved page. */

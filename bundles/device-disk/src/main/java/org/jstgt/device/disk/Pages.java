@@ -1,10 +1,10 @@
 package org.jstgt.device.disk;
 
+import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.scsi.spc.Inquiry;
 import org.jstgt.scsi.spc.ModeSelect;
 import org.jstgt.scsi.spc.ModeSense;
 import org.jstgt.scsi.spc.OpcodeTable;
-import org.jstgt.scsi.spc.ReservationClass;
 
 /**
  * What the unit says about itself: INQUIRY (standard data claiming SBC-3, and the VPD pages of

@@ -10,6 +10,7 @@ import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.CommandResult;
 import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.SenseReason;
@@ -17,7 +18,6 @@ import org.jstgt.scsi.spc.CdbChecks;
 import org.jstgt.scsi.spc.CdbLayout;
 import org.jstgt.scsi.spc.Commands;
 import org.jstgt.scsi.spc.OpcodeTable;
-import org.jstgt.scsi.spc.ReservationClass;
 import org.jstgt.scsi.spc.StoreCalls;
 
 /**

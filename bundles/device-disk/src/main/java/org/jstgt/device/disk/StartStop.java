@@ -2,12 +2,12 @@ package org.jstgt.device.disk;
 
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.scsi.spc.CdbChecks;
 import org.jstgt.scsi.spc.Commands;
 import org.jstgt.scsi.spc.OpcodeTable;
-import org.jstgt.scsi.spc.ReservationClass;
 import org.jstgt.scsi.spc.StoreCalls;
 
 /**
@@ -28,12 +28,29 @@ final class StartStop implements CommandFamily {
         table.command(0x00, "TEST UNIT READY", 6).reservation(ReservationClass.ALLOWED)
                 .usage(0, 0, 0, 0, 0, 0)
                 .handler(this::testUnitReady)
-                .command(0x1B, "START STOP UNIT", 6).reservation(ReservationClass.WRITE)
+                .command(0x1B, "START STOP UNIT", 6).reservation(ReservationClass.WRITE, StartStop::startStopClass)
                 .usage(0, 0x01, 0, 0x0F, 0xF7, 0)
                 .handler(this::startStopUnit)
-                .command(0x1E, "PREVENT ALLOW MEDIUM REMOVAL", 6).reservation(ReservationClass.WRITE)
+                .command(0x1E, "PREVENT ALLOW MEDIUM REMOVAL", 6)
+                .reservation(ReservationClass.WRITE, StartStop::preventAllowClass)
                 .usage(0, 0, 0, 0, 0x03, 0)
                 .handler(this::preventAllow);
+    }
+
+    /**
+     * SBC-3 §4.17: START STOP UNIT with START 1 and POWER CONDITION 0h (byte 4 bits 7-4) is allowed
+     * under every reservation; any other stops or changes the power state.
+     */
+    static ReservationClass startStopClass(Cdb cdb) {
+        return cdb.bit(4, 0) && (cdb.u8(4) >>> 4) == 0 ? ReservationClass.ALLOWED : ReservationClass.WRITE;
+    }
+
+    /**
+     * SBC-3 §4.17: PREVENT ALLOW MEDIUM REMOVAL with PREVENT 00b (byte 4 bits 1-0) is allowed under
+     * every reservation.
+     */
+    static ReservationClass preventAllowClass(Cdb cdb) {
+        return (cdb.u8(4) & 0x03) == 0 ? ReservationClass.ALLOWED : ReservationClass.WRITE;
     }
 
     /** TEST UNIT READY (SPC-4 §6.47): bytes 1-4 reserved; the unit is always ready. */

@@ -14,6 +14,7 @@ import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.CommandResult;
 import org.jstgt.api.scsi.LunDirectory;
+import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.Sense;
@@ -25,7 +26,6 @@ import org.jstgt.scsi.spc.CdbChecks;
 import org.jstgt.scsi.spc.Commands;
 import org.jstgt.scsi.spc.NaaDesignators;
 import org.jstgt.scsi.spc.OpcodeTable;
-import org.jstgt.scsi.spc.ReservationClass;
 import org.jstgt.scsi.spc.StoreCalls;
 
 /**
@@ -98,17 +98,19 @@ final class Xcopy implements CommandFamily {
         table.command(EXTENDED_COPY, LID1, "EXTENDED COPY(LID1)", 16).out()
                 .usage(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, full, full, full, full, 0, 0)
                 .handler(this::extendedCopy);
-        // RECEIVE COPY RESULTS (SPC-4 §6.18.1): byte 2 LIST IDENTIFIER, bytes 10-13 ALLOCATION LENGTH
+        // RECEIVE COPY RESULTS (SPC-4 §6.18.1): byte 2 LIST IDENTIFIER, bytes 10-13 ALLOCATION LENGTH;
+        // it reports, so it goes through Write Exclusive reservations and not Exclusive Access ones,
+        // as SPC-4 §5.13.1 has MODE SENSE and the other reporting commands do
         int[] usage = {0, 0, full, 0, 0, 0, 0, 0, 0, 0, full, full, full, full, 0, 0};
         table.command(RECEIVE_COPY_RESULTS, XcopyResults.COPY_STATUS, "RECEIVE COPY RESULTS(COPY STATUS)", 16)
-                .in().reservation(ReservationClass.ALLOWED).usage(usage)
+                .in().reservation(ReservationClass.READ).usage(usage)
                 .handler(t -> results.parse(t, XcopyResults.COPY_STATUS));
         table.command(RECEIVE_COPY_RESULTS, OPERATING_PARAMETERS, "RECEIVE COPY RESULTS(OPERATING PARAMETERS)", 16)
-                .in().reservation(ReservationClass.ALLOWED).usage(usage)
+                .in().reservation(ReservationClass.READ).usage(usage)
                 .handler(this::operatingParameters);
         table.command(RECEIVE_COPY_RESULTS, XcopyResults.FAILED_SEGMENT_DETAILS,
                 "RECEIVE COPY RESULTS(FAILED SEGMENT DETAILS)", 16)
-                .in().reservation(ReservationClass.ALLOWED).usage(usage)
+                .in().reservation(ReservationClass.READ).usage(usage)
                 .handler(t -> results.parse(t, XcopyResults.FAILED_SEGMENT_DETAILS));
     }
 

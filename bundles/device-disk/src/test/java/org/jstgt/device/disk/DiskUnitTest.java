@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.jstgt.api.ConfigException;
+import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.store.StoreCapability;
@@ -198,13 +200,77 @@ class DiskUnitTest extends DiskTestBase {
         expected.put("ORWRITE(16)", "16 OUT WRITE 8bfaffffffffffffffffffffffff1f00");
         expected.put("READ DEFECT DATA(10)", "10 IN READ 37001f00000000ffff00");
         expected.put("READ DEFECT DATA(12)", "12 IN READ b71fffffffffffffffff0000");
-        expected.put("REPORT SUPPORTED OPERATION CODES", "12 IN ALLOWED a30c87ffffffffffffff0000");
-        expected.put("REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS", "12 IN ALLOWED a30d80000000ffffffff0000");
+        expected.put("REPORT SUPPORTED OPERATION CODES", "12 IN READ a30c87ffffffffffffff0000");
+        expected.put("REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS", "12 IN READ a30d80000000ffffffff0000");
         expected.put("EXTENDED COPY(LID1)", "16 OUT WRITE 83000000000000000000ffffffff0000");
-        expected.put("RECEIVE COPY RESULTS(COPY STATUS)", "16 IN ALLOWED 8400ff00000000000000ffffffff0000");
-        expected.put("RECEIVE COPY RESULTS(OPERATING PARAMETERS)", "16 IN ALLOWED 8403ff00000000000000ffffffff0000");
-        expected.put("RECEIVE COPY RESULTS(FAILED SEGMENT DETAILS)", "16 IN ALLOWED 8404ff00000000000000ffffffff0000");
+        expected.put("RECEIVE COPY RESULTS(COPY STATUS)", "16 IN READ 8400ff00000000000000ffffffff0000");
+        expected.put("RECEIVE COPY RESULTS(OPERATING PARAMETERS)", "16 IN READ 8403ff00000000000000ffffffff0000");
+        expected.put("RECEIVE COPY RESULTS(FAILED SEGMENT DETAILS)", "16 IN READ 8404ff00000000000000ffffffff0000");
+        // the reservation commands the core answers for every unit (scsi.spc ReservationRows)
+        String[] in = {"READ KEYS", "READ RESERVATION", "REPORT CAPABILITIES", "READ FULL STATUS"};
+        for (int sa = 0; sa < in.length; sa++) {
+            expected.put("PERSISTENT RESERVE IN(" + in[sa] + ")", "10 IN ALLOWED 5e0" + sa + "0000000000ffff00");
+        }
+        String[] out = {"REGISTER", "RESERVE", "RELEASE", "CLEAR", "PREEMPT", "PREEMPT AND ABORT",
+            "REGISTER AND IGNORE EXISTING KEY", "REGISTER AND MOVE"};
+        for (int sa = 0; sa < out.length; sa++) {
+            expected.put("PERSISTENT RESERVE OUT(" + out[sa] + ")", "10 OUT ALLOWED 5f0" + sa + "ff0000ffffffff00");
+        }
+        expected.put("RESERVE(6)", "6 NONE ALLOWED 160000000000");
+        expected.put("RELEASE(6)", "6 NONE ALLOWED 170000000000");
+        expected.put("RESERVE(10)", "10 NONE ALLOWED 56000000000000000000");
+        expected.put("RELEASE(10)", "10 NONE ALLOWED 57000000000000000000");
         assertEquals(expected, rows);
+    }
+
+    /**
+     * The unit's answer to the core's reservation check: each row's class, and where SBC-3 §4.17
+     * decides by field, the CDB's (START STOP UNIT, PREVENT ALLOW MEDIUM REMOVAL).
+     */
+    @Test
+    void reservationClassPerCommandFollowsTheSpcAndSbcTables() throws Exception {
+        DiskUnit u = thinUnit();
+        Map<String, ReservationClass> got = new TreeMap<>();
+        got.put("TEST UNIT READY", u.reservationClass(cdb(0x00, 0, 0, 0, 0, 0)));
+        got.put("INQUIRY", u.reservationClass(cdb(0x12, 0, 0, 0, 36, 0)));
+        got.put("READ CAPACITY(10)", u.reservationClass(cdb(0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
+        got.put("READ(10)", u.reservationClass(cdb(0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0)));
+        got.put("VERIFY(10)", u.reservationClass(cdb(0x2F, 0, 0, 0, 0, 0, 0, 0, 1, 0)));
+        got.put("MODE SENSE(6)", u.reservationClass(cdb(0x1A, 0, 0x3F, 0, 0xFF, 0)));
+        got.put("WRITE(10)", u.reservationClass(cdb(0x2A, 0, 0, 0, 0, 0, 0, 0, 1, 0)));
+        got.put("MODE SELECT(6)", u.reservationClass(cdb(0x15, 0x10, 0, 0, 12, 0)));
+        got.put("SYNCHRONIZE CACHE(10)", u.reservationClass(cdb(0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
+        got.put("START STOP UNIT start", u.reservationClass(cdb(0x1B, 0, 0, 0, 0x01, 0)));
+        got.put("START STOP UNIT stop", u.reservationClass(cdb(0x1B, 0, 0, 0, 0x00, 0)));
+        got.put("START STOP UNIT power condition", u.reservationClass(cdb(0x1B, 0, 0, 0, 0x21, 0)));
+        got.put("PREVENT ALLOW allow", u.reservationClass(cdb(0x1E, 0, 0, 0, 0x00, 0)));
+        got.put("PREVENT ALLOW prevent", u.reservationClass(cdb(0x1E, 0, 0, 0, 0x01, 0)));
+        got.put("unknown opcode", u.reservationClass(cdb(0xC0, 0, 0, 0, 0, 0)));
+        Map<String, ReservationClass> expected = new TreeMap<>();
+        expected.put("TEST UNIT READY", ReservationClass.ALLOWED);
+        expected.put("INQUIRY", ReservationClass.ALLOWED);
+        expected.put("READ CAPACITY(10)", ReservationClass.ALLOWED);
+        expected.put("READ(10)", ReservationClass.READ);
+        expected.put("VERIFY(10)", ReservationClass.READ);
+        expected.put("MODE SENSE(6)", ReservationClass.READ);
+        expected.put("WRITE(10)", ReservationClass.WRITE);
+        expected.put("MODE SELECT(6)", ReservationClass.WRITE);
+        expected.put("SYNCHRONIZE CACHE(10)", ReservationClass.WRITE);
+        expected.put("START STOP UNIT start", ReservationClass.ALLOWED);
+        expected.put("START STOP UNIT stop", ReservationClass.WRITE);
+        expected.put("START STOP UNIT power condition", ReservationClass.WRITE);
+        expected.put("PREVENT ALLOW allow", ReservationClass.ALLOWED);
+        expected.put("PREVENT ALLOW prevent", ReservationClass.WRITE);
+        expected.put("unknown opcode", ReservationClass.WRITE);
+        assertEquals(expected, got);
+    }
+
+    private static Cdb cdb(int... b) {
+        byte[] bytes = new byte[b.length];
+        for (int i = 0; i < b.length; i++) {
+            bytes[i] = (byte) b[i];
+        }
+        return new Cdb(bytes);
     }
 
     private DiskUnit thinUnit() throws ConfigException {

@@ -10,8 +10,9 @@ import org.jstgt.scsi.sense.SenseRenderer;
 
 /**
  * Admission step: the LUN's unit parses the CDB (direction, length, range, or a CHECK CONDITION
- * for a bad field). A LUN without a unit holds the command unparsed until one arrives; a failed
- * LUN answers NOT READY.
+ * for a bad field); the reservation commands get the core's parse instead
+ * ({@link ReservationCommands}). A LUN without a unit holds the command unparsed until one arrives;
+ * a failed LUN answers NOT READY.
  */
 final class DeviceParse {
     /**
@@ -29,9 +30,10 @@ final class DeviceParse {
      * The unit's parse, except for the commands the core runs for every device type, which the
      * unit never sees: REPORT and SET TARGET PORT GROUPS ({@link AccessStates}).
      */
-    static CommandDescriptor parseOn(UnitHandle h, NexusImpl owner, ScsiTask task) throws ScsiException {
+    static CommandDescriptor parseOn(LunRuntime lun, UnitHandle h, NexusImpl owner, ScsiTask task)
+            throws ScsiException {
         CommandDescriptor core = owner.target().maps.alua.parse(owner, task);
-        return core != null ? core : h.unit.parse(task);
+        return core != null ? core : ReservationCommands.parse(lun, owner, task, h.unit);
     }
 
     static Parsed parse(LunRuntime lun, NexusImpl owner, ScsiTask task, SenseFormat format) {
@@ -43,7 +45,7 @@ final class DeviceParse {
                 return new Parsed(null, null, Held.unparsed(lun, owner, task, format));
             }
             try {
-                return new Parsed(h, parseOn(h, owner, task), null);
+                return new Parsed(h, parseOn(lun, h, owner, task), null);
             } catch (ScsiException e) {
                 return new Parsed(null, null, new Prepared.Immediate(SenseRenderer.checkCondition(e, format)));
             } catch (RuntimeException e) {

@@ -177,7 +177,7 @@ final class Held implements PreparedCommand {
         }
         CommandDescriptor d;
         try {
-            d = DeviceParse.parseOn(h, control.owner, task);
+            d = DeviceParse.parseOn(lun, h, control.owner, task);
         } catch (ScsiException e) {
             h.release();
             complete(SenseRenderer.checkCondition(e, format));
@@ -185,6 +185,11 @@ final class Held implements PreparedCommand {
         } catch (RuntimeException e) {
             h.release();
             complete(Execution.failure(lun.name, task, e, format));
+            return;
+        }
+        if (ReservationGate.conflicts(lun, control.owner, task, h.unit)) {
+            h.release();
+            complete(ReservationGate.CONFLICT);
             return;
         }
         boolean wantOut = d.direction() == DataDirection.OUT && d.transferLength() > 0;

@@ -1,5 +1,6 @@
 package org.jstgt.scsi.core;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import org.jstgt.api.ConfigException;
 import org.jstgt.api.Pids;
 import org.jstgt.api.mgmt.LunInfo;
 import org.jstgt.api.mgmt.ManagementView;
+import org.jstgt.api.mgmt.ReservationInfo;
 import org.jstgt.api.mgmt.TargetInfo;
 import org.jstgt.api.scsi.DeviceProvider;
 import org.jstgt.api.store.BackingStoreProvider;
@@ -27,6 +29,9 @@ import org.jstgt.scsi.config.InitiatorAcl;
 import org.jstgt.scsi.config.LunConfig;
 import org.jstgt.scsi.config.Props;
 import org.jstgt.scsi.config.TargetConfig;
+import org.jstgt.scsi.pr.PrEngine;
+import org.jstgt.scsi.pr.PrStore;
+import org.jstgt.scsi.pr.StateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +56,10 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
     }
 
     private final ScheduledExecutorService timer;
+    /** Opens media and writes reservation files: the core's work that may block. */
     private final ExecutorService mediaOpener;
+    /** Where the LUNs' reservations are kept ({@link StateFiles}), or {@link PrStore#NONE}. */
+    private final PrStore reservations;
     private volatile long holdMillis;
     private volatile long drainMillis;
 
@@ -73,10 +81,23 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
     private final UnitLifecycle lifecycle;
 
     /**
+     * A manager that keeps no reservations across its own life (tests).
+     *
      * @param holdMillis how long commands wait for a LUN with no unit before BUSY
      * @param drainMillis how long closing a unit waits for its running commands
      */
     public LunManager(long holdMillis, long drainMillis) {
+        this(holdMillis, drainMillis, null, null);
+    }
+
+    /**
+     * @param holdMillis how long commands wait for a LUN with no unit before BUSY
+     * @param drainMillis how long closing a unit waits for its running commands
+     * @param reservationsDir where each LUN's reservations are kept ({@link StateFiles}), or null for
+     *     nowhere
+     * @param launch this framework launch ({@code org.osgi.framework.uuid}), recorded with them
+     */
+    public LunManager(long holdMillis, long drainMillis, Path reservationsDir, String launch) {
         this.holdMillis = holdMillis;
         this.drainMillis = drainMillis;
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
@@ -87,10 +108,12 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         t.setRemoveOnCancelPolicy(true);
         this.timer = Executors.unconfigurableScheduledExecutorService(t);
         this.mediaOpener = Executors.newCachedThreadPool(r -> {
-            Thread th = new Thread(r, "jstgt-scsi-media");
+            Thread th = new Thread(r, "jstgt-scsi-worker");
             th.setDaemon(true);
             return th;
         });
+        this.reservations = reservationsDir == null ? PrStore.NONE
+                : new StateFiles(reservationsDir, launch, mediaOpener);
         this.directory = new Directory(maps);
         this.lifecycle = new UnitLifecycle(providers, maps, new StoreMedia(providers::store, mediaOpener), directory,
                 () -> this.drainMillis);
@@ -166,7 +189,8 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         boolean created = mine == null;
         LunRuntime lun = mine;
         if (created) {
-            lun = new LunRuntime(name, origin, Props.strings(props), timer, () -> holdMillis);
+            lun = new LunRuntime(name, origin, Props.strings(props), timer, () -> holdMillis,
+                    new PrEngine(name, reservations));
             luns.put(name, lun);
             directory.added(lun);
             lunsByPid.put(pid, lun);
@@ -231,6 +255,8 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         lun.removed = true;
         maps.remap(targetsByPid.values(), lun.name, null);
         work.add(new Work(lun, lifecycle::remove));
+        // a LUN defined again under this name starts without the old one's reservations
+        reservations.delete(lun.name);
         LOG.info("LUN {} removed ({})", lun.name, lun.origin);
         // a configuration refused for using this name may take it now
         for (Map.Entry<String, Pending> e : new ArrayList<>(lunConflicts.entrySet())) {
@@ -437,6 +463,20 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         public List<TargetInfo> targets() {
             return targetInfos();
         }
+
+        @Override
+        public Optional<ReservationInfo> reservations(String name) {
+            return Optional.ofNullable(lun(name)).map(ReservationAdmin::info);
+        }
+
+        @Override
+        public boolean clearReservations(String name) {
+            LunRuntime l = lun(name);
+            if (l != null) {
+                ReservationAdmin.clear(l, maps);
+            }
+            return l != null;
+        }
     };
 
     /** @return the LUNs for listings */
@@ -483,6 +523,10 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
             directory.clear();
         }
         run(work);
+        if (reservations instanceof StateFiles files) {
+            // an update of this bundle restores what is on disk: let the last writes finish
+            files.flush(5_000);
+        }
         timer.shutdownNow();
         mediaOpener.shutdownNow();
     }

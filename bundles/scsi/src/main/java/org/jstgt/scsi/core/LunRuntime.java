@@ -12,12 +12,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.Sizes;
 import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.api.target.ScsiResult;
 import org.jstgt.scsi.config.LunConfig;
+import org.jstgt.scsi.pr.PrEngine;
 import org.jstgt.scsi.sense.SenseFormat;
 import org.jstgt.scsi.taskset.InOrderTaskSet;
 import org.jstgt.scsi.taskset.TaskSet;
@@ -52,6 +54,8 @@ final class LunRuntime {
     final TaskSet tasks = new TaskSet();
     /** Runs the commands of units that queue in arrival order (tape, changer), across incarnations. */
     final InOrderTaskSet ordered = new InOrderTaskSet();
+    /** Registrations and reservations (SPC-4 §5.13, SPC-2 RESERVE), across incarnations. */
+    final PrEngine reservations;
     /** Held while the unit starts, stops or is replaced (UnitLifecycle); never on the command path. */
     final Object lifecycle = new Object();
     /** Set (under the manager's lock) when the configuration is deleted: no unit starts again. */
@@ -62,8 +66,9 @@ final class LunRuntime {
     String lastFailure;
 
     LunRuntime(String name, String origin, Map<String, String> raw, ScheduledExecutorService timer,
-            LongSupplier holdMillis) {
+            LongSupplier holdMillis, PrEngine reservations) {
         this.name = name;
+        this.reservations = reservations;
         this.origin = origin;
         this.raw = raw;
         this.timer = timer;
@@ -200,13 +205,27 @@ final class LunRuntime {
      *     commands aborted
      */
     CompletableFuture<Set<NexusImpl>> clear() {
-        List<CompletableFuture<Void>> gone = new ArrayList<>();
         Set<NexusImpl> owners = new HashSet<>();
+        return abort(nexus -> {
+            owners.add(nexus);
+            return true;
+        }).thenApply(v -> owners);
+    }
+
+    /**
+     * Aborts the live commands of some nexuses (PREEMPT AND ABORT, SPC-4 §5.13.11.2.5).
+     *
+     * @param which the nexuses whose commands go
+     * @return completes when none of them can touch the store any more
+     */
+    CompletableFuture<Void> abort(Predicate<NexusImpl> which) {
+        List<CompletableFuture<Void>> gone = new ArrayList<>();
         for (CoreTask t : List.copyOf(live)) {
-            owners.add(t.owner);
-            gone.add(t.abort().toCompletableFuture());
+            if (which.test(t.owner)) {
+                gone.add(t.abort().toCompletableFuture());
+            }
         }
-        return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).thenApply(v -> owners);
+        return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new));
     }
 
     synchronized int heldCount() {

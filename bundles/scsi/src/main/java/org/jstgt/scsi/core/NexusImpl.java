@@ -19,6 +19,7 @@ import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.UnitAttentionListener;
+import org.jstgt.scsi.pr.ItNexus;
 import org.jstgt.scsi.sense.SenseFormat;
 import org.jstgt.scsi.sense.SenseRenderer;
 import org.jstgt.scsi.taskset.Place;
@@ -43,6 +44,8 @@ final class NexusImpl implements Nexus {
     final String initiatorPortName;
     final String targetPortName;
     final int relativeTargetPortId;
+    /** This nexus as reservations see it. */
+    final ItNexus itNexus;
     private final UnitAttentions attentions = new UnitAttentions();
     private final CoreAnswers answers = new CoreAnswers(this);
     private final UnitAttentionGate gate = new UnitAttentionGate(attentions);
@@ -56,6 +59,7 @@ final class NexusImpl implements Nexus {
         this.initiatorPortName = initiatorPortName;
         this.targetPortName = targetPortName;
         this.relativeTargetPortId = relativeTargetPortId;
+        this.itNexus = ItNexus.of(initiatorName, initiatorPortName, targetPortName, relativeTargetPortId);
     }
 
     void unitAttention(int lun, Sense reason) {
@@ -82,10 +86,9 @@ final class NexusImpl implements Nexus {
      * Admission, in order (SAM-5 §5.14, SPC-4 §5.13): LUN lookup and what the core answers itself
      * ({@link CoreAnswers}); the device's parse ({@link DeviceParse}, before the unit attention
      * check so that a device may exempt commands, as MMC does GET EVENT STATUS NOTIFICATION); a
-     * pending unit attention ({@link UnitAttentionGate}); the task set's place
-     * ({@link org.jstgt.scsi.taskset}). Between the unit attention and the task set: the ALUA
-     * access state of the nexus's port group ({@link AccessStates}); reservation conflicts
-     * ({@code pr}) come in there too.
+     * pending unit attention ({@link UnitAttentionGate}); the ALUA access state of the nexus's port
+     * group ({@link AccessStates}); a reservation conflict ({@link ReservationGate}); the task set's
+     * place ({@link org.jstgt.scsi.taskset}).
      */
     @Override
     public PreparedCommand prepare(ScsiTask task) {
@@ -118,6 +121,10 @@ final class NexusImpl implements Nexus {
         if (parsed.ended() != null) {
             return parsed.ended();
         }
+        PreparedCommand conflict = ReservationGate.check(lun, this, task, parsed.handle());
+        if (conflict != null) {
+            return conflict;
+        }
         // task set: the command takes its place now, in arrival order
         UnitHandle h = parsed.handle();
         Place place;
@@ -126,7 +133,7 @@ final class NexusImpl implements Nexus {
         } else {
             Object entered = lun.tasks.enter(task.attribute(), this, lun.queueDepth());
             if (!(entered instanceof Place p)) {
-                h.release();
+                // the parse released the handle already: nothing of the unit is held here
                 return full(lun, (TaskSet.Full) entered);
             }
             place = p;
@@ -169,6 +176,7 @@ final class NexusImpl implements Nexus {
         if (l == null) {
             return CompletableFuture.completedFuture(false);
         }
+        l.reservations.reset();
         return l.abortAll().thenApply(v -> {
             target.maps.resetAll(l);
             return true;
@@ -211,6 +219,7 @@ final class NexusImpl implements Nexus {
         for (int n : m.numbers()) {
             LunRuntime l = m.get(n);
             if (l != null && units.add(l)) {
+                l.reservations.reset();
                 gone.add(l.abortAll());
             }
         }
@@ -269,6 +278,9 @@ final class NexusImpl implements Nexus {
         // SPC-4 §6.13 and friends: per-nexus state in the units ends with the nexus
         for (int n : target.map.numbers()) {
             LunRuntime lun = target.map.get(n);
+            if (lun != null) {
+                lun.reservations.nexusLost(itNexus);
+            }
             UnitHandle h = lun == null ? null : lun.handle();
             if (h != null) {
                 try {

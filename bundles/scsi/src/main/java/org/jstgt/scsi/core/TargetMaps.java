@@ -126,6 +126,14 @@ final class TargetMaps {
     }
 
     /**
+     * Queues a unit attention for the LUN on the nexuses that map it and pass {@code which} (the
+     * registered nexuses a change of reservations tells, SPC-4 §5.13.11); any thread.
+     */
+    void raiseWhere(LunRuntime lun, Predicate<NexusImpl> which, Sense sense) {
+        forEachNexus(lun, which, sense);
+    }
+
+    /**
      * CLEAR TASK SET (SAM-5 §7.5, §5.6 with TAS 0): COMMANDS CLEARED BY ANOTHER INITIATOR on the
      * other nexuses that had commands aborted, under the number each sees the LU by.
      */

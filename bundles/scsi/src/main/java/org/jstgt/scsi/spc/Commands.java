@@ -131,10 +131,24 @@ public final class Commands {
      * @return the descriptor
      */
     public static CommandDescriptor dataOut(int length, ParameterListWork work) {
+        return command(DataDirection.OUT, length, work);
+    }
+
+    /**
+     * A command of any direction whose work makes its whole result (a status other than GOOD or
+     * CHECK CONDITION, say); a {@link ScsiException} or other runtime failure it throws becomes the
+     * failed stage.
+     *
+     * @param direction its data direction
+     * @param length the bytes it transfers (an upper bound for IN)
+     * @param work runs it
+     * @return the descriptor
+     */
+    public static CommandDescriptor command(DataDirection direction, int length, ParameterListWork work) {
         return new CommandDescriptor() {
             @Override
             public DataDirection direction() {
-                return DataDirection.OUT;
+                return direction;
             }
 
             @Override

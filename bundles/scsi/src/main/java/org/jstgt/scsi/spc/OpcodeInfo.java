@@ -3,6 +3,7 @@ package org.jstgt.scsi.spc;
 import java.util.Arrays;
 
 import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.ReservationClass;
 
 /**
  * What a device says about one command it supports: enough to dispatch it and to answer REPORT
@@ -14,7 +15,8 @@ import org.jstgt.api.scsi.DataDirection;
  * @param cdbLength CDB length in bytes; its last byte is the CONTROL byte
  * @param direction data direction when the command transfers data
  * @param allowedWithUnitAttention true when a pending unit attention does not stop it (SAM-5 §5.14)
- * @param reservation its class against persistent reservations
+ * @param reservation its class against persistent reservations (for a command whose class depends on
+ *     its CDB, the strictest; {@link OpcodeTable#reservationClass} decides per CDB)
  * @param usageData CDB USAGE DATA (SPC-4 §6.35.3): byte 0 the opcode, then a mask per byte of the
  *     bits the device looks at; {@code cdbLength} bytes
  */

@@ -6,10 +6,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.SenseReason;
@@ -18,7 +20,9 @@ import org.jstgt.api.scsi.SenseReason;
  * A device's commands: opcode (and service action) to parser and metadata. Dispatch checks the
  * CONTROL byte of every command, answers unknown opcodes with INVALID COMMAND OPERATION CODE and
  * unknown service actions with INVALID FIELD IN CDB, and can answer REPORT SUPPORTED OPERATION
- * CODES from the metadata. Immutable once built; safe for concurrent use.
+ * CODES from the metadata, which lists the reservation commands the SCSI core answers for every
+ * device ({@link ReservationRows}) with the device's own. Immutable once built; safe for concurrent
+ * use.
  */
 public final class OpcodeTable {
     /** MAINTENANCE IN (SPC-4 §6.35), whose service action 0Ch is REPORT SUPPORTED OPERATION CODES. */
@@ -34,7 +38,8 @@ public final class OpcodeTable {
     /** Command timeouts descriptor length (SPC-4 §6.35.4, table 307). */
     private static final int TIMEOUTS_LENGTH = 12;
 
-    record Entry(OpcodeInfo info, CommandParser parser) {
+    /** @param reservation the class by CDB, or null when the row's class holds for every CDB */
+    record Entry(OpcodeInfo info, CommandParser parser, Function<Cdb, ReservationClass> reservation) {
     }
 
     /** Per opcode: one entry (no service action), or 32 slots by service action. */
@@ -109,15 +114,33 @@ public final class OpcodeTable {
             throw new ScsiException(SenseReason.INVALID_COMMAND_OPERATION_CODE,
                     String.format("opcode %02Xh", cdb.opcode())).inCdb(0, -1);
         }
-        if (slot instanceof Entry e) {
-            return e;
-        }
-        // byte 1 bits 4-0: SERVICE ACTION (SPC-4 §4.3.3, 12- and 16-byte CDBs)
-        Entry e = ((Entry[]) slot)[cdb.u8(1) & 0x1F];
+        Entry e = find(cdb);
         if (e == null) {
             throw ScsiException.invalidCdbField(1, 4);
         }
         return e;
+    }
+
+    /** @return the entry of the CDB's opcode and (byte 1 bits 4-0, SPC-4 §4.3.3) service action, or null */
+    private Entry find(Cdb cdb) {
+        Object slot = byOpcode[cdb.opcode()];
+        return slot instanceof Entry[] sa ? sa[cdb.u8(1) & 0x1F] : (Entry) slot;
+    }
+
+    /**
+     * The class of a command against persistent reservations (SPC-4 §5.13.1), for
+     * {@link org.jstgt.api.scsi.LogicalUnit#reservationClass}: the row's class, or what the row
+     * decides from the CDB's fields (START STOP UNIT, PREVENT ALLOW MEDIUM REMOVAL).
+     *
+     * @param cdb a CDB
+     * @return its class; {@link ReservationClass#WRITE} for a command not in the table
+     */
+    public ReservationClass reservationClass(Cdb cdb) {
+        Entry e = find(cdb);
+        if (e == null) {
+            return ReservationClass.WRITE;
+        }
+        return e.reservation() == null ? e.info().reservation() : e.reservation().apply(cdb);
     }
 
     /**
@@ -299,10 +322,11 @@ public final class OpcodeTable {
             // byte 1 SA, byte 2 RCTD and REPORTING OPTIONS, 3 opcode, 4-5 SA, 6-9 ALLOCATION LENGTH
             byte[] usage = {0, 0x1F, (byte) 0x87, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
                 (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0, 0};
+            // SPC-4 §5.13.1: allowed through Write Exclusive reservations, conflicts with Exclusive Access
             entries.add(new Entry(new OpcodeInfo(MAINTENANCE_IN, REPORT_SUPPORTED_OPERATION_CODES,
-                    "REPORT SUPPORTED OPERATION CODES", 12, DataDirection.IN, true, ReservationClass.ALLOWED,
-                    usage), null));
-            entries.add(new Entry(SupportedTaskManagement.info(), SupportedTaskManagement::parse));
+                    "REPORT SUPPORTED OPERATION CODES", 12, DataDirection.IN, true, ReservationClass.READ,
+                    usage), null, null));
+            entries.add(new Entry(SupportedTaskManagement.info(), SupportedTaskManagement::parse, null));
             return this;
         }
 
@@ -312,16 +336,25 @@ public final class OpcodeTable {
          * @return this
          */
         public Builder add(OpcodeInfo info, CommandParser parser) {
-            entries.add(new Entry(info, Objects.requireNonNull(parser, "parser")));
+            return add(info, parser, null);
+        }
+
+        private Builder add(OpcodeInfo info, CommandParser parser, Function<Cdb, ReservationClass> reservation) {
+            entries.add(new Entry(info, Objects.requireNonNull(parser, "parser"), reservation));
             return this;
         }
 
         /**
-         * @return the table
+         * @return the table, with the rows of the reservation commands the core answers
+         *     ({@link ReservationRows})
          * @throws IllegalArgumentException when an opcode/service action is registered twice
          */
         public OpcodeTable build() {
-            return new OpcodeTable(entries, targetPortGroups);
+            List<Entry> all = new ArrayList<>(entries);
+            for (OpcodeInfo i : ReservationRows.rows()) {
+                all.add(new Entry(i, ReservationRows::parse, null));
+            }
+            return new OpcodeTable(all, targetPortGroups);
         }
     }
 
@@ -335,6 +368,7 @@ public final class OpcodeTable {
         private DataDirection direction = DataDirection.NONE;
         private boolean allowedWithUnitAttention;
         private ReservationClass reservation = ReservationClass.WRITE;
+        private Function<Cdb, ReservationClass> byCdb;
         private byte[] usage;
 
         private Command(Builder builder, int opcode, int serviceAction, String name, int cdbLength) {
@@ -373,6 +407,18 @@ public final class OpcodeTable {
         }
 
         /**
+         * @param rowClass the class reported for the row: the strictest {@code byCdb} answers
+         * @param byCdb the class from the CDB's fields, for a command whose class depends on them
+         *     (SBC-3's START STOP UNIT and PREVENT ALLOW MEDIUM REMOVAL)
+         * @return this
+         */
+        public Command reservation(ReservationClass rowClass, Function<Cdb, ReservationClass> byCdb) {
+            this.reservation = Objects.requireNonNull(rowClass);
+            this.byCdb = Objects.requireNonNull(byCdb);
+            return this;
+        }
+
+        /**
          * CDB USAGE DATA (SPC-4 §6.35.3): per CDB byte, the bits the device server looks at. Byte 0
          * (and the service action bits) are filled in. Without it every byte but CONTROL is
          * reported as fully used.
@@ -405,7 +451,7 @@ public final class OpcodeTable {
                 Arrays.fill(u, 1, cdbLength - 1, (byte) 0xFF);
             }
             return builder.add(new OpcodeInfo(opcode, serviceAction, name, cdbLength, direction,
-                    allowedWithUnitAttention, reservation, u), parser);
+                    allowedWithUnitAttention, reservation, u), parser, byCdb);
         }
     }
 }

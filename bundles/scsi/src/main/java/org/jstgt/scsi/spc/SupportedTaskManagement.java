@@ -3,6 +3,7 @@ package org.jstgt.scsi.spc;
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
 
@@ -70,6 +71,6 @@ final class SupportedTaskManagement {
     /** @return the table entry's metadata */
     static OpcodeInfo info() {
         return new OpcodeInfo(OpcodeTable.MAINTENANCE_IN, SERVICE_ACTION, "REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS",
-                12, DataDirection.IN, false, ReservationClass.ALLOWED, USAGE.clone());
+                12, DataDirection.IN, false, ReservationClass.READ, USAGE.clone());
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.ReservationClass;
 
 /**
  * The rows of REPORT TARGET PORT GROUPS (A3h/0Ah, SPC-4 §6.36) and SET TARGET PORT GROUPS
@@ -52,7 +53,7 @@ final class TargetPortGroupRows {
         for (OpcodeInfo row : offered(tpgs)) {
             all.add(new OpcodeTable.Entry(row, task -> {
                 throw new IllegalStateException(row + " is run by the SCSI core");
-            }));
+            }, null));
         }
         return new OpcodeTable(all, false);
     }

@@ -9,9 +9,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import org.jstgt.api.ConfigException;
+import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.CommandResult;
 import org.jstgt.api.scsi.Queueing;
+import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.DeviceProvider;
 import org.jstgt.api.scsi.LogicalUnit;
@@ -184,6 +186,16 @@ final class Fakes {
                 public CompletionStage<CommandResult> execute(ScsiTask task) {
                     return run.apply(task).thenApply(CommandResult::good);
                 }
+            };
+        }
+
+        /** As a disk: READ(10) reads, INQUIRY and TEST UNIT READY go through every reservation, the rest writes. */
+        @Override
+        public ReservationClass reservationClass(Cdb cdb) {
+            return switch (cdb.opcode()) {
+                case 0x28 -> ReservationClass.READ;
+                case 0x00, 0x12 -> ReservationClass.ALLOWED;
+                default -> ReservationClass.WRITE;
             };
         }
 

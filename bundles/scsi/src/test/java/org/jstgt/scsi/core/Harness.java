@@ -29,6 +29,11 @@ class Harness implements AutoCloseable {
         manager = new LunManager(holdMillis, 5_000);
     }
 
+    /** A manager that keeps the LUNs' reservations in {@code dir}, for the framework launch named. */
+    Harness(java.nio.file.Path dir, String launch) {
+        manager = new LunManager(15_000, 5_000, dir, launch);
+    }
+
     Harness withProviders() {
         manager.addStoreProvider(stores, Map.of(BackingStoreProvider.TYPE, "fake"));
         manager.addDeviceProvider(devices, Map.of(DeviceProvider.TYPE, "fake"));
@@ -88,6 +93,20 @@ class Harness implements AutoCloseable {
         assertEquals(reason.key().code(), s[2] & 0x0F, () -> "sense key in " + describe(s));
         assertEquals(reason.asc(), s[12] & 0xFF, () -> "ASC in " + describe(s));
         assertEquals(reason.ascq(), s[13] & 0xFF, () -> "ASCQ in " + describe(s));
+    }
+
+    /**
+     * The field pointer of fixed format sense (SPC-4 §4.5.2.4.2, bytes 15-17): SKSV, C/D, BPV and
+     * BIT POINTER, FIELD POINTER.
+     *
+     * @param bit the bit, or -1 when the pointer names the whole byte
+     */
+    static void assertFieldPointer(byte[] s, boolean inCdb, int field, int bit) {
+        int b0 = s[15] & 0xFF;
+        assertEquals(0x80, b0 & 0x80, () -> "SKSV in " + describe(s));
+        assertEquals(inCdb, (b0 & 0x40) != 0, () -> "C/D in " + describe(s));
+        assertEquals(bit, (b0 & 0x08) != 0 ? b0 & 0x07 : -1, () -> "bit pointer in " + describe(s));
+        assertEquals(field, (s[16] & 0xFF) << 8 | s[17] & 0xFF, () -> "field pointer in " + describe(s));
     }
 
     static String describe(byte[] s) {

@@ -124,6 +124,8 @@ class TaskAttributesTest {
         assertGood(result(w1));
         assertGood(result(w2));
         assertGood(run(n, Tasks.read10(0, 1, 1)));
+        assertEquals(0, h.manager.lun("d0").handle().inFlight(),
+                "commands refused TASK SET FULL or BUSY hold nothing of the unit");
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.jstgt.scsi.core;
 
 import org.jstgt.testkit.Cdbs;
 import org.jstgt.testkit.FakeScsiTask;
+import org.jstgt.testkit.PrCdbs;
 
 /**
  * Tasks as the fabric of {@link Harness#nexus} would build them: the initiator is the one the
@@ -43,5 +44,15 @@ final class Tasks {
 
     static FakeScsiTask inquiry(int lun, int alloc) {
         return task(lun, alloc, Cdbs.inquiry(false, 0, alloc));
+    }
+
+    /** PERSISTENT RESERVE OUT on LUN 0 with its parameter list. */
+    static FakeScsiTask prOut(int serviceAction, int type, byte[] list) {
+        return task(0, list.length, PrCdbs.persistentReserveOut(serviceAction, type, list.length)).withDataOut(list);
+    }
+
+    /** PERSISTENT RESERVE IN on LUN 0. */
+    static FakeScsiTask prIn(int serviceAction, int alloc) {
+        return task(0, alloc, PrCdbs.persistentReserveIn(serviceAction, alloc));
     }
 }

@@ -14,11 +14,11 @@ import org.jstgt.testkit.FakeScsiTask;
 import org.junit.jupiter.api.function.Executable;
 
 /** Sense expectations. */
-final class Expect {
+public final class Expect {
     private Expect() {
     }
 
-    static ScsiException sense(SenseReason reason, int fieldByte, int fieldBit, Executable e) {
+    public static ScsiException sense(SenseReason reason, int fieldByte, int fieldBit, Executable e) {
         ScsiException x = assertThrows(ScsiException.class, e);
         assertTrue(x.sense().is(reason), "expected " + reason + ", got " + x.getMessage());
         int sks = x.sense().senseKeySpecific();
@@ -33,7 +33,7 @@ final class Expect {
     }
 
     /** A field pointer into the parameter list (C/D 0). */
-    static ScsiException inList(SenseReason reason, int fieldByte, int fieldBit, Executable e) {
+    public static ScsiException inList(SenseReason reason, int fieldByte, int fieldBit, Executable e) {
         ScsiException x = assertThrows(ScsiException.class, e);
         assertTrue(x.sense().is(reason), "expected " + reason + ", got " + x.getMessage());
         int sks = x.sense().senseKeySpecific();
@@ -45,7 +45,7 @@ final class Expect {
         return x;
     }
 
-    static ScsiException invalidField(int fieldByte, int fieldBit, Executable e) {
+    public static ScsiException invalidField(int fieldByte, int fieldBit, Executable e) {
         return sense(SenseReason.INVALID_FIELD_IN_CDB, fieldByte, fieldBit, e);
     }
 

@@ -12,8 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.DataDirection;
+import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.testkit.FakeScsiTask;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,10 @@ class OpcodeTableTest {
                 .handler(t -> Commands.dataIn(32, x -> new byte[32]))
                 .command(0x12, "INQUIRY", 6).in().allowedWithUnitAttention().reservation(ReservationClass.ALLOWED)
                 .handler(t -> Commands.dataIn(36, x -> new byte[36]))
+                .command(0x1E, "PREVENT ALLOW MEDIUM REMOVAL", 6)
+                .reservation(ReservationClass.WRITE,
+                        cdb -> cdb.u8(4) == 0 ? ReservationClass.ALLOWED : ReservationClass.WRITE)
+                .handler(t -> Commands.good())
                 .reportSupportedOperationCodes()
                 .build();
     }
@@ -86,15 +92,55 @@ class OpcodeTableTest {
         int n = run(t.parse(task), task);
         byte[] d = task.dataInBytes(n);
         List<OpcodeInfo> cmds = t.commands();
-        assertEquals(6, cmds.size());
-        assertEquals(4 + 8 * 6, n);
-        assertEquals(8 * 6, Bytes.u32(d, 0));
-        // sorted by opcode: 00, 12, 28, 9E/10, A3/0C, A3/0D
-        assertArrayEquals(new byte[] {0x00, 0, 0, 0, 0, 0x00, 0, 6}, java.util.Arrays.copyOfRange(d, 4, 12));
-        assertArrayEquals(new byte[] {0x28, 0, 0, 0, 0, 0x00, 0, 10}, java.util.Arrays.copyOfRange(d, 20, 28));
-        assertArrayEquals(new byte[] {(byte) 0x9E, 0, 0, 0x10, 0, 0x01, 0, 16}, java.util.Arrays.copyOfRange(d, 28, 36));
-        assertArrayEquals(new byte[] {(byte) 0xA3, 0, 0, 0x0C, 0, 0x01, 0, 12}, java.util.Arrays.copyOfRange(d, 36, 44));
-        assertArrayEquals(new byte[] {(byte) 0xA3, 0, 0, 0x0D, 0, 0x01, 0, 12}, java.util.Arrays.copyOfRange(d, 44, 52));
+        // the table's 7 rows and the 16 of the reservation commands the core answers
+        assertEquals(7 + 16, cmds.size());
+        assertEquals(4 + 8 * cmds.size(), n);
+        assertEquals(8 * cmds.size(), Bytes.u32(d, 0));
+        // sorted by opcode then service action: 00, 12, 16, 17, 1E, 28, 56, 57, 5E/0-3, 5F/0-7, 9E/10, A3/0C, A3/0D
+        assertArrayEquals(new byte[] {0x00, 0, 0, 0, 0, 0x00, 0, 6}, descriptor(d, 0));
+        assertArrayEquals(new byte[] {0x16, 0, 0, 0, 0, 0x00, 0, 6}, descriptor(d, 2));
+        assertArrayEquals(new byte[] {0x28, 0, 0, 0, 0, 0x00, 0, 10}, descriptor(d, 5));
+        assertArrayEquals(new byte[] {0x57, 0, 0, 0, 0, 0x00, 0, 10}, descriptor(d, 7));
+        assertArrayEquals(new byte[] {0x5E, 0, 0, 0x03, 0, 0x01, 0, 10}, descriptor(d, 11));
+        assertArrayEquals(new byte[] {0x5F, 0, 0, 0x07, 0, 0x01, 0, 10}, descriptor(d, 19));
+        assertArrayEquals(new byte[] {(byte) 0x9E, 0, 0, 0x10, 0, 0x01, 0, 16}, descriptor(d, 20));
+        assertArrayEquals(new byte[] {(byte) 0xA3, 0, 0, 0x0C, 0, 0x01, 0, 12}, descriptor(d, 21));
+        assertArrayEquals(new byte[] {(byte) 0xA3, 0, 0, 0x0D, 0, 0x01, 0, 12}, descriptor(d, 22));
+    }
+
+    private static byte[] descriptor(byte[] allCommands, int index) {
+        return java.util.Arrays.copyOfRange(allCommands, 4 + 8 * index, 12 + 8 * index);
+    }
+
+    @Test
+    void reservationCommandsAreListedButAnsweredByTheCore() throws Exception {
+        OpcodeTable t = table();
+        FakeScsiTask one = FakeScsiTask.of(0xA3, 0x0C, 0x02, 0x5F, 0, 0x01, 0, 0, 0x10, 0x00, 0, 0);
+        int n = run(t.parse(one), one);
+        // SUPPORTED, 10-byte CDB: SERVICE ACTION, SCOPE and TYPE, PARAMETER LIST LENGTH used
+        assertArrayEquals(new byte[] {0, 0x03, 0, 10, 0x5F, 0x01, (byte) 0xFF, 0, 0, (byte) 0xFF, (byte) 0xFF,
+            (byte) 0xFF, (byte) 0xFF, 0}, one.dataInBytes(n));
+        sense(SenseReason.INVALID_COMMAND_OPERATION_CODE, 0, -1, () -> t.parse(FakeScsiTask.of(0x5E, 0x00)));
+        sense(SenseReason.INVALID_COMMAND_OPERATION_CODE, 0, -1, () -> t.parse(FakeScsiTask.of(0x16)));
+        assertEquals("PERSISTENT RESERVE OUT(REGISTER AND MOVE)", t.info(0x5F, 0x07).orElseThrow().name());
+        assertEquals("RELEASE(10)", t.info(0x57, -1).orElseThrow().name());
+    }
+
+    @Test
+    void reservationClassIsTheRowsOrTheCdbs() {
+        OpcodeTable t = table();
+        assertEquals(ReservationClass.READ, t.reservationClass(new Cdb(new byte[] {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0})));
+        assertEquals(ReservationClass.ALLOWED, t.reservationClass(new Cdb(new byte[] {(byte) 0x9E, 0x10, 0, 0})));
+        assertEquals(ReservationClass.ALLOWED, t.reservationClass(new Cdb(new byte[] {0x1E, 0, 0, 0, 0, 0})));
+        assertEquals(ReservationClass.WRITE, t.reservationClass(new Cdb(new byte[] {0x1E, 0, 0, 0, 1, 0})));
+        // the row shows the strictest
+        assertEquals(ReservationClass.WRITE, t.info(0x1E, -1).orElseThrow().reservation());
+        // unknown opcodes and service actions take the fail-safe class
+        assertEquals(ReservationClass.WRITE, t.reservationClass(new Cdb(new byte[] {0x2A, 0, 0, 0, 0, 0, 0, 0, 1, 0})));
+        assertEquals(ReservationClass.WRITE, t.reservationClass(new Cdb(new byte[] {(byte) 0x9E, 0x11, 0, 0})));
+        assertEquals(ReservationClass.READ, t.reservationClass(new Cdb(new byte[] {(byte) 0xA3, 0x0C, 0, 0})),
+                "REPORT SUPPORTED OPERATION CODES goes through Write Exclusive only");
+        assertEquals(ReservationClass.READ, t.reservationClass(new Cdb(new byte[] {(byte) 0xA3, 0x0D, 0, 0})));
     }
 
     @Test
@@ -102,11 +148,11 @@ class OpcodeTableTest {
         FakeScsiTask task = FakeScsiTask.of(0xA3, 0x0C, 0x80, 0, 0, 0, 0, 0, 0x10, 0x00, 0, 0);
         int n = run(table().parse(task), task);
         byte[] d = task.dataInBytes(n);
-        assertEquals(4 + 20 * 6, n);
+        assertEquals(4 + 20 * 23, n);
         // CTDP set in each descriptor, then a timeouts descriptor with DESCRIPTOR LENGTH 0Ah
         assertEquals(0x02, d[4 + 5]);
         assertEquals(0x0A, Bytes.u16(d, 4 + 8));
-        assertEquals(0x03, d[4 + 60 + 5], "READ CAPACITY(16): CTDP and SERVACTV");
+        assertEquals(0x03, d[4 + 20 * 20 + 5], "READ CAPACITY(16): CTDP and SERVACTV");
     }
 
     @Test
@@ -154,7 +200,7 @@ class OpcodeTableTest {
         CommandDescriptor d = table().parse(task);
         assertEquals(10, d.transferLength());
         assertEquals(10, run(d, task));
-        assertEquals(48, Bytes.u32(task.dataInBytes(10), 0), "COMMAND DATA LENGTH is the untruncated length");
+        assertEquals(8 * 23, Bytes.u32(task.dataInBytes(10), 0), "COMMAND DATA LENGTH is the untruncated length");
     }
 
     /**

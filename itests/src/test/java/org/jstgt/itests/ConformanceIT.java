@@ -57,7 +57,9 @@ class ConformanceIT {
         karaf.writeEtc("jstgt.portal-conformance2.cfg", "# written by ConformanceIT\nlisten = 127.0.0.1:"
                 + SECOND_PORT + "\ntag = 2\n");
         karaf.writeEtc("jstgt.target-conformance.cfg", "# written by ConformanceIT\niqn = " + IQN
-                + "\nportals = default, conformance2\nlun.0 = conformance\n");
+                + "\nportals = default, conformance2\nlun.0 = conformance\n"
+                // Reserve6.TargetWarmReset / TargetColdReset: the suite's initiator may reset the target
+                + "tmf.target.reset = true\n");
         Await.every(Duration.ofSeconds(60), Duration.ofSeconds(1), "the conformance target in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(30), "iscsi-ls", "-s", "iscsi://127.0.0.1:3260"),
                 r -> r.exitCode() == 0 && r.output().contains(IQN));

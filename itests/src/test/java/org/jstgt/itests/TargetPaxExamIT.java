@@ -339,6 +339,96 @@ public class TargetPaxExamIT {
         }
     }
 
+    /**
+     * A persistent reservation lives with the LU in the core, not in the device bundle, and is
+     * saved for the core's own update (SPC-4 §5.13; without APTPL it would not survive a restart,
+     * but an update is not one): node A's Write Exclusive keeps node B from writing across a
+     * bundle:update of jstgt-device-disk and then of jstgt-scsi.
+     */
+    @Test
+    public void persistentReservationSurvivesUpdatesOfTheDeviceAndCoreBundles() throws Exception {
+        awaitPortal();
+        InitiatorOptions patient = InitiatorOptions.defaults().withTimeout(Duration.ofSeconds(40));
+        long keyA = 0x0A0A_0A0AL;
+        long keyB = 0x0B0B_0B0BL;
+        try (Initiator a = Initiator.connect(PORTAL, patient.withInitiatorName(NODE_A));
+                Initiator b = Initiator.connect(PORTAL, patient.withInitiatorName(NODE_B))) {
+            a.login(IQN);
+            b.login(IQN);
+            clearUnitAttentions(a, 0);
+            clearUnitAttentions(b, 0);
+            prOut(a, 0, 0, 0, keyA).assertGood();
+            prOut(a, 1, 1, keyA, 0).assertGood(); // RESERVE, Write Exclusive
+            assertEquals(RESERVATION_CONFLICT, writeFrom(b).status());
+            updateBundle("jstgt-device-disk");
+            assertEquals("after the device bundle's update", RESERVATION_CONFLICT, retryBusy(b).status());
+            assertEquals(keyA, reservationKey(b));
+            a.logout();
+            b.logout();
+        }
+        updateBundle("jstgt-scsi");
+        awaitPortal();
+        try (Initiator b = Initiator.connect(PORTAL, patient.withInitiatorName(NODE_B))) {
+            Await.until(WAIT, "a login after the core's update", () -> {
+                try {
+                    b.login(IQN);
+                    return true;
+                } catch (org.jstgt.testkit.LoginFailedException e) {
+                    return false;
+                }
+            });
+            clearUnitAttentions(b, 0);
+            assertEquals("the reservation after the core bundle's update", keyA, reservationKey(b));
+            assertEquals("after the core bundle's update", RESERVATION_CONFLICT, writeFrom(b).status());
+            // leave the demo LUN as the other tests expect it: register, then CLEAR everything
+            prOut(b, 0, 0, 0, keyB).assertGood();
+            prOut(b, 3, 0, keyB, 0).assertGood();
+            writeFrom(b).assertGood();
+            b.logout();
+        }
+    }
+
+    private static final String NODE_A = "iqn.2026-12.org.jstgt:node-a";
+    private static final String NODE_B = "iqn.2026-12.org.jstgt:node-b";
+    private static final int RESERVATION_CONFLICT = 0x18;
+
+    private void updateBundle(String symbolicName) throws Exception {
+        Bundle bundle = java.util.Arrays.stream(bundleContext.getBundles())
+                .filter(x -> symbolicName.equals(x.getSymbolicName())).findFirst()
+                .orElseThrow(() -> new AssertionError(symbolicName + " not installed"));
+        bundle.update();
+        Await.until(WAIT, symbolicName + " to be ACTIVE again after its update", bundle::getState,
+                state -> state == Bundle.ACTIVE);
+    }
+
+    private static ScsiReply prOut(Initiator s, int serviceAction, int type, long key, long serviceActionKey)
+            throws IOException {
+        return s.scsi(0, org.jstgt.testkit.PrCdbs.persistentReserveOut(serviceAction, type, 24),
+                org.jstgt.testkit.PrCdbs.basic(key, serviceActionKey, 0), 0);
+    }
+
+    /** READ RESERVATION: the holder's key, or 0 when there is no reservation. */
+    private static long reservationKey(Initiator s) throws IOException {
+        byte[] d = s.scsi(0, org.jstgt.testkit.PrCdbs.persistentReserveIn(1, 64), null, 64).assertGood().data();
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(d);
+        return buf.getInt(4) == 0 ? 0 : buf.getLong(8);
+    }
+
+    private static ScsiReply writeFrom(Initiator s) throws IOException {
+        return s.scsi(0, Cdbs.write10(300_000, 8), new byte[8 * 512], 0);
+    }
+
+    /** A WRITE that may meet BUSY while the device provider is away, until it gets something else. */
+    private static ScsiReply retryBusy(Initiator s) throws IOException {
+        for (int i = 0; i < 100; i++) {
+            ScsiReply r = writeFrom(s);
+            if (r.status() != org.jstgt.api.scsi.ScsiStatus.BUSY) {
+                return r;
+            }
+        }
+        throw new AssertionError("BUSY 100 times in a row");
+    }
+
     /** Waits, bounded, until the I/O loop has done {@code n} rounds; fails early when it failed. */
     private static void awaitRounds(java.util.concurrent.atomic.AtomicInteger rounds, int n,
             java.util.concurrent.CompletableFuture<Void> io) throws Exception {

@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jstgt.testkit.Await;
 import org.jstgt.testkit.Cdbs;
 import org.jstgt.testkit.Initiator;
-import org.jstgt.testkit.InitiatorOptions;
 import org.jstgt.testkit.ScsiReply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,8 +60,9 @@ class MultipathIT {
             Await.until(WAIT, path2 + " to accept connections", () -> KarafInstance.accepts(path2));
             // p1 carries the I/O through path 1 (a testkit session runs one command at a time), m1 asks
             // questions through path 1 meanwhile, p2 is path 2
-            try (Initiator p1 = login(karaf.portal(), NODE_A); Initiator m1 = login(karaf.portal(), NODE_A);
-                    Initiator p2 = login(path2, NODE_A)) {
+            try (Initiator p1 = Sessions.login(karaf.portal(), NODE_A, IQN);
+                    Initiator m1 = Sessions.login(karaf.portal(), NODE_A, IQN);
+                    Initiator p2 = Sessions.login(path2, NODE_A, IQN)) {
                 assertEquals(Map.of(1, ACTIVE_OPTIMIZED, 2, ACTIVE_OPTIMIZED), reportGroups(m1), "both groups active");
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicInteger rounds = new AtomicInteger();
@@ -193,22 +193,6 @@ class MultipathIT {
             groups.put(d.getShort(at + 2) & 0xFFFF, d.get(at) & 0x0F);
         }
         return groups;
-    }
-
-    private static Initiator login(KarafInstance karaf, String name) throws IOException {
-        return login(karaf.portal(), name);
-    }
-
-    private static Initiator login(InetSocketAddress portal, String name) throws IOException {
-        Initiator session = Initiator.connect(portal, InitiatorOptions.defaults().withInitiatorName(name));
-        try {
-            session.login(IQN);
-            Sessions.clearUnitAttentions(session);
-            return session;
-        } catch (IOException | RuntimeException | Error e) {
-            session.close();
-            throw e;
-        }
     }
 
     private static ScsiReply read(Initiator session) throws IOException {

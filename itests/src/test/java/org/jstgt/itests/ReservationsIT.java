@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.jstgt.testkit.Cdbs;
 import org.jstgt.testkit.Initiator;
-import org.jstgt.testkit.InitiatorOptions;
 import org.jstgt.testkit.ScsiReply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -89,19 +87,7 @@ class ReservationsIT {
     }
 
     private static Initiator login(KarafInstance karaf, String name) throws IOException {
-        return login(karaf.portal(), name);
-    }
-
-    private static Initiator login(InetSocketAddress portal, String name) throws IOException {
-        Initiator session = Initiator.connect(portal, InitiatorOptions.defaults().withInitiatorName(name));
-        try {
-            session.login(IQN);
-            Sessions.clearUnitAttentions(session);
-            return session;
-        } catch (IOException | RuntimeException | Error e) {
-            session.close();
-            throw e;
-        }
+        return Sessions.login(karaf.portal(), name, IQN);
     }
 
     private static ScsiReply write(Initiator session) throws IOException {

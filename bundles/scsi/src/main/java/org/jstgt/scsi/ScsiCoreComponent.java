@@ -73,15 +73,28 @@ public final class ScsiCoreComponent implements TargetRegistry {
 
     @Activate
     public ScsiCoreComponent(BundleContext context, Config config) {
-        // each LUN's reservations live in the bundle's data area, which an update of the bundle keeps
-        File reservations = context.getDataFile("pr");
         manager = new LunManager(bounded(config.hold_timeout_ms()), bounded(config.drain_timeout_ms()),
-                reservations == null ? null : reservations.toPath(), context.getProperty(Constants.FRAMEWORK_UUID));
+                reservationsDirectory(context), context.getProperty(Constants.FRAMEWORK_UUID));
         view = context.registerService(ManagementView.class, manager.managementView(), null);
         lunFactory = context.registerService(ManagedServiceFactory.class,
                 new Factory("jstgt LUNs", manager::lunUpdated, manager::lunDeleted), pid(Pids.LUN));
         targetFactory = context.registerService(ManagedServiceFactory.class,
                 new Factory("jstgt targets", manager::targetUpdated, manager::targetDeleted), pid(Pids.TARGET));
+    }
+
+    /**
+     * Where each LUN's reservations are saved: {@code ${karaf.data}/jstgt/pr} under Karaf, beside the
+     * LUN images the shipped configuration keeps in {@code ${karaf.data}/luns}, so that they outlive
+     * an uninstall and reinstall of the core bundle (its data area would not); elsewhere the bundle's
+     * data area, which an update keeps.
+     */
+    static java.nio.file.Path reservationsDirectory(BundleContext context) {
+        String karafData = context.getProperty("karaf.data");
+        if (karafData != null && !karafData.isBlank()) {
+            return java.nio.file.Path.of(karafData, "jstgt", "pr");
+        }
+        File area = context.getDataFile("pr");
+        return area == null ? null : area.toPath();
     }
 
     @Modified

@@ -92,6 +92,36 @@ final class KarafInstance implements AutoCloseable {
         return k;
     }
 
+    /** What a test does with an instance it was given unpacked, not started. */
+    interface Body {
+        void run(KarafInstance karaf) throws Exception;
+    }
+
+    /**
+     * Unpacks an instance on a free port and runs {@code body} with it; the instance is stopped
+     * afterwards, and deleted when the body passed (kept for diagnosis otherwise, with its
+     * diagnostics printed).
+     *
+     * @param label part of the directory name
+     * @param body the test
+     */
+    static void runOnFreePort(String label, Body body) throws Exception {
+        KarafInstance karaf = unpackOnPort(label, freePort());
+        boolean passed = false;
+        try {
+            body.run(karaf);
+            passed = true;
+        } catch (AssertionError | Exception e) {
+            System.out.println("=== " + label + " failed; karaf diagnostics:\n" + karaf.diagnostics());
+            throw e;
+        } finally {
+            karaf.stop();
+            if (passed) {
+                karaf.delete();
+            }
+        }
+    }
+
     /** @return a TCP port on 127.0.0.1 that nothing listens on now */
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -46,11 +46,9 @@ class MultipathIT {
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void aPortGroupPutInStandbyUnderIoRefusesMediaAccessWhileTheOtherPathGoesOn() throws Exception {
-        KarafInstance karaf = KarafInstance.unpackOnPort("cluster-alua", KarafInstance.freePort());
         int second = KarafInstance.freePort();
         InetSocketAddress path2 = new InetSocketAddress("127.0.0.1", second);
-        boolean passed = false;
-        try {
+        KarafInstance.runOnFreePort("cluster-alua", karaf -> {
             karaf.writeEtc("jstgt.portal-second.cfg", secondPortal(second, "active/optimized"));
             Path target = karaf.targetFile(IQN);
             String text = Files.readString(target, StandardCharsets.UTF_8).replaceAll("(?m)^portals\\s*=.*$",
@@ -97,16 +95,7 @@ class MultipathIT {
                 m1.logout();
                 p2.logout();
             }
-            passed = true;
-        } catch (AssertionError | Exception e) {
-            System.out.println("=== cluster test failed; karaf diagnostics:\n" + karaf.diagnostics());
-            throw e;
-        } finally {
-            karaf.stop();
-            if (passed) {
-                karaf.delete();
-            }
-        }
+        });
     }
 
     private static String secondPortal(int port, String state) {

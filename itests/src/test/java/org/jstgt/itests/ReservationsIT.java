@@ -39,9 +39,7 @@ class ReservationsIT {
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void aptplReservationSurvivesARestartAndSoDoesItsClear() throws Exception {
-        KarafInstance karaf = KarafInstance.unpackOnPort("cluster-pr", KarafInstance.freePort());
-        boolean passed = false;
-        try {
+        KarafInstance.runOnFreePort("cluster-pr", karaf -> {
             karaf.start();
             try (Initiator a = login(karaf, NODE_A); Initiator b = login(karaf, NODE_B)) {
                 out(a, REGISTER, 0, 0, KEY_A, true).assertGood();
@@ -74,16 +72,7 @@ class ReservationsIT {
                 write(b).assertGood();
                 b.logout();
             }
-            passed = true;
-        } catch (AssertionError | Exception e) {
-            System.out.println("=== cluster test failed; karaf diagnostics:\n" + karaf.diagnostics());
-            throw e;
-        } finally {
-            karaf.stop();
-            if (passed) {
-                karaf.delete();
-            }
-        }
+        });
     }
 
     private static Initiator login(KarafInstance karaf, String name) throws IOException {

@@ -18,7 +18,6 @@ import org.jstgt.api.ConfigException;
 import org.jstgt.api.Pids;
 import org.jstgt.api.mgmt.LunInfo;
 import org.jstgt.api.mgmt.ManagementView;
-import org.jstgt.api.mgmt.ReservationInfo;
 import org.jstgt.api.mgmt.TargetInfo;
 import org.jstgt.api.scsi.DeviceProvider;
 import org.jstgt.api.store.BackingStoreProvider;
@@ -207,7 +206,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         work.add(new Work(lun, l -> {
             UnitHandle old = l.handle();
             if (old != null && next != null && previous != null && previous.sameStore(next)
-                    && reconfigured(l, old, next)) {
+                    && UnitLifecycle.reconfigured(l, old, next)) {
                 LOG.info("LUN {}: configuration applied in place", l.name);
                 return;
             }
@@ -215,16 +214,6 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         }));
         if (created) {
             maps.remap(targetsByPid.values(), name, lun);
-        }
-    }
-
-    /** Offers the unit the new definition (DESIGN: apply in place where it can). */
-    private static boolean reconfigured(LunRuntime lun, UnitHandle h, LunConfig next) {
-        try {
-            return h.unit.reconfigure(next.lunSpec());
-        } catch (RuntimeException e) {
-            LOG.warn("LUN {}: the {} unit failed to apply a change; reopening it", lun.name, next.deviceType(), e);
-            return false;
         }
     }
 
@@ -450,34 +439,8 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
      *     differs from {@link TargetRegistry#targets()})
      */
     public ManagementView managementView() {
-        return view;
+        return new CoreView(this, maps);
     }
-
-    private final ManagementView view = new ManagementView() {
-        @Override
-        public List<LunInfo> luns() {
-            return lunInfos();
-        }
-
-        @Override
-        public List<TargetInfo> targets() {
-            return targetInfos();
-        }
-
-        @Override
-        public Optional<ReservationInfo> reservations(String name) {
-            return Optional.ofNullable(lun(name)).map(ReservationAdmin::info);
-        }
-
-        @Override
-        public boolean clearReservations(String name) {
-            LunRuntime l = lun(name);
-            if (l != null) {
-                ReservationAdmin.clear(l, maps);
-            }
-            return l != null;
-        }
-    };
 
     /** @return the LUNs for listings */
     public synchronized List<LunInfo> lunInfos() {

@@ -194,4 +194,14 @@ final class UnitLifecycle {
             LOG.warn("LUN {}: closing store {} failed: {}", lun.name, store.describe(), e.toString());
         }
     }
+
+    /** Offers the unit the new definition (DESIGN: apply in place where it can). */
+    static boolean reconfigured(LunRuntime lun, UnitHandle h, LunConfig next) {
+        try {
+            return h.unit.reconfigure(next.lunSpec());
+        } catch (RuntimeException e) {
+            LOG.warn("LUN {}: the {} unit failed to apply a change; reopening it", lun.name, next.deviceType(), e);
+            return false;
+        }
+    }
 }

@@ -1,0 +1,48 @@
+package org.jstgt.scsi.core;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.jstgt.api.mgmt.LunInfo;
+import org.jstgt.api.mgmt.ManagementView;
+import org.jstgt.api.mgmt.ReservationInfo;
+import org.jstgt.api.mgmt.TargetInfo;
+
+/**
+ * The core's {@link ManagementView}: LUN and target listings from the {@link LunManager}, a LUN's
+ * reservations and their administrative CLEAR ({@link ReservationAdmin}). A separate object from
+ * the manager: its {@code targets()} differs from {@link org.jstgt.api.target.TargetRegistry#targets()}.
+ */
+final class CoreView implements ManagementView {
+    private final LunManager manager;
+    private final TargetMaps maps;
+
+    CoreView(LunManager manager, TargetMaps maps) {
+        this.manager = manager;
+        this.maps = maps;
+    }
+
+    @Override
+    public List<LunInfo> luns() {
+        return manager.lunInfos();
+    }
+
+    @Override
+    public List<TargetInfo> targets() {
+        return manager.targetInfos();
+    }
+
+    @Override
+    public Optional<ReservationInfo> reservations(String name) {
+        return Optional.ofNullable(manager.lun(name)).map(ReservationAdmin::info);
+    }
+
+    @Override
+    public boolean clearReservations(String name) {
+        LunRuntime l = manager.lun(name);
+        if (l != null) {
+            ReservationAdmin.clear(l, maps);
+        }
+        return l != null;
+    }
+}

@@ -351,40 +351,58 @@ public class TargetPaxExamIT {
         InitiatorOptions patient = InitiatorOptions.defaults().withTimeout(Duration.ofSeconds(40));
         long keyA = 0x0A0A_0A0AL;
         long keyB = 0x0B0B_0B0BL;
-        try (Initiator a = Initiator.connect(PORTAL, patient.withInitiatorName(NODE_A));
-                Initiator b = Initiator.connect(PORTAL, patient.withInitiatorName(NODE_B))) {
-            a.login(IQN);
-            b.login(IQN);
-            clearUnitAttentions(a, 0);
-            clearUnitAttentions(b, 0);
-            prOut(a, 0, 0, 0, keyA).assertGood();
-            prOut(a, 1, 1, keyA, 0).assertGood(); // RESERVE, Write Exclusive
-            assertEquals(RESERVATION_CONFLICT, writeFrom(b).status());
-            updateBundle("jstgt-device-disk");
-            assertEquals("after the device bundle's update", RESERVATION_CONFLICT, retryBusy(b).status());
-            assertEquals(keyA, reservationKey(b));
-            a.logout();
-            b.logout();
+        try {
+            try (Initiator a = Initiator.connect(PORTAL, patient.withInitiatorName(NODE_A));
+                    Initiator b = Initiator.connect(PORTAL, patient.withInitiatorName(NODE_B))) {
+                a.login(IQN);
+                b.login(IQN);
+                clearUnitAttentions(a, 0);
+                clearUnitAttentions(b, 0);
+                prOut(a, 0, 0, 0, keyA).assertGood();
+                prOut(a, 1, 1, keyA, 0).assertGood(); // RESERVE, Write Exclusive
+                assertEquals(RESERVATION_CONFLICT, writeFrom(b).status());
+                updateBundle("jstgt-device-disk");
+                assertEquals("after the device bundle's update", RESERVATION_CONFLICT, retryBusy(b).status());
+                assertEquals(keyA, reservationKey(b));
+                a.logout();
+                b.logout();
+            }
+            updateBundle("jstgt-scsi");
+            awaitPortal();
+            // while the core comes back, logins are refused or the connection closes: a new one each try
+            try (Initiator b = Await.until(WAIT, "a login after the core's update",
+                    () -> loggedIn(patient.withInitiatorName(NODE_B)), s -> s != null)) {
+                clearUnitAttentions(b, 0);
+                assertEquals("the reservation after the core bundle's update", keyA, reservationKey(b));
+                assertEquals("after the core bundle's update", RESERVATION_CONFLICT, writeFrom(b).status());
+                // leave the demo LUN as the other tests expect it: register, then CLEAR everything
+                prOut(b, 0, 0, 0, keyB).assertGood();
+                prOut(b, 3, 0, keyB, 0).assertGood();
+                writeFrom(b).assertGood();
+                b.logout();
+            }
+        } finally {
+            // whatever failed above, the other tests of this container need the demo LUN unreserved
+            try {
+                shell("iscsi:pr-clear disk0");
+            } catch (Exception e) {
+                System.err.println("iscsi:pr-clear disk0 failed: " + e);
+            }
         }
-        updateBundle("jstgt-scsi");
-        awaitPortal();
-        try (Initiator b = Initiator.connect(PORTAL, patient.withInitiatorName(NODE_B))) {
-            Await.until(WAIT, "a login after the core's update", () -> {
-                try {
-                    b.login(IQN);
-                    return true;
-                } catch (org.jstgt.testkit.LoginFailedException e) {
-                    return false;
-                }
-            });
-            clearUnitAttentions(b, 0);
-            assertEquals("the reservation after the core bundle's update", keyA, reservationKey(b));
-            assertEquals("after the core bundle's update", RESERVATION_CONFLICT, writeFrom(b).status());
-            // leave the demo LUN as the other tests expect it: register, then CLEAR everything
-            prOut(b, 0, 0, 0, keyB).assertGood();
-            prOut(b, 3, 0, keyB, 0).assertGood();
-            writeFrom(b).assertGood();
-            b.logout();
+    }
+
+    /** @return a session logged in to the demo target, or null (closed) when the login failed */
+    private static Initiator loggedIn(InitiatorOptions options) {
+        Initiator s = null;
+        try {
+            s = Initiator.connect(PORTAL, options);
+            s.login(IQN);
+            return s;
+        } catch (IOException e) {
+            if (s != null) {
+                s.close();
+            }
+            return null;
         }
     }
 

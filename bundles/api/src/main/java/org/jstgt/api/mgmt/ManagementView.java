@@ -3,6 +3,9 @@ package org.jstgt.api.mgmt;
 import java.util.List;
 import java.util.Optional;
 
+import org.jstgt.api.media.MediaChanger;
+import org.jstgt.api.media.RemovableMedium;
+
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -39,6 +42,24 @@ public interface ManagementView {
      * @return its reservations; empty when this view does not know the LUN
      */
     default Optional<ReservationInfo> reservations(String lun) {
+        return Optional.empty();
+    }
+
+    /**
+     * @param lun a LUN's configuration name
+     * @return the medium slot of the LUN's active unit (DVD or tape drive); empty when this view
+     *     does not know the LUN, it is not active, or its medium is not removable
+     */
+    default Optional<RemovableMedium> medium(String lun) {
+        return Optional.empty();
+    }
+
+    /**
+     * @param lun a LUN's configuration name
+     * @return the LUN's active unit as a media changer; empty when this view does not know the
+     *     LUN, it is not active, or it is not a changer
+     */
+    default Optional<MediaChanger> changer(String lun) {
         return Optional.empty();
     }
 

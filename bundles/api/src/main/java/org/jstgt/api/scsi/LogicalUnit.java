@@ -2,6 +2,7 @@ package org.jstgt.api.scsi;
 
 import java.util.Optional;
 
+import org.jstgt.api.media.MediaChanger;
 import org.jstgt.api.media.RemovableMedium;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -60,6 +61,11 @@ public interface LogicalUnit extends AutoCloseable {
 
     /** @return the unit's removable medium slot, for changers and the shell; empty for fixed media */
     default Optional<RemovableMedium> removableMedium() {
+        return Optional.empty();
+    }
+
+    /** @return the unit as a media changer, for the shell; empty for every other device type */
+    default Optional<MediaChanger> mediaChanger() {
         return Optional.empty();
     }
 

@@ -3,14 +3,18 @@ package org.jstgt.scsi.core;
 import java.util.List;
 import java.util.Optional;
 
+import org.jstgt.api.media.MediaChanger;
+import org.jstgt.api.media.RemovableMedium;
 import org.jstgt.api.mgmt.LunInfo;
 import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.mgmt.ReservationInfo;
 import org.jstgt.api.mgmt.TargetInfo;
+import org.jstgt.api.scsi.LogicalUnit;
 
 /**
  * The core's {@link ManagementView}: LUN and target listings from the {@link LunManager}, a LUN's
- * reservations and their administrative CLEAR ({@link ReservationAdmin}). A separate object from
+ * reservations and their administrative CLEAR ({@link ReservationAdmin}), and the medium slot or
+ * changer of an active unit. A separate object from
  * the manager: its {@code targets()} differs from {@link org.jstgt.api.target.TargetRegistry#targets()}.
  */
 final class CoreView implements ManagementView {
@@ -35,6 +39,22 @@ final class CoreView implements ManagementView {
     @Override
     public Optional<ReservationInfo> reservations(String name) {
         return Optional.ofNullable(manager.lun(name)).map(ReservationAdmin::info);
+    }
+
+    @Override
+    public Optional<RemovableMedium> medium(String name) {
+        return active(name).flatMap(LogicalUnit::removableMedium);
+    }
+
+    @Override
+    public Optional<MediaChanger> changer(String name) {
+        return active(name).flatMap(LogicalUnit::mediaChanger);
+    }
+
+    private Optional<LogicalUnit> active(String name) {
+        LunRuntime l = manager.lun(name);
+        UnitHandle h = l == null ? null : l.handle();
+        return h == null ? Optional.empty() : Optional.of(h.unit);
     }
 
     @Override

@@ -21,6 +21,15 @@ public interface LunDirectory {
     Optional<LogicalUnit> unit(String lunName);
 
     /**
+     * @param lunName the LUN name
+     * @return its current definition (identification for a changer's DVCID, SMC-3 §6.10.3), whether
+     *     or not the unit is active; empty when no such LUN is configured
+     */
+    default Optional<LunSpec> spec(String lunName) {
+        return Optional.empty();
+    }
+
+    /**
      * Finds a logical unit by its identifier among those the task's target maps (never a unit of
      * another target: an initiator reaches only what it could address itself), for a command that
      * names other units by designator (EXTENDED COPY identification descriptors, SPC-4 §6.4.5.2).

@@ -64,6 +64,13 @@ final class Directory implements LunDirectory {
     }
 
     @Override
+    public Optional<LunSpec> spec(String lunName) {
+        LunRuntime l = byName.get(lunName);
+        LunConfig c = l == null ? null : l.config;
+        return c == null ? Optional.empty() : Optional.of(c.lunSpec());
+    }
+
+    @Override
     public Optional<UnitLease> lease(ScsiTask task, long naaId) {
         LunRuntime lun = byNaa.get(naaId);
         Optional<ScsiTarget> st = maps.target(task.targetName());

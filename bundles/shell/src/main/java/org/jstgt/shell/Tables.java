@@ -34,6 +34,29 @@ final class Tables {
         return t;
     }
 
+    static ShellTable media(List<List<String>> rows) {
+        ShellTable t = new ShellTable().emptyTableText("no dvd or tape LUNs configured");
+        t.column("LUN");
+        t.column("Device");
+        t.column("Medium");
+        t.column("State");
+        t.column("Prevented");
+        rows.forEach(r -> t.addRow().addContent(r.toArray()));
+        return t;
+    }
+
+    static ShellTable elements(List<List<String>> rows) {
+        ShellTable t = new ShellTable().emptyTableText("the changer has no elements");
+        t.column("Address").alignRight();
+        t.column("Element");
+        t.column("Status");
+        t.column("Barcode");
+        t.column("Drive LUN");
+        t.column("Accessible");
+        rows.forEach(r -> t.addRow().addContent(r.toArray()));
+        return t;
+    }
+
     static ShellTable targets(List<TargetInfo> targets) {
         ShellTable t = new ShellTable().emptyTableText("no targets configured (etc/jstgt.target-<name>.cfg)");
         t.column("Name");

@@ -58,6 +58,16 @@ final class Views {
     }
 
     /**
+     * @param context the command bundle's context
+     * @param read what one view answers (empty when it does not know)
+     * @param <T> the answer's type
+     * @return the first view's answer
+     */
+    static <T> java.util.Optional<T> first(BundleContext context, Function<ManagementView, java.util.Optional<T>> read) {
+        return fromServices(context, v -> read.apply(v).map(List::of).orElse(List.of())).items().stream().findFirst();
+    }
+
+    /**
      * @param views the views
      * @param read what to read from one view
      * @param <T> the item type

@@ -31,6 +31,8 @@ class CommandsTest {
         "org.jstgt.shell.SessionListCommand, session-list",
         "org.jstgt.shell.ChapListCommand, chap-list",
         "org.jstgt.shell.ReservationListCommand, pr-list",
+        "org.jstgt.shell.MediaListCommand, media-list",
+        "org.jstgt.shell.ChangerStatusCommand, changer-status",
     })
     void commandIsARegisteredIscsiCommandWithNoFormatOption(String className, String name) throws Exception {
         Class<?> c = Class.forName(className);
@@ -54,6 +56,8 @@ class CommandsTest {
         "org.jstgt.shell.TargetAuthCommand, target-auth",
         "org.jstgt.shell.DiscoveryAuthCommand, discovery-auth",
         "org.jstgt.shell.AluaSetCommand, alua-set",
+        "org.jstgt.shell.MediaLoadCommand, media-load",
+        "org.jstgt.shell.MediaEjectCommand, media-eject",
     })
     void configurationCommandHasLongHelpSayingWhatItWrites(String className, String name) throws Exception {
         Class<?> c = Class.forName(className);
@@ -85,6 +89,39 @@ class CommandsTest {
                 assertTrue(!o.name().contains("secret") || o.name().endsWith("-file"), o.name());
             }
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "org.jstgt.shell.ChangerMoveCommand, changer-move",
+        "org.jstgt.shell.CartridgeCreateCommand, cartridge-create",
+    })
+    void liveStateCommandHasLongHelp(String className, String name) throws Exception {
+        Class<?> c = Class.forName(className);
+        assertNotNull(c.getAnnotation(Service.class));
+        Command cmd = c.getAnnotation(Command.class);
+        assertEquals("iscsi", cmd.scope());
+        assertEquals(name, cmd.name());
+        assertEquals("classpath:help/" + name + ".txt", cmd.detailedDescription());
+        try (InputStream in = c.getResourceAsStream("help/" + name + ".txt")) {
+            assertNotNull(in, "help/" + name + ".txt");
+            assertTrue(new String(in.readAllBytes(), StandardCharsets.UTF_8).contains("Examples:"));
+        }
+    }
+
+    @Test
+    void mediaArgumentsComplete() throws Exception {
+        for (Class<?> c : List.of(MediaLoadCommand.class, MediaEjectCommand.class, ChangerStatusCommand.class,
+                ChangerMoveCommand.class)) {
+            assertEquals(LunCompleter.class, c.getDeclaredField("lun").getAnnotation(Completion.class).value(),
+                    c.getSimpleName());
+        }
+        assertEquals(ElementCompleter.class, ChangerMoveCommand.class.getDeclaredField("from")
+                .getAnnotation(Completion.class).value());
+        assertEquals(ElementCompleter.class, ChangerMoveCommand.class.getDeclaredField("to")
+                .getAnnotation(Completion.class).value());
+        assertEquals(org.apache.karaf.shell.support.completers.FileCompleter.class, MediaLoadCommand.class
+                .getDeclaredField("image").getAnnotation(Completion.class).value());
     }
 
     @Test

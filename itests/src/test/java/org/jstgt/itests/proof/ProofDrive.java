@@ -136,7 +136,7 @@ final class ProofDrive implements LogicalUnit, RemovableMedium {
     }
 
     @Override
-    public synchronized CompletionStage<Void> unload() {
+    public synchronized CompletionStage<Void> unload(boolean force) {
         BackingStore m = medium;
         if (m == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("no medium"));
@@ -164,7 +164,7 @@ final class ProofDrive implements LogicalUnit, RemovableMedium {
 
     @Override
     public void close() {
-        unload();
+        unload(true);
     }
 
     @FunctionalInterface

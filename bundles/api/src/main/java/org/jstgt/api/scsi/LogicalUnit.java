@@ -82,6 +82,15 @@ public interface LogicalUnit extends AutoCloseable {
     }
 
     /**
+     * A LOGICAL UNIT RESET, or a hard reset of a target that maps the unit (SAM-5 §6.3), once the
+     * unit's tasks are gone: the unit ends what a reset ends, for every I_T nexus - PREVENT ALLOW
+     * MEDIUM REMOVAL (SPC-4 §6.13), mode parameters not saved. Called on the fabric's thread; must
+     * not block.
+     */
+    default void reset() {
+    }
+
+    /**
      * The LUN's configuration changed. A unit that can apply the change in place (read-only flag,
      * a grown size, another medium) does so and returns true, raising the matching events; the
      * core otherwise closes this unit and creates a new one. Called on a configuration thread

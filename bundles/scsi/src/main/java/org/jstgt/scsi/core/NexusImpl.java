@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.jstgt.api.scsi.LogicalUnit;
 import org.jstgt.api.scsi.Queueing;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiStatus;
@@ -178,6 +179,7 @@ final class NexusImpl implements Nexus {
         }
         l.reservations.reset();
         return l.abortAll().thenApply(v -> {
+            resetUnit(l);
             target.maps.resetAll(l);
             return true;
         });
@@ -208,8 +210,8 @@ final class NexusImpl implements Nexus {
      * WARM RESET and TARGET COLD RESET are defined by, RFC 7143 §11.5.1): a logical unit reset of
      * every LU the target maps, for every nexus, and once all their tasks are gone the unit
      * attention of a hard reset on every nexus of the target ({@link TargetMaps#targetReset}).
-     * Like LOGICAL UNIT RESET, it aborts tasks and raises unit attentions; the units' own state
-     * is not reset (the device SPI has no reset hook).
+     * Like LOGICAL UNIT RESET, it aborts tasks, resets each unit ({@link LogicalUnit#reset()})
+     * and raises unit attentions.
      */
     @Override
     public CompletionStage<Void> resetTarget() {
@@ -224,7 +226,23 @@ final class NexusImpl implements Nexus {
             }
         }
         return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new))
-                .thenRun(() -> target.maps.targetReset(target, units));
+                .thenRun(() -> {
+                    units.forEach(NexusImpl::resetUnit);
+                    target.maps.targetReset(target, units);
+                });
+    }
+
+    /** Tells the active unit of a LUN that it was reset; a unit that fails is logged, the reset goes on. */
+    private static void resetUnit(LunRuntime l) {
+        UnitHandle h = l.handle();
+        if (h == null) {
+            return;
+        }
+        try {
+            h.unit.reset();
+        } catch (RuntimeException e) {
+            LOG.warn("LUN {}: reset failed", l.name, e);
+        }
     }
 
     @Override

@@ -96,10 +96,30 @@ class ClearAndResetTest {
     }
 
     @Test
+    void logicalUnitAndTargetResetsResetTheUnitsOnceTheirTasksAreGone() throws Exception {
+        Nexus a = nexus("0x1");
+        Fakes.Unit d0 = h.devices.created.get(0).spec.name().equals("d0") ? h.devices.created.get(0)
+                : h.devices.created.get(1);
+        Fakes.Unit d1 = d0 == h.devices.created.get(0) ? h.devices.created.get(1) : h.devices.created.get(0);
+        CompletionStage<ScsiResult> running = write(a, 0, 1);
+        CompletableFuture<Boolean> reset = a.resetLogicalUnit(0).toCompletableFuture();
+        assertEquals(0, d0.resets.get(), "not while a task still runs in the device");
+        gate.complete(null);
+        assertTrue(reset.get(10, TimeUnit.SECONDS));
+        assertTrue(result(running).aborted());
+        assertEquals(1, d0.resets.get(), "LOGICAL UNIT RESET resets that unit");
+        assertEquals(0, d1.resets.get(), "and no other");
+        a.resetTarget().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(2, d0.resets.get(), "a target reset resets every unit it maps");
+        assertEquals(1, d1.resets.get());
+    }
+
+    @Test
     void clearTaskSetIsNotALogicalUnitReset() throws Exception {
         Nexus a = nexus("0x1");
         Nexus b = nexus("0x2");
         assertTrue(a.clearTaskSet(0).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertEquals(0, h.devices.created.get(0).resets.get() + h.devices.created.get(1).resets.get());
         assertGood(run(b, Tasks.testUnitReady(0)));
         assertGood(run(a, Tasks.testUnitReady(0)));
     }

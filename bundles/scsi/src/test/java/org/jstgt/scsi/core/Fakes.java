@@ -84,6 +84,8 @@ final class Fakes {
         volatile boolean storeOpenAtClose;
         final List<LunSpec> reconfigured = new CopyOnWriteArrayList<>();
         final List<String> nexusesLost = new CopyOnWriteArrayList<>();
+        /** How often the core reset the unit (LogicalUnit.reset). */
+        final java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();
         UnitEvents events;
         /** D_SENSE as a MODE SELECT (opcode 15h here) set it; null: the configured format. */
         volatile Boolean descriptorSense;
@@ -218,6 +220,11 @@ final class Fakes {
         @Override
         public Queueing queueing() {
             return provider.queueing;
+        }
+
+        @Override
+        public void reset() {
+            resets.incrementAndGet();
         }
 
         @Override

@@ -89,9 +89,9 @@ public class RemovableMediaPaxExamIT {
     public void backupCycleThroughTheLibraryAcrossATapeBundleUpdate() throws Exception {
         awaitPortal();
         Path tapes = Files.createDirectories(data().resolve("itest-tapes"));
-        String created = shell("iscsi:cartridge-create " + tapes + " JST001L4 --size 64MiB");
+        String created = shell("iscsi:cartridge-create --size 64MiB " + tapes + " JST001L4");
         assertTrue(created, Files.isRegularFile(tapes.resolve("JST001L4.tape")));
-        shell("iscsi:cartridge-create " + tapes + " JST002L4 --size 64MiB");
+        shell("iscsi:cartridge-create --size 64MiB " + tapes + " JST002L4");
         List<org.osgi.service.cm.Configuration> configs = new ArrayList<>();
         configs.add(lun("mtape0", "device.type", "tape", "medium.size", "64MiB"));
         configs.add(lun("mlib0", "device.type", "changer", "changer.drives", "mtape0", "changer.slots", "4",
@@ -233,7 +233,7 @@ public class RemovableMediaPaxExamIT {
             s.scsi(DVD, MediaCdbs.preventAllow(true), null, 0).assertGood();
             Sense.expect(SenseKey.ILLEGAL_REQUEST, 0x53, 0x02)
                     .check(s.scsi(DVD, MediaCdbs.startStopUnit(true, false), null, 0));
-            String refused = shell("iscsi:media-eject mcd0");
+            String refused = shellError("iscsi:media-eject mcd0");
             assertTrue(refused, refused.contains("prevents medium removal"));
             s.scsi(DVD, MediaCdbs.preventAllow(false), null, 0).assertGood();
             s.scsi(DVD, MediaCdbs.startStopUnit(true, false), null, 0).assertGood();
@@ -370,6 +370,16 @@ public class RemovableMediaPaxExamIT {
 
     private String shell(String command) throws Exception {
         return PaxAssembly.shell(sessionFactory, command);
+    }
+
+    /** @return the message of the exception a command that must fail throws */
+    private String shellError(String command) {
+        try {
+            String out = shell(command);
+            throw new AssertionError(command + " did not fail: " + out);
+        } catch (Exception e) {
+            return String.valueOf(e.getMessage());
+        }
     }
 
     private static void awaitPortal() {

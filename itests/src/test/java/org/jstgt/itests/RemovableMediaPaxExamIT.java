@@ -98,8 +98,7 @@ public class RemovableMediaPaxExamIT {
                 "changer.mailslots", "1", "changer.media", tapes.toString()));
         configs.add(target("lun.0", "mlib0", "lun.1", "mtape0"));
         Random random = new Random(15);
-        try (Initiator s = Initiator.connect(PORTAL, InitiatorOptions.defaults().withTimeout(Duration.ofSeconds(40)))) {
-            s.login(IQN);
+        try (Initiator s = login(InitiatorOptions.defaults().withTimeout(Duration.ofSeconds(40)))) {
             awaitLun(s, TAPE);
             clearUnitAttentions(s, CHANGER);
             Sense.expect(SenseKey.NOT_READY, 0x3A).check(clearUnitAttentionsUntil(s, TAPE));
@@ -169,7 +168,8 @@ public class RemovableMediaPaxExamIT {
                 assertArrayEquals("file 3 across the update", r, read(s, RECORD).assertGood().data());
             }
             s.scsi(TAPE, MediaCdbs.space6(MediaCdbs.SPACE_FILEMARKS, -2), null, 0).assertGood();
-            assertEquals("on the beginning-of-tape side of file 2's filemark", 10, position(s));
+            // backwards from file 3's end: file 2's filemark (10), then file 1's (5), on its BOP side
+            assertEquals("on the beginning-of-tape side of file 1's filemark", 5, position(s));
             s.scsi(TAPE, MediaCdbs.locate10(2), null, 0).assertGood();
             assertArrayEquals(file1[2], read(s, RECORD).assertGood().data());
             s.scsi(TAPE, MediaCdbs.space6(MediaCdbs.SPACE_BLOCKS, 1), null, 0).assertGood();
@@ -216,8 +216,7 @@ public class RemovableMediaPaxExamIT {
         List<org.osgi.service.cm.Configuration> configs = new ArrayList<>();
         configs.add(lun("mcd0", "device.type", "dvd", "medium", iso.toString()));
         configs.add(target("lun.2", "mcd0"));
-        try (Initiator s = Initiator.connect(PORTAL, InitiatorOptions.defaults())) {
-            s.login(IQN);
+        try (Initiator s = login(InitiatorOptions.defaults())) {
             awaitLun(s, DVD);
             clearUnitAttentions(s, DVD);
             ByteBuffer cap = ByteBuffer.wrap(s.scsi(DVD, Cdbs.readCapacity10(), null, 8).assertGood().data());
@@ -370,6 +369,23 @@ public class RemovableMediaPaxExamIT {
 
     private String shell(String command) throws Exception {
         return PaxAssembly.shell(sessionFactory, command);
+    }
+
+    /** Logs in to the media target once it is there (its configuration was just made), bounded. */
+    private static Initiator login(InitiatorOptions options) {
+        return Await.until(WAIT, "a login to " + IQN, () -> {
+            Initiator s = null;
+            try {
+                s = Initiator.connect(PORTAL, options);
+                s.login(IQN);
+                return s;
+            } catch (IOException e) {
+                if (s != null) {
+                    s.close();
+                }
+                return null;
+            }
+        }, x -> x != null);
     }
 
     /** @return the message of the exception a command that must fail throws */

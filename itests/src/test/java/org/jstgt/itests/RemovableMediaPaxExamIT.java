@@ -182,7 +182,7 @@ public class RemovableMediaPaxExamIT {
             // unload through the library and load again: the data is on the cartridge
             s.scsi(CHANGER, MediaCdbs.moveMedium(0, drive.address(), slot.address()), null, 0).assertGood();
             Sense.expect(SenseKey.NOT_READY, 0x3A).check(clearUnitAttentionsUntil(s, TAPE));
-            String status = shell("iscsi:changer-status mlib0 --no-format");
+            String status = shell("iscsi:changer-status --no-format mlib0");
             assertTrue(status, status.lines().anyMatch(l -> l.contains("slot:") && l.contains("JST001L4")));
             shell("iscsi:changer-move mlib0 " + slot.address() + " drive:1");
             clearUnitAttentionsUntil(s, TAPE).assertGood();

@@ -190,6 +190,8 @@ public class RemovableMediaPaxExamIT {
             assertTrue(media, media.lines().anyMatch(l -> l.startsWith("mtape0") && l.contains("JST001L4.tape")));
             s.scsi(TAPE, MediaCdbs.rewind(false), null, 0).assertGood();
             assertArrayEquals(file1[0], read(s, RECORD).assertGood().data());
+            // the shell's move changed the library behind the initiator's back: it is told so
+            Sense.expect(SenseKey.UNIT_ATTENTION, 0x28, 0x00).check(s.scsi(CHANGER, Cdbs.testUnitReady(), null, 0));
             s.scsi(CHANGER, MediaCdbs.moveMedium(0, drive.address(), slot.address()), null, 0).assertGood();
             s.logout();
         } finally {

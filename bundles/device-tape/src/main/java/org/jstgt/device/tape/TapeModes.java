@@ -133,13 +133,17 @@ final class TapeModes implements CommandFamily {
         int subpage = cdb.u8(3);
         int allocation = ten ? cdb.u16(7) : cdb.u8(4);
         PageControl pc = PageControl.of(pcPage >>> 6);
-        // validate the page selection now: a bad PAGE CODE is a parse error
-        pages.data(ten, true, false, pcPage, subpage);
+        // PAGE CODE 00h: no page, only the header and block descriptor (SCSI-2 initiators such as
+        // Linux st ask so); any other selection is checked now, a bad one being a parse error
+        boolean headerOnly = (pcPage & 0x3F) == 0 && subpage == 0;
+        if (!headerOnly) {
+            pages.data(ten, true, false, pcPage, subpage);
+        }
         if (allocation == 0) {
             return unit.command(DataDirection.NONE, 0, (t, d) -> CommandResult.good());
         }
         return unit.command(DataDirection.IN, allocation, (t, d) -> {
-            byte[] withoutDescriptor = pages.data(ten, true, false, pcPage, subpage);
+            byte[] withoutDescriptor = headerOnly ? emptyHeader(ten) : pages.data(ten, true, false, pcPage, subpage);
             byte[] data = dbd ? withoutDescriptor : insertDescriptor(withoutDescriptor, ten, descriptor(d, pc));
             int header = ten ? 8 : 4;
             int dsp = (d.writeProtected() ? 0x80 : 0) | (d.buffered() ? 0x10 : 0);
@@ -151,6 +155,17 @@ final class TapeModes implements CommandFamily {
             t.dataIn(n).put(0, data, 0, n);
             return CommandResult.good(n);
         });
+    }
+
+    /** A mode parameter header without block descriptor or pages. */
+    private static byte[] emptyHeader(boolean ten) {
+        byte[] h = new byte[ten ? 8 : 4];
+        if (ten) {
+            Bytes.putU16(h, 0, h.length - 2);
+        } else {
+            h[0] = (byte) (h.length - 1);
+        }
+        return h;
     }
 
     private static byte[] descriptor(Drive d, PageControl pc) {

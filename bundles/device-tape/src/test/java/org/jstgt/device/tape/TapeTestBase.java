@@ -105,9 +105,14 @@ abstract class TapeTestBase {
         }
     }
 
-    /** Parses and runs; a CHECK CONDITION without data comes back as a reply too. */
+    /** Parses and runs; a CHECK CONDITION (of the parse or the run) comes back as a reply too. */
     static Reply exec(TapeUnit u, FakeScsiTask t) throws ScsiException {
-        CommandDescriptor d = u.parse(t);
+        CommandDescriptor d;
+        try {
+            d = u.parse(t);
+        } catch (ScsiException e) {
+            return new Reply(CommandResult.checkCondition(e.sense()), t);
+        }
         try {
             return new Reply(d.execute(t).toCompletableFuture().get(10, TimeUnit.SECONDS), t);
         } catch (ExecutionException e) {

@@ -34,7 +34,7 @@ interface Cartridges {
     void create(Path path, long capacity, boolean worm) throws IOException;
 
     /**
-     * The size of the early-warning zone before the end of a cartridge (SSC-3 §4.2.6): writes that
+     * The size of the early-warning zone before the end of a cartridge (SSC-3, early warning): writes that
      * end in it succeed with EOM set. By default 2% of the capacity, at most 64 MiB.
      *
      * @param image an open image

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The DLT family's recording densities the drive offers (DENSITY CODE of the mode parameter block
- * descriptor, SSC-3 §8.3; and the REPORT DENSITY SUPPORT command): the code, the name the
+ * descriptor of SSC-3's mode parameters, and the REPORT DENSITY SUPPORT command): the code, the name the
  * {@code density} key and REPORT DENSITY SUPPORT use, and the nominal native capacity in 10^6
  * bytes. The density is nominal: it does not change how a cartridge image stores data.
  */

@@ -11,7 +11,7 @@ import org.jstgt.device.tape.image.TapeImage;
 
 /**
  * The drive's mechanism and medium: whether a cartridge is in it and threaded, the logical
- * position (the logical object identifier of the next object, SSC-3 §4.2.5: blocks and filemarks
+ * position (the logical object identifier of the next object, SSC-3 logical objects: blocks and filemarks
  * both count, 0 is beginning of partition, {@link TapeImage#objects()} is end of data), and the
  * mode parameters that shape transfers (block length, density, buffered mode, compression).
  * Used only on the unit's {@link Lane}.
@@ -186,7 +186,7 @@ final class Drive {
     /**
      * @param id a logical object identifier
      * @return true when the objects before {@code id} reach into the early-warning zone
-     *     (SSC-3 §4.2.6)
+     *     (SSC-3, early warning)
      */
     boolean pastEarlyWarning(long id) {
         return image != null && image.usedBefore(id) >= image.capacity() - cartridges.earlyWarning(image);

@@ -21,7 +21,7 @@ import org.jstgt.scsi.spc.OpcodeTable;
 import org.jstgt.scsi.spc.PageControl;
 
 /**
- * MODE SENSE(6)/(10) and MODE SELECT(6)/(10) of a sequential-access device (SSC-3 §8.3, SPC-4
+ * MODE SENSE(6)/(10) and MODE SELECT(6)/(10) of a sequential-access device (SSC-3 mode parameters, SPC-4
  * §6.9-§6.12). The mode parameter header's DEVICE-SPECIFIC PARAMETER is WP (7), BUFFERED MODE
  * (6-4) and SPEED (3-0); the block descriptor (8 bytes) carries DENSITY CODE (byte 0), NUMBER OF
  * BLOCKS (bytes 1-3, 0: the rest of the medium) and BLOCK LENGTH (bytes 5-7, 0: variable-block
@@ -84,7 +84,7 @@ final class TapeModes implements CommandFamily {
     }
 
     /**
-     * Data Compression page (SSC-3 §8.3.2), 14 parameter bytes: byte 2 DCE (7), DCC (6); byte 3
+     * Data Compression page (SSC-3 mode parameters), 14 parameter bytes: byte 2 DCE (7), DCC (6); byte 3
      * DDE (7), RED (6-5); bytes 4-7 COMPRESSION and 8-11 DECOMPRESSION ALGORITHM, 0: the drive
      * stores data as written, so no algorithm is named whatever DCE says.
      */
@@ -100,7 +100,7 @@ final class TapeModes implements CommandFamily {
     }
 
     /**
-     * Device Configuration page (SSC-3 §8.3.3), 14 parameter bytes: ACTIVE FORMAT and ACTIVE
+     * Device Configuration page (SSC-3 mode parameters), 14 parameter bytes: ACTIVE FORMAT and ACTIVE
      * PARTITION 0; WRITE DELAY TIME 0; byte 8 LOIS (6): READ POSITION reports logical object
      * identifiers; byte 10 EEG (4): end of data is recorded, SEW (3): data is written before early
      * warning is reported; byte 14 SELECT DATA COMPRESSION ALGORITHM 1 while DCE is set, else 0.

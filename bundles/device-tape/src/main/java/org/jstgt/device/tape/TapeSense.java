@@ -6,7 +6,7 @@ import org.jstgt.api.scsi.SenseKey;
 /**
  * The sequential-access sense codes of SSC-3 (additional sense codes of SPC-4 Annex D that tape
  * devices report), with the stream bits (FILEMARK, EOM, ILI, SPC-4 §4.5.2.5) and INFORMATION
- * (a residual, SSC-3 §4.2.5) set by the caller.
+ * (a residual) set by the caller.
  */
 final class TapeSense {
     /** NO SENSE, NO ADDITIONAL SENSE INFORMATION (00h/00h): with ILI, an incorrect-length block. */

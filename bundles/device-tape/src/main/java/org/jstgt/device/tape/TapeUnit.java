@@ -92,7 +92,8 @@ final class TapeUnit implements LogicalUnit {
         this.events = events;
         this.states = states;
         List<CommandFamily> families = List.of(new Identity(spec), new MediumControl(this), new Transfers(this),
-                new Positioning(this), new ReadPosition(this), new Limits(this), new TapeModes(this, descriptorSense));
+                new Positioning(this), new ReadPosition(this), new Limits(this), new TapeModes(this, descriptorSense),
+                new LogPages());
         OpcodeTable.Builder b = OpcodeTable.builder();
         for (CommandFamily f : families) {
             f.register(b);

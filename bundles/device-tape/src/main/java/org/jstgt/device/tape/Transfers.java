@@ -18,8 +18,8 @@ import org.jstgt.scsi.spc.Commands;
 import org.jstgt.scsi.spc.OpcodeTable;
 
 /**
- * READ(6), WRITE(6) and WRITE FILEMARKS(6) (SSC-3 §6.4, §6.8, §6.9 of the command set; §4.2 for
- * the position rules), in fixed-block mode (FIXED = 1: TRANSFER LENGTH counts blocks of the block
+ * READ(6), WRITE(6) and WRITE FILEMARKS(6) (SSC-3 commands, with the
+ * position rules of its sequential-access model), in fixed-block mode (FIXED = 1: TRANSFER LENGTH counts blocks of the block
  * descriptor's BLOCK LENGTH) and variable-block mode (FIXED = 0: TRANSFER LENGTH is the byte count
  * of one block).
  *
@@ -31,7 +31,7 @@ import org.jstgt.scsi.spc.OpcodeTable;
  * block's length (variable, negative for an overlength block).
  *
  * <p>Writing at a position before end of data first drops everything from the position on
- * (SSC-3 §4.2.10); a WORM cartridge refuses that (DATA PROTECT, WORM MEDIUM - OVERWRITE
+ * (SSC-3); a WORM cartridge refuses that (DATA PROTECT, WORM MEDIUM - OVERWRITE
  * ATTEMPTED). A write that ends in the early-warning zone succeeds with NO SENSE, EOM,
  * END-OF-PARTITION/MEDIUM DETECTED and INFORMATION 0; one that does not fit in the capacity ends
  * with VOLUME OVERFLOW, EOM and the residual (blocks or bytes not written).
@@ -238,7 +238,7 @@ final class Transfers implements CommandFamily {
     }
 
     /**
-     * Checks write protection and WORM, and drops what lies after the position (SSC-3 §4.2.10:
+     * Checks write protection and WORM, and drops what lies after the position (SSC-3:
      * a write in the middle of the data makes its end the new end of data).
      */
     static void prepareWrite(Drive d, TapeImage image) throws ScsiException, IOException {
@@ -254,7 +254,7 @@ final class Transfers implements CommandFamily {
         }
     }
 
-    /** SSC-3 §4.2.6: a write that ends past early warning reports it, and succeeded. */
+    /** SSC-3 early warning: a write that ends past early warning reports it, and succeeded. */
     private static CommandResult afterWrite(Drive d, TapeImage image) {
         if (d.pastEarlyWarning(image.objects())) {
             return CommandResult.checkCondition(Drive.sense(TapeSense.EARLY_WARNING, 0, false, true, false));
@@ -262,7 +262,7 @@ final class Transfers implements CommandFamily {
         return CommandResult.good();
     }
 
-    /** SSC-3 §4.2.7: the capacity is reached; what fitted stays written. */
+    /** SSC-3 end of partition: the capacity is reached; what fitted stays written. */
     private static CommandResult overflow(long residual) {
         return CommandResult.checkCondition(Drive.sense(TapeSense.VOLUME_OVERFLOW, residual, false, true, false));
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.media.RemovableMedium;
@@ -133,7 +134,7 @@ final class TapeUnit implements LogicalUnit {
                 } else {
                     try {
                         drive.load(p);
-                    } catch (IOException e) {
+                    } catch (IOException | RuntimeException e) {
                         LOG.warn("LUN {}: cartridge {} cannot be loaded again ({}); the drive is empty", spec.name(), p,
                                 e.toString());
                     }
@@ -195,13 +196,19 @@ final class TapeUnit implements LogicalUnit {
             publish();
             CommandResult r = result;
             Throwable f = failure;
-            task.executor().execute(() -> {
+            Runnable complete = () -> {
                 if (f == null) {
                     done.complete(r);
                 } else {
                     done.completeExceptionally(f);
                 }
-            });
+            };
+            try {
+                task.executor().execute(complete);
+            } catch (RejectedExecutionException e) {
+                // the connection's executor is gone: complete here, nobody waits on its thread
+                complete.run();
+            }
         });
         return done;
     }

@@ -64,10 +64,6 @@ final class Drive {
         this.readOnly = config.readOnly();
     }
 
-    Cartridges cartridges() {
-        return cartridges;
-    }
-
     State state() {
         return state;
     }
@@ -173,11 +169,6 @@ final class Drive {
         this.position = id;
     }
 
-    /** @return the logical position is at end of data */
-    boolean atEndOfData() {
-        return image != null && position == image.objects();
-    }
-
     /** @return WP: writes are refused (the drive's {@code read.only} or the cartridge's tab) */
     boolean writeProtected() {
         return readOnly || (image != null && image.writeProtected());
@@ -208,7 +199,11 @@ final class Drive {
         }
     }
 
-    /** @return sync failures as MEDIUM ERROR, WRITE ERROR */
+    /**
+     * {@link #sync()} for a command.
+     *
+     * @throws ScsiException MEDIUM ERROR, WRITE ERROR when the sync fails
+     */
     void syncOrFail() throws ScsiException {
         try {
             sync();

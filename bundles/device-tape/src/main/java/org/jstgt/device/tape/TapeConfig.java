@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.jstgt.api.ConfigException;
@@ -44,7 +45,7 @@ record TapeConfig(Optional<Path> medium, String mediumText, long mediumSize, Den
     static final long MAX_SIZE = 64L << 40;
 
     /** Keys {@link TapeUnit#reconfigure} applies in place. */
-    static final java.util.Set<String> LIVE_KEYS = java.util.Set.of(MEDIUM, MEDIUM_SIZE, READ_ONLY);
+    static final Set<String> LIVE_KEYS = Set.of(MEDIUM, MEDIUM_SIZE, READ_ONLY);
 
     /**
      * @param spec the LUN definition

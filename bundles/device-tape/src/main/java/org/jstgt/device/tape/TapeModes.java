@@ -300,7 +300,7 @@ final class TapeModes implements CommandFamily {
         d.blockLength(blockLength);
         d.buffered(bufferedMode == 1);
         d.compression(dce);
-        unit.modesChanged(d);
+        unit.modesChanged();
         if (changed) {
             unit.events().unitAttentionToOthers(SenseReason.MODE_PARAMETERS_CHANGED.sense(),
                     task.initiatorPortName(), task.targetPortName());

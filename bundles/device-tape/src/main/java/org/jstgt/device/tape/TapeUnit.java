@@ -396,8 +396,8 @@ final class TapeUnit implements LogicalUnit {
         return !preventers.isEmpty();
     }
 
-    /** A MODE SELECT changed the drive's settings. */
-    void modesChanged(Drive d) {
+    /** A MODE SELECT changed the drive's settings: the values read at parse follow. */
+    void modesChanged() {
         publish();
     }
 

@@ -250,6 +250,8 @@ class TransfersTest extends TapeTestBase {
         invalidAtRun(u, write6(true, 1, new byte[512]), SenseReason.INVALID_FIELD_IN_CDB, true, 1, 0);
         good(u, write6(false, 0, new byte[0]));
         assertEquals(0, tape().objects());
+        setBlockLength(u, 65536);
+        invalidField(2, -1, () -> u.parse(write6(true, 1024, new byte[0])));
     }
 
     @Test

@@ -1,0 +1,377 @@
+package org.jstgt.device.changer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+import org.jstgt.api.media.ChangerElement.ElementType;
+import org.jstgt.api.media.RemovableMedium;
+import org.jstgt.api.scsi.LogicalUnit;
+import org.jstgt.api.scsi.LunDirectory;
+import org.jstgt.api.scsi.ScsiException;
+import org.jstgt.api.scsi.UnitEvents;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The library's mechanism: MOVE MEDIUM and INITIALIZE ELEMENT STATUS as operations on the
+ * {@link Library}, run one at a time through a {@link Serial} whether an initiator or the shell
+ * asks, each change saved in the {@link StateFile} before the operation ends, and unit attentions
+ * for changes an initiator did not make itself.
+ *
+ * <p>Data transfer elements are the tape LUNs of {@code changer.drives}, looked up by name at
+ * every use (a unit is replaced on a bundle update). The changer's belief and the drive's report
+ * may differ: a drive the changer believes empty but which reports a medium (loaded through the
+ * shell) is full, with no volume tag, and refuses cartridges; a drive the changer believes full
+ * but which reports no medium (unloaded through the shell or by the initiator) still holds the
+ * cartridge, ejected to the drive's throat as a real drive does, and a move takes it without an
+ * unload.
+ */
+final class Robot {
+    private static final Logger LOG = LoggerFactory.getLogger(Robot.class);
+
+    /** Who asks for an operation: an I_T nexus, or the shell when null. */
+    record Requester(String initiatorPort, String targetPort) {
+    }
+
+    private final String lun;
+    private final Library library;
+    private final Layout layout;
+    private final MediaDirectory media;
+    private final StateFile state;
+    private final String launch;
+    private final LunDirectory luns;
+    private final UnitEvents events;
+    private final Prevention prevention;
+    private final Serial serial;
+
+    Robot(String lun, Library library, MediaDirectory media, StateFile state, String launch, LunDirectory luns,
+            UnitEvents events, Prevention prevention, Serial serial) {
+        this.lun = lun;
+        this.library = library;
+        this.layout = library.layout();
+        this.media = media;
+        this.state = state;
+        this.launch = launch;
+        this.luns = luns;
+        this.events = events;
+        this.prevention = prevention;
+        this.serial = serial;
+    }
+
+    String name() {
+        return lun;
+    }
+
+    Layout layout() {
+        return layout;
+    }
+
+    Library library() {
+        return library;
+    }
+
+    LunDirectory luns() {
+        return luns;
+    }
+
+    Prevention prevention() {
+        return prevention;
+    }
+
+    Serial serial() {
+        return serial;
+    }
+
+    // ---- what the elements look like now
+
+    /** @return every element as reported now, in address order */
+    List<ElementView> views() {
+        Holding[] held = library.snapshot();
+        List<ElementView> out = new ArrayList<>(held.length);
+        for (int p = 0; p < held.length; p++) {
+            out.add(view(p, held[p]));
+        }
+        return out;
+    }
+
+    private ElementView view(int p, Holding h) {
+        ElementType type = layout.type(p);
+        int address = layout.address(p);
+        int ordinal = layout.ordinal(p);
+        String barcode = h == null ? null : h.cartridge().barcode();
+        int source = h == null ? -1 : h.source();
+        if (type != ElementType.DATA_TRANSFER) {
+            return new ElementView(p, address, type, ordinal, h != null, barcode, source, h != null && h.imported(),
+                    true, -1, 0, "");
+        }
+        String drive = library.drive(p);
+        Optional<RemovableMedium> m = medium(p);
+        if (m.isEmpty()) {
+            return new ElementView(p, address, type, ordinal, h != null, barcode, source, false, false,
+                    ChangerSense.DRIVE_NOT_READY.asc(), ChangerSense.DRIVE_NOT_READY.ascq(), drive);
+        }
+        boolean foreign = h == null && m.get().loaded().isPresent();
+        return new ElementView(p, address, type, ordinal, h != null || foreign, barcode, source, false, true, -1, 0,
+                drive);
+    }
+
+    /** @return the removable medium of a data transfer element's tape LUN, when it is active */
+    Optional<RemovableMedium> medium(int position) {
+        return luns.unit(library.drive(position)).flatMap(LogicalUnit::removableMedium);
+    }
+
+    // ---- MOVE MEDIUM
+
+    /**
+     * Moves a cartridge (SMC-3 §6.4) once the operations before it have ended.
+     *
+     * @param source source element address
+     * @param destination destination element address
+     * @param who who asks
+     * @return completes when moved and saved, or exceptionally with a {@link ScsiException}
+     */
+    CompletableFuture<Void> move(int source, int destination, Requester who) {
+        return serial.submit(() -> moveNow(source, destination, who));
+    }
+
+    private CompletionStage<Void> moveNow(int source, int destination, Requester who) throws ScsiException {
+        int from = element(source);
+        int to = element(destination);
+        Holding h = library.at(from);
+        boolean toDrive = layout.type(to) == ElementType.DATA_TRANSFER;
+        boolean fromDrive = layout.type(from) == ElementType.DATA_TRANSFER;
+        if (h == null) {
+            if (fromDrive && medium(from).flatMap(RemovableMedium::loaded).isPresent()) {
+                throw ChangerSense.fail(ChangerSense.MANUAL_INTERVENTION, layout.describe(source)
+                        + " holds a medium the changer did not load; eject it through the shell");
+            }
+            throw ChangerSense.fail(ChangerSense.SOURCE_EMPTY, layout.describe(source) + " is empty");
+        }
+        if (from == to) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (library.at(to) != null || layout.type(to) == ElementType.MEDIUM_TRANSPORT) {
+            throw ChangerSense.fail(ChangerSense.DESTINATION_FULL, layout.describe(destination) + " is full");
+        }
+        boolean mail = layout.type(from) == ElementType.IMPORT_EXPORT || layout.type(to) == ElementType.IMPORT_EXPORT;
+        if (mail && prevention.prevented()) {
+            throw ChangerSense.fail(ChangerSense.REMOVAL_PREVENTED,
+                    "removal through the import/export elements is prevented");
+        }
+        RemovableMedium target = null;
+        if (toDrive) {
+            target = drive(to);
+            if (target.loaded().isPresent()) {
+                throw ChangerSense.fail(ChangerSense.DESTINATION_FULL, layout.describe(destination)
+                        + " holds a medium the changer did not load");
+            }
+        }
+        CompletionStage<Void> out = CompletableFuture.completedFuture(null);
+        if (fromDrive) {
+            out = takeOut(from, h);
+        }
+        if (toDrive) {
+            RemovableMedium d = target;
+            String path = media.path(h.cartridge()).toString();
+            out = out.thenCompose(v -> d.load(path).exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                    loadFailure(e, layout.describe(destination) + " cannot load " + path))));
+        }
+        return out.thenApplyAsync(v -> {
+            int newSource = fromDrive ? h.source() : layout.address(from);
+            library.set(from, null);
+            library.set(to, new Holding(h.cartridge(), newSource, false));
+            LOG.info("changer {}: {} moved from {} to {}{}", lun, h.cartridge().barcode(), layout.describe(source),
+                    layout.describe(destination), who == null ? " (shell)" : "");
+            save();
+            if (who == null) {
+                events.unitAttention(ChangerSense.MEDIUM_MAY_HAVE_CHANGED);
+                if (mail) {
+                    events.unitAttention(ChangerSense.IMPORT_EXPORT_ACCESSED);
+                }
+            }
+            return null;
+        }, serial.workers());
+    }
+
+    /**
+     * Takes a cartridge out of a drive: an unload when the drive reports it loaded; nothing when it
+     * reports no medium (the cartridge waits in the throat).
+     */
+    private CompletionStage<Void> takeOut(int position, Holding h) throws ScsiException {
+        RemovableMedium d = drive(position);
+        Optional<String> loaded = d.loaded();
+        if (loaded.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Path expected = media.path(h.cartridge());
+        if (!samePath(loaded.get(), expected)) {
+            throw ChangerSense.fail(ChangerSense.MANUAL_INTERVENTION, layout.describe(layout.address(position))
+                    + " has " + loaded.get() + " loaded, not " + expected + "; eject it through the shell");
+        }
+        if (d.removalPrevented()) {
+            throw ChangerSense.fail(ChangerSense.REMOVAL_PREVENTED, "an initiator of " + library.drive(position)
+                    + " prevents medium removal");
+        }
+        return d.unload(false).exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                unloadFailure(e, library.drive(position))));
+    }
+
+    private static boolean samePath(String loaded, Path expected) {
+        try {
+            return Path.of(loaded).toAbsolutePath().normalize().equals(expected.toAbsolutePath().normalize());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Throwable loadFailure(Throwable e, String what) {
+        Throwable c = unwrap(e);
+        if (c instanceof IllegalStateException) {
+            return ChangerSense.fail(ChangerSense.DESTINATION_FULL, what + ": " + c.getMessage());
+        }
+        return ChangerSense.fail(ChangerSense.LOAD_OR_EJECT_FAILED, what + ": " + c);
+    }
+
+    private static Throwable unloadFailure(Throwable e, String drive) {
+        Throwable c = unwrap(e);
+        if (c instanceof IllegalStateException) {
+            return ChangerSense.fail(ChangerSense.REMOVAL_PREVENTED, drive + ": " + c.getMessage());
+        }
+        return ChangerSense.fail(ChangerSense.LOAD_OR_EJECT_FAILED, drive + " cannot unload: " + c);
+    }
+
+    static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private RemovableMedium drive(int position) throws ScsiException {
+        return medium(position).orElseThrow(() -> ChangerSense.fail(ChangerSense.DRIVE_NOT_READY,
+                layout.describe(layout.address(position)) + ": tape LUN " + library.drive(position)
+                        + " is not active"));
+    }
+
+    /** @return the position of an element address a cartridge can be moved from or to */
+    private int element(int address) throws ScsiException {
+        int p = layout.position(address);
+        if (p < 0) {
+            throw ChangerSense.fail(ChangerSense.INVALID_ELEMENT_ADDRESS, "no element " + layout.describe(address));
+        }
+        return p;
+    }
+
+    // ---- INITIALIZE ELEMENT STATUS
+
+    /**
+     * Rereads the cartridge directory once the operations before have ended: elements whose
+     * cartridge file is gone become empty; new cartridges go to empty storage elements in barcode
+     * order, then to empty import/export elements (IMPEXP: imported), and the rest stay out.
+     *
+     * @param who who asks; the others are told of a change with NOT READY TO READY CHANGE, and of
+     *     a cartridge in an import/export element with IMPORT OR EXPORT ELEMENT ACCESSED
+     * @return completes when done
+     */
+    CompletableFuture<Void> rescan(Requester who) {
+        return serial.submit(() -> {
+            rescanNow(who);
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    private void rescanNow(Requester who) throws ScsiException {
+        Map<String, Cartridge> found;
+        try {
+            found = media.scan();
+        } catch (IOException e) {
+            LOG.error("changer {}: cannot read the cartridge directory {}: {}", lun, media.dir(), e.toString());
+            throw ChangerSense.fail(org.jstgt.api.scsi.SenseReason.INTERNAL_TARGET_FAILURE.sense(),
+                    "cannot read " + media.dir());
+        }
+        boolean changed = false;
+        boolean imported = false;
+        Holding[] held = library.snapshot();
+        for (int p = 0; p < held.length; p++) {
+            Holding h = held[p];
+            if (h == null) {
+                continue;
+            }
+            Cartridge now = found.get(h.cartridge().barcode());
+            if (now == null || !now.file().equals(h.cartridge().file())) {
+                LOG.warn("changer {}: {} is gone from {}: {} is now empty", lun, h.cartridge().file(), media.dir(),
+                        layout.describe(layout.address(p)));
+                library.set(p, null);
+                changed = true;
+            }
+        }
+        List<String> left = new ArrayList<>();
+        var present = library.barcodes();
+        for (Cartridge c : found.values()) {
+            if (present.contains(c.barcode())) {
+                continue;
+            }
+            int p = library.firstEmpty(ElementType.STORAGE);
+            boolean mail = false;
+            if (p < 0) {
+                p = library.firstEmpty(ElementType.IMPORT_EXPORT);
+                mail = p >= 0;
+            }
+            if (p < 0) {
+                left.add(c.file());
+                continue;
+            }
+            library.set(p, new Holding(c, -1, mail));
+            LOG.info("changer {}: new cartridge {} in {}", lun, c.barcode(), layout.describe(layout.address(p)));
+            changed = true;
+            imported |= mail;
+        }
+        if (!left.isEmpty()) {
+            LOG.warn("changer {}: no empty slot or mail slot for {}: they stay out of the library", lun, left);
+        }
+        if (changed) {
+            save();
+            raise(ChangerSense.MEDIUM_MAY_HAVE_CHANGED, who);
+            if (imported) {
+                raise(ChangerSense.IMPORT_EXPORT_ACCESSED, who);
+            }
+        }
+    }
+
+    private void raise(org.jstgt.api.scsi.Sense sense, Requester who) {
+        if (who == null) {
+            events.unitAttention(sense);
+        } else {
+            events.unitAttentionToOthers(sense, who.initiatorPort(), who.targetPort());
+        }
+    }
+
+    // ---- state
+
+    /** Writes the state file (on a worker: every caller runs in a {@link Serial} operation). */
+    void save() {
+        StateFile.Saved s = new StateFile.Saved(launch, media.dir().toString(), library.byKey(),
+                prevention.holders());
+        try {
+            state.write(s);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("changer {}: cannot save its state to {}: {}", lun, state.path(), e.toString());
+        }
+    }
+
+    /** Saves the state after a change of the prevention, in order with the moves. */
+    CompletableFuture<Void> savePrevention() {
+        return serial.submit(() -> {
+            save();
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+}

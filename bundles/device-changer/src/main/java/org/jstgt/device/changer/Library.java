@@ -67,10 +67,16 @@ final class Library {
 
     /** @return the first empty element of a type, or -1 */
     synchronized int firstEmpty(ElementType type) {
+        return firstEmpty(type, 0, held.length);
+    }
+
+    /** @return the first empty element of a type at a position from {@code from} to before {@code to}, or -1 */
+    synchronized int firstEmpty(ElementType type, int from, int to) {
         int first = layout.position(Layout.first(type));
         for (int i = 0; i < layout.count(type); i++) {
-            if (held[first + i] == null) {
-                return first + i;
+            int p = first + i;
+            if (p >= from && p < to && held[p] == null) {
+                return p;
             }
         }
         return -1;

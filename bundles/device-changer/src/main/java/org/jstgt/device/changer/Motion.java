@@ -13,14 +13,15 @@ import org.jstgt.scsi.spc.Commands;
 import org.jstgt.scsi.spc.OpcodeTable;
 
 /**
- * The commands that work the mechanism: MOVE MEDIUM (SMC-3 §6.4), POSITION TO ELEMENT (§6.9) and
- * INITIALIZE ELEMENT STATUS (§6.2). Fields are checked when the command is parsed; the state of
+ * The commands that work the mechanism: MOVE MEDIUM (SMC-3 §6.4), POSITION TO ELEMENT (§6.9),
+ * INITIALIZE ELEMENT STATUS (§6.2) and INITIALIZE ELEMENT STATUS WITH RANGE (§6.3). Fields are checked when the command is parsed; the state of
  * the elements when it runs, after the operations before it ({@link Robot}). Byte 1 bits 7-5 of
  * each CDB are the obsolete LUN field, which Linux's {@code ch} driver still fills: ignored.
  */
 final class Motion implements CommandFamily {
     static final int INITIALIZE_ELEMENT_STATUS = 0x07;
     static final int POSITION_TO_ELEMENT = 0x2B;
+    static final int INITIALIZE_ELEMENT_STATUS_WITH_RANGE = 0x37;
     static final int MOVE_MEDIUM = 0xA5;
 
     private final Robot robot;
@@ -37,6 +38,9 @@ final class Motion implements CommandFamily {
         table.command(INITIALIZE_ELEMENT_STATUS, "INITIALIZE ELEMENT STATUS", 6)
                 .usage(0, 0, 0, 0, 0, 0)
                 .handler(this::initializeElementStatus)
+                .command(INITIALIZE_ELEMENT_STATUS_WITH_RANGE, "INITIALIZE ELEMENT STATUS WITH RANGE", 10)
+                .usage(0, 0x03, full, full, 0, 0, full, full, 0, 0)
+                .handler(this::initializeElementStatusWithRange)
                 .command(POSITION_TO_ELEMENT, "POSITION TO ELEMENT", 10).reservation(ReservationClass.WRITE)
                 .usage(0, 0, full, full, full, full, 0, 0, 0x01, 0)
                 .handler(this::positionToElement)
@@ -99,6 +103,31 @@ final class Motion implements CommandFamily {
         CdbChecks.requireZero(cdb, 1, 0x1F);
         CdbChecks.requireZeroBytes(cdb, 2, 4);
         return Commands.noData(t -> onTask(t, robot.rescan(requester(t))));
+    }
+
+    /**
+     * INITIALIZE ELEMENT STATUS WITH RANGE (SMC-3 §6.3, table 10): byte 1 FAST (1), RANGE (0);
+     * bytes 2-3 ELEMENT ADDRESS; 4-5 reserved; 6-7 NUMBER OF ELEMENTS; byte 8 reserved. RANGE 0
+     * rereads the directory for every element, as INITIALIZE ELEMENT STATUS; RANGE 1 for the
+     * elements from ELEMENT ADDRESS on, at most NUMBER OF ELEMENTS of them (those of the
+     * library's addresses in that span). FAST asks to skip elements known empty: there is no
+     * scan to skip, so it is accepted and changes nothing.
+     *
+     * @throws ScsiException INVALID ELEMENT ADDRESS (byte 2) when RANGE is 1 and ELEMENT ADDRESS
+     *     is not an element of the library
+     */
+    private CommandDescriptor initializeElementStatusWithRange(ScsiTask task) throws ScsiException {
+        Cdb cdb = task.cdb();
+        CdbChecks.requireZero(cdb, 1, 0x1C);
+        CdbChecks.requireZeroBytes(cdb, 4, 5);
+        CdbChecks.requireZeroBytes(cdb, 8, 8);
+        if (!cdb.bit(1, 0)) {
+            return Commands.noData(t -> onTask(t, robot.rescan(requester(t))));
+        }
+        int first = address(cdb, 2);
+        int from = layout.position(first);
+        int to = Math.min(layout.size(), from + cdb.u16(6));
+        return Commands.noData(t -> onTask(t, robot.rescan(requester(t), from, to)));
     }
 
     private void transport(Cdb cdb) throws ScsiException {

@@ -174,6 +174,9 @@ final class Robot {
                         + " holds a medium the changer did not load");
             }
         }
+        if (toDrive) {
+            elsewhere(h.cartridge(), from, to);
+        }
         CompletionStage<Void> out = CompletableFuture.completedFuture(null);
         if (fromDrive) {
             out = takeOut(from, h);
@@ -222,6 +225,25 @@ final class Robot {
         }
         return d.unload(false).exceptionallyCompose(e -> CompletableFuture.failedFuture(
                 unloadFailure(e, library.drive(position))));
+    }
+
+    /**
+     * Refuses to load a cartridge that another drive has loaded already (through the shell): one
+     * image in two drives would corrupt it.
+     */
+    private void elsewhere(Cartridge c, int from, int to) throws ScsiException {
+        Path path = media.path(c);
+        int first = layout.position(Layout.FIRST_DRIVE);
+        for (int q = first; q < first + layout.drives(); q++) {
+            if (q == from || q == to) {
+                continue;
+            }
+            Optional<String> loaded = medium(q).flatMap(RemovableMedium::loaded);
+            if (loaded.isPresent() && samePath(loaded.get(), path)) {
+                throw ChangerSense.fail(ChangerSense.MANUAL_INTERVENTION, path + " is loaded in "
+                        + layout.describe(layout.address(q)) + " already; eject it through the shell");
+            }
+        }
     }
 
     private static boolean samePath(String loaded, Path expected) {
@@ -282,13 +304,26 @@ final class Robot {
      * @return completes when done
      */
     CompletableFuture<Void> rescan(Requester who) {
+        return rescan(who, 0, layout.size());
+    }
+
+    /**
+     * Rereads the cartridge directory for a range of elements (INITIALIZE ELEMENT STATUS WITH
+     * RANGE): only elements of the range are emptied or filled.
+     *
+     * @param who who asks
+     * @param from the first position of the range
+     * @param to the position after the range
+     * @return completes when done
+     */
+    CompletableFuture<Void> rescan(Requester who, int from, int to) {
         return serial.submit(() -> {
-            rescanNow(who);
+            rescanNow(who, from, to);
             return CompletableFuture.completedFuture(null);
         });
     }
 
-    private void rescanNow(Requester who) throws ScsiException {
+    private void rescanNow(Requester who, int from, int to) throws ScsiException {
         Map<String, Cartridge> found;
         try {
             found = media.scan();
@@ -300,7 +335,7 @@ final class Robot {
         boolean changed = false;
         boolean imported = false;
         Holding[] held = library.snapshot();
-        for (int p = 0; p < held.length; p++) {
+        for (int p = from; p < to; p++) {
             Holding h = held[p];
             if (h == null) {
                 continue;
@@ -319,10 +354,10 @@ final class Robot {
             if (present.contains(c.barcode())) {
                 continue;
             }
-            int p = library.firstEmpty(ElementType.STORAGE);
+            int p = library.firstEmpty(ElementType.STORAGE, from, to);
             boolean mail = false;
             if (p < 0) {
-                p = library.firstEmpty(ElementType.IMPORT_EXPORT);
+                p = library.firstEmpty(ElementType.IMPORT_EXPORT, from, to);
                 mail = p >= 0;
             }
             if (p < 0) {

@@ -206,6 +206,34 @@ class MotionTest extends ChangerTestBase {
     }
 
     @Test
+    void initializeElementStatusWithRange() throws Exception {
+        cartridges("A01.tape", "C03.tape");
+        ChangerUnit u = unit(props(4, 1, "tape0"), "l");
+        java.nio.file.Files.delete(media.resolve("A01.tape"));
+        java.nio.file.Files.delete(media.resolve("C03.tape"));
+        cartridges("B02.tape");
+        // slots 2-4 only: C03 leaves slot 2 and B02 takes it; slot 1 keeps its stale A01
+        run(u, FakeScsiTask.of(0x37, 0x01, (SLOT1 + 1) >>> 8, SLOT1 + 1, 0, 0, 0, 3, 0, 0));
+        assertEquals("A01", at(u, SLOT1).cartridge().barcode());
+        assertEquals("B02", at(u, SLOT1 + 1).cartridge().barcode());
+        assertNull(at(u, SLOT1 + 2));
+        // RANGE 0: everything, FAST accepted
+        run(u, FakeScsiTask.of(0x37, 0x02, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertNull(at(u, SLOT1));
+        invalidAddress(2, () -> run(u, FakeScsiTask.of(0x37, 0x01, 0x77, 0x77, 0, 0, 0, 1, 0, 0)));
+        invalidField(1, 2, () -> run(u, FakeScsiTask.of(0x37, 0x04, 0, 0, 0, 0, 0, 0, 0, 0)));
+        invalidField(4, -1, () -> run(u, FakeScsiTask.of(0x37, 0, 0, 0, 1, 0, 0, 0, 0, 0)));
+    }
+
+    @Test
+    void aCartridgeLoadedInAnotherDriveIsNotLoadedTwice() throws Exception {
+        ChangerUnit u = library("A01.tape");
+        drive("tape1").setLoaded(path("A01.tape"));
+        expect(ChangerSense.MANUAL_INTERVENTION, () -> run(u, moveMedium(0, SLOT1, DRIVE1)));
+        assertTrue(drive("tape0").calls.isEmpty());
+    }
+
+    @Test
     void testUnitReady() throws Exception {
         ChangerUnit u = library();
         assertEquals(0, run(u, FakeScsiTask.of(0, 0, 0, 0, 0, 0)));

@@ -95,7 +95,7 @@ final class Identity implements CommandFamily {
      * hold cartridges, the transport does not; bytes 4-7 the MOVE MEDIUM capabilities from
      * transport (none: it never holds one), storage, import/export and data transfer elements,
      * each to DT (3), I/E (2), ST (1) and not to MT (0); bytes 12-15 the EXCHANGE MEDIUM
-     * capabilities: none (EXCHANGE MEDIUM is not offered).
+     * capabilities, the same.
      */
     static byte[] deviceCapabilities() {
         byte[] p = new byte[18];
@@ -103,6 +103,9 @@ final class Identity implements CommandFamily {
         p[3] = 0x0E;
         p[4] = 0x0E;
         p[5] = 0x0E;
+        p[11] = 0x0E;
+        p[12] = 0x0E;
+        p[13] = 0x0E;
         return p;
     }
 

@@ -13,7 +13,8 @@ import org.jstgt.scsi.spc.Commands;
 import org.jstgt.scsi.spc.OpcodeTable;
 
 /**
- * The commands that work the mechanism: MOVE MEDIUM (SMC-3 §6.4), POSITION TO ELEMENT (§6.9),
+ * The commands that work the mechanism: MOVE MEDIUM (SMC-3 §6.4), EXCHANGE MEDIUM (§6.1),
+ * POSITION TO ELEMENT (§6.9),
  * INITIALIZE ELEMENT STATUS (§6.2) and INITIALIZE ELEMENT STATUS WITH RANGE (§6.3). Fields are checked when the command is parsed; the state of
  * the elements when it runs, after the operations before it ({@link Robot}). Byte 1 bits 7-5 of
  * each CDB are the obsolete LUN field, which Linux's {@code ch} driver still fills: ignored.
@@ -23,6 +24,7 @@ final class Motion implements CommandFamily {
     static final int POSITION_TO_ELEMENT = 0x2B;
     static final int INITIALIZE_ELEMENT_STATUS_WITH_RANGE = 0x37;
     static final int MOVE_MEDIUM = 0xA5;
+    static final int EXCHANGE_MEDIUM = 0xA6;
 
     private final Robot robot;
     private final Layout layout;
@@ -46,7 +48,10 @@ final class Motion implements CommandFamily {
                 .handler(this::positionToElement)
                 .command(MOVE_MEDIUM, "MOVE MEDIUM", 12)
                 .usage(0, 0, full, full, full, full, full, full, 0, 0, 0x01, 0)
-                .handler(this::moveMedium);
+                .handler(this::moveMedium)
+                .command(EXCHANGE_MEDIUM, "EXCHANGE MEDIUM", 12)
+                .usage(0, 0, full, full, full, full, full, full, full, full, 0x03, 0)
+                .handler(this::exchangeMedium);
     }
 
     /**
@@ -74,6 +79,41 @@ final class Motion implements CommandFamily {
             throw ScsiException.invalidCdbField(10, 0);
         }
         return Commands.noData(t -> onTask(t, robot.move(source, destination, requester(t))));
+    }
+
+    /**
+     * EXCHANGE MEDIUM (SMC-3 §6.1, table 8): bytes 2-3 MEDIUM TRANSPORT ADDRESS, 4-5 SOURCE ADDRESS,
+     * 6-7 FIRST DESTINATION ADDRESS, 8-9 SECOND DESTINATION ADDRESS, byte 10 INV2 (1), INV1 (0).
+     * The source's cartridge goes to the first destination, whose cartridge goes to the second
+     * destination (the source, for a swap). Drives are unloaded and loaded as by MOVE MEDIUM;
+     * should the second load fail, that cartridge stays in the transport (FULL in READ ELEMENT
+     * STATUS), from which MOVE MEDIUM takes it.
+     *
+     * @throws ScsiException INVALID ELEMENT ADDRESS for an address the library does not have or a
+     *     destination that is the transport; INVALID FIELD IN CDB for a first destination equal to
+     *     the source (byte 6) or to the second destination (byte 8), INV1/INV2 and reserved bits
+     */
+    private CommandDescriptor exchangeMedium(ScsiTask task) throws ScsiException {
+        Cdb cdb = task.cdb();
+        CdbChecks.requireZero(cdb, 1, 0x1F);
+        transport(cdb);
+        int source = address(cdb, 4);
+        int first = address(cdb, 6);
+        int second = address(cdb, 8);
+        if (first == Layout.TRANSPORT) {
+            throw invalidAddress(6);
+        }
+        if (second == Layout.TRANSPORT) {
+            throw invalidAddress(8);
+        }
+        if (first == source) {
+            throw ScsiException.invalidCdbField(6, -1);
+        }
+        if (second == first) {
+            throw ScsiException.invalidCdbField(8, -1);
+        }
+        CdbChecks.requireZero(cdb, 10, 0xFF);
+        return Commands.noData(t -> onTask(t, robot.exchange(source, first, second, requester(t))));
     }
 
     /**

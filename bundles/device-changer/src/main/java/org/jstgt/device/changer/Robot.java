@@ -188,7 +188,7 @@ final class Robot {
                     loadFailure(e, layout.describe(destination) + " cannot load " + path))));
         }
         return out.thenApplyAsync(v -> {
-            int newSource = fromDrive ? h.source() : layout.address(from);
+            int newSource = sourceAfter(from, h);
             library.set(from, null);
             library.set(to, new Holding(h.cartridge(), newSource, false));
             LOG.info("changer {}: {} moved from {} to {}{}", lun, h.cartridge().barcode(), layout.describe(source),
@@ -202,6 +202,152 @@ final class Robot {
             }
             return null;
         }, serial.workers());
+    }
+
+    /** @return SOURCE STORAGE ELEMENT ADDRESS of a cartridge leaving an element: that element when it stores, else as before */
+    private int sourceAfter(int position, Holding h) {
+        ElementType t = layout.type(position);
+        return t == ElementType.STORAGE || t == ElementType.IMPORT_EXPORT ? layout.address(position) : h.source();
+    }
+
+    // ---- EXCHANGE MEDIUM
+
+    /**
+     * Exchanges cartridges (SMC-3 §6.1): the source's to the first destination, the first
+     * destination's to the second destination (which may be the source: a swap).
+     *
+     * @param source source element address
+     * @param first first destination element address
+     * @param second second destination element address
+     * @param who who asks
+     * @return completes when done and saved, or exceptionally with a {@link ScsiException}
+     */
+    CompletableFuture<Void> exchange(int source, int first, int second, Requester who) {
+        return serial.submit(() -> exchangeNow(source, first, second, who));
+    }
+
+    private CompletionStage<Void> exchangeNow(int source, int first, int second, Requester who)
+            throws ScsiException {
+        int s = element(source);
+        int d1 = element(first);
+        int d2 = element(second);
+        Holding a = library.at(s);
+        Holding b = library.at(d1);
+        if (a == null) {
+            throw ChangerSense.fail(ChangerSense.SOURCE_EMPTY, layout.describe(source) + " is empty");
+        }
+        if (b == null) {
+            throw ChangerSense.fail(ChangerSense.SOURCE_EMPTY, layout.describe(first) + " is empty");
+        }
+        Holding inTransport = library.at(0);
+        if (inTransport != null) {
+            throw ChangerSense.fail(ChangerSense.MANUAL_INTERVENTION, "the transport holds "
+                    + inTransport.cartridge().barcode() + " from an exchange that failed: move it first");
+        }
+        if (d2 != s && library.at(d2) != null) {
+            throw ChangerSense.fail(ChangerSense.DESTINATION_FULL, layout.describe(second) + " is full");
+        }
+        boolean mail = isMail(s) || isMail(d1) || isMail(d2);
+        if (mail && prevention.prevented()) {
+            throw ChangerSense.fail(ChangerSense.REMOVAL_PREVENTED,
+                    "removal through the import/export elements is prevented");
+        }
+        RemovableMedium intoFirst = isDrive(d1) ? drive(d1) : null;
+        RemovableMedium intoSecond = null;
+        if (isDrive(d2) && d2 != s) {
+            intoSecond = drive(d2);
+            if (intoSecond.loaded().isPresent()) {
+                throw ChangerSense.fail(ChangerSense.DESTINATION_FULL, layout.describe(second)
+                        + " holds a medium the changer did not load");
+            }
+        }
+        if (intoFirst != null) {
+            elsewhere(a.cartridge(), s, d1);
+        }
+        if (isDrive(d2)) {
+            elsewhere(b.cartridge(), d1, d2);
+        }
+        CompletionStage<Void> out = CompletableFuture.completedFuture(null);
+        if (intoFirst != null) {
+            out = takeOut(d1, b);
+        }
+        if (isDrive(s)) {
+            CompletionStage<Void> o = out;
+            out = o.thenCompose(v -> takeOutLater(s, a));
+        }
+        if (intoFirst != null) {
+            out = out.thenCompose(v -> load(intoFirst, a, first));
+        }
+        boolean[] half = {false};
+        out = out.thenApplyAsync(v -> {
+            // the first half is done: the first destination's cartridge is in the transport
+            half[0] = true;
+            library.set(s, null);
+            library.set(d1, new Holding(a.cartridge(), sourceAfter(s, a), false));
+            library.set(0, new Holding(b.cartridge(), sourceAfter(d1, b), false));
+            return null;
+        }, serial.workers());
+        if (isDrive(d2)) {
+            RemovableMedium target = d2 == s ? null : intoSecond;
+            out = out.thenCompose(v -> load(target != null ? target : driveOrNull(d2), b, second));
+        }
+        return out.handleAsync((v, e) -> {
+            Holding inHand = half[0] ? library.at(0) : null;
+            if (e == null) {
+                library.set(0, null);
+                library.set(d2, inHand);
+                LOG.info("changer {}: {} moved from {} to {}, {} from {} to {}{}", lun, a.cartridge().barcode(),
+                        layout.describe(source), layout.describe(first), b.cartridge().barcode(),
+                        layout.describe(first), layout.describe(second), who == null ? " (shell)" : "");
+            }
+            if (e == null || inHand != null) {
+                save();
+            }
+            if (e != null) {
+                if (inHand != null) {
+                    LOG.warn("changer {}: exchange stopped with {} in the transport: {}", lun,
+                            inHand.cartridge().barcode(), unwrap(e).getMessage());
+                }
+                throw e instanceof CompletionException c ? c : new CompletionException(e);
+            }
+            if (who == null) {
+                events.unitAttention(ChangerSense.MEDIUM_MAY_HAVE_CHANGED);
+                if (mail) {
+                    events.unitAttention(ChangerSense.IMPORT_EXPORT_ACCESSED);
+                }
+            }
+            return null;
+        }, serial.workers());
+    }
+
+    private CompletionStage<Void> takeOutLater(int position, Holding h) {
+        try {
+            return takeOut(position, h);
+        } catch (ScsiException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private RemovableMedium driveOrNull(int position) {
+        return medium(position).orElse(null);
+    }
+
+    private CompletionStage<Void> load(RemovableMedium d, Holding h, int address) {
+        String path = media.path(h.cartridge()).toString();
+        if (d == null) {
+            return CompletableFuture.failedFuture(ChangerSense.fail(ChangerSense.DRIVE_NOT_READY,
+                    layout.describe(address) + " is not active"));
+        }
+        return d.load(path).exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                loadFailure(e, layout.describe(address) + " cannot load " + path)));
+    }
+
+    private boolean isDrive(int position) {
+        return layout.type(position) == ElementType.DATA_TRANSFER;
+    }
+
+    private boolean isMail(int position) {
+        return layout.type(position) == ElementType.IMPORT_EXPORT;
     }
 
     /**

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.testkit.FakeScsiTask;
 import org.junit.jupiter.api.Test;
 
@@ -87,9 +86,11 @@ class ClientSequencesTest extends ChangerTestBase {
         assertEquals("9 8 8 8 8 8 8 8 ", status.toString());
         // CHIOPOSITION
         assertEquals(0, run(u, FakeScsiTask.of(0x2B, LUN_BITS, 0, trans, (SLOT1 + 4) >>> 8, SLOT1 + 4, 0, 0, 0, 0)));
-        // CHIOEXCHANGE: not offered; ch maps INVALID COMMAND OPERATION CODE to EBADRQC
-        expect(SenseReason.INVALID_COMMAND_OPERATION_CODE, () -> run(u, FakeScsiTask.of(0xA6, LUN_BITS, 0, trans,
-                DRIVE1 >>> 8, DRIVE1, SLOT1 >>> 8, SLOT1, (SLOT1 + 1) >>> 8, SLOT1 + 1, 0, 0)));
+        // CHIOEXCHANGE: the drive's B02 for slot 1's A01, B02 to slot 2
+        run(u, FakeScsiTask.of(0xA6, LUN_BITS, 0, trans, SLOT1 >>> 8, SLOT1, DRIVE1 >>> 8, DRIVE1,
+                (SLOT1 + 1) >>> 8, SLOT1 + 1, 0, 0));
+        assertEquals(List.of("load " + path("B02.tape"), "unload false", "load " + path("A01.tape")),
+                drive("tape0").calls);
         // ch_move with INVERT (CM_INVERT): refused, the transport cannot rotate
         invalidField(10, 0, () -> run(u, FakeScsiTask.of(0xA5, LUN_BITS, 0, trans, DRIVE1 >>> 8, DRIVE1,
                 SLOT1 >>> 8, SLOT1 + 1, 0, 0, 1, 0)));

@@ -55,7 +55,10 @@ class IdentityTest extends ChangerTestBase {
         assertEquals(0x0E, c[9]);
         assertEquals(0x0E, c[10]);
         assertEquals(0x0E, c[11]);
+        // EXCHANGE MEDIUM from storage, import/export and data transfer elements
         assertEquals(0, c[16]);
+        assertEquals(0x0E, c[17]);
+        assertEquals(0x0E, c[19]);
     }
 
     @Test

@@ -233,6 +233,67 @@ class MotionTest extends ChangerTestBase {
         assertTrue(drive("tape0").calls.isEmpty());
     }
 
+    static FakeScsiTask exchangeMedium(int source, int first, int second) {
+        return FakeScsiTask.of(0xA6, 0, 0, 0, source >>> 8, source, first >>> 8, first, second >>> 8, second, 0, 0);
+    }
+
+    @Test
+    void exchangeSwapsADriveWithASlot() throws Exception {
+        ChangerUnit u = library("A01.tape", "B02.tape");
+        run(u, moveMedium(0, SLOT1, DRIVE1));
+        // the drive's A01 for slot 2's B02
+        run(u, exchangeMedium(SLOT1 + 1, DRIVE1, SLOT1 + 1));
+        assertEquals(List.of("load " + path("A01.tape"), "unload false", "load " + path("B02.tape")),
+                drive("tape0").calls);
+        assertEquals("B02", at(u, DRIVE1).cartridge().barcode());
+        assertEquals(SLOT1 + 1, at(u, DRIVE1).source());
+        assertEquals("A01", at(u, SLOT1 + 1).cartridge().barcode());
+        assertNull(at(u, TRANSPORT));
+        // to a second destination
+        run(u, exchangeMedium(SLOT1 + 1, DRIVE1, SLOT1 + 6));
+        assertEquals("A01", at(u, DRIVE1).cartridge().barcode());
+        assertEquals("B02", at(u, SLOT1 + 6).cartridge().barcode());
+        assertNull(at(u, SLOT1 + 1));
+    }
+
+    @Test
+    void exchangeThatFailsHalfwayLeavesTheCartridgeInTheTransport() throws Exception {
+        ChangerUnit u = library("A01.tape", "B02.tape", "C03.tape");
+        run(u, moveMedium(0, SLOT1, DRIVE1));
+        run(u, moveMedium(0, SLOT1 + 1, DRIVE2));
+        // swap the drives' cartridges: B02 into drive 1 works, A01 into drive 2 fails
+        drive("tape1").loadFailure = new IOException("broken");
+        expect(ChangerSense.LOAD_OR_EJECT_FAILED, () -> run(u, exchangeMedium(DRIVE2, DRIVE1, DRIVE2)));
+        assertEquals("B02", at(u, DRIVE1).cartridge().barcode());
+        assertNull(at(u, DRIVE2));
+        assertEquals("A01", at(u, TRANSPORT).cartridge().barcode());
+        // READ ELEMENT STATUS shows the transport full, with A01
+        byte[] d = data(u, readElementStatus(1, true, 0, 1, false, 255));
+        assertEquals(0x01, d[18]);
+        assertEquals("A01", ascii(d, 28, 3));
+        // no other exchange until the transport is emptied with MOVE MEDIUM
+        expect(ChangerSense.MANUAL_INTERVENTION, () -> run(u, exchangeMedium(SLOT1 + 2, DRIVE1, SLOT1 + 2)));
+        run(u, moveMedium(0, TRANSPORT, SLOT1 + 7));
+        assertNull(at(u, TRANSPORT));
+        assertEquals("A01", at(u, SLOT1 + 7).cartridge().barcode());
+    }
+
+    @Test
+    void exchangeFields() throws Exception {
+        ChangerUnit u = library("A01.tape", "B02.tape", "C03.tape");
+        expect(ChangerSense.SOURCE_EMPTY, () -> run(u, exchangeMedium(SLOT1 + 3, SLOT1, SLOT1 + 3)));
+        expect(ChangerSense.SOURCE_EMPTY, () -> run(u, exchangeMedium(SLOT1, SLOT1 + 3, SLOT1)));
+        expect(ChangerSense.DESTINATION_FULL, () -> run(u, exchangeMedium(SLOT1, SLOT1 + 1, SLOT1 + 2)));
+        invalidField(6, -1, () -> run(u, exchangeMedium(SLOT1, SLOT1, SLOT1 + 1)));
+        invalidField(8, -1, () -> run(u, exchangeMedium(SLOT1, SLOT1 + 1, SLOT1 + 1)));
+        invalidAddress(6, () -> run(u, exchangeMedium(SLOT1, TRANSPORT, SLOT1 + 1)));
+        invalidAddress(8, () -> run(u, exchangeMedium(SLOT1, SLOT1 + 1, SLOT1 + 8)));
+        invalidField(10, 0, () -> run(u, exchangeMedium(SLOT1, SLOT1 + 1, SLOT1).withCdbByte(10, 1)));
+        invalidField(10, 1, () -> run(u, exchangeMedium(SLOT1, SLOT1 + 1, SLOT1).withCdbByte(10, 2)));
+        run(u, preventAllow(true));
+        expect(ChangerSense.REMOVAL_PREVENTED, () -> run(u, exchangeMedium(SLOT1, SLOT1 + 1, MAIL1)));
+    }
+
     @Test
     void testUnitReady() throws Exception {
         ChangerUnit u = library();
@@ -274,7 +335,7 @@ class MotionTest extends ChangerTestBase {
     void unknownOpcodeAndReportSupportedOperationCodes() throws Exception {
         ChangerUnit u = library();
         expect(SenseReason.INVALID_COMMAND_OPERATION_CODE, () -> run(u, FakeScsiTask.of(0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0)));
-        expect(SenseReason.INVALID_COMMAND_OPERATION_CODE, () -> run(u, FakeScsiTask.of(0xA6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
+        expect(SenseReason.INVALID_COMMAND_OPERATION_CODE, () -> run(u, FakeScsiTask.of(0xA7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
         // REPORT SUPPORTED OPERATION CODES, one command: MOVE MEDIUM is supported (SUPPORT 011b)
         byte[] d = data(u, FakeScsiTask.of(0xA3, 0x0C, 0x01, 0xA5, 0, 0, 0, 0, 1, 0, 0, 0));
         assertEquals(0x03, d[1] & 0x07);

@@ -1,6 +1,7 @@
 package org.jstgt.device.changer;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,12 @@ final class ChangerUnit implements LogicalUnit {
     static final int PERIPHERAL_DEVICE_TYPE = 0x08;
     /** How long {@link #close()} waits for a shell's move under way. */
     private static final long CLOSE_WAIT_MILLIS = 30_000;
+    /**
+     * How long a move waits for a configured drive whose LUN is not active: the core's bound for
+     * holding commands while a provider is away (15 s), so that a bundle update of the tape device
+     * is invisible to the changer's initiators too.
+     */
+    static final Duration DRIVE_WAIT = Duration.ofSeconds(15);
 
     private final Robot robot;
     private final OpcodeTable table;
@@ -63,6 +70,15 @@ final class ChangerUnit implements LogicalUnit {
      */
     static ChangerUnit create(UnitContext context, Path stateDir, String launch, Executor workers)
             throws ConfigException {
+        return create(context, stateDir, launch, workers, DRIVE_WAIT);
+    }
+
+    /**
+     * @param driveWait how long a move waits for a configured drive whose LUN is not active
+     * @see #create(UnitContext, Path, String, Executor)
+     */
+    static ChangerUnit create(UnitContext context, Path stateDir, String launch, Executor workers,
+            Duration driveWait) throws ConfigException {
         LunSpec spec = context.spec();
         ChangerConfig config = ChangerConfig.of(spec);
         boolean dSense = ModePages.descriptorSense(spec);
@@ -100,7 +116,7 @@ final class ChangerUnit implements LogicalUnit {
             }
         }
         Robot robot = new Robot(spec.name(), library, media, state, thisLaunch, context.luns(), context.events(),
-                prevention, new Serial(workers));
+                prevention, new Serial(workers), driveWait);
         robot.save();
         return new ChangerUnit(robot, new Identity(spec, layout, dSense));
     }

@@ -2,6 +2,7 @@ package org.jstgt.device.changer;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.jstgt.api.media.ChangerElement.ElementType;
 import org.jstgt.api.media.RemovableMedium;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Robot {
     private static final Logger LOG = LoggerFactory.getLogger(Robot.class);
+    private static final long DRIVE_POLL_MILLIS = 100;
 
     /** Who asks for an operation: an I_T nexus, or the shell when null. */
     record Requester(String initiatorPort, String targetPort) {
@@ -51,9 +54,15 @@ final class Robot {
     private final UnitEvents events;
     private final Prevention prevention;
     private final Serial serial;
+    private final long driveWaitNanos;
 
+    /**
+     * @param driveWait how long a move waits for a configured drive whose LUN is not active (its
+     *     bundle being updated) before it fails NOT READY
+     */
     Robot(String lun, Library library, MediaDirectory media, StateFile state, String launch, LunDirectory luns,
-            UnitEvents events, Prevention prevention, Serial serial) {
+            UnitEvents events, Prevention prevention, Serial serial, Duration driveWait) {
+        this.driveWaitNanos = driveWait.toNanos();
         this.lun = lun;
         this.library = library;
         this.layout = library.layout();
@@ -139,7 +148,45 @@ final class Robot {
      * @return completes when moved and saved, or exceptionally with a {@link ScsiException}
      */
     CompletableFuture<Void> move(int source, int destination, Requester who) {
-        return serial.submit(() -> moveNow(source, destination, who));
+        return serial.submit(() -> awaitDrives(source, destination)
+                .thenCompose(v -> attempt(() -> moveNow(source, destination, who))));
+    }
+
+    /**
+     * Waits, bounded and without blocking a thread, for the configured drives among the
+     * addresses whose LUN is not active: a bundle update of the tape device replaces its units,
+     * and the core holds their own commands meanwhile.
+     */
+    private CompletionStage<Void> awaitDrives(int... addresses) {
+        List<Integer> waiting = new ArrayList<>();
+        for (int a : addresses) {
+            int p = layout.position(a);
+            if (p >= 0 && isDrive(p) && medium(p).isEmpty() && luns.spec(library.drive(p)).isPresent()) {
+                waiting.add(p);
+            }
+        }
+        if (waiting.isEmpty() || driveWaitNanos <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        LOG.info("changer {}: waiting for {} to be active", lun, waiting.stream().map(library::drive).toList());
+        return poll(waiting, System.nanoTime() + driveWaitNanos);
+    }
+
+    private CompletionStage<Void> poll(List<Integer> waiting, long deadline) {
+        if (waiting.stream().allMatch(p -> medium(p).isPresent()) || System.nanoTime() - deadline >= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> {
+        }, CompletableFuture.delayedExecutor(DRIVE_POLL_MILLIS, TimeUnit.MILLISECONDS, serial.workers()))
+                .thenCompose(v -> poll(waiting, deadline));
+    }
+
+    private static CompletionStage<Void> attempt(Serial.Operation<Void> op) {
+        try {
+            return op.run();
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private CompletionStage<Void> moveNow(int source, int destination, Requester who) throws ScsiException {
@@ -223,7 +270,8 @@ final class Robot {
      * @return completes when done and saved, or exceptionally with a {@link ScsiException}
      */
     CompletableFuture<Void> exchange(int source, int first, int second, Requester who) {
-        return serial.submit(() -> exchangeNow(source, first, second, who));
+        return serial.submit(() -> awaitDrives(source, first, second)
+                .thenCompose(v -> attempt(() -> exchangeNow(source, first, second, who))));
     }
 
     private CompletionStage<Void> exchangeNow(int source, int first, int second, Requester who)

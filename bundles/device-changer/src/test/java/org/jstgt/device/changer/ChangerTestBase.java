@@ -38,6 +38,8 @@ abstract class ChangerTestBase {
     Path states;
     /** Runs the mechanism on the caller's thread: every test step completes before the next. */
     Executor workers = Runnable::run;
+    /** Moves fail at once on an inactive drive unless a test waits. */
+    java.time.Duration driveWait = java.time.Duration.ZERO;
     TestContext context;
 
     Path media() throws IOException {
@@ -86,7 +88,7 @@ abstract class ChangerTestBase {
         c.specs.putAll(context.specs);
         c.lunNumbers.putAll(context.lunNumbers);
         context = c;
-        return ChangerUnit.create(context, states, launch, workers);
+        return ChangerUnit.create(context, states, launch, workers, driveWait);
     }
 
     FakeDrive drive(String name) {

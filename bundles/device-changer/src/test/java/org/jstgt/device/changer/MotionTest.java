@@ -125,6 +125,26 @@ class MotionTest extends ChangerTestBase {
     }
 
     @Test
+    void aMoveWaitsForADriveWhoseBundleIsBeingUpdated() throws Exception {
+        driveWait = java.time.Duration.ofSeconds(30);
+        ChangerUnit u = library("A01.tape");
+        FakeDrive tape0 = drive("tape0");
+        context.units.remove("tape0");
+        java.util.concurrent.ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+        try {
+            later.schedule(() -> context.units.put("tape0", tape0), 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            run(u, moveMedium(0, SLOT1, DRIVE1));
+            assertEquals(List.of("load " + path("A01.tape")), tape0.calls);
+        } finally {
+            later.shutdownNow();
+        }
+        // a drive that is not a configured LUN is not waited for
+        context.specs.remove("tape1");
+        context.units.remove("tape1");
+        expect(NOT_READY_0400, () -> run(u, moveMedium(0, DRIVE1, DRIVE2)));
+    }
+
+    @Test
     void loadFailureLeavesTheCartridgeWhereItWas() throws Exception {
         ChangerUnit u = library("A01.tape");
         drive("tape0").loadFailure = new IOException("cannot open");

@@ -58,7 +58,7 @@ final class ElementStatus implements CommandFamily {
     }
 
     /**
-     * READ ELEMENT STATUS (SMC-3 §6.10, table 27): byte 1 VOLTAG (4), ELEMENT TYPE CODE (3-0; 0 all
+     * READ ELEMENT STATUS (SMC-3 §6.10): byte 1 VOLTAG (4), ELEMENT TYPE CODE (3-0; 0 all
      * types, 1 transport, 2 storage, 3 import/export, 4 data transfer); bytes 2-3 STARTING ELEMENT
      * ADDRESS; 4-5 NUMBER OF ELEMENTS; byte 6 CURDATA (1), DVCID (0); bytes 7-9 ALLOCATION LENGTH;
      * byte 10 reserved. The elements of the type(s) from the starting address on, at most NUMBER OF
@@ -124,7 +124,7 @@ final class ElementStatus implements CommandFamily {
         return d;
     }
 
-    /** One element status page (SMC-3 §6.10.2, table 29) of elements of one type. */
+    /** One element status page (SMC-3 §6.10.2) of elements of one type. */
     private byte[] page(ScsiTask task, List<ElementView> views, boolean voltag, boolean dvcid) {
         ElementType type = views.get(0).type();
         List<byte[]> ids = new ArrayList<>();

@@ -61,7 +61,7 @@ final class Identity implements CommandFamily {
     }
 
     /**
-     * Element Address Assignment mode page (SMC-3 §7.3.3, table 46), page length 12h: bytes 2-3
+     * Element Address Assignment mode page (SMC-3 §7.3.3), page length 12h: bytes 2-3
      * MEDIUM TRANSPORT ELEMENT ADDRESS, 4-5 NUMBER OF MEDIUM TRANSPORT ELEMENTS, 6-7 FIRST STORAGE
      * ELEMENT ADDRESS, 8-9 NUMBER OF STORAGE ELEMENTS, 10-11 FIRST IMPORT/EXPORT ELEMENT ADDRESS,
      * 12-13 NUMBER OF IMPORT/EXPORT ELEMENTS, 14-15 FIRST DATA TRANSFER ELEMENT ADDRESS, 16-17
@@ -81,7 +81,7 @@ final class Identity implements CommandFamily {
     }
 
     /**
-     * Transport Geometry Parameters mode page (SMC-3 §7.3.4, table 48), one 2-byte descriptor per
+     * Transport Geometry Parameters mode page (SMC-3 §7.3.4), one 2-byte descriptor per
      * transport: byte 0 ROTATE (0) 0: the transport cannot invert a cartridge; byte 1 MEMBER
      * NUMBER IN TRANSPORT ELEMENT SET 0.
      */
@@ -90,7 +90,7 @@ final class Identity implements CommandFamily {
     }
 
     /**
-     * Device Capabilities mode page (SMC-3 §7.3.2, table 44), page length 12h: byte 2 STORDT (3),
+     * Device Capabilities mode page (SMC-3 §7.3.2), page length 12h: byte 2 STORDT (3),
      * STORI/E (2), STORST (1) 1 and STORMT (0) 0: storage, import/export and data transfer elements
      * hold cartridges, the transport does not; bytes 4-7 the MOVE MEDIUM capabilities from
      * transport (none: it never holds one), storage, import/export and data transfer elements,

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The cartridge directory ({@code changer.media}): every regular file whose name does not start
  * with '.' is a cartridge, its barcode the name without its extension. A barcode is reported as
- * the volume identifier of the PRIMARY VOLUME TAG INFORMATION field (SMC-3 §6.10.3, table 34: 32
+ * the volume identifier of the PRIMARY VOLUME TAG INFORMATION field (SMC-3 §6.10.3: 32
  * bytes, space padded), so it must be 1 to 32 printable ASCII characters without spaces, and
  * without '*' and '?', which volume tag templates use as wildcards (SMC-3 §6.17); the whole file
  * name must be printable ASCII too. Files that do not qualify, and a second file with the barcode

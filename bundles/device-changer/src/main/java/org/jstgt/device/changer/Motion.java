@@ -14,7 +14,7 @@ import org.jstgt.scsi.spc.OpcodeTable;
 
 /**
  * The commands that work the mechanism: MOVE MEDIUM (SMC-3 §6.4), EXCHANGE MEDIUM (§6.1),
- * POSITION TO ELEMENT (§6.9),
+ * POSITION TO ELEMENT (§6.7),
  * INITIALIZE ELEMENT STATUS (§6.2) and INITIALIZE ELEMENT STATUS WITH RANGE (§6.3). Fields are checked when the command is parsed; the state of
  * the elements when it runs, after the operations before it ({@link Robot}). Byte 1 bits 7-5 of
  * each CDB are the obsolete LUN field, which Linux's {@code ch} driver still fills: ignored.
@@ -55,7 +55,7 @@ final class Motion implements CommandFamily {
     }
 
     /**
-     * MOVE MEDIUM (SMC-3 §6.4, table 17): bytes 2-3 MEDIUM TRANSPORT ADDRESS (0 = the default
+     * MOVE MEDIUM (SMC-3 §6.4): bytes 2-3 MEDIUM TRANSPORT ADDRESS (0 = the default
      * transport), 4-5 SOURCE ADDRESS, 6-7 DESTINATION ADDRESS, 8-9 reserved, byte 10 INVERT (0).
      * A move into a data transfer element loads the cartridge into the tape LUN, a move out of one
      * unloads it first.
@@ -82,7 +82,7 @@ final class Motion implements CommandFamily {
     }
 
     /**
-     * EXCHANGE MEDIUM (SMC-3 §6.1, table 8): bytes 2-3 MEDIUM TRANSPORT ADDRESS, 4-5 SOURCE ADDRESS,
+     * EXCHANGE MEDIUM (SMC-3 §6.1): bytes 2-3 MEDIUM TRANSPORT ADDRESS, 4-5 SOURCE ADDRESS,
      * 6-7 FIRST DESTINATION ADDRESS, 8-9 SECOND DESTINATION ADDRESS, byte 10 INV2 (1), INV1 (0).
      * The source's cartridge goes to the first destination, whose cartridge goes to the second
      * destination (the source, for a swap). Drives are unloaded and loaded as by MOVE MEDIUM;
@@ -117,7 +117,7 @@ final class Motion implements CommandFamily {
     }
 
     /**
-     * POSITION TO ELEMENT (SMC-3 §6.9, table 23): bytes 2-3 MEDIUM TRANSPORT ADDRESS, 4-5
+     * POSITION TO ELEMENT (SMC-3 §6.7): bytes 2-3 MEDIUM TRANSPORT ADDRESS, 4-5
      * DESTINATION ELEMENT ADDRESS, 6-7 reserved, byte 8 INVERT (0). A virtual transport is
      * everywhere at once: GOOD once the fields are valid.
      */
@@ -135,7 +135,7 @@ final class Motion implements CommandFamily {
     }
 
     /**
-     * INITIALIZE ELEMENT STATUS (SMC-3 §6.2, table 9): bytes 1-4 reserved. Rereads the cartridge
+     * INITIALIZE ELEMENT STATUS (SMC-3 §6.2): bytes 1-4 reserved. Rereads the cartridge
      * directory ({@link Robot#rescan}).
      */
     private CommandDescriptor initializeElementStatus(ScsiTask task) throws ScsiException {
@@ -146,7 +146,7 @@ final class Motion implements CommandFamily {
     }
 
     /**
-     * INITIALIZE ELEMENT STATUS WITH RANGE (SMC-3 §6.3, table 10): byte 1 FAST (1), RANGE (0);
+     * INITIALIZE ELEMENT STATUS WITH RANGE (SMC-3 §6.3): byte 1 FAST (1), RANGE (0);
      * bytes 2-3 ELEMENT ADDRESS; 4-5 reserved; 6-7 NUMBER OF ELEMENTS; byte 8 reserved. RANGE 0
      * rereads the directory for every element, as INITIALIZE ELEMENT STATUS; RANGE 1 for the
      * elements from ELEMENT ADDRESS on, at most NUMBER OF ELEMENTS of them (those of the

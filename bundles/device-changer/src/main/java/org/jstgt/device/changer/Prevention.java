@@ -4,7 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * PREVENT ALLOW MEDIUM REMOVAL of a media changer (SMC-3 §6.11; SPC-4 §6.13): while any I_T
+ * PREVENT ALLOW MEDIUM REMOVAL of a media changer (SMC-3 §6.8; SPC-4 §6.13): while any I_T
  * nexus prevents removal, no cartridge passes through the import/export elements. Kept per
  * I_T nexus; a nexus's prevention ends with ALLOW, with the nexus, or with the administrator's
  * override. Thread-safe.

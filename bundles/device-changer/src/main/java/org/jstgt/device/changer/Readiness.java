@@ -13,7 +13,7 @@ import org.jstgt.scsi.spc.OpcodeTable;
 
 /**
  * TEST UNIT READY (SPC-4 §6.47: the library is always ready; a drive that is not is reported per
- * element by READ ELEMENT STATUS) and PREVENT ALLOW MEDIUM REMOVAL (SMC-3 §6.11: prevents
+ * element by READ ELEMENT STATUS) and PREVENT ALLOW MEDIUM REMOVAL (SMC-3 §6.8: prevents
  * cartridges from passing through the import/export elements), kept per I_T nexus.
  */
 final class Readiness implements CommandFamily {
@@ -48,7 +48,7 @@ final class Readiness implements CommandFamily {
     }
 
     /**
-     * PREVENT ALLOW MEDIUM REMOVAL (SMC-3 §6.11, table 26): byte 1 bits 7-5 obsolete LUN (ignored),
+     * PREVENT ALLOW MEDIUM REMOVAL (SMC-3 §6.8): byte 1 bits 7-5 obsolete LUN (ignored),
      * 4-0 reserved; bytes 2-3 reserved; byte 4 PREVENT (1-0): 00b allow, 01b prevent; 10b and 11b
      * are obsolete for a changer and refused. The prevention is saved with the library's state,
      * so that a bundle update keeps it (a restart of the framework drops it).

@@ -213,26 +213,17 @@ final class Robot {
             throw ChangerSense.fail(ChangerSense.REMOVAL_PREVENTED,
                     "removal through the import/export elements is prevented");
         }
-        RemovableMedium target = null;
+        RemovableMedium target = toDrive ? drive(to) : null;
         if (toDrive) {
-            target = drive(to);
             if (target.loaded().isPresent()) {
                 throw ChangerSense.fail(ChangerSense.DESTINATION_FULL, layout.describe(destination)
                         + " holds a medium the changer did not load");
             }
-        }
-        if (toDrive) {
             elsewhere(h.cartridge(), from, to);
         }
-        CompletionStage<Void> out = CompletableFuture.completedFuture(null);
-        if (fromDrive) {
-            out = takeOut(from, h);
-        }
+        CompletionStage<Void> out = fromDrive ? takeOut(from, h) : CompletableFuture.completedFuture(null);
         if (toDrive) {
-            RemovableMedium d = target;
-            String path = media.path(h.cartridge()).toString();
-            out = out.thenCompose(v -> d.load(path).exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                    loadFailure(e, layout.describe(destination) + " cannot load " + path))));
+            out = out.thenCompose(v -> load(target, h, destination));
         }
         return out.thenApplyAsync(v -> {
             int newSource = sourceAfter(from, h);

@@ -14,10 +14,10 @@ import org.jstgt.scsi.spc.OpcodeTable;
 
 /**
  * The commands that work the mechanism: MOVE MEDIUM (SMC-3 §6.4), EXCHANGE MEDIUM (§6.1),
- * POSITION TO ELEMENT (§6.7),
- * INITIALIZE ELEMENT STATUS (§6.2) and INITIALIZE ELEMENT STATUS WITH RANGE (§6.3). Fields are checked when the command is parsed; the state of
- * the elements when it runs, after the operations before it ({@link Robot}). Byte 1 bits 7-5 of
- * each CDB are the obsolete LUN field, which Linux's {@code ch} driver still fills: ignored.
+ * POSITION TO ELEMENT (§6.7), INITIALIZE ELEMENT STATUS (§6.2) and INITIALIZE ELEMENT STATUS
+ * WITH RANGE (§6.3). Fields are checked when the command is parsed; the state of the elements
+ * when it runs, after the operations before it ({@link Robot}). Byte 1 bits 7-5 of each CDB are
+ * the obsolete LUN field, which Linux's {@code ch} driver still fills: ignored.
  */
 final class Motion implements CommandFamily {
     static final int INITIALIZE_ELEMENT_STATUS = 0x07;

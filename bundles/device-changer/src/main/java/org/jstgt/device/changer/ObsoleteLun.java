@@ -17,7 +17,11 @@ final class ObsoleteLun {
     private ObsoleteLun() {
     }
 
-    /** @return true for the operation codes {@code ch} sends: MODE SENSE(6), INITIALIZE ELEMENT STATUS, POSITION TO ELEMENT, MOVE MEDIUM, EXCHANGE MEDIUM, READ ELEMENT STATUS, SEND VOLUME TAG */
+    /**
+     * @return true for the operation codes {@code ch} sends: MODE SENSE(6), INITIALIZE ELEMENT
+     *     STATUS, POSITION TO ELEMENT, MOVE MEDIUM, EXCHANGE MEDIUM, READ ELEMENT STATUS, SEND
+     *     VOLUME TAG
+     */
     static boolean sentByCh(int opcode) {
         return switch (opcode) {
             case 0x1A, 0x07, 0x2B, 0xA5, 0xA6, 0xB8, 0xB6 -> true;

@@ -242,7 +242,10 @@ final class Robot {
         }, serial.workers());
     }
 
-    /** @return SOURCE STORAGE ELEMENT ADDRESS of a cartridge leaving an element: that element when it stores, else as before */
+    /**
+     * @return the SOURCE STORAGE ELEMENT ADDRESS of a cartridge leaving an element: that element
+     *     when it is a storage or import/export element, else the cartridge's as before
+     */
     private int sourceAfter(int position, Holding h) {
         ElementType t = layout.type(position);
         return t == ElementType.STORAGE || t == ElementType.IMPORT_EXPORT ? layout.address(position) : h.source();

@@ -39,7 +39,10 @@ final class ShellChanger implements MediaChanger {
                 forShell(Robot.unwrap(e))));
     }
 
-    /** INVALID ELEMENT ADDRESS becomes {@link IllegalArgumentException}, every other refusal {@link IllegalStateException}. */
+    /**
+     * INVALID ELEMENT ADDRESS becomes {@link IllegalArgumentException}, every other refusal
+     * {@link IllegalStateException}, with the message naming the elements.
+     */
     private static Throwable forShell(Throwable e) {
         if (e instanceof ScsiException s) {
             String detail = s.getMessage();

@@ -354,8 +354,11 @@ class MotionTest extends ChangerTestBase {
     @Test
     void unknownOpcodeAndReportSupportedOperationCodes() throws Exception {
         ChangerUnit u = library();
-        expect(SenseReason.INVALID_COMMAND_OPERATION_CODE, () -> run(u, FakeScsiTask.of(0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0)));
-        expect(SenseReason.INVALID_COMMAND_OPERATION_CODE, () -> run(u, FakeScsiTask.of(0xA7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
+        expect(SenseReason.INVALID_COMMAND_OPERATION_CODE,
+                () -> run(u, FakeScsiTask.of(0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0)));
+        // SEND VOLUME TAG is not offered
+        expect(SenseReason.INVALID_COMMAND_OPERATION_CODE,
+                () -> run(u, FakeScsiTask.of(0xB6, 0, 0, 0, 0, 0x0A, 0, 0, 0, 40, 0, 0)));
         // REPORT SUPPORTED OPERATION CODES, one command: MOVE MEDIUM is supported (SUPPORT 011b)
         byte[] d = data(u, FakeScsiTask.of(0xA3, 0x0C, 0x01, 0xA5, 0, 0, 0, 0, 1, 0, 0, 0));
         assertEquals(0x03, d[1] & 0x07);

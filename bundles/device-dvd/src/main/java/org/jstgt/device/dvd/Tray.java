@@ -137,6 +137,11 @@ final class Tray implements RemovableMedium {
         return c instanceof ConfigException ce ? ce.getMessage() : c.getMessage() == null ? c.toString() : c.getMessage();
     }
 
+    /** @return completes when the state file holds every change made so far */
+    CompletionStage<Void> saved() {
+        return file.idle();
+    }
+
     // ---- the drive's view
 
     /**

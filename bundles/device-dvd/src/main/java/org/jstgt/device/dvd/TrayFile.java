@@ -67,6 +67,11 @@ final class TrayFile {
         return file;
     }
 
+    /** @return completes when every state handed to {@link #save} so far is written */
+    synchronized CompletionStage<Void> idle() {
+        return idle;
+    }
+
     /** @return the saved state, empty when there is none or it cannot be read */
     Optional<TrayState> load() {
         if (file == null) {

@@ -16,9 +16,9 @@ import org.jstgt.scsi.spc.OpcodeTable;
  * GET CONFIGURATION (MMC-6 §6.6): the drive's profiles and features. Profiles DVD-ROM (0010h) and
  * CD-ROM (0008h), the current one chosen by the disc's size ({@link Disc#profile()}), 0000h without
  * a disc. Features, all true of this drive: Profile List (0000h), Core (0001h), Morphing (0002h),
- * Removable Medium (0003h), Random Readable (0010h, current with a disc) and Power Management
- * (0100h). CD Read (001Eh) and DVD Read (001Fh) are not claimed: they require READ CD and READ
- * DISC STRUCTURE, which the drive does not have. Runs while a unit attention is pending (MMC-6
+ * Removable Medium (0003h), Random Readable (0010h, current with a disc), DVD Read (001Fh,
+ * current with a DVD: READ DISC STRUCTURE) and Power Management (0100h). CD Read (001Eh) is not
+ * claimed: it requires READ CD, which the drive does not have. Runs while a unit attention is pending (MMC-6
  * §4.1.6.1) and does not clear it.
  */
 final class Configuration implements CommandFamily {
@@ -27,10 +27,11 @@ final class Configuration implements CommandFamily {
     static final int MORPHING = 0x0002;
     static final int REMOVABLE_MEDIUM = 0x0003;
     static final int RANDOM_READABLE = 0x0010;
+    static final int DVD_READ = 0x001F;
     static final int POWER_MANAGEMENT = 0x0100;
     /** Every feature, ascending. */
     private static final int[] FEATURES = {PROFILE_LIST, CORE, MORPHING, REMOVABLE_MEDIUM, RANDOM_READABLE,
-        POWER_MANAGEMENT};
+        DVD_READ, POWER_MANAGEMENT};
 
     private final Tray tray;
 
@@ -75,7 +76,7 @@ final class Configuration implements CommandFamily {
             if (rt == 0b10 ? code != start : code < start) {
                 continue;
             }
-            boolean current = code != RANDOM_READABLE || d != null;
+            boolean current = code == RANDOM_READABLE ? d != null : code != DVD_READ || d != null && d.dvd();
             if (rt == 0b01 && !current) {
                 continue;
             }
@@ -134,6 +135,12 @@ final class Configuration implements CommandFamily {
                 Bytes.putU32(data, 0, Disc.BLOCK);
                 Bytes.putU16(data, 4, d != null && d.dvd() ? 16 : 1);
                 data[6] = 0x01;
+            }
+            case DVD_READ -> {
+                // §5.3.15, version 0: no data (READ DISC STRUCTURE of DVD-ROM structures)
+                version = 0;
+                persistent = false;
+                data = new byte[0];
             }
             case POWER_MANAGEMENT -> {
                 version = 0;

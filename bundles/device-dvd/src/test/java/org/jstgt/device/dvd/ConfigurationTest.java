@@ -35,7 +35,8 @@ class ConfigurationTest extends DvdTestBase {
         DvdUnit u = unit(iso("cd.iso", 16, 1));
         byte[] d = data(u, getConfiguration(0, 0, 65535));
         assertEquals(Disc.PROFILE_CD_ROM, u16(d, 6));
-        assertEquals(List.of(0x0000, 0x0001, 0x0002, 0x0003, 0x0010, 0x0100), features(d));
+        assertEquals(List.of(0x0000, 0x0001, 0x0002, 0x0003, 0x0010, 0x001F, 0x0100), features(d));
+        assertEquals(0x00, feature(d, 0x001F)[2], "DVD Read not current with a CD");
         byte[] profiles = feature(d, 0);
         assertEquals(0x03, profiles[2], "version 0, persistent, current");
         assertEquals(8, profiles[3]);
@@ -63,6 +64,9 @@ class ConfigurationTest extends DvdTestBase {
         assertEquals(1, profiles[6]);
         assertEquals(0, profiles[10]);
         assertEquals(16, u16(feature(d, 0x0010), 8), "blocking 16 on DVD");
+        assertEquals(0x01, feature(d, 0x001F)[2], "DVD Read current");
+        assertEquals(List.of(0x0000, 0x0001, 0x0002, 0x0003, 0x0010, 0x001F, 0x0100),
+                features(data(u, getConfiguration(1, 0, 65535))));
     }
 
     @Test
@@ -86,9 +90,9 @@ class ConfigurationTest extends DvdTestBase {
     @Test
     void requestTypes() throws Exception {
         DvdUnit u = unit(iso("cd.iso", 16, 1));
-        assertEquals(List.of(0x0003, 0x0010, 0x0100), features(data(u, getConfiguration(0, 3, 65535))));
+        assertEquals(List.of(0x0003, 0x0010, 0x001F, 0x0100), features(data(u, getConfiguration(0, 3, 65535))));
         assertEquals(List.of(0x0010), features(data(u, getConfiguration(2, 0x10, 65535))));
-        assertEquals(List.of(), features(data(u, getConfiguration(2, 0x1F, 65535))), "unknown feature: header only");
+        assertEquals(List.of(), features(data(u, getConfiguration(2, 0x1E, 65535))), "unknown feature: header only");
         assertEquals(List.of(), features(data(u, getConfiguration(0, 0x101, 65535))));
         byte[] header = data(u, getConfiguration(0, 0, 8));
         assertEquals(8, header.length);

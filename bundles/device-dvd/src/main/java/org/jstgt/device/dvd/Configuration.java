@@ -16,9 +16,9 @@ import org.jstgt.scsi.spc.OpcodeTable;
  * GET CONFIGURATION (MMC-6 §6.6): the drive's profiles and features. Profiles DVD-ROM (0010h) and
  * CD-ROM (0008h), the current one chosen by the disc's size ({@link Disc#profile()}), 0000h without
  * a disc. Features, all true of this drive: Profile List (0000h), Core (0001h), Morphing (0002h),
- * Removable Medium (0003h), Random Readable (0010h, current with a disc), DVD Read (001Fh,
- * current with a DVD: READ DISC STRUCTURE) and Power Management (0100h). CD Read (001Eh) is not
- * claimed: it requires READ CD, which the drive does not have. Runs while a unit attention is pending (MMC-6
+ * Removable Medium (0003h), Random Readable (0010h, current with a disc), CD Read (001Eh,
+ * current with a CD: READ CD and READ CD MSF), DVD Read (001Fh, current with a DVD: READ DISC
+ * STRUCTURE) and Power Management (0100h). Runs while a unit attention is pending (MMC-6
  * §4.1.6.1) and does not clear it.
  */
 final class Configuration implements CommandFamily {
@@ -27,11 +27,12 @@ final class Configuration implements CommandFamily {
     static final int MORPHING = 0x0002;
     static final int REMOVABLE_MEDIUM = 0x0003;
     static final int RANDOM_READABLE = 0x0010;
+    static final int CD_READ = 0x001E;
     static final int DVD_READ = 0x001F;
     static final int POWER_MANAGEMENT = 0x0100;
     /** Every feature, ascending. */
     private static final int[] FEATURES = {PROFILE_LIST, CORE, MORPHING, REMOVABLE_MEDIUM, RANDOM_READABLE,
-        DVD_READ, POWER_MANAGEMENT};
+        CD_READ, DVD_READ, POWER_MANAGEMENT};
 
     private final Tray tray;
 
@@ -76,7 +77,12 @@ final class Configuration implements CommandFamily {
             if (rt == 0b10 ? code != start : code < start) {
                 continue;
             }
-            boolean current = code == RANDOM_READABLE ? d != null : code != DVD_READ || d != null && d.dvd();
+            boolean current = switch (code) {
+                case RANDOM_READABLE -> d != null;
+                case CD_READ -> d != null && !d.dvd();
+                case DVD_READ -> d != null && d.dvd();
+                default -> true;
+            };
             if (rt == 0b01 && !current) {
                 continue;
             }
@@ -135,6 +141,12 @@ final class Configuration implements CommandFamily {
                 Bytes.putU32(data, 0, Disc.BLOCK);
                 Bytes.putU16(data, 4, d != null && d.dvd() ? 16 : 1);
                 data[6] = 0x01;
+            }
+            case CD_READ -> {
+                // §5.3.14, version 0: byte 4 DAP (7), C2 FLAGS (1), CD-TEXT (0) all 0
+                version = 0;
+                persistent = false;
+                data = new byte[4];
             }
             case DVD_READ -> {
                 // §5.3.15, version 0: no data (READ DISC STRUCTURE of DVD-ROM structures)

@@ -54,7 +54,7 @@ final class DvdUnit implements LogicalUnit {
         this.tray = tray;
         this.modes = new DvdModes(tray);
         List<CommandFamily> families = List.of(new Identify(spec), new Readiness(tray), new Reads(tray),
-                new Configuration(tray), new EventStatus(tray), new DiscInformation(tray), new DiscStructure(tray), modes,
+                new Configuration(tray), new EventStatus(tray), new DiscInformation(tray), new DiscStructure(tray), new ReadCd(tray), modes,
                 new Mechanism(tray, modes));
         OpcodeTable.Builder b = OpcodeTable.builder();
         for (CommandFamily f : families) {

@@ -35,8 +35,10 @@ class ConfigurationTest extends DvdTestBase {
         DvdUnit u = unit(iso("cd.iso", 16, 1));
         byte[] d = data(u, getConfiguration(0, 0, 65535));
         assertEquals(Disc.PROFILE_CD_ROM, u16(d, 6));
-        assertEquals(List.of(0x0000, 0x0001, 0x0002, 0x0003, 0x0010, 0x001F, 0x0100), features(d));
+        assertEquals(List.of(0x0000, 0x0001, 0x0002, 0x0003, 0x0010, 0x001E, 0x001F, 0x0100), features(d));
         assertEquals(0x00, feature(d, 0x001F)[2], "DVD Read not current with a CD");
+        assertEquals(0x01, feature(d, 0x001E)[2], "CD Read current");
+        assertEquals(4, feature(d, 0x001E)[3]);
         byte[] profiles = feature(d, 0);
         assertEquals(0x03, profiles[2], "version 0, persistent, current");
         assertEquals(8, profiles[3]);
@@ -66,7 +68,7 @@ class ConfigurationTest extends DvdTestBase {
         assertEquals(16, u16(feature(d, 0x0010), 8), "blocking 16 on DVD");
         assertEquals(0x01, feature(d, 0x001F)[2], "DVD Read current");
         assertEquals(List.of(0x0000, 0x0001, 0x0002, 0x0003, 0x0010, 0x001F, 0x0100),
-                features(data(u, getConfiguration(1, 0, 65535))));
+                features(data(u, getConfiguration(1, 0, 65535))), "CD Read is not current with a DVD");
     }
 
     @Test
@@ -90,9 +92,10 @@ class ConfigurationTest extends DvdTestBase {
     @Test
     void requestTypes() throws Exception {
         DvdUnit u = unit(iso("cd.iso", 16, 1));
-        assertEquals(List.of(0x0003, 0x0010, 0x001F, 0x0100), features(data(u, getConfiguration(0, 3, 65535))));
+        assertEquals(List.of(0x0003, 0x0010, 0x001E, 0x001F, 0x0100),
+                features(data(u, getConfiguration(0, 3, 65535))));
         assertEquals(List.of(0x0010), features(data(u, getConfiguration(2, 0x10, 65535))));
-        assertEquals(List.of(), features(data(u, getConfiguration(2, 0x1E, 65535))), "unknown feature: header only");
+        assertEquals(List.of(), features(data(u, getConfiguration(2, 0x1D, 65535))), "unknown feature: header only");
         assertEquals(List.of(), features(data(u, getConfiguration(0, 0x101, 65535))));
         byte[] header = data(u, getConfiguration(0, 0, 8));
         assertEquals(8, header.length);

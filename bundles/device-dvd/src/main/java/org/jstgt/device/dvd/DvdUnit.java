@@ -71,10 +71,15 @@ final class DvdUnit implements LogicalUnit {
      * @param file the drive's state file
      * @param launch this framework launch ({@code org.osgi.framework.uuid}), or null
      * @return the unit, its medium loaded or restored
-     * @throws ConfigException naming {@code medium} when the configured image cannot be loaded
+     * @throws ConfigException naming {@code medium} when the configured image cannot be loaded,
+     *     {@code store.type} when the LUN names one
      */
     static DvdUnit create(LunSpec spec, MediumOpener opener, UnitEvents events, Executor workers, TrayFile file,
             String launch) throws ConfigException {
+        if (!spec.storeType().isEmpty()) {
+            throw new ConfigException("store.type", "'" + spec.storeType() + "': a dvd drive opens its images itself;"
+                    + " remove store.type (and store.path) and name the image in " + MEDIUM);
+        }
         Tray tray = new Tray(spec, opener, events, workers, file, launch);
         tray.restore(OPEN_WAIT_MILLIS);
         return new DvdUnit(spec, tray, events);

@@ -133,8 +133,14 @@ final class Tray implements RemovableMedium {
         persist();
     }
 
-    private static String message(Throwable c) {
-        return c instanceof ConfigException ce ? ce.getMessage() : c.getMessage() == null ? c.toString() : c.getMessage();
+    /** @return a failure's message without a store provider's key prefix ({@code store.path: }) */
+    static String message(Throwable c) {
+        if (c instanceof ConfigException ce) {
+            String m = ce.getMessage();
+            String prefix = ce.key() + ": ";
+            return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+        }
+        return c.getMessage() == null ? c.toString() : c.getMessage();
     }
 
     /** @return completes when the state file holds every change made so far */
@@ -307,7 +313,7 @@ final class Tray implements RemovableMedium {
         return insert(path).exceptionallyCompose(e -> {
             Throwable c = StoreCalls.unwrap(e);
             if (c instanceof ConfigException ce) {
-                c = new IOException(ce.getMessage(), ce);
+                c = new IOException(path + ": " + message(ce), ce);
             }
             return CompletableFuture.failedFuture(c);
         });

@@ -120,6 +120,11 @@ class StateTest extends DvdTestBase {
         assertEquals("medium", assertThrows(ConfigException.class, () -> unit("x.iso", "L1")).key());
         assertEquals("medium", assertThrows(ConfigException.class, () -> unit(dir.toString(), "L1")).key());
         assertEquals(Optional.empty(), unit("", "L1").tray().loaded(), "an empty value is an empty tray");
+        ConfigException directory = assertThrows(ConfigException.class, () -> unit(dir.toString(), "L1"));
+        assertTrue(directory.getMessage().startsWith("medium: " + dir), directory.getMessage());
+        LunSpec withStore = new LunSpec("cd0", "etc/jstgt.lun-cd0.cfg", "dvd", "file", 2048, true, "JSTGT",
+                "VIRTUAL-DVD", "0001", "cd0", 0x3000000000000005L, Map.of());
+        assertEquals("store.type", assertThrows(ConfigException.class, () -> unit(withStore, null, "L1")).key());
     }
 
     @Test

@@ -13,13 +13,13 @@ import org.jstgt.scsi.spc.Commands;
 import org.jstgt.scsi.spc.OpcodeTable;
 
 /**
- * GET CONFIGURATION (MMC-6 §6.6): the drive's profiles and features. Profiles DVD-ROM (0010h) and
+ * GET CONFIGURATION (MMC-6): the drive's profiles and features. Profiles DVD-ROM (0010h) and
  * CD-ROM (0008h), the current one chosen by the disc's size ({@link Disc#profile()}), 0000h without
  * a disc. Features, all true of this drive: Profile List (0000h), Core (0001h), Morphing (0002h),
  * Removable Medium (0003h), Random Readable (0010h, current with a disc), CD Read (001Eh,
  * current with a CD: READ CD and READ CD MSF), DVD Read (001Fh, current with a DVD: READ DISC
- * STRUCTURE) and Power Management (0100h). Runs while a unit attention is pending (MMC-6
- * §4.1.6.1) and does not clear it.
+ * STRUCTURE) and Power Management (0100h). Runs while a unit attention is pending (MMC-6) and
+ * does not clear it.
  */
 final class Configuration implements CommandFamily {
     static final int PROFILE_LIST = 0x0000;
@@ -66,7 +66,7 @@ final class Configuration implements CommandFamily {
     }
 
     /**
-     * Feature header (MMC-6 §6.6.2.1): bytes 0-3 DATA LENGTH (n - 3), bytes 6-7 CURRENT PROFILE;
+     * Feature header (MMC-6): bytes 0-3 DATA LENGTH (n - 3), bytes 6-7 CURRENT PROFILE;
      * then the feature descriptors.
      */
     byte[] data(int rt, int start) {
@@ -95,7 +95,7 @@ final class Configuration implements CommandFamily {
     }
 
     /**
-     * A feature descriptor (MMC-6 §5.2.2): bytes 0-1 FEATURE CODE; byte 2 VERSION (5-2),
+     * A feature descriptor (MMC-6): bytes 0-1 FEATURE CODE; byte 2 VERSION (5-2),
      * PERSISTENT (1), CURRENT (0); byte 3 ADDITIONAL LENGTH; then the feature's data.
      */
     private static byte[] feature(int code, boolean current, Disc d) {
@@ -104,7 +104,7 @@ final class Configuration implements CommandFamily {
         byte[] data;
         switch (code) {
             case PROFILE_LIST -> {
-                // §5.3.1: profile descriptors, bytes 0-1 PROFILE NUMBER, byte 2 CURRENTP (bit 0)
+                // profile descriptors, bytes 0-1 PROFILE NUMBER, byte 2 CURRENTP (bit 0)
                 version = 0;
                 data = new byte[8];
                 Bytes.putU16(data, 0, Disc.PROFILE_DVD_ROM);
@@ -113,27 +113,27 @@ final class Configuration implements CommandFamily {
                 data[6] = (byte) (d != null && !d.dvd() ? 1 : 0);
             }
             case CORE -> {
-                // §5.3.2: bytes 4-7 PHYSICAL INTERFACE STANDARD 00000001h (SCSI family); byte 8 INQ2 (1), DBE (0)
+                // bytes 4-7 PHYSICAL INTERFACE STANDARD 00000001h (SCSI family); byte 8 INQ2 (1), DBE (0)
                 version = 2;
                 data = new byte[8];
                 Bytes.putU32(data, 0, 1);
                 data[4] = 0x02;
             }
             case MORPHING -> {
-                // §5.3.3: byte 4 OCEVENT (1): operational change events are reported; ASYNC (0) 0: polled only
+                // byte 4 OCEVENT (1): operational change events are reported; ASYNC (0) 0: polled only
                 version = 1;
                 data = new byte[4];
                 data[0] = 0x02;
             }
             case REMOVABLE_MEDIUM -> {
-                // §5.3.4: byte 4 LOADING MECHANISM TYPE (7-5) 001b tray, LOAD (4), EJECT (3),
+                // byte 4 LOADING MECHANISM TYPE (7-5) 001b tray, LOAD (4), EJECT (3),
                 // PVNT JMPR (2) 0, DBML (1) 0, LOCK (0)
                 version = 2;
                 data = new byte[4];
                 data[0] = 0x20 | 0x10 | 0x08 | 0x01;
             }
             case RANDOM_READABLE -> {
-                // §5.3.5: bytes 4-7 LOGICAL BLOCK SIZE, 8-9 BLOCKING (16 on DVD, 1 on CD), byte 10 PP (0):
+                // bytes 4-7 LOGICAL BLOCK SIZE, 8-9 BLOCKING (16 on DVD, 1 on CD), byte 10 PP (0):
                 // the Read/Write Error Recovery mode page is present
                 version = 0;
                 persistent = false;
@@ -143,13 +143,13 @@ final class Configuration implements CommandFamily {
                 data[6] = 0x01;
             }
             case CD_READ -> {
-                // §5.3.14, version 0: byte 4 DAP (7), C2 FLAGS (1), CD-TEXT (0) all 0
+                // version 0: byte 4 DAP (7), C2 FLAGS (1), CD-TEXT (0) all 0
                 version = 0;
                 persistent = false;
                 data = new byte[4];
             }
             case DVD_READ -> {
-                // §5.3.15, version 0: no data (READ DISC STRUCTURE of DVD-ROM structures)
+                // version 0: no data (READ DISC STRUCTURE of DVD-ROM structures)
                 version = 0;
                 persistent = false;
                 data = new byte[0];

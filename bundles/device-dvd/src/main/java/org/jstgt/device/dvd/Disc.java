@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * command that touches the medium takes one for its duration ({@link #retain()}, {@link #release()});
  * the store is closed when the last reference goes.
  *
- * <p>Profile (MMC-6 §5.3): an image of at most {@link #CD_MAX_BLOCKS} blocks (an 80-minute CD,
+ * <p>Profile (MMC-6): an image of at most {@link #CD_MAX_BLOCKS} blocks (an 80-minute CD,
  * 79:59:74, about 703 MiB) is a CD-ROM (profile 0008h), anything larger a DVD-ROM (0010h).
  */
 final class Disc {
@@ -36,9 +36,9 @@ final class Disc {
     static final int BLOCK = 2048;
     /** 80 minutes x 60 seconds x 75 sectors: the capacity of the largest standard CD. */
     static final long CD_MAX_BLOCKS = 80L * 60 * 75;
-    /** CD-ROM profile (MMC-6 §5.3.7). */
+    /** CD-ROM profile (MMC-6). */
     static final int PROFILE_CD_ROM = 0x0008;
-    /** DVD-ROM profile (MMC-6 §5.3.11). */
+    /** DVD-ROM profile (MMC-6). */
     static final int PROFILE_DVD_ROM = 0x0010;
     /** The store type media are opened with. */
     static final String STORE_TYPE = "file";

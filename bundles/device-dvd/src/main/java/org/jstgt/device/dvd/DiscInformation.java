@@ -15,10 +15,10 @@ import org.jstgt.scsi.spc.OpcodeTable;
 /**
  * The disc's layout, as a finalized single-session disc with one data track (track 1, Mode 1 /
  * DVD data, from LBA 0 to the last block): READ TOC/PMA/ATIP formats 0 (TOC), 1 (session
- * information) and 2 (full TOC), READ DISC INFORMATION and READ TRACK INFORMATION (MMC-6 §6.26,
- * §6.19, §6.27). Without a disc they answer NOT READY.
+ * information) and 2 (full TOC), READ DISC INFORMATION and READ TRACK INFORMATION (MMC-6).
+ * Without a disc they answer NOT READY.
  *
- * <p>MSF addresses are LBA + 150 frames at 75 frames a second (MMC-6 §4.2.3.3); an address past
+ * <p>MSF addresses are LBA + 150 frames at 75 frames a second (MMC-6); an address past
  * 255:59:74, which a DVD's lead-out can be, is reported as 255:59:74.
  */
 final class DiscInformation implements CommandFamily {
@@ -47,7 +47,7 @@ final class DiscInformation implements CommandFamily {
     }
 
     /**
-     * READ TOC/PMA/ATIP (MMC-6 §6.26.1): byte 1 MSF (bit 1), other bits reserved; byte 2 FORMAT
+     * READ TOC/PMA/ATIP (MMC-6): byte 1 MSF (bit 1), other bits reserved; byte 2 FORMAT
      * (3-0), bits 7-4 reserved; bytes 3-5 reserved; byte 6 TRACK/SESSION NUMBER; bytes 7-8
      * ALLOCATION LENGTH; byte 9 CONTROL, whose vendor-specific bits 7-6 carried the format before
      * MMC (SFF-8020; Linux's sr still asks for session information that way): they are read when
@@ -95,7 +95,7 @@ final class DiscInformation implements CommandFamily {
     }
 
     /**
-     * Format 0000b (§6.26.2.2): header bytes 0-1 TOC DATA LENGTH (n - 1), byte 2 FIRST TRACK
+     * Format 0000b: header bytes 0-1 TOC DATA LENGTH (n - 1), byte 2 FIRST TRACK
      * NUMBER, byte 3 LAST TRACK NUMBER; then 8-byte track descriptors from the track asked for
      * (0 as 1) and the lead-out: byte 1 ADR (7-4), CONTROL (3-0); byte 2 TRACK NUMBER; bytes 4-7
      * TRACK START ADDRESS.
@@ -121,7 +121,7 @@ final class DiscInformation implements CommandFamily {
     }
 
     /**
-     * Format 0001b (§6.26.2.3): TOC DATA LENGTH 000Ah, FIRST and LAST COMPLETE SESSION NUMBER 1;
+     * Format 0001b: TOC DATA LENGTH 000Ah, FIRST and LAST COMPLETE SESSION NUMBER 1;
      * one descriptor: ADR/CONTROL, FIRST TRACK NUMBER IN LAST COMPLETE SESSION (1), its START
      * ADDRESS (0).
      */
@@ -137,7 +137,7 @@ final class DiscInformation implements CommandFamily {
     }
 
     /**
-     * Format 0010b (§6.26.2.4), addresses always MSF: header TOC DATA LENGTH, FIRST and LAST
+     * Format 0010b, addresses always MSF: header TOC DATA LENGTH, FIRST and LAST
      * COMPLETE SESSION NUMBER; 11-byte descriptors (SESSION NUMBER, ADR/CONTROL, TNO 0, POINT,
      * MIN, SEC, FRAME, ZERO, PMIN, PSEC, PFRAME) for POINT A0h (first track 1, disc type 00h
      * CD-ROM), A1h (last track 1), A2h (lead-out start) and track 1 (start 00:02:00).
@@ -167,7 +167,7 @@ final class DiscInformation implements CommandFamily {
         return t;
     }
 
-    /** Writes an address at {@code at}: 4-byte LBA, or 00h M S F (MMC-6 §4.2.3.3). */
+    /** Writes an address at {@code at}: 4-byte LBA, or 00h M S F (MMC-6). */
     static void address(byte[] b, int at, long lba, boolean msf) {
         if (!msf) {
             Bytes.putU32(b, at, lba);
@@ -187,7 +187,7 @@ final class DiscInformation implements CommandFamily {
     }
 
     /**
-     * READ DISC INFORMATION (MMC-6 §6.19): byte 1 DATA TYPE (2-0), bits 7-3 reserved; bytes 2-6
+     * READ DISC INFORMATION (MMC-6): byte 1 DATA TYPE (2-0), bits 7-3 reserved; bytes 2-6
      * reserved; bytes 7-8 ALLOCATION LENGTH. Only standard disc information (000b).
      */
     private CommandDescriptor readDiscInformation(ScsiTask task) throws ScsiException {
@@ -204,7 +204,7 @@ final class DiscInformation implements CommandFamily {
     }
 
     /**
-     * Standard disc information (§6.19.3.1), 34 bytes: bytes 0-1 DISC INFORMATION LENGTH (n - 1);
+     * Standard disc information, 34 bytes: bytes 0-1 DISC INFORMATION LENGTH (n - 1);
      * byte 2 DISC INFORMATION DATA TYPE 000b (7-5), ERASABLE (4) 0, STATE OF LAST SESSION (3-2) 11b
      * complete, DISC STATUS (1-0) 10b finalized; byte 3 NUMBER OF FIRST TRACK ON DISC; bytes 4-6
      * NUMBER OF SESSIONS, FIRST and LAST TRACK NUMBER IN LAST SESSION (LSB), all 1; byte 7 DID_V,
@@ -225,7 +225,7 @@ final class DiscInformation implements CommandFamily {
     }
 
     /**
-     * READ TRACK INFORMATION (MMC-6 §6.27): byte 1 OPEN (2), ADDRESS/NUMBER TYPE (1-0), bits 7-3
+     * READ TRACK INFORMATION (MMC-6): byte 1 OPEN (2), ADDRESS/NUMBER TYPE (1-0), bits 7-3
      * reserved; bytes 2-5 LOGICAL BLOCK ADDRESS/TRACK/SESSION NUMBER; byte 6 reserved; bytes 7-8
      * ALLOCATION LENGTH. Type 00b: the track holding that LBA; 01b: track 1 (0, the lead-in, and
      * FFh, the invisible track, do not exist on a finalized ROM); 10b: the first track of session 1.
@@ -261,7 +261,7 @@ final class DiscInformation implements CommandFamily {
     }
 
     /**
-     * Track information (§6.27.3), 48 bytes: bytes 0-1 DATA LENGTH (n - 1); byte 2 TRACK NUMBER
+     * Track information, 48 bytes: bytes 0-1 DATA LENGTH (n - 1); byte 2 TRACK NUMBER
      * (LSB) 1; byte 3 SESSION NUMBER (LSB) 1; byte 5 DAMAGE, COPY 0, TRACK MODE (3-0) 4h (data,
      * uninterrupted); byte 6 RT, BLANK, PACKET/INC, FP 0, DATA MODE (3-0) 1h (Mode 1); byte 7 LRA_V
      * (1) 1, NWA_V (0) 0; bytes 8-11 TRACK START ADDRESS 0; bytes 20-23 FIXED PACKET SIZE/BLOCKING

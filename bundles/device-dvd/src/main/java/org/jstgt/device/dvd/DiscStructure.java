@@ -13,7 +13,7 @@ import org.jstgt.scsi.spc.Commands;
 import org.jstgt.scsi.spc.OpcodeTable;
 
 /**
- * READ DISC STRUCTURE (MMC-6 §6.22) for DVD media, as the DVD Read feature requires it: formats
+ * READ DISC STRUCTURE (MMC-6) for DVD media, as the DVD Read feature requires it: formats
  * 00h (physical format information of a single-layer embossed DVD-ROM), 01h (copyright: no
  * protection, all regions), 04h (disc manufacturing information, empty) and FFh (the list). A CD in
  * the drive has no such structures: CANNOT READ MEDIUM - INCOMPATIBLE FORMAT (30h/02h).
@@ -25,7 +25,7 @@ final class DiscStructure implements CommandFamily {
     static final int LIST = 0xFF;
     /** ILLEGAL REQUEST, CANNOT READ MEDIUM - INCOMPATIBLE FORMAT (SPC-4 annex D). */
     static final Sense INCOMPATIBLE_FORMAT = Sense.of(SenseKey.ILLEGAL_REQUEST, 0x30, 0x02);
-    /** First physical sector number of the data area of a DVD-ROM (ECMA-267 §13.2). */
+    /** First physical sector number of the data area of a DVD-ROM (ECMA-267). */
     static final long DATA_AREA_START = 0x030000;
 
     private final Tray tray;
@@ -76,7 +76,7 @@ final class DiscStructure implements CommandFamily {
         });
     }
 
-    /** Header (§6.22.3): bytes 0-1 DATA LENGTH (n - 1), bytes 2-3 reserved; then the structure. */
+    /** Header: bytes 0-1 DATA LENGTH (n - 1), bytes 2-3 reserved; then the structure. */
     private static byte[] structure(byte[] body) {
         byte[] b = new byte[4 + body.length];
         Bytes.putU16(b, 0, b.length - 2);
@@ -85,7 +85,7 @@ final class DiscStructure implements CommandFamily {
     }
 
     /**
-     * Physical format information (§6.22.3.2.2, ECMA-267 §14.1), 2048 bytes: byte 0 DISK CATEGORY
+     * Physical format information (ECMA-267), 2048 bytes: byte 0 DISK CATEGORY
      * 0h (DVD-ROM), PART VERSION 1h; byte 1 DISC SIZE 0h (120 mm), MAXIMUM RATE Fh (not specified);
      * byte 2 NUMBER OF LAYERS 0 (one), TRACK PATH 0, LAYER TYPE 1h (embossed); byte 3 densities 0;
      * bytes 4-7 STARTING PHYSICAL SECTOR 030000h, 8-11 END PHYSICAL SECTOR OF DATA AREA, 12-15 END
@@ -101,7 +101,7 @@ final class DiscStructure implements CommandFamily {
         return structure(p);
     }
 
-    /** Disc structure list (§6.22.3.2.25): per structure FORMAT CODE, SDS (7) / RDS (6), STRUCTURE LENGTH. */
+    /** Disc structure list: per structure FORMAT CODE, SDS (7) / RDS (6), STRUCTURE LENGTH. */
     private static byte[] list() {
         int[][] entries = {{PHYSICAL, 2048 + 4}, {COPYRIGHT, 4 + 4}, {MANUFACTURING, 2048 + 4}, {LIST, 4 + 16}};
         byte[] body = new byte[4 * entries.length];

@@ -10,7 +10,7 @@ import org.jstgt.scsi.spc.ModeSense;
 import org.jstgt.scsi.spc.OpcodeTable;
 
 /**
- * The drive's mode pages (MMC-6 §7; SPC-4 §7.5), none changeable or saveable: Read/Write Error
+ * The drive's mode pages (MMC-6; SPC-4 §7.5), none changeable or saveable: Read/Write Error
  * Recovery (01h), Power Condition (1Ah) and CD/DVD Capabilities and Mechanical Status (2Ah, the
  * MMC-3 page Linux's sr and Windows still read). No block descriptors. MODE SENSE(6) and (10)
  * show them; MODE SELECT(6) and (10) accept a list that changes nothing (SPC-4 §6.9: a change of a
@@ -30,9 +30,9 @@ final class DvdModes implements CommandFamily {
 
     DvdModes(Tray tray) {
         this.tray = tray;
-        // MMC-6 §7.3: 10 parameter bytes, all 0: no retries or time limit to state
+        // MMC-6: 10 parameter bytes, all 0: no retries or time limit to state
         byte[] recovery = new byte[10];
-        // SPC-4 §7.5.12 (MMC-6 §7.4 layout): byte 3 IDLE, STANDBY 0; timers 0: no power states entered
+        // Power Condition page, MMC-6 layout: byte 3 IDLE, STANDBY 0; timers 0: no power states entered
         byte[] power = new byte[10];
         this.sense = ModeSense.builder()
                 .page(ModePage.fixed(READ_WRITE_ERROR_RECOVERY, recovery::clone))
@@ -69,7 +69,7 @@ final class DvdModes implements CommandFamily {
     }
 
     /**
-     * CD/DVD Capabilities and Mechanical Status page (MMC-3 §5.5.10), 30 parameter bytes (page
+     * CD/DVD Capabilities and Mechanical Status page (MMC-3), 30 parameter bytes (page
      * bytes 2-31, no write speed descriptors): byte 2 DVD-ROM READ (3); byte 3 no write
      * capability; byte 4 no audio, no Mode 2, no multi-session; byte 5 no CD-DA commands; byte 6
      * LOADING MECHANISM TYPE (7-5) 001b tray, EJECT (3), PREVENT JUMPER (2) 0, LOCK STATE (1) while

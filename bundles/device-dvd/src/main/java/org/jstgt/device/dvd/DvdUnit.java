@@ -39,7 +39,7 @@ final class DvdUnit implements LogicalUnit {
 
     /** Device key: the loaded image; absent or empty for an empty tray. */
     static final String MEDIUM = "medium";
-    /** Peripheral device type of a CD/DVD device (SPC-4 §6.6.2, table 146). */
+    /** Peripheral device type of a CD/DVD device (SPC-4 §6.6.2). */
     static final int PERIPHERAL_TYPE = 0x05;
     /** How long creating the unit waits for its image to open. */
     static final long OPEN_WAIT_MILLIS = 30_000;
@@ -54,8 +54,8 @@ final class DvdUnit implements LogicalUnit {
         this.tray = tray;
         this.modes = new DvdModes(tray);
         List<CommandFamily> families = List.of(new Identify(spec), new Readiness(tray), new Reads(tray),
-                new Configuration(tray), new EventStatus(tray), new DiscInformation(tray), new DiscStructure(tray), new ReadCd(tray), modes,
-                new Mechanism(tray, modes));
+                new ReadCd(tray), new Configuration(tray), new EventStatus(tray), new DiscInformation(tray),
+                new DiscStructure(tray), modes, new Mechanism(tray, modes));
         OpcodeTable.Builder b = OpcodeTable.builder();
         for (CommandFamily f : families) {
             f.register(b);

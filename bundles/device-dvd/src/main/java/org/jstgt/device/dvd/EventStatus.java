@@ -11,12 +11,12 @@ import org.jstgt.scsi.spc.Commands;
 import org.jstgt.scsi.spc.OpcodeTable;
 
 /**
- * GET EVENT STATUS NOTIFICATION (MMC-6 §6.7), polled only: classes operational change (1),
+ * GET EVENT STATUS NOTIFICATION (MMC-6), polled only: classes operational change (1),
  * power management (2) and media (4). Media events come from the tray (new media, media removal,
  * an operator's eject request under persistent prevention); the other classes never have one
  * (the drive is always available and active). A media event is reported once, to whichever
  * initiator polls first. The class reported is the lowest requested one with an event, else the
- * lowest requested one (with "no change"). Runs while a unit attention is pending (MMC-6 §4.1.6.1)
+ * lowest requested one (with "no change"). Runs while a unit attention is pending (MMC-6)
  * and does not clear it.
  */
 final class EventStatus implements CommandFamily {
@@ -58,7 +58,7 @@ final class EventStatus implements CommandFamily {
     }
 
     /**
-     * Event header (§6.7.2.1): bytes 0-1 EVENT DESCRIPTOR LENGTH (the bytes after this field),
+     * Event header: bytes 0-1 EVENT DESCRIPTOR LENGTH (the bytes after this field),
      * byte 2 NEA (7), NOTIFICATION CLASS (2-0), byte 3 SUPPORTED EVENT CLASSES; then 4 bytes of
      * event data, none with NEA.
      */
@@ -79,16 +79,16 @@ final class EventStatus implements CommandFamily {
         b[3] = (byte) SUPPORTED;
         switch (cls) {
             case OPERATIONAL_CHANGE -> {
-                // §6.7.2.3: byte 4 OPERATIONAL EVENT 0h (no change); byte 5 PERSISTENT PREVENTED (7),
+                // byte 4 OPERATIONAL EVENT 0h (no change); byte 5 PERSISTENT PREVENTED (7),
                 // OPERATIONAL STATUS (3-0) 0h available; bytes 6-7 OPERATIONAL REPORT
                 b[5] = (byte) (tray.persistentlyPrevented() ? 0x80 : 0);
             }
             case POWER_MANAGEMENT -> {
-                // §6.7.2.4: byte 4 POWER EVENT 0h (no change); byte 5 POWER STATUS 1h (active)
+                // byte 4 POWER EVENT 0h (no change); byte 5 POWER STATUS 1h (active)
                 b[5] = 0x01;
             }
             default -> {
-                // §6.7.2.5: byte 4 MEDIA EVENT CODE (3-0); byte 5 MEDIA PRESENT (1), DOOR OR TRAY OPEN (0);
+                // byte 4 MEDIA EVENT CODE (3-0); byte 5 MEDIA PRESENT (1), DOOR OR TRAY OPEN (0);
                 // bytes 6-7 START SLOT, END SLOT 0 (no changer)
                 b[4] = (byte) mediaEvent;
                 b[5] = (byte) ((tray.peek() != null ? 0x02 : 0) | (tray.isOpen() ? 0x01 : 0));

@@ -6,7 +6,7 @@ import org.jstgt.scsi.spc.Inquiry;
 import org.jstgt.scsi.spc.OpcodeTable;
 
 /**
- * INQUIRY (SPC-4 §6.6, MMC-6 §6.8): standard data with PERIPHERAL DEVICE TYPE 05h, RMB 1 and the
+ * INQUIRY (SPC-4 §6.6, MMC-6): standard data with PERIPHERAL DEVICE TYPE 05h, RMB 1 and the
  * MMC-6 version descriptor; VPD pages 00h, 80h, 83h and 86h from the SPC builder.
  */
 final class Identify implements CommandFamily {
@@ -23,7 +23,8 @@ final class Identify implements CommandFamily {
 
     @Override
     public void register(OpcodeTable.Builder table) {
-        table.command(Inquiry.OPCODE, "INQUIRY", 6).in().allowedWithUnitAttention().reservation(ReservationClass.ALLOWED)
+        table.command(Inquiry.OPCODE, "INQUIRY", 6).in().allowedWithUnitAttention()
+                .reservation(ReservationClass.ALLOWED)
                 .usage(0, 0x01, 0xFF, 0xFF, 0xFF, 0)
                 .handler(inquiry::parse);
     }

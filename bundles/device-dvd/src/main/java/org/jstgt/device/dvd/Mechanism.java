@@ -11,7 +11,7 @@ import org.jstgt.scsi.spc.CdbChecks;
 import org.jstgt.scsi.spc.Commands;
 import org.jstgt.scsi.spc.OpcodeTable;
 
-/** MECHANISM STATUS and SET CD SPEED (MMC-6 §6.11, §6.38). */
+/** MECHANISM STATUS and SET CD SPEED (MMC-6). */
 final class Mechanism implements CommandFamily {
     private final Tray tray;
     private final DvdModes modes;

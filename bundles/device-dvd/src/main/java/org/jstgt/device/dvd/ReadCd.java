@@ -17,8 +17,8 @@ import org.jstgt.scsi.spc.CdbChecks;
 import org.jstgt.scsi.spc.OpcodeTable;
 
 /**
- * READ CD and READ CD MSF (MMC-6 §6.17, §6.18) of a CD's Mode 1 sectors, as the CD Read feature
- * requires: per sector the fields byte 9 selects, in sector order (ECMA-130 §14): SYNC (12 bytes:
+ * READ CD and READ CD MSF (MMC-6) of a CD's Mode 1 sectors, as the CD Read feature
+ * requires: per sector the fields byte 9 selects, in sector order (ECMA-130): SYNC (12 bytes:
  * 00h, ten FFh, 00h), the 4-byte HEADER (MSF address in BCD and mode 01h), and the 2048 bytes of
  * USER DATA. An image holds user data only, so EDC and ECC, C2 error information and sub-channel
  * data are not offered (INVALID FIELD IN CDB); a Mode 1 sector has no subheader, so header code 10b
@@ -67,7 +67,7 @@ final class ReadCd implements CommandFamily {
         boolean header = headers == 0b01 || headers == 0b11;
         boolean user = (select & 0x10) != 0;
         if (sync && !header) {
-            // MMC-6 table 383: SYNC without the header is an illegal combination
+            // MMC-6, READ CD: SYNC without the header is an illegal combination
             throw ScsiException.invalidCdbField(9, 7);
         }
         int perSector = (sync ? SYNC : 0) + (header ? HEADER : 0) + (user ? Disc.BLOCK : 0);
@@ -162,7 +162,8 @@ final class ReadCd implements CommandFamily {
                 if (d.dvd()) {
                     throw new ScsiException(DiscStructure.INCOMPATIBLE_FORMAT);
                 }
-                // EXPECTED SECTOR TYPE 000b any, 010b Mode 1: the image's sectors; 001b CD-DA and 011b-101b Mode 2 are not
+                // EXPECTED SECTOR TYPE 000b (any) or 010b (Mode 1) match the image's sectors; 001b CD-DA
+                // and 011b-101b Mode 2 do not
                 if (expected != 0 && expected != 2) {
                     throw new ScsiException(ILLEGAL_MODE).withInformation(lba);
                 }

@@ -39,7 +39,10 @@ final class Readiness implements CommandFamily {
                 .handler(this::preventAllow);
     }
 
-    /** SPC-4 §5.13.1: START STOP UNIT with START 1, LOEJ 0 and POWER CONDITION 0h is allowed under every reservation. */
+    /**
+     * SPC-4 §5.13.1: START STOP UNIT with START 1, LOEJ 0 and POWER CONDITION 0h is allowed under
+     * every reservation.
+     */
     static ReservationClass startStopClass(Cdb cdb) {
         return (cdb.u8(4) & 0xF3) == 0x01 ? ReservationClass.ALLOWED : ReservationClass.WRITE;
     }
@@ -50,7 +53,7 @@ final class Readiness implements CommandFamily {
     }
 
     /**
-     * TEST UNIT READY (SPC-4 §6.47, MMC-6 §6.44): bytes 1-4 reserved. Without a disc NOT READY,
+     * TEST UNIT READY (SPC-4 §6.47, MMC-6): bytes 1-4 reserved. Without a disc NOT READY,
      * MEDIUM NOT PRESENT - TRAY OPEN (3Ah/02h) or - TRAY CLOSED (3Ah/01h), or LOGICAL UNIT IS IN
      * PROCESS OF BECOMING READY (04h/01h) while an image opens.
      */
@@ -65,7 +68,7 @@ final class Readiness implements CommandFamily {
     }
 
     /**
-     * START STOP UNIT (MMC-6 §6.40): byte 1 IMMED (bit 0); byte 3 FORMAT-LAYER NUMBER (1-0); byte
+     * START STOP UNIT (MMC-6): byte 1 IMMED (bit 0); byte 3 FORMAT-LAYER NUMBER (1-0); byte
      * 4 POWER CONDITION (7-4), FL (2), LOEJ (1), START (0). A power condition other than 0h makes
      * the drive ignore LOEJ and START (a virtual drive has no power states to enter). LOEJ 1 with
      * START 0 ejects (ILLEGAL REQUEST, MEDIUM REMOVAL PREVENTED while an I_T nexus prevents it), with
@@ -104,7 +107,7 @@ final class Readiness implements CommandFamily {
     }
 
     /**
-     * PREVENT ALLOW MEDIUM REMOVAL (MMC-6 §6.39): bytes 1-3 reserved; byte 4 PERSISTENT (bit 1),
+     * PREVENT ALLOW MEDIUM REMOVAL (MMC-6): bytes 1-3 reserved; byte 4 PERSISTENT (bit 1),
      * PREVENT (bit 0), held per I_T nexus ({@link Tray#prevent}).
      */
     private CommandDescriptor preventAllow(ScsiTask task) throws ScsiException {

@@ -19,8 +19,8 @@ import org.jstgt.scsi.spc.Commands;
 import org.jstgt.scsi.spc.OpcodeTable;
 
 /**
- * The disc's blocks: READ CAPACITY(10), READ(10), READ(12) and SEEK(10) (MMC-6 §6.22, §6.15,
- * §6.16, §6.37; the Random Readable feature). Each holds a reference on the disc from execution to
+ * The disc's blocks: READ CAPACITY(10), READ(10), READ(12) and SEEK(10) (MMC-6; the Random
+ * Readable feature). Each holds a reference on the disc from execution to
  * completion, so an eject in between waits for the read to end before the image closes. The LBA
  * range is checked when the command parses (against the disc then loaded) and again when it runs
  * (against the disc it reads). Writes are not in the table: a CD/DVD-ROM drive has no write
@@ -59,7 +59,7 @@ final class Reads implements CommandFamily {
     }
 
     /**
-     * READ CAPACITY (MMC-6 §6.22): bytes 1-8 reserved. Data: bytes 0-3 LOGICAL BLOCK ADDRESS of
+     * READ CAPACITY (MMC-6): bytes 1-8 reserved. Data: bytes 0-3 LOGICAL BLOCK ADDRESS of
      * the last block, bytes 4-7 BLOCK LENGTH IN BYTES (2048).
      */
     private CommandDescriptor readCapacity(ScsiTask task) throws ScsiException {
@@ -78,9 +78,9 @@ final class Reads implements CommandFamily {
     }
 
     /**
-     * READ(10) (MMC-6 §6.15): byte 1 DPO (4) and FUA (3), taken and without effect (the image is
+     * READ(10) (MMC-6): byte 1 DPO (4) and FUA (3), taken and without effect (the image is
      * read-only, there is no cache to bypass), bits 7-5 and 2-0 reserved; bytes 2-5 LOGICAL BLOCK
-     * ADDRESS; byte 6 reserved; bytes 7-8 TRANSFER LENGTH. READ(12) (§6.16): bytes 6-9 TRANSFER
+     * ADDRESS; byte 6 reserved; bytes 7-8 TRANSFER LENGTH. READ(12): bytes 6-9 TRANSFER
      * LENGTH, byte 10 STREAMING (7), its other bits reserved.
      */
     private CommandDescriptor read(ScsiTask task, CdbLayout layout) throws ScsiException {
@@ -101,7 +101,7 @@ final class Reads implements CommandFamily {
         return r;
     }
 
-    /** SEEK(10) (MMC-6 §6.37): bytes 2-5 LOGICAL BLOCK ADDRESS; bytes 1 and 6-8 reserved. */
+    /** SEEK(10) (MMC-6): bytes 2-5 LOGICAL BLOCK ADDRESS; bytes 1 and 6-8 reserved. */
     private CommandDescriptor seek(ScsiTask task) throws ScsiException {
         Cdb cdb = task.cdb();
         CdbChecks.requireZeroBytes(cdb, 1, 1);

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The drive's tray and the disc in it (MMC-6 §4.1.6, removable medium; §6.39 PREVENT ALLOW MEDIUM
+ * The drive's tray and the disc in it (MMC-6, removable medium and PREVENT ALLOW MEDIUM
  * REMOVAL): open or closed, empty, loading or loaded; the I_T nexuses that prevent removal; the
  * media event GET EVENT STATUS NOTIFICATION reports next; and the state file. Also the
  * {@link RemovableMedium} the shell and a changer drive. Thread-safe: state changes under this
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 final class Tray implements RemovableMedium {
     private static final Logger LOG = LoggerFactory.getLogger(Tray.class);
 
-    /** MEDIA EVENT CODE values (MMC-6 §6.7.2.5, table 152). */
+    /** MEDIA EVENT CODE values (MMC-6). */
     static final int NO_CHANGE = 0;
     static final int EJECT_REQUEST = 1;
     static final int NEW_MEDIA = 2;
@@ -192,7 +192,7 @@ final class Tray implements RemovableMedium {
     }
 
     /**
-     * PREVENT ALLOW MEDIUM REMOVAL of one I_T nexus (MMC-6 §6.39, table 349): PERSISTENT (byte 4
+     * PREVENT ALLOW MEDIUM REMOVAL of one I_T nexus (MMC-6): PERSISTENT (byte 4
      * bit 1) picks the state the command sets, PREVENT (bit 0) its value: 00b allow, 01b prevent,
      * 10b persistent allow, 11b persistent prevent.
      *
@@ -242,7 +242,7 @@ final class Tray implements RemovableMedium {
     }
 
     /**
-     * START STOP UNIT with LOEJ 1 and START 0 (MMC-6 §6.40): opens the tray, the disc leaves.
+     * START STOP UNIT with LOEJ 1 and START 0 (MMC-6): opens the tray, the disc leaves.
      *
      * @throws ScsiException ILLEGAL REQUEST, MEDIUM REMOVAL PREVENTED (53h/02h) while an I_T nexus
      *     holds PREVENT
@@ -329,7 +329,7 @@ final class Tray implements RemovableMedium {
             }
             if (!prevent.isEmpty() && !force) {
                 if (prevent.values().stream().anyMatch(b -> (b & PERSISTENT) != 0)) {
-                    // MMC-6 §6.39: under persistent prevention an operator's eject is a request to the host
+                    // MMC-6: under persistent prevention an operator's eject is a request to the host
                     mediaEvent = EJECT_REQUEST;
                 }
                 return CompletableFuture.failedFuture(new IllegalStateException("LUN " + spec.name()
@@ -434,7 +434,7 @@ final class Tray implements RemovableMedium {
             }
             LOG.info("LUN {}: medium {} loaded ({} blocks, {})", spec.name(), path, d.blocks(),
                     d.dvd() ? "DVD-ROM" : "CD-ROM");
-            // MMC-6 §4.1.6.2: a new medium is a NOT READY TO READY CHANGE unit attention
+            // MMC-6: a new medium is a NOT READY TO READY CHANGE unit attention
             events.mediumChanged();
             return null;
         });

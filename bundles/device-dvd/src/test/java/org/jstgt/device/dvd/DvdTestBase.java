@@ -204,7 +204,8 @@ abstract class DvdTestBase {
     }
 
     static FakeScsiTask preventAllow(int field, String initiatorPort) {
-        return FakeScsiTask.builder().paddedCdb(0x1E, 0, 0, 0, field, 0).initiator(FakeScsiTask.INITIATOR_NAME, initiatorPort).build();
+        return FakeScsiTask.builder().paddedCdb(0x1E, 0, 0, 0, field, 0)
+                .initiator(FakeScsiTask.INITIATOR_NAME, initiatorPort).build();
     }
 
     static FakeScsiTask read10(long lba, int blocks) {

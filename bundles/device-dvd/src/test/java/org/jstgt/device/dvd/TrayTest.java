@@ -170,7 +170,8 @@ class TrayTest extends DvdTestBase {
         assertEquals(0, run(u, startStop(false, false, true)));
         assertEquals(0, run(u, startStop(true, false, false)));
         for (int pc : new int[] {0x1, 0x2, 0x3, 0x5, 0x7, 0xA, 0xB}) {
-            assertEquals(0, run(u, FakeScsiTask.of(0x1B, 0, 0, 0, pc << 4 | 0x02, 0)), "LOEJ ignored with a power condition");
+            assertEquals(0, run(u, FakeScsiTask.of(0x1B, 0, 0, 0, pc << 4 | 0x02, 0)),
+                    "LOEJ ignored with a power condition");
         }
         assertEquals(0, run(u, tur()));
         for (int pc : new int[] {0x4, 0x6, 0x8, 0x9, 0xC, 0xF}) {

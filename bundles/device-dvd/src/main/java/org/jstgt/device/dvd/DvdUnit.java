@@ -42,7 +42,7 @@ final class DvdUnit implements LogicalUnit {
     /** Peripheral device type of a CD/DVD device (SPC-4 §6.6.2). */
     static final int PERIPHERAL_TYPE = 0x05;
     /** How long creating the unit waits for its image to open. */
-    static final long OPEN_WAIT_MILLIS = 30_000;
+    static final long OPEN_WAIT_MILLIS = 2_000;
 
     private volatile LunSpec spec;
     private final Tray tray;
@@ -85,6 +85,15 @@ final class DvdUnit implements LogicalUnit {
         return new DvdUnit(spec, tray, events);
     }
 
+    /** An open that did not complete within the wait (it goes on). */
+    static final class StillOpening extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        StillOpening(long millis) {
+            super("the medium did not open within " + millis + " ms");
+        }
+    }
+
     /**
      * Waits, bounded, for a stage on a configuration thread.
      *
@@ -98,7 +107,7 @@ final class DvdUnit implements LogicalUnit {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while opening the medium", e);
         } catch (TimeoutException e) {
-            throw new IOException("the medium did not open within " + millis + " ms");
+            throw new StillOpening(millis);
         } catch (ExecutionException e) {
             Throwable c = StoreCalls.unwrap(e);
             if (c instanceof ConfigException ce) {

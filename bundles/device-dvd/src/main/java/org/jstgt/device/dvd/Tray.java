@@ -109,13 +109,27 @@ final class Tray implements RemovableMedium {
             toLoad = configMedium;
         }
         if (!toLoad.isEmpty()) {
+            synchronized (this) {
+                loading = true;
+                open = false;
+            }
+            CompletableFuture<Disc> opening = Disc.open(opener, spec, toLoad, workers).toCompletableFuture();
+            Disc d;
             try {
-                Disc d = DvdUnit.await(Disc.open(opener, spec, toLoad, workers), waitMillis);
-                synchronized (this) {
-                    disc = d;
-                    open = false;
-                }
+                d = DvdUnit.await(opening, waitMillis);
+            } catch (DvdUnit.StillOpening e) {
+                // the store provider is not there yet (a boot may start this bundle first): the
+                // drive is becoming ready (04h/01h) until the image opens
+                LOG.info("LUN {}: opening {} takes longer; the drive reports BECOMING READY until it is loaded",
+                        spec.name(), toLoad);
+                boolean restoring = restored;
+                opening.whenComplete((late, failure) -> restoredLate(toLoad, late, failure, restoring));
+                persist();
+                return;
             } catch (ConfigException | IOException | RuntimeException e) {
+                synchronized (this) {
+                    loading = false;
+                }
                 Throwable c = StoreCalls.unwrap(e);
                 if (restored && !Files.exists(Path.of(toLoad))) {
                     LOG.warn("LUN {}: the medium {} loaded before is gone; the tray is empty", spec.name(), toLoad);
@@ -125,10 +139,42 @@ final class Tray implements RemovableMedium {
                 } else {
                     throw new ConfigException(DvdUnit.MEDIUM, toLoad + ": " + message(c));
                 }
-                synchronized (this) {
-                    open = false;
-                }
+                persist();
+                return;
             }
+            synchronized (this) {
+                loading = false;
+                disc = d;
+                open = false;
+            }
+        }
+        persist();
+    }
+
+    /**
+     * The image of a restore that outlived its wait opened (or failed): installed without a unit
+     * attention (the medium did not change), or, failing, the tray stays empty and the failure is
+     * logged with the file and key.
+     */
+    private void restoredLate(String path, Disc d, Throwable failure, boolean restored) {
+        boolean installed = false;
+        synchronized (this) {
+            loading = false;
+            if (failure == null && !closed && disc == null) {
+                disc = d;
+                open = false;
+                installed = true;
+            }
+        }
+        if (failure != null) {
+            LOG.error("LUN {}: {}: {} = {}: {}; the tray is empty", spec.name(), spec.origin(),
+                    restored && !path.equals(configMedium) ? "the medium loaded before" : DvdUnit.MEDIUM, path,
+                    message(StoreCalls.unwrap(failure)));
+        } else if (!installed) {
+            d.release();
+        } else {
+            LOG.info("LUN {}: medium {} loaded ({} blocks, {})", spec.name(), path, d.blocks(),
+                    d.dvd() ? "DVD-ROM" : "CD-ROM");
         }
         persist();
     }

@@ -188,6 +188,7 @@ final class FileTapeImage implements TapeImage {
         }
         ByteBuffer p = ByteBuffer.allocate(len);
         readFully(ch, p, at + Records.HEADER);
+        p.flip();
         CRC32C crc = new CRC32C();
         Records.crcHeader(crc, h);
         crc.update(p.duplicate());
@@ -583,6 +584,11 @@ final class FileTapeImage implements TapeImage {
             closed = true;
             ch.close();
         }
+    }
+
+    /** @return extents in the index (tests: the index does not grow per block) */
+    int extents() {
+        return index.extents();
     }
 
     @Override

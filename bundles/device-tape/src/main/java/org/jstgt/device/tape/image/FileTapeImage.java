@@ -493,11 +493,11 @@ final class FileTapeImage implements TapeImage {
     @Override
     public void sync() throws IOException {
         open();
-        if (!writable || !dirty) {
-            return;
-        }
         if (broken) {
             throw new IOException(file + ": an earlier write failed; load the cartridge again");
+        }
+        if (!writable || !dirty) {
+            return;
         }
         try {
             long fullSize = Index.CHECKPOINT_HEAD + (long) Index.EXTENT * index.extents();

@@ -131,8 +131,12 @@ public final class TapeImages {
                 id.getMostSignificantBits(), id.getLeastSignificantBits());
     }
 
-    /** @return whether the file is empty, or a header whose making was interrupted before its magic */
-    private static boolean blank(FileChannel ch) throws IOException {
+    /**
+     * @return whether the file is empty, or no longer than a header whose making was interrupted:
+     *     its first 8 bytes hold no more of the magic than a torn write leaves (each byte 0 or the
+     *     magic's)
+     */
+    static boolean blank(FileChannel ch) throws IOException {
         long size = ch.size();
         if (size == 0) {
             return true;
@@ -141,13 +145,15 @@ public final class TapeImages {
             return false;
         }
         ByteBuffer magic = ByteBuffer.allocate(Identity.MAGIC.length);
-        ch.read(magic, 0);
+        FileTapeImage.readFully(ch, magic.limit((int) Math.min(size, magic.capacity())), 0);
+        boolean whole = magic.position() == Identity.MAGIC.length;
         for (int i = 0; i < magic.position(); i++) {
-            if (magic.get(i) != 0) {
+            if (magic.get(i) != 0 && magic.get(i) != Identity.MAGIC[i]) {
                 return false;
             }
+            whole &= magic.get(i) == Identity.MAGIC[i];
         }
-        return true;
+        return !whole || size < Identity.DATA_START;
     }
 
     private static void lock(FileChannel ch, Path file, boolean writable) throws IOException {

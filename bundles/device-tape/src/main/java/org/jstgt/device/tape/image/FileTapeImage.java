@@ -21,6 +21,8 @@ import java.util.zip.CRC32C;
 final class FileTapeImage implements TapeImage {
     /** Records per gathering write. */
     private static final int BATCH = 256;
+    /** Bytes per gathering write, at least one record (heap buffers are copied to direct ones per write). */
+    private static final int BATCH_BYTES = 8 << 20;
     /** Delta checkpoints allowed after a full one. */
     private static final int CHAIN = 64;
     /** A full index up to this size is always written whole. */
@@ -455,7 +457,7 @@ final class FileTapeImage implements TapeImage {
         try {
             ByteBuffer[] srcs = new ByteBuffer[len == 0 ? 1 : 2 * Math.min(n, BATCH)];
             for (int done = 0; done < n;) {
-                int b = Math.min(BATCH, n - done);
+                int b = (int) Math.min(Math.min(BATCH, n - done), Math.max(1, BATCH_BYTES / (Records.HEADER + len)));
                 long first = index.objects();
                 heads.clear();
                 for (int i = 0; i < b; i++) {

@@ -2,6 +2,7 @@ package org.jstgt.device.tape.image;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -48,7 +49,7 @@ record Identity(long capacity, long earlyWarning, boolean worm, long created, lo
     static Identity decode(ByteBuffer b) {
         byte[] magic = new byte[MAGIC.length];
         b.get(0, magic);
-        if (!java.util.Arrays.equals(magic, MAGIC)) {
+        if (!Arrays.equals(magic, MAGIC)) {
             throw new IllegalArgumentException("not a jstgt tape image (no JSTGTAPE magic)");
         }
         int major = b.getShort(8) & 0xFFFF;

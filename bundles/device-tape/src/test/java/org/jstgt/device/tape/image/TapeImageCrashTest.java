@@ -93,6 +93,7 @@ class TapeImageCrashTest {
     }
 
     private static int images;
+    private static int recoveries;
 
     /** Reopens a crash image and checks what it holds; then that it takes a block and keeps it. */
     private static void check(Session s, byte[] image, int call, String what) throws IOException {
@@ -126,6 +127,26 @@ class TapeImageCrashTest {
         assertEquals(42, back.get(1), what);
     }
 
+    /**
+     * Recovery itself may be cut short: a crash at any step of the commit a writable open makes
+     * leaves an image that recovers to the same objects.
+     */
+    private static void crashDuringRecovery(byte[] image, String what) throws IOException {
+        MemChannel ch = new MemChannel(image);
+        List<Obj> recovered = Model.contents(FileTapeImage.open(ch, NAME, true));
+        for (int op = 0; op < ch.log.size(); op++) {
+            MemChannel.Op o = ch.log.get(op);
+            int len = o.write() ? o.data().length : 0;
+            for (int torn : new int[] {0, len / 2, len}) {
+                recoveries++;
+                List<Obj> again = Model.contents(
+                        FileTapeImage.open(new MemChannel(ch.crashImage(image, op, torn, null)), NAME, false));
+                assertEquals(recovered.size(), again.size(), what + ": recovery cut at op " + op + " torn " + torn);
+                assertTrue(Model.prefix(recovered, again), what);
+            }
+        }
+    }
+
     private static TreeSet<Integer> tears(int len, Random r) {
         TreeSet<Integer> at = new TreeSet<>();
         if (len <= 64) {
@@ -149,6 +170,7 @@ class TapeImageCrashTest {
     @Test
     void everyStepOfRandomSessions() throws IOException {
         images = 0;
+        recoveries = 0;
         for (long seed = 1; seed <= 4; seed++) {
             Session s = run(seed, 45, Long.MAX_VALUE);
             Random r = new Random(seed);
@@ -167,8 +189,11 @@ class TapeImageCrashTest {
                 for (int k = 0; k < 3; k++) {
                     Random keep = new Random(op * 31L + k);
                     int torn = len == 0 ? 0 : keep.nextInt(len + 1);
-                    check(s, s.ch.crashImage(s.initial, op, torn, keep), call,
-                            "seed " + seed + " op " + op + " subset " + k);
+                    byte[] image = s.ch.crashImage(s.initial, op, torn, keep);
+                    check(s, image, call, "seed " + seed + " op " + op + " subset " + k);
+                    if (k == 0 && seed <= 2) {
+                        crashDuringRecovery(image, "seed " + seed + " op " + op);
+                    }
                 }
                 Random never = new Random() {
                     private static final long serialVersionUID = 1L;
@@ -182,7 +207,7 @@ class TapeImageCrashTest {
             }
         }
         assertTrue(images > 2000, images + " crash images");
-        System.out.println(images + " crash images checked");
+        assertTrue(recoveries > 500, recoveries + " crash images of recoveries");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.jstgt.device.tape.image.TapeImage.Kind;
 import org.junit.jupiter.api.Test;
@@ -100,7 +101,7 @@ class TapeImagesTest {
         Files.writeString(small, "hello");
         assertThrows(TapeImageException.class, () -> TapeImages.open(small, MIB));
         assertEquals("hello", Files.readString(small), "a short foreign file is not formatted");
-        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(text)));
+        assertTrue(Arrays.equals(before, Files.readAllBytes(text)));
     }
 
     @Test

@@ -36,6 +36,16 @@ public interface TapeImage extends Closeable {
     /** @return native capacity in bytes: what {@link #used()} may reach */
     long capacity();
 
+    /**
+     * The early-warning zone (SSC-3 §4.2.6): a drive reports early warning once {@link #used()}
+     * exceeds {@code capacity() - earlyWarning()}. Stored in the image when it is made.
+     *
+     * @return the size of the early-warning zone in bytes, 0 &lt;= value &lt; capacity()
+     */
+    default long earlyWarning() {
+        return TapeImages.defaultEarlyWarning(capacity());
+    }
+
     /** @return bytes used by objects [0, {@link #objects()}), payload and per-object overhead */
     long used();
 

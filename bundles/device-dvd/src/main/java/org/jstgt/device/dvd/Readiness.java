@@ -73,14 +73,16 @@ final class Readiness implements CommandFamily {
      * the drive ignore LOEJ and START (a virtual drive has no power states to enter). LOEJ 1 with
      * START 0 ejects (ILLEGAL REQUEST, MEDIUM REMOVAL PREVENTED while an I_T nexus prevents it), with
      * START 1 closes the tray and loads the disc an eject left there; with IMMED the load finishes
-     * after GOOD. LOEJ 0 spins the disc up or down: nothing to do. FL (formatting a layer) is not
-     * supported.
+     * after GOOD. LOEJ 0 spins the disc up or down: nothing to do. FL (format layer) is accepted
+     * and ignored: a read-only disc has no layer to close, and initiators written for disks set the
+     * bit SBC calls NO_FLUSH. The initiator that closes the tray gets no unit attention for its own
+     * load; the other nexuses get NOT READY TO READY CHANGE.
      */
     private CommandDescriptor startStopUnit(ScsiTask task) throws ScsiException {
         Cdb cdb = task.cdb();
         CdbChecks.requireZero(cdb, 1, 0xFE);
         CdbChecks.requireZeroBytes(cdb, 2, 3);
-        CdbChecks.requireZero(cdb, 4, 0x0C);
+        CdbChecks.requireZero(cdb, 4, 0x08);
         int powerCondition = cdb.u8(4) >>> 4;
         switch (powerCondition) {
             // 0h START_VALID, 1h ACTIVE, 2h IDLE, 3h STANDBY, 5h SLEEP, 7h LU_CONTROL, Ah/Bh FORCE_IDLE/STANDBY_0
@@ -101,7 +103,7 @@ final class Readiness implements CommandFamily {
             });
         }
         return Commands.noData(t -> {
-            CompletionStage<Void> load = tray.hostLoad();
+            CompletionStage<Void> load = tray.hostLoad(t.initiatorPortName(), t.targetPortName());
             return immed ? DONE : load;
         });
     }

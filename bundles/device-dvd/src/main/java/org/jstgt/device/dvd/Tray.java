@@ -57,6 +57,9 @@ final class Tray implements RemovableMedium {
     private final MediumOpener opener;
     private final UnitEvents events;
     private final Executor workers;
+    /** NOT READY TO READY CHANGE, MEDIUM MAY HAVE CHANGED (SPC-4 annex: 28h/00h). */
+    private static final Sense MEDIUM_CHANGED = Sense.of(SenseKey.UNIT_ATTENTION, 0x28, 0x00);
+
     private final TrayFile file;
     private final String launch;
 
@@ -314,7 +317,7 @@ final class Tray implements RemovableMedium {
      * @return completes when the tray is closed and the disc, if any, loaded (a disc that no longer
      *     opens leaves the tray closed and empty, logged)
      */
-    CompletionStage<Void> hostLoad() {
+    CompletionStage<Void> hostLoad(String initiatorPortName, String targetPortName) {
         String path;
         synchronized (this) {
             if (!open || loading) {
@@ -330,7 +333,7 @@ final class Tray implements RemovableMedium {
             persist();
             return CompletableFuture.completedFuture(null);
         }
-        return insert(path).handle((v, e) -> {
+        return insert(path, initiatorPortName, targetPortName).handle((v, e) -> {
             if (e != null) {
                 LOG.warn("LUN {}: the tray closed but {} cannot be loaded again: {}", spec.name(), path,
                         message(StoreCalls.unwrap(e)));
@@ -356,7 +359,7 @@ final class Tray implements RemovableMedium {
             loading = true;
             open = false;
         }
-        return insert(path).exceptionallyCompose(e -> {
+        return insert(path, null, null).exceptionallyCompose(e -> {
             Throwable c = StoreCalls.unwrap(e);
             if (c instanceof ConfigException ce) {
                 c = new IOException(path + ": " + message(ce), ce);
@@ -429,7 +432,7 @@ final class Tray implements RemovableMedium {
             persist();
             return CompletableFuture.completedFuture(null);
         }
-        return insert(next);
+        return insert(next, null, null);
     }
 
     /** Closes the drive: the disc's tray reference is given back (commands still holding one keep it open). */
@@ -456,8 +459,14 @@ final class Tray implements RemovableMedium {
         return d;
     }
 
-    /** Opens and installs an image; {@link #loading} is set by the caller. */
-    private CompletionStage<Void> insert(String path) {
+    /**
+     * Opens and installs an image; {@link #loading} is set by the caller.
+     *
+     * @param initiatorPortName the nexus whose START STOP UNIT closed the tray (it knows of the
+     *     change and gets no unit attention for it), or null for the shell, a changer or the configuration
+     * @param targetPortName that nexus's target port, or null
+     */
+    private CompletionStage<Void> insert(String path, String initiatorPortName, String targetPortName) {
         return Disc.open(opener, spec, path, workers).handle((d, e) -> {
             boolean installed = false;
             synchronized (this) {
@@ -480,8 +489,13 @@ final class Tray implements RemovableMedium {
             }
             LOG.info("LUN {}: medium {} loaded ({} blocks, {})", spec.name(), path, d.blocks(),
                     d.dvd() ? "DVD-ROM" : "CD-ROM");
-            // MMC-6: a new medium is a NOT READY TO READY CHANGE unit attention
-            events.mediumChanged();
+            // MMC-6: a new medium is a NOT READY TO READY CHANGE unit attention, for every nexus
+            // but the one that loaded it itself (it learns of the medium from its own command)
+            if (initiatorPortName == null) {
+                events.mediumChanged();
+            } else {
+                events.unitAttentionToOthers(MEDIUM_CHANGED, initiatorPortName, targetPortName);
+            }
             return null;
         });
     }

@@ -50,10 +50,18 @@ abstract class DvdTestBase {
     final List<String> opened = new CopyOnWriteArrayList<>();
     /** The unit attentions raised. */
     final List<Sense> raised = new CopyOnWriteArrayList<>();
+    /** The initiator ports left out of the unit attentions raised for the other nexuses only. */
+    final List<String> leftOut = new CopyOnWriteArrayList<>();
     final UnitEvents events = new UnitEvents() {
         @Override
         public void unitAttention(Sense sense) {
             raised.add(sense);
+        }
+
+        @Override
+        public void unitAttentionToOthers(Sense sense, String initiatorPortName, String targetPortName) {
+            raised.add(sense);
+            leftOut.add(initiatorPortName);
         }
 
         @Override

@@ -11,12 +11,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.jstgt.api.media.RemovableMedium;
+import org.jstgt.api.scsi.LunSpec;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.testkit.FakeScsiTask;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,8 @@ class TrayTest extends DvdTestBase {
         assertEquals(0, run(u, startStop(false, true, true)));
         assertEquals(0, run(u, tur()), "closing the tray loads the disc the eject left");
         assertEquals(List.of(SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED.sense()), raised);
+        // libiscsi StartStopUnit.Simple: the initiator that closed the tray is ready at once
+        assertEquals(List.of(FakeScsiTask.INITIATOR_PORT_NAME), leftOut, "a unit attention for the others only");
         invalidField(2, -1, () -> u.parse(FakeScsiTask.of(0x00, 0, 1)));
 
         DvdUnit empty = unit(null);
@@ -56,6 +61,54 @@ class TrayTest extends DvdTestBase {
         expect(Tray.TRAY_OPEN, () -> run(empty, tur()));
         assertEquals(0, run(empty, startStop(false, true, true)));
         expect(Tray.TRAY_CLOSED, () -> run(empty, tur()));
+    }
+
+    @Test
+    void formatLayerAndPowerConditionsLeaveTheDiscAlone() throws Exception {
+        DvdUnit u = unit(iso("x.iso", 4, 1));
+        // FL (byte 4 bit 2, SBC's NO_FLUSH): accepted and ignored, with and without LOEJ
+        assertEquals(0, run(u, FakeScsiTask.of(0x1B, 0, 0, 0, 0x04, 0)));
+        assertEquals(0, run(u, FakeScsiTask.of(0x1B, 0, 0, 0, 0x05, 0)));
+        assertEquals(0, run(u, tur()));
+        // a power condition makes the drive ignore LOEJ: the disc stays
+        assertEquals(0, run(u, FakeScsiTask.of(0x1B, 1, 0, 0, 0x12, 0)));
+        assertEquals(0, run(u, tur()));
+        invalidField(4, 3, () -> u.parse(FakeScsiTask.of(0x1B, 0, 0, 0, 0x08, 0)));
+        invalidField(4, 7, () -> u.parse(FakeScsiTask.of(0x1B, 0, 0, 0, 0x40, 0)));
+    }
+
+    @Test
+    void aConfiguredImageThatOpensLateMakesTheDriveBecomeReadyWithoutAUnitAttention() throws Exception {
+        Path iso = iso("late.iso", 4, 3);
+        CompletableFuture<org.jstgt.api.store.BackingStore> late = new CompletableFuture<>();
+        // the file store provider is not there yet: the core's open waits for it
+        org.jstgt.api.media.MediumOpener waiting = (type, spec) -> late;
+        LunSpec spec = spec(iso.toString());
+        long t0 = System.nanoTime();
+        DvdUnit u = DvdUnit.create(spec, waiting, events, workers, new TrayFile(null, spec.name(), workers), "l");
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(8), "create does not wait for the provider");
+        var becoming = expect(SenseReason.LOGICAL_UNIT_BECOMING_READY, () -> run(u, tur()));
+        assertEquals(0x04, becoming.sense().asc());
+        assertEquals("loading", u.tray().status());
+        late.complete(files.open(new org.jstgt.api.store.StoreSpec("cd0", "t", iso.toString(), 0, true, Map.of())));
+        org.jstgt.testkit.Await.until(java.time.Duration.ofSeconds(10), "the late image to load",
+                () -> u.tray().loaded().isPresent());
+        assertEquals(0, run(u, tur()));
+        assertEquals(List.of(), raised, "the configured medium did not change: no unit attention");
+        u.close();
+    }
+
+    @Test
+    void aConfiguredImageThatFailsLateLeavesTheTrayEmpty() throws Exception {
+        CompletableFuture<org.jstgt.api.store.BackingStore> late = new CompletableFuture<>();
+        LunSpec spec = spec(iso("x.iso", 4, 3).toString());
+        DvdUnit u = DvdUnit.create(spec, (type, s) -> late, events, workers, new TrayFile(null, spec.name(), workers),
+                "l");
+        late.completeExceptionally(new IllegalStateException("no store provider of type 'file' is installed"));
+        org.jstgt.testkit.Await.until(java.time.Duration.ofSeconds(10), "the tray to give up",
+                () -> !u.tray().status().equals("loading"));
+        expect(Tray.TRAY_CLOSED, () -> run(u, tur()));
+        u.close();
     }
 
     @Test
@@ -177,7 +230,6 @@ class TrayTest extends DvdTestBase {
         for (int pc : new int[] {0x4, 0x6, 0x8, 0x9, 0xC, 0xF}) {
             invalidField(4, 7, () -> u.parse(FakeScsiTask.of(0x1B, 0, 0, 0, pc << 4, 0)));
         }
-        invalidField(4, 2, () -> u.parse(FakeScsiTask.of(0x1B, 0, 0, 0, 0x04, 0)));
         invalidField(4, 3, () -> u.parse(FakeScsiTask.of(0x1B, 0, 0, 0, 0x08, 0)));
         invalidField(1, 1, () -> u.parse(FakeScsiTask.of(0x1B, 2, 0, 0, 0x01, 0)));
         invalidField(3, -1, () -> u.parse(FakeScsiTask.of(0x1B, 0, 0, 1, 0x01, 0)));

@@ -54,6 +54,17 @@ public interface LogicalUnit extends AutoCloseable {
         return ReservationClass.WRITE;
     }
 
+    /**
+     * The unit's condition for REQUEST SENSE when no unit attention is pending (SPC-4 §6.39: the
+     * sense data describes the logical unit's state): NOT READY, MEDIUM NOT PRESENT of an empty
+     * drive, BECOMING READY while a medium loads. Called on the fabric's thread; must not block.
+     *
+     * @return the condition, or empty for none (NO ADDITIONAL SENSE INFORMATION)
+     */
+    default Optional<Sense> condition() {
+        return Optional.empty();
+    }
+
     /** @return how the core's task set runs this unit's commands */
     default Queueing queueing() {
         return Queueing.CONCURRENT;

@@ -159,6 +159,18 @@ final class ChangerUnit implements LogicalUnit {
         }
     }
 
+    /** A logical unit reset ends every PREVENT of the mail slots (SPC-4 §6.13). */
+    @Override
+    public void reset() {
+        boolean changed = false;
+        for (String holder : robot.prevention().holders()) {
+            changed |= robot.prevention().prevent(holder, false);
+        }
+        if (changed) {
+            robot.savePrevention();
+        }
+    }
+
     /** Waits, bounded, for a shell's move under way; the state is saved by then. */
     @Override
     public void close() {

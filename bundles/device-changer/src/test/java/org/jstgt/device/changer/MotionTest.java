@@ -203,6 +203,16 @@ class MotionTest extends ChangerTestBase {
     }
 
     @Test
+    void aLogicalUnitResetEndsThePreventionOfEveryNexus() throws Exception {
+        ChangerUnit u = library("A01.tape");
+        run(u, preventAllow(true));
+        run(u, fromOther(preventAllow(true)));
+        expect(ChangerSense.REMOVAL_PREVENTED, () -> run(u, moveMedium(0, SLOT1, MAIL1)));
+        u.reset();
+        run(u, moveMedium(0, SLOT1, MAIL1));
+    }
+
+    @Test
     void initializeElementStatusRescans() throws Exception {
         cartridges("A01.tape", "C03.tape");
         ChangerUnit u = unit(props(2, 1, "tape0"), "l");

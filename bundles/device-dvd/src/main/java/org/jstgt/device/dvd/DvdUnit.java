@@ -22,6 +22,7 @@ import org.jstgt.api.scsi.LunSpec;
 import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.UnitEvents;
 import org.jstgt.scsi.spc.OpcodeTable;
 import org.jstgt.scsi.spc.StoreCalls;
@@ -152,6 +153,18 @@ final class DvdUnit implements LogicalUnit {
     @Override
     public Optional<RemovableMedium> removableMedium() {
         return Optional.of(tray);
+    }
+
+    /** SPC-4 §6.39: an empty drive reports its NOT READY condition to REQUEST SENSE. */
+    @Override
+    public Optional<Sense> condition() {
+        return tray.peek() == null ? Optional.of(tray.notReady()) : Optional.empty();
+    }
+
+    /** SPC-4 §6.13: a logical unit reset ends every PREVENT. */
+    @Override
+    public void reset() {
+        tray.resetPrevents();
     }
 
     /** SPC-4 §6.13: a PREVENT ends with its I_T nexus. */

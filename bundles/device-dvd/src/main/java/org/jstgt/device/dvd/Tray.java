@@ -273,6 +273,18 @@ final class Tray implements RemovableMedium {
     }
 
     /** @param nexus an I_T nexus that ended: its prevention ends (SPC-4 §6.13) */
+    /** A logical unit reset: every PREVENT, persistent ones included, ends (SPC-4 §6.13). */
+    void resetPrevents() {
+        boolean changed;
+        synchronized (this) {
+            changed = !prevent.isEmpty();
+            prevent.clear();
+        }
+        if (changed) {
+            persist();
+        }
+    }
+
     void nexusLost(String nexus) {
         boolean changed;
         synchronized (this) {

@@ -112,6 +112,18 @@ class TrayTest extends DvdTestBase {
     }
 
     @Test
+    void aLogicalUnitResetEndsEveryPreventAndRequestSenseReportsAnEmptyTray() throws Exception {
+        DvdUnit u = unit(iso("x.iso", 4, 1));
+        run(u, preventAllow(1));
+        run(u, preventAllow(3, OTHER_PORT));
+        assertEquals(Optional.empty(), u.condition(), "loaded: nothing to report");
+        u.reset();
+        assertFalse(u.tray().removalPrevented(), "SPC-4 §6.13: a reset ends prevention, persistent too");
+        assertEquals(0, run(u, startStop(false, true, false)));
+        assertEquals(Optional.of(Tray.TRAY_OPEN), u.condition(), "REQUEST SENSE of an open, empty tray");
+    }
+
+    @Test
     void ejectRefusedWhilePreventedAndAllowedAfterAllow() throws Exception {
         DvdUnit u = unit(iso("x.iso", 4, 1));
         assertEquals(0, run(u, preventAllow(1)));

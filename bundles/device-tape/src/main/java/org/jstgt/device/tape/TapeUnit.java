@@ -25,6 +25,7 @@ import org.jstgt.api.scsi.Queueing;
 import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
+import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.scsi.UnitEvents;
 import org.jstgt.device.tape.image.TapeImage;
@@ -241,6 +242,25 @@ final class TapeUnit implements LogicalUnit {
     @Override
     public Optional<RemovableMedium> removableMedium() {
         return Optional.of(slot);
+    }
+
+    /** SPC-4 §6.39: REQUEST SENSE of a drive without a ready cartridge reports why. */
+    @Override
+    public Optional<Sense> condition() {
+        return switch (drive.state()) {
+            case LOADED -> Optional.empty();
+            case EJECTED -> Optional.of(SenseReason.LOGICAL_UNIT_NOT_READY_INITIALIZING_COMMAND_REQUIRED.sense());
+            case EMPTY -> Optional.of(SenseReason.MEDIUM_NOT_PRESENT.sense());
+        };
+    }
+
+    /** A logical unit reset ends every PREVENT (SPC-4 §6.13); the tape keeps its position. */
+    @Override
+    public void reset() {
+        if (!preventers.isEmpty()) {
+            preventers.clear();
+            lane.execute(this::saveState);
+        }
     }
 
     /** The PREVENT of that nexus ends with it (SPC-4 §6.13). */

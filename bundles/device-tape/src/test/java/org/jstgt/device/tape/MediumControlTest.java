@@ -75,6 +75,20 @@ class MediumControlTest extends TapeTestBase {
     }
 
     @Test
+    void aLogicalUnitResetEndsPreventionAndRequestSenseSaysWhyTheDriveIsNotReady() throws Exception {
+        TapeUnit u = unit(MIB);
+        good(u, prevent(1));
+        good(u, fromB(prevent(1)));
+        assertEquals(java.util.Optional.empty(), u.condition());
+        u.reset();
+        assertFalse(u.removableMedium().get().removalPrevented(), "SPC-4 §6.13: a reset ends every PREVENT");
+        good(u, loadUnload(0));
+        assertEquals(java.util.Optional.of(SenseReason.LOGICAL_UNIT_NOT_READY_INITIALIZING_COMMAND_REQUIRED.sense()),
+                u.condition(), "unloaded: LOAD makes it ready");
+        assertEquals(java.util.Optional.of(SenseReason.MEDIUM_NOT_PRESENT.sense()), empty().condition());
+    }
+
+    @Test
     void holdUnloadsWhilePrevented() throws Exception {
         TapeUnit u = unit(MIB);
         good(u, prevent(1));

@@ -1,5 +1,7 @@
 package org.jstgt.scsi.core;
 
+import java.util.Optional;
+
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
@@ -70,10 +72,26 @@ final class CoreAnswers {
             if (r == null) {
                 r = lun.state() instanceof LunState.Failed
                         ? SenseReason.LOGICAL_UNIT_NOT_READY_MANUAL_INTERVENTION_REQUIRED.sense()
-                        : SenseReason.NO_ADDITIONAL_SENSE.sense();
+                        : condition(lun);
             }
             return SenseRenderer.render(r, wanted);
         }, lun.senseFormat());
+    }
+
+    /** The active unit's own condition (an empty drive is NOT READY), else NO ADDITIONAL SENSE INFORMATION. */
+    private static Sense condition(LunRuntime lun) {
+        UnitHandle h = lun.handle();
+        if (h != null) {
+            try {
+                Optional<Sense> c = h.unit.condition();
+                if (c.isPresent()) {
+                    return c.get();
+                }
+            } catch (RuntimeException e) {
+                return SenseReason.NO_ADDITIONAL_SENSE.sense();
+            }
+        }
+        return SenseReason.NO_ADDITIONAL_SENSE.sense();
     }
 
     /** A LUN number with no logical unit (SPC-4 §6.6.2, SAM-5 §5.9.5). */

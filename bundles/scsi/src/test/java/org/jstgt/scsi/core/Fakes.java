@@ -84,6 +84,8 @@ final class Fakes {
         volatile boolean storeOpenAtClose;
         final List<LunSpec> reconfigured = new CopyOnWriteArrayList<>();
         final List<String> nexusesLost = new CopyOnWriteArrayList<>();
+        /** What the unit reports as its condition to REQUEST SENSE (LogicalUnit.condition). */
+        volatile org.jstgt.api.scsi.Sense condition;
         /** How often the core reset the unit (LogicalUnit.reset). */
         final java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();
         UnitEvents events;
@@ -225,6 +227,11 @@ final class Fakes {
         @Override
         public void reset() {
             resets.incrementAndGet();
+        }
+
+        @Override
+        public java.util.Optional<org.jstgt.api.scsi.Sense> condition() {
+            return java.util.Optional.ofNullable(condition);
         }
 
         @Override

@@ -184,7 +184,11 @@ final class DvdUnit implements LogicalUnit {
         }
         String before = spec.property(MEDIUM, "");
         String after = next.property(MEDIUM, "");
-        if (!Objects.equals(before, after)) {
+        if (!Objects.equals(before, after) && tray.holds(after)) {
+            // the value names what the tray holds already (the shell loaded it, then wrote the
+            // key): only the record changes
+            tray.configured(after);
+        } else if (!Objects.equals(before, after)) {
             tray.reconfigure(after).whenComplete((v, e) -> {
                 if (e != null) {
                     LOG.error("LUN {} ({}): {}: {}", next.name(), next.origin(), MEDIUM,

@@ -273,6 +273,33 @@ final class Tray implements RemovableMedium {
     }
 
     /** @param nexus an I_T nexus that ended: its prevention ends (SPC-4 §6.13) */
+    /**
+     * @param medium a {@code medium} value, "" for none
+     * @return true when the tray holds exactly that: that image loaded, or nothing for ""
+     */
+    synchronized boolean holds(String medium) {
+        if (loading) {
+            return false;
+        }
+        if (medium.isEmpty()) {
+            return disc == null;
+        }
+        try {
+            return disc != null && Path.of(disc.path()).toAbsolutePath().normalize()
+                    .equals(Path.of(medium).toAbsolutePath().normalize());
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** Records a new {@code medium} value that changes nothing in the tray (see {@link #holds}). */
+    void configured(String medium) {
+        synchronized (this) {
+            configMedium = medium;
+        }
+        persist();
+    }
+
     /** A logical unit reset: every PREVENT, persistent ones included, ends (SPC-4 §6.13). */
     void resetPrevents() {
         boolean changed;

@@ -128,6 +128,25 @@ class StateTest extends DvdTestBase {
     }
 
     @Test
+    void aMediumValueNamingWhatTheTrayHoldsChangesNothing() throws Exception {
+        Path a = iso("a.iso", 4, 1);
+        DvdUnit u = unit((String) null, "L1");
+        TrayTest.await(u.tray().load(a.toString()));
+        raised.clear();
+        run(u, preventAllow(1));
+        // iscsi:media-load loads first, then writes the key: the tray keeps its disc and its lock
+        assertTrue(u.reconfigure(spec(a.toString())));
+        assertEquals(Optional.of(a.toString()), u.tray().loaded());
+        assertTrue(u.tray().removalPrevented());
+        assertEquals(List.of(), raised, "no second unit attention");
+        run(u, preventAllow(0));
+        TrayTest.await(u.tray().unload(false));
+        assertTrue(u.reconfigure(spec((String) null)));
+        assertEquals(List.of(), raised);
+        expect(Tray.TRAY_OPEN, () -> run(u, tur()));
+    }
+
+    @Test
     void reconfigureChangesTheMediumInPlace() throws Exception {
         Path a = iso("a.iso", 4, 1);
         Path b = iso("b.iso", 6, 2);

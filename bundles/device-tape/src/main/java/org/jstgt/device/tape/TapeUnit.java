@@ -293,7 +293,13 @@ final class TapeUnit implements LogicalUnit {
         try {
             return lane.call(() -> {
                 drive.configure(nc);
-                if (!nc.mediumText().equals(config.mediumText())) {
+                // a value that names what the drive holds already (the shell loaded it, then wrote
+                // the key) changes nothing but the record
+                boolean holds = drive.state() == Drive.State.EMPTY ? nc.medium().isEmpty()
+                        : nc.medium().isPresent() && drive.path() != null
+                                && nc.medium().get().toAbsolutePath().normalize()
+                                        .equals(drive.path().toAbsolutePath().normalize());
+                if (!nc.mediumText().equals(config.mediumText()) && !holds) {
                     preventers.clear();
                     if (drive.state() != Drive.State.EMPTY) {
                         try {

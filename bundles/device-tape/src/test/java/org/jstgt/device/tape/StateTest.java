@@ -172,14 +172,14 @@ class StateTest extends TapeTestBase {
         TapeUnit u = unit(Map.of(), states("launch-1"), false);
         u.removableMedium().get().load(cartridge("JST003").toString()).toCompletableFuture().get(10,
                 java.util.concurrent.TimeUnit.SECONDS);
-        context.raised().clear();
+        int before = context.raised().size();
         writeBlock(u, pattern(10, 1));
         good(u, prevent(1));
         // iscsi:media-load loads first, then writes the key: the position and the lock stay
         assertTrue(u.reconfigure(spec(configured("JST003"))));
         assertEquals(1, position(u));
         assertTrue(u.removableMedium().get().removalPrevented());
-        assertEquals(List.of(), context.raised(), "no unit attention");
+        assertEquals(before, context.raised().size(), "no unit attention");
         u.close();
     }
 

@@ -44,6 +44,8 @@ final class DvdUnit implements LogicalUnit {
     static final int PERIPHERAL_TYPE = 0x05;
     /** How long creating the unit waits for its image to open. */
     static final long OPEN_WAIT_MILLIS = 2_000;
+    /** How long a close waits for the state file to be written. */
+    static final long CLOSE_WAIT_MILLIS = 5_000;
 
     private volatile LunSpec spec;
     private final Tray tray;
@@ -207,9 +209,20 @@ final class DvdUnit implements LogicalUnit {
                 s.vendor(), s.product(), s.revision(), s.serial(), s.naaId(), p);
     }
 
+    /**
+     * Closes the drive, waiting (bounded) until its state file holds the last change: the unit that
+     * replaces this one (a bundle update, a reconfiguration) reads it next.
+     */
     @Override
     public void close() {
         tray.close();
+        try {
+            tray.saved().toCompletableFuture().get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("LUN {}: the drive state was not written before the close: {}", spec.name(), e.toString());
+        }
     }
 
     /** @return the tray (tests) */

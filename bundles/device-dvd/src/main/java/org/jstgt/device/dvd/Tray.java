@@ -68,6 +68,8 @@ final class Tray implements RemovableMedium {
     private Disc disc;
     private boolean open;
     private boolean loading;
+    /** The image a restore is opening while {@link #loading}; recorded as loaded meanwhile. */
+    private String opening = "";
     private String ejected = "";
     private final Map<String, Integer> prevent = new HashMap<>();
     private int mediaEvent = NO_CHANGE;
@@ -114,6 +116,7 @@ final class Tray implements RemovableMedium {
         if (!toLoad.isEmpty()) {
             synchronized (this) {
                 loading = true;
+                opening = toLoad;
                 open = false;
             }
             CompletableFuture<Disc> opening = Disc.open(opener, spec, toLoad, workers).toCompletableFuture();
@@ -506,6 +509,9 @@ final class Tray implements RemovableMedium {
      * @param targetPortName that nexus's target port, or null
      */
     private CompletionStage<Void> insert(String path, String initiatorPortName, String targetPortName) {
+        synchronized (this) {
+            opening = path;
+        }
         return Disc.open(opener, spec, path, workers).handle((d, e) -> {
             boolean installed = false;
             synchronized (this) {
@@ -541,6 +547,12 @@ final class Tray implements RemovableMedium {
 
     /** Hands the state to the file writer; under the lock so that writes keep the order of changes. */
     private synchronized void persist() {
-        file.save(new TrayState(configMedium, disc == null ? "" : disc.path(), open, ejected, launch, prevent));
+        if (closed) {
+            // a replaced unit (bundle update, reconfiguration) no longer speaks for the drive: its
+            // successor owns the state file
+            return;
+        }
+        String loaded = disc != null ? disc.path() : loading ? opening : "";
+        file.save(new TrayState(configMedium, loaded, open, ejected, launch, prevent));
     }
 }

@@ -99,6 +99,32 @@ class TrayTest extends DvdTestBase {
     }
 
     @Test
+    void aUnitReplacedWhileItsImageStillOpensLeavesTheImageToItsSuccessor() throws Exception {
+        Path iso = iso("boot.iso", 4, 3);
+        Path states = dir.resolve("states");
+        LunSpec spec = spec(iso.toString());
+        CompletableFuture<org.jstgt.api.store.BackingStore> late = new CompletableFuture<>();
+        // at boot: the first unit waits for the file store provider, and is replaced meanwhile
+        DvdUnit first = DvdUnit.create(spec, (type, s) -> late, events, workers,
+                new TrayFile(states, spec.name(), workers), "boot");
+        first.close();
+        DvdUnit second = DvdUnit.create(spec, opener, events, workers, new TrayFile(states, spec.name(), workers),
+                "boot");
+        org.jstgt.testkit.Await.until(java.time.Duration.ofSeconds(10), "the successor to load the image",
+                () -> second.tray().loaded().isPresent());
+        assertEquals(Optional.of(iso.toString()), second.tray().loaded());
+        // the first unit's open completes after its close: it changes nothing, not even the file
+        late.complete(files.open(new org.jstgt.api.store.StoreSpec("cd0", "t", iso.toString(), 0, true, Map.of())));
+        Thread.sleep(200);
+        second.close();
+        DvdUnit third = DvdUnit.create(spec, opener, events, workers, new TrayFile(states, spec.name(), workers),
+                "boot");
+        org.jstgt.testkit.Await.until(java.time.Duration.ofSeconds(10), "the image after another replacement",
+                () -> third.tray().loaded().isPresent());
+        third.close();
+    }
+
+    @Test
     void aConfiguredImageThatFailsLateLeavesTheTrayEmpty() throws Exception {
         CompletableFuture<org.jstgt.api.store.BackingStore> late = new CompletableFuture<>();
         LunSpec spec = spec(iso("x.iso", 4, 3).toString());

@@ -5,13 +5,14 @@ import java.util.concurrent.CompletableFuture;
 import org.jstgt.api.scsi.ReservationClass;
 import org.jstgt.scsi.spc.Bytes;
 import org.jstgt.scsi.spc.ModePage;
+import org.jstgt.scsi.spc.ModePages;
 import org.jstgt.scsi.spc.ModeSelect;
 import org.jstgt.scsi.spc.ModeSense;
 import org.jstgt.scsi.spc.OpcodeTable;
 
 /**
  * The drive's mode pages (MMC-6; SPC-4 §7.5), none changeable or saveable: Read/Write Error
- * Recovery (01h), Power Condition (1Ah) and CD/DVD Capabilities and Mechanical Status (2Ah, the
+ * Recovery (01h), Control (0Ah, SPC-4 §7.5.8: D_SENSE is the LUN's sense format), Power Condition (1Ah) and CD/DVD Capabilities and Mechanical Status (2Ah, the
  * MMC-3 page Linux's sr and Windows still read). No block descriptors. MODE SENSE(6) and (10)
  * show them; MODE SELECT(6) and (10) accept a list that changes nothing (SPC-4 §6.9: a change of a
  * bit that is not changeable is INVALID FIELD IN PARAMETER LIST).
@@ -28,7 +29,11 @@ final class DvdModes implements CommandFamily {
     private final ModeSelect select;
     private volatile int readSpeed = MAX_READ_SPEED;
 
-    DvdModes(Tray tray) {
+    /**
+     * @param tray the tray
+     * @param descriptorSense D_SENSE of the Control page: the LUN's {@code sense.format}
+     */
+    DvdModes(Tray tray, boolean descriptorSense) {
         this.tray = tray;
         // MMC-6: 10 parameter bytes, all 0: no retries or time limit to state
         byte[] recovery = new byte[10];
@@ -36,6 +41,7 @@ final class DvdModes implements CommandFamily {
         byte[] power = new byte[10];
         this.sense = ModeSense.builder()
                 .page(ModePage.fixed(READ_WRITE_ERROR_RECOVERY, recovery::clone))
+                .page(ModePages.control(descriptorSense))
                 .page(ModePage.fixed(POWER_CONDITION, power::clone))
                 .page(ModePage.fixed(CAPABILITIES, this::capabilities))
                 .build();

@@ -24,6 +24,7 @@ import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.ScsiTask;
 import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.UnitEvents;
+import org.jstgt.scsi.spc.ModePages;
 import org.jstgt.scsi.spc.OpcodeTable;
 import org.jstgt.scsi.spc.StoreCalls;
 import org.slf4j.Logger;
@@ -52,10 +53,10 @@ final class DvdUnit implements LogicalUnit {
     private final DvdModes modes;
     private final OpcodeTable table;
 
-    private DvdUnit(LunSpec spec, Tray tray, UnitEvents events) {
+    private DvdUnit(LunSpec spec, Tray tray, UnitEvents events, boolean descriptorSense) {
         this.spec = spec;
         this.tray = tray;
-        this.modes = new DvdModes(tray);
+        this.modes = new DvdModes(tray, descriptorSense);
         List<CommandFamily> families = List.of(new Identify(spec), new Readiness(tray), new Reads(tray),
                 new ReadCd(tray), new Configuration(tray), new EventStatus(tray), new DiscInformation(tray),
                 new DiscStructure(tray), modes, new Mechanism(tray, modes));
@@ -83,9 +84,10 @@ final class DvdUnit implements LogicalUnit {
             throw new ConfigException("store.type", "'" + spec.storeType() + "': a dvd drive opens its images itself;"
                     + " remove store.type (and store.path) and name the image in " + MEDIUM);
         }
+        boolean descriptorSense = ModePages.descriptorSense(spec);
         Tray tray = new Tray(spec, opener, events, workers, file, launch);
         tray.restore(OPEN_WAIT_MILLIS);
-        return new DvdUnit(spec, tray, events);
+        return new DvdUnit(spec, tray, events, descriptorSense);
     }
 
     /** An open that did not complete within the wait (it goes on). */

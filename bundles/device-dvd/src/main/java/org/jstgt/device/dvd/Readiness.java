@@ -2,6 +2,7 @@ package org.jstgt.device.dvd;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 import org.jstgt.api.scsi.Cdb;
 import org.jstgt.api.scsi.CommandDescriptor;
@@ -59,12 +60,40 @@ final class Readiness implements CommandFamily {
      */
     private CommandDescriptor testUnitReady(ScsiTask task) throws ScsiException {
         CdbChecks.requireZeroBytes(task.cdb(), 1, 4);
-        return Commands.noData(t -> {
-            if (tray.peek() == null) {
-                throw new ScsiException(tray.notReady());
-            }
+        return Commands.noData(t -> readyOrNot(t, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOAD_WAIT_MILLIS)));
+    }
+
+    /**
+     * Ready, or NOT READY with the tray's reason. While an image is being opened (a START STOP UNIT
+     * with IMMED returned before its load finished; opening takes milliseconds) the answer waits
+     * for it, bounded by {@link #LOAD_WAIT_MILLIS}, and only then says BECOMING READY: an initiator
+     * that loads and then tests, as libiscsi's StartStopUnit tests and Linux do, sees the disc.
+     */
+    private static final long LOAD_WAIT_MILLIS = 2_000;
+    private static final long LOAD_POLL_MILLIS = 10;
+
+    private CompletionStage<Void> readyOrNot(ScsiTask t, long deadline) throws ScsiException {
+        if (tray.peek() != null) {
             return DONE;
+        }
+        if (!tray.isLoading() || System.nanoTime() - deadline >= 0) {
+            throw new ScsiException(tray.notReady());
+        }
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        CompletableFuture.delayedExecutor(LOAD_POLL_MILLIS, TimeUnit.MILLISECONDS, t.executor()).execute(() -> {
+            try {
+                readyOrNot(t, deadline).whenComplete((v, e) -> {
+                    if (e != null) {
+                        later.completeExceptionally(e);
+                    } else {
+                        later.complete(null);
+                    }
+                });
+            } catch (ScsiException e) {
+                later.completeExceptionally(e);
+            }
         });
+        return later;
     }
 
     /**

@@ -228,6 +228,11 @@ final class Tray implements RemovableMedium {
         return open ? TRAY_OPEN : TRAY_CLOSED;
     }
 
+    /** @return true while an image is being opened (a load, a tray close, a restore) */
+    synchronized boolean isLoading() {
+        return loading;
+    }
+
     /** @return true while the tray is open */
     synchronized boolean isOpen() {
         return open;

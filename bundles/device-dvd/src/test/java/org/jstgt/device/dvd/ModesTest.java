@@ -35,13 +35,17 @@ class ModesTest extends DvdTestBase {
     void allPages() throws Exception {
         DvdUnit u = unit(null);
         byte[] d = data(u, modeSense10(0x3F, 1024));
-        assertEquals(8 + 12 + 12 + 32, d.length);
+        // 01h (12 bytes), 0Ah Control (12, SPC-4 §7.5.8: libiscsi ModeSense6.Control), 1Ah (12), 2Ah (32)
+        assertEquals(8 + 12 + 12 + 12 + 32, d.length);
         assertEquals(0x01, d[8]);
-        assertEquals(0x1A, d[20]);
-        assertEquals(0x2A, d[32]);
+        assertEquals(0x0A, d[20]);
+        assertEquals(0x0A, d[21], "PAGE LENGTH");
+        assertEquals(0, d[22] & 0x04, "D_SENSE 0: fixed format by default");
+        assertEquals(0x1A, d[32]);
+        assertEquals(0x2A, d[44]);
         byte[] changeable = data(u, modeSense10(0x40 | 0x3F, 1024));
         for (int i = 8; i < changeable.length; i++) {
-            if (i != 8 && i != 9 && i != 20 && i != 21 && i != 32 && i != 33) {
+            if (i != 8 && i != 9 && i != 20 && i != 21 && i != 32 && i != 33 && i != 44 && i != 45) {
                 assertEquals(0, changeable[i], "changeable byte " + i);
             }
         }

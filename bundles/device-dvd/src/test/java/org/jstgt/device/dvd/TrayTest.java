@@ -99,6 +99,27 @@ class TrayTest extends DvdTestBase {
     }
 
     @Test
+    void testUnitReadyRightAfterAnImmediateLoadWaitsForTheDisc() throws Exception {
+        Path iso = iso("slow.iso", 4, 3);
+        LunSpec spec = spec(iso.toString());
+        // an open that takes a while: START STOP UNIT with IMMED returns before it is done
+        org.jstgt.api.media.MediumOpener slow = (type, s) -> CompletableFuture.supplyAsync(() -> {
+            try {
+                Thread.sleep(300);
+                return files.open(s);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        DvdUnit u = DvdUnit.create(spec, slow, events, workers, new TrayFile(null, spec.name(), workers), "l");
+        assertEquals(0, run(u, tur()));
+        assertEquals(0, run(u, startStop(false, true, false)));
+        assertEquals(0, run(u, startStop(true, true, true)), "IMMED: status before the load is done");
+        assertEquals(0, run(u, tur()), "libiscsi StartStopUnit.Simple: the next TEST UNIT READY sees the disc");
+        u.close();
+    }
+
+    @Test
     void aUnitReplacedWhileItsImageStillOpensLeavesTheImageToItsSuccessor() throws Exception {
         Path iso = iso("boot.iso", 4, 3);
         Path states = dir.resolve("states");

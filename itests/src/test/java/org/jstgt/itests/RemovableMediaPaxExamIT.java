@@ -193,6 +193,16 @@ public class RemovableMediaPaxExamIT {
             // the shell's move changed the library behind the initiator's back: it is told so
             Sense.expect(SenseKey.UNIT_ATTENTION, 0x28, 0x00).check(s.scsi(CHANGER, Cdbs.testUnitReady(), null, 0));
             s.scsi(CHANGER, MediaCdbs.moveMedium(0, drive.address(), slot.address()), null, 0).assertGood();
+            // the library's state outlives an update of its bundle: the cartridges are where they were
+            List<ElementStatus> before = elements(s);
+            updateBundle("jstgt-device-changer");
+            List<ElementStatus> after = Await.until(WAIT, "READ ELEMENT STATUS after the changer's update",
+                    () -> {
+                        ScsiReply r = retryBusy(s, CHANGER, MediaCdbs.readElementStatus(true, 0, 0, 0xFFFF, false,
+                                65536), null, 65536);
+                        return r.good() ? ElementStatus.parse(r.data()) : null;
+                    }, x -> x != null);
+            assertEquals(before, after);
             s.logout();
         } finally {
             for (int i = configs.size() - 1; i >= 0; i--) {
@@ -230,6 +240,10 @@ public class RemovableMediaPaxExamIT {
                 assertArrayEquals("blocks " + lba + "+" + n, Arrays.copyOfRange(image, lba * 2048, (lba + n) * 2048), got);
             }
             Sense.LBA_OUT_OF_RANGE.check(s.scsi(DVD, MediaCdbs.read10(image.length / 2048, 1), null, 2048));
+            // an update of the DVD bundle is invisible: the disc is still in the drive
+            updateBundle("jstgt-device-dvd");
+            assertArrayEquals("block 7 after the DVD bundle's update", Arrays.copyOfRange(image, 7 * 2048, 8 * 2048),
+                    retryBusy(s, DVD, MediaCdbs.read10(7, 1), null, 2048).assertGood().data());
 
             s.scsi(DVD, MediaCdbs.preventAllow(true), null, 0).assertGood();
             Sense.expect(SenseKey.ILLEGAL_REQUEST, 0x53, 0x02)
@@ -304,8 +318,13 @@ public class RemovableMediaPaxExamIT {
     }
 
     private static ScsiReply retryBusy(Initiator s, byte[] cdb, byte[] out, int in) throws IOException {
+        return retryBusy(s, TAPE, cdb, out, in);
+    }
+
+    /** A command that may meet BUSY while its device bundle is being updated, until it gets something else. */
+    private static ScsiReply retryBusy(Initiator s, int lun, byte[] cdb, byte[] out, int in) throws IOException {
         for (int i = 0; i < 100; i++) {
-            ScsiReply r = s.scsi(TAPE, cdb, out, in);
+            ScsiReply r = s.scsi(lun, cdb, out, in);
             if (r.status() != ScsiStatus.BUSY) {
                 return r;
             }

@@ -209,7 +209,10 @@ final class Robot {
             throw ChangerSense.fail(ChangerSense.DESTINATION_FULL, layout.describe(destination) + " is full");
         }
         boolean mail = layout.type(from) == ElementType.IMPORT_EXPORT || layout.type(to) == ElementType.IMPORT_EXPORT;
-        if (mail && prevention.prevented()) {
+        // SMC-3 PREVENT ALLOW MEDIUM REMOVAL keeps the operator from the import/export elements;
+        // the initiators' own robot moves through them go on (a backup exports while it holds
+        // the library). The shell is the operator's front panel.
+        if (mail && who == null && prevention.prevented()) {
             throw ChangerSense.fail(ChangerSense.REMOVAL_PREVENTED,
                     "removal through the import/export elements is prevented");
         }
@@ -290,7 +293,7 @@ final class Robot {
             throw ChangerSense.fail(ChangerSense.DESTINATION_FULL, layout.describe(second) + " is full");
         }
         boolean mail = isMail(s) || isMail(d1) || isMail(d2);
-        if (mail && prevention.prevented()) {
+        if (mail && who == null && prevention.prevented()) {
             throw ChangerSense.fail(ChangerSense.REMOVAL_PREVENTED,
                     "removal through the import/export elements is prevented");
         }

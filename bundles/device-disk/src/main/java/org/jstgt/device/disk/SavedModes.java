@@ -3,13 +3,9 @@ package org.jstgt.device.disk;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.scsi.spc.ModeValues;
+import org.jstgt.scsi.spc.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,27 +146,8 @@ final class SavedModes {
             }
             StringWriter text = new StringWriter();
             p.store(text, "saved mode pages (MODE SELECT with SP); written by jstgt");
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.ISO_8859_1));
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(file.getParent());
-        }
-    }
-
-    /** Makes the rename durable where the platform allows opening a directory (Linux). */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // not supported here (e.g. Windows); the rename is still atomic
+            // Properties.store escapes every non-ASCII character: the text is ASCII
+            DurableFiles.replace(file, text.toString());
         }
     }
 

@@ -1,0 +1,322 @@
+package org.jstgt.shell;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.jstgt.api.ConfigException;
+import org.jstgt.api.Sizes;
+
+/**
+ * The rules the core applies to {@code jstgt.lun}, {@code jstgt.target} and {@code jstgt.portal}
+ * keys, checked before the shell writes. The core's own classes ({@code org.jstgt.scsi.config.LunConfig},
+ * {@code TargetConfig}, {@code ScsiNames}; {@code org.jstgt.iscsi.text.HostPort}) are private to
+ * their bundles, so these rules mirror them; the core checks again when it reads the file. Every
+ * message starts with the key.
+ */
+final class ConfigRules {
+    static final String DEVICE_TYPE = "device.type";
+    static final String STORE_TYPE = "store.type";
+    static final String STORE_PATH = "store.path";
+    static final String SIZE = "size";
+    static final String BLOCK_SIZE = "block.size";
+    static final String READ_ONLY = "read.only";
+    static final String IQN = "iqn";
+    static final String ALIAS = "alias";
+    static final String PORTALS = "portals";
+    static final String LUN_PREFIX = "lun.";
+    static final String LISTEN = "listen";
+    static final String TAG = "tag";
+    /** Single level LUN structure, flat space addressing (SAM-5 §4.7.3). */
+    static final int MAX_LUN = 16383;
+    /** The task set's limit ({@code queue.depth}, SAM-5 §5.3.1). */
+    static final int MAX_QUEUE_DEPTH = 1024;
+    /** iSCSI names are at most 223 bytes (RFC 7143 §4.2.7.1). */
+    static final int MAX_NAME_BYTES = 223;
+
+    private static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+    /** {@code iqn.yyyy-mm.<reversed domain>[:<unique>]} (RFC 7143 §4.2.7.3), ASCII after stringprep. */
+    private static final Pattern IQN_NAME = Pattern.compile("iqn\\.\\d{4}-(0[1-9]|1[0-2])\\.[a-z0-9]([a-z0-9-]*"
+            + "[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[a-z0-9.:-]*)?");
+    private static final Pattern EUI_NAME = Pattern.compile("eui\\.[0-9a-f]{16}");
+    private static final Pattern NAA_NAME = Pattern.compile("naa\\.([0-9a-f]{16}|[0-9a-f]{32})");
+    private static final Set<String> BLOCK_SIZES = Set.of("512", "1024", "2048", "4096");
+    private static final Set<String> BOOLEANS = Set.of("true", "yes", "on", "false", "no", "off");
+
+    private ConfigRules() {
+    }
+
+    /**
+     * Checks the keys of a LUN definition as {@code LunConfig.parse} does: {@code device.type},
+     * {@code store.type}, {@code block.size}, {@code size} (a multiple of the block size),
+     * {@code read.only}, the INQUIRY identification ({@code serial}, {@code vendor}, {@code product},
+     * {@code revision}), {@code sense.format}, {@code queue.depth}, {@code naa.company.id}; and
+     * {@code medium.size} and the {@code changer.*} counts of removable media devices.
+     *
+     * @param p the keys as they will be written
+     * @throws IllegalArgumentException naming the first bad key
+     */
+    static void lun(Map<String, String> p) {
+        String device = p.get(DEVICE_TYPE);
+        if (device == null || device.isBlank()) {
+            throw new IllegalArgumentException(DEVICE_TYPE + ": missing (required)");
+        }
+        type(DEVICE_TYPE, device);
+        if (p.get(STORE_TYPE) != null) {
+            type(STORE_TYPE, p.get(STORE_TYPE));
+        }
+        String block = value(p, BLOCK_SIZE);
+        if (block != null && !BLOCK_SIZES.contains(block)) {
+            throw new IllegalArgumentException(BLOCK_SIZE + ": '" + block + "' is not one of 512, 1024, 2048, 4096");
+        }
+        int blockSize = block == null ? 512 : Integer.parseInt(block);
+        String size = value(p, SIZE);
+        if (size != null) {
+            long bytes = size(SIZE, size);
+            if (bytes % blockSize != 0) {
+                throw new IllegalArgumentException(SIZE + ": '" + size + "' (" + bytes + " bytes) is not a multiple of "
+                        + BLOCK_SIZE + " " + blockSize);
+            }
+        }
+        bool(p, READ_ONLY);
+        ascii(p, "serial", 32, false);
+        ascii(p, "vendor", 8, true);
+        ascii(p, "product", 16, true);
+        ascii(p, "revision", 4, true);
+        String sense = value(p, "sense.format");
+        if (sense != null && !Set.of("fixed", "descriptor").contains(sense.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("sense.format: '" + sense + "' is not fixed or descriptor");
+        }
+        number(p, "queue.depth", 1, MAX_QUEUE_DEPTH);
+        String naa = value(p, "naa.company.id");
+        if (naa != null) {
+            String v = naa.startsWith("0x") || naa.startsWith("0X") ? naa.substring(2) : naa;
+            if (!v.replace("-", "").replace(":", "").matches("[0-9A-Fa-f]{6}")) {
+                throw new IllegalArgumentException("naa.company.id: '" + naa + "' is not an IEEE company identifier "
+                        + "(OUI): six hexadecimal digits, e.g. AC-DE-48");
+            }
+        }
+        if (value(p, "medium.size") != null) {
+            size("medium.size", value(p, "medium.size"));
+        }
+        number(p, "changer.drives", 0, 0xFFFF);
+        number(p, "changer.slots", 1, 0xFFFF);
+        number(p, "changer.mailslots", 0, 0xFFFF);
+    }
+
+    /**
+     * @param key the key, for the message
+     * @param text a size such as {@code 64MiB}
+     * @return the bytes
+     */
+    static long size(String key, String text) {
+        try {
+            return Sizes.parse(key, text);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An iSCSI name (RFC 7143 §4.2.7): {@code iqn.}, {@code eui.} or {@code naa.} form, at most 223 bytes.
+     *
+     * @param key the key, for the message
+     * @param name the name as typed
+     * @return the name in lower case, as the core compares it
+     */
+    static String iscsiName(String key, String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            throw new IllegalArgumentException(key + ": '" + name + "' is longer than " + MAX_NAME_BYTES
+                    + " bytes (RFC 7143 §4.2.7.1)");
+        }
+        if (!IQN_NAME.matcher(n).matches() && !EUI_NAME.matcher(n).matches() && !NAA_NAME.matcher(n).matches()) {
+            throw new IllegalArgumentException(key + ": '" + name + "' is not an iSCSI name: expected "
+                    + "iqn.yyyy-mm.reversed.domain[:id], eui.<16 hex digits> or naa.<16 or 32 hex digits> "
+                    + "(RFC 7143 §4.2.7)");
+        }
+        return n;
+    }
+
+    /** @param alias a target alias: at most 255 bytes (RFC 7143 §13.6) */
+    static void alias(String alias) {
+        if (alias.getBytes(StandardCharsets.UTF_8).length > 255) {
+            throw new IllegalArgumentException(ALIAS + ": longer than 255 bytes (RFC 7143 §13.6)");
+        }
+        if (alias.chars().anyMatch(c -> c < 0x20)) {
+            throw new IllegalArgumentException(ALIAS + ": holds a control character");
+        }
+    }
+
+    /**
+     * @param text a LUN number as typed
+     * @return it, 0..16383
+     */
+    static int lunNumber(String text) {
+        int n = text != null && text.matches("\\d{1,5}") ? Integer.parseInt(text) : -1;
+        if (n < 0 || n > MAX_LUN) {
+            throw new IllegalArgumentException(LUN_PREFIX + text + ": LUN number must be 0.." + MAX_LUN);
+        }
+        return n;
+    }
+
+    /**
+     * @param text a portal group tag as typed
+     * @return it, 1..65535
+     */
+    static int tag(String text) {
+        int t = text != null && text.matches("\\d{1,5}") ? Integer.parseInt(text) : 0;
+        if (t < 1 || t > 65535) {
+            throw new IllegalArgumentException(TAG + ": '" + text + "' is not a number in 1..65535");
+        }
+        return t;
+    }
+
+    /**
+     * Checks a {@code listen} list as the portal reads it: comma-separated {@code host:port},
+     * {@code [v6]:port} or a host alone (port 3260), IPv6 addresses in brackets.
+     *
+     * @param entries the entries
+     * @return the entries that are not loopback addresses (empty when all are)
+     * @throws IllegalArgumentException naming every bad entry
+     */
+    static List<String> listen(List<String> entries) {
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException(LISTEN + ": empty; name the addresses, e.g. 127.0.0.1:3260");
+        }
+        List<String> problems = new ArrayList<>();
+        List<String> exposed = new ArrayList<>();
+        for (String e : entries) {
+            String host;
+            try {
+                host = host(e);
+            } catch (IllegalArgumentException ex) {
+                problems.add(ex.getMessage());
+                continue;
+            }
+            if (!isLoopback(host)) {
+                exposed.add(e);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(LISTEN + ": " + String.join("; ", problems));
+        }
+        return exposed;
+    }
+
+    /** @return the host of a {@code host[:port]} entry, as {@code HostPort.parse} splits it */
+    private static String host(String entry) {
+        String host;
+        String port = null;
+        if (entry.startsWith("[")) {
+            int close = entry.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("'" + entry + "': missing ]");
+            }
+            host = entry.substring(1, close);
+            String rest = entry.substring(close + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw new IllegalArgumentException("'" + entry + "': expected :port after ]");
+                }
+                port = rest.substring(1);
+            }
+            if (!host.isEmpty() && !isIpv6(host)) {
+                throw new IllegalArgumentException("'" + entry + "': '" + host + "' in brackets is not an IPv6 address");
+            }
+        } else {
+            int colon = entry.indexOf(':');
+            if (colon >= 0 && entry.lastIndexOf(':') != colon) {
+                throw new IllegalArgumentException("'" + entry + "': IPv6 addresses go in brackets, e.g. [::1]:3260");
+            }
+            host = colon >= 0 ? entry.substring(0, colon) : entry;
+            port = colon >= 0 ? entry.substring(colon + 1) : null;
+        }
+        int p = port == null ? 3260 : port.matches("[0-9]{1,5}") ? Integer.parseInt(port) : 0;
+        if (p < 1 || p > 65535) {
+            throw new IllegalArgumentException("'" + entry + "': port '" + port + "' is not a number in 1..65535");
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("'" + entry + "': missing host");
+        }
+        return host;
+    }
+
+    private static boolean isIpv6(String host) {
+        if (!host.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+            return false;
+        }
+        try {
+            InetAddress.getByName(host); // a literal with ':' is parsed, never looked up
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** @return true for {@code localhost}, 127.0.0.0/8 and ::1; names are not looked up */
+    private static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || isIpv6(host)) {
+            try {
+                return InetAddress.getByName(host).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static void type(String key, String v) {
+        if (!TYPE.matcher(v.toLowerCase(Locale.ROOT)).matches()) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is not a type name (letters, digits, '.', '_', '-')");
+        }
+    }
+
+    private static void bool(Map<String, String> p, String key) {
+        String v = value(p, key);
+        if (v != null && !BOOLEANS.contains(v.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is not a boolean (true or false)");
+        }
+    }
+
+    private static void number(Map<String, String> p, String key, int min, int max) {
+        String v = value(p, key);
+        if (v == null) {
+            return;
+        }
+        long n = v.matches("\\d{1,9}") ? Long.parseLong(v) : -1;
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is not a number in " + min + ".." + max);
+        }
+    }
+
+    /** SPC-4 §4.4.1: INQUIRY identification fields hold printable ASCII. */
+    private static void ascii(Map<String, String> p, String key, int max, boolean spaces) {
+        String v = value(p, key);
+        if (v == null) {
+            return;
+        }
+        if (v.length() > max) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is longer than " + max + " characters");
+        }
+        if (v.chars().anyMatch(c -> c < 0x20 || c > 0x7E || !spaces && c == ' ')) {
+            throw new IllegalArgumentException(key + ": '" + v + "' may hold only printable ASCII"
+                    + (spaces ? "" : " without spaces"));
+        }
+    }
+
+    /** @return the trimmed value, null when absent or blank (as the core reads it) */
+    private static String value(Map<String, String> p, String key) {
+        String v = p.get(key);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+}

@@ -39,6 +39,12 @@ final class ConfigRules {
     static final int MAX_QUEUE_DEPTH = 1024;
     /** iSCSI names are at most 223 bytes (RFC 7143 §4.2.7.1). */
     static final int MAX_NAME_BYTES = 223;
+    /** Storage elements of a changer (its element address map). */
+    static final int MAX_SLOTS = 10000;
+    /** Import/export elements of a changer: addresses 10h..FFh. */
+    static final int MAX_MAILSLOTS = 0x100 - 0x10;
+    /** Data transfer elements of a changer. */
+    static final int MAX_DRIVES = 256;
 
     private static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     /** {@code iqn.yyyy-mm.<reversed domain>[:<unique>]} (RFC 7143 §4.2.7.3), ASCII after stringprep. */
@@ -105,9 +111,60 @@ final class ConfigRules {
         if (value(p, "medium.size") != null) {
             size("medium.size", value(p, "medium.size"));
         }
-        number(p, "changer.drives", 0, 0xFFFF);
-        number(p, "changer.slots", 1, 0xFFFF);
-        number(p, "changer.mailslots", 0, 0xFFFF);
+        if ("changer".equalsIgnoreCase(device.trim())) {
+            changer(p);
+        }
+    }
+
+    /**
+     * The keys of a medium changer as the changer device reads them (SMC-3 element counts):
+     * {@code changer.slots} 1..10000 (required), {@code changer.mailslots} 0..240 (default 1),
+     * {@code changer.media} (required), {@code changer.drives} a list of at most 256 distinct tape
+     * LUN names.
+     */
+    private static void changer(Map<String, String> p) {
+        String slots = value(p, "changer.slots");
+        if (slots == null) {
+            throw new IllegalArgumentException("changer.slots: missing: set a number from 1 to " + MAX_SLOTS);
+        }
+        count("changer.slots", slots, 1, MAX_SLOTS);
+        String mails = value(p, "changer.mailslots");
+        if (mails != null) {
+            count("changer.mailslots", mails, 0, MAX_MAILSLOTS);
+        }
+        if (value(p, "changer.media") == null) {
+            throw new IllegalArgumentException("changer.media: missing: set the directory of the cartridge images");
+        }
+        String drives = value(p, "changer.drives");
+        if (drives != null) {
+            List<String> seen = new ArrayList<>();
+            for (String part : drives.split(",", -1)) {
+                String name = part.trim();
+                if (name.isEmpty()) {
+                    throw new IllegalArgumentException("changer.drives: '" + drives + "' has an empty LUN name: list "
+                            + "tape LUN names separated by commas");
+                }
+                if (!name.matches("[A-Za-z0-9._-]+")) {
+                    throw new IllegalArgumentException("changer.drives: '" + name + "' is not a LUN name (letters, "
+                            + "digits, '.', '_', '-')");
+                }
+                if (seen.contains(name)) {
+                    throw new IllegalArgumentException("changer.drives: '" + name + "' is listed twice in '" + drives
+                            + "'");
+                }
+                seen.add(name);
+            }
+            if (seen.size() > MAX_DRIVES) {
+                throw new IllegalArgumentException("changer.drives: " + seen.size() + " drives; at most " + MAX_DRIVES);
+            }
+        }
+    }
+
+    private static void count(String key, String v, int min, int max) {
+        int n = v.matches("\\d{1,9}") ? Integer.parseInt(v) : -1;
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is not a number from " + min + " to " + max);
+        }
     }
 
     /**

@@ -58,6 +58,19 @@ class CommandsTest {
         "org.jstgt.shell.AluaSetCommand, alua-set",
         "org.jstgt.shell.MediaLoadCommand, media-load",
         "org.jstgt.shell.MediaEjectCommand, media-eject",
+        "org.jstgt.shell.LunCreateCommand, lun-create",
+        "org.jstgt.shell.LunDeleteCommand, lun-delete",
+        "org.jstgt.shell.LunResizeCommand, lun-resize",
+        "org.jstgt.shell.LunSetCommand, lun-set",
+        "org.jstgt.shell.LunUnsetCommand, lun-unset",
+        "org.jstgt.shell.LunMapCommand, lun-map",
+        "org.jstgt.shell.LunUnmapCommand, lun-unmap",
+        "org.jstgt.shell.TargetCreateCommand, target-create",
+        "org.jstgt.shell.TargetDeleteCommand, target-delete",
+        "org.jstgt.shell.PortalCreateCommand, portal-create",
+        "org.jstgt.shell.PortalDeleteCommand, portal-delete",
+        "org.jstgt.shell.AclAddCommand, acl-add",
+        "org.jstgt.shell.AclRemoveCommand, acl-remove",
     })
     void configurationCommandHasLongHelpSayingWhatItWrites(String className, String name) throws Exception {
         Class<?> c = Class.forName(className);

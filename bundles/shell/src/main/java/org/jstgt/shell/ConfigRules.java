@@ -77,6 +77,9 @@ final class ConfigRules {
         if (p.get(STORE_TYPE) != null) {
             type(STORE_TYPE, p.get(STORE_TYPE));
         }
+        if ("file".equalsIgnoreCase(String.valueOf(value(p, STORE_TYPE)))) {
+            filePath(value(p, STORE_PATH));
+        }
         String block = value(p, BLOCK_SIZE);
         if (block != null && !BLOCK_SIZES.contains(block)) {
             throw new IllegalArgumentException(BLOCK_SIZE + ": '" + block + "' is not one of 512, 1024, 2048, 4096");
@@ -164,6 +167,23 @@ final class ConfigRules {
         int n = v.matches("\\d{1,9}") ? Integer.parseInt(v) : -1;
         if (n < min || n > max) {
             throw new IllegalArgumentException(key + ": '" + v + "' is not a number from " + min + " to " + max);
+        }
+    }
+
+    /** The file store's {@code store.path}: required, an absolute path. */
+    private static void filePath(String path) {
+        if (path == null) {
+            throw new IllegalArgumentException(STORE_PATH + ": missing: a file store needs the path of a file or "
+                    + "block device");
+        }
+        boolean absolute;
+        try {
+            absolute = java.nio.file.Path.of(path).isAbsolute();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException(STORE_PATH + ": '" + path + "' is not a valid path: " + e.getReason());
+        }
+        if (!absolute) {
+            throw new IllegalArgumentException(STORE_PATH + ": '" + path + "' must be absolute");
         }
     }
 

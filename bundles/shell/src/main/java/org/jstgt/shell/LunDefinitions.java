@@ -98,6 +98,10 @@ final class LunDefinitions {
                 throw new IllegalArgumentException(ConfigRules.STORE_PATH + ": a " + type + " store has no file; "
                         + "--path is for --store file");
             }
+            if (r.readOnly() && type.equals("file") && !Files.exists(image)) {
+                throw new IllegalArgumentException(ConfigRules.READ_ONLY + ": " + image + " does not exist, and a "
+                        + "read-only file store does not create it");
+            }
             if (r.size() != null) {
                 p.put(ConfigRules.SIZE, r.size().trim());
             } else if (!type.equals("file") || !Files.exists(image)) {
@@ -205,6 +209,9 @@ final class LunDefinitions {
             throw new IllegalArgumentException(key + ": empty value; remove the key with iscsi:lun-unset");
         }
         deviceKey(lun.get(ConfigRules.DEVICE_TYPE), key);
+        if (key.equals(ConfigRules.SIZE)) {
+            throw new IllegalArgumentException(key + ": change it with iscsi:lun-resize, which refuses shrinking");
+        }
         write(lun, key, value.trim());
     }
 

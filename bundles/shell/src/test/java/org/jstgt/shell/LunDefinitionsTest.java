@@ -124,6 +124,8 @@ class LunDefinitionsTest {
         assertRefused("size: '1 GiX' is not a size (expected e.g. 512, 64MiB, 1GiB, 2TiB)".replace("'1 GiX' is not "
                 + "a size (expected e.g. 512, 64MiB, 1GiB, 2TiB)", "unknown unit 'GiX' in '1 GiX' (use B, KiB, MiB, "
                 + "GiB, TiB)"), request("x", null, null, null, "1 GiX", null, false), false);
+        assertRefused("read.only: /srv/none/x.img does not exist, and a read-only file store does not create it",
+                request("x", null, null, "/srv/none/x.img", "1GiB", null, true), false);
         assertRefused("block.size: '520' is not one of 512, 1024, 2048, 4096",
                 request("x", null, null, null, "1GiB", "520", false), false);
         assertRefused("serial: 'a b' may hold only printable ASCII without spaces",
@@ -259,12 +261,20 @@ class LunDefinitionsTest {
                 + "e.g. AC-DE-48", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> luns.set("db", "medium", "/a.iso"));
         assertEquals("medium: only dvd and tape LUNs take a medium (this is a disk)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> luns.set("db", "size", "1GiB"));
+        assertEquals("size: change it with iscsi:lun-resize, which refuses shrinking", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> luns.set("db", "bad key", "1"));
         assertEquals("key 'bad key': use letters, digits, '.', '_' and '-'", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> luns.set("db", "serial", " "));
         assertEquals("serial: empty value; remove the key with iscsi:lun-unset", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> luns.set("nope", "serial", "x"));
         assertEquals("no LUN 'nope' (etc/jstgt.lun-nope.cfg); known: db", e.getMessage());
+        assertEquals(before, Files.readString(file), "nothing written on an error");
+
+        e = assertThrows(IllegalArgumentException.class, () -> luns.set("db", "store.path", "luns/db.img"));
+        assertEquals("store.path: 'luns/db.img' must be absolute", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> luns.unset("db", "store.path"));
+        assertEquals("store.path: missing: a file store needs the path of a file or block device", e.getMessage());
         assertEquals(before, Files.readString(file), "nothing written on an error");
 
         luns.unset("db", "serial");

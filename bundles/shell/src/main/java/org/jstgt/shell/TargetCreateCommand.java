@@ -1,5 +1,7 @@
 package org.jstgt.shell;
 
+import java.util.List;
+
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -30,7 +32,8 @@ public final class TargetCreateCommand extends ConfigCommand {
 
     @Override
     public Object execute() throws Exception {
-        new TargetDefinitions(ConfigStore.of(configRepository), session.getConsole()).create(name, iqn, portals == null ? java.util.List.of() : java.util.List.of(portals), alias);
+        new TargetDefinitions(ConfigStore.of(configRepository), session.getConsole()).create(name, iqn,
+                portals == null ? List.of() : List.of(portals), alias);
         return null;
     }
 }

@@ -305,7 +305,8 @@ final class ConfigRules {
                 port = rest.substring(1);
             }
             if (!host.isEmpty() && !isIpv6(host)) {
-                throw new IllegalArgumentException("'" + entry + "': '" + host + "' in brackets is not an IPv6 address");
+                throw new IllegalArgumentException("'" + entry + "': '" + host + "' in brackets is not an IPv6 "
+                        + "address");
             }
         } else {
             int colon = entry.indexOf(':');
@@ -354,7 +355,8 @@ final class ConfigRules {
 
     private static void type(String key, String v) {
         if (!TYPE.matcher(v.toLowerCase(Locale.ROOT)).matches()) {
-            throw new IllegalArgumentException(key + ": '" + v + "' is not a type name (letters, digits, '.', '_', '-')");
+            throw new IllegalArgumentException(key + ": '" + v + "' is not a type name (letters, digits, '.', '_', "
+                    + "'-')");
         }
     }
 

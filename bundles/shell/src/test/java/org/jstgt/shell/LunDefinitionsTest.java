@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code iscsi:lun-create}, {@code -delete}, {@code -resize}, {@code -set}, {@code -unset} over Karaf's ConfigRepository. */
+/** {@code iscsi:lun-create}, {@code -delete}, {@code -resize}, {@code -set} and {@code -unset} over ConfigRepository. */
 class LunDefinitionsTest {
     private static final String DISK = "# the database disk\ndevice.type = disk\nstore.type = file\n"
             + "store.path = /srv/luns/db.img\n# grown in 2026\nsize = 2GiB\n";
@@ -106,64 +106,58 @@ class LunDefinitionsTest {
 
     @Test
     void createRefusesBadInputAndWritesNothing() throws Exception {
-        assertRefused("LUN 'db' exists already (" + etc.resolve("jstgt.lun-db.cfg").toUri().toString().replace(
-                "file:///", "file:/") + "); change it with iscsi:lun-set or remove it with iscsi:lun-delete",
-                request("db", null, null, null, "1GiB", null, false), true);
+        assertRefused("LUN 'db' exists already (" + etc.resolve("jstgt.lun-db.cfg") + "); change it with "
+                + "iscsi:lun-set or remove it with iscsi:lun-delete", request("db", null, null, null, "1GiB", null,
+                        false));
         assertRefused("LUN name 'a-b': use letters, digits, '.' and '_' only",
-                request("a-b", null, null, null, "1GiB", null, false), false);
+                request("a-b", null, null, null, "1GiB", null, false));
         assertRefused("device.type: 'floppy' is not one of disk, dvd, tape, changer",
-                request("x", "floppy", null, null, "1GiB", null, false), false);
+                request("x", "floppy", null, null, "1GiB", null, false));
         assertRefused("store.type: 'rbd' is not one of file, memory, null",
-                request("x", null, "rbd", null, "1GiB", null, false), false);
+                request("x", null, "rbd", null, "1GiB", null, false));
         assertRefused("store.path: 'luns/x.img' must be absolute",
-                request("x", null, null, "luns/x.img", "1GiB", null, false), false);
+                request("x", null, null, "luns/x.img", "1GiB", null, false));
         assertRefused("store.path: a memory store has no file; --path is for --store file",
-                request("x", null, "memory", "/srv/x.img", "1GiB", null, false), false);
+                request("x", null, "memory", "/srv/x.img", "1GiB", null, false));
         assertRefused("size: '1000' (1000 bytes) is not a multiple of block.size 512",
-                request("x", null, null, null, "1000", null, false), false);
-        assertRefused("size: '1 GiX' is not a size (expected e.g. 512, 64MiB, 1GiB, 2TiB)".replace("'1 GiX' is not "
-                + "a size (expected e.g. 512, 64MiB, 1GiB, 2TiB)", "unknown unit 'GiX' in '1 GiX' (use B, KiB, MiB, "
-                + "GiB, TiB)"), request("x", null, null, null, "1 GiX", null, false), false);
+                request("x", null, null, null, "1000", null, false));
+        assertRefused("size: unknown unit 'GiX' in '1 GiX' (use B, KiB, MiB, GiB, TiB)",
+                request("x", null, null, null, "1 GiX", null, false));
         assertRefused("read.only: /srv/none/x.img does not exist, and a read-only file store does not create it",
-                request("x", null, null, "/srv/none/x.img", "1GiB", null, true), false);
+                request("x", null, null, "/srv/none/x.img", "1GiB", null, true));
         assertRefused("block.size: '520' is not one of 512, 1024, 2048, 4096",
-                request("x", null, null, null, "1GiB", "520", false), false);
+                request("x", null, null, null, "1GiB", "520", false));
         assertRefused("serial: 'a b' may hold only printable ASCII without spaces",
-                request("x", null, null, null, "1GiB", null, false, "serial=a b"), false);
+                request("x", null, null, null, "1GiB", null, false, "serial=a b"));
         assertRefused("vendor: 'VERYLONGVENDOR' is longer than 8 characters",
-                request("x", null, null, null, "1GiB", null, false, "vendor=VERYLONGVENDOR"), false);
+                request("x", null, null, null, "1GiB", null, false, "vendor=VERYLONGVENDOR"));
         assertRefused("queue.depth: '0' is not a number in 1..1024",
-                request("x", null, null, null, "1GiB", null, false, "queue.depth=0"), false);
+                request("x", null, null, null, "1GiB", null, false, "queue.depth=0"));
         assertRefused("sense.format: 'long' is not fixed or descriptor",
-                request("x", null, null, null, "1GiB", null, false, "sense.format=long"), false);
+                request("x", null, null, null, "1GiB", null, false, "sense.format=long"));
         assertRefused("--set size: given twice (or by an option)",
-                request("x", null, null, null, "1GiB", null, false, "size=2GiB"), false);
+                request("x", null, null, null, "1GiB", null, false, "size=2GiB"));
         assertRefused("--set 'serial': expected key=value",
-                request("x", null, null, null, "1GiB", null, false, "serial"), false);
+                request("x", null, null, null, "1GiB", null, false, "serial"));
         assertRefused("changer.slots: only changer LUNs take changer.* keys (this is a disk)",
-                request("x", null, null, null, "1GiB", null, false, "changer.slots=4"), false);
+                request("x", null, null, null, "1GiB", null, false, "changer.slots=4"));
         assertRefused("medium: only dvd and tape LUNs take a medium (this is a disk)",
-                request("x", null, null, null, "1GiB", null, false, "medium=/a.iso"), false);
+                request("x", null, null, null, "1GiB", null, false, "medium=/a.iso"));
         assertRefused("--store, --path and --size are for disks; a dvd takes its medium with --set, e.g. "
-                + "--set medium=/srv/iso/disc.iso", request("x", "dvd", null, null, "1GiB", null, false), false);
+                + "--set medium=/srv/iso/disc.iso", request("x", "dvd", null, null, "1GiB", null, false));
         assertRefused("changer.slots: 'many' is not a number from 1 to 10000",
-                request("x", "changer", null, null, null, null, false, "changer.slots=many"), false);
+                request("x", "changer", null, null, null, null, false, "changer.slots=many"));
         assertRefused("changer.media: missing: set the directory of the cartridge images",
-                request("x", "changer", null, null, null, null, false, "changer.slots=8"), false);
+                request("x", "changer", null, null, null, null, false, "changer.slots=8"));
         assertRefused("changer.drives: 'tape0' is listed twice in 'tape0, tape0'", request("x", "changer", null,
-                null, null, null, false, "changer.slots=8", "changer.media=/m", "changer.drives=tape0, tape0"), false);
+                null, null, null, false, "changer.slots=8", "changer.media=/m", "changer.drives=tape0, tape0"));
         assertRefused("key 'felix.fileinstall.filename' is managed by Config Admin or FileInstall",
-                request("x", null, null, null, "1GiB", null, false, "felix.fileinstall.filename=x"), false);
+                request("x", null, null, null, "1GiB", null, false, "felix.fileinstall.filename=x"));
     }
 
-    private void assertRefused(String message, LunDefinitions.Request r, boolean prefixOnly) throws Exception {
+    private void assertRefused(String message, LunDefinitions.Request r) throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> luns.create(r));
-        if (prefixOnly) {
-            assertTrue(e.getMessage().startsWith("LUN 'db' exists already ("), e.getMessage());
-            assertTrue(e.getMessage().endsWith("); change it with iscsi:lun-set or remove it with iscsi:lun-delete"));
-        } else {
-            assertEquals(message, e.getMessage());
-        }
+        assertEquals(message, e.getMessage());
         assertEquals(List.of("jstgt.lun-db.cfg"), listEtc(), "nothing written");
     }
 

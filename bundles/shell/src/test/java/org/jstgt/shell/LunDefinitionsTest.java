@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code iscsi:lun-create}, {@code -delete}, {@code -resize}, {@code -set} and {@code -unset} over ConfigRepository. */
+/** {@code iscsi:lun-create}, {@code -delete}, {@code -resize}, {@code -set}, {@code -unset} over ConfigRepository. */
 class LunDefinitionsTest {
     private static final String DISK = "# the database disk\ndevice.type = disk\nstore.type = file\n"
             + "store.path = /srv/luns/db.img\n# grown in 2026\nsize = 2GiB\n";

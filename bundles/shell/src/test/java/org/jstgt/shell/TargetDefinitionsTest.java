@@ -66,7 +66,8 @@ class TargetDefinitionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> targets.create("db", "iqn.2026-13.com.example:db", List.of(), null));
         assertEquals("iqn: 'iqn.2026-13.com.example:db' is not an iSCSI name: expected "
-                + "iqn.yyyy-mm.reversed.domain[:id], eui.<16 hex digits> or naa.<16 or 32 hex digits> (RFC 7143 §4.2.7)", e.getMessage());
+                + "iqn.yyyy-mm.reversed.domain[:id], eui.<16 hex digits> or naa.<16 or 32 hex digits> "
+                + "(RFC 7143 §4.2.7)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> targets.create("db", "iqn.2026-01.com.example_x:db", List.of(), null));
         assertTrue(e.getMessage().startsWith("iqn: 'iqn.2026-01.com.example_x:db' is not an iSCSI name"));

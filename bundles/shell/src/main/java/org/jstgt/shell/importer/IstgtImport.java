@@ -2,6 +2,7 @@ package org.jstgt.shell.importer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -142,7 +143,10 @@ public final class IstgtImport {
         if (discovery != null) {
             all.add(discovery);
         }
-        return new ImportPlan(all, notes, errors);
+        List<Note> sorted = new ArrayList<>(new LinkedHashSet<>(notes));
+        sorted.sort(Comparator.comparing((Note n) -> n.where().startsWith(conf.file() + ":") ? 0 : 1)
+                .thenComparingInt(n -> lineOf(n.where())));
+        return new ImportPlan(all, sorted, errors);
     }
 
     // --- portal groups ---
@@ -266,9 +270,11 @@ public final class IstgtImport {
         String[] inquiry = null;
         int inquiryLine = 0;
         List<Integer> portalTags = new ArrayList<>();
+        List<Integer> mappedGroups = new ArrayList<>();
         List<String> initiators = new ArrayList<>();
         Map<Integer, List<Entry>> lunLines = new TreeMap<>();
         String authMethod = null;
+        String authGroups = null;
         for (Entry e : s.entries()) {
             String k = e.key().toLowerCase(Locale.ROOT);
             Matcher lun = LUN_KEY.matcher(e.key());
@@ -284,14 +290,9 @@ public final class IstgtImport {
             switch (k) {
                 case "comment", "targetname", "unittype" -> { }
                 case "targetalias" -> t.put("alias", required(s, e, 0));
-                case "mapping" -> mapping(s, e, portalTags, initiators);
+                case "mapping" -> mapping(s, e, portalTags, mappedGroups, initiators);
                 case "authmethod" -> authMethod = authMethod(s, e);
-                case "authgroup" -> {
-                    String g = authGroup(s, e, "target " + name);
-                    if (g != null) {
-                        t.put("auth.groups", g);
-                    }
-                }
+                case "authgroup" -> authGroups = authGroup(s, e, "target " + name);
                 case "usedigest" -> digest(s, e, t);
                 case "readonly" -> readOnly = yesNo(s, e);
                 case "unitonline" -> {
@@ -312,18 +313,21 @@ public final class IstgtImport {
         if (portalTags.isEmpty()) {
             error(s.line(), "[" + s.name() + "]: no Mapping (Mapping PortalGroup<N> InitiatorGroup<N>)");
         }
-        if (authMethod != null) {
-            t.put("auth", authMethod);
-            if (!authMethod.equals("none") && !t.containsKey("auth.groups")) {
-                error(s.first("AuthMethod").get().line(), "[" + s.name() + "] AuthMethod: CHAP needs an AuthGroup");
-            }
-        }
         List<String> portalNames = portalTags.stream().distinct().map(n -> "pg" + n).toList();
         if (!portalNames.isEmpty()) {
             t.put("portals", String.join(", ", portalNames));
         }
         if (!initiators.isEmpty()) {
             t.put("initiators", String.join(", ", initiators.stream().distinct().toList()));
+        }
+        if (authMethod != null) {
+            t.put("auth", authMethod);
+            if (!authMethod.equals("none") && authGroups == null) {
+                error(s.first("AuthMethod").get().line(), "[" + s.name() + "] AuthMethod: CHAP needs an AuthGroup");
+            }
+        }
+        if (authGroups != null) {
+            t.put("auth.groups", authGroups);
         }
         if (readOnly) {
             common.put("read.only", "true");
@@ -375,7 +379,8 @@ public final class IstgtImport {
         return n;
     }
 
-    private void mapping(Section s, Entry e, List<Integer> portalTags, List<String> initiators) {
+    private void mapping(Section s, Entry e, List<Integer> portalTags, List<Integer> mappedGroups,
+            List<String> initiators) {
         Integer pg = groupRef(s, e, e.value(0), "PortalGroup");
         Integer ig = groupRef(s, e, e.value(1), "InitiatorGroup");
         if (pg == null || ig == null) {
@@ -390,12 +395,15 @@ public final class IstgtImport {
             error(e.line(), "[" + s.name() + "] Mapping: no [InitiatorGroup" + ig + "]");
             return;
         }
-        if (!portalTags.isEmpty()) {
+        if (!mappedGroups.isEmpty() && !mappedGroups.contains(ig)) {
             note(s, e, "jstgt's initiators rule holds for every portal of the target: the initiator groups of "
                     + "all Mapping lines are merged");
         }
         portalTags.add(pg);
-        initiators.addAll(initiatorRule(group));
+        if (!mappedGroups.contains(ig)) {
+            mappedGroups.add(ig);
+            initiators.addAll(initiatorRule(group));
+        }
     }
 
     /**
@@ -746,8 +754,8 @@ public final class IstgtImport {
                     notes.add(new Note(auth.file() + ":" + g.line(), g.name(), "", "auth.conf holds only "
                             + "[AuthGroupN] sections: not imported"));
                 } else if (!usedAuthGroups.containsKey(g.number())) {
-                    notes.add(new Note(auth.file() + ":" + g.line(), g.name(), "", "no imported target and not "
-                            + "discovery use it: not imported"));
+                    notes.add(new Note(auth.file() + ":" + g.line(), g.name(), "", "neither an imported target nor "
+                            + "discovery uses it: not imported"));
                 } else {
                     out.addAll(sets(g));
                 }
@@ -852,6 +860,15 @@ public final class IstgtImport {
 
     private void error(int line, String why) {
         errors.add(where(line) + ": " + why);
+    }
+
+    private static int lineOf(String where) {
+        int colon = where.lastIndexOf(':');
+        try {
+            return colon < 0 ? 0 : Integer.parseInt(where.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private String where(int line) {

@@ -58,6 +58,7 @@ class CommandsTest {
         "org.jstgt.shell.AluaSetCommand, alua-set",
         "org.jstgt.shell.MediaLoadCommand, media-load",
         "org.jstgt.shell.MediaEjectCommand, media-eject",
+        "org.jstgt.shell.ImportIstgtCommand, import-istgt",
     })
     void configurationCommandHasLongHelpSayingWhatItWrites(String className, String name) throws Exception {
         Class<?> c = Class.forName(className);

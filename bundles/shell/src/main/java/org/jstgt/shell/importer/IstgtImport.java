@@ -429,29 +429,26 @@ public final class IstgtImport {
                 note(g, e, "jstgt has no such initiator group setting");
             }
         }
-        boolean allNames = names.isEmpty() || names.equals(List.of("ALL"));
-        boolean allNets = nets.isEmpty() || nets.contains("ALL");
         if (names.isEmpty() || nets.isEmpty()) {
             String missing = names.isEmpty() ? "InitiatorName" : "Netmask";
             error(g.line(), "[" + g.name() + "]: no " + missing + " line, which admits no initiator in istgt");
             return List.of();
         }
-        if (allNames && allNets) {
-            return List.of("ALL");
+        List<String> allows = names.stream().filter(n -> !n.startsWith("!")).toList();
+        boolean allNets = nets.contains("ALL");
+        if (allows.equals(List.of("ALL"))) {
+            // any name but those denied before ALL (a deny after it never matches in istgt), from these
+            // networks: exactly jstgt's first-match rule
+            List<String> rule = new ArrayList<>(names.subList(0, names.indexOf("ALL")));
+            rule.addAll(allNets ? List.of("ALL") : nets);
+            return rule;
         }
-        if (allNames) {
-            return nets;
-        }
-        List<String> rule = new ArrayList<>(names);
         if (!allNets) {
             note(where(g.line()), g.name(), "Netmask", "jstgt's initiators rule cannot require a name AND an address: "
                     + "only the InitiatorName entries are imported; the networks " + String.join(", ", nets)
                     + " are not enforced (restrict them with the portal's listen address or a firewall)");
         }
-        if (rule.stream().allMatch(r -> r.startsWith("!"))) {
-            rule.add("ALL"); // istgt admits the names it does not deny only through ALL; keep its meaning
-        }
-        return rule;
+        return names; // first match decides, as in istgt; no match is refused in both
     }
 
     private String authMethod(Section s, Entry e) {

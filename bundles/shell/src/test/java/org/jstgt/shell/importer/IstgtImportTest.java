@@ -123,7 +123,9 @@ class IstgtImportTest {
               InitiatorName ALL
               Netmask ALL
             [InitiatorGroup2]
+              InitiatorName "!iqn.1991-05.com.microsoft:moon"
               InitiatorName ALL
+              InitiatorName "!iqn.1991-05.com.microsoft:never-reached"
               Netmask 10.0.0.0/8
               Netmask [fd00::]/8
             """;
@@ -191,7 +193,7 @@ class IstgtImportTest {
                 files.get("jstgt.target-disk0"));
         assertEquals(Map.of("device.type", "dvd", "medium", "/srv/iso/debian.iso"), files.get("jstgt.lun-cd_lun0"));
         assertEquals(Map.of("iqn", "iqn.2026-11.org.example:cd", "portals", "pg1", "initiators",
-                "10.0.0.0/8, [fd00::]/8", "lun.0", "cd_lun0"), files.get("jstgt.target-cd"));
+                "!iqn.1991-05.com.microsoft:moon, 10.0.0.0/8, [fd00::]/8", "lun.0", "cd_lun0"), files.get("jstgt.target-cd"));
         assertEquals(Map.of("device.type", "tape", "medium", "/srv/tapes/T1.tape", "read.only", "true",
                 "medium.size", "4GiB"), files.get("jstgt.lun-tape_lun0"));
         assertEquals("none", files.get("jstgt.target-tape").get("auth"));
@@ -200,10 +202,10 @@ class IstgtImportTest {
         assertEquals(Map.of("chap.user", "disco", "chap.secret", "disco-secret-12", "mutual.user", "target",
                 "mutual.secret", "target-secret-1"), files.get("jstgt.auth-ag2"));
         List<String> notes = plan.notes().stream().map(ImportPlan.Note::toString).toList();
-        assertTrue(notes.contains("istgt.conf:42: [LogicalUnit4] UnitType: Pass (SCSI pass-through of a local device) "
+        assertTrue(notes.contains("istgt.conf:44: [LogicalUnit4] UnitType: Pass (SCSI pass-through of a local device) "
                 + "is not supported by jstgt: the unit, its target and its LUNs are not imported"),
                 String.join("\n", notes));
-        assertTrue(notes.contains("istgt.conf:41: [LogicalUnit3] LUN0: media flag extend has no equivalent: a jstgt "
+        assertTrue(notes.contains("istgt.conf:43: [LogicalUnit3] LUN0: media flag extend has no equivalent: a jstgt "
                 + "cartridge grows as written up to medium.size"), String.join("\n", notes));
     }
 
@@ -230,19 +232,19 @@ class IstgtImportTest {
                   UnitType Robot
                 """, null);
         assertEquals(List.of(
-                "istgt.conf:17: [LogicalUnit1] TargetName: 'iqn.2026-11.org.example:bad name' is not an iSCSI name "
+                "istgt.conf:19: [LogicalUnit1] TargetName: 'iqn.2026-11.org.example:bad name' is not an iSCSI name "
                         + "jstgt accepts (iqn.yyyy-mm.reversed.domain[:id], eui.<16 hex>, naa.<16 or 32 hex>; lower "
                         + "case letters, digits, '.', '-', ':'; at most 223 bytes)",
-                "istgt.conf:18: [LogicalUnit1] Mapping: no [PortalGroup9]",
-                "istgt.conf:16: [LogicalUnit1]: no Mapping (Mapping PortalGroup<N> InitiatorGroup<N>)",
-                "istgt.conf:20: [LogicalUnit1] LUN0 Storage: size '1000' (1000 bytes) is not a multiple of the block "
+                "istgt.conf:20: [LogicalUnit1] Mapping: no [PortalGroup9]",
+                "istgt.conf:18: [LogicalUnit1]: no Mapping (Mapping PortalGroup<N> InitiatorGroup<N>)",
+                "istgt.conf:22: [LogicalUnit1] LUN0 Storage: size '1000' (1000 bytes) is not a multiple of the block "
                         + "size 512",
-                "istgt.conf:24: [LogicalUnit2] AuthMethod: Mutual needs CHAP (AuthMethod CHAP Mutual)",
-                "istgt.conf:27: [LogicalUnit2] QueueDepth: '300' is not a number in 0..255",
-                "istgt.conf:26: [LogicalUnit2] UnitInquiry: vendor 'TOO-LONG-VENDOR' is longer than 8 characters",
-                "istgt.conf:28: [LogicalUnit2] LUN0: a disk unit takes 'Storage <path> <size|Auto>', not Removable",
-                "istgt.conf:29: [LogicalUnit2] LUN1: expected 'Storage <path> <size|Auto>'",
-                "istgt.conf:33: [LogicalUnit3] UnitType: 'Robot' is not Disk, DVD, Tape or Pass"),
+                "istgt.conf:26: [LogicalUnit2] AuthMethod: Mutual needs CHAP (AuthMethod CHAP Mutual)",
+                "istgt.conf:29: [LogicalUnit2] QueueDepth: '300' is not a number in 0..255",
+                "istgt.conf:28: [LogicalUnit2] UnitInquiry: vendor 'TOO-LONG-VENDOR' is longer than 8 characters",
+                "istgt.conf:30: [LogicalUnit2] LUN0: a disk unit takes 'Storage <path> <size|Auto>', not Removable",
+                "istgt.conf:31: [LogicalUnit2] LUN1: expected 'Storage <path> <size|Auto>'",
+                "istgt.conf:35: [LogicalUnit3] UnitType: 'Robot' is not Disk, DVD, Tape or Pass"),
                 plan.errors());
     }
 

@@ -68,8 +68,8 @@ public final class IstgtImport {
 
     private final IstgtConf conf;
     private final IstgtConf auth;
-    private final List<Note> notes = new ArrayList<>();
-    private final List<String> errors = new ArrayList<>();
+    private final Findings found;
+    private final IstgtLuns lunConverter;
     private final Map<Integer, Section> initiatorGroups = new TreeMap<>();
     private final Map<Integer, Section> portalGroups = new TreeMap<>();
     /** AuthGroup numbers used, with who uses them (for the note when auth.conf lacks one). */
@@ -79,6 +79,8 @@ public final class IstgtImport {
     private IstgtImport(IstgtConf conf, IstgtConf auth) {
         this.conf = conf;
         this.auth = auth;
+        this.found = new Findings(conf.file());
+        this.lunConverter = new IstgtLuns(found);
     }
 
     /**
@@ -143,10 +145,10 @@ public final class IstgtImport {
         if (discovery != null) {
             all.add(discovery);
         }
-        List<Note> sorted = new ArrayList<>(new LinkedHashSet<>(notes));
+        List<Note> sorted = new ArrayList<>(new LinkedHashSet<>(found.notes()));
         sorted.sort(Comparator.comparing((Note n) -> n.where().startsWith(conf.file() + ":") ? 0 : 1)
                 .thenComparingInt(n -> lineOf(n.where())));
-        return new ImportPlan(all, sorted, errors);
+        return new ImportPlan(all, sorted, found.errors());
     }
 
     // --- portal groups ---
@@ -223,7 +225,7 @@ public final class IstgtImport {
     // --- logical units: targets and their LUNs ---
 
     private void unit(Section s, String nodeBase, List<Planned> targets, List<Planned> luns) {
-        int errorsBefore = errors.size();
+        int errorsBefore = found.errors().size();
         String unitType = s.first("UnitType").map(e -> e.value(0)).orElse(null);
         if (unitType == null) {
             error(s.line(), "[" + s.name() + "]: no UnitType (Disk, DVD, Tape or Pass)");
@@ -344,20 +346,20 @@ public final class IstgtImport {
         }
         String serial = null;
         if (inquiry != null) {
-            serial = inquiry(s, inquiryLine, inquiry, common);
+            serial = lunConverter.inquiry(s, inquiryLine, inquiry, common);
         }
         if (!lunLines.containsKey(0)) {
             error(s.line(), "[" + s.name() + "]: no LUN0 (initiators probe LUN 0 first; istgt requires it)");
         }
         List<Planned> unitLuns = new ArrayList<>();
         for (Map.Entry<Integer, List<Entry>> l : lunLines.entrySet()) {
-            Planned p = lun(s, name, l.getKey(), l.getValue(), device, common, serial, blockSize);
+            Planned p = lunConverter.lun(s, name, l.getKey(), l.getValue(), device, common, serial, blockSize);
             if (p != null) {
                 t.put("lun." + l.getKey(), p.name());
                 unitLuns.add(p);
             }
         }
-        if (errors.size() == errorsBefore) {
+        if (found.errors().size() == errorsBefore) {
             luns.addAll(unitLuns);
             targets.add(new Planned(Pids.TARGET, name, t, Set.of(), where(s.line())));
         }
@@ -547,178 +549,6 @@ public final class IstgtImport {
         }
     }
 
-    /** UnitInquiry vendor product revision serial: the LUNs' INQUIRY data (core limits 8, 16, 4, 32). */
-    private String inquiry(Section s, int line, String[] v, Map<String, String> common) {
-        String[] keys = {"vendor", "product", "revision", "serial"};
-        int[] max = {8, 16, 4, 32};
-        String serial = null;
-        for (int i = 0; i < v.length && i < 4; i++) {
-            if (v[i].isEmpty()) {
-                continue;
-            }
-            String why = asciiProblem(v[i], max[i], i != 3);
-            if (why != null) {
-                error(line, "[" + s.name() + "] UnitInquiry: " + keys[i] + " '" + v[i] + "' " + why);
-            } else if (i == 3) {
-                serial = v[i];
-            } else {
-                common.put(keys[i], v[i]);
-            }
-        }
-        if (v.length > 4) {
-            error(line, "[" + s.name() + "] UnitInquiry: expected at most vendor, product, revision and serial");
-        }
-        return serial;
-    }
-
-    private static String asciiProblem(String v, int max, boolean spaces) {
-        if (v.length() > max) {
-            return "is longer than " + max + " characters";
-        }
-        for (char c : v.toCharArray()) {
-            if (c < 0x20 || c > 0x7e || !spaces && c == ' ') {
-                return "may hold only printable ASCII" + (spaces ? "" : " without spaces");
-            }
-        }
-        return null;
-    }
-
-    private Planned lun(Section s, String target, int n, List<Entry> lines, String device, Map<String, String> common,
-            String unitSerial, String blockSize) {
-        Map<String, String> p = new LinkedHashMap<>(common);
-        String serial = unitSerial == null ? null : n == 0 ? unitSerial : unitSerial + "L" + n;
-        Entry medium = null;
-        for (Entry e : lines) {
-            String kind = e.value(0) == null ? "" : e.value(0).toLowerCase(Locale.ROOT);
-            switch (kind) {
-                case "storage", "removable", "device" -> {
-                    if (medium != null) {
-                        error(e.line(), "[" + s.name() + "] " + e.key() + ": a second " + e.value(0) + " line for "
-                                + "the LUN (first on line " + medium.line() + ")");
-                        return null;
-                    }
-                    medium = e;
-                }
-                case "option" -> {
-                    String key = e.value(1);
-                    if (key != null && key.equalsIgnoreCase("Serial") && e.value(2) != null) {
-                        String why = asciiProblem(e.value(2), 32, false);
-                        if (why != null) {
-                            error(e.line(), "[" + s.name() + "] " + e.key() + " Option Serial: '" + e.value(2) + "' "
-                                    + why);
-                        }
-                        serial = e.value(2);
-                    } else {
-                        note(s, e, "LUN option " + key + " has no jstgt key");
-                    }
-                }
-                default -> {
-                    error(e.line(), "[" + s.name() + "] " + e.key() + ": '" + e.value(0) + "' is not Storage, "
-                            + "Removable, Device or Option");
-                    return null;
-                }
-            }
-        }
-        if (medium == null) {
-            error(lines.get(0).line(), "[" + s.name() + "] LUN" + n + ": only Option lines, no Storage/Removable");
-            return null;
-        }
-        String kind = medium.value(0).toLowerCase(Locale.ROOT);
-        boolean ok = switch (device) {
-            case "disk" -> kind.equals("storage") && disk(s, medium, p, blockSize);
-            case "dvd", "tape" -> kind.equals("removable") && removable(s, medium, p, device);
-            default -> false;
-        };
-        if (!ok) {
-            if (errors.isEmpty() || !errors.get(errors.size() - 1).startsWith(where(medium.line()))) {
-                error(medium.line(), "[" + s.name() + "] " + medium.key() + ": a " + device + " unit takes "
-                        + (device.equals("disk") ? "'Storage <path> <size|Auto>'"
-                                : "'Removable <flags> <path> <size|Auto>'") + ", not " + medium.value(0));
-            }
-            return null;
-        }
-        if (serial != null) {
-            p.put("serial", serial);
-        }
-        return new Planned(Pids.LUN, target + "_lun" + n, p, Set.of(), where(medium.line()));
-    }
-
-    private boolean disk(Section s, Entry e, Map<String, String> p, String blockSize) {
-        String path = e.value(1);
-        String size = e.value(2);
-        if (path == null || size == null || e.values().size() > 3) {
-            error(e.line(), "[" + s.name() + "] " + e.key() + ": expected 'Storage <path> <size|Auto>'");
-            return false;
-        }
-        p.put("store.type", "file");
-        p.put("store.path", path);
-        if (IstgtSizes.isAuto(size)) {
-            return true; // the existing file's or device's size
-        }
-        long bytes;
-        try {
-            bytes = IstgtSizes.bytes(size);
-        } catch (IllegalArgumentException ex) {
-            error(e.line(), "[" + s.name() + "] " + e.key() + " Storage: size " + ex.getMessage());
-            return false;
-        }
-        int block = blockSize == null || !BLOCK_SIZES.contains(blockSize) ? 512 : Integer.parseInt(blockSize);
-        if (bytes % block != 0) {
-            error(e.line(), "[" + s.name() + "] " + e.key() + " Storage: size '" + size + "' (" + bytes
-                    + " bytes) is not a multiple of the block size " + block);
-            return false;
-        }
-        p.put("size", IstgtSizes.format(bytes));
-        return true;
-    }
-
-    private boolean removable(Section s, Entry e, Map<String, String> p, String device) {
-        String flags = e.value(1);
-        String path = e.value(2);
-        String size = e.value(3);
-        if (flags == null || path == null || size == null || e.values().size() > 4) {
-            error(e.line(), "[" + s.name() + "] " + e.key() + ": expected 'Removable <flags> <path> <size|Auto>'");
-            return false;
-        }
-        boolean ro = false;
-        for (String f : flags.split(",")) {
-            switch (f.toLowerCase(Locale.ROOT)) {
-                case "ro" -> ro = true;
-                case "rw" -> ro = false;
-                case "extend", "dynamic" -> note(s, e, "media flag " + f + " has no equivalent: a jstgt cartridge "
-                        + "grows as written up to medium.size");
-                default -> {
-                    error(e.line(), "[" + s.name() + "] " + e.key() + ": media flag '" + f
-                            + "' is not ro, rw, extend or dynamic");
-                    return false;
-                }
-            }
-        }
-        if (!path.equals("/dev/null")) {
-            p.put("medium", path); // /dev/null: istgt's empty tray, jstgt's absent medium
-        }
-        if (device.equals("dvd")) {
-            if (!IstgtSizes.isAuto(size)) {
-                note(s, e, "a DVD's size is its image's size; " + size + " is not used");
-            }
-            return true;
-        }
-        if (ro) {
-            p.put("read.only", "true");
-        }
-        if (!IstgtSizes.isAuto(size)) {
-            try {
-                p.put("medium.size", IstgtSizes.format(IstgtSizes.bytes(size)));
-            } catch (IllegalArgumentException ex) {
-                error(e.line(), "[" + s.name() + "] " + e.key() + " Removable: size " + ex.getMessage());
-                return false;
-            }
-        }
-        note(s, e, "jstgt keeps tapes in its own image format (bundles/device-tape/TAPE-IMAGE.md), not istgt's: "
-                + "an existing istgt tape file is not readable as a jstgt cartridge; give medium a new file");
-        return true;
-    }
-
     // --- discovery and credential sets ---
 
     private Planned discovery(Section global) {
@@ -748,10 +578,10 @@ public final class IstgtImport {
         if (auth != null) {
             for (Section g : auth.sections()) {
                 if (!g.kind().equals("AuthGroup")) {
-                    notes.add(new Note(auth.file() + ":" + g.line(), g.name(), "", "auth.conf holds only "
+                    found.notes().add(new Note(auth.file() + ":" + g.line(), g.name(), "", "auth.conf holds only "
                             + "[AuthGroupN] sections: not imported"));
                 } else if (!usedAuthGroups.containsKey(g.number())) {
-                    notes.add(new Note(auth.file() + ":" + g.line(), g.name(), "", "neither an imported target nor "
+                    found.notes().add(new Note(auth.file() + ":" + g.line(), g.name(), "", "neither an imported target nor "
                             + "discovery uses it: not imported"));
                 } else {
                     out.addAll(sets(g));
@@ -761,7 +591,7 @@ public final class IstgtImport {
         for (Map.Entry<Integer, String> u : usedAuthGroups.entrySet()) {
             boolean present = auth != null && auth.sections("AuthGroup").stream().anyMatch(g -> g.number() == u.getKey());
             if (!present) {
-                notes.add(new Note(conf.file(), "AuthGroup" + u.getKey(), "", (auth == null ? "no auth.conf given"
+                found.notes().add(new Note(conf.file(), "AuthGroup" + u.getKey(), "", (auth == null ? "no auth.conf given"
                         : "no [AuthGroup" + u.getKey() + "] in " + auth.file()) + ": " + u.getValue() + " name(s) "
                         + "credential set ag" + u.getKey() + "; create it with iscsi:chap-add ag" + u.getKey()
                         + " <user> before CHAP logins can succeed"));
@@ -780,11 +610,11 @@ public final class IstgtImport {
             }
             String where = auth.file() + ":" + e.line();
             if (!e.is("Auth")) {
-                notes.add(new Note(where, g.name(), e.key(), "jstgt has no such credential setting"));
+                found.notes().add(new Note(where, g.name(), e.key(), "jstgt has no such credential setting"));
                 continue;
             }
             if (e.values().size() != 2 && e.values().size() != 4) {
-                errors.add(where + ": [" + g.name() + "] Auth: expected \"user\" \"secret\" [\"mutual user\" "
+                found.errors().add(where + ": [" + g.name() + "] Auth: expected \"user\" \"secret\" [\"mutual user\" "
                         + "\"mutual secret\"] (the values are not shown)");
                 i++;
                 continue;
@@ -800,8 +630,8 @@ public final class IstgtImport {
             }
             out.add(new Planned(Pids.AUTH, names.get(i++), p, secrets, where));
         }
-        if (out.isEmpty() && errors.stream().noneMatch(x -> x.contains("[" + g.name() + "]"))) {
-            notes.add(new Note(auth.file() + ":" + g.line(), g.name(), "", "no Auth line: no credential set"));
+        if (out.isEmpty() && found.errors().stream().noneMatch(x -> x.contains("[" + g.name() + "]"))) {
+            found.notes().add(new Note(auth.file() + ":" + g.line(), g.name(), "", "no Auth line: no credential set"));
         }
         return out;
     }
@@ -848,15 +678,15 @@ public final class IstgtImport {
     }
 
     private void note(Section s, Entry e, String why) {
-        notes.add(new Note(where(e.line()), s.name(), e.key(), why));
+        found.note(s, e, why);
     }
 
     private void note(String where, String section, String key, String why) {
-        notes.add(new Note(where, section, key, why));
+        found.note(where, section, key, why);
     }
 
     private void error(int line, String why) {
-        errors.add(where(line) + ": " + why);
+        found.error(line, why);
     }
 
     private static int lineOf(String where) {
@@ -869,6 +699,6 @@ public final class IstgtImport {
     }
 
     private String where(int line) {
-        return conf.file() + ":" + line;
+        return found.where(line);
     }
 }

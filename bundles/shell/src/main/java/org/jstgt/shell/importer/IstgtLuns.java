@@ -27,7 +27,12 @@ final class IstgtLuns {
         this.found = found;
     }
 
-    /** UnitInquiry vendor product revision serial: the LUNs' INQUIRY data (core limits 8, 16, 4, 32). */
+    /**
+     * {@code UnitInquiry <vendor> <product> <revision> <serial>}: the INQUIRY data of every LUN of the
+     * unit (core limits 8, 16, 4 and 32 characters; the serial without spaces).
+     *
+     * @return the serial, or null
+     */
     String inquiry(Section s, int line, String[] v, Map<String, String> common) {
         String[] keys = {"vendor", "product", "revision", "serial"};
         int[] max = {8, 16, 4, 32};
@@ -63,6 +68,17 @@ final class IstgtLuns {
         return null;
     }
 
+    /**
+     * @param s the unit's section
+     * @param target the target's instance name; the LUN is {@code <target>_lun<n>}
+     * @param n the LUN number
+     * @param lines the unit's {@code LUN<n>} lines
+     * @param device disk, dvd or tape
+     * @param common the keys every LUN of the unit gets (device.type, read.only, INQUIRY data)
+     * @param unitSerial the serial of UnitInquiry, or null: LUN n gets {@code <serial>L<n>}, as in istgt
+     * @param blockSize BlockLength, or null for 512
+     * @return the LUN, or null after an error
+     */
     Planned lun(Section s, String target, int n, List<Entry> lines, String device, Map<String, String> common,
             String unitSerial, String blockSize) {
         Map<String, String> p = new LinkedHashMap<>(common);

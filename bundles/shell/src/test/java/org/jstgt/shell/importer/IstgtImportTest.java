@@ -106,8 +106,7 @@ class IstgtImportTest {
         assertTrue(notes.contains("istgt.large.conf:291: [LogicalUnit4] LUN0: jstgt keeps tapes in its own image"),
                 notes);
         assertFalse(notes.contains("[LogicalUnit1] Mapping"), "both Mappings use InitiatorGroup1: nothing merged");
-        assertTrue(notes.contains("istgt.large.conf:247: [LogicalUnit2] Mapping") == false
-                && notes.contains("istgt.large.conf:248: [LogicalUnit2] Mapping") == false, notes);
+        assertFalse(notes.contains("[LogicalUnit2] Mapping"), "three Mappings, one InitiatorGroup5: nothing merged");
     }
 
     private static final String GROUPS = """
@@ -246,6 +245,25 @@ class IstgtImportTest {
                 "istgt.conf:31: [LogicalUnit2] LUN1: expected 'Storage <path> <size|Auto>'",
                 "istgt.conf:35: [LogicalUnit3] UnitType: 'Robot' is not Disk, DVD, Tape or Pass"),
                 plan.errors());
+    }
+
+    @Test
+    void mappingsWithDifferentInitiatorGroupsAreMergedWithANote() throws Exception {
+        ImportPlan plan = convert(GROUPS + """
+                [LogicalUnit1]
+                  TargetName both
+                  Mapping PortalGroup1 InitiatorGroup2
+                  Mapping PortalGroup1 InitiatorGroup1
+                  UnitType Disk
+                  LUN0 Storage /srv/both.img 1MB
+                """, null);
+        assertEquals(List.of(), plan.errors());
+        assertEquals("!iqn.1991-05.com.microsoft:moon, 10.0.0.0/8, [fd00::]/8, ALL",
+                byFile(plan).get("jstgt.target-both").get("initiators"));
+        assertEquals("pg1", byFile(plan).get("jstgt.target-both").get("portals"));
+        assertTrue(plan.notes().stream().map(ImportPlan.Note::toString).anyMatch(n -> n.equals("istgt.conf:21: "
+                + "[LogicalUnit1] Mapping: jstgt's initiators rule holds for every portal of the target: the initiator "
+                + "groups of all Mapping lines are merged")), plan.notes().toString());
     }
 
     @Test

@@ -446,9 +446,12 @@ public final class IstgtImport {
             return rule;
         }
         if (!allNets) {
-            note(where(g.line()), g.name(), "Netmask", "jstgt's initiators rule cannot require a name AND an address: "
-                    + "only the InitiatorName entries are imported; the networks " + String.join(", ", nets)
-                    + " are not enforced (restrict them with the portal's listen address or a firewall)");
+            // importing either half alone would admit more than istgt does: refuse (fail closed)
+            error(g.line(), "[" + g.name() + "]: names " + String.join(", ", allows) + " only from "
+                    + String.join(", ", nets) + ": jstgt's initiators rule cannot require a name AND an address; "
+                    + "keep either the InitiatorName lines or the Netmask lines in a copy of the file and import "
+                    + "that (then restrict the other with the portal's listen address or a firewall)");
+            return List.of();
         }
         return names; // first match decides, as in istgt; no match is refused in both
     }

@@ -71,6 +71,7 @@ class CommandsTest {
         "org.jstgt.shell.PortalDeleteCommand, portal-delete",
         "org.jstgt.shell.AclAddCommand, acl-add",
         "org.jstgt.shell.AclRemoveCommand, acl-remove",
+        "org.jstgt.shell.ImportIstgtCommand, import-istgt",
     })
     void configurationCommandHasLongHelpSayingWhatItWrites(String className, String name) throws Exception {
         Class<?> c = Class.forName(className);

@@ -1,6 +1,7 @@
 package org.jstgt.api.mgmt;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.jstgt.api.media.MediaChanger;
@@ -11,8 +12,9 @@ import org.osgi.annotation.versioning.ConsumerType;
 /**
  * Registered by bundles that have something to list. The SCSI core provides LUNs, targets and
  * reservations, the iSCSI fabric portals and sessions; a provider returns empty lists for what it
- * does not own. Besides the listings there is one action on live state, an administrator's
- * recovery: {@link #clearReservations}.
+ * does not own. Besides the listings and counters there are two actions on live state: an
+ * administrator's recovery of reservations ({@link #clearReservations}) and the logout of a
+ * session ({@link #logout}). Everything else an administrator changes goes through Config Admin.
  */
 @ConsumerType
 public interface ManagementView {
@@ -71,6 +73,48 @@ public interface ManagementView {
      * @return true when this view knows the LUN and cleared it
      */
     default boolean clearReservations(String lun) {
+        return false;
+    }
+
+    /**
+     * @return I/O counters of every LUN this view knows, by configuration name (the SCSI core)
+     */
+    default Map<String, IoStats> lunStats() {
+        return Map.of();
+    }
+
+    /**
+     * @return I/O counters of every target this view knows, by configuration name: the commands
+     *     that came through the target, to any of its LUNs (the SCSI core)
+     */
+    default Map<String, IoStats> targetStats() {
+        return Map.of();
+    }
+
+    /**
+     * @return I/O counters of every session this view knows, by TSIH (the iSCSI fabric)
+     */
+    default Map<Integer, IoStats> sessionStats() {
+        return Map.of();
+    }
+
+    /**
+     * @param tsih a session's TSIH
+     * @return the session in detail; empty when this view does not know it
+     */
+    default Optional<SessionDetail> session(int tsih) {
+        return Optional.empty();
+    }
+
+    /**
+     * Ends a session as an administrator would: the target asks the initiator to log out (an
+     * Asynchronous Message, event 1) on every connection, and drops the connections that are still
+     * there after a grace period. Returns at once.
+     *
+     * @param tsih a session's TSIH
+     * @return true when this view knows the session and asked it to log out
+     */
+    default boolean logout(int tsih) {
         return false;
     }
 }

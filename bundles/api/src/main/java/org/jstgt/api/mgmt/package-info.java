@@ -1,8 +1,9 @@
 /**
- * Management views for the shell and JMX: listings, and the recovery of a LUN's reservations.
+ * Management views for the shell and JMX: listings, I/O counters and
+ * latency histograms, session detail and logout, and the recovery of a LUN's reservations.
  */
 @Export
-@Version("0.4.0")
+@Version("0.5.0")
 package org.jstgt.api.mgmt;
 
 import org.osgi.annotation.bundle.Export;

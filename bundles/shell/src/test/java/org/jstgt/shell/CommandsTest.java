@@ -168,4 +168,23 @@ class CommandsTest {
         assertNotNull(CredentialSetCompleter.class.getAnnotation(Service.class));
         assertNotNull(TargetCompleter.class.getAnnotation(Service.class));
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        "org.jstgt.shell.AuthCreateCommand, auth-create, org.jstgt.shell.ChapAddCommand",
+        "org.jstgt.shell.AuthDeleteCommand, auth-delete, org.jstgt.shell.ChapRemoveCommand",
+        "org.jstgt.shell.AuthListCommand, auth-list, org.jstgt.shell.ChapListCommand",
+    })
+    void authCommandsAreTheChapCommandsUnderTheNamesAdminsKnow(String className, String name, String chap)
+            throws Exception {
+        Class<?> c = Class.forName(className);
+        Class<?> same = Class.forName(chap);
+        assertEquals(same, c.getSuperclass(), "same options, arguments and behaviour");
+        assertNotNull(c.getAnnotation(Service.class));
+        Command cmd = c.getAnnotation(Command.class);
+        assertEquals("iscsi", cmd.scope());
+        assertEquals(name, cmd.name());
+        assertTrue(cmd.description().contains("iscsi:" + same.getAnnotation(Command.class).name()), cmd.description());
+        assertEquals(same.getAnnotation(Command.class).detailedDescription(), cmd.detailedDescription());
+    }
 }

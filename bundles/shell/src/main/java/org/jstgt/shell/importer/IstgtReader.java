@@ -21,7 +21,6 @@ abstract class IstgtReader {
         this.found = found;
     }
 
-
     final Integer groupRef(Section s, Entry e, String value, String kind) {
         Matcher m = value == null ? null : GROUP_REF.matcher(value);
         if (m == null || !m.matches() || !m.group(1).equalsIgnoreCase(kind) || Integer.parseInt(m.group(2)) < 1) {

@@ -8,7 +8,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
  * {@code iscsi:chap-add} (credential sets are CHAP's).
  */
 @Service
-@Command(scope = "iscsi", name = "auth-create", description = "Creates or replaces a CHAP credential set in etc/jstgt.auth-<name>.cfg"
+@Command(scope = "iscsi", name = "auth-create",
+        description = "Creates or replaces a CHAP credential set in etc/jstgt.auth-<name>.cfg"
         + " (the same as iscsi:chap-add).",
         detailedDescription = "classpath:help/chap-add.txt")
 public final class AuthCreateCommand extends ChapAddCommand {

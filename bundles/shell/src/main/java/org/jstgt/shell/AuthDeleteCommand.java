@@ -8,7 +8,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
  * {@code iscsi:chap-remove} (credential sets are CHAP's).
  */
 @Service
-@Command(scope = "iscsi", name = "auth-delete", description = "Removes a CHAP credential set (etc/jstgt.auth-<name>.cfg)"
+@Command(scope = "iscsi", name = "auth-delete",
+        description = "Removes a CHAP credential set (etc/jstgt.auth-<name>.cfg)"
         + " (the same as iscsi:chap-remove).",
         detailedDescription = "classpath:help/chap-remove.txt")
 public final class AuthDeleteCommand extends ChapRemoveCommand {

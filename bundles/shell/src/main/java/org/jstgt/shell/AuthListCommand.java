@@ -8,7 +8,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
  * {@code iscsi:chap-list} (credential sets are CHAP's).
  */
 @Service
-@Command(scope = "iscsi", name = "auth-list", description = "Lists CHAP credential sets (etc/jstgt.auth-*.cfg), secrets masked"
+@Command(scope = "iscsi", name = "auth-list",
+        description = "Lists CHAP credential sets (etc/jstgt.auth-*.cfg), secrets masked"
         + " (the same as iscsi:chap-list).",
         detailedDescription = "classpath:help/chap-list.txt")
 public final class AuthListCommand extends ChapListCommand {

@@ -74,7 +74,8 @@ public final class StatsCommand implements Action {
                 throw new IllegalArgumentException(unknown(scope, name));
             }
         }
-        boolean ansi = session.getTerminal() == null || session.getTerminal().isAnsiSupported();
+        // a session without an ANSI terminal (a script, bin/client -b) gets the tables one after the other
+        boolean ansi = session.getTerminal() != null && session.getTerminal().isAnsiSupported();
         new StatsWatch(() -> sample(bundleContext, scope), Thread::sleep, session.getConsole(), !noFormat)
                 .run(scope, millis, n, watch && ansi, only);
         return null;

@@ -116,7 +116,7 @@ public class ShellPaxExamIT {
         shell("iscsi:lun-create --store memory --size 64MiB shell1");
         assertTrue("the LUN's file", Files.isRegularFile(etc.resolve("jstgt.lun-shell1.cfg")));
         Await.until(WAIT, "shell1 ACTIVE", () -> shell("iscsi:lun-list --no-format"),
-                out -> out.lines().anyMatch(l -> l.startsWith("shell1\t") && l.contains("ACTIVE")));
+                out -> hasRow(out, "shell1", "ACTIVE"));
         shell("iscsi:lun-map demo 7 shell1");
         try (Initiator s = Initiator.connect(PORTAL, InitiatorOptions.defaults())) {
             s.login(DEMO);
@@ -150,8 +150,7 @@ public class ShellPaxExamIT {
         }
         shell("iscsi:lun-delete shell1");
         assertFalse("the LUN's file is removed", Files.exists(etc.resolve("jstgt.lun-shell1.cfg")));
-        Await.until(WAIT, "shell1 no longer listed", () -> shell("iscsi:lun-list --no-format").lines()
-                .noneMatch(l -> l.startsWith("shell1\t")));
+        Await.until(WAIT, "shell1 no longer listed", () -> !hasRow(shell("iscsi:lun-list --no-format"), "shell1", ""));
         String missing = failure("iscsi:lun-delete shell1");
         assertTrue(missing, missing.contains("shell1"));
     }
@@ -218,8 +217,8 @@ public class ShellPaxExamIT {
         String discovery = shell("iscsi:discovery-auth");
         assertTrue(discovery, discovery.contains("none"));
         shell("iscsi:alua-set shell2 active/non-optimized");
-        Await.until(WAIT, "portal-list shows the ALUA state", () -> shell("iscsi:portal-list --no-format").lines()
-                .anyMatch(l -> l.startsWith("shell2\t") && l.contains("active/non-optimized")));
+        Await.until(WAIT, "portal-list shows the ALUA state", () -> shell("iscsi:portal-list --no-format"),
+                out -> hasRow(out, "shell2", "active/non-optimized"));
         String reservations = shell("iscsi:pr-list shell2lun");
         assertTrue(reservations, reservations.toLowerCase().contains("reservation")
                 || reservations.toLowerCase().contains("registration"));
@@ -290,7 +289,7 @@ public class ShellPaxExamIT {
 
         shell("iscsi:target-delete imported");
         shell("iscsi:portal-delete pg5");
-        for (String lun : shell("iscsi:lun-list --no-format").lines().map(l -> l.split("\t")[0])
+        for (String lun : shell("iscsi:lun-list --no-format").lines().map(l -> l.split("\t")[0].trim())
                 .filter(n -> n.startsWith("imported_")).toList()) {
             shell("iscsi:lun-delete " + lun);
         }
@@ -334,6 +333,11 @@ public class ShellPaxExamIT {
     }
 
     // --- helpers ---
+
+    /** @return whether a {@code --no-format} table has a row named {@code name} that holds {@code text} */
+    private static boolean hasRow(String table, String name, String text) {
+        return table.lines().anyMatch(l -> l.split("\t")[0].trim().equals(name) && l.contains(text));
+    }
 
     private String shell(String command) throws Exception {
         return PaxAssembly.shell(sessionFactory, command);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,9 +27,11 @@ import org.jstgt.api.auth.Authenticator;
 import org.jstgt.api.mgmt.IoStats;
 import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.mgmt.PortalInfo;
+import org.jstgt.api.mgmt.SessionDetail;
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.PortalGroup;
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.admin.SessionControl;
 import org.jstgt.iscsi.connection.Connection;
 import org.jstgt.iscsi.connection.Fabric;
 import org.jstgt.iscsi.connection.LoginRefusal;
@@ -78,6 +81,7 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     private final Transport transport;
     private final Authenticators authenticators = new Authenticators();
     private final Fabric fabric;
+    private final SessionControl control;
     private final List<Portal> portals = new CopyOnWriteArrayList<>();
     /** Serializes what the registry is told of the portal groups. */
     private final Object publishing = new Object();
@@ -96,6 +100,7 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     private IscsiServer(Transport transport) {
         this.transport = transport;
         this.fabric = new Fabric(() -> registry, this, authenticators);
+        this.control = new SessionControl(fabric.sessions());
         LOG.info("iSCSI fabric started ({} transport)", transport.name());
     }
 
@@ -389,5 +394,15 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
             }
         }
         return m;
+    }
+
+    @Override
+    public Optional<SessionDetail> session(int tsih) {
+        return control.detail(tsih);
+    }
+
+    @Override
+    public boolean logout(int tsih) {
+        return control.logout(tsih);
     }
 }

@@ -160,7 +160,7 @@ final class Held implements PreparedCommand {
     void resume(LunState state) {
         if (state instanceof LunState.Active a) {
             runOn(a.handle());
-        } else if (state instanceof LunState.Failed) {
+        } else if (state instanceof LunState.Failed || state instanceof LunState.Offline) {
             complete(SenseRenderer.checkCondition(
                     SenseReason.LOGICAL_UNIT_NOT_READY_MANUAL_INTERVENTION_REQUIRED, format));
         } else if (state instanceof LunState.Removed) {

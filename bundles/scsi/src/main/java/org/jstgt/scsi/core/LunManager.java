@@ -205,6 +205,9 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         directory.configured(lun, previous, next);
         lun.configProblem = failure;
         work.add(new Work(lun, l -> {
+            if (lifecycle.applyOffline(l)) {
+                return;
+            }
             UnitHandle old = l.handle();
             if (old != null && next != null && previous != null && previous.sameStore(next)
                     && UnitLifecycle.reconfigured(l, old, next)) {

@@ -124,8 +124,7 @@ final class IstgtUnits extends IstgtReader {
                 case "readonly" -> readOnly = yesNo(s, e);
                 case "unitonline" -> {
                     if (!yesNo(s, e)) {
-                        note(s, e, "jstgt has no offline key: the LUNs are imported online (iscsi:lun-offline "
-                                + "takes one offline)");
+                        common.put("offline", "true"); // the LUNs stay mapped, answer NOT READY
                     }
                 }
                 case "unitinquiry" -> {

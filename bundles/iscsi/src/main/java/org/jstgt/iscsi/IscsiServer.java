@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +23,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 import org.jstgt.api.Pids;
 import org.jstgt.api.auth.Authenticator;
+import org.jstgt.api.mgmt.IoStats;
 import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.mgmt.PortalInfo;
 import org.jstgt.api.mgmt.SessionInfo;
@@ -375,5 +377,17 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     @Override
     public List<SessionInfo> sessions() {
         return fabric.sessions().infos();
+    }
+
+    /** @return the I/O counters of the normal sessions, by TSIH */
+    @Override
+    public Map<Integer, IoStats> sessionStats() {
+        Map<Integer, IoStats> m = new TreeMap<>();
+        for (Session s : fabric.sessions().sessions()) {
+            if (!s.discovery()) {
+                m.put(s.tsih(), s.ioStats());
+            }
+        }
+        return m;
     }
 }

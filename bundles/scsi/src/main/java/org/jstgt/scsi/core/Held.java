@@ -206,6 +206,8 @@ final class Held implements PreparedCommand {
             complete(ScsiResult.status(ScsiStatus.BUSY));
             return;
         }
+        // admitted now: it counts as what its parse says (an end above counts as OTHER)
+        Prepared.meter(control, task, d);
         if (wantOut && d.transferLength() < task.dataOut().remaining()) {
             effective = new SlicedTask(task, d.transferLength());
         }

@@ -242,7 +242,7 @@ final class KarafInstance implements AutoCloseable {
     }
 
     /** @return the Karaf JVM: the started process or the one of its descendants that runs java */
-    private Optional<ProcessHandle> jvm() {
+    Optional<ProcessHandle> jvm() {
         return Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants())
                 .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
     }

@@ -1,6 +1,7 @@
 package org.jstgt.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -19,6 +20,14 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+import com.sun.tools.attach.VirtualMachine;
+
 import org.jstgt.testkit.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +42,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The jstgt-metrics feature on the real assembly: installed at runtime, then {@code qemu-img bench}
  * drives LUN 0 while the test reads {@code /jstgt/metrics} and loads the web page in Debian's
  * headless Chromium, which must show real numbers that change. The screenshot is kept in
- * {@code itests/target/jstgt-web.png} and copied to {@code docs/img/jstgt-web.png}. Skipped when
+ * {@code itests/target/jstgt-web.png} and copied to {@code docs/img/jstgt-web.png}. The MBeans are
+ * read through the JVM's local management agent (attach API). Skipped when
  * qemu-img or chromium is missing, unless {@code JSTGT_REQUIRE_INITIATORS=1}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -64,11 +74,12 @@ class MetricsPageIT {
                 "</features>", ""));
         Await.until(INSTALL_TIMEOUT, "GET " + BASE + "metrics to answer 200 after installing jstgt-metrics",
                 () -> status(BASE + "metrics") == 200);
-        // qemu-img bench: 4 KiB random-ish reads and writes at queue depth 8 on LUN 0, bounded by timeout(1)
-        ProcessBuilder pb = new ProcessBuilder("timeout", "150", "bash", "-c",
-                "while :; do qemu-img bench -f raw -t none -c 20000 -d 8 -s 4096 -S 65536 " + URL + " >/dev/null;"
-                        + " qemu-img bench -f raw -t none -w -c 20000 -d 8 -s 4096 -S 65536 " + URL
-                        + " >/dev/null; done")
+        // qemu-img bench, bounded by timeout(1): one session reads and another writes 4 KiB blocks at queue
+        // depth 8 on LUN 0, each in a loop of 20,000-request runs
+        String bench = "qemu-img bench -f raw -t none -c 20000 -d 8 -s 4096 -S 65536";
+        ProcessBuilder pb = new ProcessBuilder("timeout", "180", "bash", "-c",
+                "(while :; do " + bench + " " + URL + " >/dev/null || sleep 1; done) & "
+                        + "(while :; do " + bench + " -w " + URL + " >/dev/null || sleep 1; done) & wait")
                 .redirectErrorStream(true).redirectOutput(karaf.home().resolve("qemu-bench.log").toFile());
         load = pb.start();
     }
@@ -164,6 +175,29 @@ class MetricsPageIT {
         Path docs = repositoryRoot().resolve("docs/img");
         Files.createDirectories(docs);
         Files.copy(shot, docs.resolve("jstgt-web.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    @Order(4)
+    void mbeansInDomainOrgJstgtShowTheCounters() throws Exception {
+        long pid = karaf.jvm().orElseThrow(() -> new AssertionError("no Karaf JVM under " + karaf.process())).pid();
+        VirtualMachine vm = VirtualMachine.attach(Long.toString(pid));
+        try (JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()))) {
+            MBeanServerConnection server = c.getMBeanServerConnection();
+            ObjectName lun = new ObjectName("org.jstgt:type=Lun,name=disk0");
+            assertEquals("ACTIVE", server.getAttribute(lun, "State"));
+            long before = (Long) server.getAttribute(lun, "Reads") + (Long) server.getAttribute(lun, "Writes");
+            assertTrue(before > 0, "disk0 counted commands: " + before);
+            assertTrue((Double) server.getAttribute(lun, "WriteLatencyP99Millis") >= 0);
+            assertTrue(server.isRegistered(new ObjectName("org.jstgt:type=Target,name=demo")));
+            assertFalse(server.queryNames(new ObjectName("org.jstgt:type=Session,*"), null).isEmpty(),
+                    "qemu-img's sessions have MBeans");
+            Thread.sleep(2000);
+            long after = (Long) server.getAttribute(lun, "Reads") + (Long) server.getAttribute(lun, "Writes");
+            assertTrue(after > before, before + " -> " + after);
+        } finally {
+            vm.detach();
+        }
     }
 
     private static Path repositoryRoot() {

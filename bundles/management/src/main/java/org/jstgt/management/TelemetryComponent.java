@@ -8,6 +8,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import javax.management.MBeanServer;
+
 import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.management.jmx.JmxBeans;
 import org.jstgt.management.metrics.PrometheusMetrics;
@@ -17,6 +19,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +39,10 @@ public final class TelemetryComponent implements Telemetry {
     private final PrometheusMetrics metrics = new PrometheusMetrics(() -> Entity.of(poller.sample()));
     /** Two minutes of points per LUN for the web page's charts. */
     private final LunHistory history = new LunHistory(120);
-    private final JmxBeans jmx = new JmxBeans(ManagementFactory.getPlatformMBeanServer());
+    /** Karaf's MBean server (the management feature) when there is one, else the platform's. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    private MBeanServer mbeanServer;
+    private JmxBeans jmx;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jstgt-metrics-poller");
         t.setDaemon(true);
@@ -46,6 +52,7 @@ public final class TelemetryComponent implements Telemetry {
     /** Starts polling (after the views present at activation are bound). */
     @Activate
     void activate() {
+        jmx = new JmxBeans(mbeanServer != null ? mbeanServer : ManagementFactory.getPlatformMBeanServer());
         timer.scheduleAtFixedRate(this::tick, 0, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 

@@ -14,6 +14,7 @@ function bytes(n) {
 function rate(n) { return bytes(n) + "/s"; }
 function count(n) { return n >= 100 ? Math.round(n).toLocaleString("en") : n.toFixed(1); }
 function ms(seconds) { return (seconds * 1000).toFixed(seconds < 0.001 ? 3 : 2) + " ms"; }
+function p99(latency) { return latency.count > 0 ? ms(latency.p99) : "-"; }
 function stateClass(s) { return s === "ACTIVE" ? "state-ok" : "state-bad"; }
 
 function cell(tr, text, attrs) {
@@ -54,8 +55,8 @@ function lunRow(tr, l) {
   num("writeIops", count(s.writeIops));
   num("readBps", rate(s.readBps));
   num("writeBps", rate(s.writeBps));
-  num("readP99", ms(s.readLatency.p99));
-  num("writeP99", ms(s.writeLatency.p99));
+  num("readP99", p99(s.readLatency));
+  num("writeP99", p99(s.writeLatency));
   num("inFlight", String(s.inFlight));
   num("commands", String(s.reads + s.writes + s.others));
   num("errors", String(s.errors));
@@ -87,10 +88,11 @@ function sessionRow(tr, x) {
   cell(tr, String(s.inFlight), { class: "num" });
 }
 
-// One line chart on a canvas: two series (read, write) over the last two minutes.
+// One line chart on a canvas: two series (read, write) over the time the history covers (at
+// least 30 s, at most the two minutes the server keeps).
 function draw(canvas, points, readIdx, writeIdx, label) {
   const ctx = canvas.getContext("2d");
-  const w = canvas.width, h = canvas.height, left = 70, bottom = 18, top = 6;
+  const w = canvas.width, h = canvas.height, left = 74, right = 8, bottom = 18, top = 6;
   ctx.clearRect(0, 0, w, h);
   ctx.font = "11px sans-serif";
   let max = 0;
@@ -98,21 +100,23 @@ function draw(canvas, points, readIdx, writeIdx, label) {
   if (max === 0) max = 1;
   ctx.strokeStyle = "#e3e7ee";
   ctx.fillStyle = "#667";
+  ctx.lineWidth = 1;
   for (let i = 0; i <= 4; i++) {
     const y = top + (h - top - bottom) * (1 - i / 4);
-    ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(w, y); ctx.stroke();
+    ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(w - right, y); ctx.stroke();
     ctx.fillText(label(max * i / 4), 2, y + 4);
   }
   const now = points.length ? points[points.length - 1][0] : 0;
-  const span = 120000;
-  ctx.fillText("-2 min", left, h - 4);
-  ctx.fillText("now", w - 24, h - 4);
+  const first = points.length ? points[0][0] : 0;
+  const span = Math.min(120000, Math.max(30000, now - first));
+  ctx.fillText("-" + Math.round(span / 1000) + " s", left, h - 4);
+  ctx.fillText("now", w - right - 22, h - 4);
   for (const [idx, color] of [[readIdx, READ], [writeIdx, WRITE]]) {
     ctx.strokeStyle = color;
     ctx.lineWidth = 2;
     ctx.beginPath();
     points.forEach((p, i) => {
-      const x = left + (w - left) * (1 - (now - p[0]) / span);
+      const x = left + (w - left - right) * (1 - (now - p[0]) / span);
       const y = top + (h - top - bottom) * (1 - p[idx] / max);
       if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
     });
@@ -129,18 +133,23 @@ function charts(luns, history) {
       card.className = "chart";
       card.id = "chart-" + l.name;
       const h3 = document.createElement("h3");
-      h3.textContent = l.name;
+      h3.textContent = "LUN " + l.name;
       card.appendChild(h3);
+      const row = document.createElement("div");
+      row.className = "plots";
       for (const kind of ["throughput", "p99 latency"]) {
+        const plot = document.createElement("div");
         const legend = document.createElement("div");
         legend.className = "legend";
         legend.innerHTML = kind + ': <span class="r">read</span> / <span class="w">write</span>';
         const c = document.createElement("canvas");
-        c.width = 420; c.height = 120;
+        c.width = 580; c.height = 150;
         c.dataset.kind = kind;
-        card.appendChild(legend);
-        card.appendChild(c);
+        plot.appendChild(legend);
+        plot.appendChild(c);
+        row.appendChild(plot);
       }
+      card.appendChild(row);
       box.appendChild(card);
     }
     const points = history[l.name] || [];

@@ -178,6 +178,26 @@ class MetricsPageIT {
     }
 
     @Test
+    @Order(5)
+    void httpListensOnLoopbackOnly() throws Exception {
+        List<java.net.InetAddress> others = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+                .stream().filter(i -> {
+                    try {
+                        return i.isUp() && !i.isLoopback();
+                    } catch (java.net.SocketException e) {
+                        return false;
+                    }
+                }).flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address).toList();
+        org.junit.jupiter.api.Assumptions.assumeFalse(others.isEmpty(), "no non-loopback IPv4 address to try");
+        for (java.net.InetAddress a : others) {
+            assertFalse(KarafInstance.accepts(new java.net.InetSocketAddress(a, 8181)),
+                    "port 8181 answers on " + a + "; etc/org.ops4j.pax.web.cfg keeps it on 127.0.0.1");
+        }
+        assertTrue(KarafInstance.accepts(new java.net.InetSocketAddress("127.0.0.1", 8181)));
+    }
+
+    @Test
     @Order(4)
     void mbeansInDomainOrgJstgtShowTheCounters() throws Exception {
         long pid = karaf.jvm().orElseThrow(() -> new AssertionError("no Karaf JVM under " + karaf.process())).pid();

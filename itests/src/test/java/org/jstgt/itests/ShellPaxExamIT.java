@@ -413,9 +413,18 @@ public class ShellPaxExamIT {
         return ScsiData.readCapacity16(s.scsi(lun, Cdbs.readCapacity16(32), null, 32).assertGood().data()).bytes();
     }
 
+    /** READ CAPACITY(16), taking the unit attentions a change raises meanwhile (2Ah/09h after a resize). */
     private static long capacityAfterAttentions(Initiator s, int lun) throws IOException {
-        clearUnitAttentions(s, lun);
-        return capacity(s, lun);
+        for (int i = 0; i < 8; i++) {
+            ScsiReply r = s.scsi(lun, Cdbs.readCapacity16(32), null, 32);
+            if (r.good()) {
+                return ScsiData.readCapacity16(r.data()).bytes();
+            }
+            if (r.sense().map(x -> x.key() != 6).orElse(true)) {
+                throw new AssertionError("READ CAPACITY(16) on LUN " + lun + ": " + r);
+            }
+        }
+        throw new AssertionError("LUN " + lun + " still reports unit attentions");
     }
 
     private static ScsiReply writeAfterAttentions(Initiator s, int lun, byte[] block) throws IOException {

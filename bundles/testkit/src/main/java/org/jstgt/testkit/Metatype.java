@@ -39,7 +39,7 @@ public record Metatype(String ocdId, Map<String, Attribute> attributes, List<Str
      *
      * @param id its key
      * @param type String, Integer, Long, Boolean, Password, ...
-     * @param defaultValue its default, or null
+     * @param defaultValue its default (a single value, commas unescaped), or null
      * @param required whether it must be present
      * @param options the allowed values (empty: any)
      * @param min the minimum, or null
@@ -108,7 +108,7 @@ public record Metatype(String ocdId, Map<String, Attribute> attributes, List<Str
                 options.add(((Element) opts.item(j)).getAttribute("value"));
             }
             ads.put(ad.getAttribute("id"), new Attribute(ad.getAttribute("id"), ad.getAttribute("type"),
-                    attr(ad, "default"), !"false".equals(ad.getAttribute("required")), options, attr(ad, "min"),
+                    unescape(attr(ad, "default")), !"false".equals(ad.getAttribute("required")), options, attr(ad, "min"),
                     attr(ad, "max"), ad.getAttribute("description")));
         }
         List<String> pids = new ArrayList<>();
@@ -123,6 +123,11 @@ public record Metatype(String ocdId, Map<String, Attribute> attributes, List<Str
             }
         }
         return new Metatype(ocd.getAttribute("id"), ads, pids, factories);
+    }
+
+    /** A default holds a list separated by unescaped commas; a single value's own commas are {@code \,}. */
+    private static String unescape(String defaultValue) {
+        return defaultValue == null ? null : defaultValue.replace("\\,", ",");
     }
 
     private static String attr(Element e, String name) {

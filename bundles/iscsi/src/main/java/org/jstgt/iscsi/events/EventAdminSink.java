@@ -2,28 +2,38 @@ package org.jstgt.iscsi.events;
 
 import java.util.Map;
 
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 
 /**
  * Sends the fabric's events to Event Admin while it is there ({@link EventAdmin#postEvent}:
- * asynchronous, the event loop never waits for a handler). The only class naming Event Admin's
- * types: it is a component that requires the service, so without Event Admin (or its package,
- * imported optionally) nothing is posted and the rest of the fabric runs as before.
+ * asynchronous, the caller never waits for a handler). The reference is optional and dynamic, so
+ * the bundle resolves and runs without Event Admin (nothing is posted then) and picks it up when it
+ * arrives; the package import is optional too. The only class naming Event Admin's types.
  */
 @Component(service = {}, immediate = true)
 public final class EventAdminSink implements EventSink {
-    private final EventAdmin eventAdmin;
+    private volatile EventAdmin eventAdmin;
 
-    /** @param eventAdmin Event Admin */
-    @Activate
-    public EventAdminSink(@Reference EventAdmin eventAdmin) {
-        this.eventAdmin = eventAdmin;
+    /** @param admin Event Admin, now there */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setEventAdmin(EventAdmin admin) {
+        eventAdmin = admin;
         SessionEvents.sink(this);
+    }
+
+    /** @param admin Event Admin, going away */
+    void unsetEventAdmin(EventAdmin admin) {
+        if (eventAdmin == admin) {
+            eventAdmin = null;
+        }
     }
 
     @Deactivate
@@ -33,6 +43,9 @@ public final class EventAdminSink implements EventSink {
 
     @Override
     public void post(String topic, Map<String, Object> properties) {
-        eventAdmin.postEvent(new Event(topic, properties));
+        EventAdmin admin = eventAdmin;
+        if (admin != null) {
+            admin.postEvent(new Event(topic, properties));
+        }
     }
 }

@@ -12,9 +12,8 @@ import org.jstgt.iscsi.log.SessionMdc;
  * {@value #PORTAL}, {@value #PEER} as far as they are known, and per topic {@value #REASON},
  * {@value #STATUS}, {@value #CID}, {@value #TYPE}; never a secret.
  *
- * <p>Without Event Admin nothing is posted: {@link EventAdminSink}, a component of its own that
- * requires the service, plugs it in while it is there (the package import is optional, so the
- * fabric runs without it).
+ * <p>Without Event Admin nothing is posted: {@link EventAdminSink}, a component with an optional,
+ * dynamic reference to it, plugs it in while it is there (the package import is optional too).
  */
 public final class SessionEvents {
     /** A session logged in, or a connection joined one. */

@@ -11,12 +11,16 @@ import org.jstgt.iscsi.log.SessionMdc;
  * inbound event (bytes read, and so every PDU decoded and handled from them; the end of a read;
  * the channel going inactive; errors) and restores the event loop thread's MDC after, so that
  * every line logged while the connection's PDUs are handled names its target, initiator, ISID,
- * TSIH and portal. One instance serves every channel.
+ * TSIH and portal. A connection that joined a session on another event loop has a second one on
+ * the session's loop, where its PDUs are handled ({@link FullFeaturePipeline}). One instance serves
+ * every channel.
  */
 @ChannelHandler.Sharable
 final class MdcHandler extends ChannelInboundHandlerAdapter {
     /** Pipeline name. */
     static final String NAME = "mdc";
+    /** Pipeline name of the one on the session's loop, before the full feature handler of a joined connection. */
+    static final String SESSION_NAME = "mdc-session";
     static final MdcHandler INSTANCE = new MdcHandler();
 
     private MdcHandler() {

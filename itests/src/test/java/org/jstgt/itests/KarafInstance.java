@@ -78,7 +78,7 @@ final class KarafInstance implements AutoCloseable {
     /**
      * Like {@link #unpack(String)}, for an instance that keeps off the shipped ports, so that it can
      * run beside another jstgt: its demo portal listens on 127.0.0.1:{@code port} only (no IPv6
-     * portal), and its SSH console on a free port.
+     * portal), and its SSH console and JMX connector (RMI registry and server) on free ports.
      *
      * @param label part of the directory name
      * @param port the demo portal's port
@@ -89,6 +89,8 @@ final class KarafInstance implements AutoCloseable {
         KarafInstance k = new KarafInstance(shipped.home, new InetSocketAddress("127.0.0.1", port));
         k.setKey("jstgt.portal-default.cfg", "listen", "127.0.0.1:" + port);
         k.setKey("org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort()));
+        k.setKey("org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort()));
+        k.setKey("org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort()));
         return k;
     }
 
@@ -240,7 +242,7 @@ final class KarafInstance implements AutoCloseable {
     }
 
     /** @return the Karaf JVM: the started process or the one of its descendants that runs java */
-    private Optional<ProcessHandle> jvm() {
+    Optional<ProcessHandle> jvm() {
         return Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants())
                 .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
     }

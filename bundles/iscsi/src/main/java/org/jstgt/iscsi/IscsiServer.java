@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -22,11 +24,14 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 import org.jstgt.api.Pids;
 import org.jstgt.api.auth.Authenticator;
+import org.jstgt.api.mgmt.IoStats;
 import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.mgmt.PortalInfo;
+import org.jstgt.api.mgmt.SessionDetail;
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.PortalGroup;
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.admin.SessionControl;
 import org.jstgt.iscsi.connection.Connection;
 import org.jstgt.iscsi.connection.Fabric;
 import org.jstgt.iscsi.connection.LoginRefusal;
@@ -76,6 +81,7 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     private final Transport transport;
     private final Authenticators authenticators = new Authenticators();
     private final Fabric fabric;
+    private final SessionControl control;
     private final List<Portal> portals = new CopyOnWriteArrayList<>();
     /** Serializes what the registry is told of the portal groups. */
     private final Object publishing = new Object();
@@ -97,6 +103,7 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     private IscsiServer(Transport transport) {
         this.transport = transport;
         this.fabric = new Fabric(() -> registry, this, authenticators);
+        this.control = new SessionControl(fabric.sessions());
         LOG.info("iSCSI fabric started ({} transport)", transport.name());
     }
 
@@ -378,5 +385,27 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     @Override
     public List<SessionInfo> sessions() {
         return fabric.sessions().infos();
+    }
+
+    /** @return the I/O counters of the normal sessions, by TSIH */
+    @Override
+    public Map<Integer, IoStats> sessionStats() {
+        Map<Integer, IoStats> m = new TreeMap<>();
+        for (Session s : fabric.sessions().sessions()) {
+            if (!s.discovery()) {
+                m.put(s.tsih(), s.ioStats());
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public Optional<SessionDetail> session(int tsih) {
+        return control.detail(tsih);
+    }
+
+    @Override
+    public boolean logout(int tsih) {
+        return control.logout(tsih);
     }
 }

@@ -15,7 +15,7 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
         + "etc/jstgt.auth-<name>.cfg through Config Admin. Secrets are asked twice with echo off, or read from "
         + "owner-only files; never taken from the command line, never printed.",
         detailedDescription = "classpath:help/chap-add.txt")
-public final class ChapAddCommand extends ConfigCommand {
+public class ChapAddCommand extends ConfigCommand {
 
     @Argument(index = 0, name = "name", required = true, description = "Credential set name: letters, digits, '.' "
             + "and '_'; targets name it in auth.groups")

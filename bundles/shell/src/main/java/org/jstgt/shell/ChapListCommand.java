@@ -9,7 +9,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Command(scope = "iscsi", name = "chap-list", description = "Lists CHAP credential sets (etc/jstgt.auth-*.cfg): user, "
         + "mutual user, the targets whose auth.groups accept each set, its file and any problem. Secrets are never "
         + "printed.", detailedDescription = "classpath:help/chap-list.txt")
-public final class ChapListCommand extends ConfigCommand {
+public class ChapListCommand extends ConfigCommand {
 
     @Option(name = "--no-format", description = "Print plain columns without borders (for scripts)")
     boolean noFormat;

@@ -10,7 +10,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Command(scope = "iscsi", name = "chap-remove", description = "Removes a CHAP credential set: deletes its "
         + "configuration through Config Admin and its etc/jstgt.auth-<name>.cfg; warns when a target still names it "
         + "in auth.groups.", detailedDescription = "classpath:help/chap-remove.txt")
-public final class ChapRemoveCommand extends ConfigCommand {
+public class ChapRemoveCommand extends ConfigCommand {
 
     @Argument(index = 0, name = "name", required = true, description = "Credential set name")
     @Completion(CredentialSetCompleter.class)

@@ -27,6 +27,8 @@ final class ConfigRules {
     static final String SIZE = "size";
     static final String BLOCK_SIZE = "block.size";
     static final String READ_ONLY = "read.only";
+    /** Takes the LUN offline in place (mapped, store closed, NOT READY) or back online. */
+    static final String OFFLINE = "offline";
     static final String IQN = "iqn";
     static final String ALIAS = "alias";
     static final String PORTALS = "portals";
@@ -61,7 +63,7 @@ final class ConfigRules {
     /**
      * Checks the keys of a LUN definition as {@code LunConfig.parse} does: {@code device.type},
      * {@code store.type}, {@code block.size}, {@code size} (a multiple of the block size),
-     * {@code read.only}, the INQUIRY identification ({@code serial}, {@code vendor}, {@code product},
+     * {@code read.only}, {@code offline}, the INQUIRY identification ({@code serial}, {@code vendor}, {@code product},
      * {@code revision}), {@code sense.format}, {@code queue.depth}, {@code naa.company.id}; and
      * {@code medium.size} and the {@code changer.*} counts of removable media devices.
      *
@@ -94,6 +96,7 @@ final class ConfigRules {
             }
         }
         bool(p, READ_ONLY);
+        bool(p, OFFLINE);
         ascii(p, "serial", 32, false);
         ascii(p, "vendor", 8, true);
         ascii(p, "product", 16, true);

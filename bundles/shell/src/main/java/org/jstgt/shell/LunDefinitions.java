@@ -215,6 +215,33 @@ final class LunDefinitions {
         write(lun, key, value.trim());
     }
 
+    /**
+     * Takes a LUN offline or back online: writes its {@code offline} key, which the SCSI core
+     * applies in place. A memory LUN loses its data when its store closes: taking it offline needs
+     * {@code force}.
+     *
+     * @param name the LUN
+     * @param offline true to take it offline, false to bring it back
+     * @param force take a memory LUN offline anyway
+     */
+    void offline(String name, boolean offline, boolean force) throws IOException {
+        ConfigStore.Instance lun = find(name);
+        String was = lun.get(ConfigRules.OFFLINE);
+        boolean is = was != null && Set.of("true", "yes", "on").contains(was.trim().toLowerCase(java.util.Locale.ROOT));
+        if (is == offline) {
+            out.println("LUN " + name + " is " + (offline ? "offline" : "online") + " already (" + lun.origin() + ")");
+            return;
+        }
+        if (offline && "memory".equalsIgnoreCase(String.valueOf(lun.get(ConfigRules.STORE_TYPE)).trim()) && !force) {
+            throw new IllegalArgumentException(ConfigRules.OFFLINE + ": LUN '" + name + "' keeps its data in memory, "
+                    + "which is lost when its store closes; give --force to take it offline anyway");
+        }
+        write(lun, ConfigRules.OFFLINE, Boolean.toString(offline));
+        out.println(offline ? "LUN " + name + " goes offline: it stays mapped, running commands finish, then its store "
+                + "closes; initiators get NOT READY until iscsi:lun-online " + name + "."
+                : "LUN " + name + " comes back online: its store opens again (iscsi:lun-info " + name + " shows the state).");
+    }
+
     /** Removes one key of a LUN definition; the core's default applies again. */
     void unset(String name, String key) throws IOException {
         ConfigStore.Instance lun = find(name);

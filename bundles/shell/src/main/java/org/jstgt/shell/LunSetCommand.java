@@ -20,7 +20,7 @@ public final class LunSetCommand extends ConfigCommand {
     @Argument(index = 1, name = "key", required = true, description = "The key, e.g. serial, vendor, product, "
             + "read.only, queue.depth, sense.format, medium")
     @Completion(value = StringsCompleter.class, values = {"serial", "vendor", "product", "revision", "read.only",
-        "queue.depth", "sense.format", "naa.company.id", "block.size", "store.path", "medium", "medium.size",
+        "offline", "queue.depth", "sense.format", "naa.company.id", "block.size", "store.path", "medium", "medium.size",
         "density", "changer.drives", "changer.slots", "changer.mailslots", "changer.media"})
     String key;
 

@@ -33,6 +33,10 @@ class CommandsTest {
         "org.jstgt.shell.ReservationListCommand, pr-list",
         "org.jstgt.shell.MediaListCommand, media-list",
         "org.jstgt.shell.ChangerStatusCommand, changer-status",
+        "org.jstgt.shell.LunInfoCommand, lun-info",
+        "org.jstgt.shell.TargetInfoCommand, target-info",
+        "org.jstgt.shell.SessionInfoCommand, session-info",
+        "org.jstgt.shell.ShowCommand, show",
     })
     void commandIsARegisteredIscsiCommandWithNoFormatOption(String className, String name) throws Exception {
         Class<?> c = Class.forName(className);
@@ -72,6 +76,8 @@ class CommandsTest {
         "org.jstgt.shell.AclAddCommand, acl-add",
         "org.jstgt.shell.AclRemoveCommand, acl-remove",
         "org.jstgt.shell.ImportIstgtCommand, import-istgt",
+        "org.jstgt.shell.LunOfflineCommand, lun-offline",
+        "org.jstgt.shell.LunOnlineCommand, lun-online",
     })
     void configurationCommandHasLongHelpSayingWhatItWrites(String className, String name) throws Exception {
         Class<?> c = Class.forName(className);
@@ -109,6 +115,11 @@ class CommandsTest {
     @CsvSource({
         "org.jstgt.shell.ChangerMoveCommand, changer-move",
         "org.jstgt.shell.CartridgeCreateCommand, cartridge-create",
+        "org.jstgt.shell.LunInfoCommand, lun-info",
+        "org.jstgt.shell.TargetInfoCommand, target-info",
+        "org.jstgt.shell.SessionInfoCommand, session-info",
+        "org.jstgt.shell.SessionLogoutCommand, session-logout",
+        "org.jstgt.shell.ShowCommand, show",
     })
     void liveStateCommandHasLongHelp(String className, String name) throws Exception {
         Class<?> c = Class.forName(className);
@@ -167,5 +178,39 @@ class CommandsTest {
         assertNotNull(PortalCompleter.class.getAnnotation(Service.class));
         assertNotNull(CredentialSetCompleter.class.getAnnotation(Service.class));
         assertNotNull(TargetCompleter.class.getAnnotation(Service.class));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "org.jstgt.shell.AuthCreateCommand, auth-create, org.jstgt.shell.ChapAddCommand",
+        "org.jstgt.shell.AuthDeleteCommand, auth-delete, org.jstgt.shell.ChapRemoveCommand",
+        "org.jstgt.shell.AuthListCommand, auth-list, org.jstgt.shell.ChapListCommand",
+    })
+    void authCommandsAreTheChapCommandsUnderTheNamesAdminsKnow(String className, String name, String chap)
+            throws Exception {
+        Class<?> c = Class.forName(className);
+        Class<?> same = Class.forName(chap);
+        assertEquals(same, c.getSuperclass(), "same options, arguments and behaviour");
+        assertNotNull(c.getAnnotation(Service.class));
+        Command cmd = c.getAnnotation(Command.class);
+        assertEquals("iscsi", cmd.scope());
+        assertEquals(name, cmd.name());
+        assertTrue(cmd.description().contains("iscsi:" + same.getAnnotation(Command.class).name()), cmd.description());
+        assertEquals(same.getAnnotation(Command.class).detailedDescription(), cmd.detailedDescription());
+    }
+
+    @Test
+    void detailAndControlArgumentsComplete() throws Exception {
+        for (Class<?> c : List.of(LunInfoCommand.class, LunOfflineCommand.class, LunOnlineCommand.class)) {
+            Field f = c.getDeclaredField(c == LunInfoCommand.class ? "lun" : "name");
+            assertEquals(LunCompleter.class, f.getAnnotation(Completion.class).value(), c.getSimpleName());
+            assertTrue(f.getAnnotation(Argument.class).required());
+        }
+        assertEquals(TargetCompleter.class, TargetInfoCommand.class.getDeclaredField("target")
+                .getAnnotation(Completion.class).value());
+        for (Class<?> c : List.of(SessionInfoCommand.class, SessionLogoutCommand.class)) {
+            assertEquals(SessionCompleter.class, c.getDeclaredField("tsih").getAnnotation(Completion.class).value());
+        }
+        assertNotNull(SessionCompleter.class.getAnnotation(Service.class));
     }
 }

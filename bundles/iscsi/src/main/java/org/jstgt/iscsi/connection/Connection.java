@@ -14,6 +14,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
 
+import org.jstgt.api.mgmt.ConnectionInfo;
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.flow.ReadThrottle;
 import org.jstgt.iscsi.events.SessionEvents;
@@ -456,6 +457,14 @@ public final class Connection implements ConnectionPort, LoginHost {
         if (c != null) {
             c.channel().close();
         }
+    }
+
+    @Override
+    public ConnectionInfo info() {
+        Negotiated n = negotiated;
+        return new ConnectionInfo(cid, SendTargets.format(local.getAddress(), local.getPort()), remoteDescription,
+                phase.name(), n.headerDigest() ? "CRC32C" : "None", n.dataDigest() ? "CRC32C" : "None",
+                n.targetMaxRecvDataSegmentLength(), n.initiatorMaxRecvDataSegmentLength(), statSn & 0xffffffffL);
     }
 
     @Override

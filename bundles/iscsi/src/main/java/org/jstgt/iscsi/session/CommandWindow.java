@@ -61,6 +61,11 @@ public final class CommandWindow {
         return maxCmdSnAdvertised;
     }
 
+    /** @return the MaxCmdSN last advertised, without offering freed slots (a listing off the event loop) */
+    public int advertisedMaxCmdSn() {
+        return maxCmdSnAdvertised;
+    }
+
     /** @return true when {@code cmdSn} lies in [ExpCmdSN, MaxCmdSN] (serial arithmetic, RFC 1982) */
     public boolean inWindow(int cmdSn) {
         return cmdSn - expCmdSn >= 0 && maxCmdSn() - cmdSn >= 0;

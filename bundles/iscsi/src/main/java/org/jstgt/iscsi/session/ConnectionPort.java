@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 
+import org.jstgt.api.mgmt.ConnectionInfo;
+
 import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.login.Negotiated;
 import org.jstgt.iscsi.pdu.Pdu;
@@ -146,4 +148,10 @@ public interface ConnectionPort {
 
     /** Closes the connection (session reinstated or dropped). Any thread. */
     void close();
+
+    /**
+     * @return the connection as {@code iscsi:session-info} shows it; on the session's event loop
+     *     (its StatSN and phase live there)
+     */
+    ConnectionInfo info();
 }

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.util.concurrent.EventExecutor;
 
+import org.jstgt.api.mgmt.IoMeter;
+import org.jstgt.api.mgmt.IoStats;
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.ScsiTarget;
@@ -52,6 +54,7 @@ public final class Session {
     private final TaskTable tasks;
     private final SessionFlow flow;
     private final List<ConnectionPort> connections = new CopyOnWriteArrayList<>();
+    private final IoMeter meter = new IoMeter();
 
     private final Orphans orphans = new Orphans();
     private SessionTable table;
@@ -182,6 +185,16 @@ public final class Session {
     /** @return the session's write data budget and immediate command count */
     public SessionFlow flow() {
         return flow;
+    }
+
+    /** @return the I/O counters of the session's SCSI commands (recorded where each is answered) */
+    public IoMeter meter() {
+        return meter;
+    }
+
+    /** @return the session's I/O counters now, with its tasks as in flight; any thread */
+    public IoStats ioStats() {
+        return meter.snapshot(tasks.size());
     }
 
     // ---- connections

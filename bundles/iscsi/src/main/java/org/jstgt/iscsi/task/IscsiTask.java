@@ -63,6 +63,8 @@ public final class IscsiTask implements ScsiTask {
     /** The device's result of an orphaned task, answered on the connection it is reassigned to. */
     ScsiResult held;
     private final ByteBufAllocator alloc;
+    /** {@link System#nanoTime()} when its command arrived (in CmdSN order), for the session's latency. */
+    final long arrived = System.nanoTime();
     final int itt;
     final int cmdSn;
     final boolean immediate;

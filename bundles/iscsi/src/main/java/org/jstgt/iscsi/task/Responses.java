@@ -2,8 +2,10 @@ package org.jstgt.iscsi.task;
 
 import io.netty.buffer.ByteBuf;
 
+import org.jstgt.api.mgmt.IoMeter;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiStatus;
+import org.jstgt.api.target.PreparedCommand;
 import org.jstgt.api.target.ScsiResult;
 import org.jstgt.iscsi.pdu.DataIn;
 import org.jstgt.iscsi.pdu.ScsiResponse;
@@ -31,6 +33,10 @@ final class Responses {
         this.window = session.window();
     }
 
+    /**
+     * Sends a task's Data-In and status, counts it in the session's I/O meter ({@link IoKinds}:
+     * from its arrival to now) and ends it.
+     */
     void respond(IscsiTask task, ScsiResult result, int dataInLength) {
         int edtl = task.edtl;
         ByteBuf in = task.dataInBuffer();
@@ -66,6 +72,7 @@ final class Responses {
                 residual = edtl;
             }
         }
+        count(task, result, moved); // before the answer leaves: whoever sees it sees it counted
         boolean collapse = moved > 0 && result.status() == ScsiStatus.GOOD && result.sense().length == 0;
         int sn = port.statSn();
         if (collapse) {
@@ -97,5 +104,18 @@ final class Responses {
             retention.keepRead(plan, statusSn, task.takeDataIn());
         }
         tasks.finish(task);
+    }
+
+    /** Counts an answered command in the session's meter: two clock reads in all, nothing allocated. */
+    private void count(IscsiTask task, ScsiResult result, int moved) {
+        PreparedCommand p = task.prepared;
+        IoMeter.Kind kind = IoKinds.kind(task.cdb().opcode(), p == null ? DataDirection.NONE : p.direction());
+        long bytes = switch (kind) {
+            case READ -> moved;
+            case WRITE -> Math.max(0, Math.min(task.covered, task.transferLength));
+            default -> 0;
+        };
+        session.meter().record(kind, bytes, System.nanoTime() - task.arrived, result.status(),
+                IoKinds.senseKey(result.sense()));
     }
 }

@@ -35,10 +35,12 @@ import org.jstgt.scsi.taskset.TaskSet;
  * @param naaId NAA locally assigned identifier (VPD page 83h)
  * @param queueDepth {@code queue.depth}: commands of all nexuses in the task set, 1..1024
  * @param properties every key as a string
+ * @param offline {@code offline}: the LUN stays mapped but its unit and store are closed, and
+ *     commands but INQUIRY, REPORT LUNS and REQUEST SENSE get NOT READY
  */
 public record LunConfig(String name, String origin, String deviceType, String storeType, String storePath, long size,
         int blockSize, boolean readOnly, String serial, String vendor, String product, String revision,
-        SenseFormat senseFormat, long naaId, int queueDepth, Map<String, String> properties) {
+        SenseFormat senseFormat, long naaId, int queueDepth, Map<String, String> properties, boolean offline) {
 
     public static final String DEVICE_TYPE = "device.type";
     public static final String STORE_TYPE = "store.type";
@@ -52,6 +54,13 @@ public record LunConfig(String name, String origin, String deviceType, String st
     public static final String REVISION = "revision";
     /** Commands of all nexuses the LU's task set holds before TASK SET FULL (SAM-5 §5.3.1). */
     public static final String QUEUE_DEPTH = "queue.depth";
+    /**
+     * Takes the LUN offline in place (true) or back online (false, the default): while offline it
+     * stays mapped, its store is closed so that an administrator may copy or check the file, and
+     * commands but INQUIRY, REPORT LUNS and REQUEST SENSE get NOT READY, LOGICAL UNIT NOT READY,
+     * MANUAL INTERVENTION REQUIRED (04h/03h).
+     */
+    public static final String OFFLINE = "offline";
 
     private static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
@@ -89,8 +98,9 @@ public record LunConfig(String name, String origin, String deviceType, String st
         SenseFormat format = SenseFormat.parse(Props.get(p, SenseFormat.KEY));
         int depth = queueDepth(p);
         NaaDesignators.companyId(Props.get(p, NaaDesignators.KEY));
+        boolean offline = Props.bool(p, OFFLINE, false);
         return new LunConfig(name, origin, deviceType, storeType, path, size, blockSize, readOnly, serial, vendor,
-                product, revision, format, naa(name, serial), depth, p);
+                product, revision, format, naa(name, serial), depth, p, offline);
     }
 
     /** @return the definition device providers receive */

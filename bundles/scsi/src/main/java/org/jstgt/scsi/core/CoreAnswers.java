@@ -14,8 +14,8 @@ import org.jstgt.scsi.sense.SenseRenderer;
 
 /**
  * The first admission step, LUN lookup: the commands the core answers itself without a unit
- * (REPORT LUNS for any LUN number, REQUEST SENSE, and what a LUN number without a logical unit
- * gets: SPC-4 §6.6.2, SAM-5 §5.9.5).
+ * (REPORT LUNS for any LUN number, REQUEST SENSE, INQUIRY of a LUN taken offline, and what a LUN
+ * number without a logical unit gets: SPC-4 §6.6.2, SAM-5 §5.9.5).
  */
 final class CoreAnswers {
     private final NexusImpl nexus;
@@ -39,6 +39,9 @@ final class CoreAnswers {
         }
         if (op == CoreCommands.REQUEST_SENSE) {
             return requestSense(task, lun, task.lun());
+        }
+        if (op == CoreCommands.INQUIRY && lun.state() instanceof LunState.Offline o) {
+            return o.unit().inquiry(task, lun.senseFormat());
         }
         return null;
     }
@@ -70,7 +73,7 @@ final class CoreAnswers {
             }
             Sense r = nexus.attentions().poll(lunNumber);
             if (r == null) {
-                r = lun.state() instanceof LunState.Failed
+                r = lun.state() instanceof LunState.Failed || lun.state() instanceof LunState.Offline
                         ? SenseReason.LOGICAL_UNIT_NOT_READY_MANUAL_INTERVENTION_REQUIRED.sense()
                         : condition(lun);
             }

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
+import org.jstgt.api.mgmt.IoMeter;
 import org.jstgt.api.target.ScsiResult;
 
 /**
@@ -13,6 +14,11 @@ import org.jstgt.api.target.ScsiResult;
  * aborted before it runs provably never reaches the store; one aborted while running is gone when
  * the device completes it. The LU keeps its live tasks ({@link LunRuntime#live}) so that a
  * LOGICAL UNIT RESET reaches those of every nexus. Thread-safe: aborts come from any nexus.
+ *
+ * <p>It is also the command's entry in the I/O counters of its LUN and target
+ * ({@link LunRuntime#meter}, {@link TargetRuntime#meter}): timed from its admission (construction)
+ * to its first {@link #finish}, which records it once unless it was aborted (an aborted command
+ * gets no status). Two clock reads per command and nothing allocated.
  */
 final class CoreTask {
     private enum Phase { ADMITTED, WAITING, RUNNING, DONE }
@@ -25,6 +31,16 @@ final class CoreTask {
     private boolean aborted;
     /** Takes the command out of where it waits (held list, in-order set), while WAITING. */
     private Runnable dequeue;
+    /** Set by the first {@link #finish}: later ones record nothing. */
+    private boolean ended;
+    /** {@link System#nanoTime()} at admission. */
+    private final long admitted = System.nanoTime();
+    /** What the command does to the medium ({@link Metering#kind}); OTHER until parsed. */
+    private IoMeter.Kind kind = IoMeter.Kind.OTHER;
+    /** Data-Out bytes the command received (writes). */
+    private int outBytes;
+    /** The most Data-In bytes the initiator takes (its expected length). */
+    private int inLimit;
 
     /**
      * @param lun the command's LU
@@ -37,6 +53,20 @@ final class CoreTask {
         this.owner = owner;
         this.dequeue = place;
         lun.live.add(this);
+    }
+
+    /**
+     * Sets how the command counts, once parsed; before {@link #run} or {@link #waiting} (whose
+     * lock publishes it to the thread that finishes the command).
+     *
+     * @param kind what it does to the medium
+     * @param outBytes Data-Out bytes it received
+     * @param inLimit the initiator's expected length, which bounds the Data-In bytes counted
+     */
+    void metered(IoMeter.Kind kind, int outBytes, int inLimit) {
+        this.kind = kind;
+        this.outBytes = outBytes;
+        this.inLimit = inLimit;
     }
 
     /** @return completes with the command's result, {@link ScsiResult#ABORTED} once aborted */
@@ -98,13 +128,34 @@ final class CoreTask {
      */
     void finish(ScsiResult r) {
         boolean wasAborted;
+        boolean first;
         synchronized (this) {
+            first = !ended;
+            ended = true;
             phase = Phase.DONE;
             dequeue = null;
             wasAborted = aborted;
         }
         lun.live.remove(this);
-        result.complete(wasAborted || r == null ? ScsiResult.ABORTED : r);
+        ScsiResult end = wasAborted || r == null ? ScsiResult.ABORTED : r;
+        if (first && !end.aborted()) {
+            record(end);
+        }
+        result.complete(end);
+    }
+
+    /** Counts the command in its LUN's and target's meters. */
+    private void record(ScsiResult r) {
+        long nanos = System.nanoTime() - admitted;
+        IoMeter.Kind k = kind;
+        long bytes = switch (k) {
+            case READ -> Math.min(Math.max(r.dataInLength(), 0), inLimit);
+            case WRITE -> outBytes;
+            default -> 0;
+        };
+        int key = Metering.senseKey(r.sense());
+        lun.meter.record(k, bytes, nanos, r.status(), key);
+        owner.target().meter.record(k, bytes, nanos, r.status(), key);
     }
 
     /**

@@ -1,10 +1,12 @@
 package org.jstgt.scsi.core;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.jstgt.api.media.MediaChanger;
 import org.jstgt.api.media.RemovableMedium;
+import org.jstgt.api.mgmt.IoStats;
 import org.jstgt.api.mgmt.LunInfo;
 import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.mgmt.ReservationInfo;
@@ -13,8 +15,8 @@ import org.jstgt.api.scsi.LogicalUnit;
 
 /**
  * The core's {@link ManagementView}: LUN and target listings from the {@link LunManager}, a LUN's
- * reservations and their administrative CLEAR ({@link ReservationAdmin}), and the medium slot or
- * changer of an active unit. A separate object from
+ * reservations and their administrative CLEAR ({@link ReservationAdmin}), the medium slot or
+ * changer of an active unit, and the LUNs' and targets' I/O counters ({@link IoCounters}). A separate object from
  * the manager: its {@code targets()} differs from {@link org.jstgt.api.target.TargetRegistry#targets()}.
  */
 final class CoreView implements ManagementView {
@@ -34,6 +36,16 @@ final class CoreView implements ManagementView {
     @Override
     public List<TargetInfo> targets() {
         return manager.targetInfos();
+    }
+
+    @Override
+    public Map<String, IoStats> lunStats() {
+        return manager.lunStats();
+    }
+
+    @Override
+    public Map<String, IoStats> targetStats() {
+        return manager.targetStats();
     }
 
     @Override

@@ -12,7 +12,7 @@ import org.jstgt.scsi.sense.SenseRenderer;
  * Admission step: the LUN's unit parses the CDB (direction, length, range, or a CHECK CONDITION
  * for a bad field); the reservation commands get the core's parse instead
  * ({@link ReservationCommands}). A LUN without a unit holds the command unparsed until one arrives;
- * a failed LUN answers NOT READY.
+ * a failed or offline LUN answers NOT READY.
  */
 final class DeviceParse {
     /**
@@ -53,6 +53,9 @@ final class DeviceParse {
             } finally {
                 h.release();
             }
+        }
+        if (state instanceof LunState.Offline) {
+            return new Parsed(null, null, OfflineUnit.notReady(format));
         }
         if (state instanceof LunState.Failed) {
             return new Parsed(null, null, new Prepared.Immediate(SenseRenderer.checkCondition(

@@ -160,7 +160,7 @@ final class Held implements PreparedCommand {
     void resume(LunState state) {
         if (state instanceof LunState.Active a) {
             runOn(a.handle());
-        } else if (state instanceof LunState.Failed) {
+        } else if (state instanceof LunState.Failed || state instanceof LunState.Offline) {
             complete(SenseRenderer.checkCondition(
                     SenseReason.LOGICAL_UNIT_NOT_READY_MANUAL_INTERVENTION_REQUIRED, format));
         } else if (state instanceof LunState.Removed) {
@@ -206,6 +206,8 @@ final class Held implements PreparedCommand {
             complete(ScsiResult.status(ScsiStatus.BUSY));
             return;
         }
+        // admitted now: it counts as what its parse says (an end above counts as OTHER)
+        Prepared.meter(control, task, d);
         if (wantOut && d.transferLength() < task.dataOut().remaining()) {
             effective = new SlicedTask(task, d.transferLength());
         }

@@ -36,7 +36,9 @@ final class Listings {
             UnitHandle h = lun.handle();
             List<String> maps = new ArrayList<>(mappings.getOrDefault(lun, List.of()));
             maps.sort(null);
-            long size = h != null ? h.capacity() : c != null ? c.size() : 0;
+            long size = h != null ? h.capacity()
+                    : lun.state() instanceof LunState.Offline o && o.unit().capacity() >= 0 ? o.unit().capacity()
+                    : c != null ? c.size() : 0;
             String path = h != null && h.store != null ? h.store.describe()
                     : c != null && c.storePath() != null ? c.storePath() : raw.getOrDefault(LunConfig.STORE_PATH, "");
             out.add(new LunInfo(lun.name, lun.origin,

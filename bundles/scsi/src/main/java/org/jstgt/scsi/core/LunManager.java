@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.Pids;
+import org.jstgt.api.mgmt.IoStats;
 import org.jstgt.api.mgmt.LunInfo;
 import org.jstgt.api.mgmt.ManagementView;
 import org.jstgt.api.mgmt.TargetInfo;
@@ -207,6 +208,9 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         directory.configured(lun, previous, next);
         lun.configProblem = failure;
         work.add(new Work(lun, l -> {
+            if (lifecycle.applyOffline(l)) {
+                return;
+            }
             UnitHandle old = l.handle();
             if (old != null && next != null && previous != null && previous.sameStore(next)
                     && UnitLifecycle.reconfigured(l, old, next)) {
@@ -449,6 +453,24 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
     /** @return the LUNs for listings */
     public synchronized List<LunInfo> lunInfos() {
         return Listings.luns(luns.values(), lunConflicts.values(), targetsByPid.values());
+    }
+
+    /** @return every LUN's I/O counters by name */
+    public Map<String, IoStats> lunStats() {
+        List<LunRuntime> all;
+        synchronized (this) {
+            all = List.copyOf(luns.values());
+        }
+        return IoCounters.luns(all);
+    }
+
+    /** @return every target's I/O counters by configuration name */
+    public Map<String, IoStats> targetStats() {
+        List<TargetRuntime> all;
+        synchronized (this) {
+            all = List.copyOf(targetsByPid.values());
+        }
+        return IoCounters.targets(all);
     }
 
     /** @return the targets for listings, including configurations that failed */

@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.Sizes;
+import org.jstgt.api.mgmt.IoMeter;
 import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.api.target.ScsiResult;
 import org.jstgt.scsi.config.LunConfig;
@@ -55,6 +56,11 @@ final class LunRuntime {
     final TaskSet tasks = new TaskSet();
     /** Runs the commands of units that queue in arrival order (tape, changer), across incarnations. */
     final InOrderTaskSet ordered = new InOrderTaskSet();
+    /**
+     * I/O counters of the LUN's commands, across incarnations (a provider update keeps them; a LUN
+     * deleted and created again is a new runtime and starts from zero).
+     */
+    final IoMeter meter = new IoMeter();
     /** Registrations and reservations (SPC-4 §5.13, SPC-2 RESERVE), across incarnations. */
     final PrEngine reservations;
     /** Held while the unit starts, stops or is replaced (UnitLifecycle); never on the command path. */

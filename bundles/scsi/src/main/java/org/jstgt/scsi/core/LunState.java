@@ -26,6 +26,20 @@ sealed interface LunState {
         }
     }
 
+    /**
+     * Taken offline by its configuration ({@code offline = true}): mapped, no unit, store closed;
+     * the core answers INQUIRY ({@link OfflineUnit}), REPORT LUNS and REQUEST SENSE, and every
+     * other command gets NOT READY, MANUAL INTERVENTION REQUIRED.
+     *
+     * @param unit what the core answers for it
+     */
+    record Offline(OfflineUnit unit) implements LunState {
+        @Override
+        public String toString() {
+            return "OFFLINE";
+        }
+    }
+
     /** The configuration was deleted. */
     record Removed() implements LunState {
         @Override

@@ -89,12 +89,25 @@ final class NexusImpl implements Nexus {
      * check so that a device may exempt commands, as MMC does GET EVENT STATUS NOTIFICATION); a
      * pending unit attention ({@link UnitAttentionGate}); the ALUA access state of the nexus's port
      * group ({@link AccessStates}); a reservation conflict ({@link ReservationGate}); the task set's
-     * place ({@link org.jstgt.scsi.taskset}).
+     * place ({@link org.jstgt.scsi.taskset}). A command that ends here counts in the I/O meters
+     * of its LUN and target now, as OTHER ({@link Metering}); one admitted counts when it ends
+     * ({@link CoreTask}).
      */
     @Override
     public PreparedCommand prepare(ScsiTask task) {
+        LunRuntime lun = target.map.get(task.lun());
+        PreparedCommand p = admit(task, lun);
+        ScsiResult ended = p.immediateResult();
+        if (ended != null) {
+            Metering.other(lun == null ? null : lun.meter, target.meter, ended);
+        } else if (p instanceof Prepared.Core c) {
+            c.metered(lun == null ? null : lun.meter, target.meter);
+        }
+        return p;
+    }
+
+    private PreparedCommand admit(ScsiTask task, LunRuntime lun) {
         int lunNumber = task.lun();
-        LunRuntime lun = target.map.get(lunNumber);
         PreparedCommand core = answers.answer(task, lun);
         if (core != null) {
             return core;

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.jstgt.api.mgmt.IoMeter;
 import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiException;
@@ -16,6 +17,20 @@ import org.jstgt.scsi.taskset.Place;
 /** The kinds of {@link PreparedCommand} the core hands out. */
 final class Prepared {
     private Prepared() {
+    }
+
+    /**
+     * Sets how a parsed command counts in the I/O meters ({@link Metering}).
+     *
+     * @param control the command's life in its LU
+     * @param task the command
+     * @param d its parse
+     */
+    static void meter(CoreTask control, ScsiTask task, CommandDescriptor d) {
+        int edtl = Math.max(task.expectedTransferLength(), 0);
+        DataDirection dir = d.direction();
+        control.metered(Metering.kind(task.cdb().opcode(), dir),
+                dir == DataDirection.OUT ? Math.min(Math.max(d.transferLength(), 0), edtl) : 0, edtl);
     }
 
     /** Ended at parse time: no data phase. */
@@ -53,6 +68,9 @@ final class Prepared {
         private final int allocationLength;
         private final DataSource source;
         private final SenseFormat format;
+        /** Where the command counts ({@link #metered}); the LUN's is null for a LUN number without LUN. */
+        private IoMeter lunMeter;
+        private IoMeter targetMeter;
 
         Core(ScsiTask task, int allocationLength, DataSource source, SenseFormat format) {
             this.task = task;
@@ -64,6 +82,15 @@ final class Prepared {
         @Override
         public ScsiResult immediateResult() {
             return null;
+        }
+
+        /**
+         * @param lun the LUN's meter, or null
+         * @param target the target's meter
+         */
+        void metered(IoMeter lun, IoMeter target) {
+            this.lunMeter = lun;
+            this.targetMeter = target;
         }
 
         @Override
@@ -78,6 +105,14 @@ final class Prepared {
 
         @Override
         public CompletionStage<ScsiResult> execute() {
+            ScsiResult r = answer();
+            if (targetMeter != null) {
+                Metering.other(lunMeter, targetMeter, r);
+            }
+            return CompletableFuture.completedFuture(r);
+        }
+
+        private ScsiResult answer() {
             try {
                 byte[] data = source.data();
                 // allocation length truncates; it is not an error (SPC-4 §4.2.5.6)
@@ -85,9 +120,9 @@ final class Prepared {
                 if (n > 0) {
                     task.dataIn(n).put(data, 0, n);
                 }
-                return CompletableFuture.completedFuture(ScsiResult.good(n));
+                return ScsiResult.good(n);
             } catch (Throwable t) {
-                return CompletableFuture.completedFuture(Execution.failure("(core)", task, t, format));
+                return Execution.failure("(core)", task, t, format);
             }
         }
     }
@@ -113,6 +148,7 @@ final class Prepared {
             this.format = format;
             this.place = place;
             this.control = new CoreTask(lun, owner, place::leave);
+            meter(control, task, descriptor);
         }
 
         @Override

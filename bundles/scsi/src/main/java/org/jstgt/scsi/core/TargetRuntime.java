@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jstgt.api.mgmt.IoMeter;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.ScsiTarget;
@@ -40,6 +41,8 @@ final class TargetRuntime implements ScsiTarget {
     private volatile Access access = Access.GOOD;
     volatile LunMap map = LunMap.EMPTY;
     final Set<NexusImpl> nexuses = ConcurrentHashMap.newKeySet();
+    /** I/O counters of the commands that came through the target, to any LUN number. */
+    final IoMeter meter = new IoMeter();
     final TargetMaps maps;
 
     /** LUN name -> the numbers {@link #config} maps it at, to update one LUN without a walk. */

@@ -79,6 +79,10 @@ final class UnitLifecycle {
             fail(lun, lun.configProblem, null);
             return;
         }
+        if (c.offline()) {
+            offline(lun);
+            return;
+        }
         BackingStoreProvider sp = null;
         if (c.hasStore()) {
             sp = providers.store(c.storeType());
@@ -134,6 +138,45 @@ final class UnitLifecycle {
         lun.setState(new LunState.Active(h));
         LOG.info("LUN {} active: {} on {} ({} bytes)", lun.name, c.deviceType(),
                 store == null ? "no store" : store.describe(), h.capacity());
+    }
+
+    /**
+     * Applies the {@code offline} key in place: {@code true} takes the LUN offline (it stays mapped,
+     * its commands drain, then its unit and store close), {@code false} on an offline LUN opens
+     * them again. Other changes of an offline LUN's definition take effect when it comes back.
+     *
+     * @param lun the LUN whose configuration changed
+     * @return true when this was the change, false when the LUN is online and stays so
+     */
+    boolean applyOffline(LunRuntime lun) {
+        LunConfig c = lun.config;
+        if (c != null && c.offline()) {
+            offline(lun);
+            return true;
+        }
+        if (lun.state() instanceof LunState.Offline o) {
+            LOG.info("LUN {} ({}): back online; reopening its store", lun.name, lun.origin);
+            start(lun, o.unit().capacity());
+            return true;
+        }
+        return false;
+    }
+
+    /** Takes the LUN offline, or keeps it so with its definition now (INQUIRY data). */
+    private void offline(LunRuntime lun) {
+        LunState s = lun.state();
+        OfflineUnit previous = s instanceof LunState.Offline o ? o.unit() : null;
+        UnitHandle h = lun.handle();
+        OfflineUnit unit = OfflineUnit.of(lun.config, h, previous);
+        if (previous == null) {
+            LOG.info("LUN {} ({}): offline; {}", lun.name, lun.origin, h == null ? "commands get NOT READY"
+                    : "its commands drain, then its store closes and new commands get NOT READY");
+        }
+        lun.lastFailure = null;
+        stop(lun, new LunState.Offline(unit));
+        if (h != null) {
+            LOG.info("LUN {}: offline, store closed", lun.name);
+        }
     }
 
     private void waiting(LunRuntime lun, String why) {

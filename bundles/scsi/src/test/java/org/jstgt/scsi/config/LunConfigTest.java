@@ -26,6 +26,7 @@ class LunConfigTest {
         assertEquals(1L << 30, c.size());
         assertEquals(512, c.blockSize());
         assertFalse(c.readOnly());
+        assertFalse(c.offline());
         assertEquals("JSTGT", c.vendor());
         assertEquals("VIRTUAL-DISK", c.product());
         assertEquals("0001", c.revision());
@@ -75,6 +76,7 @@ class LunConfigTest {
         "product, PRODUCT-NAME-TOO-LONG",
         "revision, 12345",
         "sense.format, compact",
+        "offline, maybe",
     })
     void badValuesNameTheirKey(String key, String value) {
         assertKey(key, props(key, value == null ? null : value));
@@ -104,6 +106,9 @@ class LunConfigTest {
         LunConfig c = LunConfig.parse(p);
         assertTrue(c.readOnly());
         assertEquals(4096, c.blockSize());
+        p.put("offline", Boolean.TRUE);
+        assertTrue(LunConfig.parse(p).offline());
+        assertFalse(LunConfig.parse(props("offline", "false")).offline());
     }
 
     @Test

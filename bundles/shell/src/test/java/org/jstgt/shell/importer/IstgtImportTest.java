@@ -239,6 +239,31 @@ class IstgtImportTest {
     }
 
     @Test
+    void aUnitOfflineInIstgtIsImportedOffline() throws Exception {
+        ImportPlan plan = convert(GROUPS + """
+                [LogicalUnit1]
+                  TargetName spare
+                  Mapping PortalGroup1 InitiatorGroup1
+                  UnitType Disk
+                  UnitOnline No
+                  LUN0 Storage /srv/spare0.img 1GB
+                  LUN1 Storage /srv/spare1.img 1GB
+                [LogicalUnit2]
+                  TargetName live
+                  Mapping PortalGroup1 InitiatorGroup1
+                  UnitType Disk
+                  UnitOnline Yes
+                  LUN0 Storage /srv/live.img 1GB
+                """, null);
+        assertEquals(List.of(), plan.errors());
+        Map<String, Map<String, String>> files = byFile(plan);
+        assertEquals("true", files.get("jstgt.lun-spare_lun0").get("offline"));
+        assertEquals("true", files.get("jstgt.lun-spare_lun1").get("offline"));
+        assertFalse(files.get("jstgt.lun-live_lun0").containsKey("offline"), "online is the default");
+        assertTrue(plan.notes().stream().noneMatch(n -> n.toString().contains("UnitOnline")), plan.notes().toString());
+    }
+
+    @Test
     void valuesTheCoreWouldRefuseAreErrorsNamingFileAndLine() throws Exception {
         ImportPlan plan = convert(GROUPS + """
                 [LogicalUnit1]

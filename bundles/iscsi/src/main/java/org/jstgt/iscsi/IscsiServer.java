@@ -90,10 +90,13 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
     /** Open connections (package-visible for tests). */
     final ChannelGroup connections = new DefaultChannelGroup("iscsi", GlobalEventExecutor.INSTANCE);
 
-    /** @param discovery the {@link Pids#DISCOVERY} configuration, if any (and the component's properties) */
+    /**
+     * @param discovery the {@link Pids#DISCOVERY} configuration, if any (and the component's properties)
+     * @param settings the fabric's settings ({@link IscsiSettings#PID}): the transport
+     */
     @Activate
-    public IscsiServer(Map<String, Object> discovery) {
-        this(Transport.create());
+    public IscsiServer(Map<String, Object> discovery, @Reference IscsiSettings settings) {
+        this(Transport.create(settings.transport()));
         modified(discovery);
     }
 

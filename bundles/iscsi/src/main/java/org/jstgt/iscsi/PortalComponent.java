@@ -16,9 +16,6 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,62 +26,14 @@ import org.slf4j.LoggerFactory;
  * lists as FAILED, rather than serving every interface. A change of the ALUA keys alone
  * ({@link PortalAccess}) applies in place and no session ends for it; any other change re-binds the
  * portal as a new activation would.
+ *
+ * <p>The keys' metatype (types, ranges, defaults, descriptions) is {@code OSGI-INF/metatype/jstgt.portal.xml},
+ * written by hand so that it can also designate the PID as a singleton, which Karaf's {@code config:meta} needs.
  */
 @Component(configurationPid = Pids.PORTAL, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {},
         immediate = true)
-@Designate(ocd = PortalComponent.Config.class, factory = true)
 public final class PortalComponent {
     private static final Logger LOG = LoggerFactory.getLogger(PortalComponent.class);
-
-    /** Portal configuration. */
-    @ObjectClassDefinition(name = "jstgt iSCSI portal", description = "A target portal group: listening addresses and tag")
-    public @interface Config {
-        @AttributeDefinition(description = "Required. Comma separated host:port list, IPv6 in brackets, e.g. "
-                + "127.0.0.1:3260, [::1]:3260; host may be a name; port 1..65535 (default 3260); "
-                + "0.0.0.0:3260 or [::]:3260 listen on every interface")
-        String listen();
-
-        @AttributeDefinition(description = "Target portal group tag, 1..65535", min = "1", max = "65535")
-        int tag() default 1;
-
-        @AttributeDefinition(name = "connections.max", description = "Open connections on the portal, 1..65535; "
-                + "over it a login gets status 0x0302 (out of resources)", min = "1", max = "65535")
-        int connections_max() default 256;
-
-        @AttributeDefinition(name = "connections.per.address", description = "Open connections from one initiator "
-                + "address, 1..65535; over it a login gets status 0x0302", min = "1", max = "65535")
-        int connections_per_address() default 64;
-
-        @AttributeDefinition(name = "logins.max", description = "Connections in their login phase at once, "
-                + "1..65535; over it a login gets status 0x0301 (service unavailable, retry later)",
-                min = "1", max = "65535")
-        int logins_max() default 32;
-
-        @AttributeDefinition(name = "login.timeout", description = "Seconds a connection gets to complete its "
-                + "login, 1..3600", min = "1", max = "3600")
-        int login_timeout() default 15;
-
-        @AttributeDefinition(name = "text.max", description = "Bytes of negotiation text joined across "
-                + "continued PDUs (login and Text Request), 8192..16777216", min = "8192", max = "16777216")
-        int text_max() default 65536;
-
-        @AttributeDefinition(name = "nop.interval", description = "Seconds without a PDU after which a "
-                + "connection gets a NOP-In ping, 0..3600 (0: no pings)", min = "0", max = "3600")
-        int nop_interval() default 15;
-
-        @AttributeDefinition(name = "nop.timeout", description = "Seconds to answer a NOP-In ping before the "
-                + "connection is dropped, 0..3600 (0: no pings)", min = "0", max = "3600")
-        int nop_timeout() default 30;
-
-        @AttributeDefinition(name = "alua.state", description = "ALUA access state of the portal group (all portals "
-                + "of the tag): active/optimized, active/non-optimized, standby, unavailable or transitioning; a bad "
-                + "value makes the group unavailable")
-        String alua_state() default "active/optimized";
-
-        @AttributeDefinition(name = "alua.preferred", description = "The portal group is a preferred path (PREF "
-                + "of REPORT TARGET PORT GROUPS)")
-        boolean alua_preferred() default false;
-    }
 
     private final IscsiServer server;
     private volatile Portal portal;

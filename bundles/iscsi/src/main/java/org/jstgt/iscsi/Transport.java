@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Netty transport. The system property {@value #PROPERTY} picks it: {@code auto} (the default)
+ * The Netty transport. The key {@code transport} of {@code etc/jstgt.iscsi.cfg} ({@link IscsiSettings};
+ * formerly the system property {@value #PROPERTY}) picks it: {@code auto} (the default)
  * takes io_uring, then epoll, then NIO, the first whose classes and native library load here;
  * {@code io_uring}, {@code epoll} or {@code nio} ask for one and fall back to NIO, with a warning,
  * when it cannot load. The native transports' classes are touched only through {@link Urings} and
@@ -26,11 +27,11 @@ import org.slf4j.LoggerFactory;
 record Transport(String name, EventLoopGroup boss, EventLoopGroup workers,
         Class<? extends ServerChannel> serverChannel) {
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
-    /** System property naming the transport. */
+    /** Deprecated system property naming the transport (read by {@link IscsiSettings} when its file does not). */
     static final String PROPERTY = "jstgt.iscsi.transport";
 
     static Transport create() {
-        return create(System.getProperty(PROPERTY, "auto"));
+        return create(IscsiSettings.DEFAULT_TRANSPORT);
     }
 
     /** @param name auto, io_uring, epoll or nio (anything else: auto, with a warning) */
@@ -45,8 +46,8 @@ record Transport(String name, EventLoopGroup boss, EventLoopGroup workers,
                 return nio();
             default:
                 if (!asked.equals("auto")) {
-                    LOG.warn("system property {}: '{}' is not one of auto, io_uring, epoll, nio; using auto",
-                            PROPERTY, asked);
+                    LOG.warn("{}.cfg: key transport: '{}' is not one of auto, io_uring, epoll, nio; using auto",
+                            IscsiSettings.PID, asked);
                 }
                 Transport t = uring(false);
                 if (t == null) {
@@ -60,7 +61,7 @@ record Transport(String name, EventLoopGroup boss, EventLoopGroup workers,
         if (t != null) {
             return t;
         }
-        LOG.warn("system property {}: {} cannot be used here (see above); using NIO", PROPERTY, asked);
+        LOG.warn("{}.cfg: key transport: {} cannot be used here (see above); using NIO", IscsiSettings.PID, asked);
         return nio();
     }
 

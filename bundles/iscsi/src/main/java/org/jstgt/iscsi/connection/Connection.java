@@ -17,10 +17,12 @@ import io.netty.util.concurrent.EventExecutor;
 import org.jstgt.api.mgmt.ConnectionInfo;
 import org.jstgt.api.target.TargetRegistry;
 import org.jstgt.iscsi.flow.ReadThrottle;
+import org.jstgt.iscsi.events.SessionEvents;
 import org.jstgt.iscsi.limits.FloodLog;
 import org.jstgt.iscsi.limits.Permit;
 import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.log.LogSafe;
+import org.jstgt.iscsi.log.SessionMdc;
 import org.jstgt.iscsi.login.LoginHandler;
 import org.jstgt.iscsi.login.LoginHost;
 import org.jstgt.iscsi.login.LoginResult;
@@ -102,6 +104,8 @@ public final class Connection implements ConnectionPort, LoginHost {
     private int nextTtt = 1;
     private boolean needFlush;
     private boolean flushQueued;
+    /** What its log lines carry in the MDC: the portal and peer, then the session's names. */
+    private volatile SessionMdc.Context mdc;
 
     private Connection(Fabric fabric, String portalName, int portalTag, InetSocketAddress local,
             InetSocketAddress remote, PortalLimits limits, Permit permit) {
@@ -113,6 +117,7 @@ public final class Connection implements ConnectionPort, LoginHost {
         this.local = local;
         this.remote = remote;
         this.remoteDescription = SendTargets.format(remote.getAddress(), remote.getPort());
+        this.mdc = SessionMdc.Context.connection(portalName, remoteDescription);
     }
 
     /**
@@ -150,6 +155,7 @@ public final class Connection implements ConnectionPort, LoginHost {
         Connection c = new Connection(fabric, portalName, portalTag, local, remote, limits, permit);
         channel.attr(KEY).set(c);
         ChannelPipeline p = channel.pipeline();
+        p.addLast(MdcHandler.NAME, MdcHandler.INSTANCE);
         p.addLast(DECODER, PduDecoder.forLogin());
         p.addLast(ENCODER, new PduEncoder(false, false));
         p.addLast(THROTTLE, new ReadThrottle());
@@ -229,6 +235,7 @@ public final class Connection implements ConnectionPort, LoginHost {
         }
         session = a.session();
         cid = r.cid();
+        mdc = mdc.session(session.targetName(), session.initiatorName(), session.isid(), session.tsih());
         // a joining connection has its own digests and segment lengths, the rest is the session's
         negotiated = r.tsih() == 0 ? r.negotiated() : session.negotiated().forConnection(r.negotiated());
         return a.answer();
@@ -281,9 +288,15 @@ public final class Connection implements ConnectionPort, LoginHost {
                 session.discovery() ? portalName : session.targetName(),
                 result.authenticated().isEmpty() ? "" : " with " + LogSafe.of(result.authenticated()),
                 LogSafe.of(negotiated.values().toString(), LogSafe.MESSAGE));
+        SessionEvents.login(mdc, cid, session.discovery());
     }
 
     // ---- ConnectionPort
+
+    @Override
+    public SessionMdc.Context mdc() {
+        return mdc;
+    }
 
     @Override
     public int cid() {

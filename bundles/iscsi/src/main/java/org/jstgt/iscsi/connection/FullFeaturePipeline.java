@@ -46,6 +46,8 @@ final class FullFeaturePipeline {
             p.remove(loginHandler);
             p.addLast(sessionLoop, Connection.HANDLER, fullFeature);
             SessionHop.install(p, sessionLoop);
+            // the PDUs handled on the session's loop carry this connection's MDC too
+            p.addBefore(sessionLoop, Connection.HANDLER, MdcHandler.SESSION_NAME, MdcHandler.INSTANCE);
         }
         IdleProbe.install(p, local ? null : sessionLoop, connection, session.window(), limits);
         if (p.get(Connection.DECODER) != null) {

@@ -5,29 +5,40 @@ import org.slf4j.Logger;
 /**
  * Bounds the log lines one connection's peer can cause (bad text requests, malformed PDUs it may
  * repeat without the connection ending): the first {@link #limit()} pass, then one line says that
- * further ones are suppressed, and the rest are dropped. The limit is the system property
- * {@value #PROPERTY} (default {@value #DEFAULT_LIMIT}, 0..100000), read once when the bundle
- * first needs it; a bad value is logged once and the default used. One instance per connection
- * engine, confined to the connection's event loop.
+ * further ones are suppressed, and the rest are dropped. The limit is the key {@code peer.log.limit}
+ * of {@code etc/jstgt.iscsi.cfg} (default {@value #DEFAULT_LIMIT}, 0..100000; the deprecated system
+ * property {@value #PROPERTY} when the file does not set it), see {@link #configure(int)}. One
+ * instance per connection engine, confined to the connection's event loop.
  */
 public final class LogBudget {
-    /** System property with the number of peer-caused lines per connection. */
+    /** Deprecated system property with the number of peer-caused lines per connection (the {@code jstgt.iscsi} PID's {@code peer.log.limit} replaces it). */
     public static final String PROPERTY = "jstgt.iscsi.peer.log.limit";
     /** Lines per connection unless {@value #PROPERTY} says otherwise. */
     public static final int DEFAULT_LIMIT = 20;
-    private static final int MAX_LIMIT = 100_000;
+    /** The largest limit. */
+    public static final int MAX_LIMIT = 100_000;
 
     private final int limit;
     private int used;
 
-    /** The configured size, read once. */
-    private static final class Configured {
-        static final int LIMIT = configured(System.getProperty(PROPERTY), null);
+    /** The size new budgets get: the fabric's configuration sets it ({@link #configure(int)}). */
+    private static volatile int configuredLimit = DEFAULT_LIMIT;
+
+    /** A budget of the configured size. */
+    public LogBudget() {
+        this(configuredLimit);
     }
 
-    /** A budget of the configured size ({@value #PROPERTY}). */
-    public LogBudget() {
-        this(Configured.LIMIT);
+    /**
+     * Sets the size of the budgets made from now on (connections accepted later).
+     *
+     * @param limit lines that may pass, 0..100000
+     */
+    public static void configure(int limit) {
+        if (limit < 0 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit " + limit + " not in 0.." + MAX_LIMIT);
+        }
+        configuredLimit = limit;
     }
 
     /** @param limit lines that may pass, 0..100000 */
@@ -69,7 +80,7 @@ public final class LogBudget {
         if (used == limit) {
             used++;
             log.info("{}: further messages about what this peer sends on this connection are suppressed "
-                    + "(first {} logged; system property {})", peer, limit, PROPERTY);
+                    + "(first {} logged; peer.log.limit in etc/jstgt.iscsi.cfg)", peer, limit);
         }
         return false;
     }

@@ -17,6 +17,7 @@ import io.netty.buffer.Unpooled;
 import org.jstgt.api.auth.AuthContext;
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.api.target.TargetRegistry;
+import org.jstgt.iscsi.events.SessionEvents;
 import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.pdu.InvalidPdu;
@@ -443,6 +444,11 @@ public final class Login {
                     initiatorName == null ? "?" : LogSafe.of(initiatorName), code, LogSafe.of(why, LogSafe.MESSAGE),
                     suppressed == 0 ? "" : " (" + suppressed + " more refused with this status since the last line;"
                             + " logged once a minute per address)");
+            if (status == LoginStatus.AUTHENTICATION_FAILURE || status == LoginStatus.AUTHORIZATION_FAILURE) {
+                SessionEvents.authFailed(host.mdc(), target == null ? null : target.iqn(),
+                        initiatorName == null ? null : LogSafe.of(initiatorName), req.isid(), status,
+                        LogSafe.of(why, LogSafe.MESSAGE));
+            }
         }
         LoginResponse r = new LoginResponse(false, false, req.csg(), 0, 0, 0, req.isid(), req.tsih(), req.itt(), statSn++,
                 req.cmdSn(), req.cmdSn(), status >> 8, status & 0xff, Unpooled.EMPTY_BUFFER);

@@ -20,6 +20,11 @@ import org.jstgt.iscsi.security.DiscoveryPolicy;
  */
 public interface LoginHost {
 
+    /** @return what the connection's log lines carry in the MDC, or null */
+    default org.jstgt.iscsi.log.SessionMdc.Context mdc() {
+        return null;
+    }
+
     /** @return the target registry, or null while the SCSI core is absent */
     TargetRegistry registry();
 

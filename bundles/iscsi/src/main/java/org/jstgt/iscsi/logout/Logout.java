@@ -1,5 +1,6 @@
 package org.jstgt.iscsi.logout;
 
+import org.jstgt.iscsi.events.SessionEvents;
 import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.pdu.LogoutRequest;
 import org.jstgt.iscsi.pdu.LogoutResponse;
@@ -62,6 +63,7 @@ public final class Logout {
         }
         if (req.reason() == LogoutRequest.CLOSE_SESSION) {
             LOG.info("session {} of {} logged out", session.tsih(), LogSafe.of(session.initiatorName()));
+            SessionEvents.logout(port.mdc(), port.cid(), "session");
             session.noRecovery();
             for (ConnectionPort other : session.connections()) {
                 if (other != port) {
@@ -71,6 +73,7 @@ public final class Logout {
         } else {
             LOG.info("connection {} (CID {}) of session {} logged out", named.remoteDescription(), named.cid(),
                     session.tsih());
+            SessionEvents.logout(named.mdc(), named.cid(), recovery ? "recovery" : "connection");
             if (named != port) {
                 // RFC 7143 §11.14.1: the connection named closes; the one that asked goes on
                 if (recovery) {

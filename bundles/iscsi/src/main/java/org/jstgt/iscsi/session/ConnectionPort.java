@@ -21,6 +21,11 @@ import org.jstgt.iscsi.recovery.Retention;
  */
 public interface ConnectionPort {
 
+    /** @return what this connection's log lines carry in the MDC ({@link org.jstgt.iscsi.log.SessionMdc}), or null */
+    default org.jstgt.iscsi.log.SessionMdc.Context mdc() {
+        return null;
+    }
+
     /** @return the connection ID (CID) the initiator gave at login */
     int cid();
 

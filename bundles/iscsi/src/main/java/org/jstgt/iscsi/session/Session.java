@@ -14,8 +14,10 @@ import org.jstgt.api.mgmt.IoStats;
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.ScsiTarget;
+import org.jstgt.iscsi.events.SessionEvents;
 import org.jstgt.iscsi.flow.SessionFlow;
 import org.jstgt.iscsi.log.LogSafe;
+import org.jstgt.iscsi.log.SessionMdc;
 import org.jstgt.iscsi.login.LoginResult;
 import org.jstgt.iscsi.login.LoginStatus;
 import org.jstgt.iscsi.login.Negotiated;
@@ -135,6 +137,11 @@ public final class Session {
     /** @return the target (null for discovery) */
     public ScsiTarget target() {
         return target;
+    }
+
+    /** @return what lines about the whole session carry in the MDC (no peer: it may have several connections) */
+    public SessionMdc.Context mdc() {
+        return SessionMdc.Context.connection(portalName, null).session(targetName(), initiatorName(), isid(), tsih());
     }
 
     public String targetName() {
@@ -273,6 +280,7 @@ public final class Session {
         if (old != null) {
             LOG.info("connection {} (CID {}) of session {} reinstated by a login from {}; closing the old one",
                     old.remoteDescription(), r.cid(), tsih, c.remoteDescription());
+            SessionEvents.reinstated(old.mdc(), "connection reinstated by a login from " + c.remoteDescription());
             connectionLost(old, true); // at ErrorRecoveryLevel 2 its tasks wait for a TASK REASSIGN
             old.close();
         }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jstgt.api.mgmt.SessionInfo;
 import org.jstgt.api.target.Nexus;
+import org.jstgt.iscsi.events.SessionEvents;
 import org.jstgt.iscsi.limits.ConnectionLimiter;
 import org.jstgt.iscsi.limits.FloodLog;
 import org.jstgt.iscsi.limits.TargetLimits;
@@ -116,6 +117,7 @@ public final class SessionTable {
                 // Session reinstatement at ErrorRecoveryLevel 0 (RFC 7143 §6.3.5): end the old one.
                 LOG.info("session {} of {} reinstated by a new login; closing the old one", old.tsih(),
                         LogSafe.of(r.initiatorName()));
+                SessionEvents.reinstated(old.mdc(), "session reinstated by a new login");
                 remove(old);
                 old.connections().forEach(ConnectionPort::close);
             }
@@ -210,6 +212,7 @@ public final class SessionTable {
         }
         LOG.info("session {} of {} reinstated by a new login; its tasks end before the new session starts",
                 old.tsih(), r.initiatorName());
+        SessionEvents.reinstated(old.mdc(), "session reinstated by a new login");
         remove(old);
         return old.terminate();
     }

@@ -15,6 +15,7 @@ import org.jstgt.iscsi.flow.SessionFlow;
 import org.jstgt.iscsi.flow.WriteBudget;
 import org.jstgt.iscsi.log.LogBudget;
 import org.jstgt.iscsi.log.LogSafe;
+import org.jstgt.iscsi.log.SessionMdc;
 import org.jstgt.iscsi.login.Negotiated;
 import org.jstgt.iscsi.pdu.DataOut;
 import org.jstgt.iscsi.pdu.RejectReason;
@@ -230,10 +231,13 @@ public final class ScsiCommands {
         task.execution = stage;
         // completed by the engine of the connection the task is allegiant to by then (TASK REASSIGN)
         stage.whenComplete((result, error) -> {
+            // the completion's lines name the session and LUN (SessionMdc), on whatever thread it runs
+            Runnable done = SessionMdc.wrap(port.mdc(), Integer.toString(IscsiTask.lunNumber(task.lunField())),
+                    () -> task.engine.completed(task, result, error));
             if (port.executor().inEventLoop()) {
-                task.engine.completed(task, result, error);
+                done.run();
             } else {
-                port.executor().execute(() -> task.engine.completed(task, result, error));
+                port.executor().execute(done);
             }
         });
     }

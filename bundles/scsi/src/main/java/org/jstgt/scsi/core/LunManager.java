@@ -29,6 +29,7 @@ import org.jstgt.scsi.config.InitiatorAcl;
 import org.jstgt.scsi.config.LunConfig;
 import org.jstgt.scsi.config.Props;
 import org.jstgt.scsi.config.TargetConfig;
+import org.jstgt.scsi.events.CoreEvents;
 import org.jstgt.scsi.pr.PrEngine;
 import org.jstgt.scsi.pr.PrStore;
 import org.jstgt.scsi.pr.StateFiles;
@@ -175,6 +176,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
         if (owner != null && owner != mine) {
             String problem = origin + ": name: LUN name '" + name + "' is already defined by " + owner.origin;
             LOG.error(problem);
+            CoreEvents.configError(Pids.LUN, name, origin, "name", problem);
             lunConflicts.put(pid, new Pending(origin, name, problem, Map.copyOf(props)));
             return;
         }
@@ -185,6 +187,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
             cfg = LunConfig.parse(props);
         } catch (ConfigException e) {
             failure = origin + ": " + e.getMessage();
+            CoreEvents.configError(Pids.LUN, name, origin, e.key(), failure);
         }
         boolean created = mine == null;
         LunRuntime lun = mine;
@@ -331,6 +334,7 @@ public final class LunManager implements TargetRegistry, AutoCloseable {
     private void targetFailed(String pid, String name, String origin, String problem, Map<String, ?> props) {
         TargetRuntime running = targetsByPid.get(pid);
         targetFailures.put(pid, new Pending(origin, name, problem, Map.copyOf(props)));
+        CoreEvents.configError(Pids.TARGET, name, origin, null, problem);
         if (running == null) {
             LOG.error(problem);
             return;

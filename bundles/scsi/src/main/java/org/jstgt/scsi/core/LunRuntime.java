@@ -20,6 +20,7 @@ import org.jstgt.api.mgmt.IoMeter;
 import org.jstgt.api.scsi.ScsiStatus;
 import org.jstgt.api.target.ScsiResult;
 import org.jstgt.scsi.config.LunConfig;
+import org.jstgt.scsi.events.CoreEvents;
 import org.jstgt.scsi.pr.PrEngine;
 import org.jstgt.scsi.sense.SenseFormat;
 import org.jstgt.scsi.taskset.InOrderTaskSet;
@@ -118,13 +119,19 @@ final class LunRuntime {
      */
     void setState(LunState next) {
         List<Held> release;
+        LunState before;
         synchronized (this) {
+            before = state;
             state = next;
             if (next instanceof LunState.Waiting || held.isEmpty()) {
-                return;
+                release = List.of();
+            } else {
+                release = new ArrayList<>(held);
+                held.clear();
             }
-            release = new ArrayList<>(held);
-            held.clear();
+        }
+        if (!before.toString().equals(next.toString())) {
+            CoreEvents.lunState(name, origin, before.toString(), next.toString());
         }
         for (Held h : release) {
             h.resume(next);

@@ -113,7 +113,12 @@ public class ShellPaxExamIT {
     public void lunCommandsChangeWhatTheInitiatorSees() throws Exception {
         awaitPortal(PORTAL);
         Path etc = Path.of(System.getProperty("karaf.etc"));
-        shell("iscsi:lun-create --store memory --size 64MiB shell1");
+        shell("iscsi:lun-create --store memory --size 1MiB ram9");
+        String refusedRam = failure("iscsi:lun-resize ram9 2MiB");
+        assertTrue(refusedRam, refusedRam.contains("--force"));
+        shell("iscsi:lun-delete ram9");
+        // a file store keeps its data across the resize (the unit reopens on the grown file)
+        shell("iscsi:lun-create --size 64MiB shell1");
         assertTrue("the LUN's file", Files.isRegularFile(etc.resolve("jstgt.lun-shell1.cfg")));
         Await.until(WAIT, "shell1 ACTIVE", () -> shell("iscsi:lun-list --no-format"),
                 out -> hasRow(out, "shell1", "ACTIVE"));

@@ -178,7 +178,7 @@ final class LunDefinitions {
     }
 
     /** Grows a LUN: writes its {@code size}; shrinking is refused as the store refuses it. */
-    void resize(String name, String sizeText) throws IOException {
+    void resize(String name, String sizeText, boolean force) throws IOException {
         ConfigStore.Instance lun = find(name);
         String device = lun.get(ConfigRules.DEVICE_TYPE);
         if (device == null || !device.trim().equalsIgnoreCase("disk")) {
@@ -195,6 +195,10 @@ final class LunDefinitions {
         if (size == current) {
             out.println(lun.origin() + ": " + ConfigRules.SIZE + " is " + Sizes.format(size) + " already");
             return;
+        }
+        if ("memory".equalsIgnoreCase(String.valueOf(lun.get(ConfigRules.STORE_TYPE)).trim()) && !force) {
+            throw new IllegalArgumentException(ConfigRules.SIZE + ": LUN '" + name + "' keeps its data in memory; "
+                    + "a new size reopens its store, which loses the data; give --force to resize it anyway");
         }
         write(lun, ConfigRules.SIZE, sizeText.trim());
         out.println("Initiators see the new capacity after unit attention CAPACITY DATA HAS CHANGED and READ "

@@ -2,6 +2,7 @@ package org.jstgt.shell;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
@@ -11,6 +12,9 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
         + "etc/jstgt.lun-<name>.cfg through Config Admin. Shrinking is refused.",
         detailedDescription = "classpath:help/lun-resize.txt")
 public final class LunResizeCommand extends ConfigCommand {
+
+    @Option(name = "--force", description = "Resize a memory LUN, whose data is lost when its store reopens")
+    boolean force;
 
     @Argument(index = 0, name = "name", required = true, description = "LUN name (etc/jstgt.lun-<name>.cfg)")
     @Completion(LunCompleter.class)
@@ -23,7 +27,7 @@ public final class LunResizeCommand extends ConfigCommand {
     @Override
     public Object execute() throws Exception {
         new LunDefinitions(ConfigStore.of(configRepository), session.getConsole(),
-                LunDefinitions.dataDir(bundleContext.getProperty("karaf.data"))).resize(name, size);
+                LunDefinitions.dataDir(bundleContext.getProperty("karaf.data"))).resize(name, size, force);
         return null;
     }
 }

@@ -202,34 +202,45 @@ class LunDefinitionsTest {
 
     @Test
     void resizeGrowsOnlyAndKeepsComments() throws Exception {
-        luns.resize("db", "4GiB");
+        luns.resize("db", "4GiB", false);
         Path file = etc.resolve("jstgt.lun-db.cfg");
         assertEquals("4GiB", ShellFixture.read(file).getProperty("size"));
         String text = Files.readString(file);
         assertTrue(text.contains("# the database disk") && text.contains("# grown in 2026"), text);
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> luns.resize("db", "1GiB"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> luns.resize("db", "1GiB", false));
         assertEquals("size: 1 GiB is smaller than the current 4 GiB (4294967296 bytes); shrinking would lose data and "
                 + "the store refuses it", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> luns.resize("db", "4294967297"));
+        e = assertThrows(IllegalArgumentException.class, () -> luns.resize("db", "4294967297", false));
         assertEquals("size: '4294967297' (4294967297 bytes) is not a multiple of block.size 512", e.getMessage());
         assertEquals("4GiB", ShellFixture.read(file).getProperty("size"));
         f.bytes.reset();
-        luns.resize("db", "4096MiB");
+        luns.resize("db", "4096MiB", false);
         assertTrue(f.output().contains("size is 4 GiB already"), f.output());
+    }
+
+    @Test
+    void resizingAMemoryLunNeedsForceAsItsDataIsLost() throws Exception {
+        luns.create(request("ram1", null, "memory", null, "1MiB", null, false));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> luns.resize("ram1", "2MiB",
+                false));
+        assertTrue(e.getMessage().contains("--force") && e.getMessage().contains("memory"), e.getMessage());
+        assertEquals("1MiB", ShellFixture.read(etc.resolve("jstgt.lun-ram1.cfg")).getProperty("size"));
+        luns.resize("ram1", "2MiB", true);
+        assertEquals("2MiB", ShellFixture.read(etc.resolve("jstgt.lun-ram1.cfg")).getProperty("size"));
     }
 
     @Test
     void resizeWithoutASizeKeyComparesWithTheFile() throws Exception {
         Path img = Files.write(data.resolve("f.img"), new byte[8192]);
         luns.create(request("f", null, null, img.toString(), null, null, false));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> luns.resize("f", "4096"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> luns.resize("f", "4096", false));
         assertTrue(e.getMessage().startsWith("size: 4 KiB is smaller than the current 8 KiB (8192 bytes)"),
                 e.getMessage());
-        luns.resize("f", "16KiB");
+        luns.resize("f", "16KiB", false);
         assertEquals("16KiB", lun("f").getProperty("size"));
         luns.create(request("cd0", "dvd", null, null, null, null, false));
-        e = assertThrows(IllegalArgumentException.class, () -> luns.resize("cd0", "1GiB"));
+        e = assertThrows(IllegalArgumentException.class, () -> luns.resize("cd0", "1GiB", false));
         assertEquals("size: only disks are resized; the capacity of a dvd is its medium's", e.getMessage());
     }
 
@@ -242,7 +253,7 @@ class LunDefinitionsTest {
         assertEquals("DB-0001", p.getProperty("serial"));
         assertEquals("yes", p.getProperty("read.only"));
         assertTrue(Files.readString(file).contains("# the database disk"));
-        luns.resize("db", "2147484160");
+        luns.resize("db", "2147484160", false);
         String before = Files.readString(file);
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -206,6 +206,7 @@ public class ShellPaxExamIT {
             String sets = shell("iscsi:chap-list");
             assertTrue(sets, sets.contains("shellset") && sets.contains("shelluser"));
             assertFalse("chap-list never prints the secret: " + sets, sets.contains("shell-Secret-0099"));
+            assertEquals("auth-list is chap-list", sets, shell("iscsi:auth-list"));
             shell("iscsi:target-auth --groups shellset shell2 chap");
             Await.until(WAIT, "login without CHAP refused", () -> loginStatus(portal, iqn,
                     InitiatorOptions.defaults()) == 0x0201);
@@ -213,7 +214,7 @@ public class ShellPaxExamIT {
                     "shell-Secret-0099"));
             assertEquals("login with CHAP", 0, loginStatus(portal, iqn, chap));
             shell("iscsi:target-auth shell2 none");
-            shell("iscsi:chap-remove shellset");
+            shell("iscsi:auth-delete shellset");
             assertFalse(shell("iscsi:chap-list").contains("shellset"));
         } finally {
             Files.deleteIfExists(secret);

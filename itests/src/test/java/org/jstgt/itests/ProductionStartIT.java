@@ -159,8 +159,16 @@ class ProductionStartIT {
             if (!pid.matches("[0-9]+")) {
                 return Optional.empty();
             }
-            return ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive).filter(h -> h.info()
-                    .arguments().map(a -> List.of(a).contains("-Dkaraf.base=" + home)).orElse(false));
+            // /proc, not ProcessHandle.Info: the JDK leaves the arguments out of a command line this long
+            Path cmdline = Path.of("/proc", pid, "cmdline");
+            if (!Files.isReadable(cmdline)) {
+                return Optional.empty();
+            }
+            List<String> args = List.of(new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).split("\0"));
+            if (!args.contains("-Dkaraf.base=" + home)) {
+                return Optional.empty();
+            }
+            return ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive);
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -117,7 +117,7 @@ public class StockKarafIT {
             assertFalse("a stock Karaf has no " + f, Files.exists(etc.resolve(f)));
         }
         assertFalse("nothing of jstgt is installed yet", Arrays.stream(bundleContext.getBundles())
-                .anyMatch(b -> b.getSymbolicName().startsWith("jstgt-")));
+                .anyMatch(b -> String.valueOf(b.getSymbolicName()).startsWith("jstgt-")));
         Files.writeString(etc.resolve("jstgt.portal-default.cfg"), USERS_PORTAL, StandardCharsets.UTF_8);
 
         shell("feature:repo-add mvn:org.jstgt/jstgt-features/" + version + "/xml/features");

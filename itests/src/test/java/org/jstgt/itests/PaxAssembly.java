@@ -68,7 +68,7 @@ final class PaxAssembly {
      * Pax Exam does not always remove its unpacked container; keep only the one about to start (the
      * last one stays after the run for diagnosis).
      */
-    private static void deleteEarlierRuntimes(File examDir) {
+    static void deleteEarlierRuntimes(File examDir) {
         File[] old = examDir.listFiles(File::isDirectory);
         if (old == null) {
             return;

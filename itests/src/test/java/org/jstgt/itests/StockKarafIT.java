@@ -10,6 +10,7 @@ import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import java.io.File;
@@ -81,7 +82,10 @@ public class StockKarafIT {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+        // the last container stays for diagnosis (its data/log/karaf.log); the ones before it go
+        PaxAssembly.deleteEarlierRuntimes(new File("target/exam-stock"));
         return new Option[] {
+            keepRuntimeFolder(),
             karafDistributionConfiguration()
                     .frameworkUrl(new File(stock).toURI().toString())
                     .name("Apache Karaf")

@@ -68,7 +68,7 @@ final class PaxAssembly {
      * Pax Exam does not always remove its unpacked container; keep only the one about to start (the
      * last one stays after the run for diagnosis).
      */
-    private static void deleteEarlierRuntimes(File examDir) {
+    static void deleteEarlierRuntimes(File examDir) {
         File[] old = examDir.listFiles(File::isDirectory);
         if (old == null) {
             return;
@@ -85,13 +85,45 @@ final class PaxAssembly {
     }
 
     /**
-     * Runs a command in a Karaf shell session of the container.
+     * Runs a command in a Karaf shell session of the container, as a user with the roles of
+     * Karaf's admin group (admin, manager, viewer): the command ACLs (etc/org.apache.karaf.command.acl.*.cfg,
+     * ours for the scope iscsi among them) check the roles of the calling subject.
      *
      * @param sessions the container's shell session factory
      * @param command the command line
      * @return what it printed
      */
     static String shell(org.apache.karaf.shell.api.console.SessionFactory sessions, String command) throws Exception {
+        return shellAs(sessions, command, "admin", "manager", "viewer");
+    }
+
+    /**
+     * Runs a command in a Karaf shell session of the container as a user holding exactly
+     * {@code roles}.
+     *
+     * @param sessions the container's shell session factory
+     * @param command the command line
+     * @param roles the JAAS roles of the user
+     * @return what it printed
+     * @throws Exception what the command threw; a command the roles may not run throws
+     *         SecurityException ("Insufficient credentials") or CommandNotFoundException (hidden)
+     */
+    static String shellAs(org.apache.karaf.shell.api.console.SessionFactory sessions, String command, String... roles)
+            throws Exception {
+        javax.security.auth.Subject subject = new javax.security.auth.Subject();
+        for (String role : roles) {
+            subject.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.RolePrincipal(role));
+        }
+        try {
+            return javax.security.auth.Subject.doAs(subject,
+                    (java.security.PrivilegedExceptionAction<String>) () -> execute(sessions, command));
+        } catch (java.security.PrivilegedActionException e) {
+            throw e.getException();
+        }
+    }
+
+    private static String execute(org.apache.karaf.shell.api.console.SessionFactory sessions, String command)
+            throws Exception {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
         org.apache.karaf.shell.api.console.Session s = sessions.create(new java.io.ByteArrayInputStream(new byte[0]),

@@ -44,10 +44,26 @@ final class Processes {
      * @throws AssertionError on timeout, with the output so far
      */
     static Result run(Duration timeout, String... command) throws IOException, InterruptedException {
+        return runWithEnv(timeout, java.util.Map.of(), command);
+    }
+
+    /**
+     * {@link #run(Duration, String...)} with variables added to the inherited environment.
+     *
+     * @param timeout the bound
+     * @param env variables to set
+     * @param command program and arguments
+     * @return the result
+     * @throws AssertionError on timeout, with the output so far
+     */
+    static Result runWithEnv(Duration timeout, java.util.Map<String, String> env, String... command)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile("jstgt-itest-cmd", ".log");
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().putAll(env);
+            Process p = pb.start();
             boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
                 kill(p.toHandle(), Duration.ofSeconds(10));

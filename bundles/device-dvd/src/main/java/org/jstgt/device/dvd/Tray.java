@@ -518,6 +518,18 @@ final class Tray implements RemovableMedium {
             opening = path;
         }
         return Disc.open(opener, spec, path, workers).handle((d, e) -> {
+            if (e == null) {
+                // MMC-6: a new medium is a NOT READY TO READY CHANGE unit attention, for every nexus
+                // but the one that loaded it itself (it learns of the medium from its own command).
+                // Raised before the disc is installed, so that no other nexus reads the new medium
+                // without it; if the drive closes or takes another medium meanwhile, the attention
+                // only says that the medium may have changed, which it may have.
+                if (initiatorPortName == null) {
+                    events.mediumChanged();
+                } else {
+                    events.unitAttentionToOthers(MEDIUM_CHANGED, initiatorPortName, targetPortName);
+                }
+            }
             boolean installed = false;
             synchronized (this) {
                 loading = false;
@@ -539,13 +551,6 @@ final class Tray implements RemovableMedium {
             }
             LOG.info("LUN {}: medium {} loaded ({} blocks, {})", spec.name(), path, d.blocks(),
                     d.dvd() ? "DVD-ROM" : "CD-ROM");
-            // MMC-6: a new medium is a NOT READY TO READY CHANGE unit attention, for every nexus
-            // but the one that loaded it itself (it learns of the medium from its own command)
-            if (initiatorPortName == null) {
-                events.mediumChanged();
-            } else {
-                events.unitAttentionToOthers(MEDIUM_CHANGED, initiatorPortName, targetPortName);
-            }
             return null;
         });
     }

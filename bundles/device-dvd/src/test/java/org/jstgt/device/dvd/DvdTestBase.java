@@ -52,6 +52,8 @@ abstract class DvdTestBase {
     final List<Sense> raised = new CopyOnWriteArrayList<>();
     /** The initiator ports left out of the unit attentions raised for the other nexuses only. */
     final List<String> leftOut = new CopyOnWriteArrayList<>();
+    /** Runs as a unit attention is raised, before it is recorded (what the unit shows at that moment). */
+    volatile Runnable onAttention = () -> { };
     final UnitEvents events = new UnitEvents() {
         @Override
         public void unitAttention(Sense sense) {
@@ -60,6 +62,7 @@ abstract class DvdTestBase {
 
         @Override
         public void unitAttentionToOthers(Sense sense, String initiatorPortName, String targetPortName) {
+            onAttention.run();
             raised.add(sense);
             leftOut.add(initiatorPortName);
         }
@@ -71,6 +74,7 @@ abstract class DvdTestBase {
 
         @Override
         public void mediumChanged() {
+            onAttention.run();
             raised.add(SenseReason.NOT_READY_TO_READY_CHANGE_MEDIUM_MAY_HAVE_CHANGED.sense());
         }
     };

@@ -147,6 +147,25 @@ class StateTest extends DvdTestBase {
     }
 
     @Test
+    void theMediumChangeAttentionIsRaisedBeforeAnyNexusCanReadTheNewMedium() throws Exception {
+        Path a = iso("a.iso", 4, 1);
+        Path b = iso("b.iso", 6, 2);
+        DvdUnit u = unit(a.toString(), "L1");
+        List<Optional<String>> seenAtAttention = new java.util.concurrent.CopyOnWriteArrayList<>();
+        onAttention = () -> seenAtAttention.add(u.tray().loaded());
+        raised.clear();
+        assertTrue(u.reconfigure(spec(b.toString())));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!u.tray().loaded().equals(Optional.of(b.toString())) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(Optional.of(b.toString()), u.tray().loaded());
+        assertEquals(1, seenAtAttention.size(), "one attention: " + raised);
+        assertFalse(seenAtAttention.get(0).equals(Optional.of(b.toString())),
+                "the attention came only after " + b + " could be read");
+    }
+
+    @Test
     void reconfigureChangesTheMediumInPlace() throws Exception {
         Path a = iso("a.iso", 4, 1);
         Path b = iso("b.iso", 6, 2);

@@ -17,7 +17,36 @@ public final class IoMeter {
         /** moved data from the initiator to the medium */
         WRITE,
         /** anything else */
-        OTHER
+        OTHER;
+
+        /**
+         * The one rule the core (LUNs, targets) and the fabric (sessions) count by, so that the views
+         * agree: READ when the parsed data direction is IN and the opcode reads the medium
+         * (READ(6/10/12/16) 08h/28h/A8h/88h, READ CD BEh, READ CD MSF B9h); WRITE when the direction
+         * is OUT and the opcode writes the medium (WRITE(6/10/12/16), WRITE AND VERIFY(10/12/16),
+         * WRITE SAME(10/16), COMPARE AND WRITE 89h, ORWRITE(16) 8Bh, WRITE ATOMIC(16) 9Ch); anything
+         * else, and a command that ended before its data phase (direction NONE), is OTHER. By opcode
+         * rather than LBA range, so that a tape's READ(6) and WRITE(6) count too.
+         *
+         * @param opcode the CDB's operation code
+         * @param direction the parsed data direction
+         * @return the command's kind
+         */
+        public static Kind of(int opcode, org.jstgt.api.scsi.DataDirection direction) {
+            if (direction == org.jstgt.api.scsi.DataDirection.IN) {
+                return switch (opcode) {
+                    case 0x08, 0x28, 0xA8, 0x88, 0xBE, 0xB9 -> READ;
+                    default -> OTHER;
+                };
+            }
+            if (direction == org.jstgt.api.scsi.DataDirection.OUT) {
+                return switch (opcode) {
+                    case 0x0A, 0x2A, 0xAA, 0x8A, 0x2E, 0xAE, 0x8E, 0x41, 0x93, 0x89, 0x8B, 0x9C -> WRITE;
+                    default -> OTHER;
+                };
+            }
+            return OTHER;
+        }
     }
 
     private static final String[] SENSE_KEYS = {"NO SENSE", "RECOVERED ERROR", "NOT READY", "MEDIUM ERROR",

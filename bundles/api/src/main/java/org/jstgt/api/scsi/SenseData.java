@@ -123,6 +123,22 @@ public final class SenseData {
         s[at + 2] = (byte) sks;
     }
 
+    /**
+     * @param sense sense data in fixed (70h/71h: SENSE KEY in byte 2) or descriptor format
+     *     (72h/73h: byte 1), SPC-4 §4.5
+     * @return its SENSE KEY, 0 when there is none or the response code is neither
+     */
+    public static int senseKey(byte[] sense) {
+        if (sense == null || sense.length < 2) {
+            return 0;
+        }
+        int code = sense[0] & 0x7F;
+        if (code == 0x72 || code == 0x73) {
+            return sense[1] & 0x0F;
+        }
+        return (code == 0x70 || code == 0x71) && sense.length > 2 ? sense[2] & 0x0F : 0;
+    }
+
     private static void putInt(byte[] s, int at, int v) {
         s[at] = (byte) (v >>> 24);
         s[at + 1] = (byte) (v >>> 16);

@@ -34,7 +34,7 @@ final class Responses {
     }
 
     /**
-     * Sends a task's Data-In and status, counts it in the session's I/O meter ({@link IoKinds}:
+     * Sends a task's Data-In and status, counts it in the session's I/O meter ({@link IoMeter.Kind#of}:
      * from its arrival to now) and ends it.
      */
     void respond(IscsiTask task, ScsiResult result, int dataInLength) {
@@ -109,13 +109,13 @@ final class Responses {
     /** Counts an answered command in the session's meter: two clock reads in all, nothing allocated. */
     private void count(IscsiTask task, ScsiResult result, int moved) {
         PreparedCommand p = task.prepared;
-        IoMeter.Kind kind = IoKinds.kind(task.cdb().opcode(), p == null ? DataDirection.NONE : p.direction());
+        IoMeter.Kind kind = IoMeter.Kind.of(task.cdb().opcode(), p == null ? DataDirection.NONE : p.direction());
         long bytes = switch (kind) {
             case READ -> moved;
             case WRITE -> Math.max(0, Math.min(task.covered, task.transferLength));
             default -> 0;
         };
         session.meter().record(kind, bytes, System.nanoTime() - task.arrived, result.status(),
-                IoKinds.senseKey(result.sense()));
+                org.jstgt.api.scsi.SenseData.senseKey(result.sense()));
     }
 }

@@ -153,7 +153,7 @@ final class CoreTask {
             case WRITE -> outBytes;
             default -> 0;
         };
-        int key = Metering.senseKey(r.sense());
+        int key = org.jstgt.api.scsi.SenseData.senseKey(r.sense());
         lun.meter.record(k, bytes, nanos, r.status(), key);
         owner.target().meter.record(k, bytes, nanos, r.status(), key);
     }

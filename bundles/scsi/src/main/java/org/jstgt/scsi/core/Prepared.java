@@ -29,7 +29,7 @@ final class Prepared {
     static void meter(CoreTask control, ScsiTask task, CommandDescriptor d) {
         int edtl = Math.max(task.expectedTransferLength(), 0);
         DataDirection dir = d.direction();
-        control.metered(Metering.kind(task.cdb().opcode(), dir),
+        control.metered(IoMeter.Kind.of(task.cdb().opcode(), dir),
                 dir == DataDirection.OUT ? Math.min(Math.max(d.transferLength(), 0), edtl) : 0, edtl);
     }
 

@@ -155,11 +155,11 @@ class IoCountersTest {
 
     @Test
     void senseKeysAreReadFromFixedAndDescriptorSense() {
-        assertEquals(0x05, Metering.senseKey(new byte[] {0x70, 0, 0x05, 0, 0, 0, 0, 10}));
-        assertEquals(0x06, Metering.senseKey(new byte[] {(byte) 0xF1, 0, 0x26}));
-        assertEquals(0x03, Metering.senseKey(new byte[] {0x72, 0x03, 0x11, 0}));
-        assertEquals(0, Metering.senseKey(new byte[0]));
-        assertEquals(0, Metering.senseKey(new byte[] {0x7F, 0x03, 0x04}));
+        assertEquals(0x05, org.jstgt.api.scsi.SenseData.senseKey(new byte[] {0x70, 0, 0x05, 0, 0, 0, 0, 10}));
+        assertEquals(0x06, org.jstgt.api.scsi.SenseData.senseKey(new byte[] {(byte) 0xF1, 0, 0x26}));
+        assertEquals(0x03, org.jstgt.api.scsi.SenseData.senseKey(new byte[] {0x72, 0x03, 0x11, 0}));
+        assertEquals(0, org.jstgt.api.scsi.SenseData.senseKey(new byte[0]));
+        assertEquals(0, org.jstgt.api.scsi.SenseData.senseKey(new byte[] {0x7F, 0x03, 0x04}));
     }
 
     @Test
@@ -167,13 +167,13 @@ class IoCountersTest {
         var IN = org.jstgt.api.scsi.DataDirection.IN;
         var OUT = org.jstgt.api.scsi.DataDirection.OUT;
         var NONE = org.jstgt.api.scsi.DataDirection.NONE;
-        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.READ, Metering.kind(0x28, IN));
-        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.READ, Metering.kind(0x08, IN), "tape and disk READ(6)");
-        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.OTHER, Metering.kind(0x28, NONE), "a READ of no blocks");
-        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.OTHER, Metering.kind(0x12, IN), "INQUIRY");
-        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.WRITE, Metering.kind(0x8A, OUT));
-        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.WRITE, Metering.kind(0x89, OUT), "COMPARE AND WRITE");
-        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.OTHER, Metering.kind(0x2F, OUT), "VERIFY with BYTCHK");
-        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.OTHER, Metering.kind(0x15, OUT), "MODE SELECT");
+        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.READ, org.jstgt.api.mgmt.IoMeter.Kind.of(0x28, IN));
+        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.READ, org.jstgt.api.mgmt.IoMeter.Kind.of(0x08, IN), "tape and disk READ(6)");
+        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.OTHER, org.jstgt.api.mgmt.IoMeter.Kind.of(0x28, NONE), "a READ of no blocks");
+        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.OTHER, org.jstgt.api.mgmt.IoMeter.Kind.of(0x12, IN), "INQUIRY");
+        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.WRITE, org.jstgt.api.mgmt.IoMeter.Kind.of(0x8A, OUT));
+        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.WRITE, org.jstgt.api.mgmt.IoMeter.Kind.of(0x89, OUT), "COMPARE AND WRITE");
+        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.OTHER, org.jstgt.api.mgmt.IoMeter.Kind.of(0x2F, OUT), "VERIFY with BYTCHK");
+        assertEquals(org.jstgt.api.mgmt.IoMeter.Kind.OTHER, org.jstgt.api.mgmt.IoMeter.Kind.of(0x15, OUT), "MODE SELECT");
     }
 }

@@ -63,6 +63,7 @@ class SessionObservabilityTest {
     @AfterEach
     void noSink() {
         SessionEvents.sink(null);
+        SessionMdc.clear();
         MDC.clear();
     }
 
@@ -88,11 +89,11 @@ class SessionObservabilityTest {
     }
 
     @Test
-    void pdusAndCompletionsAreHandledUnderTheSessionsMdcAndTheThreadsOwnIsRestored() {
-        MDC.put(SessionMdc.TARGET, "another connection's");
+    void pdusAndCompletionsAreHandledUnderTheSessionsMdcAndItLeavesTheThreadWithTheConnection() {
         MDC.put("unrelated", "kept");
         MdcAtWrite writes = new MdcAtWrite();
-        try (Wire w = new Wire(TaskManagementTest.fabric(scripted))) {
+        Wire w = new Wire(TaskManagementTest.fabric(scripted));
+        try {
             w.target.pipeline().addFirst(writes);
             w.loginNormal();
             Map<String, String> login = writes.seen.get(writes.seen.size() - 1);
@@ -109,21 +110,54 @@ class SessionObservabilityTest {
             String tsih = nop.get(SessionMdc.TSIH);
             assertEquals(String.valueOf(w.fabric.sessionInfos().get(0).tsih()), tsih);
             assertNull(nop.get(SessionMdc.LUN), "no LUN while a NOP-Out is handled");
-            assertEquals("another connection's", MDC.get(SessionMdc.TARGET), "restored after the read");
 
             w.send(read(w));
             ScriptedTarget.Command cmd = scripted.executed.get(0);
             int before = writes.seen.size();
-            MDC.remove(SessionMdc.TARGET);
             cmd.execution.complete(ScsiResult.GOOD); // completes on the test thread, the channel's loop here
             assertTrue(w.receive().stream().peek(Pdu::release).anyMatch(p -> p instanceof ScsiResponse));
             Map<String, String> done = writes.seen.get(before);
             assertEquals("0", done.get(SessionMdc.LUN));
             assertEquals(Wire.TARGET, done.get(SessionMdc.TARGET));
             assertEquals(tsih, done.get(SessionMdc.TSIH));
-            assertNull(MDC.get(SessionMdc.TARGET), "nothing of the session stays on the thread");
-            assertNull(MDC.get(SessionMdc.LUN));
-            assertEquals("kept", MDC.get("unrelated"));
+
+            w.send(new NopOut(true, 0, 0x78, 0xffffffff, w.cmdSn, w.expStatSn, Unpooled.EMPTY_BUFFER));
+            assertTrue(w.receive().stream().peek(Pdu::release).anyMatch(p -> p instanceof NopIn));
+            Map<String, String> after = writes.seen.get(writes.seen.size() - 1);
+            assertNull(after.get(SessionMdc.LUN), "the completion's LUN is not on the next PDU's lines");
+            assertEquals(tsih, after.get(SessionMdc.TSIH));
+        } finally {
+            w.close();
+        }
+        assertNull(MDC.get(SessionMdc.TARGET), "nothing of a connection that ended stays on the thread");
+        assertNull(MDC.get(SessionMdc.PEER));
+        assertNull(MDC.get(SessionMdc.LUN));
+        assertEquals("kept", MDC.get("unrelated"));
+    }
+
+    @Test
+    void twoSessionsOnOneThreadEachLogUnderTheirOwnValues() {
+        MdcAtWrite firstWrites = new MdcAtWrite();
+        MdcAtWrite secondWrites = new MdcAtWrite();
+        FakeScsiTarget other = new FakeScsiTarget(Wire.TARGET + ".other");
+        var fabric = Wire.fabric(other, disk);
+        try (Wire first = new Wire(fabric); Wire second = new Wire(fabric)) {
+            first.target.pipeline().addFirst(firstWrites);
+            second.target.pipeline().addFirst(secondWrites);
+            first.loginNormal();
+            LoginResponse r = second.loginStep(true, 1, 3, "InitiatorName=" + Wire.INITIATOR,
+                    "TargetName=" + Wire.TARGET + ".other", "SessionType=Normal");
+            assertEquals(0, r.status(), "login status");
+            r.release();
+            for (int i = 0; i < 3; i++) {
+                for (Wire w : List.of(first, second)) {
+                    w.send(new NopOut(true, 0, 0x70 + i, 0xffffffff, w.cmdSn, w.expStatSn, Unpooled.EMPTY_BUFFER));
+                    assertTrue(w.receive().stream().peek(Pdu::release).anyMatch(p -> p instanceof NopIn));
+                }
+                assertEquals(Wire.TARGET, firstWrites.seen.get(firstWrites.seen.size() - 1).get(SessionMdc.TARGET));
+                assertEquals(Wire.TARGET + ".other",
+                        secondWrites.seen.get(secondWrites.seen.size() - 1).get(SessionMdc.TARGET));
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.netty.util.concurrent.EventExecutor;
 
+import org.jstgt.iscsi.log.SessionMdc;
 import org.jstgt.api.mgmt.ConnectionInfo;
 import org.jstgt.api.mgmt.IoStats;
 import org.jstgt.api.mgmt.SessionDetail;
@@ -114,7 +115,7 @@ public final class SessionControl {
             }
             c.requestLogout(LOGOUT_SECONDS);
             try {
-                c.executor().schedule(c::close, LOGOUT_SECONDS, TimeUnit.SECONDS);
+                c.executor().schedule(SessionMdc.wrap(c.mdc(), SessionMdc.NO_LUN, c::close), LOGOUT_SECONDS, TimeUnit.SECONDS);
             } catch (RejectedExecutionException e) {
                 c.close(); // the event loop is stopping: nothing to wait for
             }

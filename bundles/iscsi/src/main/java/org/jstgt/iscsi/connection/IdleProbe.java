@@ -10,6 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import org.jstgt.iscsi.log.SessionMdc;
 import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.NopIn;
@@ -101,6 +102,12 @@ final class IdleProbe extends ChannelInboundHandlerAdapter {
     }
 
     private void check() {
+        try (SessionMdc.Scope s = SessionMdc.enter(connection.mdc())) {
+            probe();
+        }
+    }
+
+    private void probe() {
         timer = null;
         if (!ctx.channel().isActive() || !connection.fullFeature()) {
             return;

@@ -7,11 +7,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.jstgt.iscsi.log.SessionMdc;
 
 /**
- * First in every connection's pipeline: sets the connection's {@link SessionMdc} around each
- * inbound event (bytes read, and so every PDU decoded and handled from them; the end of a read;
- * the channel going inactive; errors) and restores the event loop thread's MDC after, so that
+ * First in every connection's pipeline: enters the connection's {@link SessionMdc} around each
+ * inbound event that can log (bytes read, and so every PDU decoded and handled from them; the
+ * channel going inactive, after which its values leave the thread; user events; errors), so that
  * every line logged while the connection's PDUs are handled names its target, initiator, ISID,
- * TSIH and portal. A connection that joined a session on another event loop has a second one on
+ * TSIH and portal. The end of a read and writability changes log nothing of their own and are
+ * passed on as they are (entering is cheap, not free). A connection that joined a session on another event loop has a second one on
  * the session's loop, where its PDUs are handled ({@link FullFeaturePipeline}). One instance serves
  * every channel.
  */
@@ -39,16 +40,15 @@ final class MdcHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        try (SessionMdc.Scope s = enter(ctx)) {
-            ctx.fireChannelReadComplete();
-        }
-    }
-
-    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        try (SessionMdc.Scope s = enter(ctx)) {
+        Connection c = Connection.of(ctx.channel());
+        SessionMdc.Context context = c == null ? null : c.mdc();
+        try (SessionMdc.Scope s = SessionMdc.enter(context)) {
             ctx.fireChannelInactive();
+        }
+        SessionMdc.leave(context);
+        if (c != null && c.mdc() != context) {
+            SessionMdc.leave(c.mdc()); // named by its login while it ended
         }
     }
 
@@ -56,13 +56,6 @@ final class MdcHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         try (SessionMdc.Scope s = enter(ctx)) {
             ctx.fireUserEventTriggered(evt);
-        }
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        try (SessionMdc.Scope s = enter(ctx)) {
-            ctx.fireChannelWritabilityChanged();
         }
     }
 

@@ -1,18 +1,31 @@
 package org.jstgt.iscsi.log;
 
+import io.netty.util.concurrent.FastThreadLocal;
+
 import org.slf4j.MDC;
 
 /**
  * The mapped diagnostic context of a connection's log lines (SLF4J {@link MDC}, which Pax Logging
- * carries to the log pattern as {@code %X{jstgt.target}}): who the line is about, set around the
- * handling of each PDU and each completion on the connection's event loop and restored after. The
- * MDC is per thread and an event loop serves many connections, so every {@link #enter} saves the
- * values it replaces and its {@link Scope#close()} puts them back.
+ * carries to the log pattern as {@code %X{jstgt.target}}): who the line is about, entered around
+ * the handling of each PDU, each completion and each timer of the connection on its event loop.
+ *
+ * <p>An event loop serves many connections, so the keys change with the work; but the MDC is dear
+ * to write (Pax Logging's adapter takes a process-wide lock on every call), and a loop mostly
+ * serves the same connection many times in a row. So each thread keeps a record of whose values
+ * the MDC holds ({@link Held}), and {@link #enter} writes only the keys that differ: entering the
+ * connection the thread already holds writes nothing, and a switch writes only what changed (the
+ * peer between two connections of one session, the LUN between a command and a PDU). An outermost
+ * scope leaves its values on the thread when it closes, for the next work; a nested one puts back
+ * the values of the scope around it. A connection that ends takes its values off the thread
+ * ({@link #leave}). Hence a line logged on an event loop outside any connection's work may carry
+ * the values of the connection the loop served last; every piece of work the target runs for a
+ * connection enters that connection's values first.
  *
  * <p>Keys: {@value #PORTAL} (portal name), {@value #PEER} (initiator address:port), and once the
  * login names them {@value #TARGET} (target IQN), {@value #INITIATOR} (initiator name),
  * {@value #ISID} (12 hex digits), {@value #TSIH}; {@value #LUN} around a command's completion.
- * Absent values are removed for the scope, so that no other connection's value shows.
+ * Absent values are removed, so that no other connection's value shows. The keys are this class's
+ * alone: code that clears the MDC of a thread that enters scopes calls {@link #clear()} instead.
  */
 public final class SessionMdc {
     /** MDC key: the target's IQN. */
@@ -29,8 +42,23 @@ public final class SessionMdc {
     public static final String PEER = "jstgt.peer";
     /** MDC key: the LUN of the command being completed. */
     public static final String LUN = "jstgt.lun";
+    /** The LUN argument of work that is about no LUN. */
+    public static final int NO_LUN = -1;
 
-    private static final String[] KEYS = {TARGET, INITIATOR, ISID, TSIH, PORTAL, PEER, LUN};
+    private static final String[] LUN_NAMES = new String[256];
+
+    static {
+        for (int i = 0; i < LUN_NAMES.length; i++) {
+            LUN_NAMES[i] = Integer.toString(i);
+        }
+    }
+
+    private static final FastThreadLocal<Held> HELD = new FastThreadLocal<>() {
+        @Override
+        protected Held initialValue() {
+            return new Held();
+        }
+    };
 
     private SessionMdc() {
     }
@@ -70,68 +98,129 @@ public final class SessionMdc {
         }
     }
 
-    /** The values an {@link #enter} replaced; closing puts them back. */
-    public static final class Scope implements AutoCloseable {
-        private static final Scope NONE = new Scope(null);
-        private final String[] saved;
+    /** One thread's record of whose values its MDC holds, and how deep its scopes are. */
+    private static final class Held {
+        Context context;
+        int lun = NO_LUN;
+        int depth;
+        final Scope outermost = new Scope(this, null, NO_LUN);
 
-        private Scope(String[] saved) {
-            this.saved = saved;
+        /** Writes the keys of {@code to} that differ from what the MDC holds. */
+        void become(Context to, int toLun) {
+            Context from = context;
+            if (from != to) {
+                if (from == null || to == null) {
+                    put(TARGET, to == null ? null : to.target());
+                    put(INITIATOR, to == null ? null : to.initiator());
+                    put(ISID, to == null ? null : to.isid());
+                    put(TSIH, to == null ? null : to.tsih());
+                    put(PORTAL, to == null ? null : to.portal());
+                    put(PEER, to == null ? null : to.peer());
+                } else {
+                    change(TARGET, from.target(), to.target());
+                    change(INITIATOR, from.initiator(), to.initiator());
+                    change(ISID, from.isid(), to.isid());
+                    change(TSIH, from.tsih(), to.tsih());
+                    change(PORTAL, from.portal(), to.portal());
+                    change(PEER, from.peer(), to.peer());
+                }
+                context = to;
+            }
+            if (lun != toLun) {
+                put(LUN, toLun < 0 ? null : toLun < LUN_NAMES.length ? LUN_NAMES[toLun] : Integer.toString(toLun));
+                lun = toLun;
+            }
+        }
+
+        private static void change(String key, String was, String now) {
+            if (was == null ? now != null : !was.equals(now)) {
+                put(key, now);
+            }
+        }
+    }
+
+    /** A piece of work under a connection's values; closing ends it. */
+    public static final class Scope implements AutoCloseable {
+        private static final Scope NONE = new Scope(null, null, NO_LUN);
+        private final Held held;
+        private final Context outer;
+        private final int outerLun;
+
+        private Scope(Held held, Context outer, int outerLun) {
+            this.held = held;
+            this.outer = outer;
+            this.outerLun = outerLun;
         }
 
         @Override
         public void close() {
-            if (saved != null) {
-                for (int i = 0; i < KEYS.length; i++) {
-                    put(KEYS[i], saved[i]);
-                }
+            if (held == null || held.depth == 0) {
+                return;
+            }
+            held.depth--;
+            if (this != held.outermost) {
+                held.become(outer, outerLun); // back to the work around this one
             }
         }
     }
 
     /**
-     * @param context the connection's context, or null (nothing is set)
+     * @param context the connection's context, or null (work of no connection: the keys are removed)
      * @return the scope to close when the work is done
      */
     public static Scope enter(Context context) {
-        return enter(context, null);
+        return enter(context, NO_LUN);
     }
 
     /**
-     * @param context the connection's context, or null (nothing is set)
-     * @param lun the LUN the work is about, or null
+     * @param context the connection's context, or null (work of no connection: the keys are removed)
+     * @param lun the LUN the work is about, or {@link #NO_LUN}
      * @return the scope to close when the work is done
      */
-    public static Scope enter(Context context, String lun) {
-        if (context == null) {
-            return Scope.NONE;
-        }
-        String[] saved = new String[KEYS.length];
-        for (int i = 0; i < KEYS.length; i++) {
-            saved[i] = MDC.get(KEYS[i]);
-        }
-        put(TARGET, context.target());
-        put(INITIATOR, context.initiator());
-        put(ISID, context.isid());
-        put(TSIH, context.tsih());
-        put(PORTAL, context.portal());
-        put(PEER, context.peer());
-        put(LUN, lun);
-        return new Scope(saved);
+    public static Scope enter(Context context, int lun) {
+        Held h = HELD.get();
+        Scope s = h.depth == 0 ? h.outermost : new Scope(h, h.context, h.lun);
+        h.depth++;
+        h.become(context, lun < 0 ? NO_LUN : lun);
+        return s;
     }
 
     /**
      * @param context the connection's context, or null
-     * @param lun the LUN, or null
+     * @param lun the LUN, or {@link #NO_LUN}
      * @param work what to run
      * @return {@code work} run under the context
      */
-    public static Runnable wrap(Context context, String lun, Runnable work) {
+    public static Runnable wrap(Context context, int lun, Runnable work) {
         return () -> {
             try (Scope s = enter(context, lun)) {
                 work.run();
             }
         };
+    }
+
+    /**
+     * A connection ended: when this thread's MDC holds its values outside any scope, they are
+     * removed, so that no line of later work shows a connection that is gone.
+     *
+     * @param context the ended connection's context, or null
+     */
+    public static void leave(Context context) {
+        Held h = HELD.get();
+        if (context != null && h.depth == 0 && h.context == context) {
+            h.become(null, NO_LUN);
+        }
+    }
+
+    /** Removes this class's keys from the thread's MDC, and its record of them. */
+    public static void clear() {
+        Held h = HELD.get();
+        for (String k : new String[] {TARGET, INITIATOR, ISID, TSIH, PORTAL, PEER, LUN}) {
+            MDC.remove(k);
+        }
+        h.context = null;
+        h.lun = NO_LUN;
+        h.depth = 0;
     }
 
     private static void put(String key, String value) {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
+import org.jstgt.iscsi.log.SessionMdc;
 import org.jstgt.iscsi.log.LogSafe;
 import org.jstgt.iscsi.pdu.InvalidPdu;
 import org.jstgt.iscsi.pdu.LoginRequest;
@@ -45,7 +46,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         // RFC 7143 §6 leaves the bound on the login's duration to the implementation: the portal's
         // login.timeout, counted from the connection (a peer that sends nothing is closed too).
         int timeout = host.limits().loginTimeout();
-        ctx.executor().schedule(() -> {
+        ctx.executor().schedule(SessionMdc.wrap(host.mdc(), SessionMdc.NO_LUN, () -> {
             if (!over && !ctx.isRemoved()) {
                 if (waiting) {
                     LOG.warn("{}: the session this login reinstates still has commands in the device after {} s; "
@@ -59,7 +60,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                 login.close();
                 ctx.close();
             }
-        }, timeout, TimeUnit.SECONDS);
+        }), timeout, TimeUnit.SECONDS);
     }
 
     @Override
@@ -106,7 +107,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                 waiting = true;
                 step.until().whenComplete((v, e) -> {
                     try {
-                        ctx.executor().execute(() -> resume(ctx));
+                        ctx.executor().execute(SessionMdc.wrap(host.mdc(), SessionMdc.NO_LUN, () -> resume(ctx)));
                     } catch (RejectedExecutionException gone) {
                         // the connection's event loop is gone and with it the login
                     }
@@ -117,10 +118,10 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                     // An authentication failure held back (progressive delay against guessing).
                     over = true;
                     login.close();
-                    ctx.executor().schedule(() -> {
+                    ctx.executor().schedule(SessionMdc.wrap(host.mdc(), SessionMdc.NO_LUN, () -> {
                         host.send(step.response());
                         host.giveUp();
-                    }, step.delayMillis(), TimeUnit.MILLISECONDS);
+                    }), step.delayMillis(), TimeUnit.MILLISECONDS);
                     return;
                 }
                 host.send(step.response());

@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.jstgt.iscsi.log.SessionMdc;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.ScsiTarget;
 import org.jstgt.iscsi.log.BoundedSetting;
@@ -95,7 +96,7 @@ final class AccessWatch implements Runnable {
             }
             c.requestLogout(grace);
             try {
-                c.executor().schedule(c::close, grace, TimeUnit.SECONDS);
+                c.executor().schedule(SessionMdc.wrap(c.mdc(), SessionMdc.NO_LUN, c::close), grace, TimeUnit.SECONDS);
             } catch (RejectedExecutionException e) {
                 c.close(); // the event loop is stopping: nothing to wait for
             }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 
+import org.jstgt.iscsi.log.SessionMdc;
 import org.jstgt.api.scsi.Sense;
 import org.jstgt.api.scsi.SenseData;
 import org.jstgt.api.target.UnitAttentionListener;
@@ -52,7 +53,7 @@ final class AsyncEvents implements UnitAttentionListener {
         // never inline: the core may hold its locks while it raises the condition
         try {
             if (session.loop() != null) {
-                session.loop().execute(this::flush);
+                session.loop().execute(SessionMdc.wrap(session.mdc(), SessionMdc.NO_LUN, this::flush));
             }
         } catch (RejectedExecutionException e) {
             // the session's event loop is gone: so is the session

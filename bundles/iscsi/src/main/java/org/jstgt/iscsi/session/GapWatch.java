@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.util.concurrent.EventExecutor;
 
+import org.jstgt.iscsi.log.SessionMdc;
 import org.jstgt.iscsi.log.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,7 @@ final class GapWatch {
             return;
         }
         try {
-            l.schedule(this::check, INTERVAL_SECONDS, TimeUnit.SECONDS);
+            l.schedule(SessionMdc.wrap(session.mdc(), SessionMdc.NO_LUN, this::check), INTERVAL_SECONDS, TimeUnit.SECONDS);
         } catch (RejectedExecutionException e) {
             // the event loop is stopping: so is the session
         }

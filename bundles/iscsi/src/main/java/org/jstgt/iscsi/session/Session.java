@@ -351,7 +351,7 @@ public final class Session {
             return;
         }
         try {
-            l.schedule(() -> {
+            l.schedule(SessionMdc.wrap(mdc(), SessionMdc.NO_LUN, () -> {
                 int left = tasks.abortOrphansBefore(epoch) + orphans.expireBefore(epoch);
                 if (connections.isEmpty() && !ended && left == 0 && table != null) {
                     LOG.info("session {} of {}: no connection came back within {} s (DefaultTime2Wait + "
@@ -359,7 +359,7 @@ public final class Session {
                     table.remove(this);
                     end();
                 }
-            }, seconds, TimeUnit.SECONDS);
+            }), seconds, TimeUnit.SECONDS);
         } catch (RejectedExecutionException e) {
             // the event loop is stopping: the session ends with it
         }
@@ -435,10 +435,10 @@ public final class Session {
      */
     public CompletableFuture<Void> terminate() {
         noRecovery = true;
-        Runnable end = () -> {
+        Runnable end = SessionMdc.wrap(mdc(), SessionMdc.NO_LUN, () -> {
             tasks.abortWhere(t -> true);
             connections.forEach(ConnectionPort::close);
-        };
+        });
         EventExecutor l = loop;
         if (l == null || l.inEventLoop()) {
             end.run();

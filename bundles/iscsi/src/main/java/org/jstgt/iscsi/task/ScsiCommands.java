@@ -232,7 +232,7 @@ public final class ScsiCommands {
         // completed by the engine of the connection the task is allegiant to by then (TASK REASSIGN)
         stage.whenComplete((result, error) -> {
             // the completion's lines name the session and LUN (SessionMdc), on whatever thread it runs
-            Runnable done = SessionMdc.wrap(port.mdc(), Integer.toString(IscsiTask.lunNumber(task.lunField())),
+            Runnable done = SessionMdc.wrap(port.mdc(), IscsiTask.lunNumber(task.lunField()),
                     () -> task.engine.completed(task, result, error));
             if (port.executor().inEventLoop()) {
                 done.run();

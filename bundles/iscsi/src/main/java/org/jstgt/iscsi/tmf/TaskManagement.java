@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.jstgt.iscsi.log.SessionMdc;
 import org.jstgt.iscsi.pdu.TaskMgmtRequest;
 import org.jstgt.iscsi.pdu.TaskMgmtResponse;
 import org.jstgt.iscsi.session.CommandWindow;
@@ -148,18 +149,18 @@ public final class TaskManagement {
             answer(itt, function, r);
             return;
         }
-        ScheduledFuture<?> slow = port.executor().schedule(() -> LOG.warn(
+        ScheduledFuture<?> slow = port.executor().schedule(SessionMdc.wrap(port.mdc(), IscsiTask.lunNumber(lun), () -> LOG.warn(
                 "{}: task management function {} (ITT 0x{}) on LUN {} still waits after {} s for its tasks to "
                         + "complete in the device; its response follows when they do", port.remoteDescription(),
-                function, Integer.toHexString(itt), IscsiTask.lunNumber(lun), SLOW_WARNING_SECONDS),
+                function, Integer.toHexString(itt), IscsiTask.lunNumber(lun), SLOW_WARNING_SECONDS)),
                 SLOW_WARNING_SECONDS, TimeUnit.SECONDS);
         r.whenComplete((v, e) -> {
             try {
-                port.executor().execute(() -> {
+                port.executor().execute(SessionMdc.wrap(port.mdc(), SessionMdc.NO_LUN, () -> {
                     slow.cancel(false);
                     answer(itt, function, r);
                     port.flushSoon();
-                });
+                }));
             } catch (RejectedExecutionException gone) {
                 // the connection's event loop has shut down: nobody waits for the answer
                 slow.cancel(false);

@@ -96,7 +96,7 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
      */
     @Activate
     public IscsiServer(Map<String, Object> discovery, @Reference IscsiSettings settings) {
-        this(Transport.create(settings.transport()));
+        this(Transport.create(settings.transport(), settings.pollWindow()));
         modified(discovery);
     }
 

@@ -10,6 +10,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import org.jstgt.iscsi.poll.PollWindow;
+import org.jstgt.iscsi.poll.PollingIoHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * when it cannot load. The native transports' classes are touched only through {@link Urings} and
  * {@link Epolls}, so a missing bundle or library degrades instead of failing.
  *
- * <p>On io_uring the event loops also run the file store's I/O (it submits its reads and writes to
+ * <p>The connections' event loops poll for a while after I/O before they sleep ({@link PollingIoHandler},
+ * key {@code busy.poll.us}). On io_uring the event loops also run the file store's I/O (it submits its reads and writes to
  * the ring of the loop that asks), so a command's file I/O completes on its connection's thread.
  */
 record Transport(String name, EventLoopGroup boss, EventLoopGroup workers,
@@ -36,43 +39,51 @@ record Transport(String name, EventLoopGroup boss, EventLoopGroup workers,
 
     /** @param name auto, io_uring, epoll or nio (anything else: auto, with a warning) */
     static Transport create(String name) {
+        return create(name, new PollWindow(PollWindow.DEFAULT_MICROS));
+    }
+
+    /**
+     * @param name auto, io_uring, epoll or nio (anything else: auto, with a warning)
+     * @param poll how long the connections' event loops poll after I/O before they sleep
+     */
+    static Transport create(String name, PollWindow poll) {
         String asked = name.trim().toLowerCase(Locale.ROOT);
         switch (asked) {
             case "io_uring":
-                return orNio(uring(true), asked);
+                return orNio(uring(true, poll), asked, poll);
             case "epoll":
-                return orNio(epoll(true), asked);
+                return orNio(epoll(true, poll), asked, poll);
             case "nio":
-                return nio();
+                return nio(poll);
             default:
                 if (!asked.equals("auto")) {
                     LOG.warn("{}.cfg: key transport: '{}' is not one of auto, io_uring, epoll, nio; using auto",
                             IscsiSettings.PID, asked);
                 }
-                Transport t = uring(false);
+                Transport t = uring(false, poll);
                 if (t == null) {
-                    t = epoll(false);
+                    t = epoll(false, poll);
                 }
-                return t != null ? t : nio();
+                return t != null ? t : nio(poll);
         }
     }
 
-    private static Transport orNio(Transport t, String asked) {
+    private static Transport orNio(Transport t, String asked, PollWindow poll) {
         if (t != null) {
             return t;
         }
         LOG.warn("{}.cfg: key transport: {} cannot be used here (see above); using NIO", IscsiSettings.PID, asked);
-        return nio();
+        return nio(poll);
     }
 
-    private static Transport nio() {
-        return of("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
+    private static Transport nio(PollWindow poll) {
+        return of("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, poll);
     }
 
-    private static Transport uring(boolean asked) {
+    private static Transport uring(boolean asked, PollWindow poll) {
         try {
             if (Urings.available()) {
-                return of("io_uring", Urings.factory(), Urings.serverChannel());
+                return of("io_uring", Urings.factory(), Urings.serverChannel(), poll);
             }
             log(asked, "io_uring not available ({})", Urings.cause());
         } catch (LinkageError e) {
@@ -81,10 +92,10 @@ record Transport(String name, EventLoopGroup boss, EventLoopGroup workers,
         return null;
     }
 
-    private static Transport epoll(boolean asked) {
+    private static Transport epoll(boolean asked, PollWindow poll) {
         try {
             if (Epolls.available()) {
-                return of("epoll", Epolls.factory(), Epolls.serverChannel());
+                return of("epoll", Epolls.factory(), Epolls.serverChannel(), poll);
             }
             log(asked, "epoll not available ({})", Epolls.cause());
         } catch (LinkageError e) {
@@ -101,10 +112,12 @@ record Transport(String name, EventLoopGroup boss, EventLoopGroup workers,
         }
     }
 
-    private static Transport of(String name, IoHandlerFactory factory, Class<? extends ServerChannel> server) {
+    /** Accepting needs no polling; the connections' loops poll for {@code poll} after I/O. */
+    private static Transport of(String name, IoHandlerFactory factory, Class<? extends ServerChannel> server,
+            PollWindow poll) {
         return new Transport(name, new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("iscsi-accept", true),
-                factory), new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("iscsi-io", true), factory),
-                server);
+                factory), new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("iscsi-io", true),
+                        PollingIoHandler.factory(factory, poll)), server);
     }
 
     /** The only class that names io_uring types. */

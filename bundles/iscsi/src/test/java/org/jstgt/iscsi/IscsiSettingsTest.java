@@ -84,4 +84,23 @@ class IscsiSettingsTest {
                     log.lines().toString());
         }
     }
+
+    @Test
+    void thePollingWindowAppliesAtOnceAndABadOneIsReportedWithFileAndKey() {
+        IscsiSettings s = new IscsiSettings(Map.of(), system(Map.of()), warn);
+        assertEquals(50_000, s.pollWindow().nanos(), "the default: 50 us");
+        s.modified(Map.of("busy.poll.us", "0"));
+        assertEquals(0, s.pollWindow().nanos(), "0: the loops sleep at once");
+        s.modified(Map.of("busy.poll.us", " 200 "));
+        assertEquals(200_000, s.pollWindow().nanos());
+        try (LogCapture log = new LogCapture()) {
+            s.modified(Map.of("busy.poll.us", "20000", "felix.fileinstall.filename",
+                    "file:/opt/jstgt/etc/jstgt.iscsi.cfg"));
+            assertEquals(50_000, s.pollWindow().nanos(), "out of range: the default");
+            assertTrue(log.lines().stream().anyMatch(l -> l.contains(
+                    "/opt/jstgt/etc/jstgt.iscsi.cfg: key busy.poll.us: '20000' is not a number in 0..10000")),
+                    log.lines().toString());
+        }
+        assertEquals(List.of(), warnings);
+    }
 }

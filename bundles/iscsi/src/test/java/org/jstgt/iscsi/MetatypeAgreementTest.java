@@ -19,6 +19,7 @@ import org.jstgt.api.Pids;
 import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.limits.Setting;
 import org.jstgt.iscsi.log.LogBudget;
+import org.jstgt.iscsi.poll.PollWindow;
 import org.jstgt.iscsi.security.AuthPolicy;
 import org.jstgt.iscsi.security.DiscoveryPolicy;
 import org.jstgt.testkit.Metatype;
@@ -242,6 +243,8 @@ class MetatypeAgreementTest {
         assertEquals(String.valueOf(LogBudget.DEFAULT_LIMIT), ISCSI.attribute(IscsiSettings.PEER_LOG_LIMIT).defaultValue());
         assertEquals(String.valueOf(LogBudget.MAX_LIMIT), ISCSI.attribute(IscsiSettings.PEER_LOG_LIMIT).max());
         assertEquals(List.of("auto", "io_uring", "epoll", "nio"), ISCSI.attribute(IscsiSettings.TRANSPORT).options());
+        assertEquals(String.valueOf(PollWindow.DEFAULT_MICROS), ISCSI.attribute(IscsiSettings.BUSY_POLL_US).defaultValue());
+        assertEquals(String.valueOf(PollWindow.MAX_MICROS), ISCSI.attribute(IscsiSettings.BUSY_POLL_US).max());
         assertEquals(List.of(), ISCSI.keysNotInBoth(IscsiSettings.PID));
         assertEquals(List.of(), ISCSI.commentedValuesNotDefaults(IscsiSettings.PID));
     }

@@ -1,0 +1,147 @@
+package org.jstgt.iscsi.poll;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoRegistration;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The event loop polls (runs its I/O handler without blocking) within the window after I/O, and
+ * blocks as the transport would otherwise: when idle, when the window passed without I/O, when
+ * the loop has work anyway, and always with a window of 0.
+ */
+class PollingIoHandlerTest {
+    /** A transport's handler: answers each turn with the next scripted event count, records whether it could block. */
+    private static final class Scripted implements IoHandler {
+        final Deque<Integer> events = new ArrayDeque<>();
+        final List<Boolean> blocked = new ArrayList<>();
+        int wakeups;
+
+        @Override
+        public int run(IoHandlerContext context) {
+            blocked.add(context.canBlock());
+            assertEquals(7, context.delayNanos(0), "the loop's own timing is passed on");
+            return events.isEmpty() ? 0 : events.poll();
+        }
+
+        @Override
+        public IoRegistration register(IoHandle handle) {
+            return null;
+        }
+
+        @Override
+        public void wakeup() {
+            wakeups++;
+        }
+
+        @Override
+        public boolean isCompatible(Class<? extends IoHandle> handleType) {
+            return true;
+        }
+    }
+
+    private static IoHandlerContext loop(boolean canBlock) {
+        return new IoHandlerContext() {
+            @Override
+            public boolean canBlock() {
+                return canBlock;
+            }
+
+            @Override
+            public long delayNanos(long currentTimeNanos) {
+                return 7;
+            }
+
+            @Override
+            public long deadlineNanos() {
+                return 7;
+            }
+        };
+    }
+
+    private final Scripted transport = new Scripted();
+    private final long[] now = {1_000_000};
+    private final PollWindow window = new PollWindow(50);
+    private final PollingIoHandler handler = new PollingIoHandler(transport, window, () -> now[0]);
+
+    @Test
+    void pollsWithinTheWindowAfterIoThenSleeps() {
+        handler.run(loop(true)); // idle: blocks
+        transport.events.add(1);
+        assertEquals(1, handler.run(loop(true))); // an event arrives (the turn blocked for it)
+        now[0] += 20_000;
+        handler.run(loop(true)); // 20 us later: within the window, polls
+        now[0] += 20_000;
+        transport.events.add(2);
+        assertEquals(2, handler.run(loop(true))); // the next command, caught by polling; the window starts over
+        now[0] += 45_000;
+        handler.run(loop(true)); // 45 us after it: still polling
+        now[0] += 10_000;
+        handler.run(loop(true)); // 55 us: the window passed, blocks
+        handler.run(loop(true)); // and stays blocking until I/O
+        assertEquals(List.of(true, true, false, false, false, true, true), transport.blocked);
+    }
+
+    @Test
+    void aLoopWithWorkIsNeverMadeToBlock() {
+        transport.events.add(1);
+        handler.run(loop(true));
+        handler.run(loop(false));
+        assertEquals(List.of(true, false), transport.blocked);
+    }
+
+    @Test
+    void aWindowOfZeroNeverPolls() {
+        window.set(0);
+        transport.events.addAll(List.of(1, 1, 1));
+        for (int i = 0; i < 4; i++) {
+            handler.run(loop(true));
+        }
+        assertEquals(List.of(true, true, true, true), transport.blocked);
+    }
+
+    @Test
+    void theWindowChangesWhileTheLoopRuns() {
+        transport.events.add(1);
+        handler.run(loop(true));
+        now[0] += 80_000;
+        handler.run(loop(true)); // 80 us > 50: blocks
+        window.set(100);
+        transport.events.add(1);
+        handler.run(loop(true));
+        now[0] += 80_000;
+        handler.run(loop(true)); // 80 us < 100: polls
+        assertEquals(List.of(true, true, true, false), transport.blocked);
+    }
+
+    @Test
+    void everythingElseIsTheTransports() throws Exception {
+        handler.wakeup();
+        assertEquals(1, transport.wakeups);
+        assertSame(null, handler.register(null));
+        assertTrue(handler.isCompatible(IoHandle.class));
+        var factory = PollingIoHandler.factory(executor -> transport, window);
+        assertFalse(factory.isChangingThreadSupported());
+        assertTrue(factory.newHandler(null) instanceof PollingIoHandler);
+    }
+
+    @Test
+    void theWindowIsBounded() {
+        assertThrows(IllegalArgumentException.class, () -> new PollWindow(-1));
+        assertThrows(IllegalArgumentException.class, () -> new PollWindow(PollWindow.MAX_MICROS + 1));
+        assertEquals(50_000, new PollWindow(50).nanos());
+    }
+}

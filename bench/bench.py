@@ -505,6 +505,7 @@ class Bench:
                 % (target, r["connections"], wl.connections, r["max_connections_answered"],
                    ", " + r["join_refused"] if r["join_refused"] else ""))
         extra = {k: r[k] for k in ("connections", "max_connections_answered", "join_refused", "per_connection")}
+        extra.update({k: r[k] for k in ("lat_p50_us", "lat_p99_us", "lat_p999_us") if r.get(k) is not None})
         if wl.command is not None:
             extra["supported"] = True
         # The process's warm-up load is in the target's CPU time and on loopback too: counted there.
@@ -554,6 +555,10 @@ class Bench:
                "lat_us": wl.qd * wl.sessions / iops * 1e6, "seconds": elapsed, "bytes": moved,
                "lo_bytes": wire, "cpu_s": cpu, "cpu_s_per_gib": cpu / (busy / (1 << 30))}
         run.update(extra)
+        if wl.tool != "McsLoad":
+            # neither iscsi-perf nor qemu-img reports per-command latency: McsLoad, which times every
+            # command, runs the same shape right after (outside the CPU and loopback counts above)
+            run.update(self.latency(target, wl, tag))
         self.runs.append(run)
         log("%-6s %-38s rep %d: %9.0f IOPS %8.1f MB/s %8.1f us  %.2f CPU s/GiB  lo/payload %.2f"
             % (target, wl.name, rep, iops, run["mbps"], run["lat_us"], run["cpu_s_per_gib"], wire / busy))
@@ -561,11 +566,59 @@ class Bench:
         if wire < busy and wl.command not in IN_PLACE_COMMANDS + ("xcopy",):
             log("WARNING: %s moved fewer bytes on loopback (%d) than the tool counted (%d)" % (target, wire, busy))
 
+    def latency(self, target, wl, tag):
+        """Per-command latency percentiles of the workload's shape (block size, queue depth,
+        direction, random or sequential, header digest, sessions), from McsLoad on one connection
+        per session for the run time after its own warm-up. With several sessions, p50 is the median
+        of the sessions' and p99/p99.9 the worst session's."""
+        urls = self.workload_urls(target, wl)
+        procs = []
+        try:
+            for i, url in enumerate(urls, 1):
+                argv = latency_argv(wl, url, self.args.time,
+                                    "%s:latency%d" % (INITIATOR, i) if len(urls) > 1 else None)
+                path = os.path.join(self.raw, "latency-" + tag + (".s%d" % i if len(urls) > 1 else "") + ".txt")
+                with open(path, "w") as out:
+                    out.write("$ " + " ".join(argv) + "\n")
+                    out.flush()
+                    procs.append((path, subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
+                                                         stderr=subprocess.STDOUT)))
+            deadline = time.time() + self.args.time + MCS_WARMUP + 60
+            for _, p in procs:
+                p.wait(timeout=max(1, deadline - time.time()))
+        finally:
+            for _, p in procs:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+        found = []
+        for path, p in procs:
+            with open(path) as f:
+                out = f.read()
+            lines = re.findall(r'^(\{"tool":"McsLoad".*\})$', out, re.M)
+            r = json.loads(lines[-1]) if lines else {}
+            if p.returncode != 0 or r.get("lat_p99_us") is None:
+                if target == "jstgt":
+                    raise RuntimeError("McsLoad latency run failed (%s): %s" % (p.returncode, out.strip()[-300:]))
+                log("%s: %s latency run failed; recorded as n/a (%s)" % (target, wl.name, path))
+                return {}
+            found.append(r)
+        lat = {"lat_p50_us": statistics.median(r["lat_p50_us"] for r in found),
+               "lat_p99_us": max(r["lat_p99_us"] for r in found),
+               "lat_p999_us": max(r["lat_p999_us"] for r in found),
+               "lat_iops": sum(r["iops"] for r in found)}
+        log("%-6s %-38s latency (McsLoad): p50 %.0f us, p99 %.0f us, p99.9 %.0f us at %.0f IOPS"
+            % (target, wl.name, lat["lat_p50_us"], lat["lat_p99_us"], lat["lat_p999_us"], lat["lat_iops"]))
+        return lat
+
     def warm_up(self):
         """Runs every workload once on every target, unmeasured, so that no target is measured
         cold (jstgt's JIT compiles its hot paths in the first seconds under load)."""
-        log("warm-up: every workload %d s per target, not measured" % self.args.warmup)
-        for wl in selected(self.args.quick):
+        # --quick warms the first workloads only: enough that the first one measured is not cold
+        wls = selected(self.args.quick)[:4] if self.args.quick else selected(False)
+        log("warm-up: %s %d s per target, not measured" % ("the first %d workloads" % len(wls) if self.args.quick
+                                                            else "every workload", self.args.warmup))
+        for wl in wls:
             for t in TARGETS:
                 tag = "warmup-%s-%s" % (t, slug(wl.name))
                 if wl.command in COPY_COMMANDS:
@@ -740,6 +793,22 @@ def tool_argv(wl, url, amount, initiator, copy_url=None):
     return argv + [qemu_filename(url, wl.digest, initiator)]
 
 
+def latency_argv(wl, url, secs, initiator):
+    """McsLoad in the shape of a workload another tool drives: one connection, the same block size,
+    queue depth and direction, sequential unless random, HeaderDigest=CRC32C on the digest target."""
+    m = re.match(r"iscsi://([^/]+)/([^/]+)/(\d+)$", url)
+    argv = ["java", "-cp", MCS_JAR, MCS_CLASS, "--portal", m.group(1), "--target", m.group(2), "--lun", m.group(3),
+            "--connections", "1", "--queue-depth", str(wl.qd), "--block", str(wl.bs), "--seconds", str(secs),
+            "--warmup", str(MCS_WARMUP)]
+    if initiator:
+        argv += ["--initiator", initiator]
+    if not wl.rnd:
+        argv.append("--sequential")
+    if wl.digest:
+        argv.append("--header-digest")
+    return argv + (["--write"] if wl.write else [])
+
+
 def qemu_filename(url, digest, initiator):
     """The header digest and the initiator name are options of QEMU's iscsi driver, given in a
     json: image name (it offers HeaderDigest=None,CRC32C by default)."""
@@ -845,11 +914,41 @@ def medians(runs):
             if rs:
                 out[(wl.name, t)] = {k: statistics.median(r[k] for r in rs)
                                    for k in ("iops", "mbps", "lat_us", "cpu_s_per_gib", "seconds")}
+                for k in LATENCY_KEYS:
+                    vals = [r[k] for r in rs if r.get(k) is not None]
+                    if vals:
+                        out[(wl.name, t)][k] = statistics.median(vals)
                 out[(wl.name, t)]["connections"] = min(r.get("connections", wl.connections) for r in rs)
                 out[(wl.name, t)]["max_connections"] = rs[-1].get("max_connections_answered", "")
             elif every:
                 out[(wl.name, t)] = {"refusal": every[-1]["refusal"], "connections": wl.connections}
     return out
+
+
+LATENCY_KEYS = ("lat_p50_us", "lat_p99_us", "lat_p999_us")
+
+
+def percentiles_table(med):
+    """Per workload and target the per-command latency percentiles (McsLoad), and jstgt's p99 over
+    the better peer's (lower is better)."""
+    lines = ["| Workload | jstgt p50 / p99 / p99.9 µs | tgt p50 / p99 / p99.9 µs | istgt p50 / p99 / p99.9 µs "
+             "| p99 jstgt / better peer |",
+             "|---|--:|--:|--:|--:|"]
+    wls = [wl for wl in rate_workloads(med) if "lat_p99_us" in med[(wl.name, "jstgt")]]
+    if not wls:
+        return ""
+    for wl in wls:
+        m = {t: med[(wl.name, t)] for t in TARGETS}
+        cells = []
+        for t in TARGETS:
+            if "lat_p99_us" not in m[t] or short(wl, m[t]):
+                cells.append("n/a")
+            else:
+                cells.append(" / ".join("%.0f" % m[t][k] for k in LATENCY_KEYS))
+        peers = [m[t]["lat_p99_us"] for t in TARGETS[1:] if "lat_p99_us" in m[t] and not short(wl, m[t])]
+        cells.append(ratio(m["jstgt"]["lat_p99_us"], min(peers)) if peers else "-")
+        lines.append("| %s | %s |" % (wl.name, " | ".join(cells)))
+    return "\n".join(lines)
 
 
 def short(wl, m):
@@ -1102,7 +1201,8 @@ def report(runs, env, raw, args):
     perf, cpu, ceiling, med = tables(runs, env)
     with open(os.path.join(raw, "runs.json"), "w") as f:
         json.dump({"env": env, "runs": runs}, f, indent=1)
-    print("\n" + perf + "\n\n" + cpu + "\n\n" + ceiling + "\n\n" + mcs_text(runs, med) + "\n\n"
+    pct = percentiles_table(med)
+    print("\n" + perf + "\n\n" + cpu + "\n\n" + pct + "\n\n" + ceiling + "\n\n" + mcs_text(runs, med) + "\n\n"
           + sbc_text(runs, med) + "\n")
     print("wall time: %.0f s; raw output: %s" % (env["wall_seconds"], raw))
     if args.no_docs:
@@ -1141,6 +1241,19 @@ def report(runs, env, raw, args):
         "",
         cpu,
         "",
+        "### Latency percentiles (lower is better)",
+        "",
+        "Per-command latency from McsLoad, which times every command from building its SCSI Command "
+        "PDU to reading its status (exact nearest-rank percentiles over all commands of the run). The "
+        "McsLoad workloads report it from their measured run; for the iscsi-perf and qemu-img "
+        "workloads, which report no latency, McsLoad runs the same shape right after the measured run "
+        "(one connection per session, same block size, queue depth and direction, sequential where the "
+        "workload is, HeaderDigest=CRC32C on the digest target; %d s after %d s of its own warm-up; "
+        "with several sessions p50 is the median of the sessions' and p99/p99.9 the worst session's)."
+        % (env["seconds_per_run"], MCS_WARMUP),
+        "",
+        pct or "Not measured.",
+        "",
         "### Digests, sessions and MC/S",
         "",
         digests_text(runs),
@@ -1171,7 +1284,8 @@ def main():
         prog="./jstgt bench", description=__doc__.split("\n\n")[0],
         epilog="./jstgt bench also takes --no-build (benchmark the assembly as built, even when sources "
                "are newer) and --micro [JMH args] (the JMH micro-benchmarks instead).")
-    ap.add_argument("--quick", action="store_true", help="one repetition of 3 s per run (smoke run)")
+    ap.add_argument("--quick", action="store_true",
+                    help="one repetition of 3 s per run, 2 s warm-up of the first 4 workloads (smoke run)")
     ap.add_argument("--time", type=int, default=8, help="seconds per run (default 8)")
     ap.add_argument("--reps", type=int, default=3, help="repetitions; medians are reported (default 3)")
     ap.add_argument("--warmup", type=int, default=2,
@@ -1180,7 +1294,7 @@ def main():
     ap.add_argument("--no-charts", action="store_true", help="no PNG charts (no matplotlib needed)")
     args = ap.parse_args()
     if args.quick:
-        args.time, args.reps, args.warmup = 3, 1, 0
+        args.time, args.reps, args.warmup = 3, 1, 2
     if args.time < 1 or args.reps < 1 or args.warmup < 0:
         ap.error("--time and --reps must be at least 1, --warmup at least 0")
     if not os.path.isdir("/dev/shm"):

@@ -43,6 +43,10 @@ final class McsConnection {
     private volatile int expStatSN;
     private int maxSendDataSegment = 8192;
     private boolean dirty;
+    /** HeaderDigest=CRC32C in force (from the first PDU after the login, RFC 7143 §13.1). */
+    private boolean headerDigest;
+    /** The measured completions' latencies (its reader only). */
+    final Latencies latencies = new Latencies();
     private Thread reader;
     /** Load commands completed on this connection within the measured time (its reader only). */
     volatile long completed;
@@ -86,7 +90,8 @@ final class McsConnection {
         security.put("AuthMethod", "None");
         // the testkit's offers: no digests, ImmediateData, InitialR2T No, bursts as the bench's targets
         InitiatorOptions offers = InitiatorOptions.defaults().withInitialR2T(false)
-                .withMaxRecvDataSegmentLength(MAX_RECV_DATA_SEGMENT).withBurstLengths(262144, 1048576);
+                .withMaxRecvDataSegmentLength(MAX_RECV_DATA_SEGMENT).withBurstLengths(262144, 1048576)
+                .withDigests(o.headerDigest() ? "CRC32C" : "None", "None");
         Map<String, String> operational = leading ? offers.sessionOffer(o.connections()) : offers.connectionOffer();
         Map<String, String> answered = new LinkedHashMap<>();
         int itt = session.nextItt();
@@ -132,10 +137,13 @@ final class McsConnection {
             }
             boolean transit = (resp.flags() & TRANSIT) != 0;
             if (transit && (resp.flags() & 3) == FULL_FEATURE) {
-                if (!"None".equalsIgnoreCase(answered.getOrDefault("HeaderDigest", "None"))
+                String wanted = o.headerDigest() ? "CRC32C" : "None";
+                if (!wanted.equalsIgnoreCase(answered.getOrDefault("HeaderDigest", "None"))
                         || !"None".equalsIgnoreCase(answered.getOrDefault("DataDigest", "None"))) {
-                    throw new IOException("CID " + cid + ": target chose digests we did not offer: " + answered);
+                    throw new IOException("CID " + cid + ": the target did not settle on HeaderDigest=" + wanted
+                            + " and DataDigest=None: " + answered);
                 }
+                headerDigest = o.headerDigest();
                 maxSendDataSegment = Integer.parseInt(answered.getOrDefault("MaxRecvDataSegmentLength", "8192"));
                 return answered;
             }
@@ -215,7 +223,7 @@ final class McsConnection {
                 cmd.data(immediate == length ? c.dataOut() : Arrays.copyOf(c.dataOut(), immediate));
             }
             session.tasks.put(itt, t);
-            out.write(cmd.encode(false, false));
+            out.write(cmd.encode(headerDigest, false));
             dirty = true;
             return t;
         }
@@ -239,7 +247,7 @@ final class McsConnection {
             Pdu req = new Pdu(Pdu.LOGOUT_REQUEST).immediate(true).flags(0x80 | reason).itt(session.nextItt())
                     .u16(20, cid)
                     .int32(24, session.cmdSN()).int32(28, expStatSN);
-            out.write(req.encode(false, false));
+            out.write(req.encode(headerDigest, false));
             out.flush();
             dirty = false;
         }
@@ -250,7 +258,7 @@ final class McsConnection {
     private void readLoop() {
         try {
             for (;;) {
-                Pdu pdu = Pdu.read(in, false, false, MAX_RECV_DATA_SEGMENT);
+                Pdu pdu = Pdu.read(in, headerDigest, false, MAX_RECV_DATA_SEGMENT);
                 handle(pdu);
                 if (in.available() == 0) {
                     flush();
@@ -308,7 +316,7 @@ final class McsConnection {
                     synchronized (writeLock) {
                         out.write(new Pdu(Pdu.NOP_OUT).immediate(true).flags(0x80).lun(pdu.lun())
                                 .itt(Pdu.RESERVED_TAG).int32(20, ttt).int32(24, session.cmdSN())
-                                .int32(28, expStatSN).encode(false, false));
+                                .int32(28, expStatSN).encode(headerDigest, false));
                         dirty = true;
                     }
                 }
@@ -371,7 +379,7 @@ final class McsConnection {
                 Pdu d = new Pdu(Pdu.DATA_OUT).flags(done + n == length ? 0x80 : 0).lun(t.command.lun())
                         .itt(t.itt).int32(20, ttt).int32(28, expStatSN).int32(36, dataSN).int32(40, offset + done)
                         .data(Arrays.copyOfRange(t.command.dataOut(), offset + done, offset + done + n));
-                out.write(d.encode(false, false));
+                out.write(d.encode(headerDigest, false));
                 done += n;
             }
             dirty = true;
@@ -390,6 +398,9 @@ final class McsConnection {
         t.status = status;
         if (status == McsSense.GOOD && !t.write && t.received != t.expectedLength) {
             throw new IOException(t.what + " returned " + t.received + " of " + t.expectedLength + " bytes");
+        }
+        if (session.measuring) {
+            latencies.add(System.nanoTime() - t.startNanos);
         }
         session.source.finished(t.slot, t);
         if (!session.stopping) {

@@ -21,8 +21,10 @@ import java.util.Locale;
  * client, or EXTENDED COPY(LID1) within the target; samples of the destination are spoilt before and
  * compared with the source after.
  *
- * <p>Prints one JSON line: the connections the session really got, completions, IOPS and MB/s (or
- * the copy's seconds and GiB/s). A load whose first command the target refuses with ILLEGAL REQUEST
+ * <p>Prints one JSON line: the connections the session really got, completions, IOPS and MB/s, the
+ * latency percentiles of the measured commands (p50, p99, p99.9, from the command's PDU being built
+ * to its status being read) (or the copy's seconds and GiB/s). {@code --sequential} walks the LUN
+ * in order, {@code --header-digest} asks for HeaderDigest=CRC32C. A load whose first command the target refuses with ILLEGAL REQUEST
  * (INVALID COMMAND OPERATION CODE from a target without the command) is not run: the line says
  * {@code "supported":false} and why.
  *
@@ -93,7 +95,9 @@ public final class McsLoad {
             warmupIos += before[i];
         }
         long start = System.nanoTime();
+        client.session.measuring = true;
         client.runFor(options.seconds());
+        client.session.measuring = false;
         client.session.stopping = true;
         long elapsed = System.nanoTime() - start;
         long total = 0;
@@ -109,9 +113,9 @@ public final class McsLoad {
         double secs = elapsed / 1e9;
         double iops = total / secs;
         return String.format(Locale.ROOT, "%s,\"block\":%d,\"queue_depth\":%d,\"warmup_ios\":%d,\"seconds\":%.3f,"
-                + "\"ios\":%d,\"per_connection\":%s,\"iops\":%.1f,\"mbps\":%.2f,\"logout\":\"%s\"}",
+                + "\"ios\":%d,\"per_connection\":%s,\"iops\":%.1f,\"mbps\":%.2f%s,\"logout\":\"%s\"}",
                 head(true, null), options.block(), depth, warmupIos, secs, total, per, iops,
-                iops * options.block() / 1e6, logout);
+                iops * options.block() / 1e6, Latencies.json(conns.stream().map(c -> c.latencies).toList()), logout);
     }
 
     private String copy(McsClient.Capacity from) throws IOException, InterruptedException {

@@ -19,14 +19,17 @@ import java.util.Locale;
  * @param bytes the bytes a copy moves, or 0 for all of {@code lun}
  * @param initiator our iSCSI name
  * @param timeoutSeconds the longest wait for any answer (login, a command, logout)
+ * @param sequential READs and WRITEs walk the LUN in order instead of at random
+ * @param headerDigest offer HeaderDigest=CRC32C (and require it), instead of None
  */
 record McsOptions(String host, int port, String target, int lun, int connections, int queueDepth, int block,
         double warmup, double seconds, LoadKind command, int destLun, long bytes, String initiator,
-        double timeoutSeconds) {
+        double timeoutSeconds, boolean sequential, boolean headerDigest) {
 
     static final String USAGE = "usage: McsLoad --portal HOST:PORT --target IQN [--lun N] [--connections N]"
             + " [--queue-depth N] [--block BYTES] [--seconds S] [--warmup S] [--write] [--command "
-            + LoadKind.names() + "] [--dest-lun N] [--bytes N] [--initiator IQN] [--timeout S]";
+            + LoadKind.names() + "] [--dest-lun N] [--bytes N] [--initiator IQN] [--timeout S] [--sequential]"
+            + " [--header-digest]";
 
     /** @return true for WRITE(10)s */
     boolean write() {
@@ -52,10 +55,20 @@ record McsOptions(String host, int port, String target, int lun, int connections
         long bytes = 0;
         String initiator = "iqn.2026-11.org.jstgt.bench:mcs";
         double timeout = 10;
+        boolean sequential = false;
+        boolean headerDigest = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--write")) {
                 command = LoadKind.WRITE;
+                continue;
+            }
+            if (a.equals("--sequential")) {
+                sequential = true;
+                continue;
+            }
+            if (a.equals("--header-digest")) {
+                headerDigest = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -93,7 +106,7 @@ record McsOptions(String host, int port, String target, int lun, int connections
             host = host.substring(1, host.length() - 1);
         }
         return new McsOptions(host, port, target, lun, connections, queueDepth, block, warmup, seconds, command,
-                destLun, bytes, initiator, timeout);
+                destLun, bytes, initiator, timeout, sequential, headerDigest);
     }
 
     long timeoutNanos() {

@@ -22,6 +22,8 @@ final class McsSession {
     final Map<Integer, McsTask> tasks = new ConcurrentHashMap<>();
     final List<McsConnection> connections = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> failure = new AtomicReference<>();
+    /** Set for the measured time: completions record their latency. */
+    volatile boolean measuring;
     /** Set when the measured time is over: completions no longer start new commands. */
     volatile boolean stopping;
     /** Set before the logout: connections closing from here on are no failure. */

@@ -427,25 +427,12 @@ class Bench:
         urls = self.workload_urls(target, wl)
         # Level 6 logs the target's login answers (TargetLoginReply: key=value), nothing per command.
         env = dict(os.environ, LIBISCSI_DEBUG="6")
-        runs = []
-        try:
-            for i, url in enumerate(urls, 1):
-                argv = tool_argv(wl, url, amount, "%s:session%d" % (INITIATOR, i) if len(urls) > 1 else None,
-                                 self.copy_urls[target])
-                path = os.path.join(self.raw, tag + (".s%d" % i if len(urls) > 1 else "") + ".txt")
-                with open(path, "w") as out:
-                    out.write("$ " + " ".join(argv) + "\n")
-                    out.flush()
-                    runs.append((path, subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
-                                                        stderr=subprocess.STDOUT, env=env)))
-            deadline = time.time() + limit
-            for _, p in runs:
-                p.wait(timeout=max(1, deadline - time.time()))
-        finally:
-            for _, p in runs:
-                if p.poll() is None:
-                    p.kill()
-                    p.wait()
+        jobs = []
+        for i, url in enumerate(urls, 1):
+            argv = tool_argv(wl, url, amount, "%s:session%d" % (INITIATOR, i) if len(urls) > 1 else None,
+                             self.copy_urls[target])
+            jobs.append((argv, os.path.join(self.raw, tag + (".s%d" % i if len(urls) > 1 else "") + ".txt")))
+        runs = run_all(jobs, limit, env)
         want = "CRC32C" if wl.digest else "None"
         if wl.tool == "McsLoad":
             iops, secs, moved, extra = self.mcs_result(target, wl, runs)
@@ -572,25 +559,12 @@ class Bench:
         per session for the run time after its own warm-up. With several sessions, p50 is the median
         of the sessions' and p99/p99.9 the worst session's."""
         urls = self.workload_urls(target, wl)
-        procs = []
-        try:
-            for i, url in enumerate(urls, 1):
-                argv = latency_argv(wl, url, self.args.time,
-                                    "%s:latency%d" % (INITIATOR, i) if len(urls) > 1 else None)
-                path = os.path.join(self.raw, "latency-" + tag + (".s%d" % i if len(urls) > 1 else "") + ".txt")
-                with open(path, "w") as out:
-                    out.write("$ " + " ".join(argv) + "\n")
-                    out.flush()
-                    procs.append((path, subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
-                                                         stderr=subprocess.STDOUT)))
-            deadline = time.time() + self.args.time + MCS_WARMUP + 60
-            for _, p in procs:
-                p.wait(timeout=max(1, deadline - time.time()))
-        finally:
-            for _, p in procs:
-                if p.poll() is None:
-                    p.kill()
-                    p.wait()
+        jobs = []
+        for i, url in enumerate(urls, 1):
+            argv = latency_argv(wl, url, self.args.time, "%s:latency%d" % (INITIATOR, i) if len(urls) > 1 else None)
+            jobs.append((argv, os.path.join(self.raw, "latency-" + tag + (".s%d" % i if len(urls) > 1 else "")
+                                            + ".txt")))
+        procs = run_all(jobs, self.args.time + MCS_WARMUP + 60)
         found = []
         for path, p in procs:
             with open(path) as f:
@@ -702,6 +676,29 @@ class Bench:
         self.env["reps"] = self.args.reps
         self.env["urls"] = self.urls
         return report(self.runs, self.env, self.raw, self.args)
+
+
+def run_all(jobs, limit, env=None):
+    """Starts every (argv, output path) at once, each writing its command line and then its output
+    to its path, and waits up to limit seconds for all; what is still running then is killed.
+    Returns the (path, process) pairs."""
+    runs = []
+    try:
+        for argv, path in jobs:
+            with open(path, "w") as out:
+                out.write("$ " + " ".join(argv) + "\n")
+                out.flush()
+                runs.append((path, subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
+                                                    stderr=subprocess.STDOUT, env=env)))
+        deadline = time.time() + limit
+        for _, p in runs:
+            p.wait(timeout=max(1, deadline - time.time()))
+    finally:
+        for _, p in runs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    return runs
 
 
 def loopback_bytes():

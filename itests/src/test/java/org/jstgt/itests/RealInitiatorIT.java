@@ -37,7 +37,7 @@ class RealInitiatorIT {
 
     @RegisterExtension
     static final StartedAssembly ASSEMBLY = new StartedAssembly("real-initiator", "iscsi-ls", "iscsi-inq",
-            "iscsi-readcapacity16", "qemu-img");
+            "iscsi-readcapacity16", "iscsi-perf", "qemu-img");
 
     private KarafInstance karaf;
     private Path work;
@@ -128,6 +128,33 @@ class RealInitiatorIT {
                 () -> Processes.run(TOOL_TIMEOUT, "iscsi-ls", "-s", "iscsi://127.0.0.1:3260"),
                 r -> r.exitCode() == 0 && lun1.matcher(r.output()).find());
         assertTrue(Pattern.compile("(?m)^\\s*Lun:0\\s").matcher(listing.output()).find(), listing.describe());
+    }
+
+    /**
+     * Issue 17: an independent run saw one iscsi-perf QD1 run end without a result. Consecutive
+     * short runs at queue depth 1, each its own session, must all finish with a rate, with the
+     * event loops polling after I/O (the default) and sleeping at once ({@code busy.poll.us = 0}).
+     */
+    @Test
+    @Order(8)
+    void consecutiveQueueDepthOneRunsAllFinish() throws Exception {
+        Pattern average = Pattern.compile("iops average (\\d+)");
+        for (String poll : new String[] {null, "0"}) {
+            if (poll != null) {
+                karaf.writeEtc("jstgt.iscsi.cfg", "# RealInitiatorIT: event loops sleep at once\nbusy.poll.us = "
+                        + poll + "\n");
+                Thread.sleep(3000); // Felix fileinstall polls etc/ every second or so; applied live
+            }
+            for (int run = 1; run <= 12; run++) {
+                Processes.Result r = Processes.run(Duration.ofSeconds(30), "iscsi-perf", "-m", "1", "-b", "8", "-t",
+                        "1", "-r", URL_V4).assertSuccess();
+                Matcher m = average.matcher(r.output());
+                assertTrue(r.output().contains("finished") && m.find(), "run " + run + " (busy.poll.us "
+                        + (poll == null ? "default" : poll) + ") gave no result: " + r.describe());
+                assertTrue(Long.parseLong(m.group(1)) > 0, r.describe());
+            }
+        }
+        Files.deleteIfExists(karaf.home().resolve("etc/jstgt.iscsi.cfg"));
     }
 
     // ---- helpers

@@ -74,7 +74,7 @@ class PollingIoHandlerTest {
 
     private final Scripted transport = new Scripted();
     private final long[] now = {1_000_000};
-    private final PollWindow window = new PollWindow(50);
+    private final PollWindow window = new PollWindow(50, 1);
     private final PollingIoHandler handler = new PollingIoHandler(transport, window, () -> now[0]);
 
     @Test
@@ -136,6 +136,30 @@ class PollingIoHandlerTest {
         var factory = PollingIoHandler.factory(executor -> transport, window);
         assertFalse(factory.isChangingThreadSupported());
         assertTrue(factory.newHandler(null) instanceof PollingIoHandler);
+    }
+
+    @Test
+    void atMostTheWindowsNumberOfLoopsPollAtOnceAndABlockingOneLetsAnotherPoll() {
+        Scripted other = new Scripted();
+        PollingIoHandler second = new PollingIoHandler(other, window, () -> now[0]);
+        transport.events.add(1);
+        other.events.add(1);
+        handler.run(loop(true));
+        second.run(loop(true));
+        handler.run(loop(true)); // polls: takes the one permit
+        second.run(loop(true)); // would poll, but the permit is taken: blocks
+        assertEquals(1, window.pollers());
+        now[0] += 60_000;
+        handler.run(loop(true)); // its window passed: blocks and gives the permit back
+        assertEquals(0, window.pollers());
+        other.events.add(1);
+        second.run(loop(true));
+        second.run(loop(true)); // now it polls
+        assertEquals(List.of(true, false, true), transport.blocked);
+        assertEquals(List.of(true, true, true, false), other.blocked);
+        assertEquals(1, window.pollers());
+        second.prepareToDestroy(); // a loop shutting down gives its permit back
+        assertEquals(0, window.pollers());
     }
 
     @Test

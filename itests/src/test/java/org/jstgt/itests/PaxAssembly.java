@@ -3,6 +3,7 @@ package org.jstgt.itests;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFileExtend;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
@@ -60,6 +61,12 @@ final class PaxAssembly {
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "18101"),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "11099"),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "44445"),
+            // shellAs runs commands as a javax.security.auth.Subject; the probe found that package by a
+            // dynamic import, which failed once in a full itest run ("javax.security.auth.Subject not
+            // found by PAXEXAM-PROBE") and never alone: from the JDK directly, as Karaf does for the
+            // JAAS principal classes the same code uses
+            editConfigurationFileExtend("etc/config.properties", "org.osgi.framework.bootdelegation",
+                    "javax.security.auth"),
             bundle(new File(testkit).toURI().toString()),
         };
     }

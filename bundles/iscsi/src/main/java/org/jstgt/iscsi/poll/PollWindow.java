@@ -2,6 +2,7 @@ package org.jstgt.iscsi.poll;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * How long an event loop keeps polling after its last I/O before it sleeps (the key
@@ -17,6 +18,12 @@ public final class PollWindow {
     private volatile long nanos;
     private final int maxPollers;
     private final AtomicInteger pollers = new AtomicInteger();
+    /** A loop counts as busy for this long after its last I/O. */
+    static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final int MAX_LOOPS = 256;
+    /** Each registered loop's last I/O ({@link System#nanoTime()}), by {@link #register} index. */
+    private final AtomicLongArray lastIo = new AtomicLongArray(MAX_LOOPS);
+    private final AtomicInteger loops = new AtomicInteger();
 
     /** @param micros the window in microseconds, 0 (no polling) to {@value #MAX_MICROS} */
     public PollWindow(int micros) {
@@ -44,6 +51,38 @@ public final class PollWindow {
                 return false;
             }
         } while (!pollers.compareAndSet(n, n + 1));
+        return true;
+    }
+
+    /** @return the new loop's index for {@link #io} and {@link #quiet}, or -1 past the first 256 (never polls) */
+    int register() {
+        int i = loops.getAndIncrement();
+        return i < MAX_LOOPS ? i : -1;
+    }
+
+    /**
+     * @param loop the loop's index
+     * @param now its time of I/O
+     */
+    void io(int loop, long now) {
+        lastIo.lazySet(loop, now);
+    }
+
+    /**
+     * @param now the time
+     * @return true when at most {@link #tryPoll}'s number of loops had I/O within the last
+     *     millisecond: when more are busy (several connections at once, on a machine shared with
+     *     initiators), polling would only take CPU from them, so nobody polls
+     */
+    boolean quiet(long now) {
+        int n = Math.min(loops.get(), MAX_LOOPS);
+        int busy = 0;
+        for (int i = 0; i < n; i++) {
+            long t = lastIo.get(i);
+            if (t != 0 && now - t < BUSY_NANOS && ++busy > maxPollers) {
+                return false;
+            }
+        }
         return true;
     }
 

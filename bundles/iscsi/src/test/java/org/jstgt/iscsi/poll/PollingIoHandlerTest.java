@@ -140,26 +140,51 @@ class PollingIoHandlerTest {
 
     @Test
     void atMostTheWindowsNumberOfLoopsPollAtOnceAndABlockingOneLetsAnotherPoll() {
-        Scripted other = new Scripted();
-        PollingIoHandler second = new PollingIoHandler(other, window, () -> now[0]);
-        transport.events.add(1);
-        other.events.add(1);
-        handler.run(loop(true));
+        PollWindow two = new PollWindow(50, 2);
+        Scripted a = new Scripted();
+        Scripted b = new Scripted();
+        Scripted c = new Scripted();
+        PollingIoHandler first = new PollingIoHandler(a, two, () -> now[0]);
+        PollingIoHandler second = new PollingIoHandler(b, two, () -> now[0]);
+        PollingIoHandler third = new PollingIoHandler(c, two, () -> now[0]);
+        // two busy loops: both may poll, each takes one of the two permits
+        a.events.add(1);
+        b.events.add(1);
+        first.run(loop(true));
         second.run(loop(true));
-        handler.run(loop(true)); // polls: takes the one permit
-        second.run(loop(true)); // would poll, but the permit is taken: blocks
-        assertEquals(1, window.pollers());
-        now[0] += 60_000;
-        handler.run(loop(true)); // its window passed: blocks and gives the permit back
-        assertEquals(0, window.pollers());
-        other.events.add(1);
+        first.run(loop(true));
         second.run(loop(true));
-        second.run(loop(true)); // now it polls
-        assertEquals(List.of(true, false, true), transport.blocked);
-        assertEquals(List.of(true, true, true, false), other.blocked);
-        assertEquals(1, window.pollers());
-        second.prepareToDestroy(); // a loop shutting down gives its permit back
-        assertEquals(0, window.pollers());
+        assertEquals(2, two.pollers());
+        assertEquals(List.of(true, false), a.blocked);
+        assertEquals(List.of(true, false), b.blocked);
+        // a third loop gets I/O: more loops are busy than may poll, so none polls; each gives its permit back
+        c.events.add(1);
+        third.run(loop(true));
+        first.run(loop(true));
+        second.run(loop(true));
+        third.run(loop(true));
+        assertEquals(List.of(true, false, true), a.blocked);
+        assertEquals(List.of(true, false, true), b.blocked);
+        assertEquals(List.of(true, true), c.blocked);
+        assertEquals(0, two.pollers());
+        // a millisecond later only the third has I/O again: it polls
+        now[0] += 2_000_000;
+        c.events.add(1);
+        third.run(loop(true));
+        third.run(loop(true));
+        assertEquals(List.of(true, true, true, false), c.blocked);
+        assertEquals(1, two.pollers());
+        third.prepareToDestroy(); // a loop shutting down gives its permit back
+        assertEquals(0, two.pollers());
+    }
+
+    @Test
+    void thePermitsBoundThePollersEvenWhenFewLoopsAreBusy() {
+        PollWindow one = new PollWindow(50, 1);
+        assertTrue(one.tryPoll());
+        assertFalse(one.tryPoll(), "one permit");
+        one.donePolling();
+        assertTrue(one.tryPoll());
     }
 
     @Test

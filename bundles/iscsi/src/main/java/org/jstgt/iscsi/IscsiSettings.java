@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fabric's own settings, the singleton PID {@value #PID} ({@code etc/jstgt.iscsi.cfg},
- * optional): the Netty transport, the peer log budget and the event loops' polling window. They replace the system properties
+ * optional): the Netty transport, the peer log budget and the event loops' polling window. They
+ * replace the system properties
  * {@value Transport#PROPERTY} and {@value LogBudget#PROPERTY}, which are still read, with a
  * deprecation line in the log, when the file does not set the key (for one release).
  *

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * when it cannot load. The native transports' classes are touched only through {@link Urings} and
  * {@link Epolls}, so a missing bundle or library degrades instead of failing.
  *
- * <p>The connections' event loops poll for a while after I/O before they sleep ({@link PollingIoHandler},
- * key {@code busy.poll.us}). On io_uring the event loops also run the file store's I/O (it submits its reads and writes to
+ * <p>The connections' event loops poll for a while after I/O before they sleep
+ * ({@link PollingIoHandler}, key {@code busy.poll.us}). On io_uring the event loops also run the
+ * file store's I/O (it submits its reads and writes to
  * the ring of the loop that asks), so a command's file I/O completes on its connection's thread.
  */
 record Transport(String name, EventLoopGroup boss, EventLoopGroup workers,

@@ -115,7 +115,8 @@ public final class SessionControl {
             }
             c.requestLogout(LOGOUT_SECONDS);
             try {
-                c.executor().schedule(SessionMdc.wrap(c.mdc(), SessionMdc.NO_LUN, c::close), LOGOUT_SECONDS, TimeUnit.SECONDS);
+                c.executor().schedule(SessionMdc.wrap(c.mdc(), SessionMdc.NO_LUN, c::close), LOGOUT_SECONDS,
+                        TimeUnit.SECONDS);
             } catch (RejectedExecutionException e) {
                 c.close(); // the event loop is stopping: nothing to wait for
             }

@@ -12,7 +12,8 @@ import org.jstgt.iscsi.log.SessionMdc;
  * channel going inactive, after which its values leave the thread; user events; errors), so that
  * every line logged while the connection's PDUs are handled names its target, initiator, ISID,
  * TSIH and portal. The end of a read and writability changes log nothing of their own and are
- * passed on as they are (entering is cheap, not free). A connection that joined a session on another event loop has a second one on
+ * passed on as they are (entering is cheap, not free). A connection that joined a session on
+ * another event loop has a second one on
  * the session's loop, where its PDUs are handled ({@link FullFeaturePipeline}). One instance serves
  * every channel.
  */
@@ -47,9 +48,6 @@ final class MdcHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelInactive();
         }
         SessionMdc.leave(context);
-        if (c != null && c.mdc() != context) {
-            SessionMdc.leave(c.mdc()); // named by its login while it ended
-        }
     }
 
     @Override

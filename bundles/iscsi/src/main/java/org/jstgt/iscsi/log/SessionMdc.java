@@ -45,6 +45,9 @@ public final class SessionMdc {
     /** The LUN argument of work that is about no LUN. */
     public static final int NO_LUN = -1;
 
+    private static final String[] KEYS = {TARGET, INITIATOR, ISID, TSIH, PORTAL, PEER, LUN};
+    /** The values of work of no connection: none. */
+    private static final Context NOBODY = new Context(null, null, null, null, null, null);
     private static final String[] LUN_NAMES = new String[256];
 
     static {
@@ -100,7 +103,7 @@ public final class SessionMdc {
 
     /** One thread's record of whose values its MDC holds, and how deep its scopes are. */
     private static final class Held {
-        Context context;
+        Context context = NOBODY;
         int lun = NO_LUN;
         int depth;
         final Scope outermost = new Scope(this, null, NO_LUN);
@@ -109,21 +112,12 @@ public final class SessionMdc {
         void become(Context to, int toLun) {
             Context from = context;
             if (from != to) {
-                if (from == null || to == null) {
-                    put(TARGET, to == null ? null : to.target());
-                    put(INITIATOR, to == null ? null : to.initiator());
-                    put(ISID, to == null ? null : to.isid());
-                    put(TSIH, to == null ? null : to.tsih());
-                    put(PORTAL, to == null ? null : to.portal());
-                    put(PEER, to == null ? null : to.peer());
-                } else {
-                    change(TARGET, from.target(), to.target());
-                    change(INITIATOR, from.initiator(), to.initiator());
-                    change(ISID, from.isid(), to.isid());
-                    change(TSIH, from.tsih(), to.tsih());
-                    change(PORTAL, from.portal(), to.portal());
-                    change(PEER, from.peer(), to.peer());
-                }
+                change(TARGET, from.target(), to.target());
+                change(INITIATOR, from.initiator(), to.initiator());
+                change(ISID, from.isid(), to.isid());
+                change(TSIH, from.tsih(), to.tsih());
+                change(PORTAL, from.portal(), to.portal());
+                change(PEER, from.peer(), to.peer());
                 context = to;
             }
             if (lun != toLun) {
@@ -141,7 +135,6 @@ public final class SessionMdc {
 
     /** A piece of work under a connection's values; closing ends it. */
     public static final class Scope implements AutoCloseable {
-        private static final Scope NONE = new Scope(null, null, NO_LUN);
         private final Held held;
         private final Context outer;
         private final int outerLun;
@@ -154,7 +147,7 @@ public final class SessionMdc {
 
         @Override
         public void close() {
-            if (held == null || held.depth == 0) {
+            if (held.depth == 0) {
                 return;
             }
             held.depth--;
@@ -181,7 +174,7 @@ public final class SessionMdc {
         Held h = HELD.get();
         Scope s = h.depth == 0 ? h.outermost : new Scope(h, h.context, h.lun);
         h.depth++;
-        h.become(context, lun < 0 ? NO_LUN : lun);
+        h.become(context == null ? NOBODY : context, lun < 0 ? NO_LUN : lun);
         return s;
     }
 
@@ -208,17 +201,17 @@ public final class SessionMdc {
     public static void leave(Context context) {
         Held h = HELD.get();
         if (context != null && h.depth == 0 && h.context == context) {
-            h.become(null, NO_LUN);
+            h.become(NOBODY, NO_LUN);
         }
     }
 
     /** Removes this class's keys from the thread's MDC, and its record of them. */
     public static void clear() {
         Held h = HELD.get();
-        for (String k : new String[] {TARGET, INITIATOR, ISID, TSIH, PORTAL, PEER, LUN}) {
+        for (String k : KEYS) {
             MDC.remove(k);
         }
-        h.context = null;
+        h.context = NOBODY;
         h.lun = NO_LUN;
         h.depth = 0;
     }

@@ -2,6 +2,7 @@ package org.jstgt.iscsi.poll;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -23,7 +24,10 @@ public final class PollWindow {
     private static final int MAX_LOOPS = 256;
     /** Each registered loop's last I/O ({@link System#nanoTime()}), by {@link #register} index. */
     private final AtomicLongArray lastIo = new AtomicLongArray(MAX_LOOPS);
-    private final AtomicInteger loops = new AtomicInteger();
+    /** Which indices belong to a live loop (1); a loop that ends frees its own. */
+    private final AtomicIntegerArray used = new AtomicIntegerArray(MAX_LOOPS);
+    /** One past the highest index ever taken: what {@link #quiet} scans. */
+    private final AtomicInteger highest = new AtomicInteger();
 
     /** @param micros the window in microseconds, 0 (no polling) to {@value #MAX_MICROS} */
     public PollWindow(int micros) {
@@ -54,10 +58,26 @@ public final class PollWindow {
         return true;
     }
 
-    /** @return the new loop's index for {@link #io} and {@link #quiet}, or -1 past the first 256 (never polls) */
+    /**
+     * @return the new loop's index for {@link #io} and {@link #quiet}, the lowest free one, or -1
+     *     when 256 loops live (that one never polls)
+     */
     int register() {
-        int i = loops.getAndIncrement();
-        return i < MAX_LOOPS ? i : -1;
+        for (int i = 0; i < MAX_LOOPS; i++) {
+            if (used.compareAndSet(i, 0, 1)) {
+                highest.accumulateAndGet(i + 1, Math::max);
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** @param loop the index of a loop that ends, from {@link #register} (-1: none) */
+    void unregister(int loop) {
+        if (loop >= 0) {
+            lastIo.set(loop, 0);
+            used.set(loop, 0);
+        }
     }
 
     /**
@@ -75,7 +95,7 @@ public final class PollWindow {
      *     initiators), polling would only take CPU from them, so nobody polls
      */
     boolean quiet(long now) {
-        int n = Math.min(loops.get(), MAX_LOOPS);
+        int n = highest.get();
         int busy = 0;
         for (int i = 0; i < n; i++) {
             long t = lastIo.get(i);

@@ -123,6 +123,7 @@ public final class PollingIoHandler implements IoHandler {
 
     @Override
     public void destroy() {
+        window.unregister(index);
         delegate.destroy();
     }
 

@@ -232,8 +232,11 @@ public final class ScsiCommands {
         // completed by the engine of the connection the task is allegiant to by then (TASK REASSIGN)
         stage.whenComplete((result, error) -> {
             // the completion's lines name the session and LUN (SessionMdc), on whatever thread it runs
-            Runnable done = SessionMdc.wrap(port.mdc(), IscsiTask.lunNumber(task.lunField()),
-                    () -> task.engine.completed(task, result, error));
+            Runnable done = () -> {
+                try (SessionMdc.Scope s = SessionMdc.enter(port.mdc(), IscsiTask.lunNumber(task.lunField()))) {
+                    task.engine.completed(task, result, error);
+                }
+            };
             if (port.executor().inEventLoop()) {
                 done.run();
             } else {

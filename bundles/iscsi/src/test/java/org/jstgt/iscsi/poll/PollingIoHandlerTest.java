@@ -179,6 +179,16 @@ class PollingIoHandlerTest {
     }
 
     @Test
+    void aLoopThatEndsFreesItsPlaceForTheNext() {
+        PollWindow w = new PollWindow(50, 1);
+        for (int i = 0; i < 1000; i++) { // a fabric restarted again and again with the same settings
+            PollingIoHandler h = new PollingIoHandler(new Scripted(), w, () -> now[0]);
+            h.destroy();
+        }
+        assertEquals(0, w.register(), "the places of ended loops are taken again");
+    }
+
+    @Test
     void thePermitsBoundThePollersEvenWhenFewLoopsAreBusy() {
         PollWindow one = new PollWindow(50, 1);
         assertTrue(one.tryPoll());

@@ -589,7 +589,7 @@ class Bench:
         """Runs every workload once on every target, unmeasured, so that no target is measured
         cold (jstgt's JIT compiles its hot paths in the first seconds under load)."""
         # --quick warms the first workloads only: enough that the first one measured is not cold
-        wls = selected(self.args.quick)[:4] if self.args.quick else selected(False)
+        wls = selected(self.args.quick, self.args.only)[:4] if self.args.quick else selected(False, self.args.only)
         log("warm-up: %s %d s per target, not measured" % ("the first %d workloads" % len(wls) if self.args.quick
                                                             else "every workload", self.args.warmup))
         for wl in wls:
@@ -658,7 +658,7 @@ class Bench:
             self.warm_up()
         ceilings = []
         for rep in range(1, self.args.reps + 1):
-            for wl in selected(self.args.quick):
+            for wl in selected(self.args.quick, self.args.only):
                 if wl.name == "1M seq read QD8":
                     # The ceiling of each repetition is measured right before the workload it is
                     # compared with, so that machine drift hits both alike; the median is reported.
@@ -751,9 +751,10 @@ def jar_has(jar, cls):
         return False
 
 
-def selected(quick):
-    """The workloads of a run: all, or with --quick those marked quick."""
-    return [wl for wl in WORKLOADS if wl.quick or not quick]
+def selected(quick, only=None):
+    """The workloads of a run: all, or with --quick those marked quick; with --only those of them
+    whose name the regular expression only finds."""
+    return [wl for wl in WORKLOADS if (wl.quick or not quick) and (only is None or re.search(only, wl.name))]
 
 
 def tool_argv(wl, url, amount, initiator, copy_url=None):
@@ -1287,6 +1288,8 @@ def main():
     ap.add_argument("--reps", type=int, default=3, help="repetitions; medians are reported (default 3)")
     ap.add_argument("--warmup", type=int, default=2,
                     help="unmeasured seconds of every workload on every target first (default 2; 0: none)")
+    ap.add_argument("--only", metavar="REGEX",
+                    help="only the workloads whose name this finds (e.g. 'sessions'); implies --no-docs")
     ap.add_argument("--no-docs", action="store_true", help="print only; leave docs/ as it is")
     ap.add_argument("--no-charts", action="store_true", help="no PNG charts (no matplotlib needed)")
     args = ap.parse_args()
@@ -1294,6 +1297,13 @@ def main():
         args.time, args.reps, args.warmup = 3, 1, 2
     if args.time < 1 or args.reps < 1 or args.warmup < 0:
         ap.error("--time and --reps must be at least 1, --warmup at least 0")
+    if args.only is not None:
+        try:
+            if not selected(args.quick, args.only):
+                ap.error("--only %r matches no workload%s" % (args.only, " of --quick" if args.quick else ""))
+        except re.error as e:
+            ap.error("--only %r: %s" % (args.only, e))
+        args.no_docs = True
     if not os.path.isdir("/dev/shm"):
         sys.exit("bench: needs /dev/shm (tmpfs) for the LUN files")
     signal.signal(signal.SIGINT, on_signal)

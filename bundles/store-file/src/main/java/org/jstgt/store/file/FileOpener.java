@@ -51,22 +51,22 @@ final class FileOpener {
      * @param exists whether the path exists (judged once, by the provider)
      * @param device a block device (or any non-regular file), never created or extended
      * @param preallocate write zeros over the whole of a new or grown file instead of leaving a hole
-     * @param ring let the store use io_uring
+     * @param paths the paths the store may take besides the I/O threads
      */
-    BackingStore open(StoreSpec spec, Path path, boolean exists, boolean device, boolean preallocate, boolean ring)
+    BackingStore open(StoreSpec spec, Path path, boolean exists, boolean device, boolean preallocate, IoPaths paths)
             throws ConfigException, IOException {
         if (exists) {
             OpenFiles.Entry shared = openFiles.join(path.toRealPath(), spec.readOnly());
             if (shared != null) {
-                return share(spec, path, shared, device, preallocate, ring);
+                return share(spec, path, shared, device, preallocate, paths);
             }
         }
-        return device ? openDevice(spec, path, ring) : openFile(spec, path, preallocate, ring);
+        return device ? openDevice(spec, path, paths) : openFile(spec, path, preallocate, paths);
     }
 
     /** A further read-only LUN on a path another read-only LUN has open: same channel and lock. */
     private BackingStore share(StoreSpec spec, Path path, OpenFiles.Entry shared, boolean device, boolean preallocate,
-            boolean ring) throws ConfigException, IOException {
+            IoPaths paths) throws ConfigException, IOException {
         boolean ok = false;
         try {
             long current = device ? deviceSize(shared.channel, shared.realPath) : shared.channel.size();
@@ -80,7 +80,7 @@ final class FileOpener {
                         + " (" + current + " bytes); shrinking would lose data");
             }
             FileStore store = new FileStore(spec.lunName(), path, shared, size, true, device, preallocate, executor,
-                    openFiles, closeWaitMillis, ring, syncs);
+                    openFiles, closeWaitMillis, paths, syncs);
             ok = true;
             return store;
         } finally {
@@ -90,7 +90,7 @@ final class FileOpener {
         }
     }
 
-    private BackingStore openFile(StoreSpec spec, Path path, boolean preallocate, boolean ring) throws ConfigException, IOException {
+    private BackingStore openFile(StoreSpec spec, Path path, boolean preallocate, IoPaths paths) throws ConfigException, IOException {
         boolean readOnly = spec.readOnly();
         // the deepest directory that exists before the file is created: entries below it are new
         Path existing = null;
@@ -149,7 +149,7 @@ final class FileOpener {
             if (existing != null) {
                 syncNewEntries(spec.lunName(), path.getParent(), existing);
             }
-            FileStore store = first(spec, path, path.toRealPath(), channel, lock, size, false, preallocate, ring);
+            FileStore store = first(spec, path, path.toRealPath(), channel, lock, size, false, preallocate, paths);
             if (size > current && !preallocate) {
                 // the byte that set the length allocated the last block; everything added is zeros
                 store.deallocateAddedTail(current);
@@ -163,7 +163,7 @@ final class FileOpener {
         }
     }
 
-    private BackingStore openDevice(StoreSpec spec, Path path, boolean ring) throws ConfigException, IOException {
+    private BackingStore openDevice(StoreSpec spec, Path path, IoPaths paths) throws ConfigException, IOException {
         boolean readOnly = spec.readOnly();
         FileChannel channel;
         try {
@@ -185,7 +185,7 @@ final class FileOpener {
             } else if (size < deviceSize) {
                 LOG.info("LUN {}: exporting the first {} of the {} bytes of {}", spec.lunName(), size, deviceSize, path);
             }
-            FileStore store = first(spec, path, real, channel, null, size, true, false, ring);
+            FileStore store = first(spec, path, real, channel, null, size, true, false, paths);
             ok = true;
             return store;
         } finally {
@@ -200,7 +200,7 @@ final class FileOpener {
      * and opens its hole side ({@link Holes}), which probes what the file system can do.
      */
     private FileStore first(StoreSpec spec, Path path, Path real, FileChannel channel, FileLock lock, long size,
-            boolean device, boolean preallocate, boolean ring) throws IOException {
+            boolean device, boolean preallocate, IoPaths paths) throws IOException {
         boolean readOnly = spec.readOnly();
         Object key = fileKey(real);
         HoleFile holes = Holes.open(real, key, readOnly, device, device ? 0 : channel.size());
@@ -208,7 +208,7 @@ final class FileOpener {
         try {
             OpenFiles.Entry entry = new OpenFiles.Entry(real, channel, lock, !readOnly, spec.lunName(), key, holes);
             FileStore store = new FileStore(spec.lunName(), path, entry, size, readOnly, device, preallocate, executor,
-                    openFiles, closeWaitMillis, ring, syncs);
+                    openFiles, closeWaitMillis, paths, syncs);
             openFiles.add(entry);
             ok = true;
             return store;

@@ -21,10 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An open regular file or block device. A call the ring can take (from a Netty io_uring event loop,
- * with a direct buffer) is submitted to that loop's ring and completes on the loop ({@link RingIo});
- * any other call runs on the provider's file I/O threads and completes there ({@link PoolIo}).
- * Either way callers (event loops) never block, and both ways reach the same page cache.
+ * An open regular file or block device. A file on tmpfs or ramfs is read and written on the calling
+ * thread, a copy from or to memory that is complete when the call returns ({@link InlineIo}). Else a
+ * call the ring can take (from a Netty io_uring event loop, with a direct buffer) is submitted to
+ * that loop's ring and completes on the loop ({@link RingIo}); any other call runs on the provider's
+ * file I/O threads and completes on the caller's executor ({@link PoolIo}). Callers (event loops)
+ * never wait for a device, and every path reaches the same page cache.
  *
  * <p>Once a data sync failed (a flush, or the sync of a FUA write, on either path), every later
  * flush and FUA write fails until the store is reopened ({@link SyncFailure}); reads and plain
@@ -56,6 +58,8 @@ final class FileStore implements BackingStore {
     private final SyncFailure syncFailure;
     private final AtomicLong forces = new AtomicLong();
     private final PoolIo pool;
+    /** The calling thread's path, or null when not on a memory file system or off for this LUN. */
+    private final InlineIo inline;
     /** The open file's io_uring side, or null when off for this LUN or unusable here. */
     private final RingIo ring;
     /** The file's hole side when this store UNMAPs or reports extents, else null. */
@@ -65,7 +69,7 @@ final class FileStore implements BackingStore {
 
     /** @param preallocate {@code store.preallocate}: a thick file, never unmapped */
     FileStore(String lunName, Path path, OpenFiles.Entry entry, long size, boolean readOnly, boolean device,
-            boolean preallocate, Executor executor, OpenFiles openFiles, long closeWaitMillis, boolean useRing,
+            boolean preallocate, Executor executor, OpenFiles openFiles, long closeWaitMillis, IoPaths paths,
             Syncs syncs) {
         this.lunName = lunName;
         this.path = path;
@@ -77,8 +81,15 @@ final class FileStore implements BackingStore {
         this.openFiles = openFiles;
         this.closeWaitMillis = closeWaitMillis;
         this.syncFailure = new SyncFailure(lunName, path);
-        this.pool = new PoolIo(path, channel, executor, inFlight, forces, syncs, syncFailure);
-        var file = useRing ? entry.ring(syncs::ringSyncErrno) : null;
+        ChannelIo io = new ChannelIo(channel, forces, syncs, syncFailure);
+        this.pool = new PoolIo(path, io, executor, inFlight);
+        boolean memory = paths.inline() && !device && MemoryFs.holds(entry.realPath);
+        this.inline = memory ? new InlineIo(path, io, inFlight) : null;
+        if (memory) {
+            LOG.debug("LUN {}: {} is on a memory file system: reads and writes run on the calling thread", lunName,
+                    path);
+        }
+        var file = paths.ring() ? entry.ring(syncs::ringSyncErrno) : null;
         this.ring = file == null ? null : new RingIo(file, inFlight, forces, syncFailure);
         Set<StoreCapability> c = EnumSet.of(StoreCapability.FLUSH, StoreCapability.FUA);
         HoleFile h = preallocate && !device ? null : entry.holes;
@@ -113,7 +124,10 @@ final class FileStore implements BackingStore {
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
-        CompletionStage<Void> s = ring == null ? null : ring.read(offset, dst, completion);
+        CompletionStage<Void> s = inline == null ? null : inline.read(offset, dst);
+        if (s == null && ring != null) {
+            s = ring.read(offset, dst, completion);
+        }
         return s != null ? s : pool.read(offset, dst, completion);
     }
 
@@ -126,7 +140,10 @@ final class FileStore implements BackingStore {
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
-        CompletionStage<Void> s = ring == null ? null : ring.write(offset, src, fua, completion);
+        CompletionStage<Void> s = inline == null ? null : inline.write(offset, src, fua);
+        if (s == null && ring != null) {
+            s = ring.write(offset, src, fua, completion);
+        }
         return s != null ? s : pool.write(offset, src, fua, completion);
     }
 
@@ -142,7 +159,10 @@ final class FileStore implements BackingStore {
         if (refused != null) {
             return CompletableFuture.failedFuture(refused);
         }
-        CompletionStage<Void> s = ring == null ? null : ring.flush(completion);
+        CompletionStage<Void> s = inline == null ? null : inline.flush();
+        if (s == null && ring != null) {
+            s = ring.flush(completion);
+        }
         return s != null ? s : pool.flush(completion);
     }
 
@@ -212,6 +232,11 @@ final class FileStore implements BackingStore {
     /** @return true once a data sync failed: flushes and FUA writes fail until the store is reopened */
     boolean syncFailed() {
         return syncFailure.failed();
+    }
+
+    /** @return how many operations ran on the calling thread (tests, diagnostics) */
+    long inlineOps() {
+        return inline == null ? 0 : inline.ops();
     }
 
     /** @return how many operations went through io_uring (tests, diagnostics) */

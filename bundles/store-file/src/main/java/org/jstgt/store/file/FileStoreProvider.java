@@ -37,6 +37,8 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
     static final String PREALLOCATE = "store.preallocate";
     /** Submit the LUN's I/O to the asking event loop's io_uring when it has one (default true). */
     static final String IO_URING = "store.io_uring";
+    /** Copy on the calling thread when the file is on tmpfs or ramfs (default true); see {@link InlineIo}. */
+    static final String INLINE = "store.inline";
     /**
      * Tasks waiting for an I/O thread. Sized for many LUNs times a deep queue (each iSCSI session is
      * bounded by its command window), since a full queue fails I/O and running on the caller is no
@@ -108,7 +110,7 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
             throw new ConfigException("store.path", "'" + text + "' must be absolute (e.g. ${karaf.data}/luns/disk0.img)");
         }
         boolean preallocate = parseBoolean(spec, PREALLOCATE, false);
-        boolean ring = parseBoolean(spec, IO_URING, true);
+        IoPaths paths = new IoPaths(parseBoolean(spec, IO_URING, true), parseBoolean(spec, INLINE, true));
         if (Files.isDirectory(path)) {
             throw new ConfigException("store.path", path + " is a directory");
         }
@@ -116,7 +118,7 @@ public final class FileStoreProvider implements BackingStoreProvider, AutoClosea
         // what exists is judged by its type (a file on /dev/shm is a file); what does not exist under
         // /dev is a missing device, never a file to create
         boolean device = exists ? !Files.isRegularFile(path) : path.startsWith("/dev/") && !path.startsWith("/dev/shm/");
-        return opener.open(spec, path, exists, device, preallocate, ring);
+        return opener.open(spec, path, exists, device, preallocate, paths);
     }
 
     private static boolean parseBoolean(StoreSpec spec, String key, boolean dflt) throws ConfigException {

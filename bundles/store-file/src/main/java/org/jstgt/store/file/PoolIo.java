@@ -2,103 +2,53 @@ package org.jstgt.store.file;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.jstgt.api.store.StoreExtent;
 import org.jstgt.store.file.hole.HoleFile;
 
 /**
- * A store's pool path: positional {@link FileChannel} I/O on the provider's file I/O threads, the
- * stage completed there. Positional reads and writes on one channel are safe from many threads at
- * once.
+ * A store's pool path: its {@link ChannelIo} on the provider's file I/O threads, the stage completed
+ * on the caller's executor.
  */
 final class PoolIo {
-    private static final byte[] ZEROS = new byte[8192];
-
     private final Path path;
-    private final FileChannel channel;
+    private final ChannelIo io;
     private final Executor executor;
     private final InFlight inFlight;
-    private final AtomicLong forces;
-    private final Syncs syncs;
-    private final SyncFailure failure;
 
-    /**
-     * @param forces counts the data syncs
-     * @param syncs how data is synced
-     * @param failure the store's failed sync, recorded and honoured here
-     */
-    PoolIo(Path path, FileChannel channel, Executor executor, InFlight inFlight, AtomicLong forces, Syncs syncs,
-            SyncFailure failure) {
+    PoolIo(Path path, ChannelIo io, Executor executor, InFlight inFlight) {
         this.path = path;
-        this.channel = channel;
+        this.io = io;
         this.executor = executor;
         this.inFlight = inFlight;
-        this.forces = forces;
-        this.syncs = syncs;
-        this.failure = failure;
     }
 
     CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion) {
-        return submit(completion, () -> {
-            long pos = offset;
-            while (dst.hasRemaining()) {
-                int n = channel.read(dst, pos);
-                if (n < 0) {
-                    // The file was cut short behind our back (truncate by another tool); within
-                    // size() the missing tail reads as zeros, as a hole would.
-                    while (dst.hasRemaining()) {
-                        dst.put(ZEROS, 0, Math.min(ZEROS.length, dst.remaining()));
-                    }
-                    break;
-                }
-                pos += n;
-            }
-        });
+        return submit(completion, () -> io.read(offset, dst));
     }
 
     CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua, Executor completion) {
         ByteBuffer in = src.duplicate();
-        return submit(completion, () -> {
-            long pos = offset;
-            while (in.hasRemaining()) {
-                pos += channel.write(in, pos);
-            }
-            if (fua) {
-                force();
-            }
-        });
+        return submit(completion, () -> io.write(offset, in, fua));
     }
 
     CompletionStage<Void> flush(Executor completion) {
-        return submit(completion, this::force);
+        return submit(completion, io::force);
     }
 
     /** Deallocates the range on the I/O threads (the native call's thread rule: {@link HoleFile}). */
     CompletionStage<Void> unmap(long offset, long length, HoleFile holes, Executor completion) {
-        return submit(completion, () -> holes.punch(channel, offset, length));
+        return submit(completion, () -> holes.punch(io.channel(), offset, length));
     }
 
     /** The provisioning run at {@code offset}, looked up on the I/O threads ({@link HoleFile#extent}). */
     CompletionStage<StoreExtent> extent(long offset, long size, HoleFile holes, Executor completion) {
         return call(completion, () -> holes.extent(offset, size));
-    }
-
-    /** A data sync: a failure is recorded (and fails every later one); see {@link SyncFailure}. */
-    private void force() throws IOException {
-        try {
-            syncs.data(channel);
-        } catch (IOException e) {
-            throw failure.record(e);
-        }
-        failure.afterSuccess();
-        forces.incrementAndGet();
     }
 
     @FunctionalInterface

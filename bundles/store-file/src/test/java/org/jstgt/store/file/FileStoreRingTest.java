@@ -68,6 +68,8 @@ class FileStoreRingTest {
 
     private static StoreSpec spec(String name, Path path, long size, String... kv) {
         Map<String, String> props = new HashMap<>();
+        // the ring path, also where the temporary directory is on tmpfs (which would copy inline)
+        props.put(FileStoreProvider.INLINE, "false");
         for (int i = 0; i < kv.length; i += 2) {
             props.put(kv[i], kv[i + 1]);
         }

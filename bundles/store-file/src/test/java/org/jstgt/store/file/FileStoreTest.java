@@ -57,7 +57,7 @@ class FileStoreTest {
         s.write(off, ByteBuffer.wrap(data), fua, Runnable::run).toCompletableFuture().join();
     }
 
-    private static byte[] pattern(int len, int seed) {
+    static byte[] pattern(int len, int seed) {
         byte[] b = new byte[len];
         for (int i = 0; i < len; i++) {
             b[i] = (byte) (i * 13 + seed);

@@ -12,12 +12,16 @@ import org.jstgt.scsi.spc.StoreCalls;
  * Writes one block's data to every block of a range (WRITE SAME, SBC-4 §5.48) in bounded memory
  * and with bounded concurrency: one buffer of at most {@link #MAX_BUFFER} bytes, filled once with
  * the block repeated, is written again and again, one store write at a time, until the range is
- * covered. A store that completes at once is driven by a loop, not by nested callbacks, so a long
- * range does not deepen the stack.
+ * covered. A block of zeros, the usual case (zeroing a disk, NDOB), needs no buffer of its own: its
+ * writes all come from one direct buffer of zeros shared by every fill, which the store only reads
+ * and can hand to the kernel as it is. A store that completes at once is driven by a loop, not by
+ * nested callbacks, so a long range does not deepen the stack.
  */
 final class BlockFill implements BiConsumer<Void, Throwable> {
     /** The most memory one fill holds: 1 MiB. */
     static final int MAX_BUFFER = 1 << 20;
+    /** {@link #MAX_BUFFER} zeros; never written, each fill takes duplicates. */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(MAX_BUFFER);
 
     private final StoreCalls io;
     private final Executor loop;
@@ -46,14 +50,24 @@ final class BlockFill implements BiConsumer<Void, Throwable> {
     static CompletionStage<Void> write(StoreCalls io, ByteBuffer block, long offset, long bytes, Executor loop) {
         int blockSize = block.remaining();
         int blocks = (int) Math.min(bytes, MAX_BUFFER - MAX_BUFFER % blockSize) / blockSize;
-        ByteBuffer pattern = ByteBuffer.allocate(blocks * blockSize);
-        for (int i = 0; i < blocks; i++) {
-            pattern.put(block.duplicate());
+        ByteBuffer pattern;
+        if (zeros(block)) {
+            pattern = ZEROS.duplicate().limit(blocks * blockSize);
+        } else {
+            pattern = ByteBuffer.allocate(blocks * blockSize);
+            for (int i = 0; i < blocks; i++) {
+                pattern.put(block.duplicate());
+            }
+            pattern.flip();
         }
-        pattern.flip();
         BlockFill f = new BlockFill(io, pattern, offset, offset + bytes, loop);
         f.pump();
         return f.done;
+    }
+
+    /** @return true when every byte of {@code block} (position to limit) is zero */
+    static boolean zeros(ByteBuffer block) {
+        return block.remaining() <= MAX_BUFFER && block.mismatch(ZEROS.duplicate().limit(block.remaining())) == -1;
     }
 
     /** Issues writes while they complete at once; leaves the rest to the completion of a pending one. */

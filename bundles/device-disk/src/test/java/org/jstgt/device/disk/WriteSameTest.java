@@ -14,6 +14,7 @@ import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.CommandResult;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.StoreCapability;
 import org.jstgt.testkit.FakeScsiTask;
 import org.jstgt.testkit.RecordingStore;
@@ -81,6 +82,75 @@ class WriteSameTest extends DiskTestBase {
         assertEquals(0, c.toCompletableFuture().join().dataInLength());
         assertEquals(1, held.maxRunning());
         assertEquals('y', held.get((5 << 19) - 1));
+    }
+
+    /**
+     * Zeroing writes from one shared direct buffer of zeros: no buffer allocated and filled per
+     * command, and nothing for the store to copy into a direct buffer of its own first. The shared
+     * buffer stays zeros whatever was written before.
+     */
+    @Test
+    void aBlockOfZerosIsWrittenFromTheSharedDirectBuffer() throws Exception {
+        RecordingStore inner = new RecordingStore(4 * MIB);
+        List<Boolean> direct = new java.util.ArrayList<>();
+        BackingStore s = new BackingStore() {
+            @Override
+            public long size() {
+                return inner.size();
+            }
+
+            @Override
+            public boolean readOnly() {
+                return false;
+            }
+
+            @Override
+            public java.util.Set<StoreCapability> capabilities() {
+                return inner.capabilities();
+            }
+
+            @Override
+            public CompletionStage<Void> read(long offset, ByteBuffer dst, java.util.concurrent.Executor completion) {
+                return inner.read(offset, dst, completion);
+            }
+
+            @Override
+            public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua,
+                    java.util.concurrent.Executor completion) {
+                direct.add(src.isDirect());
+                return inner.write(offset, src, fua, completion);
+            }
+
+            @Override
+            public CompletionStage<Void> flush(java.util.concurrent.Executor completion) {
+                return inner.flush(completion);
+            }
+
+            @Override
+            public String describe() {
+                return "direct check";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        DiskUnit u = DiskUnit.create(spec(512, false, Map.of()), s, workers);
+        run(u, ws(cdb16(0x93, 0, 0, 4096), fill(512, 'x')));
+        assertEquals(List.of(false, false), direct, "a pattern: a heap buffer of its own");
+        run(u, ws(cdb16(0x93, 0, 1, 4094), new byte[512]));
+        assertEquals(List.of(false, false, true, true), direct);
+        byte[] back = read(u, 0, 4096);
+        assertArrayEquals(fill(512, 'x'), Arrays.copyOf(back, 512));
+        assertArrayEquals(new byte[4094 * 512], Arrays.copyOfRange(back, 512, 4095 * 512));
+        assertArrayEquals(fill(512, 'x'), Arrays.copyOfRange(back, 4095 * 512, 4096 * 512));
+        run(u, ndob(4095, 1, 0));
+        assertArrayEquals(new byte[512], read(u, 4095, 1));
+        assertEquals(true, direct.get(direct.size() - 1), "NDOB zeros too");
+        byte[] almost = new byte[4096];
+        almost[4095] = 1;
+        assertEquals(false, BlockFill.zeros(ByteBuffer.wrap(almost)));
+        assertEquals(true, BlockFill.zeros(ByteBuffer.wrap(almost).limit(4095)));
     }
 
     @Test

@@ -8,6 +8,4 @@ package org.jstgt.store.file;
  *     ({@link InlineIo}); it comes before the ring there
  */
 record IoPaths(boolean ring, boolean inline) {
-    /** Every path allowed (the defaults). */
-    static final IoPaths ALL = new IoPaths(true, true);
 }

@@ -14,7 +14,6 @@ import org.jstgt.api.scsi.CommandDescriptor;
 import org.jstgt.api.scsi.CommandResult;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.SenseReason;
-import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.StoreCapability;
 import org.jstgt.testkit.FakeScsiTask;
 import org.jstgt.testkit.RecordingStore;
@@ -93,48 +92,10 @@ class WriteSameTest extends DiskTestBase {
     void aBlockOfZerosIsWrittenFromTheSharedDirectBuffer() throws Exception {
         RecordingStore inner = new RecordingStore(4 * MIB);
         List<Boolean> direct = new java.util.ArrayList<>();
-        BackingStore s = new BackingStore() {
-            @Override
-            public long size() {
-                return inner.size();
-            }
-
-            @Override
-            public boolean readOnly() {
-                return false;
-            }
-
-            @Override
-            public java.util.Set<StoreCapability> capabilities() {
-                return inner.capabilities();
-            }
-
-            @Override
-            public CompletionStage<Void> read(long offset, ByteBuffer dst, java.util.concurrent.Executor completion) {
-                return inner.read(offset, dst, completion);
-            }
-
-            @Override
-            public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua,
-                    java.util.concurrent.Executor completion) {
-                direct.add(src.isDirect());
-                return inner.write(offset, src, fua, completion);
-            }
-
-            @Override
-            public CompletionStage<Void> flush(java.util.concurrent.Executor completion) {
-                return inner.flush(completion);
-            }
-
-            @Override
-            public String describe() {
-                return "direct check";
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        WriteHook s = new WriteHook(inner, (store, offset, src, fua, completion) -> {
+            direct.add(src.isDirect());
+            return store.write(offset, src, fua, completion);
+        });
         DiskUnit u = DiskUnit.create(spec(512, false, Map.of()), s, workers);
         run(u, ws(cdb16(0x93, 0, 0, 4096), fill(512, 'x')));
         assertEquals(List.of(false, false), direct, "a pattern: a heap buffer of its own");

@@ -110,50 +110,6 @@ class XcopyTest {
         }
     }
 
-    /** A store whose writes complete only once {@code held} has. */
-    private record HeldWrites(RecordingStore store, java.util.concurrent.CompletableFuture<Void> held)
-            implements org.jstgt.api.store.BackingStore {
-        @Override
-        public long size() {
-            return store.size();
-        }
-
-        @Override
-        public boolean readOnly() {
-            return false;
-        }
-
-        @Override
-        public java.util.Set<org.jstgt.api.store.StoreCapability> capabilities() {
-            return store.capabilities();
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion) {
-            return store.read(offset, dst, completion);
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua,
-                Executor completion) {
-            return held.thenCompose(v -> store.write(offset, src, fua, completion));
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<Void> flush(Executor completion) {
-            return store.flush(completion);
-        }
-
-        @Override
-        public String describe() {
-            return "held";
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     private final Directory luns = new Directory();
 
     private DiskUnit disk(long naa, int blockSize, long bytes, boolean readOnly, RecordingStore store)
@@ -170,7 +126,8 @@ class XcopyTest {
         java.util.concurrent.CompletableFuture<Void> held = new java.util.concurrent.CompletableFuture<>();
         LunSpec spec = new LunSpec("slow", "test", "disk", "memory", 512, false, "JSTGT", "VIRTUAL-DISK", "0001",
                 "slow", naa, Map.of());
-        luns.units.put(naa, DiskUnit.create(spec, new HeldWrites(new RecordingStore(1 << 20), held), DIRECT, luns));
+        luns.units.put(naa, DiskUnit.create(spec, new WriteHook(new RecordingStore(1 << 20),
+                (store, offset, src, fua, completion) -> held.thenCompose(v -> store.write(offset, src, fua, completion))), DIRECT, luns));
         return held;
     }
 

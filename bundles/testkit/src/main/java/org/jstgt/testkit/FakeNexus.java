@@ -42,6 +42,9 @@ public final class FakeNexus implements Nexus {
     private volatile int clears;
     private volatile int targetResets;
     private volatile boolean hold;
+    private volatile boolean sendReads;
+    /** What the fabric returned to READ's sendDataIn, in order: null when it declined. */
+    private final List<CompletionStage<Void>> sends = new CopyOnWriteArrayList<>();
     /** The access listener the fabric registered, or null. */
     private volatile Runnable accessListener;
     private volatile UnitAttentionListener unitAttentionListener;
@@ -101,6 +104,21 @@ public final class FakeNexus implements Nexus {
     public FakeNexus hold(boolean on) {
         hold = on;
         return this;
+    }
+
+    /**
+     * @param on when true, READ(10) lends the fabric a view of the disk ({@link ScsiTask#sendDataIn})
+     *     and completes once the fabric says it left; a fabric that declines gets a copy as usual
+     * @return this
+     */
+    public FakeNexus sendReads(boolean on) {
+        sendReads = on;
+        return this;
+    }
+
+    /** @return the stages the fabric returned to the READs' sendDataIn, in order (null: declined) */
+    public List<CompletionStage<Void>> sends() {
+        return sends;
     }
 
     /** @return how many executions are pending under {@link #hold(boolean)} */
@@ -175,9 +193,16 @@ public final class FakeNexus implements Nexus {
         int len = blocks * BLOCK;
         int off = (int) lba * BLOCK;
         if (read) {
-            return command(task, DataDirection.IN, len, () -> {
+            return started(task, DataDirection.IN, len, () -> {
+                if (sendReads) {
+                    CompletionStage<Void> sent = task.sendDataIn(ByteBuffer.wrap(bytes, off, len).slice().asReadOnlyBuffer());
+                    sends.add(sent);
+                    if (sent != null) {
+                        return sent.thenApply(v -> ScsiResult.good(len));
+                    }
+                }
                 task.dataIn(len).put(bytes, off, len);
-                return ScsiResult.good(len);
+                return CompletableFuture.completedFuture(ScsiResult.good(len));
             });
         }
         return command(task, DataDirection.OUT, len, () -> {
@@ -213,6 +238,11 @@ public final class FakeNexus implements Nexus {
     }
 
     private PreparedCommand command(ScsiTask task, DataDirection dir, int len, Supplier<ScsiResult> run) {
+        return started(task, dir, len, () -> CompletableFuture.completedFuture(run.get()));
+    }
+
+    private PreparedCommand started(ScsiTask task, DataDirection dir, int len,
+            Supplier<CompletionStage<ScsiResult>> run) {
         return new PreparedCommand() {
             private boolean done;
 
@@ -238,12 +268,17 @@ public final class FakeNexus implements Nexus {
                 }
                 done = true;
                 executed.add(task);
-                CompletableFuture<ScsiResult> f = new CompletableFuture<>();
-                if (hold) {
-                    held.add(() -> f.complete(run.get()));
-                } else {
-                    f.complete(run.get());
+                if (!hold) {
+                    return run.get();
                 }
+                CompletableFuture<ScsiResult> f = new CompletableFuture<>();
+                held.add(() -> run.get().whenComplete((r, e) -> {
+                    if (e != null) {
+                        f.completeExceptionally(e);
+                    } else {
+                        f.complete(r);
+                    }
+                }));
                 return f;
             }
 

@@ -3,6 +3,7 @@ package org.jstgt.testkit;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 import org.jstgt.api.scsi.Cdb;
@@ -39,6 +40,8 @@ public final class FakeScsiTask implements ScsiTask {
     private final Cdb cdb;
     private final byte[] dataOut;
     private ByteBuffer dataIn;
+    /** What the device lent {@link #sendDataIn}, or null. */
+    private ByteBuffer sent;
 
     private FakeScsiTask(Builder b) {
         this.spec = b.copy();
@@ -91,6 +94,11 @@ public final class FakeScsiTask implements ScsiTask {
         return dataIn != null;
     }
 
+    /** @return the buffer the device lent {@link #sendDataIn} (never copied), or null when none */
+    public synchronized ByteBuffer sentDataIn() {
+        return sent;
+    }
+
     /** @return the Data-In buffer the device allocated, or null when it allocated none */
     public synchronized ByteBuffer dataInBuffer() {
         return dataIn;
@@ -98,10 +106,19 @@ public final class FakeScsiTask implements ScsiTask {
 
     /**
      * @param n byte count, at most the allocated length
-     * @return a copy of the first {@code n} Data-In bytes
-     * @throws IllegalStateException when the device allocated no Data-In buffer
+     * @return a copy of the first {@code n} Data-In bytes, from the buffer the device allocated or
+     *     the one it sent from
+     * @throws IllegalStateException when the device allocated no Data-In buffer and sent none
      */
     public synchronized byte[] dataInBytes(int n) {
+        if (sent != null) {
+            if (n < 0 || n > sent.remaining()) {
+                throw new IllegalArgumentException(n + " bytes asked, " + sent.remaining() + " sent");
+            }
+            byte[] b = new byte[n];
+            sent.duplicate().get(b);
+            return b;
+        }
         if (dataIn == null) {
             throw new IllegalStateException("no Data-In buffer was allocated");
         }
@@ -154,10 +171,26 @@ public final class FakeScsiTask implements ScsiTask {
         return ByteBuffer.wrap(dataOut).asReadOnlyBuffer();
     }
 
+    /**
+     * Takes the buffer when the builder said so ({@link Builder#sendsDataIn}), returning the stage
+     * given there; else declines (null), as a fabric that cannot send this way.
+     */
+    @Override
+    public synchronized CompletionStage<Void> sendDataIn(ByteBuffer data) {
+        if (spec.dataInSent == null) {
+            return null;
+        }
+        if (dataIn != null || sent != null) {
+            throw new IllegalStateException("Data-In given twice");
+        }
+        sent = data;
+        return spec.dataInSent;
+    }
+
     @Override
     public synchronized ByteBuffer dataIn(int length) {
-        if (dataIn != null) {
-            throw new IllegalStateException("dataIn allocated twice");
+        if (dataIn != null || sent != null) {
+            throw new IllegalStateException("dataIn allocated twice, or after sendDataIn");
         }
         if (length < 0) {
             throw new IllegalArgumentException("negative Data-In length " + length);
@@ -223,6 +256,7 @@ public final class FakeScsiTask implements ScsiTask {
         private int targetPortGroupSupport;
         private DataDirection declaredDirection;
         private Executor executor = Runnable::run;
+        private CompletionStage<Void> dataInSent;
 
         private Builder() {
         }
@@ -243,7 +277,18 @@ public final class FakeScsiTask implements ScsiTask {
             b.targetPortGroupSupport = targetPortGroupSupport;
             b.declaredDirection = declaredDirection;
             b.executor = executor;
+            b.dataInSent = dataInSent;
             return b;
+        }
+
+        /**
+         * @param left what {@link FakeScsiTask#sendDataIn} returns: the task then takes the buffer
+         *     a device lends it (see {@link FakeScsiTask#sentDataIn()}); null (the default) declines
+         * @return this builder
+         */
+        public Builder sendsDataIn(CompletionStage<Void> left) {
+            this.dataInSent = left;
+            return this;
         }
 
         /**

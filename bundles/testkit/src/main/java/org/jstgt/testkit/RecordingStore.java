@@ -47,6 +47,7 @@ public final class RecordingStore implements BackingStore {
     private final Map<Long, byte[]> pages = new HashMap<>();
     private volatile boolean readOnly;
     private volatile boolean blocks;
+    private volatile boolean views;
     private IOException failWith;
     private CompletableFuture<Void> pendingFlush;
     private boolean closed;
@@ -151,6 +152,35 @@ public final class RecordingStore implements BackingStore {
     @Override
     public boolean blocks() {
         return blocks;
+    }
+
+    /**
+     * @param on when true, {@link #view} answers (with a copy, recorded as a {@code view} call)
+     * @return this
+     */
+    public RecordingStore views(boolean on) {
+        views = on;
+        return this;
+    }
+
+    /**
+     * When {@link #views(boolean)} is on: a read-only buffer of the bytes as they are now, recorded
+     * as a {@code view} call. A copy, not live as a real store's view: a test checks which path the
+     * device takes, not the store's. Else null, as the default.
+     */
+    @Override
+    public synchronized ByteBuffer view(long offset, int length) {
+        if (!views) {
+            return null;
+        }
+        calls.add(new Call("view", offset, length, false));
+        threads.add(Thread.currentThread().getName());
+        checkRange("view", offset, length);
+        byte[] b = new byte[length];
+        for (int i = 0; i < length; i++) {
+            b[i] = get(offset + i);
+        }
+        return ByteBuffer.wrap(b).asReadOnlyBuffer();
     }
 
     @Override

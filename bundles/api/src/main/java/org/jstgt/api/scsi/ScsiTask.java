@@ -1,6 +1,7 @@
 package org.jstgt.api.scsi;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -58,6 +59,28 @@ public interface ScsiTask {
      * @return a buffer of exactly {@code length} bytes remaining, position 0
      */
     ByteBuffer dataIn(int length);
+
+    /**
+     * Sends read data now, straight from {@code data}, instead of through {@link #dataIn(int)}: for
+     * a buffer the device does not fill itself, such as a store's {@linkplain
+     * org.jstgt.api.store.BackingStore#view view} of its medium, which the fabric sends from
+     * without a copy of its own. The fabric sends {@code min(data.remaining(),
+     * expectedTransferLength())} bytes at once, and the command's status separately once the
+     * device completes; the device reports {@code data.remaining()} valid Data-In bytes. Use it at
+     * most once per task, and not together with {@link #dataIn(int)}.
+     *
+     * <p>The stage completes (on {@link #executor()}) once the bytes have left {@code data}: they
+     * are in the network stack, or the connection is gone and they never will be. Only then may the
+     * device complete the command, so that no write the completion lets start (an ORDERED command,
+     * SAM-5 §8.6) changes what the initiator receives.
+     *
+     * @param data the bytes, from position to limit; read, never written, until the stage completes
+     * @return the stage, or null when the fabric cannot send this way for this task (the device
+     *     then uses {@link #dataIn(int)}): the default
+     */
+    default CompletionStage<Void> sendDataIn(ByteBuffer data) {
+        return null;
+    }
 
     /** @return the initiator port name (iSCSI: {@code <iqn>,i,0x<isid>}) */
     String initiatorPortName();

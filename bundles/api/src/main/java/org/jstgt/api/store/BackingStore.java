@@ -103,6 +103,26 @@ public interface BackingStore extends AutoCloseable {
         return CompletableFuture.completedFuture(new StoreExtent(offset, size - offset, true));
     }
 
+    /**
+     * A read-only view of bytes {@code [offset, offset + length)} of the medium itself, for a store
+     * whose medium is memory a transport can send from (a file on tmpfs, mapped): the bytes then go
+     * to the network in one copy instead of two (into a buffer of the caller's, then out of it).
+     *
+     * <p>A view is live: it shows every later write. A caller that must not see a write must be
+     * done with the view before that write can start ({@link
+     * org.jstgt.api.scsi.ScsiTask#sendDataIn(ByteBuffer)} completes only once the bytes left it).
+     * The view stays valid as long as it is referenced, even after {@link #close()}; never write
+     * through it. Offering views is optional, and a store may decline any range.
+     *
+     * @param offset byte offset, {@code offset + length <= size()}
+     * @param length byte count, positive
+     * @return the view, position 0 and {@code length} bytes remaining; or null when the store has
+     *     none for that range (the caller then reads): the default
+     */
+    default ByteBuffer view(long offset, int length) {
+        return null;
+    }
+
     /** @return a short description for listings, e.g. the file path or {@code memory} */
     String describe();
 

@@ -3,7 +3,7 @@
  * Stores know nothing of SCSI; device bundles map commands onto them.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package org.jstgt.api.store;
 
 import org.osgi.annotation.bundle.Export;

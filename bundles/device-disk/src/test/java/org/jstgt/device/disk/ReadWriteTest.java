@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.jstgt.api.ConfigException;
 import org.jstgt.api.scsi.CommandDescriptor;
+import org.jstgt.api.scsi.CommandResult;
 import org.jstgt.api.scsi.DataDirection;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.SenseReason;
@@ -216,6 +218,55 @@ class ReadWriteTest extends DiskTestBase {
         RecordingStore plain = new RecordingStore(MIB);
         run(unit(plain), cdb10(0x28, 0x08, 0, 1));
         assertEquals(List.of("read"), plain.ops());
+    }
+
+    @Test
+    void aLargeReadIsSentFromTheStoresViewAndEndsOnlyOnceTheDataLeft() throws Exception {
+        RecordingStore s = new RecordingStore(MIB).views(true);
+        DiskUnit u = unit(s);
+        byte[] a = pattern(ReadWrite.SEND_FROM_VIEW, 5);
+        int blocks = ReadWrite.SEND_FROM_VIEW / 512;
+        run(u, withData(cdb10(0x2A, 0, 8, blocks), a));
+        CompletableFuture<Void> left = new CompletableFuture<>();
+        FakeScsiTask r = cdb10(0x28, 0, 8, blocks).toBuilder().sendsDataIn(left).build();
+        CompletableFuture<CommandResult> read = start(u, r).toCompletableFuture();
+        assertFalse(r.dataInAllocated(), "no Data-In buffer: the view is sent");
+        assertArrayEquals(a, r.dataInBytes(a.length));
+        assertEquals(new RecordingStore.Call("view", 8 * 512, a.length, false), s.calls().get(1));
+        assertFalse(read.isDone(), "the read must not end while its data may still be read from the view");
+        left.complete(null);
+        assertEquals(a.length, read.join().dataInLength());
+        assertEquals(List.of("write", "view"), s.ops());
+    }
+
+    @Test
+    void smallFuaAndDeclinedReadsAreCopied() throws Exception {
+        int blocks = ReadWrite.SEND_FROM_VIEW / 512;
+        CompletableFuture<Void> sent = CompletableFuture.completedFuture(null);
+        RecordingStore s = new RecordingStore(MIB).views(true);
+        FakeScsiTask small = cdb10(0x28, 0, 0, blocks - 1).toBuilder().sendsDataIn(sent).build();
+        run(unit(s), small);
+        assertTrue(small.dataInAllocated(), "below the threshold a copy costs less than a status of its own");
+        FakeScsiTask declined = cdb10(0x28, 0, 0, blocks);
+        run(unit(s), declined);
+        assertTrue(declined.dataInAllocated(), "the fabric declined: copied");
+        assertEquals(List.of("read", "view", "read"), s.ops());
+
+        RecordingStore cached = new RecordingStore(MIB, StoreCapability.FLUSH).views(true);
+        FakeScsiTask fua = cdb10(0x28, 0x08, 0, blocks).toBuilder().sendsDataIn(sent).build();
+        run(unit(cached), fua);
+        assertEquals(List.of("flush", "read"), cached.ops(), "FUA: the medium's data after the flush, copied");
+
+        RecordingStore blocking = new RecordingStore(MIB).views(true);
+        blocking.blocking(true);
+        FakeScsiTask onWorker = cdb10(0x28, 0, 0, blocks).toBuilder().sendsDataIn(sent).build();
+        run(unit(blocking), onWorker);
+        assertEquals(List.of("read"), blocking.ops(), "a store that blocks is not asked for views");
+
+        RecordingStore none = new RecordingStore(MIB);
+        FakeScsiTask plain = cdb10(0x28, 0, 0, blocks).toBuilder().sendsDataIn(sent).build();
+        run(unit(none), plain);
+        assertTrue(plain.dataInAllocated(), "no view: copied");
     }
 
     @Test

@@ -359,6 +359,19 @@ public final class Connection implements ConnectionPort, LoginHost {
     }
 
     @Override
+    public void send(Pdu pdu, Runnable left) {
+        if (retention != null) {
+            retention.sent(pdu);
+        }
+        if (outbox != null) {
+            outbox.add(pdu, left);
+        } else {
+            ctx.write(pdu, Outbox.then(ctx, left));
+        }
+        needFlush = true;
+    }
+
+    @Override
     public int nextStatSn() {
         return statSn++;
     }

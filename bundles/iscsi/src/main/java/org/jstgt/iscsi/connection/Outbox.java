@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -27,6 +28,38 @@ final class Outbox {
         batch.add(msg);
     }
 
+    /**
+     * @param msg a PDU to send (ownership passes)
+     * @param left run once it was written or dropped
+     */
+    void add(Object msg, Runnable left) {
+        batch.add(new Tracked(msg, left));
+    }
+
+    /** A PDU whose leaving someone waits for. */
+    private record Tracked(Object msg, Runnable left) {
+    }
+
+    /**
+     * @param ctx where the message is written
+     * @param left run when the write is done, failed or not
+     * @return a promise for that write
+     */
+    static ChannelPromise then(ChannelHandlerContext ctx, Runnable left) {
+        ChannelPromise p = ctx.newPromise();
+        p.addListener(f -> left.run());
+        return p;
+    }
+
+    private static void drop(Object m) {
+        if (m instanceof Tracked t) {
+            ReferenceCountUtil.release(t.msg());
+            t.left().run();
+        } else {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
     /** Hands what was queued to the channel's loop, to be written and flushed there. */
     void flush() {
         if (batch.isEmpty()) {
@@ -37,18 +70,22 @@ final class Outbox {
         try {
             ctx.channel().eventLoop().execute(() -> {
                 for (Object m : go) {
-                    ctx.write(m, ctx.voidPromise());
+                    if (m instanceof Tracked t) {
+                        ctx.write(t.msg(), then(ctx, t.left()));
+                    } else {
+                        ctx.write(m, ctx.voidPromise());
+                    }
                 }
                 ctx.flush();
             });
         } catch (RejectedExecutionException e) {
-            go.forEach(ReferenceCountUtil::release); // the channel's loop is gone, and the connection with it
+            go.forEach(Outbox::drop); // the channel's loop is gone, and the connection with it
         }
     }
 
     /** The connection is gone: what was not handed over is released. */
     void discard() {
-        batch.forEach(ReferenceCountUtil::release);
+        batch.forEach(Outbox::drop);
         batch.clear();
     }
 }

@@ -63,6 +63,16 @@ public interface ConnectionPort {
      */
     void send(Pdu pdu);
 
+    /**
+     * Queues a PDU like {@link #send(Pdu)} and runs {@code left} once it has left: written to the
+     * socket, or dropped with the connection. Either way its buffers were released and are no longer
+     * read. {@code left} runs on an event loop, the connection's or its channel's.
+     *
+     * @param pdu the PDU (ownership passes)
+     * @param left what to run then, once
+     */
+    void send(Pdu pdu, Runnable left);
+
     /** @return the StatSN for a status-bearing PDU, which advances it */
     int nextStatSn();
 

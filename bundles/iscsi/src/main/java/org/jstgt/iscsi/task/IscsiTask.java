@@ -26,7 +26,8 @@ import org.jstgt.iscsi.session.Session;
  * phase bookkeeping (RFC 7143 §4.2.5.2: immediate, unsolicited and solicited Data-Out; Data-In).
  * It keeps allegiance to the connection its command came on (§4.2.2): its R2Ts, Data-In and
  * status leave there. Touched only on the session's event loop, except {@link #dataIn(int)} and
- * {@link #dataOut()} which the device may call from its own threads while executing.
+ * {@link #dataOut()} which the device may call from its own threads while executing ({@link
+ * #sendDataIn} declines there).
  */
 public final class IscsiTask implements ScsiTask {
 
@@ -104,6 +105,10 @@ public final class IscsiTask implements ScsiTask {
 
     private volatile ByteBuf in;
     int dataInPdus;
+    /** Bytes sent ahead of the status from a lent buffer ({@link DataInStream}), -1 when none were. */
+    int streamed = -1;
+    /** The lent buffer's size: the Data-In bytes the device produced (of which {@link #streamed} went). */
+    int streamProduced;
 
     /** Bytes of the session's write budget this task's {@link #out} holds (given back when it ends). */
     int budgeted;
@@ -205,10 +210,16 @@ public final class IscsiTask implements ScsiTask {
         return b == null ? ByteBuffer.allocate(0) : b.nioBuffer(0, transferLength);
     }
 
+    /** Sent at once from the lent buffer when the connection can ({@link DataInStream}), else null. */
+    @Override
+    public CompletionStage<Void> sendDataIn(ByteBuffer data) {
+        return DataInStream.send(this, session, data);
+    }
+
     @Override
     public synchronized ByteBuffer dataIn(int length) {
-        if (in != null) {
-            throw new IllegalStateException("dataIn already allocated");
+        if (in != null || streamed >= 0) {
+            throw new IllegalStateException("dataIn already allocated or sent");
         }
         if (length < 0) {
             throw new IllegalArgumentException("length " + length);

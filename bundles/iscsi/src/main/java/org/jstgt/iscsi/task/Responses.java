@@ -18,7 +18,8 @@ import org.jstgt.iscsi.session.Session;
 /**
  * A task's answer on its connection: Data-In split at the initiator's MaxRecvDataSegmentLength
  * with F at each MaxBurstLength sequence end, and the status, phase-collapsed into the last
- * Data-In when GOOD without sense (RFC 7143 §11.7.4), with residuals (§11.4.5).
+ * Data-In when GOOD without sense (RFC 7143 §11.7.4), with residuals (§11.4.5). Data the task sent
+ * ahead ({@link DataInStream}) is not sent again: its status goes in a SCSI Response.
  */
 final class Responses {
     private final ConnectionPort port;
@@ -40,20 +41,22 @@ final class Responses {
     void respond(IscsiTask task, ScsiResult result, int dataInLength) {
         int edtl = task.edtl;
         ByteBuf in = task.dataInBuffer();
-        int produced = in == null ? 0 : Math.min(Math.max(dataInLength, 0), in.capacity());
+        boolean streamed = task.streamed >= 0; // the data already left (DataInStream): only the status goes
+        int capacity = streamed ? task.streamProduced : in == null ? 0 : in.capacity();
+        int produced = Math.min(Math.max(dataInLength, 0), capacity);
         boolean isIn = task.prepared != null && task.prepared.direction() == DataDirection.IN;
         int residual = 0;
         boolean overflow = false;
         boolean underflow = false;
         int moved;
-        if (isIn) {
-            moved = Math.min(produced, edtl);
+        if (isIn || streamed) {
+            moved = streamed ? task.streamed : Math.min(produced, edtl);
             if (produced > edtl) {
                 overflow = true;
                 residual = produced - edtl;
-            } else if (edtl > produced) {
+            } else if (edtl > moved) {
                 underflow = true;
-                residual = edtl - produced;
+                residual = edtl - moved;
             }
         } else if (task.prepared != null && task.prepared.direction() == DataDirection.OUT) {
             moved = 0;
@@ -73,7 +76,7 @@ final class Responses {
             }
         }
         count(task, result, moved); // before the answer leaves: whoever sees it sees it counted
-        boolean collapse = moved > 0 && result.status() == ScsiStatus.GOOD && result.sense().length == 0;
+        boolean collapse = !streamed && moved > 0 && result.status() == ScsiStatus.GOOD && result.sense().length == 0;
         int sn = port.statSn();
         if (collapse) {
             port.nextStatSn(); // the last Data-In carries the status, with StatSN sn
@@ -81,8 +84,8 @@ final class Responses {
         DataInPlan plan = new DataInPlan(task.itt, task.lunField, moved, port.negotiated()
                 .initiatorMaxRecvDataSegmentLength(), session.negotiated().maxBurstLength(), collapse,
                 result.status(), overflow, underflow, residual, sn);
-        int offset = 0;
-        int dataSn = 0;
+        int dataSn = streamed ? task.dataInPdus : 0;
+        int offset = streamed ? moved : 0;
         while (offset < moved) {
             DataIn d = plan.pdu(dataSn++, offset, in, sn, window.expCmdSn(), tasks.maxCmdSnAfter(task));
             offset += d.data().readableBytes();
@@ -91,14 +94,14 @@ final class Responses {
         task.dataInPdus = dataSn;
         int statusSn = sn;
         if (!collapse) {
-            int expDataSn = isIn ? dataSn : task.r2tSn;
+            int expDataSn = isIn || streamed ? dataSn : task.r2tSn;
             statusSn = port.nextStatSn();
             port.send(new ScsiResponse(false, false, overflow, underflow, ScsiResponse.COMPLETED_AT_TARGET,
                     result.status(), task.itt, 0, statusSn, window.expCmdSn(), tasks.maxCmdSnAfter(task),
                     expDataSn, 0, residual, Sense.segment(result.sense())));
         }
         Retention retention = port.retention();
-        if (retention != null && moved > 0) {
+        if (retention != null && moved > 0 && !streamed) {
             // ErrorRecoveryLevel 1: the read data stays (within the read budget) until the
             // initiator acknowledges the status, for a Data SNACK (RFC 7143 §11.16)
             retention.keepRead(plan, statusSn, task.takeDataIn());

@@ -62,6 +62,14 @@ public final class StoreCalls {
                 dst.remaining());
     }
 
+    /**
+     * {@link BackingStore#view}: a live view of the medium, or null when the store has none for the
+     * range, or blocks (it is asked on the caller's thread): the caller reads instead.
+     */
+    public ByteBuffer view(long offset, int length) {
+        return workers != null ? null : store.view(offset, length);
+    }
+
     /** {@link BackingStore#write}; an {@link IOException} is WRITE ERROR. */
     public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua, Executor completion) {
         return media(call(() -> store.write(offset, src, fua, completion), completion), SenseReason.WRITE_ERROR, "write", offset,

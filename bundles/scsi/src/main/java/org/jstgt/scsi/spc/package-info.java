@@ -7,7 +7,7 @@
  * A device bundle is a lifecycle plus an {@link org.jstgt.scsi.spc.OpcodeTable}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.jstgt.scsi.spc;
 
 import org.osgi.annotation.bundle.Export;

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An open regular file or block device. A file on tmpfs or ramfs is read and written on the calling
- * thread, a copy from or to memory that is complete when the call returns ({@link InlineIo}). Else a
+ * thread, a copy from or to memory that is complete when the call returns ({@link InlineIo}), and
+ * offers views of its bytes that a transport sends from ({@link MappedViews}). Else a
  * call the ring can take (from a Netty io_uring event loop, with a direct buffer) is submitted to
  * that loop's ring and completes on the loop ({@link RingIo}); any other call runs on the provider's
  * file I/O threads and completes on the caller's executor ({@link PoolIo}). Callers (event loops)
@@ -60,6 +61,8 @@ final class FileStore implements BackingStore {
     private final PoolIo pool;
     /** The calling thread's path, or null when not on a memory file system or off for this LUN. */
     private final InlineIo inline;
+    /** Views of the medium for the transport to send from; with {@link #inline} only, else null. */
+    private final MappedViews views;
     /** The open file's io_uring side, or null when off for this LUN or unusable here. */
     private final RingIo ring;
     /** The file's hole side when this store UNMAPs or reports extents, else null. */
@@ -85,6 +88,7 @@ final class FileStore implements BackingStore {
         this.pool = new PoolIo(path, io, executor, inFlight);
         boolean memory = paths.inline() && !device && MemoryFs.holds(entry.realPath);
         this.inline = memory ? new InlineIo(path, io, inFlight) : null;
+        this.views = memory ? new MappedViews(path, channel, size) : null;
         if (memory) {
             LOG.debug("LUN {}: {} is on a memory file system: reads and writes run on the calling thread", lunName,
                     path);
@@ -129,6 +133,15 @@ final class FileStore implements BackingStore {
             s = ring.read(offset, dst, completion);
         }
         return s != null ? s : pool.read(offset, dst, completion);
+    }
+
+    /** A mapped view, on a memory file system only ({@link MappedViews}); else null. */
+    @Override
+    public ByteBuffer view(long offset, int length) {
+        if (views == null || check(offset, length, false) != null) {
+            return null;
+        }
+        return views.view(offset, length);
     }
 
     @Override
@@ -239,6 +252,11 @@ final class FileStore implements BackingStore {
         return inline == null ? 0 : inline.ops();
     }
 
+    /** @return how many windows of the file are mapped for views (tests) */
+    int mappedWindows() {
+        return views == null ? 0 : views.mapped();
+    }
+
     /** @return how many operations went through io_uring (tests, diagnostics) */
     long ringOps() {
         return ring == null ? 0 : ring.ops();
@@ -260,6 +278,9 @@ final class FileStore implements BackingStore {
                 return;
             }
             released = true;
+        }
+        if (views != null) {
+            views.close();
         }
         int left = inFlight.closeAndWait(closeWaitMillis);
         if (left > 0) {

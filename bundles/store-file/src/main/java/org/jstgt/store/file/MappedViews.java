@@ -1,0 +1,126 @@
+package org.jstgt.store.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Views of a file on a memory file system ({@link org.jstgt.api.store.BackingStore#view}): read-only
+ * shared mappings, which a transport sends from, so that read data is copied once (from the page
+ * cache into the socket) instead of twice (into a buffer, then out of it).
+ *
+ * <p>The file is mapped a {@link #WINDOW} at a time, on first use, and a mapping is never undone by
+ * hand: a view handed out keeps its mapping alive, and the mapping goes when the last view and the
+ * store are collected. So that mappings stay few (each is a kernel memory map, and a process has
+ * 65530 by default), at most {@link #MAX_WINDOWS} are made across all stores; a store's count is given
+ * back when it closes. A range across two windows, past that bound, after the store closed or after
+ * a mapping failed gets no view (null): the caller reads instead, so a view is never needed.
+ *
+ * <p>Only for memory file systems: a mapping of a disk file would fault on the caller's thread (an
+ * event loop) while the page comes in. Thread-safe.
+ */
+final class MappedViews {
+    private static final Logger LOG = LoggerFactory.getLogger(MappedViews.class);
+    /** Bytes per mapping. */
+    static final long WINDOW = 1L << 30;
+    /** Mappings across every store of the process. */
+    static final int MAX_WINDOWS = 1024;
+    private static final AtomicInteger WINDOWS = new AtomicInteger();
+
+    private final Path path;
+    private final FileChannel channel;
+    private final long size;
+    private final AtomicReferenceArray<MappedByteBuffer> windows;
+    /** Mappings this store made (given back to {@link #WINDOWS} at close). */
+    private int made;
+    private volatile boolean off;
+
+    /**
+     * @param path the file, for the log
+     * @param channel its channel (shared with the store; never closed here)
+     * @param size the store's size: nothing past it is mapped
+     */
+    MappedViews(Path path, FileChannel channel, long size) {
+        this.path = path;
+        this.channel = channel;
+        this.size = size;
+        long count = (size + WINDOW - 1) / WINDOW;
+        this.windows = new AtomicReferenceArray<>((int) Math.min(count, MAX_WINDOWS));
+    }
+
+    /**
+     * @param offset byte offset (the store checked the range)
+     * @param length byte count
+     * @return a read-only view of those bytes, or null when there is none to give (see the class
+     *     comment)
+     */
+    ByteBuffer view(long offset, int length) {
+        if (off || length <= 0 || offset < 0 || offset + length > size) {
+            return null;
+        }
+        long w = offset / WINDOW;
+        if ((offset + length - 1) / WINDOW != w || w >= windows.length()) {
+            return null;
+        }
+        MappedByteBuffer m = windows.get((int) w);
+        if (m == null) {
+            m = map((int) w);
+            if (m == null) {
+                return null;
+            }
+        }
+        return m.slice((int) (offset - w * WINDOW), length);
+    }
+
+    /** @return windows mapped across all open stores (tests) */
+    static int windowsInUse() {
+        return WINDOWS.get();
+    }
+
+    /** @return how many windows are mapped for this store (tests) */
+    synchronized int mapped() {
+        return made;
+    }
+
+    /** No more views; this store's mappings no longer count against the bound. */
+    synchronized void close() {
+        off = true;
+        WINDOWS.addAndGet(-made);
+        made = 0;
+    }
+
+    private synchronized MappedByteBuffer map(int w) {
+        MappedByteBuffer m = windows.get(w);
+        if (m != null || off) {
+            return m;
+        }
+        // FileChannel.map is interruptible: an interrupt would close the channel of every LUN on it
+        if (Thread.currentThread().isInterrupted()) {
+            return null;
+        }
+        if (WINDOWS.incrementAndGet() > MAX_WINDOWS) {
+            WINDOWS.decrementAndGet();
+            return null;
+        }
+        long start = w * WINDOW;
+        try {
+            m = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min(WINDOW, size - start));
+        } catch (IOException | RuntimeException e) {
+            WINDOWS.decrementAndGet();
+            off = true;
+            LOG.warn("{}: cannot map bytes {}..{} ({}); its reads are copied instead", path, start,
+                    Math.min(start + WINDOW, size), e.toString());
+            return null;
+        }
+        made++;
+        windows.set(w, m);
+        return m;
+    }
+}

@@ -1,6 +1,8 @@
 package org.jstgt.iscsi.task;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -53,30 +55,31 @@ final class DataInStream {
         DataInPlan plan = new DataInPlan(task.itt, task.lunField, moved,
                 port.negotiated().initiatorMaxRecvDataSegmentLength(), session.negotiated().maxBurstLength(),
                 false, 0, false, false, 0, 0);
-        CompletableFuture<Void> left = new CompletableFuture<>();
-        EventExecutor loop = port.executor();
-        Runnable done = () -> complete(left, loop);
         // the task still holds its place in the window: MaxCmdSN as it stands
         int maxCmdSn = session.window().maxCmdSn();
+        List<DataIn> pdus = new ArrayList<>(plan.count());
         ByteBuf lent = Unpooled.wrappedBuffer(data);
-        int offset = 0;
-        int dataSn = 0;
         try {
-            while (offset < moved) {
-                DataIn d = plan.pdu(dataSn++, offset, lent, port.statSn(), session.window().expCmdSn(), maxCmdSn);
-                offset += d.data().readableBytes();
-                if (offset < moved) {
-                    port.send(d);
-                } else {
-                    port.send(d, done); // PDUs leave in order: the last one leaving means all did
-                }
+            for (int offset = 0; offset < moved; offset += pdus.get(pdus.size() - 1).data().readableBytes()) {
+                pdus.add(plan.pdu(pdus.size(), offset, lent, port.statSn(), session.window().expCmdSn(), maxCmdSn));
             }
+        } catch (RuntimeException e) {
+            pdus.forEach(DataIn::release); // nothing left yet: the device copies instead
+            return null;
         } finally {
             lent.release(); // the PDUs hold their slices
         }
+        CompletableFuture<Void> left = new CompletableFuture<>();
+        EventExecutor loop = port.executor();
+        int last = pdus.size() - 1;
+        for (int i = 0; i < last; i++) {
+            port.send(pdus.get(i));
+        }
+        // PDUs leave in order: the last one leaving means all did
+        port.send(pdus.get(last), () -> complete(left, loop));
         task.streamed = moved;
         task.streamProduced = produced;
-        task.dataInPdus = dataSn;
+        task.dataInPdus = pdus.size();
         port.flushSoon();
         return left;
     }

@@ -88,7 +88,7 @@ final class FileStore implements BackingStore {
         this.pool = new PoolIo(path, io, executor, inFlight);
         boolean memory = paths.inline() && !device && MemoryFs.holds(entry.realPath);
         this.inline = memory ? new InlineIo(path, io, inFlight) : null;
-        this.views = memory ? new MappedViews(path, channel, size) : null;
+        this.views = memory && Holes.available() ? new MappedViews(path, channel, size) : null;
         if (memory) {
             LOG.debug("LUN {}: {} is on a memory file system: reads and writes run on the calling thread", lunName,
                     path);

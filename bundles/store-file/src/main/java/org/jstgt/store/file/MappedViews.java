@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import org.jstgt.store.file.hole.Residency;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * 65530 by default), at most {@link #MAX_WINDOWS} are made across all stores; a store's count is given
  * back when it closes. A range across two windows, past that bound, after the store closed or after
  * a mapping failed gets no view (null): the caller reads instead, so a view is never needed.
+ *
+ * <p>A view is given only of pages all in memory ({@link Residency}): on tmpfs a page that is not
+ * is a hole (or swapped out), and reading a hole through a shared mapping allocates a page for it,
+ * where read(2) returns zeros and allocates nothing; a thin LUN read from end to end would fill up
+ * with pages of zeros. (A hole punched while a view of it is being sent gets its page back.) Without
+ * JNA, which that check needs, there are no views.
  *
  * <p>Only for memory file systems: a mapping of a disk file would fault on the caller's thread (an
  * event loop) while the page comes in. Thread-safe.
@@ -76,7 +83,9 @@ final class MappedViews {
                 return null;
             }
         }
-        return m.slice((int) (offset - w * WINDOW), length);
+        int at = (int) (offset - w * WINDOW);
+        // a hole read through the mapping would get a page allocated: holes are read with read(2)
+        return Residency.all(m, at, length) ? m.slice(at, length) : null;
     }
 
     /** @return windows mapped across all open stores (tests) */

@@ -2,6 +2,7 @@ package org.jstgt.store.file;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +15,8 @@ import java.nio.ReadOnlyBufferException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.jstgt.api.store.StoreCapability;
+import org.jstgt.api.store.StoreExtent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,7 +94,30 @@ class MappedViewsTest {
             write(s, MappedViews.WINDOW + MIB, a);
             assertArrayEquals(a, bytes(s.view(MappedViews.WINDOW + MIB, a.length)));
             assertEquals(1, s.mappedWindows(), "only the window asked for is mapped");
+            write(s, MappedViews.WINDOW, FileStoreTest.pattern((int) (4 * MIB), 6));
             assertEquals(4 * MIB, s.view(MappedViews.WINDOW, (int) (4 * MIB)).remaining(), "a short last window");
+        }
+    }
+
+    /**
+     * Reading a hole of a tmpfs file through a shared mapping allocates a page for it (read(2) does
+     * not): views of holes would fill a thin LUN with pages of zeros as it is read.
+     */
+    @Test
+    void aHoleGetsNoViewAndStaysAHole() throws Exception {
+        try (FileStore s = (FileStore) provider.open(FileStoreTest.spec("v5", dir.resolve("v5.img"), 8 * MIB, false))) {
+            assumeTrue(s.capabilities().contains(StoreCapability.EXTENTS), "needs SEEK_HOLE (JNA) to tell");
+            byte[] a = FileStoreTest.pattern(64 * 1024, 8);
+            write(s, MIB, a);
+            assertArrayEquals(a, bytes(s.view(MIB, a.length)));
+            assertNotNull(s.view(MIB + 512, 512), "part of a page written");
+            assertNull(s.view(2 * MIB, 64 * 1024), "a hole");
+            assertNull(s.view(MIB + a.length - 4096, 8192), "data, then a hole");
+            assertNull(s.view(MIB - 4096, 8192), "a hole, then data");
+            StoreExtent hole = s.extent(2 * MIB, Runnable::run).toCompletableFuture().get();
+            assertFalse(hole.mapped(), "still a hole: nothing was read through a mapping");
+            assertEquals(6 * MIB, hole.length());
+            assertFalse(s.extent(0, Runnable::run).toCompletableFuture().get().mapped());
         }
     }
 

@@ -39,6 +39,11 @@ public final class Holes {
         return AVAILABLE ? HoleProbe.open(real, fileKey, readOnly, device, fileSize) : null;
     }
 
+    /** @return true when JNA and its native part are here ({@link Residency} needs them) */
+    public static boolean available() {
+        return AVAILABLE;
+    }
+
     /**
      * @return whether descriptor {@code fd} refers to the device and inode {@code fileKey} names, or
      *     null when that cannot be told

@@ -54,4 +54,15 @@ final class Libc {
 
     /** lseek(2): the resulting offset. */
     static native long lseek(int fd, long offset, int whence) throws LastErrorException;
+
+    /**
+     * mincore(2): one byte per page of {@code [addr, addr + length)}, bit 0 set when the page is in
+     * memory (for a file mapping: in the page cache, whether or not this mapping touched it).
+     *
+     * @param addr page-aligned address
+     */
+    static native int mincore(long addr, long length, byte[] vec) throws LastErrorException;
+
+    /** getpagesize(2). */
+    static native int getpagesize();
 }

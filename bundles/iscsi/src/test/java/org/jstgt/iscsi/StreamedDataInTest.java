@@ -15,9 +15,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.ReferenceCountUtil;
 
+import org.jstgt.iscsi.pdu.Bhs;
 import org.jstgt.iscsi.pdu.DataIn;
+import org.jstgt.iscsi.pdu.NopIn;
 import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.pdu.ScsiCommand;
 import org.jstgt.iscsi.pdu.ScsiResponse;
@@ -170,6 +173,30 @@ class StreamedDataInTest {
             w.target.close();
             w.target.runPendingTasks();
             assertTrue(n.sends().get(0).toCompletableFuture().isDone(), "dropped with the connection: over");
+        }
+    }
+
+    /**
+     * A peer that reads slowly (or not at all) would hold a streamed command, and with it the logical
+     * unit's ORDERED commands and resets: over the high water mark the data is copied instead.
+     */
+    @Test
+    void aConnectionOverItsHighWaterMarkGetsACopy() {
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            w.loginNormal();
+            FakeNexus n = streaming().hold(true);
+            w.send(read(w, 0, 1, 512));
+            // the peer stopped reading while the command ran (no command starts while unwritable)
+            w.target.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+            w.target.write(new NopIn(0, Bhs.NO_TAG, 0x77, w.expStatSn, w.cmdSn, w.cmdSn, Unpooled.EMPTY_BUFFER));
+            assertFalse(w.target.isWritable());
+            n.releaseHeld();
+            assertNull(n.sends().get(0), "copied: the command ends at once");
+            List<Pdu> out = w.receive();
+            assertTrue(out.get(0) instanceof NopIn);
+            DataIn d = (DataIn) out.get(1);
+            assertTrue(d.statusPresent());
+            out.forEach(Pdu::release);
         }
     }
 

@@ -340,6 +340,12 @@ public final class Connection implements ConnectionPort, LoginHost {
     }
 
     @Override
+    public boolean writable() {
+        ChannelHandlerContext c = ctx;
+        return c != null && c.channel().isWritable();
+    }
+
+    @Override
     public boolean fullFeature() {
         // serving: the full feature handler is in place (for a joined connection, on the session's loop)
         return phase == Phase.FULL_FEATURE && serving;

@@ -53,6 +53,12 @@ public interface ConnectionPort {
     /** @return true while the TCP connection is open (any thread) */
     boolean open();
 
+    /**
+     * @return true while what waits to be written stays under the channel's high water mark (any
+     *     thread)
+     */
+    boolean writable();
+
     /** @return true while in the Full Feature Phase: PDUs are dispatched and answered */
     boolean fullFeature();
 

@@ -29,8 +29,10 @@ import org.jstgt.iscsi.session.Session;
  * <ul>
  * <li>ErrorRecoveryLevel 1 and 2, which keep it for a Data SNACK or a TASK REASSIGN;</li>
  * <li>a data digest, whose CRC would be computed apart from the copy that is sent;</li>
- * <li>a call off the connection's event loop, a task already given data, aborted or orphaned, or a
- * connection no longer in the Full Feature Phase.</li>
+ * <li>a call off the connection's event loop, a task already given data, aborted or orphaned, a
+ * connection no longer in the Full Feature Phase, or one whose unsent data is already over its high
+ * water mark (a peer that reads slowly, or not at all, would hold the command, and with it the
+ * logical unit's ORDERED commands and resets, until its connection is given up).</li>
  * </ul>
  */
 final class DataInStream {
@@ -46,7 +48,7 @@ final class DataInStream {
     static CompletionStage<Void> send(IscsiTask task, Session session, ByteBuffer data) {
         ConnectionPort port = task.connection;
         if (!port.executor().inEventLoop() || task.dataInBuffer() != null || task.streamed >= 0 || task.aborted
-                || task.orphaned || !port.fullFeature() || port.retention() != null
+                || task.orphaned || !port.fullFeature() || !port.writable() || port.retention() != null
                 || port.negotiated().dataDigest() || task.edtl <= 0 || !data.hasRemaining()) {
             return null;
         }
@@ -72,11 +74,20 @@ final class DataInStream {
         CompletableFuture<Void> left = new CompletableFuture<>();
         EventExecutor loop = port.executor();
         int last = pdus.size() - 1;
-        for (int i = 0; i < last; i++) {
-            port.send(pdus.get(i));
+        int sent = 0;
+        try {
+            for (; sent < last; sent++) {
+                port.send(pdus.get(sent));
+            }
+            // PDUs leave in order: the last one leaving means all did
+            port.send(pdus.get(last), () -> complete(left, loop));
+            sent++;
+        } catch (RuntimeException e) {
+            // cannot happen on a working connection; the command must end all the same
+            pdus.subList(sent + 1, pdus.size()).forEach(DataIn::release);
+            complete(left, loop);
+            throw e;
         }
-        // PDUs leave in order: the last one leaving means all did
-        port.send(pdus.get(last), () -> complete(left, loop));
         task.streamed = moved;
         task.streamProduced = produced;
         task.dataInPdus = pdus.size();

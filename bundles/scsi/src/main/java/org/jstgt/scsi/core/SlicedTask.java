@@ -1,6 +1,7 @@
 package org.jstgt.scsi.core;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 import org.jstgt.api.scsi.Cdb;
@@ -59,6 +60,11 @@ final class SlicedTask implements ScsiTask {
     @Override
     public ByteBuffer dataIn(int capacity) {
         return task.dataIn(capacity);
+    }
+
+    @Override
+    public CompletionStage<Void> sendDataIn(ByteBuffer data) {
+        return task.sendDataIn(data);
     }
 
     @Override

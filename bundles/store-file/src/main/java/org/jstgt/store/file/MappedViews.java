@@ -1,6 +1,7 @@
 package org.jstgt.store.file;
 
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,10 +20,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The file is mapped a {@link #WINDOW} at a time, on first use, and a mapping is never undone by
  * hand: a view handed out keeps its mapping alive, and the mapping goes when the last view and the
- * store are collected. So that mappings stay few (each is a kernel memory map, and a process has
- * 65530 by default), at most {@link #MAX_WINDOWS} are made across all stores; a store's count is given
- * back when it closes. A range across two windows, past that bound, after the store closed or after
- * a mapping failed gets no view (null): the caller reads instead, so a view is never needed.
+ * store let go of it and it is collected. So that mappings stay few (each is a kernel memory map, and
+ * a process has 65530 by default), at most {@link #MAX_WINDOWS} exist at once across all stores, a
+ * count that drops as each is collected. A range across two windows, past that bound, after the
+ * store closed or after a mapping failed gets no view (null): the caller reads instead, so a view is
+ * never needed.
  *
  * <p>A view is given only of pages all in memory ({@link Residency}): on tmpfs a page that is not
  * is a hole (or swapped out), and reading a hole through a shared mapping allocates a page for it,
@@ -40,12 +42,14 @@ final class MappedViews {
     /** Mappings across every store of the process. */
     static final int MAX_WINDOWS = 1024;
     private static final AtomicInteger WINDOWS = new AtomicInteger();
+    /** Counts each window out of {@link #WINDOWS} once it is collected (its mapping then goes). */
+    private static final Cleaner UNMAPPED = Cleaner.create();
 
     private final Path path;
     private final FileChannel channel;
     private final long size;
     private final AtomicReferenceArray<MappedByteBuffer> windows;
-    /** Mappings this store made (given back to {@link #WINDOWS} at close). */
+    /** Mappings this store made. */
     private int made;
     private volatile boolean off;
 
@@ -88,7 +92,7 @@ final class MappedViews {
         return Residency.all(m, at, length) ? m.slice(at, length) : null;
     }
 
-    /** @return windows mapped across all open stores (tests) */
+    /** @return windows mapped and not yet collected, across all stores (tests) */
     static int windowsInUse() {
         return WINDOWS.get();
     }
@@ -98,11 +102,12 @@ final class MappedViews {
         return made;
     }
 
-    /** No more views; this store's mappings no longer count against the bound. */
+    /** No more views; the store lets go of its mappings (views handed out keep theirs). */
     synchronized void close() {
         off = true;
-        WINDOWS.addAndGet(-made);
-        made = 0;
+        for (int i = 0; i < windows.length(); i++) {
+            windows.set(i, null);
+        }
     }
 
     private synchronized MappedByteBuffer map(int w) {
@@ -128,6 +133,7 @@ final class MappedViews {
                     Math.min(start + WINDOW, size), e.toString());
             return null;
         }
+        UNMAPPED.register(m, WINDOWS::decrementAndGet);
         made++;
         windows.set(w, m);
         return m;

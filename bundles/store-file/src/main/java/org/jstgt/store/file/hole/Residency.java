@@ -8,11 +8,15 @@ import com.sun.jna.Pointer;
 
 /**
  * Whether a range of a file mapping is all in memory (mincore(2)). On tmpfs a page that is not is a
- * hole, or swapped out: touching it through a mapping would allocate a page for it (a read of a hole
- * through a shared mapping does, where read(2) returns zeros and allocates nothing), so a thin file
- * would fill with pages of zeros as it is read. A pure memory query under the process's memory map
- * lock: fine on an event loop, unlike the file calls of {@link HoleFile}. Only after {@link
- * Holes#available()} says JNA is here.
+ * hole, or swapped out. Touching a hole through a shared mapping allocates a page for it (read(2)
+ * returns zeros and allocates nothing), so a thin file would fill with pages of zeros as it is read;
+ * touching a swapped-out page would swap it in on the caller's thread. A pure memory query under the
+ * process's memory map lock: fine on an event loop, unlike the file calls of {@link HoleFile}. Only
+ * after {@link Holes#available()} says JNA is here.
+ *
+ * <p>Since Linux 5.2 mincore reports pages of a file the process neither owns nor may write only
+ * when this process mapped them itself: for such a (read-only) file every range reads as not in
+ * memory, and its reads are copied.
  */
 public final class Residency {
     private static final long PAGE = Holes.available() ? Libc.getpagesize() : 4096;

@@ -19,8 +19,13 @@ import java.util.concurrent.atomic.LongAdder;
  * interrupt during channel I/O closes the channel for every LUN on the file.
  */
 final class InlineIo {
-    /** Largest transfer copied on the caller; 1 MiB takes tens of microseconds. */
-    static final int MAX_BYTES = 1 << 20;
+    /**
+     * Largest transfer copied on the caller. Larger ones go to io_uring's workers or the file I/O
+     * threads, so that their copy runs on another core while the caller serves the network: with 1
+     * MiB inline, WRITE SAME of zeros over 1 MiB made 5.7k commands/s and 1 MiB writes 1.6-1.9k; with
+     * 256 KiB, 7.3-8.6k and 2.5-2.7k.
+     */
+    static final int MAX_BYTES = 256 << 10;
 
     private final Path path;
     private final ChannelIo io;

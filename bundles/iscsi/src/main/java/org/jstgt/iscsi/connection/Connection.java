@@ -353,17 +353,10 @@ public final class Connection implements ConnectionPort, LoginHost {
 
     @Override
     public void send(Pdu pdu) {
-        if (retention != null) {
-            retention.sent(pdu);
-        }
-        if (outbox != null) {
-            outbox.add(pdu);
-        } else {
-            ctx.write(pdu, ctx.voidPromise());
-        }
-        needFlush = true;
+        send(pdu, null);
     }
 
+    /** @param left null when nobody waits for the PDU to leave (no promise then) */
     @Override
     public void send(Pdu pdu, Runnable left) {
         if (retention != null) {
@@ -372,7 +365,7 @@ public final class Connection implements ConnectionPort, LoginHost {
         if (outbox != null) {
             outbox.add(pdu, left);
         } else {
-            ctx.write(pdu, Outbox.then(ctx, left));
+            ctx.write(pdu, left == null ? ctx.voidPromise() : Outbox.then(ctx, left));
         }
         needFlush = true;
     }

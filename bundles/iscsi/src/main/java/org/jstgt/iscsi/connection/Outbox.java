@@ -23,17 +23,12 @@ final class Outbox {
         this.ctx = ctx;
     }
 
-    /** @param msg a PDU to send (ownership passes) */
-    void add(Object msg) {
-        batch.add(msg);
-    }
-
     /**
      * @param msg a PDU to send (ownership passes)
-     * @param left run once it was written or dropped
+     * @param left run once it was written or dropped; null when nobody waits
      */
     void add(Object msg, Runnable left) {
-        batch.add(new Tracked(msg, left));
+        batch.add(left == null ? msg : new Tracked(msg, left));
     }
 
     /** A PDU whose leaving someone waits for. */

@@ -665,7 +665,8 @@ class Bench:
                     c = self.iperf(rep)
                     if c:
                         ceilings.append(c)
-                for t in TARGETS:  # A B C A B C ...
+                # A B C, then B C A, then C A B: no target always runs first or right after another
+                for t in rotated(TARGETS, rep - 1):
                     self.measure(t, wl, rep, counts)
         self.env["load_after"] = os.getloadavg()
         self.env["wall_seconds"] = time.time() - t0
@@ -749,6 +750,12 @@ def jar_has(jar, cls):
             return cls.replace(".", "/") + ".class" in z.namelist()
     except (OSError, zipfile.BadZipFile):
         return False
+
+
+def rotated(items, k):
+    """items turned k places to the left: the order of the targets in repetition k + 1."""
+    k %= len(items)
+    return items[k:] + items[:k]
 
 
 def selected(quick, only=None):

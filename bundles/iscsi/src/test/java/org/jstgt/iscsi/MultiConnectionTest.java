@@ -195,6 +195,47 @@ class MultiConnectionTest {
         Await.until(WAIT, "the nexus to close", () -> disk.lastNexus().closed());
     }
 
+    /**
+     * Read data a device lends the fabric, asked for on a connection that joined the session from
+     * another event loop: its Data-In go through that connection's outbox to its own loop, the
+     * command ends only once the last of them was written there, and the status follows them.
+     */
+    @ParameterizedTest
+    @MethodSource("transports")
+    void aReadSentFromTheDevicesBufferLeavesThroughAJoinedConnectionsOutbox(String transport) throws Exception {
+        stop();
+        opened.clear();
+        start(transport);
+        // 8 KiB Data-In: sixteen to a 128 KiB READ
+        Initiator a = Initiator.connect(address, InitiatorOptions.defaults().withTimeout(WAIT)
+                .withMaxRecvDataSegmentLength(8192));
+        opened.add(a);
+        a.login(Wire.TARGET, 2);
+        Initiator b = join(a, 1);
+        awaitConnections(2);
+        Set<Object> loops = new HashSet<>();
+        for (Channel ch : server.connections) {
+            loops.add(ch.eventLoop());
+        }
+        assertEquals(2, loops.size(), "connections on event loops " + loops);
+        FakeNexus nexus = disk.lastNexus().sendReads(true);
+        int blocks = 256;
+        for (int k = 0; k < 4; k++) {
+            byte[] data = pattern(k * blocks, blocks, 5);
+            write(a, k * blocks, data);
+            assertArrayEquals(data, read(b, k * blocks, blocks), "read " + k + " on the joined connection");
+            assertArrayEquals(data, read(a, k * blocks, blocks), "read " + k + " on the leading connection");
+        }
+        List<java.util.concurrent.CompletionStage<Void>> sends = nexus.sends();
+        assertEquals(8, sends.size(), "every READ was offered to the fabric");
+        for (java.util.concurrent.CompletionStage<Void> s : sends) {
+            assertTrue(s != null, "the fabric sent every READ from the device's buffer: " + sends);
+            assertTrue(s.toCompletableFuture().isDone(), "a READ whose status came had left");
+        }
+        a.logout();
+        Await.until(WAIT, "the session to end", () -> server.sessions().isEmpty());
+    }
+
     @Test
     void maxConnectionsBoundsTheSession() throws Exception {
         Initiator a = leading(1);

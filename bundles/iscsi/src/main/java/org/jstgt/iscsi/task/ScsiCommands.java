@@ -20,6 +20,7 @@ import org.jstgt.iscsi.login.Negotiated;
 import org.jstgt.iscsi.pdu.DataOut;
 import org.jstgt.iscsi.pdu.RejectReason;
 import org.jstgt.iscsi.pdu.ScsiCommand;
+import org.jstgt.iscsi.poll.DeviceWork;
 import org.jstgt.iscsi.session.ConnectionPort;
 import org.jstgt.iscsi.session.Session;
 import org.slf4j.Logger;
@@ -229,10 +230,18 @@ public final class ScsiCommands {
             return;
         }
         task.execution = stage;
+        // still working elsewhere (io_uring's workers, I/O threads): the loop does not poll meanwhile
+        boolean away = !stage.toCompletableFuture().isDone() && port.executor().inEventLoop();
+        if (away) {
+            DeviceWork.started();
+        }
         // completed by the engine of the connection the task is allegiant to by then (TASK REASSIGN)
         stage.whenComplete((result, error) -> {
             // the completion's lines name the session and LUN (SessionMdc), on whatever thread it runs
             Runnable done = () -> {
+                if (away) {
+                    DeviceWork.ended();
+                }
                 try (SessionMdc.Scope s = SessionMdc.enter(port.mdc(), IscsiTask.lunNumber(task.lunField()))) {
                     task.engine.completed(task, result, error);
                 }

@@ -96,6 +96,33 @@ class PollingIoHandlerTest {
     }
 
     @Test
+    void noPollingWhileCommandsOfTheLoopWorkOnOtherThreads() {
+        transport.events.add(1);
+        handler.run(loop(true)); // I/O: the window opens
+        DeviceWork.started(); // a command goes on in io_uring's workers or the I/O threads
+        DeviceWork.started();
+        try {
+            now[0] += 10_000;
+            transport.events.add(1);
+            handler.run(loop(true)); // within the window, but their completions need a processor: blocks
+            DeviceWork.ended(); // the first completed (an io_uring completion: I/O)
+            transport.events.add(1);
+            handler.run(loop(true)); // one still away: blocks
+            assertEquals(1, DeviceWork.pending());
+            DeviceWork.ended();
+            now[0] += 10_000;
+            handler.run(loop(true)); // none away, within the window of the last I/O: polls
+            assertEquals(List.of(true, true, true, false), transport.blocked);
+            DeviceWork.ended(); // one end too many is no debt
+            assertEquals(0, DeviceWork.pending());
+        } finally {
+            while (DeviceWork.pending() > 0) {
+                DeviceWork.ended();
+            }
+        }
+    }
+
+    @Test
     void aLoopWithWorkIsNeverMadeToBlock() {
         transport.events.add(1);
         handler.run(loop(true));

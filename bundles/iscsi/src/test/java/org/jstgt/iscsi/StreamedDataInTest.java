@@ -24,6 +24,7 @@ import org.jstgt.iscsi.pdu.NopIn;
 import org.jstgt.iscsi.pdu.Pdu;
 import org.jstgt.iscsi.pdu.ScsiCommand;
 import org.jstgt.iscsi.pdu.ScsiResponse;
+import org.jstgt.iscsi.poll.DeviceWork;
 import org.jstgt.testkit.FakeNexus;
 import org.jstgt.testkit.FakeScsiTarget;
 import org.junit.jupiter.api.Test;
@@ -146,11 +147,14 @@ class StreamedDataInTest {
             FakeNexus n = streaming();
             FullSocket socket = new FullSocket();
             w.target.pipeline().addFirst(socket);
+            int away = DeviceWork.pending();
             w.send(read(w, 0, 4, 2048));
             w.target.runPendingTasks();
             assertEquals(2, socket.held(), "the two Data-In wait for the socket");
             assertFalse(n.sends().get(0).toCompletableFuture().isDone(),
                     "the device's bytes may still be read: the command must not end (an ORDERED write would change them)");
+            assertEquals(away, DeviceWork.pending(),
+                    "a READ whose data the loop itself sends is not work elsewhere: the loop may still poll");
             socket.release();
             List<Pdu> out = w.receive();
             assertEquals(3, out.size(), () -> "two Data-In, then the status: " + out);

@@ -22,7 +22,7 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * most one window of it after the last event; an idle target sleeps. Busy loops are not affected:
  * they always have an event within the window. At most half the processors' worth of loops poll
  * at once ({@link PollWindow#tryPoll}), none while more loops than that had I/O in the last
- * millisecond ({@link PollWindow#quiet}), none while commands it started work on other threads
+ * millisecond ({@link PollWindow#quiet}), none while writes it started work on other threads
  * ({@link DeviceWork}), and a loop that finds nothing yields to whatever else is runnable on its
  * processor. Both keep polling loops from taking the CPU that initiators on the
  * same machine and loops with work need (measured here on 2 cores: without them, 4 sessions of

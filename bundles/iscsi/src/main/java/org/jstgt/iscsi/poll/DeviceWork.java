@@ -4,9 +4,8 @@ import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * How many writes (commands without Data-In) an event loop started in their devices that did not
- * complete at once: their
- * work runs elsewhere (the kernel's io_uring workers, the file I/O threads) and comes back to the
- * loop as a completion. While any does, the loop does not busy-poll ({@link PollingIoHandler}): on
+ * complete at once: their work runs elsewhere (the kernel's io_uring workers, the file I/O
+ * threads) and comes back to the loop as a completion. While any does, the loop does not busy-poll ({@link PollingIoHandler}): on
  * a machine with few processors the polling loop would share a processor with the very threads
  * whose completions it waits for (measured on 2 cores: WRITE SAME of zeros over 1 MiB, written by
  * io_uring's workers, ran at 5.7-6.1k commands/s with polling and 7.1-7.3k without). Writes
@@ -33,7 +32,7 @@ public final class DeviceWork {
         PENDING.get()[0]++;
     }
 
-    /** Such a command completed, on the loop that started it. */
+    /** Such a write completed, on the loop that started it. */
     public static void ended() {
         int[] n = PENDING.get();
         if (n[0] > 0) {
@@ -41,7 +40,7 @@ public final class DeviceWork {
         }
     }
 
-    /** @return commands of the calling loop still working elsewhere */
+    /** @return writes of the calling loop still working elsewhere */
     public static int pending() {
         return PENDING.get()[0];
     }

@@ -233,8 +233,8 @@ public final class ScsiCommands {
         // a write still working elsewhere (io_uring's workers, I/O threads): the loop does not poll
         // meanwhile. Reads are left out: a READ whose data this loop sends (DataInStream) waits for
         // nobody else, and one the task set runs later has not even started.
-        boolean away = task.declaredDirection() != DataDirection.IN && task.streamed < 0
-                && !stage.toCompletableFuture().isDone() && port.executor().inEventLoop();
+        boolean away = task.declaredDirection() != DataDirection.IN && !stage.toCompletableFuture().isDone()
+                && port.executor().inEventLoop();
         if (away) {
             DeviceWork.started();
         }

@@ -4,13 +4,12 @@
 Started by `./jstgt bench` (see docs/benchmarks.md). Starts the three targets on 127.0.0.1 (each
 with a 1 GiB LUN of 512-byte blocks, four 256 MiB LUNs, a second 1 GiB LUN to copy to and a thin
 256 MiB LUN to deallocate, and a second target requiring HeaderDigest=CRC32C with one 256 MiB LUN,
-all backed by files in /dev/shm), drives them in alternation with the same initiators (libiscsi's
-iscsi-perf, qemu-img bench through libiscsi; one session, or four at once on the four small LUNs;
-and our own Java client McsLoad from the benchmarks/ module for one session of one or two
-connections, MC/S, which libiscsi cannot open, and for COMPARE AND WRITE, UNMAP, WRITE SAME and
-EXTENDED COPY, which neither tool sends),
-measures the loopback TCP ceiling with iperf3, and writes docs/benchmarks.md and docs/bench/*.png.
-Every process it starts is stopped by PID on exit, Ctrl-C or failure.
+all backed by files in /dev/shm or in the directory --lun-dir names), drives them in alternation
+with the same initiators (libiscsi's iscsi-perf, qemu-img bench through libiscsi; one session, or
+four at once on the four small LUNs; and our own Java client McsLoad from the benchmarks/ module for
+one session of one or two connections, MC/S, which libiscsi cannot open, and for COMPARE AND WRITE,
+UNMAP, WRITE SAME and EXTENDED COPY, which neither tool sends), measures the loopback TCP ceiling
+with iperf3, and writes docs/benchmarks.md and docs/bench/*.png. Every process it starts is stopped by PID on exit, Ctrl-C or failure.
 
 Python 3 standard library only; matplotlib (Debian python3-matplotlib) for the charts.
 """
@@ -140,7 +139,8 @@ class Bench:
         self.args = args
         self.procs = {}  # name -> Popen, everything we started
         self.tmp = tempfile.mkdtemp(prefix="jstgt-bench-")
-        self.shm = tempfile.mkdtemp(prefix="jstgt-bench-", dir="/dev/shm")
+        self.shm = tempfile.mkdtemp(prefix="jstgt-bench-", dir=args.lun_dir)
+        self.memory_fs = fs_type(args.lun_dir) in MEMORY_FS
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         self.raw = os.path.join(ROOT, "bench", "results", stamp)
         os.makedirs(self.raw, exist_ok=True)
@@ -224,11 +224,19 @@ class Bench:
                 s.close()
 
     def lun_file(self, name, size=LUN_SIZE):
-        # Allocated up front so that no target pays tmpfs page allocation during a timed run.
+        # Allocated up front so that no target pays tmpfs page allocation during a timed run. On a
+        # disk file system fallocate leaves unwritten extents, whose first write converts them:
+        # there every block is written (zeros) and synced, so that each target finds its files
+        # written, in the page cache and with no dirty data of the setup left to write back.
         path = os.path.join(self.shm, name + ".img")
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             os.posix_fallocate(fd, 0, size)
+            if not self.memory_fs:
+                zeros = bytes(MiB)
+                for off in range(0, size, MiB):
+                    os.pwrite(fd, zeros[:min(MiB, size - off)], off)
+                os.fdatasync(fd)
         finally:
             os.close(fd)
         return path
@@ -676,6 +684,7 @@ class Bench:
         self.env["warmup_seconds"] = self.args.warmup
         self.env["reps"] = self.args.reps
         self.env["urls"] = self.urls
+        self.env["lun_dir"] = "%s (%s)" % (self.args.lun_dir, fs_type(self.args.lun_dir))
         return report(self.runs, self.env, self.raw, self.args)
 
 
@@ -831,6 +840,39 @@ def qemu_filename(url, digest, initiator):
 def version(pkg):
     r = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True)
     return r.stdout.strip() or "?"
+
+
+MEMORY_FS = ("tmpfs", "ramfs")
+
+
+def fs_type(path):
+    """The type of the file system path is on (findmnt), or "?"."""
+    try:
+        out = subprocess.run(["findmnt", "-no", "FSTYPE", "-T", path], capture_output=True, text=True,
+                             timeout=10).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    return out.splitlines()[0] if out else "?"
+
+
+def lun_bytes():
+    """What the LUN files of all three targets take: per target two LUNs of LUN_SIZE and the
+    session LUNs, the thin LUN and the digest LUN of SMALL_LUN_SIZE."""
+    return len(TARGETS) * (2 * LUN_SIZE + (SESSION_LUNS + 2) * SMALL_LUN_SIZE)
+
+
+def check_lun_dir(d):
+    """None when d can take the LUN files, else why not."""
+    if not os.path.isdir(d):
+        return "--lun-dir %s: not a directory" % d
+    if not os.access(d, os.W_OK | os.X_OK):
+        return "--lun-dir %s: not writable" % d
+    st = os.statvfs(d)
+    free = st.f_bavail * st.f_frsize
+    if free < lun_bytes():
+        return "--lun-dir %s: %.1f GiB free, the LUN files need %.1f GiB" % (d, free / (1 << 30),
+                                                                           lun_bytes() / (1 << 30))
+    return None
 
 
 def environment():
@@ -1209,7 +1251,8 @@ def report(runs, env, raw, args):
     pct = percentiles_table(med)
     print("\n" + perf + "\n\n" + cpu + "\n\n" + pct + "\n\n" + ceiling + "\n\n" + mcs_text(runs, med) + "\n\n"
           + sbc_text(runs, med) + "\n")
-    print("wall time: %.0f s; raw output: %s" % (env["wall_seconds"], raw))
+    print("LUN files in %s; wall time: %.0f s; raw output: %s" % (env.get("lun_dir", "?"), env["wall_seconds"],
+                                                                    raw))
     if args.no_docs:
         return 0
     docs = os.path.join(ROOT, "docs")
@@ -1298,6 +1341,11 @@ def main():
     ap.add_argument("--only", metavar="REGEX",
                     help="only the workloads whose name this finds (e.g. 'sessions'); implies --no-docs")
     ap.add_argument("--no-docs", action="store_true", help="print only; leave docs/ as it is")
+    ap.add_argument("--lun-dir", metavar="DIR", default="/dev/shm",
+                    help="where the LUN files go (default /dev/shm, tmpfs). On a disk file system they "
+                         "are written in full and synced first, and are read and written through its "
+                         "page cache while RAM holds them; implies --no-docs, since docs/benchmarks.md is the "
+                         "tmpfs run")
     ap.add_argument("--no-charts", action="store_true", help="no PNG charts (no matplotlib needed)")
     args = ap.parse_args()
     if args.quick:
@@ -1311,8 +1359,14 @@ def main():
         except re.error as e:
             ap.error("--only %r: %s" % (args.only, e))
         args.no_docs = True
-    if not os.path.isdir("/dev/shm"):
-        sys.exit("bench: needs /dev/shm (tmpfs) for the LUN files")
+    args.lun_dir = os.path.abspath(args.lun_dir)
+    why = check_lun_dir(args.lun_dir)
+    if why:
+        sys.exit("bench: " + why)
+    if fs_type(args.lun_dir) not in MEMORY_FS and not args.no_docs:
+        log("LUN files on %s (%s), not tmpfs: printing only, docs/ stays the tmpfs run"
+            % (args.lun_dir, fs_type(args.lun_dir)))
+        args.no_docs = True
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)

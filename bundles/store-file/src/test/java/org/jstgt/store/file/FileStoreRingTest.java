@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The file store called from Netty io_uring event loops: I/O goes through the loop's ring and
- * completes on the loop; calls it cannot take (heap buffers, other threads, io_uring off) still
- * work through the I/O threads. Skipped where io_uring cannot load.
+ * completes on the loop; calls it cannot take (heap buffers over 256 KiB or read-only, other threads,
+ * io_uring off) still work through the I/O threads. Skipped where io_uring cannot load.
  */
 class FileStoreRingTest {
     private static final long MIB = 1 << 20;
@@ -118,6 +118,15 @@ class FileStoreRingTest {
         return a;
     }
 
+    /** The file itself has {@code data} at {@code offset} (another descriptor, same page cache). */
+    private static void assertFileHolds(Path file, long offset, byte[] data) throws java.io.IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer check = ByteBuffer.allocate(data.length);
+            ch.read(check, offset);
+            assertArrayEquals(data, check.array());
+        }
+    }
+
     /** The first call on a loop opens the ring's descriptor (and takes the pool); wait until open. */
     private void warmUp(FileStore s) {
         ByteBuffer b = ByteBuffer.allocateDirect(512);
@@ -144,12 +153,7 @@ class FileStoreRingTest {
             assertEquals(before + 2, s.ringOps(), "both went through the ring");
             assertTrue(loop.inEventLoop(writeDone.get()), "write completed on " + writeDone.get());
             assertTrue(loop.inEventLoop(readDone.get()), "read completed on " + readDone.get());
-            // the file itself has the bytes (another descriptor, same page cache)
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                ByteBuffer check = ByteBuffer.allocate(data.length);
-                ch.read(check, 3 * MIB + 512);
-                assertArrayEquals(data, check.array());
-            }
+            assertFileHolds(file, 3 * MIB + 512, data);
         }
     }
 
@@ -227,20 +231,60 @@ class FileStoreRingTest {
         }
     }
 
+    /**
+     * A device's own heap buffers (COMPARE AND WRITE's compare read) go through the ring by a copy:
+     * before, they took the file I/O threads, a hand-off there and back per command on a disk file
+     * system.
+     */
     @Test
-    void heapBuffersAndOtherThreadsTakeThePoolAndStillWork() throws Exception {
+    void smallHeapBuffersGoThroughTheRingByACopy() throws Exception {
         Path file = dir.resolve("heap.img");
         try (FileStore s = (FileStore) provider.open(spec("r3", file, 4 * MIB))) {
             warmUp(s);
             long before = s.ringOps();
             byte[] data = pattern(4096, 9);
-            onLoop(() -> s.write(4096, ByteBuffer.wrap(data), false, loop), null);
-            ByteBuffer back = ByteBuffer.allocate(4096);
-            onLoop(() -> s.read(4096, back, loop), null);
-            assertArrayEquals(data, back.array());
+            AtomicReference<Thread> writeDone = new AtomicReference<>();
+            ByteBuffer src = ByteBuffer.wrap(data);
+            onLoop(() -> s.write(4096, src, false, loop), writeDone);
+            assertEquals(0, src.position(), "the caller's buffer is left as it was");
+            // into the middle of a larger heap buffer: only position to limit is read into
+            ByteBuffer back = ByteBuffer.allocate(3 * 4096);
+            back.position(4096).limit(8192);
+            AtomicReference<Thread> readDone = new AtomicReference<>();
+            onLoop(() -> s.read(4096, back, loop), readDone);
+            assertEquals(before + 2, s.ringOps(), "both went through the ring");
+            assertTrue(loop.inEventLoop(writeDone.get()), "write completed on " + writeDone.get());
+            assertTrue(loop.inEventLoop(readDone.get()), "read completed on " + readDone.get());
+            assertArrayEquals(data, java.util.Arrays.copyOfRange(back.array(), 4096, 8192));
+            // the largest copied so
+            byte[] most = pattern(256 * 1024, 6);
+            onLoop(() -> s.write(MIB, ByteBuffer.wrap(most), false, loop), null);
+            ByteBuffer mostBack = ByteBuffer.allocate(most.length);
+            onLoop(() -> s.read(MIB, mostBack, loop), null);
+            assertArrayEquals(most, mostBack.array());
+            assertEquals(before + 4, s.ringOps());
+            assertArrayEquals(new byte[4096], java.util.Arrays.copyOf(back.array(), 4096));
+            assertArrayEquals(new byte[4096], java.util.Arrays.copyOfRange(back.array(), 8192, 3 * 4096));
+            assertFileHolds(file, 4096, data);
+        }
+    }
+
+    @Test
+    void largeOrReadOnlyHeapBuffersAndOtherThreadsTakeThePoolAndStillWork() throws Exception {
+        Path file = dir.resolve("pool.img");
+        try (FileStore s = (FileStore) provider.open(spec("r8", file, 4 * MIB))) {
+            warmUp(s);
+            long before = s.ringOps();
+            byte[] big = pattern(256 * 1024 + 512, 3); // one sector over the copy's limit
+            onLoop(() -> s.write(0, ByteBuffer.wrap(big), false, loop), null);
+            ByteBuffer bigBack = ByteBuffer.allocate(big.length);
+            onLoop(() -> s.read(0, bigBack, loop), null);
+            assertArrayEquals(big, bigBack.array());
+            byte[] data = pattern(4096, 9);
+            onLoop(() -> s.write(2 * MIB, ByteBuffer.wrap(data).asReadOnlyBuffer(), false, loop), null);
             // from a thread that is no event loop
             ByteBuffer d = ByteBuffer.allocateDirect(4096);
-            s.read(4096, d, Runnable::run).toCompletableFuture().join();
+            s.read(2 * MIB, d, Runnable::run).toCompletableFuture().join();
             assertArrayEquals(data, bytes(d));
             assertEquals(before, s.ringOps(), "none of these used the ring");
         }
@@ -298,6 +342,25 @@ class FileStoreRingTest {
             byte[] got = bytes(back);
             assertArrayEquals(java.util.Arrays.copyOf(pattern(8192, 4), 4096), java.util.Arrays.copyOf(got, 4096));
             assertArrayEquals(new byte[4096], java.util.Arrays.copyOfRange(got, 4096, 8192));
+        }
+    }
+
+    @Test
+    void aHeapReadBeyondAFileCutShortReadsZeros() throws Exception {
+        Path file = dir.resolve("cutheap.img");
+        try (FileStore s = (FileStore) provider.open(spec("r9", file, 4 * MIB))) {
+            warmUp(s);
+            onLoop(() -> s.write(MIB, direct(pattern(8192, 4)), false, loop), null);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.truncate(MIB + 4096);
+            }
+            ByteBuffer back = ByteBuffer.allocate(8192);
+            java.util.Arrays.fill(back.array(), (byte) 0x5A);
+            long before = s.ringOps();
+            onLoop(() -> s.read(MIB, back, loop), null);
+            assertEquals(before + 1, s.ringOps());
+            assertArrayEquals(java.util.Arrays.copyOf(pattern(8192, 4), 4096), java.util.Arrays.copyOf(back.array(), 4096));
+            assertArrayEquals(new byte[4096], java.util.Arrays.copyOfRange(back.array(), 4096, 8192));
         }
     }
 

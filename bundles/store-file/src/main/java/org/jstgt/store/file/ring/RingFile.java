@@ -18,8 +18,9 @@ import io.netty.channel.uring.IoUring;
  * workers, so the loop never waits for the disk.
  *
  * <p>Until the file's ring descriptor is open ({@link RingDescriptor}), and whenever the caller is
- * no io_uring loop or the buffer is not direct, {@code read}/{@code write}/{@code sync}/{@code punch}
- * return null and the caller uses its thread pool. Each loop has its own {@link LoopRing}.
+ * no io_uring loop or the buffer is a heap buffer over {@link RingOp#MAX_BOUNCE} bytes or read-only,
+ * {@code read}/{@code write}/{@code sync}/{@code punch} return null and the caller uses its thread
+ * pool (a smaller heap buffer is copied through direct memory, {@link RingOp}). Each loop has its own {@link LoopRing}.
  *
  * <p>Created only through {@link Rings}, after the Netty io_uring classes were found to load.
  */
@@ -100,7 +101,8 @@ public final class RingFile {
 
     /** @return the caller's ring when this call can take it; the first call opens the descriptor */
     private LoopRing ready(ByteBuffer buffer, Executor caller) {
-        if (buffer != null && !buffer.isDirect() || !descriptor.usable()) {
+        if (buffer != null && !buffer.isDirect() && (buffer.remaining() > RingOp.MAX_BOUNCE || buffer.isReadOnly())
+                || !descriptor.usable()) {
             return null;
         }
         LoopRing r = ringFor(caller);

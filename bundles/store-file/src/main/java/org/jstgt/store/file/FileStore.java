@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * offers views of its bytes that a transport sends from ({@link MappedViews}). Else a call the ring
  * can take (from a Netty io_uring event loop, with a direct buffer or a heap buffer of up to 256 KiB)
  * is submitted to that loop's ring and completes on the loop ({@link RingIo}); any other call runs
- * on the provider's file I/O threads and completes on the caller's executor ({@link PoolIo}). Callers (event loops)
- * never wait for a device, and every path reaches the same page cache.
+ * on the provider's file I/O threads and completes on the caller's executor ({@link PoolIo}).
+ * Callers (event loops) never wait for a device, and every path reaches the same page cache.
  *
  * <p>Once a data sync failed (a flush, or the sync of a FUA write, on either path), every later
  * flush and FUA write fails until the store is reopened ({@link SyncFailure}); reads and plain

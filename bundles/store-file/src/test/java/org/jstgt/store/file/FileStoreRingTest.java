@@ -327,40 +327,32 @@ class FileStoreRingTest {
 
     @Test
     void readBeyondAFileCutShortReadsZeros() throws Exception {
-        Path file = dir.resolve("cut.img");
-        try (FileStore s = (FileStore) provider.open(spec("r7", file, 4 * MIB))) {
+        assertReadPastACutEndReadsZeros("r7", ByteBuffer.allocateDirect(8192));
+    }
+
+    @Test
+    void aHeapReadBeyondAFileCutShortReadsZeros() throws Exception {
+        ByteBuffer back = ByteBuffer.allocate(8192);
+        java.util.Arrays.fill(back.array(), (byte) 0x5A);
+        assertReadPastACutEndReadsZeros("r9", back);
+    }
+
+    /** Reads 8 KiB through the ring into {@code back} where another tool cut the file after 4 KiB. */
+    private void assertReadPastACutEndReadsZeros(String name, ByteBuffer back) throws Exception {
+        Path file = dir.resolve(name + ".img");
+        try (FileStore s = (FileStore) provider.open(spec(name, file, 4 * MIB))) {
             warmUp(s);
             onLoop(() -> s.write(MIB, direct(pattern(8192, 4)), false, loop), null);
             // another tool truncates the file behind the store's back, in the middle of that data
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ch.truncate(MIB + 4096);
             }
-            ByteBuffer back = ByteBuffer.allocateDirect(8192);
             long before = s.ringOps();
             onLoop(() -> s.read(MIB, back, loop), null);
             assertEquals(before + 1, s.ringOps());
             byte[] got = bytes(back);
             assertArrayEquals(java.util.Arrays.copyOf(pattern(8192, 4), 4096), java.util.Arrays.copyOf(got, 4096));
             assertArrayEquals(new byte[4096], java.util.Arrays.copyOfRange(got, 4096, 8192));
-        }
-    }
-
-    @Test
-    void aHeapReadBeyondAFileCutShortReadsZeros() throws Exception {
-        Path file = dir.resolve("cutheap.img");
-        try (FileStore s = (FileStore) provider.open(spec("r9", file, 4 * MIB))) {
-            warmUp(s);
-            onLoop(() -> s.write(MIB, direct(pattern(8192, 4)), false, loop), null);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                ch.truncate(MIB + 4096);
-            }
-            ByteBuffer back = ByteBuffer.allocate(8192);
-            java.util.Arrays.fill(back.array(), (byte) 0x5A);
-            long before = s.ringOps();
-            onLoop(() -> s.read(MIB, back, loop), null);
-            assertEquals(before + 1, s.ringOps());
-            assertArrayEquals(java.util.Arrays.copyOf(pattern(8192, 4), 4096), java.util.Arrays.copyOf(back.array(), 4096));
-            assertArrayEquals(new byte[4096], java.util.Arrays.copyOfRange(back.array(), 4096, 8192));
         }
     }
 

@@ -20,7 +20,8 @@ import io.netty.channel.uring.IoUring;
  * <p>Until the file's ring descriptor is open ({@link RingDescriptor}), and whenever the caller is
  * no io_uring loop or the buffer is a heap buffer over {@link RingOp#MAX_BOUNCE} bytes or read-only,
  * {@code read}/{@code write}/{@code sync}/{@code punch} return null and the caller uses its thread
- * pool (a smaller heap buffer is copied through direct memory, {@link RingOp}). Each loop has its own {@link LoopRing}.
+ * pool (a smaller heap buffer is copied through direct memory, {@link RingOp}). Each loop has its
+ * own {@link LoopRing}.
  *
  * <p>Created only through {@link Rings}, after the Netty io_uring classes were found to load.
  */

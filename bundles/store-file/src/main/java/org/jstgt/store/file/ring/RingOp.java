@@ -27,7 +27,7 @@ final class RingOp {
      * Largest heap buffer taken through a direct copy; larger ones take the file I/O threads, so
      * that their copy runs on another core while the loop serves the network (as {@code InlineIo}
      * does on tmpfs): EXTENDED COPY's 1 MiB chunks on ext4 made 1.9-2.1 GB/s copied on the loop
-     * against 2.5 GB/s on the file I/O threads.
+     * against 2.5-3.2 GB/s on the file I/O threads.
      */
     static final int MAX_BOUNCE = 256 << 10;
 

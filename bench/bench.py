@@ -9,7 +9,8 @@ with the same initiators (libiscsi's iscsi-perf, qemu-img bench through libiscsi
 four at once on the four small LUNs; and our own Java client McsLoad from the benchmarks/ module for
 one session of one or two connections, MC/S, which libiscsi cannot open, and for COMPARE AND WRITE,
 UNMAP, WRITE SAME and EXTENDED COPY, which neither tool sends), measures the loopback TCP ceiling
-with iperf3, and writes docs/benchmarks.md and docs/bench/*.png. Every process it starts is stopped by PID on exit, Ctrl-C or failure.
+with iperf3, and writes docs/benchmarks.md and docs/bench/*.png. Every process it starts is stopped
+by PID on exit, Ctrl-C or failure.
 
 Python 3 standard library only; matplotlib (Debian python3-matplotlib) for the charts.
 """
@@ -140,7 +141,7 @@ class Bench:
         self.procs = {}  # name -> Popen, everything we started
         self.tmp = tempfile.mkdtemp(prefix="jstgt-bench-")
         self.shm = tempfile.mkdtemp(prefix="jstgt-bench-", dir=args.lun_dir)
-        self.memory_fs = fs_type(args.lun_dir) in MEMORY_FS
+        self.memory_fs = args.lun_fs in MEMORY_FS
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         self.raw = os.path.join(ROOT, "bench", "results", stamp)
         os.makedirs(self.raw, exist_ok=True)
@@ -684,7 +685,7 @@ class Bench:
         self.env["warmup_seconds"] = self.args.warmup
         self.env["reps"] = self.args.reps
         self.env["urls"] = self.urls
-        self.env["lun_dir"] = "%s (%s)" % (self.args.lun_dir, fs_type(self.args.lun_dir))
+        self.env["lun_dir"] = "%s (%s)" % (self.args.lun_dir, self.args.lun_fs)
         return report(self.runs, self.env, self.raw, self.args)
 
 
@@ -1342,10 +1343,10 @@ def main():
                     help="only the workloads whose name this finds (e.g. 'sessions'); implies --no-docs")
     ap.add_argument("--no-docs", action="store_true", help="print only; leave docs/ as it is")
     ap.add_argument("--lun-dir", metavar="DIR", default="/dev/shm",
-                    help="where the LUN files go (default /dev/shm, tmpfs). On a disk file system they "
-                         "are written in full and synced first, and are read and written through its "
-                         "page cache while RAM holds them; implies --no-docs, since docs/benchmarks.md is the "
-                         "tmpfs run")
+                    help="where the LUN files go (default /dev/shm, tmpfs). On a file system other than "
+                         "tmpfs or ramfs they are written in full and synced first, then read and written "
+                         "through its page cache while RAM holds them, and --no-docs is implied "
+                         "(docs/benchmarks.md is the tmpfs run)")
     ap.add_argument("--no-charts", action="store_true", help="no PNG charts (no matplotlib needed)")
     args = ap.parse_args()
     if args.quick:
@@ -1363,9 +1364,10 @@ def main():
     why = check_lun_dir(args.lun_dir)
     if why:
         sys.exit("bench: " + why)
-    if fs_type(args.lun_dir) not in MEMORY_FS and not args.no_docs:
-        log("LUN files on %s (%s), not tmpfs: printing only, docs/ stays the tmpfs run"
-            % (args.lun_dir, fs_type(args.lun_dir)))
+    args.lun_fs = fs_type(args.lun_dir)
+    if args.lun_fs not in MEMORY_FS and not args.no_docs:
+        log("LUN files on %s (%s), not tmpfs or ramfs: printing only, docs/ stays the tmpfs run"
+            % (args.lun_dir, args.lun_fs))
         args.no_docs = True
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)

@@ -29,9 +29,10 @@ public final class RecordingStore implements BackingStore {
     /**
      * One call to the store.
      *
-     * @param op {@code read}, {@code write}, {@code flush} or {@code unmap}
+     * @param op {@code read}, {@code write}, {@code flush}, {@code unmap} or {@code zero}
      * @param offset byte offset (0 for flush)
-     * @param length byte count (0 for flush; unmap lengths are capped at {@code Integer.MAX_VALUE})
+     * @param length byte count (0 for flush; unmap and zero lengths are capped at {@code
+     *     Integer.MAX_VALUE})
      * @param fua the write's force unit access flag (false for other calls)
      */
     public record Call(String op, long offset, int length, boolean fua) {
@@ -238,13 +239,36 @@ public final class RecordingStore implements BackingStore {
         if (closed) {
             return CompletableFuture.failedFuture(new IOException("closed"));
         }
+        clear(offset, length);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Records the call; with {@link StoreCapability#ZERO} sets the range to zeros (or fails as
+     * {@link #failWith} says), else fails as the {@link BackingStore} default does.
+     */
+    @Override
+    public synchronized CompletionStage<Void> zero(long offset, long length, Executor completion) {
+        calls.add(new Call("zero", offset, (int) Math.min(length, Integer.MAX_VALUE), false));
+        if (!capabilities.contains(StoreCapability.ZERO)) {
+            return BackingStore.super.zero(offset, length, completion);
+        }
+        checkRange("zero", offset, length);
+        CompletableFuture<Void> failed = failure();
+        if (failed == null) {
+            clear(offset, length);
+        }
+        return failed != null ? failed : CompletableFuture.completedFuture(null);
+    }
+
+    /** Sets {@code length} bytes at {@code offset} to zero. */
+    private void clear(long offset, long length) {
         for (long o = offset; o < offset + length; o++) {
             byte[] page = pages.get(o >>> PAGE_SHIFT);
             if (page != null) {
                 page[(int) (o & (PAGE_SIZE - 1))] = 0;
             }
         }
-        return CompletableFuture.completedFuture(null);
     }
 
     @Override

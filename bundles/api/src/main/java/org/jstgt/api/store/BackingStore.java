@@ -84,6 +84,25 @@ public interface BackingStore extends AutoCloseable {
     }
 
     /**
+     * Sets a range to zeros without the caller sending them (WRITE SAME of a zero block): the file
+     * system or device records the range as zeros (fallocate(2) {@code FALLOC_FL_ZERO_RANGE}, a
+     * device's write-zeroes) instead of copying zeros through the page cache. Unlike {@link #unmap}
+     * the range stays provisioned: a fully provisioned store keeps its space, and a later write
+     * into the range needs none. {@link #extent} may report the range either way, since it reads
+     * as zeros.
+     *
+     * @param offset byte offset
+     * @param length byte count
+     * @param completion where the stage completes (see the class comment)
+     * @return completes when the range reads as zeros; fails with {@link IOException} on a media
+     *     error, and with {@link UnsupportedOperationException} when the store lacks {@link
+     *     StoreCapability#ZERO} (the caller writes zeros then)
+     */
+    default CompletionStage<Void> zero(long offset, long length, Executor completion) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("zero"));
+    }
+
+    /**
      * The provisioning state at {@code offset}: the run of bytes starting there that are all
      * allocated or all deallocated. The run may stop early (a store need not look past a bound it
      * chooses) but never claims bytes of the other state. A store that does not deallocate, or

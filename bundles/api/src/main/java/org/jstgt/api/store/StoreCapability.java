@@ -21,5 +21,10 @@ public enum StoreCapability {
      * {@link BackingStore#extent(long, java.util.concurrent.Executor)} reports deallocated ranges
      * (holes) rather than calling everything mapped.
      */
-    EXTENTS
+    EXTENTS,
+    /**
+     * {@link BackingStore#zero(long, long, java.util.concurrent.Executor)} sets a range to zeros
+     * without being sent them, and the range stays provisioned as a write would leave it.
+     */
+    ZERO
 }

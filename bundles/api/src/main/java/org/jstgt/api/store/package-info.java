@@ -1,9 +1,9 @@
 /**
- * Backing store SPI: byte-addressed asynchronous storage primitives (read, write, flush, unmap).
+ * Backing store SPI: byte-addressed asynchronous storage primitives (read, write, flush, unmap, zero).
  * Stores know nothing of SCSI; device bundles map commands onto them.
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package org.jstgt.api.store;
 
 import org.osgi.annotation.bundle.Export;

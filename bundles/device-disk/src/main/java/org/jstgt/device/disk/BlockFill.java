@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
+import org.jstgt.api.store.StoreCapability;
 import org.jstgt.scsi.spc.StoreCalls;
 
 /**
@@ -14,8 +15,10 @@ import org.jstgt.scsi.spc.StoreCalls;
  * the block repeated, is written again and again, one store write at a time, until the range is
  * covered. A block of zeros, the usual case (zeroing a disk, NDOB), needs no buffer of its own: its
  * writes all come from one direct buffer of zeros shared by every fill, which the store only reads
- * and can hand to the kernel as it is. A store that completes at once is driven by a loop, not by
- * nested callbacks, so a long range does not deepen the stack.
+ * and can hand to the kernel as it is. A store that can {@linkplain StoreCapability#ZERO zero} a
+ * range is asked to instead: one call for the whole range, with no data at all. A store that
+ * completes at once is driven by a loop, not by nested callbacks, so a long range does not deepen
+ * the stack.
  */
 final class BlockFill implements BiConsumer<Void, Throwable> {
     /** The most memory one fill holds: 1 MiB. */
@@ -48,6 +51,15 @@ final class BlockFill implements BiConsumer<Void, Throwable> {
      *     then stay as they were)
      */
     static CompletionStage<Void> write(StoreCalls io, ByteBuffer block, long offset, long bytes, Executor loop) {
+        if (io.store().capabilities().contains(StoreCapability.ZERO) && zeros(block)) {
+            return io.zero(offset, bytes, loop);
+        }
+        return fill(io, block, offset, bytes, loop);
+    }
+
+    /** {@link #write} by writing the block's data, the pattern buffer again and again. */
+    private static CompletionStage<Void> fill(StoreCalls io, ByteBuffer block, long offset, long bytes,
+            Executor loop) {
         int blockSize = block.remaining();
         int blocks = (int) Math.min(bytes, MAX_BUFFER - MAX_BUFFER % blockSize) / blockSize;
         ByteBuffer pattern;

@@ -114,6 +114,42 @@ class WriteSameTest extends DiskTestBase {
         assertEquals(true, BlockFill.zeros(ByteBuffer.wrap(almost).limit(4095)));
     }
 
+    /**
+     * A store that zeroes ranges itself gets one call for the whole range of a zero block (Data-Out
+     * or NDOB), however long, and no data; a pattern is still written. Its failure is WRITE ERROR.
+     */
+    @Test
+    void aStoreThatZeroesGetsOneCallForTheWholeRange() throws Exception {
+        RecordingStore s = new RecordingStore(4 * MIB, StoreCapability.ZERO);
+        DiskUnit u = unit(s);
+        run(u, ws(cdb16(0x93, 0, 0, 8192), fill(512, 'x')));
+        assertEquals(List.of("write", "write", "write", "write"), s.ops());
+        int n = s.calls().size();
+        run(u, ws(cdb16(0x93, 0, 1, 8190), new byte[512]));
+        assertEquals(List.of(new RecordingStore.Call("zero", 512, 8190 * 512, false)), since(s, n));
+        byte[] back = read(u, 0, 8192);
+        assertArrayEquals(fill(512, 'x'), Arrays.copyOf(back, 512));
+        assertArrayEquals(new byte[8190 * 512], Arrays.copyOfRange(back, 512, 8191 * 512));
+        assertArrayEquals(fill(512, 'x'), Arrays.copyOfRange(back, 8191 * 512, 8192 * 512));
+        n = s.calls().size();
+        run(u, ndob(8191, 0, 0));
+        assertEquals(List.of(new RecordingStore.Call("zero", 8191 * 512, 512, false)), since(s, n));
+        assertArrayEquals(new byte[512], read(u, 8191, 1));
+        byte[] almost = new byte[512];
+        almost[511] = 1;
+        n = s.calls().size();
+        run(u, ws(cdb10(0x41, 0, 5, 2), almost));
+        assertEquals(List.of(new RecordingStore.Call("write", 2560, 1024, false)), since(s, n));
+
+        s.failWith(new java.io.IOException("Input/output error"));
+        expect(SenseReason.WRITE_ERROR, () -> run(u, ndob(0, 16, 0)));
+    }
+
+    private static List<RecordingStore.Call> since(RecordingStore s, int n) {
+        List<RecordingStore.Call> all = s.calls();
+        return all.subList(n, all.size());
+    }
+
     @Test
     void zeroBlocksMeansToTheLastBlock() throws Exception {
         RecordingStore s = new RecordingStore(MIB);

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * call (the device bundle is stopping) is NOT READY, LOGICAL UNIT NOT READY, CAUSE NOT REPORTABLE
  * (SPC-4 §4.5.6, 04h/00h).</li>
  * <li>A media error ({@link IOException}) is MEDIUM ERROR with UNRECOVERED READ ERROR (11h/00h) for
- * a read and WRITE ERROR (0Ch/00h) for a write, flush or unmap (SBC-4 §4.18.1), logged once with the
- * LUN, the operation, its offset and length and the store.</li>
+ * a read and WRITE ERROR (0Ch/00h) for a write, flush, unmap or zeroing (SBC-4 §4.18.1), logged
+ * once with the LUN, the operation, its offset and length and the store.</li>
  * <li>Any other failure passes through unchanged (the core reports it as HARDWARE ERROR).</li>
  * </ul>
  * Immutable; safe for concurrent use.
@@ -79,6 +79,15 @@ public final class StoreCalls {
     /** {@link BackingStore#unmap}; an {@link IOException} is WRITE ERROR. */
     public CompletionStage<Void> unmap(long offset, long length, Executor completion) {
         return media(call(() -> store.unmap(offset, length, completion), completion), SenseReason.WRITE_ERROR, "unmap", offset, length);
+    }
+
+    /**
+     * {@link BackingStore#zero}; an {@link IOException} is WRITE ERROR, and an {@link
+     * UnsupportedOperationException} passes through for the caller to write zeros instead.
+     */
+    public CompletionStage<Void> zero(long offset, long length, Executor completion) {
+        return media(call(() -> store.zero(offset, length, completion), completion), SenseReason.WRITE_ERROR, "zeroing", offset,
+                length);
     }
 
     /** {@link BackingStore#extent}; an {@link IOException} is UNRECOVERED READ ERROR. */

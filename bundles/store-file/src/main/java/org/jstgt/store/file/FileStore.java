@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * as mapped. A block device can UNMAP when its queue writes zeroes ({@link HoleFile}), on the I/O
  * threads; it has no holes to report. A read-only store never UNMAPs. Without JNA every store is
  * thick.
+ *
+ * <p>Zeroing ({@link StoreCapability#ZERO}, WRITE SAME of a zero block), thin or thick, where the
+ * probe at open found that the file system zeroes a range without writing it (fallocate(2) {@code
+ * FALLOC_FL_ZERO_RANGE}: ext4, XFS, not tmpfs), and on every writable block device (a write-zeroes
+ * request): through the caller's ring for a regular file, else on the I/O threads.
  */
 final class FileStore implements BackingStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
@@ -67,6 +72,8 @@ final class FileStore implements BackingStore {
     private final RingIo ring;
     /** The file's hole side when this store UNMAPs or reports extents, else null. */
     private final HoleFile holes;
+    /** The file's hole side when this store zeroes ranges, else null. */
+    private final HoleFile zeroing;
     private final Set<StoreCapability> capabilities;
     private boolean released;
 
@@ -104,6 +111,10 @@ final class FileStore implements BackingStore {
             c.add(StoreCapability.EXTENTS);
         }
         this.holes = h;
+        this.zeroing = entry.holes != null && entry.holes.canZero() && !readOnly ? entry.holes : null;
+        if (zeroing != null) {
+            c.add(StoreCapability.ZERO);
+        }
         this.capabilities = Set.copyOf(c);
     }
 
@@ -189,6 +200,27 @@ final class FileStore implements BackingStore {
         if (!capabilities.contains(StoreCapability.UNMAP)) {
             return CompletableFuture.failedFuture(new UnsupportedOperationException(path + ": unmap (thick store)"));
         }
+        return fallocate(false, offset, length, completion);
+    }
+
+    /**
+     * Sets the range to zeros that stay allocated, without writing them (see {@link HoleFile}).
+     * Overlapping reads and writes in flight meanwhile see old data, zeros or new data, as for
+     * {@link #unmap}.
+     */
+    @Override
+    public CompletionStage<Void> zero(long offset, long length, Executor completion) {
+        if (zeroing == null) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException(path + ": zeroing"));
+        }
+        return fallocate(true, offset, length, completion);
+    }
+
+    /**
+     * An unmap or a zeroing the store can do: through the caller's ring for a regular file, else on
+     * the I/O threads.
+     */
+    private CompletionStage<Void> fallocate(boolean zero, long offset, long length, Executor completion) {
         IOException bad = check(offset, length, true);
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
@@ -196,8 +228,12 @@ final class FileStore implements BackingStore {
         if (length == 0) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletionStage<Void> s = ring == null || device ? null : ring.unmap(offset, length, completion);
-        return s != null ? s : pool.unmap(offset, length, holes, completion);
+        CompletionStage<Void> s = ring == null || device ? null
+                : zero ? ring.zero(offset, length, completion) : ring.unmap(offset, length, completion);
+        if (s != null) {
+            return s;
+        }
+        return zero ? pool.zero(offset, length, zeroing, completion) : pool.unmap(offset, length, holes, completion);
     }
 
     @Override

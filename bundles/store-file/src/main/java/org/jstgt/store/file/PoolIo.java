@@ -46,6 +46,11 @@ final class PoolIo {
         return submit(completion, () -> holes.punch(io.channel(), offset, length));
     }
 
+    /** Zeroes the range on the I/O threads (the native call's thread rule: {@link HoleFile}). */
+    CompletionStage<Void> zero(long offset, long length, HoleFile holes, Executor completion) {
+        return submit(completion, () -> holes.zero(io.channel(), offset, length));
+    }
+
     /** The provisioning run at {@code offset}, looked up on the I/O threads ({@link HoleFile#extent}). */
     CompletionStage<StoreExtent> extent(long offset, long size, HoleFile holes, Executor completion) {
         return call(completion, () -> holes.extent(offset, size));

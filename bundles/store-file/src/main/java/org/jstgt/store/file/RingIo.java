@@ -63,6 +63,14 @@ final class RingIo {
         return s != null ? s : notTaken();
     }
 
+    CompletionStage<Void> zero(long offset, long length, Executor completion) {
+        if (!inFlight.enter()) {
+            return null;
+        }
+        CompletionStage<Void> s = ring.zero(offset, length, completion, done);
+        return s != null ? s : notTaken();
+    }
+
     /** @return how many operations went through the ring */
     long ops() {
         return ops.get();

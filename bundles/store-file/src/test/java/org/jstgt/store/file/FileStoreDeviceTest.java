@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * UNMAP on a block device: a loop device over a sparse file, whose queue writes zeroes (the loop
- * driver punches holes in its backing file for them). The unmapped range reads zeros, the parts of
- * it smaller than a logical block are written with zeros, and the backing file's blocks are freed.
+ * UNMAP and zeroing on a block device: a loop device over a sparse file, whose queue writes zeroes
+ * (the loop driver punches holes in its backing file for them). The unmapped range reads zeros, the
+ * parts of it smaller than a logical block are written with zeros, and the backing file's blocks
+ * are freed.
  * Needs root and losetup(8); skipped without them.
  */
 class FileStoreDeviceTest {
@@ -75,19 +76,49 @@ class FileStoreDeviceTest {
             assertTrue(before >= 8192, "4 MiB written: " + before + " blocks");
 
             // 100..1100: the partial sectors at both ends are written with zeros, 512..1024 unmapped
-            FileStoreThinTest.unmap(s, 100, 1000);
-            FileStoreThinTest.unmap(s, MIB, 2 * MIB);
-
-            byte[] expected = data.clone();
-            Arrays.fill(expected, 100, 1100, (byte) 0);
-            Arrays.fill(expected, (int) MIB, (int) (3 * MIB), (byte) 0);
-            assertArrayEquals(expected, FileStoreTest.read(s, 0, data.length));
+            assertTwoRangesReadZeros(s, data, FileStoreThinTest::unmap);
             s.flush(Runnable::run).toCompletableFuture().join();
             long after = FileStoreThinTest.allocatedBlocks(backing);
             assertTrue(after <= before - 4096, "the backing file lost 2 MiB: " + before + " -> " + after);
             assertEquals(new StoreExtent(0, 8 * MIB, true), FileStoreThinTest.extent(s, 0),
                     "a device reports no holes");
         }
+    }
+
+    /**
+     * Zeroing a device's range is a write-zeroes request (the loop driver zeroes its backing file's
+     * range): the range reads zeros, the parts smaller than a logical block are written with zeros,
+     * and the bytes around it stay, also in the sectors it shares.
+     */
+    @Test
+    void aLoopDeviceZeroesARangeAndKeepsItsNeighbours() throws Exception {
+        try (BackingStore s = loopDevice(8 * MIB)) {
+            assertTrue(s.capabilities().contains(StoreCapability.ZERO), s.capabilities().toString());
+            byte[] data = FileStoreThinTest.pattern((int) (4 * MIB), 8);
+            FileStoreThinTest.write(s, 0, data);
+            s.flush(Runnable::run).toCompletableFuture().join();
+
+            assertTwoRangesReadZeros(s, data, FileStoreZeroTest::zero);
+        }
+    }
+
+    /** The store's unmap or zeroing. */
+    @FunctionalInterface
+    private interface RangeCall {
+        void apply(BackingStore s, long offset, long length);
+    }
+
+    /**
+     * Clears bytes 100..1100 (within sectors 0-2) and 1..3 MiB with {@code call}; the store must then
+     * hold {@code data} with exactly those bytes zero.
+     */
+    private static void assertTwoRangesReadZeros(BackingStore s, byte[] data, RangeCall call) {
+        call.apply(s, 100, 1000);
+        call.apply(s, MIB, 2 * MIB);
+        byte[] expected = data.clone();
+        Arrays.fill(expected, 100, 1100, (byte) 0);
+        Arrays.fill(expected, (int) MIB, (int) (3 * MIB), (byte) 0);
+        assertArrayEquals(expected, FileStoreTest.read(s, 0, data.length));
     }
 
     @Test

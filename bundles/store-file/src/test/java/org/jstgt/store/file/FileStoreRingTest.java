@@ -408,6 +408,33 @@ class FileStoreRingTest {
         }
     }
 
+    /**
+     * A zeroing on an io_uring loop goes through the ring (IORING_OP_FALLOCATE with ZERO_RANGE) and
+     * completes on the loop; the range reads zeros and its neighbours, in the same blocks, keep
+     * their bytes. Skipped where the file system cannot zero a range.
+     */
+    @Test
+    void zeroingGoesThroughTheRingAndCompletesOnTheLoop() throws Exception {
+        Path file = dir.resolve("zero.img");
+        try (FileStore s = (FileStore) provider.open(spec("r23", file, 8 * MIB))) {
+            assumeTrue(s.capabilities().contains(StoreCapability.ZERO), "the file system cannot zero a range");
+            warmUp(s);
+            byte[] data = pattern((int) (2 * MIB), 7);
+            onLoop(() -> s.write(2 * MIB, direct(data), false, loop), null);
+            long before = s.ringOps();
+            AtomicReference<Thread> done = new AtomicReference<>();
+            onLoop(() -> s.zero(2 * MIB + 512, MIB - 1024, loop), done);
+            assertEquals(before + 1, s.ringOps(), "the zeroing went through the ring");
+            assertTrue(loop.inEventLoop(done.get()), "zeroing completed on " + done.get());
+            byte[] expected = data.clone();
+            java.util.Arrays.fill(expected, 512, (int) MIB - 512, (byte) 0);
+            ByteBuffer back = ByteBuffer.allocateDirect(data.length);
+            onLoop(() -> s.read(2 * MIB, back, loop), null);
+            assertArrayEquals(expected, bytes(back));
+            assertFileHolds(file, 2 * MIB, expected);
+        }
+    }
+
     /** A later write to an unmapped range through the ring allocates it again. */
     @Test
     void aRingWriteAfterARingUnmapReadsBack() throws Exception {

@@ -12,17 +12,18 @@ import com.sun.jna.LastErrorException;
 import org.jstgt.api.store.StoreExtent;
 
 /**
- * A second descriptor of a store's file, for the two calls that thin provisioning needs and
+ * A second descriptor of a store's file, for the calls that thin provisioning and zeroing need and
  * {@link FileChannel} does not offer: fallocate(2) with {@code FALLOC_FL_PUNCH_HOLE |
- * FALLOC_FL_KEEP_SIZE} to deallocate, and lseek(2) with {@code SEEK_DATA}/{@code SEEK_HOLE} to find
- * the holes. Both act on the file, not on the descriptor, so they see what the channel wrote. The
+ * FALLOC_FL_KEEP_SIZE} to deallocate, fallocate(2) with {@code FALLOC_FL_ZERO_RANGE |
+ * FALLOC_FL_KEEP_SIZE} to zero a range that stays allocated, and lseek(2) with {@code
+ * SEEK_DATA}/{@code SEEK_HOLE} to find the holes. They act on the file, not on the descriptor, so they see what the channel wrote. The
  * descriptor is closed only with the open file, after its lock is released: closing any descriptor
  * of a file drops the process's POSIX locks on it.
  *
  * <p><b>Thread rule:</b> native calls are made only by threads allowed to block: the provider's
  * file I/O threads, and the thread opening the store (the probes, and the hole a new file's tail
- * gets). An event loop never makes one: an unmap asked on an io_uring loop goes to its ring as
- * {@code IORING_OP_FALLOCATE} instead, and every extent query takes the file I/O threads (lseek
+ * gets). An event loop never makes one: an unmap or zeroing asked on an io_uring loop goes to its
+ * ring as {@code IORING_OP_FALLOCATE} instead, and every extent query takes the file I/O threads (lseek
  * may wait for the file system's locks).
  *
  * <p>On a regular file the kernel zeroes the partial blocks at either end of a punched range and
@@ -30,8 +31,11 @@ import org.jstgt.api.store.StoreExtent;
  * becomes a write-zeroes request that may deallocate ({@code blkdev_fallocate}, Linux 4.9 and
  * later): reads return zeros afterwards, which the UNMAP contract needs and BLKDISCARD does
  * not promise (a discard may leave old data readable), and the call fails with EOPNOTSUPP instead of
- * falling back to writing zeros. Its range must be aligned to the logical block size, so the
- * unaligned ends of a range are written with zeros here.
+ * falling back to writing zeros. A zeroing of a regular file turns the range into zeros that stay
+ * allocated (unwritten extents on ext4 and XFS; tmpfs cannot); on a block device it is a
+ * write-zeroes request that must not deallocate, which the kernel carries out by writing zeros
+ * itself where the device has no such command. On a device both ranges must be aligned to the
+ * logical block size, so the unaligned ends of a range are written with zeros here.
  */
 public final class HoleFile {
     private static final int ZERO_CHUNK = 64 * 1024;
@@ -45,19 +49,22 @@ public final class HoleFile {
     private final ReadWriteLock use = new ReentrantReadWriteLock();
     private int fd;
     private final boolean punch;
+    private final boolean zeroRange;
     private final boolean seek;
     private final int alignment;
 
     /**
      * @param fd the descriptor, closed by {@link #close}
      * @param punch fallocate(PUNCH_HOLE) works on it
+     * @param zeroRange fallocate(ZERO_RANGE) works on it
      * @param seek lseek(SEEK_DATA/SEEK_HOLE) works on it
-     * @param alignment the unit a punched range must be aligned to (1: any)
+     * @param alignment the unit a punched or zeroed range must be aligned to (1: any)
      */
-    HoleFile(Path path, int fd, boolean punch, boolean seek, int alignment) {
+    HoleFile(Path path, int fd, boolean punch, boolean zeroRange, boolean seek, int alignment) {
         this.path = path;
         this.fd = fd;
         this.punch = punch;
+        this.zeroRange = zeroRange;
         this.seek = seek;
         this.alignment = alignment;
     }
@@ -65,6 +72,11 @@ public final class HoleFile {
     /** @return true when {@link #punch} deallocates here */
     public boolean canPunch() {
         return punch;
+    }
+
+    /** @return true when {@link #zero} sets a range to zeros here without writing them */
+    public boolean canZero() {
+        return zeroRange;
     }
 
     /** @return true when {@link #extent} tells holes from data here */
@@ -79,24 +91,39 @@ public final class HoleFile {
      * @param channel the store's channel, for the unaligned ends on a device
      */
     public void punch(FileChannel channel, long offset, long length) throws IOException {
+        fallocate(Libc.FALLOC_FL_PUNCH_HOLE | Libc.FALLOC_FL_KEEP_SIZE, "unmap", channel, offset, length);
+    }
+
+    /**
+     * Sets {@code length} bytes at {@code offset} to zeros that stay allocated, without writing them
+     * (see the class comment). File I/O threads only.
+     *
+     * @param channel the store's channel, for the unaligned ends on a device
+     */
+    public void zero(FileChannel channel, long offset, long length) throws IOException {
+        fallocate(Libc.FALLOC_FL_ZERO_RANGE | Libc.FALLOC_FL_KEEP_SIZE, "zeroing", channel, offset, length);
+    }
+
+    private void fallocate(int mode, String what, FileChannel channel, long offset, long length)
+            throws IOException {
         long end = offset + length;
         long first = offset;
         long last = end;
         if (alignment > 1) {
             first = Math.min(end, (offset + alignment - 1) / alignment * alignment);
             last = Math.max(first, end / alignment * alignment);
-            zero(channel, offset, first);
-            zero(channel, last, end);
+            writeZeros(channel, offset, first);
+            writeZeros(channel, last, end);
         }
         if (last <= first) {
             return;
         }
         use.readLock().lock();
         try {
-            Libc.fallocate(descriptor(), Libc.FALLOC_FL_PUNCH_HOLE | Libc.FALLOC_FL_KEEP_SIZE, first, last - first);
+            Libc.fallocate(descriptor(), mode, first, last - first);
         } catch (LastErrorException e) {
-            throw new IOException(path + ": unmap of " + (last - first) + " bytes at offset " + first + " failed: "
-                    + e.getMessage(), e);
+            throw new IOException(path + ": " + what + " of " + (last - first) + " bytes at offset " + first
+                    + " failed: " + e.getMessage(), e);
         } finally {
             use.readLock().unlock();
         }
@@ -179,8 +206,8 @@ public final class HoleFile {
         return new IOException(path + ": looking for holes at offset " + offset + " failed: " + e.getMessage(), e);
     }
 
-    /** Writes zeros over {@code [from, to)}, the part of a device range too small to deallocate. */
-    private static void zero(FileChannel channel, long from, long to) throws IOException {
+    /** Writes zeros over {@code [from, to)}, the part of a device range too small to deallocate or zero. */
+    private static void writeZeros(FileChannel channel, long from, long to) throws IOException {
         if (to <= from) {
             return;
         }

@@ -10,12 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a store's file can do for thin provisioning, asked once when the store opens. Apart from
- * {@link Holes} so that the door names no JNA type (a catch clause makes the verifier load it).
+ * What a store's file can do for thin provisioning and zeroing, asked once when the store opens.
+ * Apart from {@link Holes} so that the door names no JNA type (a catch clause makes the verifier
+ * load it).
  */
 final class HoleProbe {
     private static final Logger LOG = LoggerFactory.getLogger(HoleProbe.class);
-    /** Bytes the support probe punches, past the end of the file. */
+    /** Bytes the probes punch past the end of the file and zero in a file of their own. */
     private static final long PROBE_LENGTH = 4096;
     /** {@code S_IFMT} and {@code S_IFBLK} of {@code st_mode} (inode(7)). */
     private static final int S_IFMT = 0170000;
@@ -28,8 +29,9 @@ final class HoleProbe {
      * Opens a second descriptor of the store's file and finds out, without touching its data, what
      * it can do. A regular file opened for writing is asked to punch a hole past its end (with
      * KEEP_SIZE nothing there is data, and the file stays as long as it is): EOPNOTSUPP, or any
-     * other refusal, means no punching. A block device can punch when its queue can write zeroes
-     * ({@link BlockQueue}), since a probe on the device itself would destroy data. Holes are looked
+     * other refusal, means no punching. Whether a range can be zeroed is asked of an unnamed file
+     * next to it ({@link #zeroes}). A block device can punch when its queue can write zeroes ({@link
+     * BlockQueue}), since a probe on the device itself would destroy data, and can always zero. Holes are looked
      * up only in regular files (on a block device lseek calls everything data). Call on a thread
      * that may block.
      *
@@ -54,7 +56,7 @@ final class HoleProbe {
             // cannot be closed early (it may be the locked file): kept, unused, until the file closes
             LOG.info("{}: cannot check that the descriptor for hole punching is the LUN's file; the store is thick",
                     real);
-            return new HoleFile(real, fd, false, false, 1);
+            return new HoleFile(real, fd, false, false, false, 1);
         }
         if (!same) {
             // another file: closing it leaves the locks on the LUN's file alone
@@ -64,11 +66,14 @@ final class HoleProbe {
         }
         if (device) {
             BlockQueue q = readOnly ? null : blockQueue(real);
-            boolean punch = q != null && q.writeZeroesMaxBytes() > 0 && q.logicalBlockSize() > 0;
-            return new HoleFile(real, fd, punch, false, punch ? q.logicalBlockSize() : 1);
+            boolean aligned = q != null && q.logicalBlockSize() > 0;
+            boolean punch = aligned && q.writeZeroesMaxBytes() > 0;
+            // a device zeroes any range (the kernel writes the zeros where it has no command to)
+            return new HoleFile(real, fd, punch, aligned, false, aligned ? q.logicalBlockSize() : 1);
         }
         boolean punch = !readOnly && punchesPastTheEnd(real, fd, fileSize);
-        return new HoleFile(real, fd, punch, seeks(real, fd), 1);
+        boolean zero = !readOnly && zeroes(real);
+        return new HoleFile(real, fd, punch, zero, seeks(real, fd), 1);
     }
 
     static void close(int fd) {
@@ -86,6 +91,38 @@ final class HoleProbe {
         } catch (LastErrorException e) {
             LOG.info("{}: the file system cannot punch holes ({}); the store is thick", real, e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * Whether the file system zeroes a range without writing it, asked of an unnamed file of its own
+     * in the same directory ({@code O_TMPFILE}), never of the LUN's file: zeroing past the end of a
+     * file allocates blocks that ext4 and XFS do not punch out again. Where no such file can be made
+     * (no write access to the directory, a file system without {@code O_TMPFILE}), the answer is no,
+     * and WRITE SAME writes its zeros.
+     */
+    private static boolean zeroes(Path real) {
+        Path parent = real.getParent();
+        if (parent == null) {
+            return false;
+        }
+        int probe;
+        try {
+            probe = Libc.open(Holes.nulTerminated(parent), Libc.O_TMPFILE | Libc.O_RDWR | Libc.O_CLOEXEC, 0600);
+        } catch (LastErrorException e) {
+            LOG.debug("{}: no unnamed file to ask whether {} zeroes ranges ({}); WRITE SAME writes its zeros", real,
+                    parent, e.getMessage());
+            return false;
+        }
+        try {
+            Libc.fallocate(probe, Libc.FALLOC_FL_ZERO_RANGE | Libc.FALLOC_FL_KEEP_SIZE, 0, PROBE_LENGTH);
+            return true;
+        } catch (LastErrorException e) {
+            LOG.debug("{}: the file system cannot zero a range ({}); WRITE SAME writes its zeros", real,
+                    e.getMessage());
+            return false;
+        } finally {
+            close(probe);
         }
     }
 

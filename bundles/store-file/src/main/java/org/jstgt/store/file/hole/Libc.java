@@ -21,6 +21,11 @@ final class Libc {
      * and later reads of the range return zeros. Must be or-ed with {@link #FALLOC_FL_KEEP_SIZE}.
      */
     static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    /**
+     * {@code FALLOC_FL_ZERO_RANGE}: the range reads as zeros afterwards and stays allocated (the
+     * file system marks it unwritten rather than writing zeros). Not on tmpfs.
+     */
+    static final int FALLOC_FL_ZERO_RANGE = 0x10;
     /** {@code SEEK_DATA}: the next offset at or after the one given that holds data (lseek(2)). */
     static final int SEEK_DATA = 3;
     /** {@code SEEK_HOLE}: the next offset at or after the one given in a hole; the end of file counts. */
@@ -28,6 +33,11 @@ final class Libc {
     static final int O_RDONLY = 0;
     static final int O_RDWR = 2;
     static final int O_CLOEXEC = 0x80000;
+    /**
+     * {@code O_TMPFILE} ({@code __O_TMPFILE | O_DIRECTORY}): an unnamed regular file in the
+     * directory's file system, gone when closed.
+     */
+    static final int O_TMPFILE = 0x410000;
     /** lseek(2) SEEK_DATA: no data at or after the offset (the rest is a hole, or it is past the end). */
     static final int ENXIO = 6;
 
@@ -45,6 +55,9 @@ final class Libc {
      * @return the new descriptor
      */
     static native int open(byte[] path, int flags) throws LastErrorException;
+
+    /** open(2) with a mode, which {@link #O_TMPFILE} needs. */
+    static native int open(byte[] path, int flags, int mode) throws LastErrorException;
 
     /** close(2). */
     static native int close(int fd) throws LastErrorException;

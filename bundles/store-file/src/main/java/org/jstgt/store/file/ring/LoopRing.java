@@ -104,13 +104,13 @@ final class LoopRing implements IoUringIoHandle {
     }
 
     /**
-     * Starts a hole punch; see {@link RingOp#punch}.
+     * Starts a hole punch or a zeroing; see {@link RingOp#fallocate}.
      *
      * @return its stage, or null when the table is full or the ring refused it
      */
-    CompletableFuture<Void> punch(long position, long length, RingFile.Done done) {
+    CompletableFuture<Void> fallocate(int mode, long position, long length, RingFile.Done done) {
         RingOp op = slot();
-        return op == null ? null : op.punch(position, length, done);
+        return op == null ? null : op.fallocate(mode, position, length, done);
     }
 
     boolean submit(IoUringIoOps sqe) {

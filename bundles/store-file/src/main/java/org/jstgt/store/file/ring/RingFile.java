@@ -12,16 +12,16 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.uring.IoUring;
 
 /**
- * A file's reads, writes, syncs and hole punches submitted to the io_uring of the event loop the
- * caller runs on, so they complete on that same thread: no hand-off to an I/O thread and back. The
- * kernel still runs an operation that would block (a page-cache miss, every fallocate) on its own
- * workers, so the loop never waits for the disk.
+ * A file's reads, writes, syncs, hole punches and zeroings submitted to the io_uring of the event
+ * loop the caller runs on, so they complete on that same thread: no hand-off to an I/O thread and
+ * back. The kernel still runs an operation that would block (a page-cache miss, every fallocate)
+ * on its own workers, so the loop never waits for the disk.
  *
  * <p>Until the file's ring descriptor is open ({@link RingDescriptor}), and whenever the caller is
  * no io_uring loop or the buffer is a heap buffer over {@link RingOp#MAX_BOUNCE} bytes or read-only,
- * {@code read}/{@code write}/{@code sync}/{@code punch} return null and the caller uses its thread
- * pool (a smaller heap buffer is copied through direct memory, {@link RingOp}). Each loop has its
- * own {@link LoopRing}.
+ * {@code read}/{@code write}/{@code sync}/{@code punch}/{@code zero} return null and the caller uses
+ * its thread pool (a smaller heap buffer is copied through direct memory, {@link RingOp}). Each loop
+ * has its own {@link LoopRing}.
  *
  * <p>Created only through {@link Rings}, after the Netty io_uring classes were found to load.
  */
@@ -83,7 +83,18 @@ public final class RingFile {
      */
     public CompletableFuture<Void> punch(long offset, long length, Executor caller, Done done) {
         LoopRing r = ready(null, caller);
-        return r == null ? null : r.punch(offset, length, done);
+        return r == null ? null : r.fallocate(Sqe.PUNCH_HOLE_KEEP_SIZE, offset, length, done);
+    }
+
+    /**
+     * Sets {@code length} bytes at {@code offset} to zeros through the ring ({@code
+     * IORING_OP_FALLOCATE} with {@code FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE}: the range stays
+     * allocated), or returns null when the caller must do it. For regular files only, as {@link
+     * #punch}.
+     */
+    public CompletableFuture<Void> zero(long offset, long length, Executor caller, Done done) {
+        LoopRing r = ready(null, caller);
+        return r == null ? null : r.fallocate(Sqe.ZERO_RANGE_KEEP_SIZE, offset, length, done);
     }
 
     /**

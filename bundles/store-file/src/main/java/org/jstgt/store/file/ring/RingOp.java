@@ -9,11 +9,11 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
 
 /**
- * One read, write, sync or hole punch in flight on a {@link LoopRing}, in a slot of its table that
+ * One read, write, sync, hole punch or zeroing in flight on a {@link LoopRing}, in a slot of its table that
  * is reused. The kernel may end a transfer short ({@code io_uring_cqe.res} below the {@code len}
  * asked): the rest is submitted again from where it stopped until all is done; a FUA write then
- * gets a data sync (a failed sync is a {@link java.io.SyncFailedException}). A hole punch is one
- * step, done or failed. A read that meets the end of a file cut short behind the store's back
+ * gets a data sync (a failed sync is a {@link java.io.SyncFailedException}). A hole punch or a
+ * zeroing (fallocate(2)) is one step, done or failed. A read that meets the end of a file cut short behind the store's back
  * fills the rest with zeros, as a hole reads. Loop thread only.
  *
  * <p>The kernel needs the transfer's memory at a fixed address: a heap buffer of up to {@link
@@ -41,8 +41,10 @@ final class RingOp {
     private long position;
     private long address;
     private int remaining;
-    /** Bytes a hole punch deallocates. */
+    /** Bytes a fallocate(2) step covers. */
     private long span;
+    /** The fallocate(2) step's mode: {@link Sqe#PUNCH_HOLE_KEEP_SIZE} or {@link Sqe#ZERO_RANGE_KEEP_SIZE}. */
+    private int fallocMode;
     private ByteBuffer buffer;
     /** The caller's heap buffer behind {@link #bounce}, or null. */
     private ByteBuffer heap;
@@ -85,12 +87,14 @@ final class RingOp {
     }
 
     /**
-     * Deallocates {@code length} bytes at {@code position} ({@link Sqe#OP_FALLOCATE}).
+     * Deallocates or zeroes {@code length} bytes at {@code position} ({@link Sqe#OP_FALLOCATE}).
      *
+     * @param mode {@link Sqe#PUNCH_HOLE_KEEP_SIZE} or {@link Sqe#ZERO_RANGE_KEEP_SIZE}
      * @return the stage, or null when the ring refused the submission (the slot is free again)
      */
-    CompletableFuture<Void> punch(long position, long length, RingFile.Done done) {
+    CompletableFuture<Void> fallocate(int mode, long position, long length, RingFile.Done done) {
         this.opcode = Sqe.OP_FALLOCATE;
+        this.fallocMode = mode;
         this.position = position;
         this.buffer = null;
         this.address = 0;
@@ -146,8 +150,8 @@ final class RingOp {
      */
     void completed(byte cqeOpcode, int res) {
         if (cqeOpcode == Sqe.OP_FALLOCATE) {
-            end(res < 0 ? Errno.failed(ring.path() + ": unmap of " + span + " bytes at offset " + position, -res)
-                    : null);
+            String what = fallocMode == Sqe.ZERO_RANGE_KEEP_SIZE ? ": zeroing of " : ": unmap of ";
+            end(res < 0 ? Errno.failed(ring.path() + what + span + " bytes at offset " + position, -res) : null);
             return;
         }
         if (cqeOpcode == Sqe.OP_FSYNC) {
@@ -190,7 +194,7 @@ final class RingOp {
             return false;
         }
         if (opcode == Sqe.OP_FALLOCATE) {
-            return ring.submit(Sqe.punchHole(fd, position, span, tag));
+            return ring.submit(Sqe.fallocate(fd, position, span, fallocMode, tag));
         }
         if (opcode == Sqe.OP_FSYNC || (remaining == 0 && fua)) {
             return ring.submit(Sqe.fdatasync(fd, tag));

@@ -31,8 +31,13 @@ final class Sqe {
     private static final int O_RDONLY = 0;
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;
-    /** {@code FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE} ({@code <linux/falloc.h>}). */
-    private static final int PUNCH_HOLE_KEEP_SIZE = 0x03;
+    /** {@code FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE} ({@code <linux/falloc.h>}): deallocate. */
+    static final int PUNCH_HOLE_KEEP_SIZE = 0x03;
+    /**
+     * {@code FALLOC_FL_KEEP_SIZE | FALLOC_FL_ZERO_RANGE} ({@code <linux/falloc.h>}): the range reads
+     * as zeros and stays allocated (unwritten extents on ext4 and XFS).
+     */
+    static final int ZERO_RANGE_KEEP_SIZE = 0x11;
 
     private Sqe() {
     }
@@ -64,11 +69,11 @@ final class Sqe {
     }
 
     /**
-     * Deallocates {@code length} bytes at {@code offset}: fallocate(2) with {@code FALLOC_FL_PUNCH_HOLE
-     * | FALLOC_FL_KEEP_SIZE}; later reads of the range return zeros.
+     * fallocate(2) of {@code length} bytes at {@code offset} with {@code mode}: {@link
+     * #PUNCH_HOLE_KEEP_SIZE} or {@link #ZERO_RANGE_KEEP_SIZE}; later reads of the range return zeros.
      */
-    static IoUringIoOps punchHole(int fd, long offset, long length, short tag) {
-        return new IoUringIoOps(OP_FALLOCATE, (byte) 0, (short) 0, fd, offset, length, PUNCH_HOLE_KEEP_SIZE, 0, tag,
+    static IoUringIoOps fallocate(int fd, long offset, long length, int mode, short tag) {
+        return new IoUringIoOps(OP_FALLOCATE, (byte) 0, (short) 0, fd, offset, length, mode, 0, tag,
                 (short) 0, (short) 0, 0, 0L);
     }
 }

@@ -1,0 +1,149 @@
+package org.jstgt.store.file;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CompletionException;
+
+import org.jstgt.api.store.BackingStore;
+import org.jstgt.api.store.StoreCapability;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Zeroing on the file I/O threads (WRITE SAME of a zero block): where the file system zeroes a
+ * range without writing it (ext4, XFS), a thin or a thick store offers ZERO, the range reads zeros,
+ * its neighbours keep their bytes (also inside a partly zeroed block), the file keeps its length and
+ * the range stays allocated. tmpfs cannot, so a store there writes its zeros instead. The zeroing
+ * tests need the temporary directory on such a file system and are skipped elsewhere.
+ */
+class FileStoreZeroTest {
+    private static final long MIB = 1 << 20;
+    private static final Path SHM = Path.of("/dev/shm");
+
+    @TempDir
+    Path dir;
+
+    private final FileStoreProvider provider = new FileStoreProvider(2, 1024);
+
+    @AfterEach
+    void stop() {
+        provider.close();
+    }
+
+    static void zero(BackingStore s, long off, long len) {
+        s.zero(off, len, Runnable::run).toCompletableFuture().join();
+    }
+
+    private static Throwable cause(Runnable r) {
+        return assertThrows(CompletionException.class, r::run).getCause();
+    }
+
+    private BackingStore open(String name, Path file, long size, String... kv) throws Exception {
+        BackingStore s = provider.open(FileStoreTest.spec(name, file, size, false, kv));
+        if (!s.capabilities().contains(StoreCapability.ZERO)) {
+            s.close();
+            assumeTrue(false, dir + " is on a file system that cannot zero a range (fallocate ZERO_RANGE)");
+        }
+        return s;
+    }
+
+    /** A written range zeroed at unaligned ends: zeros inside, every byte around it kept, still allocated. */
+    private void zeroKeepsNeighboursAndAllocation(BackingStore s, Path file) throws Exception {
+        byte[] data = FileStoreThinTest.pattern((int) (4 * MIB), 9);
+        FileStoreThinTest.write(s, 4 * MIB, data);
+        s.flush(Runnable::run).toCompletableFuture().join();
+        long before = FileStoreThinTest.allocatedBlocks(file);
+
+        zero(s, 5 * MIB + 512, 2 * MIB - 1024);
+
+        byte[] expected = data.clone();
+        Arrays.fill(expected, (int) MIB + 512, (int) (3 * MIB) - 512, (byte) 0);
+        assertArrayEquals(expected, FileStoreTest.read(s, 4 * MIB, (int) (4 * MIB)));
+        s.flush(Runnable::run).toCompletableFuture().join();
+        long after = FileStoreThinTest.allocatedBlocks(file);
+        assertTrue(after >= before, "the zeroed range stays allocated: " + before + " -> " + after + " blocks");
+        assertEquals(16 * MIB, Files.size(file), "the file keeps its length");
+    }
+
+    @Test
+    void aThinStoreZeroesARangeThatStaysAllocated() throws Exception {
+        Path file = dir.resolve("thin.img");
+        try (BackingStore s = open("z0", file, 16 * MIB)) {
+            assertTrue(s.capabilities().contains(StoreCapability.UNMAP), s.capabilities().toString());
+            zeroKeepsNeighboursAndAllocation(s, file);
+        }
+    }
+
+    @Test
+    void aThickStoreZeroesTooWithoutGivingUpItsSpace() throws Exception {
+        Path file = dir.resolve("thick.img");
+        try (BackingStore s = open("z1", file, 16 * MIB, "store.preallocate", "true")) {
+            assertFalse(s.capabilities().contains(StoreCapability.UNMAP), "thick: " + s.capabilities());
+            long full = FileStoreThinTest.allocatedBlocks(file);
+            zeroKeepsNeighboursAndAllocation(s, file);
+            zero(s, 0, 16 * MIB);
+            assertArrayEquals(new byte[(int) (16 * MIB)], FileStoreTest.read(s, 0, (int) (16 * MIB)));
+            assertTrue(FileStoreThinTest.allocatedBlocks(file) >= full, "still fully allocated");
+        }
+    }
+
+    /** The probe at open zeroes past the end of the file and punches that out again: nothing changes. */
+    @Test
+    void theProbeLeavesAnExistingFileAsItWas() throws Exception {
+        Path file = dir.resolve("existing.img");
+        byte[] data = FileStoreThinTest.pattern((int) MIB + 1000, 4);
+        Files.write(file, data);
+        long blocks = FileStoreThinTest.allocatedBlocks(file);
+        try (BackingStore s = open("z2", file, 0)) {
+            assertEquals(MIB + 1000, s.size());
+        }
+        assertEquals(blocks, FileStoreThinTest.allocatedBlocks(file));
+        assertArrayEquals(data, Files.readAllBytes(file));
+    }
+
+    @Test
+    void zeroingChecksItsRangeAndAClosedStore() throws Exception {
+        Path file = dir.resolve("range.img");
+        BackingStore s = open("z3", file, 2 * MIB);
+        zero(s, 0, 0);
+        assertInstanceOf(IOException.class, cause(() -> zero(s, 2 * MIB - 512, 1024)));
+        assertInstanceOf(IOException.class, cause(() -> zero(s, -512, 512)));
+        s.close();
+        assertInstanceOf(IOException.class, cause(() -> zero(s, 0, 512)));
+    }
+
+    @Test
+    void aReadOnlyStoreNeverZeroes() throws Exception {
+        Path file = dir.resolve("ro.img");
+        provider.open(FileStoreTest.spec("z4", file, 2 * MIB, false)).close();
+        try (BackingStore s = provider.open(FileStoreTest.spec("z4", file, 0, true))) {
+            assertFalse(s.capabilities().contains(StoreCapability.ZERO), s.capabilities().toString());
+            assertInstanceOf(UnsupportedOperationException.class, cause(() -> zero(s, 0, 512)));
+        }
+    }
+
+    /** tmpfs has no ZERO_RANGE: no ZERO, and the call fails as the contract says (WRITE SAME writes). */
+    @Test
+    void aStoreOnTmpfsDoesNotOfferZeroing() throws Exception {
+        assumeTrue(Files.isDirectory(SHM) && MemoryFs.holds(SHM), "needs /dev/shm on tmpfs");
+        Path file = Files.createTempFile(SHM, "jstgt-zero-", ".img");
+        try (BackingStore s = provider.open(FileStoreTest.spec("z5", file, 2 * MIB, false))) {
+            assertTrue(s.capabilities().contains(StoreCapability.UNMAP), s.capabilities().toString());
+            assertFalse(s.capabilities().contains(StoreCapability.ZERO), s.capabilities().toString());
+            assertInstanceOf(UnsupportedOperationException.class, cause(() -> zero(s, 0, 512)));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+}

@@ -86,8 +86,8 @@ public final class StoreCalls {
      * UnsupportedOperationException} passes through for the caller to write zeros instead.
      */
     public CompletionStage<Void> zero(long offset, long length, Executor completion) {
-        return media(call(() -> store.zero(offset, length, completion), completion), SenseReason.WRITE_ERROR, "zeroing", offset,
-                length);
+        return media(call(() -> store.zero(offset, length, completion), completion), SenseReason.WRITE_ERROR,
+                "zeroing", offset, length);
     }
 
     /** {@link BackingStore#extent}; an {@link IOException} is UNRECOVERED READ ERROR. */

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p>Zeroing ({@link StoreCapability#ZERO}, WRITE SAME of a zero block), thin or thick, where the
  * probe at open found that the file system zeroes a range without writing it (fallocate(2) {@code
  * FALLOC_FL_ZERO_RANGE}: ext4, XFS, not tmpfs), and on every writable block device (a write-zeroes
- * request): through the caller's ring for a regular file, else on the I/O threads.
+ * request): through the caller's ring for a regular file, else on the I/O threads. The zeroed
+ * range stays allocated, but ext4 and XFS report it as a hole ({@link #extent}), which it reads as.
  */
 final class FileStore implements BackingStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);

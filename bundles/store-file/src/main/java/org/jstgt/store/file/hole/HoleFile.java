@@ -16,9 +16,9 @@ import org.jstgt.api.store.StoreExtent;
  * {@link FileChannel} does not offer: fallocate(2) with {@code FALLOC_FL_PUNCH_HOLE |
  * FALLOC_FL_KEEP_SIZE} to deallocate, fallocate(2) with {@code FALLOC_FL_ZERO_RANGE |
  * FALLOC_FL_KEEP_SIZE} to zero a range that stays allocated, and lseek(2) with {@code
- * SEEK_DATA}/{@code SEEK_HOLE} to find the holes. They act on the file, not on the descriptor, so they see what the channel wrote. The
- * descriptor is closed only with the open file, after its lock is released: closing any descriptor
- * of a file drops the process's POSIX locks on it.
+ * SEEK_DATA}/{@code SEEK_HOLE} to find the holes. They act on the file, not on the descriptor, so
+ * they see what the channel wrote. The descriptor is closed only with the open file, after its
+ * lock is released: closing any descriptor of a file drops the process's POSIX locks on it.
  *
  * <p><b>Thread rule:</b> native calls are made only by threads allowed to block: the provider's
  * file I/O threads, and the thread opening the store (the probes, and the hole a new file's tail

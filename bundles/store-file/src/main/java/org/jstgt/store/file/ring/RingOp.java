@@ -9,12 +9,13 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
 
 /**
- * One read, write, sync, hole punch or zeroing in flight on a {@link LoopRing}, in a slot of its table that
- * is reused. The kernel may end a transfer short ({@code io_uring_cqe.res} below the {@code len}
- * asked): the rest is submitted again from where it stopped until all is done; a FUA write then
- * gets a data sync (a failed sync is a {@link java.io.SyncFailedException}). A hole punch or a
- * zeroing (fallocate(2)) is one step, done or failed. A read that meets the end of a file cut short behind the store's back
- * fills the rest with zeros, as a hole reads. Loop thread only.
+ * One read, write, sync, hole punch or zeroing in flight on a {@link LoopRing}, in a slot of its
+ * table that is reused. The kernel may end a transfer short ({@code io_uring_cqe.res} below the
+ * {@code len} asked): the rest is submitted again from where it stopped until all is done; a FUA
+ * write then gets a data sync (a failed sync is a {@link java.io.SyncFailedException}). A hole
+ * punch or a zeroing (fallocate(2)) is one step, done or failed. A read that meets the end of a
+ * file cut short behind the store's back fills the rest with zeros, as a hole reads. Loop thread
+ * only.
  *
  * <p>The kernel needs the transfer's memory at a fixed address: a heap buffer of up to {@link
  * #MAX_BOUNCE} bytes (what a device allocates for itself, such as the blocks COMPARE AND WRITE reads

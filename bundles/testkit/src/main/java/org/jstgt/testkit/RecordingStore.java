@@ -3,6 +3,7 @@ package org.jstgt.testkit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class RecordingStore implements BackingStore {
     private volatile boolean readOnly;
     private volatile boolean blocks;
     private volatile boolean views;
+    private volatile boolean refuseZero;
     private IOException failWith;
     private CompletableFuture<Void> pendingFlush;
     private boolean closed;
@@ -244,8 +246,19 @@ public final class RecordingStore implements BackingStore {
     }
 
     /**
+     * @param refuse make {@link #zero} fail with {@link UnsupportedOperationException} even with
+     *     {@link StoreCapability#ZERO}, as a store whose file turns out unable to zero
+     * @return this store
+     */
+    public RecordingStore refuseZero(boolean refuse) {
+        this.refuseZero = refuse;
+        return this;
+    }
+
+    /**
      * Records the call; with {@link StoreCapability#ZERO} sets the range to zeros (or fails as
-     * {@link #failWith} says), else fails as the {@link BackingStore} default does.
+     * {@link #failWith} or {@link #refuseZero} say), else fails as the {@link BackingStore} default
+     * does.
      */
     @Override
     public synchronized CompletionStage<Void> zero(long offset, long length, Executor completion) {
@@ -254,6 +267,9 @@ public final class RecordingStore implements BackingStore {
             return BackingStore.super.zero(offset, length, completion);
         }
         checkRange("zero", offset, length);
+        if (refuseZero) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("zeroing refused"));
+        }
         CompletableFuture<Void> failed = failure();
         if (failed == null) {
             clear(offset, length);
@@ -261,12 +277,14 @@ public final class RecordingStore implements BackingStore {
         return failed != null ? failed : CompletableFuture.completedFuture(null);
     }
 
-    /** Sets {@code length} bytes at {@code offset} to zero. */
+    /** Sets {@code length} bytes at {@code offset} to zero, a page at a time. */
     private void clear(long offset, long length) {
-        for (long o = offset; o < offset + length; o++) {
+        long end = offset + length;
+        for (long o = offset; o < end; o = (o | (PAGE_SIZE - 1)) + 1) {
             byte[] page = pages.get(o >>> PAGE_SHIFT);
             if (page != null) {
-                page[(int) (o & (PAGE_SIZE - 1))] = 0;
+                int from = (int) (o & (PAGE_SIZE - 1));
+                Arrays.fill(page, from, (int) Math.min(PAGE_SIZE, from + end - o), (byte) 0);
             }
         }
     }

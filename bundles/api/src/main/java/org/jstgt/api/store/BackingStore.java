@@ -95,8 +95,9 @@ public interface BackingStore extends AutoCloseable {
      * @param length byte count
      * @param completion where the stage completes (see the class comment)
      * @return completes when the range reads as zeros; fails with {@link IOException} on a media
-     *     error, and with {@link UnsupportedOperationException} when the store lacks {@link
-     *     StoreCapability#ZERO} (the caller writes zeros then)
+     *     error, and with {@link UnsupportedOperationException}, the range untouched, when the store
+     *     lacks {@link StoreCapability#ZERO} or finds that its medium cannot after all (it then drops
+     *     ZERO from {@link #capabilities()}); the caller writes the zeros then
      */
     default CompletionStage<Void> zero(long offset, long length, Executor completion) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("zero"));

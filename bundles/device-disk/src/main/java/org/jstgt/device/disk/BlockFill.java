@@ -16,13 +16,18 @@ import org.jstgt.scsi.spc.StoreCalls;
  * covered. A block of zeros, the usual case (zeroing a disk, NDOB), needs no buffer of its own: its
  * writes all come from one direct buffer of zeros shared by every fill, which the store only reads
  * and can hand to the kernel as it is. A store that can {@linkplain StoreCapability#ZERO zero} a
- * range is asked to instead: one call for the whole range, with no data at all. A store that
- * completes at once is driven by a loop, not by nested callbacks, so a long range does not deepen
- * the stack.
+ * range is asked to instead, with no data at all, in calls of up to 64 MiB; where it refuses (its
+ * file cannot after all), the zeros are written. A store that completes at once is driven by a
+ * loop, not by nested callbacks, so a long range does not deepen the stack.
  */
 final class BlockFill implements BiConsumer<Void, Throwable> {
     /** The most memory one fill holds: 1 MiB. */
     static final int MAX_BUFFER = 1 << 20;
+    /**
+     * The most one zeroing call of the store covers: 64 MiB, so that a long range does not hold a
+     * file I/O thread (or a device) in one call for long.
+     */
+    static final long MAX_ZERO = 64L << 20;
     /** {@link #MAX_BUFFER} zeros; never written, each fill takes duplicates. */
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(MAX_BUFFER);
 
@@ -52,9 +57,25 @@ final class BlockFill implements BiConsumer<Void, Throwable> {
      */
     static CompletionStage<Void> write(StoreCalls io, ByteBuffer block, long offset, long bytes, Executor loop) {
         if (io.store().capabilities().contains(StoreCapability.ZERO) && zeros(block)) {
-            return io.zero(offset, bytes, loop);
+            return zero(io, block, offset, offset + bytes, loop);
         }
         return fill(io, block, offset, bytes, loop);
+    }
+
+    /**
+     * Zeroes {@code [at, end)} one call of at most {@link #MAX_ZERO} bytes after another; when the
+     * store refuses (its file cannot after all), writes the zeros of the rest.
+     */
+    private static CompletionStage<Void> zero(StoreCalls io, ByteBuffer block, long at, long end, Executor loop) {
+        if (at >= end) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long n = Math.min(MAX_ZERO, end - at);
+        return io.zero(at, n, loop).thenApply(v -> true)
+                .exceptionallyCompose(e -> StoreCalls.unwrap(e) instanceof UnsupportedOperationException
+                        ? CompletableFuture.completedFuture(false) : CompletableFuture.failedFuture(e))
+                .thenCompose(zeroed -> zeroed ? zero(io, block, at + n, end, loop)
+                        : fill(io, block, at, end - at, loop));
     }
 
     /** {@link #write} by writing the block's data, the pattern buffer again and again. */

@@ -145,6 +145,36 @@ class WriteSameTest extends DiskTestBase {
         expect(SenseReason.WRITE_ERROR, () -> run(u, ndob(0, 16, 0)));
     }
 
+    /**
+     * A long range is zeroed in calls of at most 64 MiB; a store that refuses (its file cannot after
+     * all) gets the zeros of the rest written, and the command still succeeds.
+     */
+    @Test
+    void zeroingGoesInBoundedCallsAndFallsBackToWritesWhenRefused() throws Exception {
+        RecordingStore s = new RecordingStore(1L << 30, StoreCapability.ZERO);
+        DiskUnit u = unit(s);
+        long blocks = (200L << 20) / 512;
+        run(u, ndob(1, blocks, 0));
+        long mib = 1L << 20;
+        assertEquals(List.of(new RecordingStore.Call("zero", 512, (int) (64 * mib), false),
+                new RecordingStore.Call("zero", 512 + 64 * mib, (int) (64 * mib), false),
+                new RecordingStore.Call("zero", 512 + 128 * mib, (int) (64 * mib), false),
+                new RecordingStore.Call("zero", 512 + 192 * mib, (int) (8 * mib), false)), s.calls());
+
+        RecordingStore refusing = new RecordingStore(4 * MIB, StoreCapability.ZERO).refuseZero(true);
+        DiskUnit r = unit(refusing);
+        run(r, ws(cdb16(0x93, 0, 0, 8192), fill(512, 'q')));
+        int n = refusing.calls().size();
+        assertEquals(0, run(r, ws(cdb16(0x93, 0, 2, 4096), new byte[512])));
+        assertEquals(List.of(new RecordingStore.Call("zero", 1024, 4096 * 512, false),
+                new RecordingStore.Call("write", 1024, 1 << 20, false),
+                new RecordingStore.Call("write", 1024 + (1 << 20), 1 << 20, false)), since(refusing, n));
+        byte[] back = read(r, 0, 8192);
+        assertArrayEquals(fill(1024, 'q'), Arrays.copyOf(back, 1024));
+        assertArrayEquals(new byte[4096 * 512], Arrays.copyOfRange(back, 1024, 4098 * 512));
+        assertArrayEquals(fill(4094 * 512, 'q'), Arrays.copyOfRange(back, 4098 * 512, 8192 * 512));
+    }
+
     private static List<RecordingStore.Call> since(RecordingStore s, int n) {
         List<RecordingStore.Call> all = s.calls();
         return all.subList(n, all.size());

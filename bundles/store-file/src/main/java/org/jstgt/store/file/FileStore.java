@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,8 +46,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Zeroing ({@link StoreCapability#ZERO}, WRITE SAME of a zero block), thin or thick, where the
  * probe at open found that the file system zeroes a range without writing it (fallocate(2) {@code
- * FALLOC_FL_ZERO_RANGE}: ext4, XFS, not tmpfs), and on every writable block device (a write-zeroes
- * request): through the caller's ring for a regular file, else on the I/O threads. The zeroed
+ * FALLOC_FL_ZERO_RANGE}: ext4, XFS, not tmpfs), and on every writable block device whose queue
+ * writes zeroes (a write-zeroes request): through the caller's ring for a regular file, else on the
+ * I/O threads. A file that refuses after all (EOPNOTSUPP) loses ZERO: that WRITE SAME and the later
+ * ones write their zeros. The zeroed
  * range stays allocated, but ext4 and XFS report it as a hole ({@link #extent}), which it reads as.
  */
 final class FileStore implements BackingStore {
@@ -76,6 +79,10 @@ final class FileStore implements BackingStore {
     /** The file's hole side when this store zeroes ranges, else null. */
     private final HoleFile zeroing;
     private final Set<StoreCapability> capabilities;
+    /** {@link #capabilities} without ZERO, once the file refused a zeroing. */
+    private final Set<StoreCapability> withoutZero;
+    /** True once the file refused a zeroing that the probe at open said it could do. */
+    private volatile boolean zeroRefused;
     private boolean released;
 
     /** @param preallocate {@code store.preallocate}: a thick file, never unmapped */
@@ -117,6 +124,8 @@ final class FileStore implements BackingStore {
             c.add(StoreCapability.ZERO);
         }
         this.capabilities = Set.copyOf(c);
+        c.remove(StoreCapability.ZERO);
+        this.withoutZero = Set.copyOf(c);
     }
 
     @Override
@@ -131,7 +140,7 @@ final class FileStore implements BackingStore {
 
     @Override
     public Set<StoreCapability> capabilities() {
-        return capabilities;
+        return zeroRefused ? withoutZero : capabilities;
     }
 
     @Override
@@ -211,10 +220,17 @@ final class FileStore implements BackingStore {
      */
     @Override
     public CompletionStage<Void> zero(long offset, long length, Executor completion) {
-        if (zeroing == null) {
+        if (zeroing == null || zeroRefused) {
             return CompletableFuture.failedFuture(new UnsupportedOperationException(path + ": zeroing"));
         }
-        return fallocate(true, offset, length, completion);
+        return fallocate(true, offset, length, completion).whenComplete((v, e) -> {
+            Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (c instanceof UnsupportedOperationException u && !zeroRefused) {
+                zeroRefused = true;
+                LOG.info("LUN {}: {} cannot zero a range in place after all ({}); WRITE SAME writes its zeros",
+                        lunName, path, u.getMessage());
+            }
+        });
     }
 
     /**

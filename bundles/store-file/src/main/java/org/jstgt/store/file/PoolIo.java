@@ -74,7 +74,11 @@ final class PoolIo {
         });
     }
 
-    /** As {@link #submit}, for work with a result. */
+    /**
+     * As {@link #submit}, for work with a result. An {@link UnsupportedOperationException} (a
+     * zeroing the file refused) passes through as it is; other failures become an {@link
+     * IOException}.
+     */
     private <T> CompletionStage<T> call(Executor completion, IoCall<T> io) {
         if (!inFlight.enter()) {
             return CompletableFuture.failedFuture(new IOException(path + ": store closed"));
@@ -82,12 +86,14 @@ final class PoolIo {
         CompletableFuture<T> done = new CompletableFuture<>();
         try {
             executor.execute(() -> {
-                IOException failure = null;
+                Exception failure = null;
                 T result = null;
                 try {
                     result = io.call();
-                } catch (IOException | RuntimeException e) {
-                    failure = e instanceof IOException io2 ? io2 : new IOException(path + ": " + e, e);
+                } catch (IOException | UnsupportedOperationException e) {
+                    failure = e;
+                } catch (RuntimeException e) {
+                    failure = new IOException(path + ": " + e, e);
                 }
                 inFlight.exit();
                 completeOn(completion, done, result, failure);
@@ -104,7 +110,7 @@ final class PoolIo {
      * (its event loop has shut down), here, so that the stage still completes.
      */
     private static <T> void completeOn(Executor completion, CompletableFuture<T> done, T result,
-            IOException failure) {
+            Exception failure) {
         Runnable r = failure == null ? () -> done.complete(result) : () -> done.completeExceptionally(failure);
         try {
             completion.execute(r);

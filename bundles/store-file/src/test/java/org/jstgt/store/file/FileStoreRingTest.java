@@ -435,6 +435,26 @@ class FileStoreRingTest {
         }
     }
 
+    /** On the ring too, a file that cannot zero in place after all refuses and the store drops ZERO. */
+    @Test
+    void aRingZeroingTheFileRefusesDropsZero() throws Exception {
+        byte[] data = pattern((int) MIB, 9);
+        try (UpgradedExt3 fs = new UpgradedExt3(dir, data);
+                FileStore s = (FileStore) provider.open(spec("r24", fs.file(), 0))) {
+            assertTrue(s.capabilities().contains(StoreCapability.ZERO), s.capabilities().toString());
+            warmUp(s);
+            long before = s.ringOps();
+            CompletionException e = assertThrows(CompletionException.class,
+                    () -> onLoop(() -> s.zero(4096, 8192, loop), null));
+            assertInstanceOf(UnsupportedOperationException.class, e.getCause());
+            assertEquals(before + 1, s.ringOps(), "the zeroing went through the ring");
+            assertFalse(s.capabilities().contains(StoreCapability.ZERO), s.capabilities().toString());
+            ByteBuffer back = ByteBuffer.allocateDirect(data.length);
+            onLoop(() -> s.read(0, back, loop), null);
+            assertArrayEquals(data, bytes(back));
+        }
+    }
+
     /** A later write to an unmapped range through the ring allocates it again. */
     @Test
     void aRingWriteAfterARingUnmapReadsBack() throws Exception {

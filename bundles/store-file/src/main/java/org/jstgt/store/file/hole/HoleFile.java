@@ -32,9 +32,8 @@ import org.jstgt.api.store.StoreExtent;
  * later): reads return zeros afterwards, which the UNMAP contract needs and BLKDISCARD does
  * not promise (a discard may leave old data readable), and the call fails with EOPNOTSUPP instead of
  * falling back to writing zeros. A zeroing of a regular file turns the range into zeros that stay
- * allocated (unwritten extents on ext4 and XFS; tmpfs cannot); on a block device it is a
- * write-zeroes request that must not deallocate, which the kernel carries out by writing zeros
- * itself where the device has no such command. On a device both ranges must be aligned to the
+ * allocated (unwritten extents on ext4 and XFS; tmpfs cannot); on a block device whose queue writes
+ * zeroes it is a write-zeroes request that must not deallocate. On a device both ranges must be aligned to the
  * logical block size, so the unaligned ends of a range are written with zeros here.
  */
 public final class HoleFile {
@@ -99,6 +98,9 @@ public final class HoleFile {
      * (see the class comment). File I/O threads only.
      *
      * @param channel the store's channel, for the unaligned ends on a device
+     * @throws UnsupportedOperationException when this file cannot after all (EOPNOTSUPP: on ext4, a
+     *     file without extents, made before the file system had them, where the probe's new file has
+     *     them)
      */
     public void zero(FileChannel channel, long offset, long length) throws IOException {
         fallocate(Libc.FALLOC_FL_ZERO_RANGE | Libc.FALLOC_FL_KEEP_SIZE, "zeroing", channel, offset, length);
@@ -122,8 +124,13 @@ public final class HoleFile {
         try {
             Libc.fallocate(descriptor(), mode, first, last - first);
         } catch (LastErrorException e) {
-            throw new IOException(path + ": " + what + " of " + (last - first) + " bytes at offset " + first
-                    + " failed: " + e.getMessage(), e);
+            String message = path + ": " + what + " of " + (last - first) + " bytes at offset " + first + " failed: "
+                    + e.getMessage();
+            if ((mode & Libc.FALLOC_FL_ZERO_RANGE) != 0 && e.getErrorCode() == Libc.EOPNOTSUPP) {
+                // this file cannot, though the probe's could (an ext3 file without extents on ext4)
+                throw new UnsupportedOperationException(message, e);
+            }
+            throw new IOException(message, e);
         } finally {
             use.readLock().unlock();
         }

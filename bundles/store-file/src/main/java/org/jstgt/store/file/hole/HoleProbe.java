@@ -31,7 +31,8 @@ final class HoleProbe {
      * KEEP_SIZE nothing there is data, and the file stays as long as it is): EOPNOTSUPP, or any
      * other refusal, means no punching. Whether a range can be zeroed is asked of an unnamed file
      * next to it ({@link #zeroes}). A block device can punch when its queue can write zeroes ({@link
-     * BlockQueue}), since a probe on the device itself would destroy data, and can always zero.
+     * BlockQueue}), since a probe on the device itself would destroy data, and zero under the same
+     * condition.
      * Holes are looked up only in regular files (on a block device lseek calls everything data).
      * Call on a thread that may block.
      *
@@ -66,10 +67,10 @@ final class HoleProbe {
         }
         if (device) {
             BlockQueue q = readOnly ? null : blockQueue(real);
-            boolean aligned = q != null && q.logicalBlockSize() > 0;
-            boolean punch = aligned && q.writeZeroesMaxBytes() > 0;
-            // a device zeroes any range (the kernel writes the zeros where it has no command to)
-            return new HoleFile(real, fd, punch, aligned, false, aligned ? q.logicalBlockSize() : 1);
+            // without a write-zeroes command the kernel would write the zeros itself, in one long
+            // synchronous call on a file I/O thread: the device then takes ordinary writes instead
+            boolean writeZeroes = q != null && q.writeZeroesMaxBytes() > 0 && q.logicalBlockSize() > 0;
+            return new HoleFile(real, fd, writeZeroes, writeZeroes, false, writeZeroes ? q.logicalBlockSize() : 1);
         }
         boolean punch = !readOnly && punchesPastTheEnd(real, fd, fileSize);
         boolean zero = !readOnly && zeroes(real);
@@ -103,7 +104,7 @@ final class HoleProbe {
      */
     private static boolean zeroes(Path real) {
         Path parent = real.getParent();
-        if (parent == null) {
+        if (parent == null || Libc.O_TMPFILE == 0) {
             return false;
         }
         int probe;

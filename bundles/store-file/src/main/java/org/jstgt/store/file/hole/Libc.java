@@ -8,8 +8,9 @@ import com.sun.jna.Platform;
  * The C library calls the thin stores need and {@link java.nio.channels.FileChannel} does not offer,
  * bound by JNA direct mapping (no per-call reflection). Constants are the Linux values of
  * {@code <fcntl.h>}, {@code <linux/falloc.h>}, {@code <unistd.h>} and {@code <errno.h>}; x86_64
- * and aarch64 agree on every one. Loading this class fails with a {@link LinkageError} when JNA is
- * not installed or its native part cannot load; only {@link Holes} loads it, and catches that.
+ * and aarch64 agree on every one but {@link #O_TMPFILE}. Loading this class fails with a {@link
+ * LinkageError} when JNA is not installed or its native part cannot load; only {@link Holes} loads
+ * it, and catches that.
  *
  * <p>Threads: see {@link HoleFile}.
  */
@@ -35,9 +36,16 @@ final class Libc {
     static final int O_CLOEXEC = 0x80000;
     /**
      * {@code O_TMPFILE} ({@code __O_TMPFILE | O_DIRECTORY}): an unnamed regular file in the
-     * directory's file system, gone when closed.
+     * directory's file system, gone when closed. The one flag whose value differs: {@code
+     * O_DIRECTORY} is 0200000 on x86_64 and 040000 on aarch64. 0 on other machines (not asked).
      */
-    static final int O_TMPFILE = 0x410000;
+    static final int O_TMPFILE = switch (System.getProperty("os.arch", "")) {
+        case "amd64", "x86_64" -> 0x410000;
+        case "aarch64" -> 0x404000;
+        default -> 0;
+    };
+    /** fallocate(2): the file system does not do this mode, or not for this file. */
+    static final int EOPNOTSUPP = 95;
     /** lseek(2) SEEK_DATA: no data at or after the offset (the rest is a hole, or it is past the end). */
     static final int ENXIO = 6;
 

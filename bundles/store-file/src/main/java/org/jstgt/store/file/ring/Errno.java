@@ -8,6 +8,8 @@ import java.io.SyncFailedException;
  * errno.h); a completion's negative {@code io_uring_cqe.res} is one of them.
  */
 final class Errno {
+    /** The file system or device does not do what was asked. */
+    static final int EOPNOTSUPP = 95;
     private static final String[] NAMES = new String[126];
 
     static {

@@ -151,8 +151,15 @@ final class RingOp {
      */
     void completed(byte cqeOpcode, int res) {
         if (cqeOpcode == Sqe.OP_FALLOCATE) {
-            String what = fallocMode == Sqe.ZERO_RANGE_KEEP_SIZE ? ": zeroing of " : ": unmap of ";
-            end(res < 0 ? Errno.failed(ring.path() + what + span + " bytes at offset " + position, -res) : null);
+            boolean zeroing = fallocMode == Sqe.ZERO_RANGE_KEEP_SIZE;
+            String what = ring.path() + (zeroing ? ": zeroing of " : ": unmap of ") + span + " bytes at offset "
+                    + position;
+            if (zeroing && res == -Errno.EOPNOTSUPP) {
+                // this file cannot, though the probe's could (an ext3 file without extents on ext4)
+                end(new UnsupportedOperationException(what + ": " + Errno.describe(-res)));
+                return;
+            }
+            end(res < 0 ? Errno.failed(what, -res) : null);
             return;
         }
         if (cqeOpcode == Sqe.OP_FSYNC) {
@@ -213,7 +220,7 @@ final class RingOp {
     }
 
     /** Frees the slot, then tells the store and completes the stage; {@code failure} null for success. */
-    private void end(IOException failure) {
+    private void end(Exception failure) {
         RingFile.Done d = done;
         CompletableFuture<Void> s = stage;
         boolean forced = failure == null && synced;

@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * FALLOC_FL_ZERO_RANGE}: ext4, XFS, not tmpfs), and on every writable block device whose queue
  * writes zeroes (a write-zeroes request): through the caller's ring for a regular file, else on the
  * I/O threads. A file that refuses after all (EOPNOTSUPP) loses ZERO: that WRITE SAME and the later
- * ones write their zeros. The zeroed
- * range stays allocated, but ext4 and XFS report it as a hole ({@link #extent}), which it reads as.
+ * ones write their zeros. The zeroed range stays allocated, but ext4 and XFS report it as a hole
+ * ({@link #extent}), which it reads as.
  */
 final class FileStore implements BackingStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);

@@ -32,9 +32,8 @@ final class HoleProbe {
      * other refusal, means no punching. Whether a range can be zeroed is asked of an unnamed file
      * next to it ({@link #zeroes}). A block device can punch when its queue can write zeroes ({@link
      * BlockQueue}), since a probe on the device itself would destroy data, and zero under the same
-     * condition.
-     * Holes are looked up only in regular files (on a block device lseek calls everything data).
-     * Call on a thread that may block.
+     * condition. Holes are looked up only in regular files (on a block device lseek calls everything
+     * data). Call on a thread that may block.
      *
      * @param real the path with links resolved
      * @param fileKey device and inode of the file the store opened; the new descriptor must be the same

@@ -32,7 +32,7 @@ final class Errno {
         NAMES[27] = "EFBIG (file too large)";
         NAMES[28] = "ENOSPC (no space left on device)";
         NAMES[30] = "EROFS (read-only file system)";
-        NAMES[95] = "EOPNOTSUPP (operation not supported)";
+        NAMES[EOPNOTSUPP] = "EOPNOTSUPP (operation not supported)";
         NAMES[122] = "EDQUOT (disk quota exceeded)";
         NAMES[125] = "ECANCELED (operation canceled)";
     }

@@ -151,15 +151,18 @@ final class RingOp {
      */
     void completed(byte cqeOpcode, int res) {
         if (cqeOpcode == Sqe.OP_FALLOCATE) {
+            if (res >= 0) {
+                end(null);
+                return;
+            }
             boolean zeroing = fallocMode == Sqe.ZERO_RANGE_KEEP_SIZE;
             String what = ring.path() + (zeroing ? ": zeroing of " : ": unmap of ") + span + " bytes at offset "
                     + position;
-            if (zeroing && res == -Errno.EOPNOTSUPP) {
-                // this file cannot, though the probe's could (an ext3 file without extents on ext4)
-                end(new UnsupportedOperationException(what + ": " + Errno.describe(-res)));
-                return;
-            }
-            end(res < 0 ? Errno.failed(what, -res) : null);
+            // EOPNOTSUPP of a zeroing: this file cannot, though the probe's could (an ext3 file
+            // without extents on ext4)
+            end(zeroing && res == -Errno.EOPNOTSUPP
+                    ? new UnsupportedOperationException(what + ": " + Errno.describe(-res))
+                    : Errno.failed(what, -res));
             return;
         }
         if (cqeOpcode == Sqe.OP_FSYNC) {

@@ -44,6 +44,10 @@ class ProductionStartIT {
             Await.until(START, "karaf.pid of the server bin/start launched", () -> serverPid(home).isPresent());
             server = serverPid(home);
             DemoTargetCheck.assertServes(START);
+            // bin/setenv's JIT cutoffs reach the server JVM (no deoptimization storm, JDK-8374307)
+            List<String> args = commandLine(Long.toString(server.get().pid()));
+            assertTrue(args.contains("-XX:PerMethodRecompilationCutoff=10000")
+                    && args.contains("-XX:PerBytecodeRecompilationCutoff=10000"), "server command line: " + args);
 
             Processes.Result running = script(home, "status");
             assertEquals(0, running.exitCode(), "bin/status while it runs: " + running.describe());
@@ -159,18 +163,24 @@ class ProductionStartIT {
             if (!pid.matches("[0-9]+")) {
                 return Optional.empty();
             }
-            // /proc, not ProcessHandle.Info: the JDK leaves the arguments out of a command line this long
-            Path cmdline = Path.of("/proc", pid, "cmdline");
-            if (!Files.isReadable(cmdline)) {
-                return Optional.empty();
-            }
-            List<String> args = List.of(new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).split("\0"));
-            if (!args.contains("-Dkaraf.base=" + home)) {
+            if (!commandLine(pid).contains("-Dkaraf.base=" + home)) {
                 return Optional.empty();
             }
             return ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive);
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * @return the arguments of process {@code pid}, empty when it is gone; from /proc, not
+     *         ProcessHandle.Info, which leaves the arguments out of a command line this long
+     */
+    private static List<String> commandLine(String pid) throws IOException {
+        Path cmdline = Path.of("/proc", pid, "cmdline");
+        if (!Files.isReadable(cmdline)) {
+            return List.of();
+        }
+        return List.of(new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).split("\0"));
     }
 }

@@ -164,6 +164,30 @@ class LargeAndThinIT {
         assertEquals(64L << 20, Files.size(thinFile), "the file keeps its size");
     }
 
+    /**
+     * WRITE SAME(16) of a zero block without UNMAP over the blocks the UNMAP above gave back: they
+     * read zeros and are mapped again. Where the file system zeroes in place (ext4 and XFS: the
+     * LUN's file is in the assembly's data directory), the range becomes unwritten extents, which
+     * lseek(2) SEEK_DATA counts as a hole: the holes report must not call them deallocated.
+     */
+    @Test
+    @Order(4)
+    void writeSameOfZerosWithoutUnmapLeavesTheRangeMapped() throws Exception {
+        assertEquals(1, lbaStatus(0)[0], "deallocated before WRITE SAME");
+        byte[] cdb = new byte[16];
+        cdb[0] = (byte) 0x93;
+        ByteBuffer.wrap(cdb).putLong(2, 0).putInt(10, RUN_BLOCKS);
+        session.scsi(1, cdb, new byte[512], 0).assertGood();
+
+        long[] status = lbaStatus(0);
+        assertEquals(0, status[0], "GET LBA STATUS after WRITE SAME with UNMAP=0: mapped (file system "
+                + Files.getFileStore(thinFile).type() + ")");
+        assertTrue(status[1] >= RUN_BLOCKS, "the mapped run covers the zeroed blocks: " + status[1]);
+        assertTrue(allocatedBytes(thinFile) >= RUN_BLOCKS * 512L, "the zeroed 4 MiB are allocated");
+        ScsiReply read = session.scsi(1, Cdbs.read16(0, 2048), null, 2048 * 512).assertGood();
+        assertArrayEquals(new byte[2048 * 512], read.data(), "zeroed blocks read as zeros");
+    }
+
     /** @return {provisioning status, number of blocks} of the first GET LBA STATUS descriptor at {@code lba} */
     private long[] lbaStatus(long lba) throws Exception {
         byte[] cdb = new byte[16];

@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thin or thick: a sparse file ({@code store.preallocate = false}, the default) is thin when its
  * file system punches holes: UNMAP deallocates (fallocate(2) {@code FALLOC_FL_PUNCH_HOLE}; through
- * the caller's ring when it has one, else on the I/O threads) and EXTENTS reports the holes
- * (lseek(2) {@code SEEK_DATA}/{@code SEEK_HOLE}, always on the I/O threads), each claimed only when
- * the probe at open found it working ({@link Holes}). A preallocated file is thick, fully
+ * the caller's ring when it has one, else on the I/O threads) and EXTENTS reports the holes (the
+ * FIEMAP ioctl where the file system has it, so that unwritten extents count as allocated, else
+ * lseek(2) {@code SEEK_DATA}/{@code SEEK_HOLE}; always on the I/O threads), each claimed only
+ * when the probe at open found it working ({@link Holes}). A preallocated file is thick, fully
  * provisioned in SBC-4's terms (§4.7, logical block provisioning): neither, so every block reads
  * as mapped. A block device can UNMAP when its queue writes zeroes ({@link HoleFile}), on the I/O
  * threads; it has no holes to report. A read-only store never UNMAPs. Without JNA every store is

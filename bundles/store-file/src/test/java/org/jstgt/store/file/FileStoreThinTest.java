@@ -1,6 +1,7 @@
 package org.jstgt.store.file;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -72,9 +73,27 @@ class FileStoreThinTest {
         return e.getCause();
     }
 
+    /** In the temporary directory: on ext4 or XFS the holes are found with FIEMAP. */
     @Test
     void unmapOfAWrittenRangeFreesItsBlocksReadsZerosAndShowsAsAHole() throws Exception {
-        Path file = dir.resolve("thin.img");
+        unmapOfAWrittenRange(dir.resolve("thin.img"));
+    }
+
+    /** On tmpfs, which has no FIEMAP, with lseek(2). */
+    @Test
+    void unmapOfAWrittenRangeOnTmpfsShowsAsAHoleToo() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(shm) && MemoryFs.holds(shm), "needs /dev/shm on tmpfs");
+        Path file = Files.createTempFile(shm, "jstgt-thin-", ".img");
+        try {
+            Files.delete(file);
+            unmapOfAWrittenRange(file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private void unmapOfAWrittenRange(Path file) throws Exception {
         try (BackingStore s = provider.open(FileStoreTest.spec("t0", file, 16 * MIB, false))) {
             assertTrue(s.capabilities().containsAll(java.util.Set.of(StoreCapability.UNMAP, StoreCapability.EXTENTS)),
                     s.capabilities().toString());

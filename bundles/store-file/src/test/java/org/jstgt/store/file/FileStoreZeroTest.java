@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 
 import org.jstgt.api.store.BackingStore;
 import org.jstgt.api.store.StoreCapability;
+import org.jstgt.api.store.StoreExtent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +86,34 @@ class FileStoreZeroTest {
         try (BackingStore s = open("z0", file, 16 * MIB)) {
             assertTrue(s.capabilities().contains(StoreCapability.UNMAP), s.capabilities().toString());
             zeroKeepsNeighboursAndAllocation(s, file);
+        }
+    }
+
+    /**
+     * A range zeroed in a thin file stays allocated, so the holes report (GET LBA STATUS) shows it
+     * mapped, though ext4 and XFS keep it as unwritten extents that SEEK_DATA skips as holes; a
+     * punched range next to it still shows as a hole, and data not yet written back as mapped.
+     */
+    @Test
+    void aZeroedRangeOfAThinFileShowsAsMappedAndAPunchedOneAsAHole() throws Exception {
+        Path file = dir.resolve("report.img");
+        try (BackingStore s = open("z7", file, 16 * MIB)) {
+            zero(s, 4 * MIB, 4 * MIB);
+            FileStoreThinTest.write(s, 8 * MIB, FileStoreThinTest.pattern((int) MIB, 3));
+            assertEquals(new StoreExtent(0, 4 * MIB, false), FileStoreThinTest.extent(s, 0));
+            assertEquals(new StoreExtent(4 * MIB, 5 * MIB, true), FileStoreThinTest.extent(s, 4 * MIB),
+                    "zeroed, then written (not yet written back)");
+            assertEquals(new StoreExtent(6 * MIB, 3 * MIB, true), FileStoreThinTest.extent(s, 6 * MIB),
+                    "a run starts where asked");
+            assertEquals(new StoreExtent(9 * MIB, 7 * MIB, false), FileStoreThinTest.extent(s, 9 * MIB));
+
+            s.flush(Runnable::run).toCompletableFuture().join();
+            FileStoreThinTest.unmap(s, 5 * MIB, MIB);
+            assertEquals(new StoreExtent(4 * MIB, MIB, true), FileStoreThinTest.extent(s, 4 * MIB));
+            assertEquals(new StoreExtent(5 * MIB, MIB, false), FileStoreThinTest.extent(s, 5 * MIB));
+            assertEquals(new StoreExtent(6 * MIB, 3 * MIB, true), FileStoreThinTest.extent(s, 6 * MIB));
+            assertEquals(new StoreExtent(16 * MIB - 1, 1, false), FileStoreThinTest.extent(s, 16 * MIB - 1));
+            assertArrayEquals(new byte[(int) (2 * MIB)], FileStoreTest.read(s, 4 * MIB, (int) (2 * MIB)));
         }
     }
 

@@ -15,8 +15,9 @@ import org.jstgt.api.store.StoreExtent;
  * A second descriptor of a store's file, for the calls that thin provisioning and zeroing need and
  * {@link FileChannel} does not offer: fallocate(2) with {@code FALLOC_FL_PUNCH_HOLE |
  * FALLOC_FL_KEEP_SIZE} to deallocate, fallocate(2) with {@code FALLOC_FL_ZERO_RANGE |
- * FALLOC_FL_KEEP_SIZE} to zero a range that stays allocated, and lseek(2) with {@code
- * SEEK_DATA}/{@code SEEK_HOLE} to find the holes. They act on the file, not on the descriptor, so
+ * FALLOC_FL_KEEP_SIZE} to zero a range that stays allocated, and the FIEMAP ioctl ({@link
+ * ExtentMap}), or where the file system has none lseek(2) with {@code SEEK_DATA}/{@code SEEK_HOLE},
+ * to find the holes. They act on the file, not on the descriptor, so
  * they see what the channel wrote. The descriptor is closed only with the open file, after its
  * lock is released: closing any descriptor of a file drops the process's POSIX locks on it.
  *
@@ -37,6 +38,16 @@ import org.jstgt.api.store.StoreExtent;
  * logical block size, so the unaligned ends of a range are written with zeros here.
  */
 public final class HoleFile {
+    /** How {@link #extent} finds the holes of a file. */
+    enum Lookup {
+        /** It cannot: a block device, or a file system that cannot say. */
+        NONE,
+        /** lseek(2) SEEK_DATA and SEEK_HOLE: exact where the file system has no unwritten extents (tmpfs). */
+        SEEK,
+        /** FIEMAP, which counts unwritten and delayed extents as allocated; lseek(2) when its answer is odd. */
+        MAP
+    }
+
     private static final int ZERO_CHUNK = 64 * 1024;
 
     private final Path path;
@@ -49,22 +60,22 @@ public final class HoleFile {
     private int fd;
     private final boolean punch;
     private final boolean zeroRange;
-    private final boolean seek;
+    private final Lookup lookup;
     private final int alignment;
 
     /**
      * @param fd the descriptor, closed by {@link #close}
      * @param punch fallocate(PUNCH_HOLE) works on it
      * @param zeroRange fallocate(ZERO_RANGE) works on it
-     * @param seek lseek(SEEK_DATA/SEEK_HOLE) works on it
+     * @param lookup how its holes are found
      * @param alignment the unit a punched or zeroed range must be aligned to (1: any)
      */
-    HoleFile(Path path, int fd, boolean punch, boolean zeroRange, boolean seek, int alignment) {
+    HoleFile(Path path, int fd, boolean punch, boolean zeroRange, Lookup lookup, int alignment) {
         this.path = path;
         this.fd = fd;
         this.punch = punch;
         this.zeroRange = zeroRange;
-        this.seek = seek;
+        this.lookup = lookup;
         this.alignment = alignment;
     }
 
@@ -80,7 +91,7 @@ public final class HoleFile {
 
     /** @return true when {@link #extent} tells holes from data here */
     public boolean canSeek() {
-        return seek;
+        return lookup != Lookup.NONE;
     }
 
     /**
@@ -137,7 +148,8 @@ public final class HoleFile {
     }
 
     /**
-     * The run of data or hole that starts at {@code offset} (lseek(2) "Seeking file data and
+     * The run of allocated blocks or of hole that starts at {@code offset}: from FIEMAP where the
+     * file system answers it ({@link ExtentMap}), else from lseek(2) ("Seeking file data and
      * holes"): SEEK_DATA finds the next data, SEEK_HOLE the end of the data there; the end of the
      * file counts as a hole, and ENXIO means no data follows. The file system reports at its own
      * granularity (a partly punched block is data, full of zeros). File I/O threads only.
@@ -147,7 +159,19 @@ public final class HoleFile {
     public StoreExtent extent(long offset, long size) throws IOException {
         use.readLock().lock();
         try {
-            return seek(descriptor(), offset, size);
+            int f = descriptor();
+            if (lookup == Lookup.MAP) {
+                StoreExtent run;
+                try {
+                    run = ExtentMap.run(f, offset, size);
+                } catch (LastErrorException e) {
+                    throw failed(offset, e);
+                }
+                if (run != null) {
+                    return run;
+                }
+            }
+            return seek(f, offset, size);
         } finally {
             use.readLock().unlock();
         }

@@ -56,7 +56,7 @@ final class HoleProbe {
             // cannot be closed early (it may be the locked file): kept, unused, until the file closes
             LOG.info("{}: cannot check that the descriptor for hole punching is the LUN's file; the store is thick",
                     real);
-            return new HoleFile(real, fd, false, false, false, 1);
+            return new HoleFile(real, fd, false, false, HoleFile.Lookup.NONE, 1);
         }
         if (!same) {
             // another file: closing it leaves the locks on the LUN's file alone
@@ -69,11 +69,12 @@ final class HoleProbe {
             // without a write-zeroes command the kernel would write the zeros itself, in one long
             // synchronous call on a file I/O thread: the device then takes ordinary writes instead
             boolean writeZeroes = q != null && q.writeZeroesMaxBytes() > 0 && q.logicalBlockSize() > 0;
-            return new HoleFile(real, fd, writeZeroes, writeZeroes, false, writeZeroes ? q.logicalBlockSize() : 1);
+            return new HoleFile(real, fd, writeZeroes, writeZeroes, HoleFile.Lookup.NONE,
+                    writeZeroes ? q.logicalBlockSize() : 1);
         }
         boolean punch = !readOnly && punchesPastTheEnd(real, fd, fileSize);
         boolean zero = !readOnly && zeroes(real);
-        return new HoleFile(real, fd, punch, zero, seeks(real, fd), 1);
+        return new HoleFile(real, fd, punch, zero, lookup(real, fd), 1);
     }
 
     static void close(int fd) {
@@ -126,14 +127,22 @@ final class HoleProbe {
         }
     }
 
-    private static boolean seeks(Path real, int fd) {
+    /**
+     * How the holes of a regular file are found: lseek(2) must work (it is the fallback), and
+     * FIEMAP is preferred where it works too, since it also counts unwritten extents as allocated.
+     */
+    private static HoleFile.Lookup lookup(Path real, int fd) {
         try {
             Libc.lseek(fd, 0, Libc.SEEK_HOLE);
-            return true;
         } catch (LastErrorException e) {
             LOG.info("{}: the file system cannot report holes ({})", real, e.getMessage());
-            return false;
+            return HoleFile.Lookup.NONE;
         }
+        if (ExtentMap.works(fd)) {
+            return HoleFile.Lookup.MAP;
+        }
+        LOG.debug("{}: no FIEMAP; holes are found with lseek(2)", real);
+        return HoleFile.Lookup.SEEK;
     }
 
     /** @return the queue limits of a block device, or null for anything else or when unknown */

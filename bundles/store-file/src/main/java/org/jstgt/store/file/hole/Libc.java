@@ -84,6 +84,13 @@ final class Libc {
      */
     static native int mincore(long addr, long length, byte[] vec) throws LastErrorException;
 
+    /**
+     * ioctl(2) with a pointer argument: {@code arg} is copied to native memory and back.
+     *
+     * @param request the request number (an unsigned long in C; 64 bits here)
+     */
+    static native int ioctl(int fd, long request, byte[] arg) throws LastErrorException;
+
     /** getpagesize(2). */
     static native int getpagesize();
 }

@@ -238,8 +238,9 @@ public final class RecordingStore implements BackingStore {
             return BackingStore.super.unmap(offset, length, completion);
         }
         checkRange("unmap", offset, length);
-        if (closed) {
-            return CompletableFuture.failedFuture(new IOException("closed"));
+        CompletableFuture<Void> failed = failure();
+        if (failed != null) {
+            return failed;
         }
         clear(offset, length);
         return CompletableFuture.completedFuture(null);

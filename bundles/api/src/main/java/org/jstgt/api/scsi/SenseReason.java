@@ -31,6 +31,8 @@ public enum SenseReason {
     MEDIUM_NOT_PRESENT(NOT_READY, 0x3A, 0x00),
     // DATA PROTECT
     WRITE_PROTECTED(DATA_PROTECT, 0x27, 0x00),
+    /** SBC-4 §4.7.3: a write needs blocks the logical unit has no physical resources left for. */
+    SPACE_ALLOCATION_FAILED_WRITE_PROTECT(DATA_PROTECT, 0x27, 0x07),
     // MEDIUM ERROR
     UNRECOVERED_READ_ERROR(MEDIUM_ERROR, 0x11, 0x00),
     WRITE_ERROR(MEDIUM_ERROR, 0x0C, 0x00),

@@ -3,7 +3,7 @@
  * (parse, then execute), and each command's class against persistent reservations.
  */
 @Export
-@Version("0.6.0")
+@Version("0.7.0")
 package org.jstgt.api.scsi;
 
 import org.osgi.annotation.bundle.Export;

@@ -19,7 +19,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * never on a store thread, so that the caller's continuation runs where the caller lives without a
  * lookup of its own. A store that completes on {@code completion} may also submit its work there
  * (an io_uring store submits to the caller's ring). Completion stages complete exceptionally with
- * an {@link IOException} on media errors. Buffers are borrowed for the duration of the call only:
+ * an {@link IOException} on media errors, and with a {@link NoSpaceException} when a write,
+ * zeroing or unmap needs space the store has run out of. Buffers are borrowed for the duration of the call only:
  * the store must not keep a reference after the returned stage completes.
  */
 @ConsumerType

@@ -3,7 +3,7 @@
  * Stores know nothing of SCSI; device bundles map commands onto them.
  */
 @Export
-@Version("0.4.0")
+@Version("0.5.0")
 package org.jstgt.api.store;
 
 import org.osgi.annotation.bundle.Export;

@@ -279,6 +279,24 @@ class ReadWriteTest extends DiskTestBase {
         expect(SenseReason.WRITE_ERROR, () -> run(u, cdb10(0x35, 0, 0, 0)));
     }
 
+    /**
+     * A store out of space (a full file system under a thin LUN): writes get DATA PROTECT, SPACE
+     * ALLOCATION FAILED WRITE PROTECT (27h/07h), which initiators treat as out of space rather than
+     * as a bad medium; reads and SYNCHRONIZE CACHE keep their media error codes.
+     */
+    @Test
+    void noSpaceIsSpaceAllocationFailedWriteProtect() throws Exception {
+        RecordingStore s = new RecordingStore(MIB);
+        DiskUnit u = unit(s);
+        s.failWith(new org.jstgt.api.store.NoSpaceException("ENOSPC (no space left on device)"));
+        expect(SenseReason.SPACE_ALLOCATION_FAILED_WRITE_PROTECT,
+                () -> run(u, withData(cdb10(0x2A, 0, 0, 1), new byte[512])));
+        expect(SenseReason.SPACE_ALLOCATION_FAILED_WRITE_PROTECT,
+                () -> run(u, WriteSameTest.ws(cdb10(0x41, 0, 0, 8), pattern(512, 3))));
+        expect(SenseReason.UNRECOVERED_READ_ERROR, () -> run(u, cdb10(0x28, 0, 0, 1)));
+        expect(SenseReason.WRITE_ERROR, () -> run(u, cdb10(0x35, 0, 0, 0)));
+    }
+
     @Test
     void aStoreThatBlocksIsCalledFromTheWorkerPool() throws Exception {
         RecordingStore s = new RecordingStore(MIB);

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.SenseReason;
 import org.jstgt.api.store.BackingStore;
+import org.jstgt.api.store.NoSpaceException;
 import org.jstgt.api.store.StoreExtent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * <li>A media error ({@link IOException}) is MEDIUM ERROR with UNRECOVERED READ ERROR (11h/00h) for
  * a read and WRITE ERROR (0Ch/00h) for a write, flush, unmap or zeroing (SBC-4 §4.18.1), logged
  * once with the LUN, the operation, its offset and length and the store.</li>
+ * <li>A write, unmap or zeroing that the store has no space for ({@link NoSpaceException}: its file
+ * system or quota is full) is DATA PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT (27h/07h, SBC-4
+ * §4.7.3), not a media error: initiators then report the LUN out of space (ESXi pauses the virtual
+ * machine, Linux returns ENOSPC), and the write may be retried once space is freed.</li>
  * <li>Any other failure passes through unchanged (the core reports it as HARDWARE ERROR).</li>
  * </ul>
  * Immutable; safe for concurrent use.
@@ -58,8 +63,8 @@ public final class StoreCalls {
 
     /** {@link BackingStore#read}; an {@link IOException} is UNRECOVERED READ ERROR. */
     public CompletionStage<Void> read(long offset, ByteBuffer dst, Executor completion) {
-        return media(call(() -> store.read(offset, dst, completion), completion), SenseReason.UNRECOVERED_READ_ERROR, "read", offset,
-                dst.remaining());
+        return media(call(() -> store.read(offset, dst, completion), completion), SenseReason.UNRECOVERED_READ_ERROR,
+                false, "read", offset, dst.remaining());
     }
 
     /**
@@ -72,13 +77,14 @@ public final class StoreCalls {
 
     /** {@link BackingStore#write}; an {@link IOException} is WRITE ERROR. */
     public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua, Executor completion) {
-        return media(call(() -> store.write(offset, src, fua, completion), completion), SenseReason.WRITE_ERROR, "write", offset,
-                src.remaining());
+        return media(call(() -> store.write(offset, src, fua, completion), completion), SenseReason.WRITE_ERROR, true,
+                "write", offset, src.remaining());
     }
 
     /** {@link BackingStore#unmap}; an {@link IOException} is WRITE ERROR. */
     public CompletionStage<Void> unmap(long offset, long length, Executor completion) {
-        return media(call(() -> store.unmap(offset, length, completion), completion), SenseReason.WRITE_ERROR, "unmap", offset, length);
+        return media(call(() -> store.unmap(offset, length, completion), completion), SenseReason.WRITE_ERROR, true,
+                "unmap", offset, length);
     }
 
     /**
@@ -86,19 +92,19 @@ public final class StoreCalls {
      * UnsupportedOperationException} passes through for the caller to write zeros instead.
      */
     public CompletionStage<Void> zero(long offset, long length, Executor completion) {
-        return media(call(() -> store.zero(offset, length, completion), completion), SenseReason.WRITE_ERROR,
+        return media(call(() -> store.zero(offset, length, completion), completion), SenseReason.WRITE_ERROR, true,
                 "zeroing", offset, length);
     }
 
     /** {@link BackingStore#extent}; an {@link IOException} is UNRECOVERED READ ERROR. */
     public CompletionStage<StoreExtent> extent(long offset, Executor completion) {
         return media(call(() -> store.extent(offset, completion), completion), SenseReason.UNRECOVERED_READ_ERROR,
-                "extent query", offset, 0);
+                false, "extent query", offset, 0);
     }
 
     /** {@link BackingStore#flush}; an {@link IOException} is WRITE ERROR. */
     public CompletionStage<Void> flush(Executor completion) {
-        return media(call(() -> store.flush(completion), completion), SenseReason.WRITE_ERROR, "flush", 0, 0);
+        return media(call(() -> store.flush(completion), completion), SenseReason.WRITE_ERROR, false, "flush", 0, 0);
     }
 
     /**
@@ -124,10 +130,21 @@ public final class StoreCalls {
         }
     }
 
-    private <T> CompletionStage<T> media(CompletionStage<T> s, SenseReason reason, String what, long offset,
-            long length) {
+    /**
+     * @param allocates the call may need new space (a write, unmap or zeroing): running out of it is
+     *     SPACE ALLOCATION FAILED WRITE PROTECT rather than {@code reason}
+     */
+    private <T> CompletionStage<T> media(CompletionStage<T> s, SenseReason reason, boolean allocates, String what,
+            long offset, long length) {
         return s.exceptionallyCompose(err -> {
             Throwable c = unwrap(err);
+            if (c instanceof NoSpaceException full && allocates) {
+                LOG.error("LUN {}: {} of {} bytes at offset {} on {}: no space left ({}); initiators get SPACE "
+                        + "ALLOCATION FAILED WRITE PROTECT until space is freed", lun, what, length, offset,
+                        store.describe(), full.getMessage());
+                return CompletableFuture.failedFuture(
+                        new ScsiException(SenseReason.SPACE_ALLOCATION_FAILED_WRITE_PROTECT, full.toString()));
+            }
             if (c instanceof IOException io) {
                 LOG.error("LUN {}: {} of {} bytes at offset {} on {} failed: {}", lun, what, length, offset,
                         store.describe(), io.toString());

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 
 import org.jstgt.api.scsi.ScsiException;
 import org.jstgt.api.scsi.SenseReason;
+import org.jstgt.api.store.NoSpaceException;
 import org.jstgt.api.store.StoreCapability;
 import org.jstgt.testkit.RecordingStore;
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +56,27 @@ class StoreCallsTest {
         expect(SenseReason.WRITE_ERROR, io.flush(LOOP));
         s.close();
         expect(SenseReason.WRITE_ERROR, io.unmap(0, 4096, LOOP));
+    }
+
+    /**
+     * A store out of space is not a media error: writes, unmaps and zeroings get DATA PROTECT,
+     * SPACE ALLOCATION FAILED WRITE PROTECT (27h/07h); a flush keeps WRITE ERROR (data already
+     * acknowledged may be lost) and a read UNRECOVERED READ ERROR.
+     */
+    @Test
+    void noSpaceIsSpaceAllocationFailedForCallsThatAllocate() {
+        RecordingStore s = new RecordingStore(1 << 20, StoreCapability.UNMAP, StoreCapability.ZERO);
+        StoreCalls io = new StoreCalls(s, workers, "lun7");
+        s.failWith(new NoSpaceException("ENOSPC (no space left on device)"));
+        expect(SenseReason.SPACE_ALLOCATION_FAILED_WRITE_PROTECT, io.write(0, ByteBuffer.allocate(512), false, LOOP));
+        expect(SenseReason.SPACE_ALLOCATION_FAILED_WRITE_PROTECT, io.write(0, ByteBuffer.allocate(512), true, LOOP));
+        expect(SenseReason.SPACE_ALLOCATION_FAILED_WRITE_PROTECT, io.zero(0, 4096, LOOP));
+        expect(SenseReason.WRITE_ERROR, io.flush(LOOP));
+        expect(SenseReason.UNRECOVERED_READ_ERROR, io.read(512, ByteBuffer.allocate(512), LOOP));
+        expect(SenseReason.SPACE_ALLOCATION_FAILED_WRITE_PROTECT, io.unmap(0, 4096, LOOP));
+        assertEquals(0x07, SenseReason.SPACE_ALLOCATION_FAILED_WRITE_PROTECT.sense().key().code());
+        assertEquals(0x27, SenseReason.SPACE_ALLOCATION_FAILED_WRITE_PROTECT.sense().asc());
+        assertEquals(0x07, SenseReason.SPACE_ALLOCATION_FAILED_WRITE_PROTECT.sense().ascq());
     }
 
     @Test

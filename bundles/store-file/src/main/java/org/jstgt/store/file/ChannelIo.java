@@ -54,8 +54,12 @@ final class ChannelIo {
     /** Writes all of {@code in} at {@code offset}, then syncs the data when {@code fua}. */
     void write(long offset, ByteBuffer in, boolean fua) throws IOException {
         long pos = offset;
-        while (in.hasRemaining()) {
-            pos += channel.write(in, pos);
+        try {
+            while (in.hasRemaining()) {
+                pos += channel.write(in, pos);
+            }
+        } catch (IOException e) {
+            throw NoSpace.classify(e, "write at offset " + pos);
         }
         if (fua) {
             force();

@@ -9,6 +9,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import com.sun.jna.LastErrorException;
 
+import org.jstgt.api.store.NoSpaceException;
 import org.jstgt.api.store.StoreExtent;
 
 /**
@@ -140,6 +141,10 @@ public final class HoleFile {
             if ((mode & Libc.FALLOC_FL_ZERO_RANGE) != 0 && e.getErrorCode() == Libc.EOPNOTSUPP) {
                 // this file cannot, though the probe's could (an ext3 file without extents on ext4)
                 throw new UnsupportedOperationException(message, e);
+            }
+            if (e.getErrorCode() == Libc.ENOSPC || e.getErrorCode() == Libc.EDQUOT) {
+                // zeroing reallocates on XFS, and splitting an extent may need a block on a full file system
+                throw new NoSpaceException(message, e);
             }
             throw new IOException(message, e);
         } finally {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,22 @@ public final class Holes {
      */
     public static HoleFile open(Path real, Object fileKey, boolean readOnly, boolean device, long fileSize) {
         return AVAILABLE ? HoleProbe.open(real, fileKey, readOnly, device, fileSize) : null;
+    }
+
+    /**
+     * The texts the C library gives ENOSPC and EDQUOT in this process's locale, which is how the
+     * JDK words an {@link IOException} of a failed write; none without JNA.
+     */
+    public static List<String> noSpaceTexts() {
+        if (!AVAILABLE) {
+            return List.of();
+        }
+        try {
+            return List.of(Libc.strerror(Libc.ENOSPC), Libc.strerror(Libc.EDQUOT));
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("strerror: {}", e.toString());
+            return List.of();
+        }
     }
 
     /** @return true when JNA and its native part are here ({@link Residency} needs them) */

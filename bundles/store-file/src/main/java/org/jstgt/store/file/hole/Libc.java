@@ -46,6 +46,10 @@ final class Libc {
     };
     /** fallocate(2): the file system does not do this mode, or not for this file. */
     static final int EOPNOTSUPP = 95;
+    /** No space left on the device (write(2), fallocate(2)). */
+    static final int ENOSPC = 28;
+    /** The owner's disk quota is used up (write(2), fallocate(2)). */
+    static final int EDQUOT = 122;
     /** lseek(2) SEEK_DATA: no data at or after the offset (the rest is a hole, or it is past the end). */
     static final int ENXIO = 6;
 
@@ -90,6 +94,9 @@ final class Libc {
      * @param request the request number (an unsigned long in C; 64 bits here)
      */
     static native int ioctl(int fd, long request, byte[] arg) throws LastErrorException;
+
+    /** strerror(3): the text of an error number in the process's locale, as the JDK's exceptions carry it. */
+    static native String strerror(int errnum);
 
     /** getpagesize(2). */
     static native int getpagesize();

@@ -3,6 +3,8 @@ package org.jstgt.store.file.ring;
 import java.io.IOException;
 import java.io.SyncFailedException;
 
+import org.jstgt.api.store.NoSpaceException;
+
 /**
  * Names of the Linux error numbers a file operation can return (asm-generic/errno-base.h,
  * errno.h); a completion's negative {@code io_uring_cqe.res} is one of them.
@@ -10,6 +12,10 @@ import java.io.SyncFailedException;
 final class Errno {
     /** The file system or device does not do what was asked. */
     static final int EOPNOTSUPP = 95;
+    /** No space left on the device. */
+    static final int ENOSPC = 28;
+    /** The owner's disk quota is used up. */
+    static final int EDQUOT = 122;
     private static final String[] NAMES = new String[126];
 
     static {
@@ -30,10 +36,10 @@ final class Errno {
         NAMES[23] = "ENFILE (file table overflow)";
         NAMES[24] = "EMFILE (too many open files)";
         NAMES[27] = "EFBIG (file too large)";
-        NAMES[28] = "ENOSPC (no space left on device)";
+        NAMES[ENOSPC] = "ENOSPC (no space left on device)";
         NAMES[30] = "EROFS (read-only file system)";
         NAMES[EOPNOTSUPP] = "EOPNOTSUPP (operation not supported)";
-        NAMES[122] = "EDQUOT (disk quota exceeded)";
+        NAMES[EDQUOT] = "EDQUOT (disk quota exceeded)";
         NAMES[125] = "ECANCELED (operation canceled)";
     }
 
@@ -46,9 +52,13 @@ final class Errno {
         return n != null ? n : "errno " + errno;
     }
 
-    /** @return {@code "<what> failed: EIO (input/output error)"} as an exception */
+    /**
+     * @return {@code "<what> failed: EIO (input/output error)"} as an exception: a {@link
+     *     NoSpaceException} for ENOSPC and EDQUOT
+     */
     static IOException failed(String what, int errno) {
-        return new IOException(what + " failed: " + describe(errno));
+        String message = what + " failed: " + describe(errno);
+        return errno == ENOSPC || errno == EDQUOT ? new NoSpaceException(message) : new IOException(message);
     }
 
     /** @return {@code "<what> failed: EIO (input/output error)"} as a {@link SyncFailedException} */

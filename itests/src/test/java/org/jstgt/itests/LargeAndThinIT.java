@@ -3,6 +3,7 @@ package org.jstgt.itests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -32,7 +33,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Disks past 2 TiB and thin provisioning on the real assembly: a 64 TiB sparse file LUN (on tmpfs,
  * where a sparse file may be that large; ext4 stops at 16 TiB) answers READ CAPACITY(10) with
  * FFFFFFFFh and round-trips I/O at LBAs above 2^32; on a sparse file LUN, UNMAP gives the blocks
- * back to the file system, GET LBA STATUS reports them deallocated and they read as zeros.
+ * back to the file system, GET LBA STATUS reports them deallocated and they read as zeros. As root,
+ * a third LUN lives on a tmpfs of 1 MiB: a write it has no room for gets DATA PROTECT, SPACE
+ * ALLOCATION FAILED WRITE PROTECT, and once UNMAP frees the space writes succeed again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -51,6 +54,9 @@ class LargeAndThinIT {
     private KarafInstance karaf;
     private Path shm;
     private Path thinFile;
+    /** A tmpfs of 1 MiB, mounted when the test runs as root, holding the "full" LUN's file. */
+    private Path small;
+    private boolean smallMounted;
     private Initiator session;
 
     @BeforeAll
@@ -62,14 +68,26 @@ class LargeAndThinIT {
                 "store.path = " + shm.resolve("big.img"), "size = 64TiB"));
         karaf.writeEtc("jstgt.lun-thin.cfg", lines("device.type = disk", "store.type = file",
                 "store.path = " + thinFile, "size = 64MiB"));
-        karaf.writeEtc("jstgt.target-large.cfg", lines("iqn = " + IQN, "lun.0 = big", "lun.1 = thin"));
+        small = Files.createDirectories(karaf.home().resolve("data/small"));
+        smallMounted = "root".equals(System.getProperty("user.name")) && Processes.run(TOOL_TIMEOUT, "mount", "-t",
+                "tmpfs", "-o", "size=1m", "jstgt-itest", small.toString()).exitCode() == 0;
+        if (smallMounted) {
+            karaf.writeEtc("jstgt.lun-full.cfg", lines("device.type = disk", "store.type = file",
+                    "store.path = " + small.resolve("full.img"), "size = 8MiB"));
+        }
+        karaf.writeEtc("jstgt.target-large.cfg", lines("iqn = " + IQN, "lun.0 = big", "lun.1 = thin",
+                smallMounted ? "lun.2 = full" : ""));
         session = Await.every(CONFIG_WAIT, Duration.ofSeconds(1), "the itest target with both LUNs ready", () -> {
             Initiator i = Initiator.connect(KarafInstance.PORTAL_V4, InitiatorOptions.defaults());
             try {
                 i.login(IQN);
                 clearUnitAttentions(i, 0);
                 clearUnitAttentions(i, 1);
-                if (i.scsi(0, Cdbs.testUnitReady(), null, 0).good() && i.scsi(1, Cdbs.testUnitReady(), null, 0).good()) {
+                if (smallMounted) {
+                    clearUnitAttentions(i, 2);
+                }
+                if (i.scsi(0, Cdbs.testUnitReady(), null, 0).good() && i.scsi(1, Cdbs.testUnitReady(), null, 0).good()
+                        && (!smallMounted || i.scsi(2, Cdbs.testUnitReady(), null, 0).good())) {
                     return i;
                 }
             } catch (java.io.IOException e) {
@@ -86,9 +104,14 @@ class LargeAndThinIT {
             session.close();
         }
         if (karaf != null) {
-            for (String f : new String[] {"jstgt.target-large.cfg", "jstgt.lun-big.cfg", "jstgt.lun-thin.cfg"}) {
+            for (String f : new String[] {"jstgt.target-large.cfg", "jstgt.lun-big.cfg", "jstgt.lun-thin.cfg",
+                "jstgt.lun-full.cfg"}) {
                 Files.deleteIfExists(karaf.etc().resolve(f));
             }
+        }
+        if (smallMounted) {
+            // lazily: the closed LUN's read views keep the file mapped until the JVM collects them
+            Processes.run(TOOL_TIMEOUT, "umount", "-l", small.toString()).assertSuccess();
         }
         if (shm != null) {
             // the LUN closes its file once its configuration is gone; removing it frees nothing on
@@ -186,6 +209,32 @@ class LargeAndThinIT {
         assertTrue(allocatedBytes(thinFile) >= RUN_BLOCKS * 512L, "the zeroed 4 MiB are allocated");
         ScsiReply read = session.scsi(1, Cdbs.read16(0, 2048), null, 2048 * 512).assertGood();
         assertArrayEquals(new byte[2048 * 512], read.data(), "zeroed blocks read as zeros");
+    }
+
+    /**
+     * A thin LUN of 8 MiB on a file system of 1 MiB: the write that finds no space ends with DATA
+     * PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT (27h/07h), which initiators take as "out of
+     * space" (ESXi pauses the VM, Linux returns ENOSPC), not MEDIUM ERROR; UNMAP gives the space
+     * back, and the same LUN takes writes again.
+     */
+    @Test
+    @Order(5)
+    void aWriteWithNoSpaceLeftIsSpaceAllocationFailedUntilSpaceIsFreed() throws Exception {
+        assumeTrue(smallMounted, "needs root, to mount a tmpfs of 1 MiB");
+        int blocks = 4096; // 2 MiB
+        ScsiReply full = session.scsi(2, Cdbs.write16(0, blocks), pattern(blocks * 512, 5), 0);
+        org.jstgt.testkit.Sense sense = full.sense().orElseThrow(() -> new AssertionError("no sense: " + full));
+        assertEquals(0x07, sense.key(), "DATA PROTECT: " + sense);
+        assertEquals(0x27, sense.asc(), sense.toString());
+        assertEquals(0x07, sense.ascq(), "SPACE ALLOCATION FAILED WRITE PROTECT: " + sense);
+
+        byte[] list = new byte[24];
+        ByteBuffer.wrap(list).putShort(0, (short) 22).putShort(2, (short) 16).putLong(8, 0).putInt(16, blocks);
+        session.scsi(2, Cdbs.raw(0x42, 0, 0, 0, 0, 0, 0, 0, 24, 0), list, 0).assertGood();
+        byte[] data = pattern(512 * 512, 6);
+        session.scsi(2, Cdbs.write16(0, 512), data, 0).assertGood();
+        assertArrayEquals(data, session.scsi(2, Cdbs.read16(0, 512), null, data.length).assertGood().data(),
+                "written once UNMAP freed the space");
     }
 
     /** @return {provisioning status, number of blocks} of the first GET LBA STATUS descriptor at {@code lba} */

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.jstgt.api.store.BackingStore;
+import org.jstgt.api.store.NoSpaceException;
 import org.jstgt.api.store.StoreAccess;
 import org.jstgt.api.store.StoreCapability;
 import org.jstgt.api.store.StoreExtent;
@@ -114,9 +115,10 @@ final class MemoryStore implements BackingStore {
                 pos += n;
             }
         } catch (OutOfMemoryError e) {
-            // A sparse store may be configured larger than the heap; report it as a media error
-            // rather than letting the error escape into the transport's thread.
-            return CompletableFuture.failedFuture(new IOException(
+            // A sparse store may be configured larger than the heap: it is out of space (SPACE
+            // ALLOCATION FAILED WRITE PROTECT for the initiator), and the error must not escape
+            // into the transport's thread.
+            return CompletableFuture.failedFuture(new NoSpaceException(
                     name + ": out of memory allocating a " + chunkSize + " byte chunk at offset " + pos, e));
         }
         return CompletableFuture.completedFuture(null);

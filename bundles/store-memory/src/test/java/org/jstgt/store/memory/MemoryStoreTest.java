@@ -40,6 +40,22 @@ class MemoryStoreTest {
         return b;
     }
 
+    /**
+     * A sparse store larger than the memory there is: the write that cannot get its chunk fails
+     * with NoSpaceException (a disk answers SPACE ALLOCATION FAILED WRITE PROTECT), and the store
+     * goes on. A chunk of 2^31 - 1 bytes is past the largest array the JVM makes, so the allocation
+     * fails at once without taking memory.
+     */
+    @Test
+    void aChunkThatCannotBeAllocatedIsNoSpace() {
+        MemoryStore s = new MemoryStore("m9", 4L * Integer.MAX_VALUE, false, Integer.MAX_VALUE);
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> s.write(0, ByteBuffer.wrap(new byte[512]), false, Runnable::run).toCompletableFuture().join());
+        assertInstanceOf(org.jstgt.api.store.NoSpaceException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains("m9: out of memory"), e.getCause().getMessage());
+        assertArrayEquals(new byte[512], read(s, 0, 512), "nothing was allocated; the store still reads");
+    }
+
     @Test
     void holesReadZerosAndNothingIsAllocatedByReads() {
         MemoryStore s = new MemoryStore("m0", 10 * CHUNK, false, CHUNK);

@@ -225,18 +225,22 @@ class Bench:
                 s.close()
 
     def lun_file(self, name, size=LUN_SIZE):
-        # Allocated up front so that no target pays tmpfs page allocation during a timed run. On a
-        # disk file system fallocate leaves unwritten extents, whose first write converts them:
-        # there every block is written (zeros) and synced, so that each target finds its files
-        # written, in the page cache and with no dirty data of the setup left to write back.
+        # Allocated up front so that no target pays tmpfs page allocation during a timed run, and
+        # every block written (zeros), as on a disk in use (a drive is preconditioned before it is
+        # measured): each target then reads written data whatever ran before. A tmpfs page that
+        # was fallocated but never written reads as zeros, and neither mincore(2) nor SEEK_DATA
+        # tells it from a hole, so jstgt would copy it rather than send it from a mapping. On a
+        # disk file system fallocate leaves unwritten extents, whose first write converts them;
+        # there the zeros are also synced, so that each target finds its files written, in the
+        # page cache and with no dirty data of the setup left to write back.
         path = os.path.join(self.shm, name + ".img")
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             os.posix_fallocate(fd, 0, size)
+            zeros = bytes(MiB)
+            for off in range(0, size, MiB):
+                os.pwrite(fd, zeros[:min(MiB, size - off)], off)
             if not self.memory_fs:
-                zeros = bytes(MiB)
-                for off in range(0, size, MiB):
-                    os.pwrite(fd, zeros[:min(MiB, size - off)], off)
                 os.fdatasync(fd)
         finally:
             os.close(fd)

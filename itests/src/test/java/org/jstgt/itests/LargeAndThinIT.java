@@ -109,16 +109,16 @@ class LargeAndThinIT {
                 Files.deleteIfExists(karaf.etc().resolve(f));
             }
         }
-        if (smallMounted) {
-            // lazily: the closed LUN's read views keep the file mapped until the JVM collects them
-            Processes.run(TOOL_TIMEOUT, "umount", "-l", small.toString()).assertSuccess();
-        }
         if (shm != null) {
             // the LUN closes its file once its configuration is gone; removing it frees nothing on
             // tmpfs (it is sparse) but leaves no trace
             try (Stream<Path> s = Files.walk(shm)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+        if (smallMounted) {
+            // lazily: the closed LUN's read views keep the file mapped until the JVM collects them
+            Processes.run(TOOL_TIMEOUT, "umount", "-l", small.toString()).assertSuccess();
         }
     }
 

@@ -20,8 +20,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * lookup of its own. A store that completes on {@code completion} may also submit its work there
  * (an io_uring store submits to the caller's ring). Completion stages complete exceptionally with
  * an {@link IOException} on media errors, and with a {@link NoSpaceException} when a write,
- * zeroing or unmap needs space the store has run out of. Buffers are borrowed for the duration of the call only:
- * the store must not keep a reference after the returned stage completes.
+ * zeroing or unmap needs space the store has run out of. Buffers are borrowed for the duration of
+ * the call only: the store must not keep a reference after the returned stage completes.
  */
 @ConsumerType
 public interface BackingStore extends AutoCloseable {

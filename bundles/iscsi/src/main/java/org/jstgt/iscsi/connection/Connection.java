@@ -439,6 +439,13 @@ public final class Connection implements ConnectionPort, LoginHost {
     }
 
     @Override
+    public void loggingOut() {
+        if (phase == Phase.FULL_FEATURE) {
+            phase = Phase.LOGGED_OUT;
+        }
+    }
+
+    @Override
     public void requestLogout(int seconds) {
         Session s = session;
         if (s != null) {

@@ -134,6 +134,12 @@ public interface ConnectionPort {
     void loggedOut();
 
     /**
+     * A logout that ends the session was accepted: the connection handles no further PDU of the
+     * initiator. Its response follows once the session's cleanup completed, then {@link #loggedOut()}.
+     */
+    void loggingOut();
+
+    /**
      * A logout removed the connection for recovery (RFC 7143 §11.14.1 reason 2, ErrorRecoveryLevel
      * 2): it closes once the response left and its tasks wait for a TASK REASSIGN.
      */

@@ -397,12 +397,32 @@ public final class Session {
      * queued in a task set must not run later), and the nexus closes once nothing executes.
      */
     public void end() {
+        if (ended) {
+            return;
+        }
         ended = true;
         window.release();
         orphans.clear();
         tasks.abortWhere(t -> true);
         flow.writeBudget().clear();
         closeNexusWhenIdle();
+    }
+
+    /**
+     * The session is closed by a Logout (RFC 7143 §11.14): it leaves the table and ends now, so that
+     * the Logout Response, which tells the initiator that the cleanup is complete (§11.15), can wait
+     * until its I_T nexus ended (an SPC-2 reservation released, SPC-2 §7.21): an initiator that logs
+     * in again, or another one, then finds it gone. On the session's loop.
+     *
+     * @return {@link #drained()}: completes when none of its commands remains in the device
+     */
+    public CompletableFuture<Void> logout() {
+        noRecovery = true;
+        if (table != null) {
+            table.remove(this);
+        }
+        end();
+        return drained;
     }
 
     /** @return true once {@link #end()} ran */

@@ -116,7 +116,8 @@ class ConformanceIT {
         if (!unexpected.isEmpty() || !fixed.isEmpty()) {
             fail("iscsi-test-cu: unexpected failures " + unexpected + "; listed as failing but passed " + fixed
                     + " (update ConformanceIT.KNOWN_FAILURES and the README conformance table)\n"
-                    + tail(r.output()));
+                    + tail(r.output()) + "\n--- what the unexpected failures printed:\n"
+                    + sections(r.output(), unexpected));
         }
     }
 
@@ -143,8 +144,11 @@ class ConformanceIT {
         System.out.printf("iscsi-test-cu on the DVD: %d ran, %d passed, %d failed %s%n", ran, passed, ran - passed,
                 failures);
         assertTrue(ran > 40, "iscsi-test-cu ran only " + ran + " tests on the DVD:\n" + tail(r.output()));
+        Set<String> unexpected = new TreeSet<>(failures);
+        unexpected.removeAll(DVD_KNOWN_FAILURES.keySet());
         assertEquals(DVD_KNOWN_FAILURES.keySet(), failures, "failures on the DVD (update DVD_KNOWN_FAILURES and the "
-                + "README conformance table)\n" + tail(r.output()));
+                + "README conformance table)\n" + tail(r.output()) + "\n--- what the unexpected failures printed:\n"
+                + sections(r.output(), unexpected));
     }
 
     /**
@@ -169,6 +173,34 @@ class ConformanceIT {
             }
         }
         return failed;
+    }
+
+    /**
+     * The lines of the named tests, from {@code "Test: <name> ..."} to the next test or suite, at
+     * most 40 each and 200 in all (CI shows the end of the failure message; the suite's own tail
+     * rarely holds them). A name several suites use (Simple) brings each of them.
+     */
+    static String sections(String output, Set<String> tests) {
+        Pattern start = Pattern.compile("^\\s*(Test|Suite): (\\S+)");
+        StringBuilder b = new StringBuilder();
+        int kept = -1;
+        int total = 0;
+        for (String line : output.split("\n")) {
+            if (total == 200) {
+                b.append("...\n");
+                break;
+            }
+            Matcher m = start.matcher(line);
+            if (m.find()) {
+                kept = m.group(1).equals("Test") && tests.contains(m.group(2)) ? 0 : -1;
+            }
+            if (kept >= 0 && kept < 40) {
+                b.append(line).append('\n');
+                kept++;
+                total++;
+            }
+        }
+        return b.toString();
     }
 
     private static String tail(String output) {

@@ -2,6 +2,8 @@ package org.jstgt.itests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -35,7 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * FFFFFFFFh and round-trips I/O at LBAs above 2^32; on a sparse file LUN, UNMAP gives the blocks
  * back to the file system, GET LBA STATUS reports them deallocated and they read as zeros. As root,
  * a third LUN lives on a tmpfs of 1 MiB: a write it has no room for gets DATA PROTECT, SPACE
- * ALLOCATION FAILED WRITE PROTECT, and once UNMAP frees the space writes succeed again.
+ * ALLOCATION FAILED WRITE PROTECT, and once UNMAP frees the space writes succeed again. A memory
+ * LUN larger than its share of the heap does the same once the share is used.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -49,7 +52,9 @@ class LargeAndThinIT {
     private static final int RUN_BLOCKS = 8192;
 
     @RegisterExtension
-    static final StartedAssembly ASSEMBLY = new StartedAssembly("large-thin", "iscsi-readcapacity16");
+    static final StartedAssembly ASSEMBLY = new StartedAssembly("large-thin", "iscsi-readcapacity16")
+            // memory LUNs may fill the heap less a quarter (at least 256 MiB): 256 MiB here
+            .withJavaOptions("-Xmx512m");
 
     private KarafInstance karaf;
     private Path shm;
@@ -75,8 +80,9 @@ class LargeAndThinIT {
             karaf.writeEtc("jstgt.lun-full.cfg", lines("device.type = disk", "store.type = file",
                     "store.path = " + small.resolve("full.img"), "size = 8MiB"));
         }
+        karaf.writeEtc("jstgt.lun-ram.cfg", lines("device.type = disk", "store.type = memory", "size = 1GiB"));
         karaf.writeEtc("jstgt.target-large.cfg", lines("iqn = " + IQN, "lun.0 = big", "lun.1 = thin",
-                smallMounted ? "lun.2 = full" : ""));
+                smallMounted ? "lun.2 = full" : "", "lun.3 = ram"));
         session = Await.every(CONFIG_WAIT, Duration.ofSeconds(1), "the itest target with both LUNs ready", () -> {
             Initiator i = Initiator.connect(KarafInstance.PORTAL_V4, InitiatorOptions.defaults());
             try {
@@ -86,8 +92,10 @@ class LargeAndThinIT {
                 if (smallMounted) {
                     clearUnitAttentions(i, 2);
                 }
+                clearUnitAttentions(i, 3);
                 if (i.scsi(0, Cdbs.testUnitReady(), null, 0).good() && i.scsi(1, Cdbs.testUnitReady(), null, 0).good()
-                        && (!smallMounted || i.scsi(2, Cdbs.testUnitReady(), null, 0).good())) {
+                        && (!smallMounted || i.scsi(2, Cdbs.testUnitReady(), null, 0).good())
+                        && i.scsi(3, Cdbs.testUnitReady(), null, 0).good()) {
                     return i;
                 }
             } catch (java.io.IOException e) {
@@ -105,7 +113,7 @@ class LargeAndThinIT {
         }
         if (karaf != null) {
             for (String f : new String[] {"jstgt.target-large.cfg", "jstgt.lun-big.cfg", "jstgt.lun-thin.cfg",
-                "jstgt.lun-full.cfg"}) {
+                "jstgt.lun-full.cfg", "jstgt.lun-ram.cfg"}) {
                 Files.deleteIfExists(karaf.etc().resolve(f));
             }
         }
@@ -235,6 +243,49 @@ class LargeAndThinIT {
         session.scsi(2, Cdbs.write16(0, 512), data, 0).assertGood();
         assertArrayEquals(data, session.scsi(2, Cdbs.read16(0, 512), null, data.length).assertGood().data(),
                 "written once UNMAP freed the space");
+    }
+
+    /**
+     * A memory LUN of 1 GiB in a heap of 512 MiB, of which memory LUNs may fill 256 MiB: the write
+     * that needs a chunk past that share is out of space (27h/07h) while the rest of the heap is left
+     * to the target, the blocks written read back, and UNMAP makes room again. Found with
+     * iscsi-test-cu on a 1 GiB memory LUN in the default 1 GiB heap, which the store filled to 99%
+     * (74 full collections) before its first allocation failed.
+     */
+    @Test
+    @Order(6)
+    void aMemoryLunStopsAtItsShareOfTheHeap() throws Exception {
+        int blocks = 16384; // 8 MiB
+        byte[] data = pattern(blocks * 512, 8);
+        long lba = 0;
+        org.jstgt.testkit.Sense sense = null;
+        for (int i = 0; i < 64 && sense == null; i++) { // at most 512 MiB
+            ScsiReply r = session.scsi(3, Cdbs.write16(lba, blocks), data, 0);
+            if (r.good()) {
+                lba += blocks;
+            } else {
+                sense = r.sense().orElseThrow(() -> new AssertionError("no sense: " + r));
+            }
+        }
+        assertNotNull(sense, "512 MiB went into a memory LUN in a heap of 512 MiB");
+        assertEquals(0x07, sense.key(), "DATA PROTECT: " + sense);
+        assertEquals(0x27, sense.asc(), sense.toString());
+        assertEquals(0x07, sense.ascq(), "SPACE ALLOCATION FAILED WRITE PROTECT: " + sense);
+        long written = lba * 512;
+        assertTrue(written >= (192L << 20) && written <= (256L << 20), "stopped after " + written + " bytes");
+        String log = Files.readString(karaf.home().resolve("data/log/karaf.log"));
+        assertTrue(log.contains("LUN ram: write of") && log.contains("bytes of heap they may use"),
+                "the memory LUNs' share stopped the write");
+        assertFalse(log.contains("out of memory allocating"), "the write stopped before the heap ran out");
+        assertArrayEquals(data, session.scsi(3, Cdbs.read16(lba - blocks, blocks), null, data.length).assertGood()
+                .data(), "the last write that fitted");
+
+        byte[] list = new byte[24];
+        ByteBuffer.wrap(list).putShort(0, (short) 22).putShort(2, (short) 16).putLong(8, 0).putInt(16, blocks);
+        session.scsi(3, Cdbs.raw(0x42, 0, 0, 0, 0, 0, 0, 0, 24, 0), list, 0).assertGood();
+        session.scsi(3, Cdbs.write16(lba, blocks), data, 0).assertGood();
+        assertArrayEquals(data, session.scsi(3, Cdbs.read16(lba, blocks), null, data.length).assertGood().data(),
+                "written once UNMAP freed room");
     }
 
     /** @return {provisioning status, number of blocks} of the first GET LBA STATUS descriptor at {@code lba} */

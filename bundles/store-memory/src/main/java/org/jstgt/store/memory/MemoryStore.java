@@ -25,11 +25,15 @@ import org.jstgt.api.store.StoreExtent;
  *
  * <p>Provisioning is per chunk: UNMAP frees the chunks it covers whole and zeroes its part of the
  * others, and {@link #extent} reports a chunk never written (or freed) as a hole and any other as
- * mapped, zeros or not.
+ * mapped, zeros or not. Chunks are counted against the {@link MemoryBudget} of all memory LUNs; a
+ * write that needs one past it fails with {@link NoSpaceException}, and freed chunks go back.
  */
 final class MemoryStore implements BackingStore {
-    /** Default allocation unit. */
-    static final int DEFAULT_CHUNK = 1 << 20;
+    /**
+     * Default allocation unit: below {@link MemoryBudget#HUMONGOUS}, so that a chunk is an ordinary
+     * object of the G1 heap and takes what it holds (a chunk of 1 MiB took two regions of 1 MiB).
+     */
+    static final int DEFAULT_CHUNK = 256 << 10;
     /** Chunks one {@link #extent} call looks at, at most: a run may stop there, as the API allows. */
     static final int EXTENT_SCAN = 1 << 16;
 
@@ -41,9 +45,19 @@ final class MemoryStore implements BackingStore {
     private final boolean readOnly;
     private final int chunkSize;
     private final AtomicReferenceArray<byte[]> chunks;
+    private final MemoryBudget budget;
+    private final long tableBytes;
     private volatile boolean closed;
 
+    /** A store whose chunks no budget limits (tests). */
     MemoryStore(String name, long size, boolean readOnly, int chunkSize) {
+        this(name, size, readOnly, chunkSize, MemoryBudget.unlimited());
+    }
+
+    /**
+     * @param budget the heap it shares with the other memory LUNs
+     */
+    MemoryStore(String name, long size, boolean readOnly, int chunkSize, MemoryBudget budget) {
         if (size <= 0) {
             throw new IllegalArgumentException("size must be positive: " + size);
         }
@@ -58,7 +72,28 @@ final class MemoryStore implements BackingStore {
         this.size = size;
         this.readOnly = readOnly;
         this.chunkSize = chunkSize;
-        this.chunks = new AtomicReferenceArray<>((int) count);
+        this.budget = budget;
+        this.tableBytes = tableBytes(size, chunkSize);
+        if (!budget.tryTake(tableBytes)) {
+            throw new IllegalArgumentException("a memory store of " + size + " bytes in chunks of " + chunkSize
+                    + " needs a table of " + tableBytes + " bytes, more than the heap memory LUNs may still fill ("
+                    + (budget.limit() - budget.used()) + " bytes)");
+        }
+        AtomicReferenceArray<byte[]> table;
+        try {
+            table = new AtomicReferenceArray<>((int) count);
+        } catch (OutOfMemoryError e) {
+            budget.give(tableBytes);
+            throw new IllegalArgumentException("no heap for the table of " + count + " chunks of a memory store of "
+                    + size + " bytes", e);
+        }
+        this.chunks = table;
+        budget.promise(readOnly ? 0 : size); // a read-only store never takes a chunk
+    }
+
+    /** @return the heap charged for the table of chunk references (8 bytes each, at most) */
+    static long tableBytes(long size, int chunkSize) {
+        return MemoryBudget.footprint(8 * ((size + chunkSize - 1) / chunkSize) + 16);
     }
 
     @Override
@@ -114,6 +149,10 @@ final class MemoryStore implements BackingStore {
                 in.get(chunk(index), within, n);
                 pos += n;
             }
+        } catch (NoRoom e) {
+            return CompletableFuture.failedFuture(new NoSpaceException(name + ": the memory LUNs hold "
+                    + budget.used() + " of the " + budget.limit() + " bytes of heap they may use; no room for a "
+                    + chunkSize + " byte chunk at offset " + pos));
         } catch (OutOfMemoryError e) {
             // A sparse store may be configured larger than the heap: it is out of space (SPACE
             // ALLOCATION FAILED WRITE PROTECT for the initiator), and the error must not escape
@@ -147,7 +186,7 @@ final class MemoryStore implements BackingStore {
             int len = chunkLength(index);
             int n = (int) Math.min(end - pos, len - within);
             if (within == 0 && n == len) {
-                chunks.set(index, null);
+                free(index);
             } else {
                 byte[] chunk = chunks.get(index);
                 if (chunk != null) {
@@ -190,10 +229,21 @@ final class MemoryStore implements BackingStore {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (!closed) {
+            budget.forget(readOnly ? 0 : size);
+            budget.give(tableBytes);
+        }
         closed = true;
         for (int i = 0; i < chunks.length(); i++) {
-            chunks.set(i, null);
+            free(i);
+        }
+    }
+
+    private void free(int index) {
+        byte[] old = chunks.getAndSet(index, null);
+        if (old != null) {
+            budget.give(MemoryBudget.footprint(old.length));
         }
     }
 
@@ -217,22 +267,55 @@ final class MemoryStore implements BackingStore {
         return (int) Math.min(chunkSize, size - start);
     }
 
+    /**
+     * The chunk, allocated (and counted) on first use. Chunk slots are published with
+     * compare-and-set; a chunk allocated for a slot another writer filled first goes back. An
+     * overlapping unmap racing the write (whose outcome SBC-4 leaves undefined) may empty the slot
+     * again: a fresh chunk is then taken.
+     *
+     * @throws NoRoom when the budget has no room for it
+     */
     private byte[] chunk(int index) {
-        byte[] chunk = chunks.get(index);
-        if (chunk == null) {
-            byte[] fresh = new byte[chunkLength(index)];
-            if (chunks.compareAndSet(index, null, fresh)) {
-                return fresh;
+        byte[] fresh = null;
+        try {
+            while (true) {
+                byte[] chunk = chunks.get(index);
+                if (chunk != null) {
+                    return chunk;
+                }
+                if (fresh == null) {
+                    int len = chunkLength(index);
+                    if (!budget.tryTake(MemoryBudget.footprint(len))) {
+                        throw NoRoom.INSTANCE;
+                    }
+                    try {
+                        fresh = new byte[len];
+                    } catch (OutOfMemoryError e) {
+                        budget.give(MemoryBudget.footprint(len));
+                        throw e;
+                    }
+                }
+                if (chunks.compareAndSet(index, null, fresh)) {
+                    byte[] installed = fresh;
+                    fresh = null;
+                    return installed;
+                }
             }
-            chunk = chunks.get(index);
-            if (chunk == null) {
-                // Unmapped between the two reads: an overlapping unmap raced this write, whose
-                // outcome SBC-4 leaves undefined; take a fresh chunk.
-                chunks.compareAndSet(index, null, fresh);
-                chunk = chunks.get(index);
+        } finally {
+            if (fresh != null) {
+                budget.give(MemoryBudget.footprint(fresh.length));
             }
         }
-        return chunk;
+    }
+
+    /** The budget of all memory LUNs has no room for another chunk (no stack: it is an answer). */
+    private static final class NoRoom extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final NoRoom INSTANCE = new NoRoom();
+
+        private NoRoom() {
+            super(null, null, false, false);
+        }
     }
 
     private static final byte[] ZEROS = new byte[8192];

@@ -11,11 +11,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code store.type = memory}: a sparse RAM store of {@code size} bytes, lost when the LUN closes.
- * Optional key {@code memory.chunk.size} (default 1MiB, power of two between 4KiB and 64MiB).
+ * Optional key {@code memory.chunk.size} (default 256KiB, power of two between 4KiB and 64MiB).
  */
 @Component(service = BackingStoreProvider.class, property = BackingStoreProvider.TYPE + "=memory")
 public final class MemoryStoreProvider implements BackingStoreProvider {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryStoreProvider.class);
+
+    /** The heap all memory LUNs of this provider fill together. */
+    private final MemoryBudget budget = MemoryBudget.forHeap(Runtime.getRuntime().maxMemory());
 
     @Activate
     public MemoryStoreProvider() {
@@ -26,12 +29,22 @@ public final class MemoryStoreProvider implements BackingStoreProvider {
     public BackingStore open(StoreSpec spec) throws ConfigException {
         long size = MemorySizes.requireSize(spec);
         int chunk = MemorySizes.chunkSize(spec);
-        long heap = Runtime.getRuntime().maxMemory();
-        if (heap != Long.MAX_VALUE && size > heap) {
-            LOG.warn("{}: LUN {}: memory store of {} bytes is larger than the Java heap ({} bytes); "
-                    + "writes fail with a media error once the heap is exhausted", spec.origin(), spec.lunName(),
-                    size, heap);
+        MemoryStore store;
+        try {
+            store = new MemoryStore(spec.lunName(), size, spec.readOnly(), chunk, budget);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("size", e.getMessage() + "; make the LUN smaller, raise "
+                    + MemorySizes.CHUNK_KEY + " or JSTGT_HEAP");
         }
-        return new MemoryStore(spec.lunName(), size, spec.readOnly(), chunk);
+        long promised = budget.promised();
+        if (promised > budget.limit()) {
+            long heap = Runtime.getRuntime().maxMemory();
+            LOG.warn("{}: LUN {}: the memory LUNs now open hold up to {} bytes, more than the {} bytes of heap they "
+                    + "may fill together (the Java heap of {} bytes less {} left to the rest of the target); a write "
+                    + "that needs more fails with SPACE ALLOCATION FAILED WRITE PROTECT (DATA PROTECT 27h/07h). Raise "
+                    + "JSTGT_HEAP or make memory LUNs smaller", spec.origin(), spec.lunName(), promised,
+                    budget.limit(), heap, MemoryBudget.reserve(heap));
+        }
+        return store;
     }
 }

@@ -14,11 +14,15 @@ import java.util.concurrent.atomic.AtomicLong;
 final class MemoryBudget {
     /** The least heap left to the rest of the target. */
     static final long MIN_RESERVE = 256L << 20;
+    /** The smallest G1 region, where arrays pack worst. */
+    static final int REGION = 1 << 20;
     /**
-     * Half the smallest G1 region (1 MiB): an array this large or larger is a humongous object,
-     * which takes whole regions of its own; a chunk of exactly a region's size takes two.
+     * Half the smallest G1 region: an array this large or larger is a humongous object, which
+     * takes whole regions of its own; a chunk of exactly a region's size takes two.
      */
-    static final int HUMONGOUS = 512 << 10;
+    static final int HUMONGOUS = REGION / 2;
+    /** A byte array's header, rounded up (16 bytes on a 64-bit JVM). */
+    static final int HEADER = 16;
 
     private final long limit;
     private final AtomicLong used = new AtomicLong();
@@ -53,11 +57,17 @@ final class MemoryBudget {
 
     /**
      * @param length an array's length in bytes
-     * @return the heap it is charged: its length, or twice that from {@link #HUMONGOUS} on (at worst
-     *     a humongous array of n bytes and its header fill 2n bytes of regions)
+     * @return the heap it is charged, as it packs in regions of 1 MiB (larger regions pack better):
+     *     from {@link #HUMONGOUS} on twice its length (a humongous array of n bytes and its header
+     *     fill 2n bytes of regions at worst); below, its share of a region holding as many as fit
+     *     (three chunks of 256 KiB fill a region, 1.33 times what they hold; fifteen of 64 KiB, 1.07)
      */
     static long footprint(long length) {
-        return length >= HUMONGOUS ? 2 * length : length;
+        if (length >= HUMONGOUS) {
+            return 2 * length;
+        }
+        long perRegion = REGION / (length + HEADER);
+        return (REGION + perRegion - 1) / perRegion;
     }
 
     /**

@@ -30,10 +30,11 @@ import org.jstgt.api.store.StoreExtent;
  */
 final class MemoryStore implements BackingStore {
     /**
-     * Default allocation unit: below {@link MemoryBudget#HUMONGOUS}, so that a chunk is an ordinary
-     * object of the G1 heap and takes what it holds (a chunk of 1 MiB took two regions of 1 MiB).
+     * Default allocation unit: far below {@link MemoryBudget#HUMONGOUS}, so that a chunk is an
+     * ordinary object of the G1 heap and chunks pack its regions closely (fifteen in a region of
+     * 1 MiB; a chunk of 1 MiB took two regions, and three of 256 KiB fill one).
      */
-    static final int DEFAULT_CHUNK = 256 << 10;
+    static final int DEFAULT_CHUNK = 64 << 10;
     /** Chunks one {@link #extent} call looks at, at most: a run may stop there, as the API allows. */
     static final int EXTENT_SCAN = 1 << 16;
 

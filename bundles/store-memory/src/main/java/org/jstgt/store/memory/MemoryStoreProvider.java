@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code store.type = memory}: a sparse RAM store of {@code size} bytes, lost when the LUN closes.
- * Optional key {@code memory.chunk.size} (default 256KiB, power of two between 4KiB and 64MiB).
+ * Optional key {@code memory.chunk.size} (default 64KiB, power of two between 4KiB and 64MiB).
  */
 @Component(service = BackingStoreProvider.class, property = BackingStoreProvider.TYPE + "=memory")
 public final class MemoryStoreProvider implements BackingStoreProvider {

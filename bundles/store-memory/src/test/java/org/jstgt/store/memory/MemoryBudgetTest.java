@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class MemoryBudgetTest {
     private static final int CHUNK = 4096;
+    /** What a chunk is charged. */
+    private static final long F = MemoryBudget.footprint(CHUNK);
 
     private static void write(MemoryStore s, long offset, int length) {
         s.write(offset, ByteBuffer.wrap(new byte[length]), false, Runnable::run).toCompletableFuture().join();
@@ -40,27 +42,29 @@ class MemoryBudgetTest {
 
     @Test
     void humongousArraysCountTwice() {
-        assertEquals(256 << 10, MemoryBudget.footprint(256 << 10));
-        assertEquals((512 << 10) - 1, MemoryBudget.footprint((512 << 10) - 1));
+        assertEquals((1 << 20) / 3 + 1, MemoryBudget.footprint(256 << 10), "three of 256 KiB fill a region");
+        assertEquals((1 << 20) / 15 + 1, MemoryBudget.footprint(64 << 10), "fifteen of 64 KiB");
+        assertEquals(1 << 20, MemoryBudget.footprint((512 << 10) - 1), "one just below the humongous size");
         assertEquals(2 << 20, MemoryBudget.footprint(1 << 20), "a 1 MiB array takes two 1 MiB regions");
-        assertEquals(256 << 10, MemoryStore.DEFAULT_CHUNK, "the default chunk is an ordinary object");
+        assertEquals(64 << 10, MemoryStore.DEFAULT_CHUNK, "the default chunk is an ordinary object");
     }
 
     @Test
     void aWritePastTheBudgetIsNoSpaceAndAllocatesNothing() {
         long table = MemoryStore.tableBytes(10 * CHUNK, CHUNK);
-        assertEquals(8 * 10 + 16, table);
-        MemoryBudget budget = new MemoryBudget(3 * CHUNK + table);
+        assertEquals(MemoryBudget.footprint(8 * 10 + 16), table);
+        MemoryBudget budget = new MemoryBudget(3 * F + table);
         MemoryStore s = new MemoryStore("m1", 10 * CHUNK, false, CHUNK, budget);
         assertEquals(table, budget.used(), "the chunk table is charged at once");
         write(s, 0, 3 * CHUNK);
-        assertEquals(3 * CHUNK + table, budget.used());
+        assertEquals(3 * F + table, budget.used());
         CompletionException e = assertThrows(CompletionException.class, () -> write(s, 5L * CHUNK, 512));
         assertInstanceOf(NoSpaceException.class, e.getCause());
-        assertTrue(e.getCause().getMessage().contains("m1: the memory LUNs hold 12384 of the 12384 bytes"),
+        long all = 3 * F + table;
+        assertTrue(e.getCause().getMessage().contains("m1: the memory LUNs hold " + all + " of the " + all + " bytes"),
                 e.getCause().getMessage());
         assertEquals(3, s.allocatedChunks());
-        assertEquals(3 * CHUNK + table, budget.used());
+        assertEquals(3 * F + table, budget.used());
         // a chunk already there takes writes
         write(s, CHUNK, 512);
     }
@@ -68,7 +72,7 @@ class MemoryBudgetTest {
     @Test
     void storesShareTheBudgetAndUnmapAndCloseGiveBack() {
         long table = MemoryStore.tableBytes(8 * CHUNK, CHUNK);
-        MemoryBudget budget = new MemoryBudget(4 * CHUNK + 2 * table);
+        MemoryBudget budget = new MemoryBudget(4 * F + 2 * table);
         MemoryStore a = new MemoryStore("a", 8 * CHUNK, false, CHUNK, budget);
         MemoryStore b = new MemoryStore("b", 8 * CHUNK, false, CHUNK, budget);
         assertEquals(16 * CHUNK, budget.promised());
@@ -77,14 +81,14 @@ class MemoryBudgetTest {
         assertThrows(CompletionException.class, () -> write(b, CHUNK, 1));
         // an UNMAP of part of a chunk keeps it; of whole chunks frees them
         a.unmap(0, CHUNK / 2, Runnable::run).toCompletableFuture().join();
-        assertEquals(4 * CHUNK + 2 * table, budget.used());
+        assertEquals(4 * F + 2 * table, budget.used());
         a.unmap(0, 2L * CHUNK, Runnable::run).toCompletableFuture().join();
-        assertEquals(2 * CHUNK + 2 * table, budget.used());
+        assertEquals(2 * F + 2 * table, budget.used());
         write(b, CHUNK, 2 * CHUNK);
-        assertEquals(4 * CHUNK + 2 * table, budget.used());
+        assertEquals(4 * F + 2 * table, budget.used());
         b.close();
         b.close();
-        assertEquals(CHUNK + table, budget.used(), "a's last chunk and its table");
+        assertEquals(F + table, budget.used(), "a's last chunk and its table");
         assertEquals(8 * CHUNK, budget.promised());
         a.close();
         assertEquals(0, budget.used());
@@ -93,7 +97,7 @@ class MemoryBudgetTest {
 
     @Test
     void aReadOnlyStorePromisesNothing() {
-        MemoryBudget budget = new MemoryBudget(CHUNK);
+        MemoryBudget budget = new MemoryBudget(F);
         MemoryStore r = new MemoryStore("r", 8 * CHUNK, true, CHUNK, budget);
         assertEquals(0, budget.promised());
         r.close();
@@ -126,7 +130,7 @@ class MemoryBudgetTest {
     /** Writers racing for the same chunks count each chunk once, whoever wins it. */
     @Test
     void racingWritersOfOneChunkCountItOnce() throws Exception {
-        MemoryBudget budget = new MemoryBudget(64L * CHUNK + MemoryStore.tableBytes(64L * CHUNK, CHUNK));
+        MemoryBudget budget = new MemoryBudget(64L * F + MemoryStore.tableBytes(64L * CHUNK, CHUNK));
         MemoryStore s = new MemoryStore("m", 64L * CHUNK, false, CHUNK, budget);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -150,7 +154,7 @@ class MemoryBudgetTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals((long) s.allocatedChunks() * CHUNK + MemoryStore.tableBytes(64L * CHUNK, CHUNK), budget.used());
+        assertEquals(s.allocatedChunks() * F + MemoryStore.tableBytes(64L * CHUNK, CHUNK), budget.used());
         assertFalse(budget.used() > budget.limit());
         s.close();
         assertEquals(0, budget.used());

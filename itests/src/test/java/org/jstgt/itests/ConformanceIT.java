@@ -55,6 +55,17 @@ class ConformanceIT {
             + "ALL.ModeSense6,ALL.RequestSense";
     static final String DVD_IQN = "iqn.2026-12.org.jstgt:conformance-dvd";
 
+    /**
+     * The families that apply to a write-protected disk: ReadOnly (every write opcode gets DATA
+     * PROTECT, WRITE PROTECTED) and the ones that only read.
+     */
+    static final String READ_ONLY_FAMILIES = "ALL.ReadOnly,ALL.Read6,ALL.Read10,ALL.Read12,ALL.Read16,"
+            + "ALL.ReadCapacity10,ALL.ReadCapacity16,ALL.Verify10,ALL.Verify12,ALL.Verify16,ALL.GetLBAStatus,"
+            + "ALL.Prefetch10,ALL.Prefetch16,ALL.Inquiry,ALL.ModeSense6,ALL.ReportSupportedOpcodes,"
+            + "ALL.TestUnitReady";
+    static final String READ_ONLY_IQN = "iqn.2026-12.org.jstgt:conformance-ro";
+    private byte[] readOnlyImage;
+
     @RegisterExtension
     static final StartedAssembly ASSEMBLY = new StartedAssembly("conformance", "iscsi-test-cu");
 
@@ -85,6 +96,15 @@ class ConformanceIT {
                 + iso.toAbsolutePath() + "\n");
         karaf.writeEtc("jstgt.target-conformancedvd.cfg", "# written by ConformanceIT\niqn = " + DVD_IQN
                 + "\nportals = default\nlun.0 = conformancedvd\ntmf.target.reset = true\n");
+        // a read-only disk on a 16 MiB file of random bytes, on a target of its own
+        readOnlyImage = new byte[16 << 20];
+        new java.util.Random(16).nextBytes(readOnlyImage);
+        java.nio.file.Files.write(karaf.home().resolve("data/conformance-ro.img"), readOnlyImage);
+        karaf.writeEtc("jstgt.lun-conformancero.cfg", "# written by ConformanceIT\ndevice.type = disk\n"
+                + "store.type = file\nstore.path = ${karaf.data}/conformance-ro.img\nsize = 16MiB\n"
+                + "read.only = true\n");
+        karaf.writeEtc("jstgt.target-conformancero.cfg", "# written by ConformanceIT\niqn = " + READ_ONLY_IQN
+                + "\nportals = default\nlun.0 = conformancero\n");
         Await.every(Duration.ofSeconds(60), Duration.ofSeconds(1), "the conformance target in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(30), "iscsi-ls", "-s", "iscsi://127.0.0.1:3260"),
                 r -> r.exitCode() == 0 && r.output().contains(IQN));
@@ -97,22 +117,12 @@ class ConformanceIT {
     void iscsiTestCuPassesExceptTheDocumentedFailures() throws Exception {
         // two initiator names (the suite's defaults, spelled out) for the reservation tests, and two
         // paths to the same LUN, one per portal group, for the MultipathIO tests
-        Processes.Result r = Processes.run(SUITE_TIMEOUT, "iscsi-test-cu", "--dataloss",
-                "-i", INITIATOR_1, "-I", INITIATOR_2,
+        Run r = suite("", 500, "-i", INITIATOR_1, "-I", INITIATOR_2,
                 "iscsi://127.0.0.1:3260/" + IQN + "/0", "iscsi://127.0.0.1:" + SECOND_PORT + "/" + IQN + "/0");
-        Matcher summary = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(r.output());
-        if (!summary.find()) {
-            fail("no CUnit run summary in the output of iscsi-test-cu:\n" + tail(r.output()));
-        }
-        int ran = Integer.parseInt(summary.group(2));
-        int passed = Integer.parseInt(summary.group(3));
-        Set<String> failures = failedTests(r.output());
-        System.out.printf("iscsi-test-cu: %d ran, %d passed, %d failed %s%n", ran, passed, ran - passed, failures);
-        assertTrue(ran > 500, "iscsi-test-cu ran only " + ran + " tests:\n" + tail(r.output()));
-        Set<String> unexpected = new TreeSet<>(failures);
+        Set<String> unexpected = new TreeSet<>(r.failures());
         unexpected.removeAll(KNOWN_FAILURES.keySet());
         Set<String> fixed = new TreeSet<>(KNOWN_FAILURES.keySet());
-        fixed.removeAll(failures);
+        fixed.removeAll(r.failures());
         if (!unexpected.isEmpty() || !fixed.isEmpty()) {
             fail("iscsi-test-cu: unexpected failures " + unexpected + "; listed as failing but passed " + fixed
                     + " (update ConformanceIT.KNOWN_FAILURES and the README conformance table)\n"
@@ -129,26 +139,64 @@ class ConformanceIT {
      */
     @Test
     void theDvdPassesTheFamiliesThatApplyToIt() throws Exception {
-        Await.every(Duration.ofSeconds(60), Duration.ofSeconds(1), "the DVD target in iscsi-ls",
+        awaitTarget(DVD_IQN);
+        Run r = suite(" on the DVD", 40, "-t", DVD_FAMILIES, "iscsi://127.0.0.1:3260/" + DVD_IQN + "/0");
+        Set<String> unexpected = new TreeSet<>(r.failures());
+        unexpected.removeAll(DVD_KNOWN_FAILURES.keySet());
+        assertEquals(DVD_KNOWN_FAILURES.keySet(), r.failures(), "failures on the DVD (update DVD_KNOWN_FAILURES and "
+                + "the README conformance table)\n" + tail(r.output()) + "\n--- what the unexpected failures "
+                + "printed:\n" + sections(r.output(), unexpected));
+    }
+
+    /**
+     * A {@code read.only = true} disk through libiscsi: ReadOnly's write commands (WRITE(10/12/16),
+     * WRITE AND VERIFY, WRITE SAME with and without UNMAP, ORWRITE, COMPARE AND WRITE) all get DATA
+     * PROTECT, WRITE PROTECTED, the reading families pass, and the file holds the bytes it had.
+     */
+    @Test
+    void aReadOnlyDiskRefusesEveryWriteAndKeepsItsBytes() throws Exception {
+        awaitTarget(READ_ONLY_IQN);
+        Run r = suite(" on the read-only disk", 60, "-t", READ_ONLY_FAMILIES,
+                "iscsi://127.0.0.1:3260/" + READ_ONLY_IQN + "/0");
+        assertTrue(r.output().contains("Test: ReadOnlySBC ...") && !r.output().contains("not write-protected"),
+                "ReadOnlySBC did not run as on a write-protected unit:\n"
+                        + sections(r.output(), Set.of("ReadOnlySBC")));
+        assertEquals(Set.of(), r.failures(), "failures on the read-only disk\n" + tail(r.output())
+                + "\n--- what they printed:\n" + sections(r.output(), r.failures()));
+        byte[] after = java.nio.file.Files.readAllBytes(
+                ASSEMBLY.karaf().home().resolve("data/conformance-ro.img"));
+        assertTrue(java.util.Arrays.equals(readOnlyImage, after), "the read-only LUN's file changed");
+    }
+
+    /** What one run of the suite printed, and the tests that failed in it. */
+    record Run(String output, Set<String> failures) {
+    }
+
+    private static void awaitTarget(String iqn) throws Exception {
+        Await.every(Duration.ofSeconds(60), Duration.ofSeconds(1), iqn + " in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(30), "iscsi-ls", "-s", "iscsi://127.0.0.1:3260"),
-                r -> r.exitCode() == 0 && r.output().contains(DVD_IQN));
-        Processes.Result r = Processes.run(SUITE_TIMEOUT, "iscsi-test-cu", "--dataloss", "-t", DVD_FAMILIES,
-                "iscsi://127.0.0.1:3260/" + DVD_IQN + "/0");
+                r -> r.exitCode() == 0 && r.output().contains(iqn));
+    }
+
+    /**
+     * Runs {@code iscsi-test-cu --dataloss} with {@code args}, prints its count and fails unless
+     * its CUnit summary says more than {@code atLeast} tests ran.
+     */
+    private static Run suite(String where, int atLeast, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("iscsi-test-cu", "--dataloss"));
+        command.addAll(List.of(args));
+        Processes.Result r = Processes.run(SUITE_TIMEOUT, command.toArray(String[]::new));
         Matcher summary = Pattern.compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(r.output());
         if (!summary.find()) {
-            fail("no CUnit run summary in the output of iscsi-test-cu:\n" + tail(r.output()));
+            fail("no CUnit run summary in the output of iscsi-test-cu" + where + ":\n" + tail(r.output()));
         }
         int ran = Integer.parseInt(summary.group(2));
         int passed = Integer.parseInt(summary.group(3));
         Set<String> failures = failedTests(r.output());
-        System.out.printf("iscsi-test-cu on the DVD: %d ran, %d passed, %d failed %s%n", ran, passed, ran - passed,
+        System.out.printf("iscsi-test-cu%s: %d ran, %d passed, %d failed %s%n", where, ran, passed, ran - passed,
                 failures);
-        assertTrue(ran > 40, "iscsi-test-cu ran only " + ran + " tests on the DVD:\n" + tail(r.output()));
-        Set<String> unexpected = new TreeSet<>(failures);
-        unexpected.removeAll(DVD_KNOWN_FAILURES.keySet());
-        assertEquals(DVD_KNOWN_FAILURES.keySet(), failures, "failures on the DVD (update DVD_KNOWN_FAILURES and the "
-                + "README conformance table)\n" + tail(r.output()) + "\n--- what the unexpected failures printed:\n"
-                + sections(r.output(), unexpected));
+        assertTrue(ran > atLeast, "iscsi-test-cu ran only " + ran + " tests" + where + ":\n" + tail(r.output()));
+        return new Run(r.output(), failures);
     }
 
     /**

@@ -164,23 +164,35 @@ final class Checks {
         }
         String lower = t.toLowerCase(Locale.ROOT);
         if (lower.startsWith("iqn.") || lower.startsWith("eui.") || lower.startsWith("naa.")) {
-            return NAME_PATTERN.matcher(lower).matches() ? null
-                    : "is a name pattern with characters other than a-z, 0-9, '.', ':', '-' and '*'";
+            if (!NAME_PATTERN.matcher(lower).matches()) {
+                return "is a name pattern with characters other than a-z, 0-9, '.', ':', '-' and '*'";
+            }
+            if (!lower.contains("*")) {
+                // a name without a wildcard must be a whole iSCSI name, as the core checks it
+                try {
+                    ConfigRules.iscsiName("initiators", lower);
+                } catch (IllegalArgumentException ex) {
+                    return "is not an iSCSI name (iqn.yyyy-mm.reversed.domain[:id], eui.<16 hex digits> or "
+                            + "naa.<16 or 32 hex digits>); add '*' for a pattern";
+                }
+            }
+            return null;
         }
         String addr = t;
         int bits = -1;
         int slash = t.indexOf('/');
         if (slash >= 0) {
             addr = t.substring(0, slash);
-            try {
-                bits = Integer.parseInt(t.substring(slash + 1));
-            } catch (NumberFormatException ex) {
+            String prefix = t.substring(slash + 1);
+            if (!prefix.matches("\\d{1,3}")) {
                 return "has no prefix length after '/'";
             }
+            bits = Integer.parseInt(prefix);
         }
         if (addr.startsWith("[") && addr.endsWith("]")) {
             addr = addr.substring(1, addr.length() - 1);
         }
+        int min = 0;
         int max;
         if (IPV4.matcher(addr).matches()) {
             for (String octet : addr.split("\\.")) {
@@ -191,16 +203,20 @@ final class Checks {
             max = 32;
         } else if (IPV6.matcher(addr).matches()) {
             try {
-                // a string with ':' is parsed as an IPv6 literal, never looked up in DNS
-                max = InetAddress.getByName(addr).getAddress().length * 8;
+                // a string with ':' is parsed as an IPv6 literal, never looked up in DNS; the
+                // IPv4-mapped form (::ffff:a.b.c.d) parses to the IPv4 address, and its prefix
+                // length counts the 96 bits in front of it
+                int length = InetAddress.getByName(addr).getAddress().length * 8;
+                min = length == 32 ? 96 : 0;
+                max = min + length;
             } catch (UnknownHostException ex) {
                 return "is not a valid IPv6 address";
             }
         } else {
             return "is neither ALL, an initiator name (iqn./eui./naa.) nor an IP address or network";
         }
-        if (bits > max || slash >= 0 && bits < 0) {
-            return "has a prefix length outside 0.." + max;
+        if (slash >= 0 && (bits < min || bits > max)) {
+            return "has a prefix length outside " + min + ".." + max;
         }
         return null;
     }

@@ -17,8 +17,8 @@ import org.jstgt.api.Sizes;
  * The rules the core applies to {@code jstgt.lun}, {@code jstgt.target} and {@code jstgt.portal}
  * keys, checked before the shell writes. The core's own classes ({@code org.jstgt.scsi.config.LunConfig},
  * {@code TargetConfig}, {@code ScsiNames}; {@code org.jstgt.iscsi.text.HostPort}) are private to
- * their bundles, so these rules mirror them; the core checks again when it reads the file. Every
- * message starts with the key.
+ * their bundles, so these rules mirror them (ConfigRulesParityTest judges the same values with both);
+ * the core checks again when it reads the file. Every message starts with the key.
  */
 final class ConfigRules {
     static final String DEVICE_TYPE = "device.type";
@@ -375,7 +375,12 @@ final class ConfigRules {
         if (v == null) {
             return;
         }
-        long n = v.matches("\\d{1,9}") ? Long.parseLong(v) : -1;
+        long n; // as the core reads it: Integer.parseInt, so a leading '+' is a sign
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
         if (n < min || n > max) {
             throw new IllegalArgumentException(key + ": '" + v + "' is not a number in " + min + ".." + max);
         }

@@ -69,9 +69,10 @@ public final class InitiatorPattern {
         int slash = t.indexOf('/');
         if (slash >= 0) {
             addr = t.substring(0, slash);
-            try {
-                prefix = Integer.parseInt(t.substring(slash + 1));
-            } catch (NumberFormatException e) {
+            String bits = t.substring(slash + 1);
+            // digits only: "/-1" is no prefix length (it read as the whole address once)
+            prefix = bits.matches("\\d{1,3}") ? Integer.parseInt(bits) : -1;
+            if (prefix < 0) {
                 throw new ConfigException(key, "'" + t + "': bad prefix length after '/'");
             }
         }

@@ -151,7 +151,8 @@ class InitiatorAclTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"!", "!  ", "!!" + GOOD, "! !" + GOOD, "!host.example.com", "garbage", "10.0.0.0/33",
-        "!::/129", "300.1.1.1", "::ffff:10.0.0.0/90", GOOD + ", !", "ALL, !!ALL", "iqn.2026-11.org.example:a b"})
+        "!::/129", "10.0.0.0/-1", "10.0.0.0/+8", "10.0.0.0/", "300.1.1.1", "::ffff:10.0.0.0/90", GOOD + ", !",
+        "ALL, !!ALL", "iqn.2026-11.org.example:a b"})
     void badEntriesFailTheKey(String value) {
         ConfigException e = assertThrows(ConfigException.class, () -> acl(value));
         assertEquals(TargetConfig.INITIATORS, e.key(), e.getMessage());

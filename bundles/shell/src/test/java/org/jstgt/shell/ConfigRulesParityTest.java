@@ -1,0 +1,186 @@
+package org.jstgt.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jstgt.api.ConfigException;
+import org.jstgt.api.Pids;
+import org.jstgt.iscsi.text.HostPort;
+import org.jstgt.scsi.config.InitiatorAcl;
+import org.jstgt.scsi.config.LunConfig;
+import org.jstgt.scsi.config.Props;
+import org.jstgt.scsi.config.ScsiNames;
+import org.jstgt.scsi.config.TargetConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shell checks what it writes with its own copy of the core's rules ({@link ConfigRules},
+ * {@link Checks}), since the core's parsers are private to their bundles. Here both judge the same
+ * values: whatever the shell accepts, the core must accept too (else a typo the shell lets through
+ * turns a LUN or target FAILED, or an access rule that admits no one), and where the shell is
+ * stricter it is so on purpose, listed in {@link #STRICTER}.
+ */
+class ConfigRulesParityTest {
+    /** Values the shell refuses on purpose although the core would read them. */
+    static final Set<String> STRICTER = Set.of(
+            // a control character in an alias reaches SendTargets output and logs
+            "alias=a\tb",
+            // a host name in brackets: the portal would look it up; brackets are for IPv6 literals
+            "listen=[localhost]:3260");
+
+    private final List<String> disagreements = new ArrayList<>();
+
+    @Test
+    void lunKeysAreJudgedAlike() {
+        String[][] cases = {
+            {"device.type", "disk"}, {"device.type", "DISK"}, {"device.type", "my-dev_1.x"}, {"device.type", "a b"},
+            {"device.type", "-x"}, {"device.type", "dïsk"}, {"device.type", " "},
+            {"store.type", "memory"}, {"store.type", "Fi le"}, {"store.type", "_x"},
+            {"block.size", "512"}, {"block.size", "4096"}, {"block.size", " 4096 "}, {"block.size", "520"},
+            {"block.size", "0x200"}, {"block.size", "4k"}, {"block.size", "8192"},
+            {"size", "1GiB"}, {"size", "1G"}, {"size", "1000"}, {"size", "1024"}, {"size", "-1"}, {"size", "0"},
+            {"size", "1.5GiB"}, {"size", "16EiB"}, {"size", "9223372036854775807"}, {"size", "1 GiB"},
+            {"size", "abc"}, {"size", "1kib"},
+            {"read.only", "true"}, {"read.only", "YES"}, {"read.only", "off"}, {"read.only", "1"},
+            {"read.only", "maybe"}, {"offline", "on"}, {"offline", "0"},
+            {"serial", "abc123"}, {"serial", "a b"}, {"serial", "x".repeat(32)}, {"serial", "x".repeat(33)},
+            {"serial", "caf\u00e9"}, {"vendor", "ACME"}, {"vendor", "AC ME"}, {"vendor", "ACMEACME1"},
+            {"product", "P".repeat(16)}, {"product", "P".repeat(17)}, {"revision", "1.0"}, {"revision", "1.0.0"},
+            {"sense.format", "fixed"}, {"sense.format", "DESCRIPTOR"}, {"sense.format", "desc"},
+            {"queue.depth", "1"}, {"queue.depth", "1024"}, {"queue.depth", "0"}, {"queue.depth", "1025"},
+            {"queue.depth", "+5"}, {"queue.depth", "05"}, {"queue.depth", "-1"}, {"queue.depth", "x"},
+            {"queue.depth", "99999999999"},
+            {"naa.company.id", "AC-DE-48"}, {"naa.company.id", "0xacde48"}, {"naa.company.id", "ac:de:48"},
+            {"naa.company.id", "ACDE4"}, {"naa.company.id", "ACDE48F"}, {"naa.company.id", "0x"},
+            {"naa.company.id", "GGGGGG"},
+        };
+        for (String[] c : cases) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("device.type", "disk");
+            p.put("store.type", "memory");
+            p.put("size", "1GiB");
+            p.put(c[0], c[1]);
+            boolean shell = accepts(() -> ConfigRules.lun(p));
+            Map<String, Object> q = new LinkedHashMap<>(p);
+            q.put(Pids.FILEINSTALL_FILENAME, "file:/etc/jstgt.lun-parity.cfg");
+            boolean core = accepts(() -> LunConfig.parse(q));
+            compare(c[0] + "=" + c[1], shell, core);
+        }
+        // a size that is not a multiple of the block size
+        for (String[] c : new String[][] {{"4096", "1000"}, {"4096", "8192"}, {"1024", "1536"}, {"2048", "3072"}}) {
+            Map<String, String> p = Map.of("device.type", "disk", "store.type", "memory", "block.size", c[0],
+                    "size", c[1]);
+            Map<String, Object> q = new LinkedHashMap<>(p);
+            q.put(Pids.FILEINSTALL_FILENAME, "file:/etc/jstgt.lun-parity.cfg");
+            compare("block.size=" + c[0] + ",size=" + c[1], accepts(() -> ConfigRules.lun(p)),
+                    accepts(() -> LunConfig.parse(q)));
+        }
+        assertAgreed();
+    }
+
+    @Test
+    void iscsiNamesAreJudgedAlike() {
+        String[] names = {
+            "iqn.2026-11.org.jstgt:demo", "IQN.2026-11.ORG.JSTGT:DEMO", "iqn.2026-13.org.jstgt", "iqn.2026-00.org",
+            "iqn.26-11.org.jstgt", "iqn.2026-11.org.jstgt:", "iqn.2026-11.-org.jstgt", "iqn.2026-11.org.jstgt-",
+            "iqn.2026-11.org..jstgt", "iqn.2026-11.org.jstgt:a_b", "iqn.2026-11.org.jstgt:a b", "iqn.2026-11",
+            "iqn.2026-11.org.jstgt:" + "x".repeat(200), "iqn.2026-11.org.jstgt:" + "x".repeat(201),
+            "eui.0123456789abcdef", "eui.0123456789ABCDEF", "eui.0123456789abcde", "eui.0123456789abcdefa",
+            "naa.0123456789abcdef", "naa.0123456789abcdef0123456789abcdef", "naa.0123456789abcdef0", "iqn",
+            " iqn.2026-11.org.jstgt:x ", "iqn.2026-11.org.jstgt:caf\u00e9",
+        };
+        for (String n : names) {
+            compare("iqn=" + n, accepts(() -> ConfigRules.iscsiName("iqn", n)),
+                    accepts(() -> ScsiNames.validate("iqn", n)));
+        }
+        assertAgreed();
+    }
+
+    @Test
+    void targetKeysAreJudgedAlike() {
+        String[] aliases = {"demo", "jstgt demo target", "a".repeat(255), "a".repeat(256), "\u00e9".repeat(128),
+            "a\tb"};
+        for (String a : aliases) {
+            compare("alias=" + a, accepts(() -> ConfigRules.alias(a)),
+                    accepts(() -> TargetConfig.parse(target(Map.of("alias", a)))));
+        }
+        String[] numbers = {"0", "1", "255", "16383", "16384", "99999", "100000", "-1", "+1", "01", "a", ""};
+        for (String n : numbers) {
+            compare("lun." + n, accepts(() -> ConfigRules.lunNumber(n)),
+                    accepts(() -> TargetConfig.parse(target(Map.of("lun." + n, "disk0")))));
+        }
+        assertAgreed();
+    }
+
+    @Test
+    void initiatorRulesAreJudgedAlike() {
+        String[] rules = {
+            "ALL", "all", "*", "iqn.1993-08.org.debian:01:abc", "iqn.1993-08.org.debian:*", "iqn.*", "eui.*",
+            "naa.*", "iqn.foo", "iqn.1993-08.org.debian:01:ABC", "eui.0123", "iqn.1993-08.org.debian:a_b",
+            "10.0.0.0/8", "10.0.0.1", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/", "256.1.1.1", "10.0.0", "::1",
+            "::1/128", "::1/129", "[::1]/128", "[::1]", "fe80::/10", "::ffff:10.0.0.1", "::ffff:10.0.0.0/104",
+            "::ffff:10.0.0.0/24", "host.example.com", "!ALL", "!10.0.0.1", "!!10.0.0.1", "!",
+            "!iqn.1993-08.org.debian:*", "10.0.0.1, ALL", "!10.0.0.0/8, ALL", "10.0.0.1,,ALL",
+        };
+        for (String r : rules) {
+            boolean shell = accepts(() -> Checks.initiatorEntries(Checks.items(List.of(r))));
+            boolean core = accepts(() -> InitiatorAcl.parse("initiators", Props.list(r)));
+            compare("initiators=" + r, shell, core);
+        }
+        assertAgreed();
+    }
+
+    @Test
+    void listenEntriesAreJudgedAlike() {
+        String[] entries = {
+            "127.0.0.1:3260", "127.0.0.1", "[::1]:3260", "[::1]", "localhost:3260", "0.0.0.0:3260", "[::]:3260",
+            "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:x", "127.0.0.1:", "::1:3260", "[::1", "[::1]3260",
+            ":3260", "[]:3260", "[localhost]:3260", "127.0.0.1:+3260",
+        };
+        for (String e : entries) {
+            compare("listen=" + e, accepts(() -> ConfigRules.listen(List.of(e))), accepts(() -> HostPort.parse(e)));
+        }
+        assertAgreed();
+    }
+
+    private static Map<String, Object> target(Map<String, String> extra) {
+        Map<String, Object> q = new LinkedHashMap<>(extra);
+        q.putIfAbsent("iqn", "iqn.2026-11.org.jstgt:parity");
+        q.put(Pids.FILEINSTALL_FILENAME, "file:/etc/jstgt.target-parity.cfg");
+        return q;
+    }
+
+    private void compare(String what, boolean shell, boolean core) {
+        if (shell && !core) {
+            disagreements.add(what + ": the shell writes it, the core refuses it");
+        } else if (!shell && core && !STRICTER.contains(what)) {
+            disagreements.add(what + ": the shell refuses it, the core reads it");
+        } else if (!shell && !core && STRICTER.contains(what)) {
+            disagreements.add(what + ": listed as stricter in the shell, but the core refuses it too");
+        }
+    }
+
+    private void assertAgreed() {
+        assertEquals(List.of(), disagreements);
+    }
+
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    private static boolean accepts(Check c) {
+        try {
+            c.run();
+            return true;
+        } catch (IllegalArgumentException | ConfigException e) {
+            return false;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -67,10 +67,11 @@ final class ConfigRules {
      * {@code revision}), {@code sense.format}, {@code queue.depth}, {@code naa.company.id}; and
      * {@code medium.size} and the {@code changer.*} counts of removable media devices.
      *
+     * @param name the LUN's name (the {@code <name>} of {@code etc/jstgt.lun-<name>.cfg})
      * @param p the keys as they will be written
      * @throws IllegalArgumentException naming the first bad key
      */
-    static void lun(Map<String, String> p) {
+    static void lun(String name, Map<String, String> p) {
         String device = p.get(DEVICE_TYPE);
         if (device == null || device.isBlank()) {
             throw new IllegalArgumentException(DEVICE_TYPE + ": missing (required)");
@@ -118,7 +119,7 @@ final class ConfigRules {
             size("medium.size", value(p, "medium.size"));
         }
         if ("changer".equalsIgnoreCase(device.trim())) {
-            changer(p);
+            changer(name, p);
         }
     }
 
@@ -128,7 +129,7 @@ final class ConfigRules {
      * {@code changer.media} (required), {@code changer.drives} a list of at most 256 distinct tape
      * LUN names.
      */
-    private static void changer(Map<String, String> p) {
+    private static void changer(String self, Map<String, String> p) {
         String slots = value(p, "changer.slots");
         if (slots == null) {
             throw new IllegalArgumentException("changer.slots: missing: set a number from 1 to " + MAX_SLOTS);
@@ -154,6 +155,10 @@ final class ConfigRules {
                     throw new IllegalArgumentException("changer.drives: '" + name + "' is not a LUN name (letters, "
                             + "digits, '.', '_', '-')");
                 }
+                if (name.equals(self)) {
+                    throw new IllegalArgumentException("changer.drives: '" + name + "' is this changer itself, not a "
+                            + "tape LUN");
+                }
                 if (seen.contains(name)) {
                     throw new IllegalArgumentException("changer.drives: '" + name + "' is listed twice in '" + drives
                             + "'");
@@ -167,7 +172,12 @@ final class ConfigRules {
     }
 
     private static void count(String key, String v, int min, int max) {
-        int n = v.matches("\\d{1,9}") ? Integer.parseInt(v) : -1;
+        int n; // as the changer reads it: Integer.parseInt
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
         if (n < min || n > max) {
             throw new IllegalArgumentException(key + ": '" + v + "' is not a number from " + min + " to " + max);
         }

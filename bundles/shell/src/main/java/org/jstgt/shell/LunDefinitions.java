@@ -127,7 +127,7 @@ final class LunDefinitions {
             deviceKey(device, e.getKey());
             p.put(e.getKey(), e.getValue());
         }
-        ConfigRules.lun(p);
+        ConfigRules.lun(r.name(), p);
         Path file = store.create(Pids.LUN, r.name(), new LinkedHashMap<>(p), false);
         out.println(file + " written: " + describe(p));
         if (image != null && Files.exists(image)) {
@@ -259,7 +259,7 @@ final class LunDefinitions {
         }
         Map<String, Object> p = new LinkedHashMap<>(lun.properties());
         p.remove(key);
-        ConfigRules.lun(strings(p));
+        ConfigRules.lun(lun.name(), strings(p));
         store.update(lun, p);
         out.println(lun.origin() + ": " + key + " removed; the default applies");
     }
@@ -272,7 +272,7 @@ final class LunDefinitions {
     private void write(ConfigStore.Instance lun, String key, String value) throws IOException {
         Map<String, Object> p = new LinkedHashMap<>(lun.properties());
         p.put(key, value);
-        ConfigRules.lun(strings(p));
+        ConfigRules.lun(lun.name(), strings(p));
         store.update(lun, p);
         out.println(lun.origin() + ": " + key + " = " + value);
     }

@@ -31,7 +31,14 @@ class ConfigRulesParityTest {
             // a control character in an alias reaches SendTargets output and logs
             "alias=a\tb",
             // a host name in brackets: the portal would look it up; brackets are for IPv6 literals
-            "listen=[localhost]:3260");
+            "listen=[localhost]:3260",
+            // CHAP names: printable ASCII as written (FileInstall trims, and not every initiator
+            // takes UTF-8 in CHAP_N); no text Config Admin reads as a placeholder
+            "chap.user=caf\u00e9", "chap.user= alice", "chap.user=al${x}ice",
+            // a secret that FileInstall would trim, or read as a placeholder, or one not in printable
+            // ASCII (initiators type secrets; Windows takes ASCII only)
+            "chap.secret= abcdefghijkl", "chap.secret=abcdefghijkl ", "chap.secret=abc${x}defghijkl",
+            "chap.secret=abcdefgh\u00e9ijk", "chap.secret=abcdefghij\u00e9");
 
     private final List<String> disagreements = new ArrayList<>();
 
@@ -65,7 +72,7 @@ class ConfigRulesParityTest {
             p.put("store.type", "memory");
             p.put("size", "1GiB");
             p.put(c[0], c[1]);
-            boolean shell = accepts(() -> ConfigRules.lun(p));
+            boolean shell = accepts(() -> ConfigRules.lun("parity", p));
             Map<String, Object> q = new LinkedHashMap<>(p);
             q.put(Pids.FILEINSTALL_FILENAME, "file:/etc/jstgt.lun-parity.cfg");
             boolean core = accepts(() -> LunConfig.parse(q));
@@ -77,7 +84,7 @@ class ConfigRulesParityTest {
                     "size", c[1]);
             Map<String, Object> q = new LinkedHashMap<>(p);
             q.put(Pids.FILEINSTALL_FILENAME, "file:/etc/jstgt.lun-parity.cfg");
-            compare("block.size=" + c[0] + ",size=" + c[1], accepts(() -> ConfigRules.lun(p)),
+            compare("block.size=" + c[0] + ",size=" + c[1], accepts(() -> ConfigRules.lun("parity", p)),
                     accepts(() -> LunConfig.parse(q)));
         }
         assertAgreed();
@@ -144,6 +151,35 @@ class ConfigRulesParityTest {
         };
         for (String e : entries) {
             compare("listen=" + e, accepts(() -> ConfigRules.listen(List.of(e))), accepts(() -> HostPort.parse(e)));
+        }
+        assertAgreed();
+    }
+
+    @Test
+    void chapCredentialsAreJudgedAlike() {
+        String[][] cases = {
+            {"chap.user", "alice"}, {"chap.user", "iqn.1993-08.org.debian:01:abc"}, {"chap.user", "a".repeat(255)},
+            {"chap.user", "a".repeat(256)}, {"chap.user", "a b"}, {"chap.user", "a\tb"}, {"chap.user", "caf\u00e9"},
+            {"chap.user", " alice"}, {"chap.user", "al${x}ice"},
+            {"chap.secret", "abcdefghijkl"}, {"chap.secret", "abcdefghijk"}, {"chap.secret", "s".repeat(255)},
+            {"chap.secret", "s".repeat(256)}, {"chap.secret", "abcdef ghijkl"}, {"chap.secret", " abcdefghijkl"},
+            {"chap.secret", "abcdefghijkl "}, {"chap.secret", "abc${x}defghijkl"},
+            {"chap.secret", "abcdefgh\u00e9ijk"}, {"chap.secret", "abcdefghij\u00e9"},
+        };
+        for (String[] c : cases) {
+            Map<String, Object> props = new LinkedHashMap<>();
+            props.put("chap.user", "alice");
+            props.put("chap.secret", "abcdefghijklmnop");
+            props.put(c[0], c[1]);
+            props.put(Pids.FILEINSTALL_FILENAME, "file:/etc/jstgt.auth-parity.cfg");
+            boolean shell = accepts(() -> {
+                Checks.chapName("chap.user", props.get("chap.user").toString());
+                Checks.secret("chap.secret", props.get("chap.secret").toString());
+            });
+            org.jstgt.auth.chap.CredentialSets sets = new org.jstgt.auth.chap.CredentialSets();
+            sets.update("jstgt.auth~parity", props);
+            boolean core = sets.snapshot().usable().containsKey("parity");
+            compare(c[0] + "=" + c[1], shell, core);
         }
         assertAgreed();
     }

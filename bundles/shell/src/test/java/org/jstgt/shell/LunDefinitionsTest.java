@@ -151,6 +151,9 @@ class LunDefinitionsTest {
                 request("x", "changer", null, null, null, null, false, "changer.slots=8"));
         assertRefused("changer.drives: 'tape0' is listed twice in 'tape0, tape0'", request("x", "changer", null,
                 null, null, null, false, "changer.slots=8", "changer.media=/m", "changer.drives=tape0, tape0"));
+        // the changer reads it so (ChangerConfig) and would stay FAILED
+        assertRefused("changer.drives: 'x' is this changer itself, not a tape LUN", request("x", "changer", null,
+                null, null, null, false, "changer.slots=8", "changer.media=/m", "changer.drives=tape0, x"));
         assertRefused("key 'felix.fileinstall.filename' is managed by Config Admin or FileInstall",
                 request("x", null, null, null, "1GiB", null, false, "felix.fileinstall.filename=x"));
     }

@@ -78,9 +78,9 @@ class LunOfflineTest {
     @Test
     void theRulesCheckTheValueAsTheCoreDoes() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ConfigRules.lun(Map.of("device.type", "disk", "store.type", "memory", "offline", "maybe")));
+                () -> ConfigRules.lun("x", Map.of("device.type", "disk", "store.type", "memory", "offline", "maybe")));
         assertTrue(e.getMessage().startsWith("offline: 'maybe'"), e.getMessage());
-        ConfigRules.lun(Map.of("device.type", "disk", "store.type", "memory", "offline", "yes"));
+        ConfigRules.lun("x", Map.of("device.type", "disk", "store.type", "memory", "offline", "yes"));
         e = assertThrows(IllegalArgumentException.class, () -> luns.set("db", "offline", "sometimes"));
         assertTrue(e.getMessage().startsWith("offline: "), e.getMessage());
     }

@@ -113,6 +113,22 @@ public final class ImportIstgtCommand extends ConfigCommand {
                     + "Check them with iscsi:target-list and iscsi:lun-list.");
         }
 
+        /** The target keys the core reads, as the shell's own commands check them. */
+        private static void checkTarget(Map<String, String> t) {
+            ConfigRules.iscsiName(ConfigRules.IQN, t.get(ConfigRules.IQN));
+            if (t.get(ConfigRules.ALIAS) != null) {
+                ConfigRules.alias(t.get(ConfigRules.ALIAS));
+            }
+            for (String key : t.keySet()) {
+                if (key.startsWith(ConfigRules.LUN_PREFIX)) {
+                    ConfigRules.lunNumber(key.substring(ConfigRules.LUN_PREFIX.length()));
+                }
+            }
+            if (t.containsKey(TargetRules.INITIATORS)) {
+                Checks.initiatorEntries(Checks.items(List.of(t.get(TargetRules.INITIATORS))));
+            }
+        }
+
         /** @return the problems the shell's rules and the existing configurations find */
         private List<String> check(ImportPlan plan) throws IOException {
             List<String> problems = new ArrayList<>();
@@ -129,8 +145,11 @@ public final class ImportIstgtCommand extends ConfigCommand {
                     }
                     if (p.factoryPid().equals(Pids.AUTH)) {
                         checkSet(p);
-                    } else if (p.factoryPid().equals(Pids.TARGET) && p.properties().containsKey(TargetRules.INITIATORS)) {
-                        Checks.initiatorEntries(Checks.items(List.of(p.properties().get(TargetRules.INITIATORS))));
+                    } else if (p.factoryPid().equals(Pids.LUN)) {
+                        // what the importer made passes the rules the shell's own commands write by
+                        ConfigRules.lun(p.name(), p.properties());
+                    } else if (p.factoryPid().equals(Pids.TARGET)) {
+                        checkTarget(p.properties());
                     }
                 } catch (IllegalArgumentException e) {
                     problems.add(p.source() + ": " + file(p) + ": " + e.getMessage());

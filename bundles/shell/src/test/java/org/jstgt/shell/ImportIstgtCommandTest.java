@@ -143,6 +143,22 @@ class ImportIstgtCommandTest {
     }
 
     @Test
+    void aLunTheCoreWouldRefuseIsAnErrorAndNothingIsWritten() throws Exception {
+        // istgt gives LUN n > 0 the unit's serial + "L<n>": from a 32-character serial that is 34,
+        // past INQUIRY's 32, and the LUN written would stay FAILED
+        Path conf = work.resolve("istgt.conf");
+        String serial = "S".repeat(32);
+        Files.writeString(conf, Files.readString(CONF).replace("  LUN0 Storage /tank/iscsi/istgt-disk1 10GB",
+                "  UnitInquiry \"JSTGT\" \"DISK\" \"0001\" \"" + serial + "\"\n"
+                        + "  LUN0 Storage /tank/iscsi/istgt-disk1 10GB\n  LUN1 Storage /tank/iscsi/istgt-disk1b 1GB"));
+        assertThrows(IllegalArgumentException.class, () -> writer(Optional.empty()).run(conf, AUTH, false));
+        String out = f.output();
+        assertTrue(out.contains(etc.resolve("jstgt.lun-disk1_lun1.cfg") + ": serial: '" + serial
+                + "L1' is longer than 32 characters"), out);
+        assertEquals(List.of(), etcFiles());
+    }
+
+    @Test
     void aSecretTheChapBundleRefusesIsAnErrorThatNeverShowsIt() throws Exception {
         Path auth = work.resolve("auth.conf");
         Files.writeString(auth, "[AuthGroup1]\n  Auth \"iqn.1991-05.com.microsoft:saturn\" \"short1\"\n");

@@ -36,7 +36,8 @@ import org.osgi.service.event.EventHandler;
 /**
  * Issue 16's configuration and observability in the real assembly: {@code config:meta} shows every
  * jstgt PID's typed keys with their defaults (secrets as passwords), and Event Admin delivers the
- * fabric's and the core's events (login, logout, LUN state, refused configuration).
+ * fabric's and the core's events (login, logout, LUN state, refused configuration of the core's and
+ * the fabric's files).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -124,6 +125,12 @@ public class ObservabilityPaxExamIT {
         Await.until(PaxAssembly.WAIT, "a config error event", () -> events.stream().anyMatch(e ->
                 e.getTopic().equals("org/jstgt/config/ERROR") && "observedbad".equals(e.getProperty("name"))
                         && "block.size".equals(e.getProperty("key"))), ok -> ok);
+        // the fabric's files too: a portal that cannot listen
+        factory("jstgt.portal", "observedport", "listen", "127.0.0.1:99999", "tag", "7");
+        Await.until(PaxAssembly.WAIT, "a portal config error event", () -> events.stream().anyMatch(e ->
+                e.getTopic().equals("org/jstgt/config/ERROR") && "observedport".equals(e.getProperty("name"))
+                        && "jstgt.portal".equals(e.getProperty("pid")) && "listen".equals(e.getProperty("key"))),
+                ok -> ok);
     }
 
     private List<String> topicsOf(String initiator) {

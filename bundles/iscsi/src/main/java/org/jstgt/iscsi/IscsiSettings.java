@@ -5,6 +5,7 @@ import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
 import org.jstgt.api.Pids;
+import org.jstgt.iscsi.events.ConfigEvents;
 import org.jstgt.iscsi.log.BoundedSetting;
 import org.jstgt.iscsi.log.LogBudget;
 import org.jstgt.iscsi.poll.PollWindow;
@@ -112,11 +113,13 @@ public final class IscsiSettings {
 
     private void applyLive(Map<String, ?> properties) {
         String limit = value(properties, PEER_LOG_LIMIT, LogBudget.PROPERTY, null);
-        LogBudget.configure(BoundedSetting.read(LOG, origin(properties), PEER_LOG_LIMIT, limit, 0,
-                LogBudget.MAX_LIMIT, LogBudget.DEFAULT_LIMIT));
+        String origin = origin(properties);
+        LogBudget.configure(BoundedSetting.read(LOG, origin, PEER_LOG_LIMIT, limit, 0,
+                LogBudget.MAX_LIMIT, LogBudget.DEFAULT_LIMIT, why -> ConfigEvents.refused(origin, PEER_LOG_LIMIT, why)));
         Object poll = properties.get(BUSY_POLL_US);
-        pollWindow.set(BoundedSetting.read(LOG, origin(properties), BUSY_POLL_US, poll == null ? null
-                : poll.toString(), 0, PollWindow.MAX_MICROS, PollWindow.DEFAULT_MICROS));
+        pollWindow.set(BoundedSetting.read(LOG, origin, BUSY_POLL_US, poll == null ? null : poll.toString(), 0,
+                PollWindow.MAX_MICROS, PollWindow.DEFAULT_MICROS, why -> ConfigEvents.refused(origin, BUSY_POLL_US,
+                        why)));
     }
 
     /** @return the event loops' polling window, {@value #BUSY_POLL_US}: changes apply at once */

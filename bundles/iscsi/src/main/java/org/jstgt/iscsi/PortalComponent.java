@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jstgt.api.Pids;
+import org.jstgt.iscsi.events.ConfigEvents;
 import org.jstgt.iscsi.limits.PortalLimits;
 import org.jstgt.iscsi.text.HostPort;
 import org.osgi.service.component.annotations.Activate;
@@ -95,6 +96,10 @@ public final class PortalComponent {
         Portal p = server.open(name, origin, tag, entries, addresses, PortalLimits.from(properties, origin),
                 PortalAccess.from(properties, origin, LOG::error));
         p.failures.addAll(bad);
+        if (!p.failures.isEmpty()) {
+            // what iscsi:portal-list shows as FAILED, for monitoring too (bad entries and binds that failed)
+            ConfigEvents.configError(Pids.PORTAL, name, origin, "listen", String.join("; ", p.failures));
+        }
         return p;
     }
 

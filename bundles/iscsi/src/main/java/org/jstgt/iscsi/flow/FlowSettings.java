@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.netty.channel.WriteBufferWaterMark;
 
+import org.jstgt.iscsi.events.ConfigEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +90,8 @@ public final class FlowSettings {
         if (low >= high) {
             LOG.warn("{}: key {}: {} is not below {} = {}; using the defaults {} and {}", origin, SEND_BUFFER_LOW, low,
                     SEND_BUFFER_HIGH, high, DEFAULT_SEND_BUFFER_LOW, DEFAULT_SEND_BUFFER_HIGH);
+            ConfigEvents.refused(origin, SEND_BUFFER_LOW, low + " is not below " + SEND_BUFFER_HIGH + " = " + high
+                    + "; using the defaults " + DEFAULT_SEND_BUFFER_LOW + " and " + DEFAULT_SEND_BUFFER_HIGH);
             low = DEFAULT_SEND_BUFFER_LOW;
             high = DEFAULT_SEND_BUFFER_HIGH;
         }
@@ -109,8 +112,10 @@ public final class FlowSettings {
             parsed = Long.MIN_VALUE;
         }
         if (parsed < min || parsed > max) {
-            LOG.warn("{}: key {}: '{}' is not {} in {}..{}; using the default {}", origin, key, v,
-                    size ? "a size (bytes, or with KiB/MiB/GiB)" : "a number", min, max, dflt);
+            String kind = size ? "a size (bytes, or with KiB/MiB/GiB)" : "a number";
+            LOG.warn("{}: key {}: '{}' is not {} in {}..{}; using the default {}", origin, key, v, kind, min, max, dflt);
+            ConfigEvents.refused(origin, key, "'" + v + "' is not " + kind + " in " + min + ".." + max
+                    + "; using the default " + dflt);
             return dflt;
         }
         return parsed;

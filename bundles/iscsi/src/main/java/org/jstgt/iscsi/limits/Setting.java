@@ -3,6 +3,8 @@ package org.jstgt.iscsi.limits;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import org.jstgt.iscsi.events.ConfigEvents;
+
 /**
  * One whole-number configuration key with a range and a default. A value that is not a number in
  * range is reported, naming the file and the key, and the default is used (DESIGN.md: the rest of
@@ -35,8 +37,9 @@ public record Setting(String key, int min, int max, int defaultValue) {
         } catch (NumberFormatException e) {
             // reported below
         }
-        report.accept(origin + ": key " + key + ": '" + s + "' is not a number in " + min + ".." + max
-                + "; using the default " + defaultValue);
+        String why = "'" + s + "' is not a number in " + min + ".." + max + "; using the default " + defaultValue;
+        report.accept(origin + ": key " + key + ": " + why);
+        ConfigEvents.refused(origin, key, why);
         return defaultValue;
     }
 }

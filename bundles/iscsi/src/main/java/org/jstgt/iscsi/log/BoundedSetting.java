@@ -1,5 +1,7 @@
 package org.jstgt.iscsi.log;
 
+import java.util.function.Consumer;
+
 import org.slf4j.Logger;
 
 /**
@@ -22,6 +24,17 @@ public final class BoundedSetting {
      * @return the value to use
      */
     public static int read(Logger log, String origin, String key, String value, int min, int max, int defaultValue) {
+        return read(log, origin, key, value, min, max, defaultValue, why -> { });
+    }
+
+    /**
+     * As {@link #read(Logger, String, String, String, int, int, int)}, and tells {@code refused}
+     * what the log line says after the key (for a configuration event) when the value is bad.
+     *
+     * @param refused told why a bad value was replaced by the default
+     */
+    public static int read(Logger log, String origin, String key, String value, int min, int max, int defaultValue,
+            Consumer<String> refused) {
         if (value == null || value.isBlank()) {
             return defaultValue;
         }
@@ -35,6 +48,8 @@ public final class BoundedSetting {
         }
         log.warn("{}: key {}: '{}' is not a number in {}..{}; using the default {}", origin, key, LogSafe.of(value),
                 min, max, defaultValue);
+        refused.accept("'" + LogSafe.of(value) + "' is not a number in " + min + ".." + max + "; using the default "
+                + defaultValue);
         return defaultValue;
     }
 }

@@ -11,6 +11,7 @@ import java.util.function.BiFunction;
 import io.netty.buffer.Unpooled;
 import io.netty.util.NetUtil;
 
+import org.jstgt.iscsi.events.ConfigEvents;
 import org.jstgt.iscsi.pdu.LoginRequest;
 import org.jstgt.iscsi.pdu.LoginResponse;
 import org.jstgt.iscsi.text.HostPort;
@@ -110,6 +111,8 @@ public final class Redirection {
         for (String p : problems) {
             LOG.error("{}: key {}; the target takes no login (0x0301) until it is fixed", origin, p);
         }
+        ConfigEvents.refused(origin, bad.isEmpty() ? TYPE_KEY : KEY,
+                String.join("; ", problems) + "; the target takes no login (0x0301) until it is fixed");
         return new Redirection(List.of(), 0, String.join("; ", problems), origin);
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jstgt.iscsi.events.ConfigEvents;
 import org.jstgt.iscsi.flow.FlowSettings;
 import org.jstgt.iscsi.limits.TargetLimits;
 import org.jstgt.iscsi.security.AuthPolicy;
@@ -109,6 +110,8 @@ public final class TargetSettings {
                 } catch (IllegalArgumentException e) {
                     LOG.warn("{}: key {}: {}; using the default {}", origin, k.configKey(), e.getMessage(),
                             k.configDefault());
+                    ConfigEvents.refused(origin, k.configKey(), e.getMessage() + "; using the default "
+                            + k.configDefault());
                 }
             }
             ours.put(k, wire);
@@ -147,6 +150,8 @@ public final class TargetSettings {
             } catch (NumberFormatException e) {
                 LOG.warn("{}: key {}: '{}' is not a number in 1..65535; using the default {}", origin, QUEUE_DEPTH,
                         qd, DEFAULT_QUEUE_DEPTH);
+                ConfigEvents.refused(origin, QUEUE_DEPTH, "'" + qd + "' is not a number in 1..65535; using the "
+                        + "default " + DEFAULT_QUEUE_DEPTH);
                 depth = DEFAULT_QUEUE_DEPTH;
             }
         }
@@ -167,6 +172,7 @@ public final class TargetSettings {
             return Boolean.parseBoolean(t);
         }
         LOG.warn("{}: key {}: '{}' is neither true nor false; using the default {}", origin, key, t, dflt);
+        ConfigEvents.refused(origin, key, "'" + t + "' is neither true nor false; using the default " + dflt);
         return dflt;
     }
 

@@ -3,6 +3,7 @@ package org.jstgt.iscsi.security;
 import java.util.Locale;
 import java.util.Map;
 
+import org.jstgt.iscsi.events.ConfigEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ public record AuthPolicy(String value) {
         AuthPolicy p = v.isEmpty() ? NONE : new AuthPolicy(v);
         if (p.method() == null) {
             LOG.warn("{}: key {}: '{}' is not none, chap or mutual; refusing logins until fixed", origin, KEY, v);
+            ConfigEvents.refused(origin, KEY, "'" + v + "' is not none, chap or mutual; refusing logins until fixed");
         }
         return p;
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jstgt.iscsi.log.SessionMdc;
 import org.jstgt.api.target.Nexus;
 import org.jstgt.api.target.ScsiTarget;
+import org.jstgt.iscsi.events.ConfigEvents;
 import org.jstgt.iscsi.log.BoundedSetting;
 import org.jstgt.iscsi.log.LogSafe;
 import org.slf4j.Logger;
@@ -106,6 +107,6 @@ final class AccessWatch implements Runnable {
     /** @return the target's {@value #GRACE_KEY}; a bad value is logged with file and key, the default used */
     static int grace(ScsiTarget target) {
         return BoundedSetting.read(LOG, target.origin(), GRACE_KEY, target.properties().get(GRACE_KEY), 0,
-                MAX_GRACE_SECONDS, DEFAULT_GRACE_SECONDS);
+                MAX_GRACE_SECONDS, DEFAULT_GRACE_SECONDS, why -> ConfigEvents.refused(target.origin(), GRACE_KEY, why));
     }
 }

@@ -45,6 +45,11 @@ final class MemoryStore implements BackingStore {
     private final long size;
     private final boolean readOnly;
     private final int chunkSize;
+    /**
+     * A slot whose chunk a writer is allocating (see {@link #chunk}): never read or written, and
+     * not counted.
+     */
+    private static final byte[] CLAIMED = new byte[0];
     private final AtomicReferenceArray<byte[]> chunks;
     private final MemoryBudget budget;
     private final long tableBytes;
@@ -123,7 +128,7 @@ final class MemoryStore implements BackingStore {
             int index = (int) (pos / chunkSize);
             int within = (int) (pos % chunkSize);
             int n = Math.min(dst.remaining(), chunkLength(index) - within);
-            byte[] chunk = chunks.get(index);
+            byte[] chunk = installed(index);
             if (chunk == null) {
                 zero(dst, n);
             } else {
@@ -189,7 +194,7 @@ final class MemoryStore implements BackingStore {
             if (within == 0 && n == len) {
                 free(index);
             } else {
-                byte[] chunk = chunks.get(index);
+                byte[] chunk = installed(index);
                 if (chunk != null) {
                     Arrays.fill(chunk, within, within + n, (byte) 0);
                 }
@@ -214,10 +219,10 @@ final class MemoryStore implements BackingStore {
             return CompletableFuture.failedFuture(new IOException(name + ": store closed"));
         }
         int first = (int) (offset / chunkSize);
-        boolean mapped = chunks.get(first) != null;
+        boolean mapped = installed(first) != null;
         int last = (int) Math.min(chunks.length(), (long) first + EXTENT_SCAN);
         int i = first + 1;
-        while (i < last && (chunks.get(i) != null) == mapped) {
+        while (i < last && (installed(i) != null) == mapped) {
             i++;
         }
         long end = Math.min(size, (long) i * chunkSize);
@@ -243,16 +248,22 @@ final class MemoryStore implements BackingStore {
 
     private void free(int index) {
         byte[] old = chunks.getAndSet(index, null);
-        if (old != null) {
+        if (old != null && old != CLAIMED) { // a claim's writer gives back what it took
             budget.give(MemoryBudget.footprint(old.length));
         }
+    }
+
+    /** @return the chunk in the slot, or null when it has none (or one is being allocated for it) */
+    private byte[] installed(int index) {
+        byte[] chunk = chunks.get(index);
+        return chunk == CLAIMED ? null : chunk;
     }
 
     /** @return the number of chunks currently allocated (for tests and listings) */
     int allocatedChunks() {
         int n = 0;
         for (int i = 0; i < chunks.length(); i++) {
-            if (chunks.get(i) != null) {
+            if (installed(i) != null) {
                 n++;
             }
         }
@@ -269,43 +280,52 @@ final class MemoryStore implements BackingStore {
     }
 
     /**
-     * The chunk, allocated (and counted) on first use. Chunk slots are published with
-     * compare-and-set; a chunk allocated for a slot another writer filled first goes back. An
-     * overlapping unmap racing the write (whose outcome SBC-4 leaves undefined) may empty the slot
-     * again: a fresh chunk is then taken.
+     * The chunk, allocated (and counted) on first use. A writer that finds the slot empty claims it
+     * ({@link #CLAIMED}, by compare-and-set) before it takes the chunk's share of the budget, and
+     * writers of the same chunk wait for the claim to end: so a chunk is taken from the budget
+     * once, and a writer never finds the budget full for the copy of a chunk another writer is
+     * allocating (which two writers racing for the last room used to, one of them failing with no
+     * space). An overlapping unmap racing the write (whose outcome SBC-4 leaves undefined) may
+     * empty the slot, claimed or not: the chunk is then installed again.
      *
      * @throws NoRoom when the budget has no room for it
      */
     private byte[] chunk(int index) {
-        byte[] fresh = null;
-        try {
-            while (true) {
-                byte[] chunk = chunks.get(index);
-                if (chunk != null) {
-                    return chunk;
+        while (true) {
+            byte[] chunk = chunks.get(index);
+            if (chunk == CLAIMED) {
+                Thread.yield(); // another writer is allocating this chunk: a new byte[] of at most chunkSize
+                continue;
+            }
+            if (chunk != null) {
+                return chunk;
+            }
+            if (!chunks.compareAndSet(index, null, CLAIMED)) {
+                continue;
+            }
+            int len = chunkLength(index);
+            long footprint = MemoryBudget.footprint(len);
+            byte[] fresh = null;
+            try {
+                if (!budget.tryTake(footprint)) {
+                    throw NoRoom.INSTANCE;
                 }
+                try {
+                    fresh = new byte[len];
+                } catch (OutOfMemoryError e) {
+                    budget.give(footprint);
+                    throw e;
+                }
+            } finally {
                 if (fresh == null) {
-                    int len = chunkLength(index);
-                    if (!budget.tryTake(MemoryBudget.footprint(len))) {
-                        throw NoRoom.INSTANCE;
-                    }
-                    try {
-                        fresh = new byte[len];
-                    } catch (OutOfMemoryError e) {
-                        budget.give(MemoryBudget.footprint(len));
-                        throw e;
-                    }
-                }
-                if (chunks.compareAndSet(index, null, fresh)) {
-                    byte[] installed = fresh;
-                    fresh = null;
-                    return installed;
+                    chunks.compareAndSet(index, CLAIMED, null);
                 }
             }
-        } finally {
-            if (fresh != null) {
-                budget.give(MemoryBudget.footprint(fresh.length));
+            if (chunks.compareAndSet(index, CLAIMED, fresh) || chunks.compareAndSet(index, null, fresh)) {
+                return fresh;
             }
+            // an unmap emptied the claim and another writer claimed the slot since: use its chunk
+            budget.give(footprint);
         }
     }
 

@@ -9,10 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jstgt.api.store.NoSpaceException;
 import org.junit.jupiter.api.Test;
@@ -125,6 +130,55 @@ class MemoryBudgetTest {
                 () -> new MemoryStoreProvider().open(spec));
         assertEquals("size", e.key());
         assertTrue(e.getMessage().contains("make the LUN smaller"), e.getMessage());
+    }
+
+    /**
+     * Two writers of one new chunk with room for one chunk left: the second waits for the chunk the
+     * first is allocating. It used to take the budget for a copy of its own, find no room and fail
+     * with no space (CI, racingWritersOfOneChunkCountItOnce, once in many runs); here the first
+     * writer is held between taking its share and installing the chunk.
+     */
+    @Test
+    void aWriterOfAChunkAnotherIsAllocatingWaitsForItInsteadOfFailing() throws Exception {
+        long table = MemoryStore.tableBytes(4L * CHUNK, CHUNK);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger takes = new AtomicInteger();
+        MemoryBudget budget = new MemoryBudget(table + F) {
+            @Override
+            boolean tryTake(long bytes) {
+                boolean ok = super.tryTake(bytes);
+                if (bytes == F && takes.incrementAndGet() == 1) {
+                    inside.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return ok;
+            }
+        };
+        MemoryStore s = new MemoryStore("m", 4L * CHUNK, false, CHUNK, budget);
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> write(s, 0, 512));
+        assertTrue(inside.await(10, TimeUnit.SECONDS));
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> write(s, 512, 512));
+        try {
+            second.get(200, TimeUnit.MILLISECONDS); // the old store failed it here at once
+        } catch (TimeoutException waiting) {
+            // the second writer waits for the first one's chunk
+        } catch (java.util.concurrent.ExecutionException e) {
+            release.countDown();
+            throw new AssertionError("the second writer of the chunk failed: " + e.getCause(), e);
+        }
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        second.get(10, TimeUnit.SECONDS);
+        assertEquals(1, takes.get(), "the chunk was taken from the budget once");
+        assertEquals(1, s.allocatedChunks());
+        assertEquals(table + F, budget.used());
+        s.close();
+        assertEquals(0, budget.used());
     }
 
     /** Writers racing for the same chunks count each chunk once, whoever wins it. */

@@ -47,6 +47,13 @@ final class ConfigRules {
     static final int MAX_MAILSLOTS = 0x100 - 0x10;
     /** Data transfer elements of a changer. */
     static final int MAX_DRIVES = 256;
+    /** A tape cartridge's capacity ({@code medium.size} of a tape LUN): 1 MiB to 64 TiB. */
+    static final long MIN_TAPE = 1L << 20;
+    static final long MAX_TAPE = 64L << 40;
+    /** The tape drive's densities (SSC-3 density codes of the DLT family), by model and by code. */
+    private static final Set<String> DENSITY_MODELS = Set.of("DLT4000", "DLT7000", "DLT8000", "SDLT220", "SDLT320",
+            "SDLT600", "DLTS4");
+    private static final Set<Integer> DENSITY_CODES = Set.of(0x1A, 0x1B, 0x41, 0x48, 0x49, 0x4A, 0x4B);
 
     private static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     /** {@code iqn.yyyy-mm.<reversed domain>[:<unique>]} (RFC 7143 §4.2.7.3), ASCII after stringprep. */
@@ -116,7 +123,14 @@ final class ConfigRules {
             }
         }
         if (value(p, "medium.size") != null) {
-            size("medium.size", value(p, "medium.size"));
+            long bytes = size("medium.size", value(p, "medium.size"));
+            if ("tape".equalsIgnoreCase(device.trim()) && (bytes < MIN_TAPE || bytes > MAX_TAPE)) {
+                throw new IllegalArgumentException("medium.size: '" + value(p, "medium.size") + "' is outside 1 MiB "
+                        + "to 64 TiB");
+            }
+        }
+        if ("tape".equalsIgnoreCase(device.trim()) && value(p, "density") != null) {
+            density(value(p, "density"));
         }
         if ("changer".equalsIgnoreCase(device.trim())) {
             changer(name, p);
@@ -168,6 +182,23 @@ final class ConfigRules {
             if (seen.size() > MAX_DRIVES) {
                 throw new IllegalArgumentException("changer.drives: " + seen.size() + " drives; at most " + MAX_DRIVES);
             }
+        }
+    }
+
+    /**
+     * A tape drive's {@code density}, as the tape device reads it: a DLT model (DLT4000, DLT7000,
+     * DLT8000, SDLT220, SDLT320, SDLT600, DLT-S4; case, '-' and '_' aside) or its density code
+     * ({@code 0x4B} or {@code 4Bh}).
+     */
+    private static void density(String v) {
+        String t = v.toUpperCase(Locale.ROOT);
+        String bare = t.replace("-", "").replace("_", "");
+        String hex = t.startsWith("0X") ? t.substring(2) : t.endsWith("H") ? t.substring(0, t.length() - 1) : null;
+        if (!DENSITY_MODELS.contains(bare) && !(hex != null && hex.matches("[0-9A-F]{1,2}")
+                && DENSITY_CODES.contains(Integer.parseInt(hex, 16)))) {
+            throw new IllegalArgumentException("density: '" + v + "' is not a density of the tape drive (one of "
+                    + "DLT4000 (1Ah), DLT7000 (1Bh), DLT8000 (41h), SDLT220 (48h), SDLT320 (49h), SDLT600 (4Ah), "
+                    + "DLT-S4 (4Bh))");
         }
     }
 

@@ -102,6 +102,12 @@ class LunDefinitionsTest {
         assertEquals("tape0", p.getProperty("changer.drives"));
         luns.create(request("tape0", "tape", null, null, null, null, false, "medium.size=4GiB"));
         assertEquals("4GiB", lun("tape0").getProperty("medium.size"));
+        // every spelling the tape device reads
+        luns.create(request("tape1", "tape", null, null, null, null, false, "medium.size=1MiB", "density=sdlt_600"));
+        luns.create(request("tape2", "tape", null, null, null, null, false, "medium.size=64TiB", "density=4bh"));
+        luns.create(request("tape3", "tape", null, null, null, null, false, "density=0x1A"));
+        luns.create(request("tape4", "tape", null, null, null, null, false, "density=DLT-S4"));
+        assertEquals("sdlt_600", lun("tape1").getProperty("density"));
     }
 
     @Test
@@ -151,6 +157,15 @@ class LunDefinitionsTest {
                 request("x", "changer", null, null, null, null, false, "changer.slots=8"));
         assertRefused("changer.drives: 'tape0' is listed twice in 'tape0, tape0'", request("x", "changer", null,
                 null, null, null, false, "changer.slots=8", "changer.media=/m", "changer.drives=tape0, tape0"));
+        // the tape device's limits (TapeConfig): the LUN would stay FAILED
+        assertRefused("medium.size: '512KiB' is outside 1 MiB to 64 TiB", request("t", "tape", null, null, null,
+                null, false, "medium.size=512KiB"));
+        assertRefused("density: 'LTO5' is not a density of the tape drive (one of DLT4000 (1Ah), DLT7000 (1Bh), "
+                + "DLT8000 (41h), SDLT220 (48h), SDLT320 (49h), SDLT600 (4Ah), DLT-S4 (4Bh))", request("t", "tape",
+                null, null, null, null, false, "density=LTO5"));
+        assertRefused("density: '0x4C' is not a density of the tape drive (one of DLT4000 (1Ah), DLT7000 (1Bh), "
+                + "DLT8000 (41h), SDLT220 (48h), SDLT320 (49h), SDLT600 (4Ah), DLT-S4 (4Bh))", request("t", "tape",
+                null, null, null, null, false, "density=0x4C"));
         // the changer reads it so (ChangerConfig) and would stay FAILED
         assertRefused("changer.drives: 'x' is this changer itself, not a tape LUN", request("x", "changer", null,
                 null, null, null, false, "changer.slots=8", "changer.media=/m", "changer.drives=tape0, x"));

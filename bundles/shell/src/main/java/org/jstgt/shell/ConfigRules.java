@@ -47,6 +47,13 @@ final class ConfigRules {
     static final int MAX_MAILSLOTS = 0x100 - 0x10;
     /** Data transfer elements of a changer. */
     static final int MAX_DRIVES = 256;
+    /** The disk's largest transfer (Block Limits), a multiple of its block size up to 64 MiB. */
+    static final String MAX_TRANSFER = "max.transfer";
+    static final long MAX_MAX_TRANSFER = 64L << 20;
+    /** The memory store's allocation unit: a power of two from 4 KiB to 64 MiB. */
+    static final String CHUNK = "memory.chunk.size";
+    /** The file store's thick provisioning switch. */
+    static final String PREALLOCATE = "store.preallocate";
     /** A tape cartridge's capacity ({@code medium.size} of a tape LUN): 1 MiB to 64 TiB. */
     static final long MIN_TAPE = 1L << 20;
     static final long MAX_TAPE = 64L << 40;
@@ -134,6 +141,25 @@ final class ConfigRules {
         }
         if ("changer".equalsIgnoreCase(device.trim())) {
             changer(name, p);
+        }
+        if ("disk".equalsIgnoreCase(device.trim()) && value(p, MAX_TRANSFER) != null) {
+            String v = value(p, MAX_TRANSFER);
+            long max = size(MAX_TRANSFER, v);
+            if (max < blockSize || max > MAX_MAX_TRANSFER || max % blockSize != 0) {
+                throw new IllegalArgumentException(MAX_TRANSFER + ": '" + v + "' must be a multiple of block.size "
+                        + blockSize + " between " + blockSize + " B and 64 MiB");
+            }
+        }
+        String store = String.valueOf(value(p, STORE_TYPE)).toLowerCase(Locale.ROOT);
+        if (store.equals("memory") && value(p, CHUNK) != null) {
+            long chunk = size(CHUNK, value(p, CHUNK));
+            if (chunk < 4096 || chunk > (64 << 20) || Long.bitCount(chunk) != 1) {
+                throw new IllegalArgumentException(CHUNK + ": '" + value(p, CHUNK) + "' must be a power of two between "
+                        + "4KiB and 64MiB");
+            }
+        }
+        if (store.equals("file")) {
+            bool(p, PREALLOCATE);
         }
     }
 

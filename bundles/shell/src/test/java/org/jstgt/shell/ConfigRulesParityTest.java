@@ -90,6 +90,49 @@ class ConfigRulesParityTest {
         assertAgreed();
     }
 
+    /**
+     * The keys of the shipped disk device and memory store the shell checks too: the disk's
+     * {@code max.transfer} against {@code DiskProvider}, the memory store's {@code memory.chunk.size}
+     * against {@code MemoryStoreProvider}. A value they refuse took a live LUN to FAILED (NOT READY
+     * to its initiators).
+     */
+    @Test
+    void deviceAndStoreKeysAreJudgedAlike() throws Exception {
+        String[][] cases = {
+            {"512", "max.transfer", "8MiB"}, {"512", "max.transfer", "64MiB"}, {"512", "max.transfer", "65MiB"},
+            {"512", "max.transfer", "512"}, {"512", "max.transfer", "511"}, {"512", "max.transfer", "1000"},
+            {"4096", "max.transfer", "2048"}, {"4096", "max.transfer", "4096"}, {"4096", "max.transfer", "6KiB"},
+            {"512", "max.transfer", "0"}, {"512", "max.transfer", "lots"},
+            {"512", "memory.chunk.size", "64KiB"}, {"512", "memory.chunk.size", "4KiB"},
+            {"512", "memory.chunk.size", "64MiB"}, {"512", "memory.chunk.size", "128MiB"},
+            {"512", "memory.chunk.size", "2KiB"}, {"512", "memory.chunk.size", "96KiB"},
+            {"512", "memory.chunk.size", "x"},
+        };
+        org.jstgt.device.disk.DiskProvider disks = new org.jstgt.device.disk.DiskProvider();
+        org.jstgt.store.memory.MemoryStoreProvider memory = new org.jstgt.store.memory.MemoryStoreProvider();
+        for (String[] c : cases) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("device.type", "disk");
+            p.put("store.type", "memory");
+            p.put("size", "64MiB");
+            p.put("block.size", c[0]);
+            p.put(c[1], c[2]);
+            boolean shell = accepts(() -> ConfigRules.lun("parity", p));
+            Map<String, Object> q = new LinkedHashMap<>(p);
+            q.put(Pids.FILEINSTALL_FILENAME, "file:/etc/jstgt.lun-parity.cfg");
+            LunConfig config = LunConfig.parse(q);
+            boolean core = accepts(() -> {
+                try (org.jstgt.api.store.BackingStore store = memory.open(config.storeSpec());
+                        org.jstgt.api.scsi.LogicalUnit unit = disks.create(org.jstgt.testkit.FakeUnitContext.of(
+                                config.lunSpec(), store))) {
+                    unit.capacityBytes();
+                }
+            });
+            compare("block.size=" + c[0] + "," + c[1] + "=" + c[2], shell, core);
+        }
+        assertAgreed();
+    }
+
     @Test
     void iscsiNamesAreJudgedAlike() {
         String[] names = {

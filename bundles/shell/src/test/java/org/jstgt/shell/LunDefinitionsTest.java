@@ -157,6 +157,13 @@ class LunDefinitionsTest {
                 request("x", "changer", null, null, null, null, false, "changer.slots=8"));
         assertRefused("changer.drives: 'tape0' is listed twice in 'tape0, tape0'", request("x", "changer", null,
                 null, null, null, false, "changer.slots=8", "changer.media=/m", "changer.drives=tape0, tape0"));
+        // the disk's and the stores' keys (ConfigRulesParityTest holds the first two to their parsers)
+        assertRefused("max.transfer: '100MiB' must be a multiple of block.size 512 between 512 B and 64 MiB",
+                request("x", null, "memory", null, "1GiB", null, false, "max.transfer=100MiB"));
+        assertRefused("memory.chunk.size: '3KiB' must be a power of two between 4KiB and 64MiB",
+                request("x", null, "memory", null, "1GiB", null, false, "memory.chunk.size=3KiB"));
+        assertRefused("store.preallocate: 'thick' is not a boolean (true or false)",
+                request("x", null, "file", "/srv/x.img", "1GiB", null, false, "store.preallocate=thick"));
         // the tape device's limits (TapeConfig): the LUN would stay FAILED
         assertRefused("medium.size: '512KiB' is outside 1 MiB to 64 TiB", request("t", "tape", null, null, null,
                 null, false, "medium.size=512KiB"));

@@ -136,6 +136,9 @@ final class ConfigRules {
                         + "to 64 TiB");
             }
         }
+        if ("dvd".equalsIgnoreCase(device.trim()) && value(p, "medium") != null) {
+            absolute("medium", value(p, "medium")); // as the DVD opens its image (Disc.open)
+        }
         if ("tape".equalsIgnoreCase(device.trim()) && value(p, "density") != null) {
             density(value(p, "density"));
         }
@@ -246,14 +249,18 @@ final class ConfigRules {
             throw new IllegalArgumentException(STORE_PATH + ": missing: a file store needs the path of a file or "
                     + "block device");
         }
+        absolute(STORE_PATH, path);
+    }
+
+    private static void absolute(String key, String path) {
         boolean absolute;
         try {
             absolute = java.nio.file.Path.of(path).isAbsolute();
         } catch (java.nio.file.InvalidPathException e) {
-            throw new IllegalArgumentException(STORE_PATH + ": '" + path + "' is not a valid path: " + e.getReason());
+            throw new IllegalArgumentException(key + ": '" + path + "' is not a valid path: " + e.getReason());
         }
         if (!absolute) {
-            throw new IllegalArgumentException(STORE_PATH + ": '" + path + "' must be absolute");
+            throw new IllegalArgumentException(key + ": '" + path + "' must be absolute");
         }
     }
 

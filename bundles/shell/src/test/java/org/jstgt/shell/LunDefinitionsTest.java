@@ -164,6 +164,8 @@ class LunDefinitionsTest {
                 request("x", null, "memory", null, "1GiB", null, false, "memory.chunk.size=3KiB"));
         assertRefused("store.preallocate: 'thick' is not a boolean (true or false)",
                 request("x", null, "file", "/srv/x.img", "1GiB", null, false, "store.preallocate=thick"));
+        assertRefused("medium: 'iso/a.iso' must be absolute", request("cd9", "dvd", null, null, null, null, false,
+                "medium=iso/a.iso"));
         // the tape device's limits (TapeConfig): the LUN would stay FAILED
         assertRefused("medium.size: '512KiB' is outside 1 MiB to 64 TiB", request("t", "tape", null, null, null,
                 null, false, "medium.size=512KiB"));

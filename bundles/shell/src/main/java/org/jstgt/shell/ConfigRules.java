@@ -94,9 +94,7 @@ final class ConfigRules {
         if (p.get(STORE_TYPE) != null) {
             type(STORE_TYPE, p.get(STORE_TYPE));
         }
-        if ("file".equalsIgnoreCase(String.valueOf(value(p, STORE_TYPE)))) {
-            filePath(value(p, STORE_PATH));
-        }
+        String store = value(p, STORE_TYPE) == null ? "" : value(p, STORE_TYPE).toLowerCase(Locale.ROOT);
         String block = value(p, BLOCK_SIZE);
         if (block != null && !BLOCK_SIZES.contains(block)) {
             throw new IllegalArgumentException(BLOCK_SIZE + ": '" + block + "' is not one of 512, 1024, 2048, 4096");
@@ -130,39 +128,67 @@ final class ConfigRules {
             }
         }
         if (value(p, "medium.size") != null) {
-            long bytes = size("medium.size", value(p, "medium.size"));
-            if ("tape".equalsIgnoreCase(device.trim()) && (bytes < MIN_TAPE || bytes > MAX_TAPE)) {
-                throw new IllegalArgumentException("medium.size: '" + value(p, "medium.size") + "' is outside 1 MiB "
-                        + "to 64 TiB");
+            size("medium.size", value(p, "medium.size"));
+        }
+        deviceKeys(name, device.trim().toLowerCase(Locale.ROOT), blockSize, p);
+        storeKeys(store, p);
+    }
+
+    /** The keys the shipped devices read themselves, as they read them. */
+    private static void deviceKeys(String name, String device, int blockSize, Map<String, String> p) {
+        switch (device) {
+            case "disk" -> {
+                String v = value(p, MAX_TRANSFER);
+                if (v != null) {
+                    long max = size(MAX_TRANSFER, v);
+                    if (max < blockSize || max > MAX_MAX_TRANSFER || max % blockSize != 0) {
+                        throw new IllegalArgumentException(MAX_TRANSFER + ": '" + v + "' must be a multiple of "
+                                + "block.size " + blockSize + " between " + blockSize + " B and 64 MiB");
+                    }
+                }
+            }
+            case "dvd" -> {
+                if (value(p, "medium") != null) {
+                    absolute("medium", value(p, "medium")); // as the DVD opens its image (Disc.open)
+                }
+            }
+            case "tape" -> {
+                String v = value(p, "medium.size");
+                long bytes = v == null ? MIN_TAPE : size("medium.size", v);
+                if (bytes < MIN_TAPE || bytes > MAX_TAPE) {
+                    throw new IllegalArgumentException("medium.size: '" + v + "' is outside 1 MiB to 64 TiB");
+                }
+                if (value(p, "density") != null) {
+                    density(value(p, "density"));
+                }
+            }
+            case "changer" -> changer(name, p);
+            default -> {
+                // another device checks its own keys when the core hands it the definition
             }
         }
-        if ("dvd".equalsIgnoreCase(device.trim()) && value(p, "medium") != null) {
-            absolute("medium", value(p, "medium")); // as the DVD opens its image (Disc.open)
-        }
-        if ("tape".equalsIgnoreCase(device.trim()) && value(p, "density") != null) {
-            density(value(p, "density"));
-        }
-        if ("changer".equalsIgnoreCase(device.trim())) {
-            changer(name, p);
-        }
-        if ("disk".equalsIgnoreCase(device.trim()) && value(p, MAX_TRANSFER) != null) {
-            String v = value(p, MAX_TRANSFER);
-            long max = size(MAX_TRANSFER, v);
-            if (max < blockSize || max > MAX_MAX_TRANSFER || max % blockSize != 0) {
-                throw new IllegalArgumentException(MAX_TRANSFER + ": '" + v + "' must be a multiple of block.size "
-                        + blockSize + " between " + blockSize + " B and 64 MiB");
+    }
+
+    /** The keys the shipped stores read themselves, as they read them. */
+    private static void storeKeys(String store, Map<String, String> p) {
+        switch (store) {
+            case "file" -> {
+                filePath(value(p, STORE_PATH));
+                bool(p, PREALLOCATE);
             }
-        }
-        String store = String.valueOf(value(p, STORE_TYPE)).toLowerCase(Locale.ROOT);
-        if (store.equals("memory") && value(p, CHUNK) != null) {
-            long chunk = size(CHUNK, value(p, CHUNK));
-            if (chunk < 4096 || chunk > (64 << 20) || Long.bitCount(chunk) != 1) {
-                throw new IllegalArgumentException(CHUNK + ": '" + value(p, CHUNK) + "' must be a power of two between "
-                        + "4KiB and 64MiB");
+            case "memory" -> {
+                String v = value(p, CHUNK);
+                if (v != null) {
+                    long chunk = size(CHUNK, v);
+                    if (chunk < 4096 || chunk > (64 << 20) || Long.bitCount(chunk) != 1) {
+                        throw new IllegalArgumentException(CHUNK + ": '" + v + "' must be a power of two between "
+                                + "4KiB and 64MiB");
+                    }
+                }
             }
-        }
-        if (store.equals("file")) {
-            bool(p, PREALLOCATE);
+            default -> {
+                // another store checks its own keys when it opens
+            }
         }
     }
 

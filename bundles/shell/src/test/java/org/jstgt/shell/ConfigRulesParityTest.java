@@ -133,6 +133,47 @@ class ConfigRulesParityTest {
         assertAgreed();
     }
 
+    /**
+     * The tape drive's own keys, {@code density} and {@code medium.size}, against {@code TapeProvider}
+     * (a drive with no cartridge and no state files). The shell keeps its own list of the drive's
+     * densities; a value the drive refuses took the LUN to FAILED.
+     */
+    @Test
+    void tapeKeysAreJudgedAlike() throws Exception {
+        String[][] cases = {
+            {"density", "DLT4000"}, {"density", "dlt7000"}, {"density", "DLT-8000"}, {"density", "SDLT_220"},
+            {"density", "sdlt320"}, {"density", "SDLT600"}, {"density", "DLT-S4"}, {"density", "dlts4"},
+            {"density", "DLT_S4"}, {"density", "D-L-T-S-4"}, {"density", "0x1A"}, {"density", "0x1a"},
+            {"density", "1Ah"}, {"density", "41h"}, {"density", "0X4B"}, {"density", "4bh"}, {"density", "0x48"},
+            {"density", "49H"}, {"density", "0x4A"}, {"density", "0x00"}, {"density", "00h"}, {"density", "0x1C"},
+            {"density", "4B"}, {"density", "0x"}, {"density", "h"}, {"density", "0x4B4"}, {"density", "0x+1"},
+            {"density", "DLT9000"}, {"density", "LTO-4"}, {"density", ""}, {"density", " DLT4000"},
+            {"density", "DLT-S4 "}, {"density", "dlt\u0130"},
+            {"medium.size", "1MiB"}, {"medium.size", "1023KiB"}, {"medium.size", "1048576"},
+            {"medium.size", "1048575"}, {"medium.size", "4GiB"}, {"medium.size", "64TiB"},
+            {"medium.size", "65TiB"}, {"medium.size", "0"}, {"medium.size", "-1"}, {"medium.size", "x"},
+            {"medium.size", "1.5GiB"}, {"medium.size", "800GB"}, {"medium.size", ""},
+        };
+        org.jstgt.device.tape.TapeProvider tapes = new org.jstgt.device.tape.TapeProvider();
+        for (String[] c : cases) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("device.type", "tape");
+            p.put(c[0], c[1]);
+            boolean shell = accepts(() -> ConfigRules.lun("parity", p));
+            Map<String, Object> q = new LinkedHashMap<>(p);
+            q.put(Pids.FILEINSTALL_FILENAME, "file:/etc/jstgt.lun-parity.cfg");
+            boolean core = accepts(() -> {
+                LunConfig config = LunConfig.parse(q);
+                try (org.jstgt.api.scsi.LogicalUnit unit = tapes.create(org.jstgt.testkit.FakeUnitContext.of(
+                        config.lunSpec(), null))) {
+                    unit.capacityBytes();
+                }
+            });
+            compare(c[0] + "=" + c[1], shell, core);
+        }
+        assertAgreed();
+    }
+
     @Test
     void iscsiNamesAreJudgedAlike() {
         String[] names = {

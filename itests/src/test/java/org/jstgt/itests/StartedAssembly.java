@@ -51,8 +51,8 @@ final class StartedAssembly implements BeforeAllCallback, AfterAllCallback, Test
     public void beforeAll(ExtensionContext context) throws Exception {
         List<String> missing = tools.stream().filter(t -> !Processes.onPath(t)).toList();
         if (!missing.isEmpty()) {
-            String msg = context.getDisplayName() + " needs " + missing + " on PATH (Debian: apt-get install"
-                    + " libiscsi-bin qemu-utils qemu-block-extra)";
+            String msg = context.getDisplayName() + " needs " + missing + " on PATH (./jstgt test installs"
+                    + " what the tests need: libiscsi-bin qemu-utils qemu-block-extra qemu-system-x86 ...)";
             if ("1".equals(System.getenv("JSTGT_REQUIRE_INITIATORS"))) {
                 fail(msg + "; JSTGT_REQUIRE_INITIATORS=1 makes their absence a failure");
             }

@@ -114,16 +114,22 @@ final class Processes {
      * @return true when it is found on PATH
      */
     static boolean onPath(String program) {
+        return which(program).isPresent();
+    }
+
+    /** @return the executable {@code program} on PATH, if any */
+    static java.util.Optional<Path> which(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
-            return false;
+            return java.util.Optional.empty();
         }
         for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
+            Path p = Path.of(dir, program);
+            if (Files.isExecutable(p)) {
+                return java.util.Optional.of(p);
             }
         }
-        return false;
+        return java.util.Optional.empty();
     }
 
     static String read(Path file) throws IOException {

@@ -1,0 +1,295 @@
+package org.jstgt.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.jstgt.testkit.Await;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The Linux kernel's own initiator (iscsi_tcp and the sd disk driver, logged in by open-iscsi's
+ * {@code iscsistart}) against the started assembly: Debian's kernel boots in QEMU from an
+ * initramfs built here (busybox, iscsistart, this machine's sg3_utils, the kernel's iSCSI, disk,
+ * network and ext4 modules) and runs {@code src/test/resources/linux/init.sh}: the disk's queue
+ * limits as the kernel derived them, O_DIRECT writes and reads at both ends compared, a discard
+ * that reads back zeros, an ext4 file system made, filled, remounted and read, a persistent
+ * reservation through SG_IO, SYNCHRONIZE CACHE, and the kernel's messages. Once plain, once with
+ * mutual CHAP and CRC32C header and data digests. The Debian packages come from
+ * {@code ${XDG_CACHE_HOME:-~/.cache}/jstgt/linux-initiator}, where {@code ./jstgt test} downloads
+ * them ({@code apt-get download}: the current {@code linux-image-*-amd64}, {@code busybox-static},
+ * {@code open-iscsi}, {@code libopeniscsiusr}); nothing is installed on this machine.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LinuxInitiatorIT {
+    /** Modules the init loads, with what they depend on found in the kernel package. */
+    private static final List<String> MODULES = List.of("iscsi_tcp", "sd_mod", "sg", "e1000", "crc32c_generic",
+            "crct10dif_generic", "crc64_rocksoft_generic", "ext4");
+    private static final List<String> SG_TOOLS = List.of("sg_inq", "sg_vpd", "sg_readcap", "sg_persist", "sg_sync");
+    /** One boot under emulation (TCG) takes 25 to 35 s on the 2-core build machine. */
+    private static final Duration BOOT = Duration.ofSeconds(300);
+    private static final Duration TOOL = Duration.ofSeconds(120);
+    private static final String PLAIN_IQN = "iqn.2026-12.org.jstgt.itest:linux";
+    private static final String SECURE_IQN = "iqn.2026-12.org.jstgt.itest:linux-secure";
+    private static final String USER = "lnx";
+    private static final String SECRET = "lnx-Secret-12345";
+    private static final String TARGET_USER = "jstgt-lnx";
+    private static final String TARGET_SECRET = "lnx-Target-67890";
+    /** Kernel messages no boot may show: errors, timeouts, resets of a command, misaligned completions. */
+    private static final Pattern BAD_KERNEL_LINE = Pattern.compile(
+            "(?i)sense key|timing out|i/o error|rejecting i/o|unaligned|conn error|abort|hardware error|medium error");
+
+    @RegisterExtension
+    static final StartedAssembly ASSEMBLY = new StartedAssembly("linux", "qemu-system-x86_64", "dpkg-deb", "ldd",
+            "sg_inq", "iscsi-ls");
+
+    private KarafInstance karaf;
+    private Path work;
+    private Path kernel;
+    private Path initramfs;
+
+    @BeforeAll
+    void prepare() throws Exception {
+        Path debs = debDirectory();
+        Map<String, Path> packages = new HashMap<>();
+        for (String name : List.of("linux-image-", "busybox-static_", "open-iscsi_", "libopeniscsiusr_")) {
+            Optional<Path> deb = newest(debs, name);
+            if (deb.isEmpty()) {
+                unavailable("LinuxInitiatorIT needs " + name + "*.deb in " + debs
+                        + " (./jstgt test downloads them with apt-get download)");
+            }
+            packages.put(name, deb.get());
+        }
+        karaf = ASSEMBLY.karaf();
+        work = Files.createDirectories(karaf.home().resolve("linux"));
+        Path root = Files.createDirectories(work.resolve("root"));
+        for (Path deb : packages.values()) {
+            Processes.run(TOOL, "dpkg-deb", "-x", deb.toString(), root.toString()).assertSuccess();
+        }
+        try (Stream<Path> s = Files.list(root.resolve("boot"))) {
+            kernel = s.filter(p -> p.getFileName().toString().startsWith("vmlinuz-")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no boot/vmlinuz-* in " + packages.get("linux-image-")));
+        }
+        initramfs = work.resolve("initramfs.cpio");
+        Files.write(initramfs, initramfs(root));
+
+        Path disk = work.resolve("disk.img");
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.setLength(256 << 20);
+        }
+        karaf.writeEtc("jstgt.auth-lnx.cfg", lines("chap.user = " + USER, "chap.secret = " + SECRET,
+                "mutual.user = " + TARGET_USER, "mutual.secret = " + TARGET_SECRET));
+        karaf.writeEtc("jstgt.lun-lnx.cfg", lines("device.type = disk", "store.type = file", "store.path = " + disk));
+        karaf.writeEtc("jstgt.target-linux.cfg", lines("iqn = " + PLAIN_IQN, "lun.0 = lnx"));
+        karaf.writeEtc("jstgt.target-linux-secure.cfg", lines("iqn = " + SECURE_IQN, "lun.0 = lnx", "auth = mutual",
+                "auth.groups = lnx", "header.digest = CRC32C", "data.digest = CRC32C"));
+        Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "both Linux targets in iscsi-ls",
+                () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:3260"),
+                r -> r.exitCode() == 0 && r.output().contains(PLAIN_IQN) && r.output().contains(SECURE_IQN));
+    }
+
+    @Test
+    void theKernelInitiatorUsesTheDiskWhole() throws Exception {
+        String out = boot(PLAIN_IQN, "");
+        assertWorked(out);
+        // what sd made of INQUIRY, the Block Limits and Logical Block Provisioning pages and MODE SENSE
+        for (String expected : List.of("logical_block_size=512", "minimum_io_size=4096", "optimal_io_size=1048576",
+                "provisioning_mode=unmap thin=1 cache_type=write back fua=1", "Attached SCSI disk")) {
+            assertTrue(out.contains(expected), expected + " in:\n" + out);
+        }
+    }
+
+    @Test
+    void theKernelInitiatorWithMutualChapAndCrc32cDigests() throws Exception {
+        String out = boot(SECURE_IQN, String.join(",", "-u", USER, "-w", SECRET, "-U", TARGET_USER, "-W",
+                TARGET_SECRET, "-P", "node.conn[0].iscsi.HeaderDigest=CRC32C", "-P",
+                "node.conn[0].iscsi.DataDigest=CRC32C"));
+        assertWorked(out);
+        String log = Processes.read(karaf.home().resolve("data/log/karaf.log"));
+        Matcher m = Pattern.compile("session \\d+ of iqn\\.2026-12\\.org\\.jstgt\\.itest:linux from \\S+ on "
+                + Pattern.quote(SECURE_IQN) + " logged in with CHAP user '" + USER + "' \\(\\{HeaderDigest=CRC32C, "
+                + "DataDigest=CRC32C").matcher(log);
+        assertTrue(m.find(), "the kernel's session logged in with CHAP and both digests:\n"
+                + Processes.tail(karaf.home().resolve("data/log/karaf.log"), 40));
+        for (String secret : List.of(SECRET, TARGET_SECRET)) {
+            assertFalse(log.contains(secret), "no secret in the log");
+        }
+    }
+
+    private static void assertWorked(String out) {
+        for (String expected : List.of("iscsistart rc=0", "DATA-OK", "blkdiscard rc=0", "DISCARD-ZEROES-OK",
+                "mke2fs rc=0", "MOUNT-OK", "FS-OK", "register rc=0", "reserve rc=0", "Key=0x1234",
+                "Write Exclusive", "release rc=0", "unregister rc=0", "there are NO registered reservation keys",
+                "sg_sync rc=0", "== END")) {
+            assertTrue(out.contains(expected), expected + " in:\n" + out);
+        }
+        assertFalse(out.contains("INSMOD-FAILED"), out);
+        String messages = out.substring(out.indexOf("== dmesg"));
+        for (String line : messages.split("\n")) {
+            assertFalse(BAD_KERNEL_LINE.matcher(line).find(), "kernel message: " + line + "\nin:\n" + out);
+        }
+    }
+
+    /** Boots the kernel with the initramfs, logging in to {@code target}; returns the serial console. */
+    private String boot(String target, String args) throws Exception {
+        Path serial = work.resolve("serial-" + target.substring(target.indexOf(':') + 1) + ".log");
+        Files.deleteIfExists(serial);
+        String append = "console=ttyS0 panic=-1 loglevel=4 TGT=" + target + (args.isEmpty() ? "" : " ARGS=" + args);
+        Processes.Result r = Processes.run(BOOT, "qemu-system-x86_64", "-machine", "pc,accel=tcg", "-m", "512",
+                "-smp", "1", "-display", "none", "-vga", "none", "-no-reboot", "-serial", "file:" + serial,
+                "-kernel", kernel.toString(), "-initrd", initramfs.toString(), "-append", append,
+                "-netdev", "user,id=n0", "-device", "e1000,netdev=n0");
+        String out = Files.exists(serial) ? Files.readString(serial, StandardCharsets.ISO_8859_1) : "";
+        assertEquals(0, r.exitCode(), "QEMU: " + r.describe() + "\nserial console:\n" + out);
+        return out;
+    }
+
+    /**
+     * The initramfs: /init, busybox, iscsistart with its libraries, sg3_utils tools of this machine
+     * with theirs, the modules in load order (/modlist), and the directories the init mounts on.
+     */
+    private byte[] initramfs(Path root) throws Exception {
+        Cpio cpio = new Cpio();
+        try (InputStream in = LinuxInitiatorIT.class.getResourceAsStream("/linux/init.sh")) {
+            cpio.file("init", 0755, in.readAllBytes());
+        }
+        cpio.file("bin/busybox", 0755, Files.readAllBytes(root.resolve("bin/busybox")));
+        Path iscsistart = root.resolve("sbin/iscsistart");
+        cpio.file("sbin/iscsistart", 0755, Files.readAllBytes(iscsistart));
+        Path libs = root.resolve("usr/lib/x86_64-linux-gnu");
+        try (Stream<Path> s = Files.list(libs)) {
+            for (Path lib : s.filter(p -> p.getFileName().toString().startsWith("libopeniscsiusr.so")).toList()) {
+                cpio.file(root.relativize(lib).toString(), 0755, Files.readAllBytes(lib.toRealPath()));
+            }
+        }
+        Set<Path> hostLibraries = new LinkedHashSet<>(libraries(iscsistart, libs));
+        for (String tool : SG_TOOLS) {
+            Path t = Processes.which(tool).orElseThrow(() -> new AssertionError(tool + " not on PATH"));
+            cpio.file("bin/" + tool, 0755, Files.readAllBytes(t));
+            hostLibraries.addAll(libraries(t, libs));
+        }
+        for (Path lib : hostLibraries) {
+            cpio.file(lib.toString().substring(1), 0755, Files.readAllBytes(lib.toRealPath()));
+        }
+        List<Path> modules = modules(root);
+        StringBuilder list = new StringBuilder();
+        for (Path m : modules) {
+            cpio.file("lib/modules/" + m.getFileName(), 0644, Files.readAllBytes(m));
+            list.append(m.getFileName()).append('\n');
+        }
+        cpio.file("modlist", 0644, list.toString().getBytes(StandardCharsets.US_ASCII));
+        for (String dir : List.of("proc", "sys", "dev", "tmp", "mnt", "run", "var/lock", "etc/iscsi")) {
+            cpio.directory(dir);
+        }
+        return cpio.finish();
+    }
+
+    /** The host libraries {@code ldd} names for a program (absolute paths), the loader included. */
+    private static List<Path> libraries(Path program, Path extraDirectory) throws Exception {
+        Processes.Result r = Processes.runWithEnv(TOOL, Map.of("LD_LIBRARY_PATH", extraDirectory.toString()), "ldd",
+                program.toString()).assertSuccess();
+        List<Path> out = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)(?:=>\\s*)?(/\\S+)\\s+\\(0x").matcher(r.output());
+        while (m.find()) {
+            Path p = Path.of(m.group(1));
+            if (!p.startsWith(extraDirectory)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@link #MODULES} and what they depend on, dependencies first: each module's {@code depends=}
+     * entry of its {@code .modinfo}, read from the file's bytes (no modinfo needed).
+     */
+    private static List<Path> modules(Path root) throws IOException {
+        Map<String, Path> byName = new HashMap<>();
+        try (Stream<Path> s = Files.walk(root.resolve("lib/modules"))) {
+            s.filter(p -> p.getFileName().toString().endsWith(".ko")).forEach(p -> byName.put(moduleName(p), p));
+        }
+        LinkedHashSet<Path> ordered = new LinkedHashSet<>();
+        for (String m : MODULES) {
+            addWithDependencies(m, byName, ordered, new LinkedHashSet<>());
+        }
+        return List.copyOf(ordered);
+    }
+
+    private static void addWithDependencies(String name, Map<String, Path> byName, Set<Path> ordered,
+            Set<String> visiting) throws IOException {
+        Path ko = byName.get(name.replace('-', '_'));
+        if (ko == null) {
+            throw new AssertionError("module " + name + " is not in the kernel package (compressed modules?)");
+        }
+        if (ordered.contains(ko) || !visiting.add(name)) {
+            return;
+        }
+        String info = new String(Files.readAllBytes(ko), StandardCharsets.ISO_8859_1);
+        Matcher m = Pattern.compile("\0depends=([^\0]*)\0").matcher(info);
+        if (m.find() && !m.group(1).isEmpty()) {
+            for (String d : m.group(1).split(",")) {
+                addWithDependencies(d, byName, ordered, visiting);
+            }
+        }
+        ordered.add(ko);
+    }
+
+    private static String moduleName(Path ko) {
+        String f = ko.getFileName().toString();
+        return f.substring(0, f.length() - ".ko".length()).replace('-', '_');
+    }
+
+    private static Path debDirectory() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return cache.resolve("jstgt/linux-initiator");
+    }
+
+    /** The newest {@code <prefix>*.deb} of a directory (last modified), if any. */
+    private static Optional<Path> newest(Path dir, String prefix) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(prefix) && n.endsWith(".deb") && !n.startsWith("linux-image-amd64");
+            }).max(Comparator.comparing(p -> p.toFile().lastModified()));
+        }
+    }
+
+    private static void unavailable(String msg) {
+        if ("1".equals(System.getenv("JSTGT_REQUIRE_INITIATORS"))) {
+            fail(msg + "; JSTGT_REQUIRE_INITIATORS=1 makes their absence a failure");
+        }
+        Assumptions.abort(msg + "; skipped");
+    }
+
+    private static String lines(String... lines) {
+        return "# written by LinuxInitiatorIT\n" + String.join("\n", lines) + "\n";
+    }
+}

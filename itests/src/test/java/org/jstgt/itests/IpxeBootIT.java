@@ -187,20 +187,8 @@ class IpxeBootIT {
         byte[] m = (marker + "\0").getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(m, 0, system, 2048, m.length);
         Path systemArea = Files.write(work.resolve("system-area.bin"), system);
-        Path iso = work.resolve("boot.iso");
-        List<String> options = List.of("-quiet", "-G", systemArea.toString(), "-b", "boot.bin", "-no-emul-boot",
-                "-boot-load-size", "1", "-o", iso.toString(), dir.toString());
-        List<String> command = new ArrayList<>();
-        if (Processes.onPath("genisoimage")) {
-            command.add("genisoimage");
-        } else if (Processes.onPath("xorriso")) {
-            command.addAll(List.of("xorriso", "-as", "mkisofs"));
-        } else {
-            throw new AssertionError("neither genisoimage nor xorriso is installed (./jstgt test installs genisoimage)");
-        }
-        command.addAll(options);
-        Processes.run(Duration.ofSeconds(60), command.toArray(String[]::new)).assertSuccess();
-        return iso;
+        return IsoImages.make(dir, work.resolve("boot.iso"), "-quiet", "-G", systemArea.toString(), "-b",
+                "boot.bin", "-no-emul-boot", "-boot-load-size", "1");
     }
 
     private static String lines(String... lines) {

@@ -48,13 +48,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LinuxInitiatorIT {
     /** Modules the init loads, with what they depend on found in the kernel package. */
     private static final List<String> MODULES = List.of("iscsi_tcp", "sd_mod", "sg", "e1000", "crc32c_generic",
-            "crct10dif_generic", "crc64_rocksoft_generic", "ext4");
-    private static final List<String> SG_TOOLS = List.of("sg_inq", "sg_vpd", "sg_readcap", "sg_persist", "sg_sync");
+            "crct10dif_generic", "crc64_rocksoft_generic", "ext4", "sr_mod", "isofs", "st");
+    private static final List<String> SG_TOOLS = List.of("sg_inq", "sg_vpd", "sg_readcap", "sg_persist", "sg_sync",
+            "sg_prevent", "sg_start", "sg_turs");
     /** One boot under emulation (TCG) takes 25 to 35 s on the 2-core build machine. */
     private static final Duration BOOT = Duration.ofSeconds(300);
     private static final Duration TOOL = Duration.ofSeconds(120);
     private static final String PLAIN_IQN = "iqn.2026-12.org.jstgt.itest:linux";
     private static final String SECURE_IQN = "iqn.2026-12.org.jstgt.itest:linux-secure";
+    private static final String REMOVABLE_IQN = "iqn.2026-12.org.jstgt.itest:linux-removable";
     private static final String USER = "lnx";
     private static final String SECRET = "lnx-Secret-12345";
     private static final String TARGET_USER = "jstgt-lnx";
@@ -107,9 +109,15 @@ class LinuxInitiatorIT {
         karaf.writeEtc("jstgt.target-linux.cfg", lines("iqn = " + PLAIN_IQN, "lun.0 = lnx"));
         karaf.writeEtc("jstgt.target-linux-secure.cfg", lines("iqn = " + SECURE_IQN, "lun.0 = lnx", "auth = mutual",
                 "auth.groups = lnx", "header.digest = CRC32C", "data.digest = CRC32C"));
-        Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "both Linux targets in iscsi-ls",
+        karaf.writeEtc("jstgt.lun-lnxcd.cfg", lines("device.type = dvd", "medium = " + iso()));
+        karaf.writeEtc("jstgt.lun-lnxtape.cfg", lines("device.type = tape", "medium.size = 256MiB",
+                "medium = " + work.resolve("tape.img")));
+        karaf.writeEtc("jstgt.target-linux-removable.cfg", lines("iqn = " + REMOVABLE_IQN, "lun.0 = lnxcd",
+                "lun.1 = lnxtape"));
+        Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the three Linux targets in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:3260"),
-                r -> r.exitCode() == 0 && r.output().contains(PLAIN_IQN) && r.output().contains(SECURE_IQN));
+                r -> r.exitCode() == 0 && r.output().contains(PLAIN_IQN) && r.output().contains(SECURE_IQN)
+                        && r.output().contains(REMOVABLE_IQN));
     }
 
     @Test
@@ -140,6 +148,32 @@ class LinuxInitiatorIT {
         }
     }
 
+    /**
+     * The sr and st drivers: an ISO 9660 disc mounted and read, eject refused while prevented
+     * (53h/02h) and done when allowed, the tray closed again by the kernel when the disc is opened;
+     * two tape files written (each closed with the filemark the driver writes), read back, found
+     * again by SPACE over a filemark, end of data and a filemark backwards, as READ POSITION says.
+     */
+    @Test
+    void theKernelDrivesTheDvdAndTheTape() throws Exception {
+        String out = boot(REMOVABLE_IQN, "", "removable");
+        for (String expected : List.of("iscsistart rc=0", "prevent rc=0", "allow rc=0", "eject rc=0",
+                "TAPE-FILE1-OK", "TAPE-FILE2-OK", "TAPE-FSF-OK", "file 1 At block 21", "file 2 At block 29",
+                "fsf At block 21", "eom At block 29", "bsf At block 28", "rewind At block 0",
+                "Attached scsi CD-ROM sr0", "Attached scsi tape st0", "== END")) {
+            assertTrue(out.contains(expected), expected + " in:\n" + out);
+        }
+        String dvd = out.substring(out.indexOf("== dvd"), out.indexOf("== tape"));
+        assertEquals(2, dvd.split("jstgt LinuxInitiatorIT disc", -1).length - 1, "the disc read twice:\n" + dvd);
+        assertTrue(dvd.contains("eject while prevented rc=") && !dvd.contains("eject while prevented rc=0"), dvd);
+        assertTrue(dvd.contains("tur with the tray open rc=") && !dvd.contains("tur with the tray open rc=0"), dvd);
+        assertFalse(out.contains("INSMOD-FAILED"), out);
+        String messages = out.substring(out.indexOf("== dmesg"));
+        for (String line : messages.split("\n")) {
+            assertFalse(BAD_KERNEL_LINE.matcher(line).find(), "kernel message: " + line + "\nin:\n" + out);
+        }
+    }
+
     private static void assertWorked(String out) {
         for (String expected : List.of("iscsistart rc=0", "DATA-OK", "blkdiscard rc=0", "DISCARD-ZEROES-OK",
                 "mke2fs rc=0", "MOUNT-OK", "FS-OK", "register rc=0", "reserve rc=0", "Key=0x1234",
@@ -156,9 +190,14 @@ class LinuxInitiatorIT {
 
     /** Boots the kernel with the initramfs, logging in to {@code target}; returns the serial console. */
     private String boot(String target, String args) throws Exception {
+        return boot(target, args, "disk");
+    }
+
+    private String boot(String target, String args, String mode) throws Exception {
         Path serial = work.resolve("serial-" + target.substring(target.indexOf(':') + 1) + ".log");
         Files.deleteIfExists(serial);
-        String append = "console=ttyS0 panic=-1 loglevel=4 TGT=" + target + (args.isEmpty() ? "" : " ARGS=" + args);
+        String append = "console=ttyS0 panic=-1 loglevel=4 MODE=" + mode + " TGT=" + target
+                + (args.isEmpty() ? "" : " ARGS=" + args);
         Processes.Result r = Processes.run(BOOT, "qemu-system-x86_64", "-machine", "pc,accel=tcg", "-m", "512",
                 "-smp", "1", "-display", "none", "-vga", "none", "-no-reboot", "-serial", "file:" + serial,
                 "-kernel", kernel.toString(), "-initrd", initramfs.toString(), "-append", append,
@@ -206,6 +245,13 @@ class LinuxInitiatorIT {
             cpio.directory(dir);
         }
         return cpio.finish();
+    }
+
+    /** An ISO 9660 image holding readme.txt, made with genisoimage or xorriso. */
+    private Path iso() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("disc"));
+        Files.writeString(dir.resolve("readme.txt"), "jstgt LinuxInitiatorIT disc\n", StandardCharsets.US_ASCII);
+        return IsoImages.make(dir, work.resolve("disc.iso"), "-quiet", "-R");
     }
 
     /** The host libraries {@code ldd} names for a program (absolute paths), the loader included. */

@@ -3,7 +3,8 @@
 # (iscsi_tcp, logged in by open-iscsi's iscsistart) against the started assembly at 10.0.2.2, QEMU's
 # address for the host. It prints what the test checks to the serial console, then powers off.
 # From the kernel command line: TGT (the target), ARGS (more iscsistart arguments, commas for spaces),
-# MODE (disk: LUN 0 is a disk; removable: LUN 0 is a DVD drive with an ISO image, LUN 1 a tape drive).
+# MODE (disk: LUN 0 is a disk; removable: LUN 0 is a DVD drive with an ISO image, LUN 1 a tape drive;
+# attention: reads LUN 0 for 20 s after saying WAITING-FOR-ATTENTION, while the test raises one).
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
@@ -48,6 +49,17 @@ if [ "$MODE" = removable ]; then
     poweroff -f
 fi
 for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/sda ] && break; sleep 1; done
+if [ "$MODE" = attention ]; then
+    echo "WAITING-FOR-ATTENTION"
+    for n in $(seq 1 20); do
+        dd if=/dev/sda of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null; echo "read $n rc=$?"
+        sleep 1
+    done
+    echo "== dmesg"
+    dmesg | grep -E "sd |scsi|iscsi|connection|I/O error" | grep -v -E "ommand line|ARGS=" | sed 's/^\[[ 0-9.]*\] //'
+    echo "== END"
+    poweroff -f
+fi
 D=/dev/sda; S=/sys/block/sda; SD=$(echo $S/device/scsi_disk/*)
 echo "== queue"
 for f in logical_block_size max_hw_sectors_kb discard_max_bytes discard_granularity write_zeroes_max_bytes optimal_io_size minimum_io_size; do

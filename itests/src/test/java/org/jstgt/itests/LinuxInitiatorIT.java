@@ -57,6 +57,7 @@ class LinuxInitiatorIT {
     private static final String PLAIN_IQN = "iqn.2026-12.org.jstgt.itest:linux";
     private static final String SECURE_IQN = "iqn.2026-12.org.jstgt.itest:linux-secure";
     private static final String REMOVABLE_IQN = "iqn.2026-12.org.jstgt.itest:linux-removable";
+    private static final String ATTENTION_IQN = "iqn.2026-12.org.jstgt.itest:linux-attention";
     private static final String USER = "lnx";
     private static final String SECRET = "lnx-Secret-12345";
     private static final String TARGET_USER = "jstgt-lnx";
@@ -67,7 +68,7 @@ class LinuxInitiatorIT {
 
     @RegisterExtension
     static final StartedAssembly ASSEMBLY = new StartedAssembly("linux", "qemu-system-x86_64", "dpkg-deb", "ldd",
-            "sg_inq", "iscsi-ls");
+            "sg_inq", "iscsi-ls", "iscsi-inq");
 
     private KarafInstance karaf;
     private Path work;
@@ -114,10 +115,11 @@ class LinuxInitiatorIT {
                 "medium = " + work.resolve("tape.img")));
         karaf.writeEtc("jstgt.target-linux-removable.cfg", lines("iqn = " + REMOVABLE_IQN, "lun.0 = lnxcd",
                 "lun.1 = lnxtape"));
+        karaf.writeEtc("jstgt.target-linux-attention.cfg", lines("iqn = " + ATTENTION_IQN, "lun.0 = lnx"));
         Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the three Linux targets in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:3260"),
                 r -> r.exitCode() == 0 && r.output().contains(PLAIN_IQN) && r.output().contains(SECURE_IQN)
-                        && r.output().contains(REMOVABLE_IQN));
+                        && r.output().contains(REMOVABLE_IQN) && r.output().contains(ATTENTION_IQN));
     }
 
     @Test
@@ -174,6 +176,43 @@ class LinuxInitiatorIT {
         }
     }
 
+    /**
+     * A unit attention raised while the kernel uses the LUN (a LUN added to its target: REPORTED LUNS
+     * DATA HAS CHANGED) must not cost the session. With Asynchronous Messages for unit attentions
+     * on, the kernel handed the message to iscsid, found none (iscsistart logs in without one, as
+     * an initramfs booting from iSCSI does) and dropped the connection: every read after it failed.
+     */
+    @Test
+    void aUnitAttentionDoesNotCostTheSessionOfAnInitiatorWithoutIscsid() throws Exception {
+        Path serial = work.resolve("serial-attention.log");
+        Files.deleteIfExists(serial);
+        // a lost connection fails reads after 5 s instead of the default 120
+        String append = "console=ttyS0 panic=-1 loglevel=4 MODE=attention TGT=" + ATTENTION_IQN
+                + " ARGS=-P,node.session.timeo.replacement_timeout=5";
+        Process qemu = new ProcessBuilder(qemu(serial, append)).redirectErrorStream(true)
+                .redirectOutput(work.resolve("qemu-attention.out").toFile()).start();
+        try {
+            Await.every(BOOT, Duration.ofMillis(200), "the guest's WAITING-FOR-ATTENTION",
+                    () -> Files.exists(serial) ? Files.readString(serial, StandardCharsets.ISO_8859_1) : "",
+                    out -> out.contains("WAITING-FOR-ATTENTION") || !qemu.isAlive());
+            karaf.writeEtc("jstgt.target-linux-attention.cfg", lines("iqn = " + ATTENTION_IQN, "lun.0 = lnx",
+                    "lun.1 = lnxcd"));
+            assertTrue(qemu.waitFor(BOOT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "QEMU ended");
+        } finally {
+            Processes.kill(qemu.toHandle(), Duration.ofSeconds(10));
+        }
+        String out = Files.readString(serial, StandardCharsets.ISO_8859_1);
+        for (int n = 1; n <= 20; n++) {
+            assertTrue(out.contains("read " + n + " rc=0"), "read " + n + " succeeded, in:\n" + out);
+        }
+        String messages = out.substring(out.indexOf("== dmesg"));
+        for (String line : messages.split("\n")) {
+            assertFalse(BAD_KERNEL_LINE.matcher(line).find(), "kernel message: " + line + "\nin:\n" + out);
+        }
+        // the change did happen: LUN 1 answers
+        Processes.run(TOOL, "iscsi-inq", "iscsi://127.0.0.1:3260/" + ATTENTION_IQN + "/1").assertSuccess();
+    }
+
     private static void assertWorked(String out) {
         for (String expected : List.of("iscsistart rc=0", "DATA-OK", "blkdiscard rc=0", "DISCARD-ZEROES-OK",
                 "mke2fs rc=0", "MOUNT-OK", "FS-OK", "register rc=0", "reserve rc=0", "Key=0x1234",
@@ -198,13 +237,16 @@ class LinuxInitiatorIT {
         Files.deleteIfExists(serial);
         String append = "console=ttyS0 panic=-1 loglevel=4 MODE=" + mode + " TGT=" + target
                 + (args.isEmpty() ? "" : " ARGS=" + args);
-        Processes.Result r = Processes.run(BOOT, "qemu-system-x86_64", "-machine", "pc,accel=tcg", "-m", "512",
-                "-smp", "1", "-display", "none", "-vga", "none", "-no-reboot", "-serial", "file:" + serial,
-                "-kernel", kernel.toString(), "-initrd", initramfs.toString(), "-append", append,
-                "-netdev", "user,id=n0", "-device", "e1000,netdev=n0");
+        Processes.Result r = Processes.run(BOOT, qemu(serial, append));
         String out = Files.exists(serial) ? Files.readString(serial, StandardCharsets.ISO_8859_1) : "";
         assertEquals(0, r.exitCode(), "QEMU: " + r.describe() + "\nserial console:\n" + out);
         return out;
+    }
+
+    private String[] qemu(Path serial, String append) {
+        return new String[] {"qemu-system-x86_64", "-machine", "pc,accel=tcg", "-m", "512", "-smp", "1", "-display",
+            "none", "-vga", "none", "-no-reboot", "-serial", "file:" + serial, "-kernel", kernel.toString(), "-initrd",
+            initramfs.toString(), "-append", append, "-netdev", "user,id=n0", "-device", "e1000,netdev=n0"};
     }
 
     /**

@@ -37,7 +37,7 @@ public final class TargetSettings {
     static final boolean DEFAULT_TARGET_RESET = false;
     /** Target key: report unit attentions with Asynchronous Messages too (AsyncEvent 0). */
     public static final String ASYNC_EVENTS = "async.events";
-    static final boolean DEFAULT_ASYNC_EVENTS = true;
+    static final boolean DEFAULT_ASYNC_EVENTS = false;
 
     private final Map<LoginKey, String> ours;
     private final int queueDepth;

@@ -39,7 +39,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * limits as the kernel derived them, O_DIRECT writes and reads at both ends compared, a discard
  * that reads back zeros, an ext4 file system made, filled, remounted and read, a persistent
  * reservation through SG_IO, SYNCHRONIZE CACHE, and the kernel's messages. Once plain, once with
- * mutual CHAP and CRC32C header and data digests. The Debian packages come from
+ * mutual CHAP and CRC32C header and data digests. More boots drive a DVD and a tape drive through
+ * sr and st, a tape library through ch, st and this machine's mtx, and a disk while its target
+ * changes. The Debian packages come from
  * {@code ${XDG_CACHE_HOME:-~/.cache}/jstgt/linux-initiator}, where {@code ./jstgt test} downloads
  * them ({@code apt-get download}: the current {@code linux-image-*-amd64}, {@code busybox-static},
  * {@code open-iscsi}, {@code libopeniscsiusr}); nothing is installed on this machine.
@@ -48,9 +50,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LinuxInitiatorIT {
     /** Modules the init loads, with what they depend on found in the kernel package. */
     private static final List<String> MODULES = List.of("iscsi_tcp", "sd_mod", "sg", "e1000", "crc32c_generic",
-            "crct10dif_generic", "crc64_rocksoft_generic", "ext4", "sr_mod", "isofs", "st");
+            "crct10dif_generic", "crc64_rocksoft_generic", "ext4", "sr_mod", "isofs", "st", "ch");
     private static final List<String> SG_TOOLS = List.of("sg_inq", "sg_vpd", "sg_readcap", "sg_persist", "sg_sync",
             "sg_prevent", "sg_start", "sg_turs");
+    /** Host tools that may live in an sbin directory outside a user's PATH. */
+    private static final List<String> SBIN_TOOLS = List.of("mtx");
     /** One boot under emulation (TCG) takes 25 to 35 s on the 2-core build machine. */
     private static final Duration BOOT = Duration.ofSeconds(300);
     private static final Duration TOOL = Duration.ofSeconds(120);
@@ -58,6 +62,7 @@ class LinuxInitiatorIT {
     private static final String SECURE_IQN = "iqn.2026-12.org.jstgt.itest:linux-secure";
     private static final String REMOVABLE_IQN = "iqn.2026-12.org.jstgt.itest:linux-removable";
     private static final String ATTENTION_IQN = "iqn.2026-12.org.jstgt.itest:linux-attention";
+    private static final String LIBRARY_IQN = "iqn.2026-12.org.jstgt.itest:linux-library";
     private static final String USER = "lnx";
     private static final String SECRET = "lnx-Secret-12345";
     private static final String TARGET_USER = "jstgt-lnx";
@@ -116,10 +121,21 @@ class LinuxInitiatorIT {
         karaf.writeEtc("jstgt.target-linux-removable.cfg", lines("iqn = " + REMOVABLE_IQN, "lun.0 = lnxcd",
                 "lun.1 = lnxtape"));
         karaf.writeEtc("jstgt.target-linux-attention.cfg", lines("iqn = " + ATTENTION_IQN, "lun.0 = lnx"));
-        Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the three Linux targets in iscsi-ls",
+        Path tapes = Files.createDirectories(work.resolve("tapes"));
+        for (String barcode : List.of("JST001L4", "JST002L4")) {
+            // an empty file is a blank cartridge, written as a tape image at its first load
+            Files.createFile(tapes.resolve(barcode + ".tape"));
+        }
+        karaf.writeEtc("jstgt.lun-lnxdrv.cfg", lines("device.type = tape", "medium.size = 256MiB"));
+        karaf.writeEtc("jstgt.lun-lnxlib.cfg", lines("device.type = changer", "changer.drives = lnxdrv",
+                "changer.slots = 4", "changer.mailslots = 1", "changer.media = " + tapes));
+        karaf.writeEtc("jstgt.target-linux-library.cfg", lines("iqn = " + LIBRARY_IQN, "lun.0 = lnxlib",
+                "lun.1 = lnxdrv"));
+        Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the five Linux targets in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:3260"),
                 r -> r.exitCode() == 0 && r.output().contains(PLAIN_IQN) && r.output().contains(SECURE_IQN)
-                        && r.output().contains(REMOVABLE_IQN) && r.output().contains(ATTENTION_IQN));
+                        && r.output().contains(REMOVABLE_IQN) && r.output().contains(ATTENTION_IQN)
+                        && r.output().contains(LIBRARY_IQN));
     }
 
     @Test
@@ -171,6 +187,48 @@ class LinuxInitiatorIT {
         assertTrue(dvd.contains("tur with the tray open rc=") && !dvd.contains("tur with the tray open rc=0"), dvd);
         assertFalse(out.contains("INSMOD-FAILED"), out);
         assertCleanKernelMessages(out);
+    }
+
+    /**
+     * A tape library as backup software drives it: the kernel's ch driver attaches the changer
+     * (MODE SENSE of the element address assignment, READ ELEMENT STATUS, INITIALIZE ELEMENT
+     * STATUS) and st the drive; mtx reads the element status with volume tags, loads cartridges,
+     * unloads them after {@code mt offline} (the cartridge in the drive's throat) and without it
+     * (the robot unloads the drive), is refused while an initiator of the drive prevents medium
+     * removal and when the drive is full, moves cartridges between slots and to the mail slot,
+     * and runs an inventory. What was written to each cartridge reads back after it moved.
+     */
+    @Test
+    void theKernelAndMtxDriveTheTapeLibrary() throws Exception {
+        if (sbinTool("mtx").isEmpty()) {
+            unavailable("LinuxInitiatorIT needs mtx (apt-get install mtx; ./jstgt test installs it)");
+        }
+        String out = boot(LIBRARY_IQN, "", "changer");
+        for (String expected : List.of("iscsistart rc=0", "Attached scsi changer", "Attached scsi tape st0",
+                "Storage Element 1:Full :VolumeTag=JST001L4", "Storage Element 2:Full :VolumeTag=JST002L4",
+                "Storage Element 5 IMPORT/EXPORT:Empty", "load 1 rc=0", "written 1 At block 21", "offline rc=0",
+                "unload 1 rc=0", "load 2 rc=0", "written 2 At block 8", "prevent rc=0", "allow rc=0",
+                "unload 2 rc=0", "transfer rc=0",
+                "load 1 again rc=0", "CARTRIDGE-1-OK", "unload 1 again rc=0", "load 3 rc=0", "CARTRIDGE-2-OK",
+                "unload 3 rc=0", "to the mail slot rc=0", "inventory rc=0", "== END")) {
+            assertTrue(out.contains(expected), expected + " in:\n" + out);
+        }
+        assertFalse(out.contains("unload while prevented rc=0"), "the robot took a prevented cartridge:\n" + out);
+        assertTrue(out.contains("Data Transfer Element 0:Full (Storage Element 2 Loaded):VolumeTag = JST002L4"),
+                "the cartridge stayed in the drive:\n" + out);
+        assertFalse(out.contains("load into a full drive rc=0"), "a cartridge loaded into a full drive:\n" + out);
+        String last = out.substring(out.indexOf("== final status"), out.indexOf("== dmesg"));
+        for (String expected : List.of("Data Transfer Element 0:Empty", "Storage Element 1:Empty",
+                "Storage Element 2:Empty", "Storage Element 3:Full :VolumeTag=JST002L4", "Storage Element 4:Empty",
+                "Storage Element 5 IMPORT/EXPORT:Full :VolumeTag=JST001L4")) {
+            assertTrue(last.contains(expected), expected + " in:\n" + last);
+        }
+        assertFalse(out.contains("INSMOD-FAILED"), out);
+        assertCleanKernelMessages(out);
+        for (String barcode : List.of("JST001L4", "JST002L4")) {
+            assertTrue(Files.size(work.resolve("tapes").resolve(barcode + ".tape")) > 7 * 65536,
+                    barcode + " holds what was written to it");
+        }
     }
 
     /**
@@ -271,6 +329,14 @@ class LinuxInitiatorIT {
             cpio.file("bin/" + tool, 0755, Files.readAllBytes(t));
             hostLibraries.addAll(libraries(t, libs));
         }
+        for (String tool : SBIN_TOOLS) {
+            // a missing one fails only the test that needs it
+            Optional<Path> t = sbinTool(tool);
+            if (t.isPresent()) {
+                cpio.file("bin/" + tool, 0755, Files.readAllBytes(t.get()));
+                hostLibraries.addAll(libraries(t.get(), libs));
+            }
+        }
         for (Path lib : hostLibraries) {
             cpio.file(lib.toString().substring(1), 0755, Files.readAllBytes(lib.toRealPath()));
         }
@@ -285,6 +351,12 @@ class LinuxInitiatorIT {
             cpio.directory(dir);
         }
         return cpio.finish();
+    }
+
+    /** A program on PATH, or else in /usr/sbin or /sbin. */
+    private static Optional<Path> sbinTool(String name) {
+        return Processes.which(name).or(() -> Stream.of("/usr/sbin", "/sbin").map(d -> Path.of(d, name))
+                .filter(Files::isExecutable).findFirst());
     }
 
     /** An ISO 9660 image holding readme.txt, made with genisoimage or xorriso. */

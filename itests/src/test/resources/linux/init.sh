@@ -5,12 +5,45 @@
 # From the kernel command line: TGT (the target), ARGS (more iscsistart arguments, commas for spaces),
 # MODE (disk: LUN 0 is a disk; removable: LUN 0 is a DVD drive with an ISO image, LUN 1 a tape drive;
 # attention: reads LUN 0 for 20 s after saying WAITING-FOR-ATTENTION, while the test raises one;
-# changer: LUN 0 is a tape library with 4 slots, a mail slot and LUN 1 as its drive, driven by mtx).
+# changer: LUN 0 is a tape library with 4 slots, a mail slot and LUN 1 as its drive, driven by mtx;
+# iscsid: discovery and login through iscsid and iscsiadm, reads LUN 0 until LUN 1 appears, up to
+# 20 s after saying WAITING-FOR-ATTENTION, then logs out).
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 for m in $(cat /modlist); do insmod /lib/modules/$m || echo "INSMOD-FAILED $m"; done
 ip link set lo up; ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; ip route add default via 10.0.2.2
+if [ "$MODE" = iscsid ]; then
+    # open-iscsi as a distribution runs it: iscsid, discovery and login through iscsiadm
+    echo "InitiatorName=iqn.2026-12.org.jstgt.itest:linux" > /etc/iscsi/initiatorname.iscsi
+    # iscsid serves only root, whom it looks up by uid
+    echo "root:x:0:0:root:/:/bin/sh" > /etc/passwd; echo "root:x:0:" > /etc/group
+    mkdir -p /run/lock/iscsi /etc/iscsi/nodes /etc/iscsi/send_targets
+    iscsid -f > /tmp/iscsid.log 2>&1 &
+    for i in 1 2 3 4 5; do iscsiadm -m session > /dev/null 2>&1; [ $? -ne 20 ] && break; sleep 1; done
+    echo "== discovery"
+    iscsiadm -m discovery -t sendtargets -p 10.0.2.2:3260; echo "discovery rc=$?"
+    # discovery gives the target's own addresses (127.0.0.1 behind QEMU's NAT): a record for the
+    # address the guest reaches it at, as behind any NAT
+    iscsiadm -m node -o new -T "$TGT" -p 10.0.2.2:3260 > /dev/null; echo "new node rc=$?"
+    iscsiadm -m node -T "$TGT" -p 10.0.2.2:3260 --login; echo "login rc=$?"
+    for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/sda ] && break; sleep 1; done
+    iscsiadm -m session -P 3 | grep -E "iSCSI Session State|HeaderDigest|MaxRecvDataSegmentLength|Attached scsi disk"
+    echo "WAITING-FOR-ATTENTION"
+    for n in $(seq 1 20); do
+        dd if=/dev/sda of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null; echo "read $n rc=$?"
+        if ls -d /sys/bus/scsi/devices/*:0:0:1 > /dev/null 2>&1; then echo "LUN-1-ATTACHED"; break; fi
+        sleep 1
+    done
+    iscsiadm -m node -T "$TGT" -p 10.0.2.2:3260 --logout; echo "logout rc=$?"
+    echo "== iscsid"
+    cat /tmp/iscsid.log
+    echo "== dmesg"
+    dmesg | grep -E "sd |sr |scsi|iscsi|connection|I/O error" | grep -v -E "ommand line|ARGS=" \
+        | sed 's/^\[[ 0-9.]*\] //'
+    echo "== END"
+    poweroff -f
+fi
 echo "== login"
 iscsistart -i iqn.2026-12.org.jstgt.itest:linux -t "$TGT" -g 1 -a 10.0.2.2 -p 3260 $(echo "$ARGS" | tr , " ")
 echo "iscsistart rc=$?"

@@ -41,10 +41,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * reservation through SG_IO, SYNCHRONIZE CACHE, and the kernel's messages. Once plain, once with
  * mutual CHAP and CRC32C header and data digests. More boots drive a DVD and a tape drive through
  * sr and st, a tape library through ch, st and this machine's mtx, and a disk while its target
- * changes. The Debian packages come from
+ * changes, once through iscsistart and once through iscsid and iscsiadm. The Debian packages come from
  * {@code ${XDG_CACHE_HOME:-~/.cache}/jstgt/linux-initiator}, where {@code ./jstgt test} downloads
  * them ({@code apt-get download}: the current {@code linux-image-*-amd64}, {@code busybox-static},
- * {@code open-iscsi}, {@code libopeniscsiusr}); nothing is installed on this machine.
+ * {@code open-iscsi}, {@code libopeniscsiusr}, {@code libisns0}); nothing is installed on this machine.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinuxInitiatorIT {
@@ -63,6 +63,7 @@ class LinuxInitiatorIT {
     private static final String REMOVABLE_IQN = "iqn.2026-12.org.jstgt.itest:linux-removable";
     private static final String ATTENTION_IQN = "iqn.2026-12.org.jstgt.itest:linux-attention";
     private static final String LIBRARY_IQN = "iqn.2026-12.org.jstgt.itest:linux-library";
+    private static final String EVENTS_IQN = "iqn.2026-12.org.jstgt.itest:linux-events";
     private static final String USER = "lnx";
     private static final String SECRET = "lnx-Secret-12345";
     private static final String TARGET_USER = "jstgt-lnx";
@@ -84,7 +85,8 @@ class LinuxInitiatorIT {
     void prepare() throws Exception {
         Path debs = debDirectory();
         Map<String, Path> packages = new HashMap<>();
-        for (String name : List.of("linux-image-", "busybox-static_", "open-iscsi_", "libopeniscsiusr_")) {
+        for (String name : List.of("linux-image-", "busybox-static_", "open-iscsi_", "libopeniscsiusr_",
+                "libisns0_")) {
             Optional<Path> deb = newest(debs, name);
             if (deb.isEmpty()) {
                 unavailable("LinuxInitiatorIT needs " + name + "*.deb in " + debs
@@ -131,11 +133,13 @@ class LinuxInitiatorIT {
                 "changer.slots = 4", "changer.mailslots = 1", "changer.media = " + tapes));
         karaf.writeEtc("jstgt.target-linux-library.cfg", lines("iqn = " + LIBRARY_IQN, "lun.0 = lnxlib",
                 "lun.1 = lnxdrv"));
-        Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the five Linux targets in iscsi-ls",
+        karaf.writeEtc("jstgt.target-linux-events.cfg", lines("iqn = " + EVENTS_IQN, "lun.0 = lnx",
+                "async.events = true"));
+        Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the six Linux targets in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:3260"),
                 r -> r.exitCode() == 0 && r.output().contains(PLAIN_IQN) && r.output().contains(SECURE_IQN)
                         && r.output().contains(REMOVABLE_IQN) && r.output().contains(ATTENTION_IQN)
-                        && r.output().contains(LIBRARY_IQN));
+                        && r.output().contains(LIBRARY_IQN) && r.output().contains(EVENTS_IQN));
     }
 
     @Test
@@ -239,30 +243,74 @@ class LinuxInitiatorIT {
      */
     @Test
     void aUnitAttentionDoesNotCostTheSessionOfAnInitiatorWithoutIscsid() throws Exception {
-        Path serial = work.resolve("serial-attention.log");
-        Files.deleteIfExists(serial);
         // a lost connection fails reads after 5 s instead of the default 120
-        String append = "console=ttyS0 panic=-1 loglevel=4 MODE=attention TGT=" + ATTENTION_IQN
-                + " ARGS=-P,node.session.timeo.replacement_timeout=5";
-        Process qemu = new ProcessBuilder(qemu(serial, append)).redirectErrorStream(true)
-                .redirectOutput(work.resolve("qemu-attention.out").toFile()).start();
-        try {
-            Await.every(BOOT, Duration.ofMillis(200), "the guest's WAITING-FOR-ATTENTION",
-                    () -> Files.exists(serial) ? Files.readString(serial, StandardCharsets.ISO_8859_1) : "",
-                    out -> out.contains("WAITING-FOR-ATTENTION") || !qemu.isAlive());
-            karaf.writeEtc("jstgt.target-linux-attention.cfg", lines("iqn = " + ATTENTION_IQN, "lun.0 = lnx",
-                    "lun.1 = lnxcd"));
-            assertTrue(qemu.waitFor(BOOT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "QEMU ended");
-        } finally {
-            Processes.kill(qemu.toHandle(), Duration.ofSeconds(10));
-        }
-        String out = Files.readString(serial, StandardCharsets.ISO_8859_1);
+        String out = bootAndChange(ATTENTION_IQN, "attention", "-P,node.session.timeo.replacement_timeout=5",
+                () -> karaf.writeEtc("jstgt.target-linux-attention.cfg", lines("iqn = " + ATTENTION_IQN,
+                        "lun.0 = lnx", "lun.1 = lnxcd")));
         for (int n = 1; n <= 20; n++) {
             assertTrue(out.contains("read " + n + " rc=0"), "read " + n + " succeeded, in:\n" + out);
         }
         assertCleanKernelMessages(out);
         // the change did happen: LUN 1 answers
         Processes.run(TOOL, "iscsi-inq", "iscsi://127.0.0.1:3260/" + ATTENTION_IQN + "/1").assertSuccess();
+    }
+
+    /**
+     * open-iscsi as distributions run it: iscsid, with discovery, login and logout through
+     * iscsiadm (and its NOP-Out pings every 5 s), against a target with {@code async.events = true}.
+     * A LUN added to the target reaches iscsid as an Asynchronous Message (REPORTED LUNS DATA HAS
+     * CHANGED), and iscsid rescans the session at once: LUN 1 is attached with no rescan by hand,
+     * and the reads go on.
+     */
+    @Test
+    void iscsidDiscoversLogsInAndRescansAtAnAsynchronousMessage() throws Exception {
+        String out = bootAndChange(EVENTS_IQN, "iscsid", "", () -> karaf.writeEtc("jstgt.target-linux-events.cfg",
+                lines("iqn = " + EVENTS_IQN, "lun.0 = lnx", "lun.1 = lnxcd", "async.events = true")));
+        for (String expected : List.of("127.0.0.1:3260,1 " + EVENTS_IQN, "discovery rc=0", "new node rc=0",
+                "login rc=0", "iSCSI Session State: LOGGED_IN", "Attached scsi disk sda", "LUN-1-ATTACHED",
+                "logout rc=0", "== END")) {
+            assertTrue(out.contains(expected), expected + " in:\n" + out);
+        }
+        // iscsiadm's logout closed the session with a Logout Request, not by dropping the connection
+        Path log = karaf.home().resolve("data/log/karaf.log");
+        Await.every(Duration.ofSeconds(10), Duration.ofMillis(200), "the session's logout in karaf.log",
+                () -> Processes.read(log), text -> Pattern.compile("session \\d+ of iqn\\.2026-12\\.org\\.jstgt\\."
+                        + "itest:linux logged out").matcher(text).find());
+        Matcher reads = Pattern.compile("read \\d+ rc=(\\d+)").matcher(out);
+        while (reads.find()) {
+            assertEquals("0", reads.group(1), reads.group() + " in:\n" + out);
+        }
+        assertFalse(out.contains("INSMOD-FAILED"), out);
+        assertCleanKernelMessages(out);
+    }
+
+    /**
+     * Boots with {@code mode}, runs {@code change} once the guest says WAITING-FOR-ATTENTION and
+     * returns the serial console when the guest has powered off.
+     */
+    private String bootAndChange(String target, String mode, String args, Change change) throws Exception {
+        Path serial = work.resolve("serial-" + mode + ".log");
+        Files.deleteIfExists(serial);
+        String append = "console=ttyS0 panic=-1 loglevel=4 MODE=" + mode + " TGT=" + target
+                + (args.isEmpty() ? "" : " ARGS=" + args);
+        Process qemu = new ProcessBuilder(qemu(serial, append)).redirectErrorStream(true)
+                .redirectOutput(work.resolve("qemu-" + mode + ".out").toFile()).start();
+        try {
+            Await.every(BOOT, Duration.ofMillis(200), "the guest's WAITING-FOR-ATTENTION",
+                    () -> Files.exists(serial) ? Files.readString(serial, StandardCharsets.ISO_8859_1) : "",
+                    out -> out.contains("WAITING-FOR-ATTENTION") || !qemu.isAlive());
+            change.run();
+            assertTrue(qemu.waitFor(BOOT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "QEMU ended");
+        } finally {
+            Processes.kill(qemu.toHandle(), Duration.ofSeconds(10));
+        }
+        return Files.readString(serial, StandardCharsets.ISO_8859_1);
+    }
+
+    /** What a test changes on the target while the guest runs. */
+    @FunctionalInterface
+    private interface Change {
+        void run() throws Exception;
     }
 
     /** No line of the kernel's messages (after "== dmesg") matches {@link #BAD_KERNEL_LINE}. */
@@ -315,15 +363,20 @@ class LinuxInitiatorIT {
             cpio.file("init", 0755, in.readAllBytes());
         }
         cpio.file("bin/busybox", 0755, Files.readAllBytes(root.resolve("bin/busybox")));
-        Path iscsistart = root.resolve("sbin/iscsistart");
-        cpio.file("sbin/iscsistart", 0755, Files.readAllBytes(iscsistart));
         Path libs = root.resolve("usr/lib/x86_64-linux-gnu");
         try (Stream<Path> s = Files.list(libs)) {
-            for (Path lib : s.filter(p -> p.getFileName().toString().startsWith("libopeniscsiusr.so")).toList()) {
+            for (Path lib : s.filter(p -> p.getFileName().toString().startsWith("libopeniscsiusr.so")
+                    || p.getFileName().toString().startsWith("libisns.so")).toList()) {
                 cpio.file(root.relativize(lib).toString(), 0755, Files.readAllBytes(lib.toRealPath()));
             }
         }
-        Set<Path> hostLibraries = new LinkedHashSet<>(libraries(iscsistart, libs));
+        Set<Path> hostLibraries = new LinkedHashSet<>();
+        for (String program : List.of("iscsistart", "iscsid", "iscsiadm")) {
+            Path p = root.resolve("sbin").resolve(program);
+            cpio.file("sbin/" + program, 0755, Files.readAllBytes(p));
+            hostLibraries.addAll(libraries(p, libs));
+        }
+        cpio.file("etc/iscsi/iscsid.conf", 0644, Files.readAllBytes(root.resolve("etc/iscsi/iscsid.conf")));
         for (String tool : SG_TOOLS) {
             Path t = Processes.which(tool).orElseThrow(() -> new AssertionError(tool + " not on PATH"));
             cpio.file("bin/" + tool, 0755, Files.readAllBytes(t));

@@ -7,20 +7,69 @@
 # attention: reads LUN 0 for 20 s after saying WAITING-FOR-ATTENTION, while the test raises one;
 # changer: LUN 0 is a tape library with 4 slots, a mail slot and LUN 1 as its drive, driven by mtx;
 # iscsid: discovery and login through iscsid and iscsiadm, reads LUN 0 until LUN 1 appears, up to
-# 20 s after saying WAITING-FOR-ATTENTION, then logs out).
+# 20 s after saying WAITING-FOR-ATTENTION, then logs out; paths: logs in to PORTS (commas), one
+# path each to LUN 0 under the kernel's ALUA handler, and reads through whichever path is active
+# until the first is standby and the second active/optimized, up to 30 s after
+# WAITING-FOR-ATTENTION).
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 for m in $(cat /modlist); do insmod /lib/modules/$m || echo "INSMOD-FAILED $m"; done
 ip link set lo up; ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; ip route add default via 10.0.2.2
-if [ "$MODE" = iscsid ]; then
-    # open-iscsi as a distribution runs it: iscsid, discovery and login through iscsiadm
+# open-iscsi as a distribution runs it: iscsid, driven by iscsiadm
+start_iscsid() {
     echo "InitiatorName=iqn.2026-12.org.jstgt.itest:linux" > /etc/iscsi/initiatorname.iscsi
     # iscsid serves only root, whom it looks up by uid
     echo "root:x:0:0:root:/:/bin/sh" > /etc/passwd; echo "root:x:0:" > /etc/group
     mkdir -p /run/lock/iscsi /etc/iscsi/nodes /etc/iscsi/send_targets
     iscsid -f > /tmp/iscsid.log 2>&1 &
     for i in 1 2 3 4 5; do iscsiadm -m session > /dev/null 2>&1; [ $? -ne 20 ] && break; sleep 1; done
+}
+# the port of the portal a disk's session came in through
+port_of() {
+    cat $(readlink -f /sys/block/$1/device)/../../connection*/iscsi_connection/connection*/persistent_port
+}
+if [ "$MODE" = paths ]; then
+    start_iscsid
+    for p in $(echo "$PORTS" | tr , " "); do
+        iscsiadm -m node -o new -T "$TGT" -p 10.0.2.2:$p > /dev/null
+        iscsiadm -m node -T "$TGT" -p 10.0.2.2:$p --login > /dev/null; echo "login $p rc=$?"
+    done
+    for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/sda ] && [ -b /dev/sdb ] && break; sleep 1; done
+    FIRST=${PORTS%,*}
+    states() {
+        for d in sda sdb; do
+            echo "$1 path $(port_of $d): $(cat /sys/block/$d/device/access_state)"
+        done
+    }
+    active() {
+        for d in sda sdb; do
+            case "$(cat /sys/block/$d/device/access_state)" in active*) echo $d; return;; esac
+        done
+    }
+    states before
+    echo "WAITING-FOR-ATTENTION"
+    for n in $(seq 1 30); do
+        d=$(active)
+        dd if=/dev/$d of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null; echo "read $n path $(port_of $d) rc=$?"
+        [ "$(port_of $d)" != "$FIRST" ] && break
+        sleep 1
+    done
+    states after
+    d=$(active)
+    dd if=/dev/urandom of=/tmp/pattern bs=65536 count=16 2>/dev/null
+    dd if=/tmp/pattern of=/dev/$d bs=65536 oflag=direct 2>/dev/null; echo "write path $(port_of $d) rc=$?"
+    [ "$(dd if=/dev/$d bs=65536 count=16 iflag=direct 2>/dev/null | md5sum)" = "$(md5sum < /tmp/pattern)" ] \
+        && echo "PATH-DATA-OK"
+    iscsiadm -m node --logoutall=all > /dev/null; echo "logout rc=$?"
+    echo "== dmesg"
+    dmesg | grep -E "sd |alua|scsi|iscsi|connection|I/O error" | grep -v -E "ommand line|ARGS=" \
+        | sed 's/^\[[ 0-9.]*\] //'
+    echo "== END"
+    poweroff -f
+fi
+if [ "$MODE" = iscsid ]; then
+    start_iscsid
     echo "== discovery"
     iscsiadm -m discovery -t sendtargets -p 10.0.2.2:3260; echo "discovery rc=$?"
     # discovery gives the target's own addresses (127.0.0.1 behind QEMU's NAT): a record for the

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * mutual CHAP and CRC32C header and data digests. More boots drive a DVD and a tape drive through
  * sr and st, a tape library through ch, st and this machine's mtx, and a disk while its target
  * changes, once through iscsistart and once through iscsid and iscsiadm, and two paths to one LUN
- * under the kernel's ALUA handler while their states swap. The Debian packages come from
+ * under the kernel's ALUA handler while their states swap, and the kernel's error handling (LU and
+ * target resets). The Debian packages come from
  * {@code ${XDG_CACHE_HOME:-~/.cache}/jstgt/linux-initiator}, where {@code ./jstgt test} downloads
  * them ({@code apt-get download}: the current {@code linux-image-*-amd64}, {@code busybox-static},
  * {@code open-iscsi}, {@code libopeniscsiusr}, {@code libisns0}); nothing is installed on this machine.
@@ -53,7 +54,7 @@ class LinuxInitiatorIT {
     private static final List<String> MODULES = List.of("iscsi_tcp", "sd_mod", "sg", "e1000", "crc32c_generic",
             "crct10dif_generic", "crc64_rocksoft_generic", "ext4", "sr_mod", "isofs", "st", "ch", "scsi_dh_alua");
     private static final List<String> SG_TOOLS = List.of("sg_inq", "sg_vpd", "sg_readcap", "sg_persist", "sg_sync",
-            "sg_prevent", "sg_start", "sg_turs");
+            "sg_prevent", "sg_start", "sg_turs", "sg_reset");
     /** Host tools that may live in an sbin directory outside a user's PATH. */
     private static final List<String> SBIN_TOOLS = List.of("mtx");
     /** One boot under emulation (TCG) takes 25 to 35 s on the 2-core build machine. */
@@ -66,6 +67,8 @@ class LinuxInitiatorIT {
     private static final String LIBRARY_IQN = "iqn.2026-12.org.jstgt.itest:linux-library";
     private static final String EVENTS_IQN = "iqn.2026-12.org.jstgt.itest:linux-events";
     private static final String PATHS_IQN = "iqn.2026-12.org.jstgt.itest:linux-paths";
+    private static final String RECOVERY_IQN = "iqn.2026-12.org.jstgt.itest:linux-recovery";
+    private static final String RESETTABLE_IQN = "iqn.2026-12.org.jstgt.itest:linux-resettable";
     private static final String USER = "lnx";
     private static final String SECRET = "lnx-Secret-12345";
     private static final String TARGET_USER = "jstgt-lnx";
@@ -144,13 +147,17 @@ class LinuxInitiatorIT {
         karaf.writeEtc("jstgt.portal-lnxb.cfg", pathPortal(pathB, 3, "standby"));
         karaf.writeEtc("jstgt.target-linux-paths.cfg", lines("iqn = " + PATHS_IQN, "lun.0 = lnx",
                 "portals = lnxa, lnxb"));
+        karaf.writeEtc("jstgt.target-linux-recovery.cfg", lines("iqn = " + RECOVERY_IQN, "lun.0 = lnx"));
+        karaf.writeEtc("jstgt.target-linux-resettable.cfg", lines("iqn = " + RESETTABLE_IQN, "lun.0 = lnx",
+                "tmf.target.reset = true"));
         karaf.writeEtc("jstgt.target-linux-events.cfg", lines("iqn = " + EVENTS_IQN, "lun.0 = lnx",
                 "async.events = true"));
         Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the Linux targets in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:3260"),
                 r -> r.exitCode() == 0 && r.output().contains(PLAIN_IQN) && r.output().contains(SECURE_IQN)
                         && r.output().contains(REMOVABLE_IQN) && r.output().contains(ATTENTION_IQN)
-                        && r.output().contains(LIBRARY_IQN) && r.output().contains(EVENTS_IQN));
+                        && r.output().contains(LIBRARY_IQN) && r.output().contains(EVENTS_IQN)
+                        && r.output().contains(RECOVERY_IQN) && r.output().contains(RESETTABLE_IQN));
         Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the target of two paths in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:" + pathB),
                 r -> r.exitCode() == 0 && r.output().contains(PATHS_IQN));
@@ -330,6 +337,37 @@ class LinuxInitiatorIT {
                         + "|I/O error, dev sda, sector 0 op 0x0:\\(READ\\) .*)$"));
     }
 
+    /**
+     * The kernel's error handling, as it runs when a command times out, driven through SG_IO
+     * ({@code sg_reset}) with iscsid to log in again: a LOGICAL UNIT RESET, then a TARGET WARM
+     * RESET, once refused ({@code tmf.target.reset} off: the kernel drops and recovers its session
+     * instead) and once, on a second target of the same disk, done. After each, the data written
+     * before reads back, and the session is logged in.
+     */
+    @Test
+    void theKernelsErrorHandlingResetsAndRecovers() throws Exception {
+        String out = boot(RECOVERY_IQN, "", "recovery", " TGT2=" + RESETTABLE_IQN);
+        for (String t : List.of(RECOVERY_IQN, RESETTABLE_IQN)) {
+            for (String expected : List.of("login " + t + " rc=0", "reset device of " + t + " rc=0",
+                    "reset target of " + t + " rc=0", "DATA-AFTER-device-of-" + t + "-OK",
+                    "DATA-AFTER-target-of-" + t + "-OK", "logout " + t + " rc=0")) {
+                assertTrue(out.contains(expected), expected + " in:\n" + out);
+            }
+        }
+        // the refused reset cost the first session its connection, which iscsid logged in again; the
+        // one done cost nothing
+        String iscsid = out.substring(out.indexOf("== iscsid"), out.indexOf("== dmesg"));
+        assertEquals(1, iscsid.split("ISCSI_ERR_SCSI_EH_SESSION_RST", -1).length - 1, iscsid);
+        assertTrue(iscsid.contains("is operational after recovery"), iscsid);
+        assertFalse(out.contains("INSMOD-FAILED"), out);
+        assertCleanKernelMessages(out, Pattern.compile("^ ?connection1:0: detected conn error \\(1021\\)$"));
+        String log = Processes.read(karaf.home().resolve("data/log/karaf.log"));
+        assertTrue(log.contains("on " + RECOVERY_IQN + " refused (function authorization failed)"),
+                "the target logged the reset it refused");
+        assertTrue(log.contains("aborting every task of every LU of " + RESETTABLE_IQN),
+                "the target logged the reset it did");
+    }
+
     private static String pathPortal(int port, int tag, String state) {
         return lines("listen = 127.0.0.1:" + port, "tag = " + tag, "alua.state = " + state);
     }
@@ -400,10 +438,15 @@ class LinuxInitiatorIT {
     }
 
     private String boot(String target, String args, String mode) throws Exception {
+        return boot(target, args, mode, "");
+    }
+
+    /** As above, with more of the kernel command line ({@code more}: empty or starting with a blank). */
+    private String boot(String target, String args, String mode, String more) throws Exception {
         Path serial = work.resolve("serial-" + target.substring(target.indexOf(':') + 1) + ".log");
         Files.deleteIfExists(serial);
         String append = "console=ttyS0 panic=-1 loglevel=4 MODE=" + mode + " TGT=" + target
-                + (args.isEmpty() ? "" : " ARGS=" + args);
+                + (args.isEmpty() ? "" : " ARGS=" + args) + more;
         Processes.Result r = Processes.run(BOOT, qemu(serial, append));
         String out = Files.exists(serial) ? Files.readString(serial, StandardCharsets.ISO_8859_1) : "";
         assertEquals(0, r.exitCode(), "QEMU: " + r.describe() + "\nserial console:\n" + out);

@@ -12,7 +12,8 @@
 # until the first is standby and the second active/optimized, up to 30 s after
 # WAITING-FOR-ATTENTION; recovery: through iscsid, logs in to TGT (its LUN 0 a disk), writes,
 # resets the LU and the target through SG_IO and reads back after each, logs out, then the same
-# with TGT2, the same disk).
+# with TGT2, the same disk; big: LUN 0 a disk past 2 TiB with 4096-byte blocks, written and read
+# at both ends, its last 8 MiB discarded).
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
@@ -208,6 +209,25 @@ if [ "$MODE" = removable ]; then
     poweroff -f
 fi
 for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/sda ] && break; sleep 1; done
+if [ "$MODE" = big ]; then
+    S=/sys/block/sda
+    echo "logical_block_size=$(cat $S/queue/logical_block_size) size=$(cat $S/size)"
+    dd if=/dev/urandom of=/tmp/pattern bs=1M count=16 2>/dev/null
+    A=$(md5sum < /tmp/pattern)
+    LAST=$(( $(cat $S/size) / 2048 - 16 ))
+    dd if=/tmp/pattern of=/dev/sda bs=1M oflag=direct conv=fsync 2>/dev/null; echo "write first rc=$?"
+    dd if=/tmp/pattern of=/dev/sda bs=1M seek=$LAST oflag=direct conv=fsync 2>/dev/null; echo "write last rc=$?"
+    B=$(dd if=/dev/sda bs=1M count=16 iflag=direct 2>/dev/null | md5sum)
+    C=$(dd if=/dev/sda bs=1M skip=$LAST count=16 iflag=direct 2>/dev/null | md5sum)
+    [ "$A" = "$B" ] && [ "$A" = "$C" ] && echo "BIG-DATA-OK"
+    blkdiscard -o $(( (LAST + 8) * 1048576 )) -l 8388608 /dev/sda; echo "blkdiscard rc=$?"
+    Z=$(dd if=/dev/sda bs=1M skip=$(( LAST + 8 )) count=8 iflag=direct 2>/dev/null | md5sum)
+    [ "$Z" = "$(dd if=/dev/zero bs=1M count=8 2>/dev/null | md5sum)" ] && echo "BIG-DISCARD-ZEROES-OK"
+    echo "== dmesg"
+    dmesg | grep -E "sd |scsi|iscsi|connection|I/O error" | grep -v -E "ommand line|ARGS=" | sed 's/^\[[ 0-9.]*\] //'
+    echo "== END"
+    poweroff -f
+fi
 if [ "$MODE" = attention ]; then
     echo "WAITING-FOR-ATTENTION"
     for n in $(seq 1 20); do

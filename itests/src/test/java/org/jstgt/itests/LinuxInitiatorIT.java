@@ -69,6 +69,9 @@ class LinuxInitiatorIT {
     private static final String PATHS_IQN = "iqn.2026-12.org.jstgt.itest:linux-paths";
     private static final String RECOVERY_IQN = "iqn.2026-12.org.jstgt.itest:linux-recovery";
     private static final String RESETTABLE_IQN = "iqn.2026-12.org.jstgt.itest:linux-resettable";
+    private static final String BIG_IQN = "iqn.2026-12.org.jstgt.itest:linux-big";
+    /** The big disk: 3 TiB, past what 32-bit LBAs of 512 bytes reach, sparse on the build machine. */
+    private static final long BIG_SIZE = 3L << 40;
     private static final String USER = "lnx";
     private static final String SECRET = "lnx-Secret-12345";
     private static final String TARGET_USER = "jstgt-lnx";
@@ -147,6 +150,13 @@ class LinuxInitiatorIT {
         karaf.writeEtc("jstgt.portal-lnxb.cfg", pathPortal(pathB, 3, "standby"));
         karaf.writeEtc("jstgt.target-linux-paths.cfg", lines("iqn = " + PATHS_IQN, "lun.0 = lnx",
                 "portals = lnxa, lnxb"));
+        Path big = work.resolve("big.img");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(BIG_SIZE);
+        }
+        karaf.writeEtc("jstgt.lun-lnxbig.cfg", lines("device.type = disk", "store.type = file", "store.path = " + big,
+                "block.size = 4096"));
+        karaf.writeEtc("jstgt.target-linux-big.cfg", lines("iqn = " + BIG_IQN, "lun.0 = lnxbig"));
         karaf.writeEtc("jstgt.target-linux-recovery.cfg", lines("iqn = " + RECOVERY_IQN, "lun.0 = lnx"));
         karaf.writeEtc("jstgt.target-linux-resettable.cfg", lines("iqn = " + RESETTABLE_IQN, "lun.0 = lnx",
                 "tmf.target.reset = true"));
@@ -157,7 +167,8 @@ class LinuxInitiatorIT {
                 r -> r.exitCode() == 0 && r.output().contains(PLAIN_IQN) && r.output().contains(SECURE_IQN)
                         && r.output().contains(REMOVABLE_IQN) && r.output().contains(ATTENTION_IQN)
                         && r.output().contains(LIBRARY_IQN) && r.output().contains(EVENTS_IQN)
-                        && r.output().contains(RECOVERY_IQN) && r.output().contains(RESETTABLE_IQN));
+                        && r.output().contains(RECOVERY_IQN) && r.output().contains(RESETTABLE_IQN)
+                        && r.output().contains(BIG_IQN));
         Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the target of two paths in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:" + pathB),
                 r -> r.exitCode() == 0 && r.output().contains(PATHS_IQN));
@@ -189,6 +200,23 @@ class LinuxInitiatorIT {
         for (String secret : List.of(SECRET, TARGET_SECRET)) {
             assertFalse(log.contains(secret), "no secret in the log");
         }
+    }
+
+    /**
+     * A disk past 2 TiB with 4096-byte logical blocks, as sd sees it (READ CAPACITY(16), 16-byte
+     * reads and writes): 16 MiB written with O_DIRECT at its start and at its end read back, and
+     * 8 MiB at its end discarded read back as zeros.
+     */
+    @Test
+    void theKernelUsesADiskPastTwoTebibytesWith4KBlocks() throws Exception {
+        String out = boot(BIG_IQN, "", "big");
+        for (String expected : List.of("iscsistart rc=0", "logical_block_size=4096 size=" + BIG_SIZE / 512,
+                "[sda] 805306368 4096-byte logical blocks: (3.30 TB/3.00 TiB)", "write first rc=0", "write last rc=0",
+                "BIG-DATA-OK", "blkdiscard rc=0", "BIG-DISCARD-ZEROES-OK", "== END")) {
+            assertTrue(out.contains(expected), expected + " in:\n" + out);
+        }
+        assertFalse(out.contains("INSMOD-FAILED"), out);
+        assertCleanKernelMessages(out);
     }
 
     /**

@@ -70,6 +70,10 @@ class LinuxInitiatorIT {
     private static final String RECOVERY_IQN = "iqn.2026-12.org.jstgt.itest:linux-recovery";
     private static final String RESETTABLE_IQN = "iqn.2026-12.org.jstgt.itest:linux-resettable";
     private static final String BIG_IQN = "iqn.2026-12.org.jstgt.itest:linux-big";
+    private static final String UPDATE_IQN = "iqn.2026-12.org.jstgt.itest:linux-update";
+    /** The bundles updated under the kernel's I/O, in this order: store, device, core, transport. */
+    private static final List<String> UPDATED = List.of("jstgt-store-file", "jstgt-device-disk", "jstgt-scsi",
+            "jstgt-iscsi");
     /** The big disk: 3 TiB, past what 32-bit LBAs of 512 bytes reach, sparse on the build machine. */
     private static final long BIG_SIZE = 3L << 40;
     private static final String USER = "lnx";
@@ -157,6 +161,9 @@ class LinuxInitiatorIT {
         karaf.writeEtc("jstgt.lun-lnxbig.cfg", lines("device.type = disk", "store.type = file", "store.path = " + big,
                 "block.size = 4096"));
         karaf.writeEtc("jstgt.target-linux-big.cfg", lines("iqn = " + BIG_IQN, "lun.0 = lnxbig"));
+        karaf.writeEtc("jstgt.lun-lnxupd.cfg", lines("device.type = disk", "store.type = file",
+                "store.path = " + work.resolve("update.img"), "size = 64MiB"));
+        karaf.writeEtc("jstgt.target-linux-update.cfg", lines("iqn = " + UPDATE_IQN, "lun.0 = lnxupd"));
         karaf.writeEtc("jstgt.target-linux-recovery.cfg", lines("iqn = " + RECOVERY_IQN, "lun.0 = lnx"));
         karaf.writeEtc("jstgt.target-linux-resettable.cfg", lines("iqn = " + RESETTABLE_IQN, "lun.0 = lnx",
                 "tmf.target.reset = true"));
@@ -168,7 +175,7 @@ class LinuxInitiatorIT {
                         && r.output().contains(REMOVABLE_IQN) && r.output().contains(ATTENTION_IQN)
                         && r.output().contains(LIBRARY_IQN) && r.output().contains(EVENTS_IQN)
                         && r.output().contains(RECOVERY_IQN) && r.output().contains(RESETTABLE_IQN)
-                        && r.output().contains(BIG_IQN));
+                        && r.output().contains(BIG_IQN) && r.output().contains(UPDATE_IQN));
         Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the target of two paths in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:" + pathB),
                 r -> r.exitCode() == 0 && r.output().contains(PATHS_IQN));
@@ -394,6 +401,48 @@ class LinuxInitiatorIT {
                 "the target logged the reset it refused");
         assertTrue(log.contains("aborting every task of every LU of " + RESETTABLE_IQN),
                 "the target logged the reset it did");
+    }
+
+    /**
+     * Bundle updates under the kernel's I/O, as an administrator runs them from the shell
+     * ({@code bundle:update}): the file store, the disk device, the SCSI core and the iSCSI
+     * transport, one after the other, while the guest writes and reads back 1 MiB at a time
+     * through iscsid's session. No write fails and no read differs. The store's and the device's
+     * updates hold the commands; the core's and the transport's ask the session to log out, and
+     * iscsid logs in again. (The core's update left the session open, bound to the closed core:
+     * every command then failed with LOGICAL UNIT NOT SUPPORTED until the session ended.)
+     */
+    @Test
+    void bundleUpdatesUnderTheKernelsIoLoseNothing() throws Exception {
+        Path image = work.resolve("update.img");
+        KarafShell shell = KarafShell.of(karaf, work);
+        List<String> updated = new ArrayList<>();
+        String out = bootAndChange(UPDATE_IQN, "update", "", () -> {
+            for (String bundle : UPDATED) {
+                shell.run(TOOL, "bundle:update " + bundle).assertSuccess();
+                updated.add(bundle);
+                Await.every(Duration.ofSeconds(60), Duration.ofMillis(500), bundle + " active again",
+                        () -> shell.run(TOOL, "bundle:list -s --no-format | grep " + bundle),
+                        r -> r.exitCode() == 0 && r.output().contains("Active") && r.output().contains(bundle));
+                // the guest's I/O goes on between updates
+                Thread.sleep(3000);
+            }
+            try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+                f.seek(f.length() - 4096);
+                f.write("UPDATES-DONE\n".getBytes(StandardCharsets.US_ASCII));
+            }
+        });
+        assertEquals(UPDATED, updated);
+        for (String expected : List.of("login rc=0", "logout rc=0", "== END")) {
+            assertTrue(out.contains(expected), expected + " in:\n" + out);
+        }
+        assertFalse(out.contains("WRITE-FAILED"), out);
+        assertFalse(out.contains("READ-MISMATCH"), out);
+        Matcher rounds = Pattern.compile("ROUNDS (\\d+) in (\\d+) s").matcher(out);
+        assertTrue(rounds.find() && Integer.parseInt(rounds.group(2)) < 240, "the guest saw UPDATES-DONE:\n" + out);
+        assertTrue(Integer.parseInt(rounds.group(1)) >= 20, "the guest's I/O went on during the updates:\n" + out);
+        assertFalse(out.contains("INSMOD-FAILED"), out);
+        assertCleanKernelMessages(out, Pattern.compile("^ ?connection1:0: detected conn error \\(10(11|20)\\)$"));
     }
 
     private static String pathPortal(int port, int tag, String state) {

@@ -58,10 +58,29 @@ final class Processes {
      */
     static Result runWithEnv(Duration timeout, java.util.Map<String, String> env, String... command)
             throws IOException, InterruptedException {
+        return run(timeout, env, Path.of("/dev/null"), command);
+    }
+
+    /**
+     * {@link #run(Duration, String...)} with standard input read from a file.
+     *
+     * @param timeout the bound
+     * @param input the file
+     * @param command program and arguments
+     * @return the result
+     * @throws AssertionError on timeout, with the output so far
+     */
+    static Result runWithInput(Duration timeout, Path input, String... command)
+            throws IOException, InterruptedException {
+        return run(timeout, java.util.Map.of(), input, command);
+    }
+
+    private static Result run(Duration timeout, java.util.Map<String, String> env, Path input, String... command)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile("jstgt-itest-cmd", ".log");
         try {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(input.toFile()));
             pb.environment().putAll(env);
             Process p = pb.start();
             boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

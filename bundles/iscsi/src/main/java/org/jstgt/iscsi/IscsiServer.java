@@ -133,11 +133,27 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
         }
     }
 
+    /**
+     * The SCSI core goes away (its bundle stopped or updated): its Normal sessions are asked to log
+     * out (AsyncEvent 1, bounded wait), then the connections left are closed, before the core
+     * closes its LUNs. Initiators log in again once a core is back (logins meanwhile get 0x0301,
+     * service unavailable, which they retry), and resend what was in flight. A session kept open
+     * would stay bound to the closed core: every command of it then failed with LOGICAL UNIT NOT
+     * SUPPORTED, a hard error to initiators (found with the Linux kernel under bundle:update).
+     * SCR calls this while the leaving core still serves.
+     *
+     * @param r the registry leaving
+     */
     void unbindRegistry(TargetRegistry r) {
         synchronized (publishing) {
-            if (registry == r) {
-                registry = null;
+            if (registry != r) {
+                return;
             }
+            registry = null;
+        }
+        if (fabric.sessions().sessions().stream().anyMatch(s -> !s.discovery())) {
+            LOG.info("the SCSI core is leaving: its sessions are asked to log out, to log in again when it is back");
+            endNormalSessions();
         }
     }
 
@@ -348,6 +364,16 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
      * Clean stop: ask every Normal session to log out, wait a bounded time, then close every
      * channel and stop the event loops (bounded).
      */
+    /** Asks every Normal session to log out (bounded wait), then closes the connections of those left. */
+    private void endNormalSessions() {
+        drain(s -> true);
+        for (Session s : fabric.sessions().sessions()) {
+            if (!s.discovery()) {
+                s.connections().forEach(ConnectionPort::close);
+            }
+        }
+    }
+
     @Deactivate
     void deactivate() {
         drain(s -> true);

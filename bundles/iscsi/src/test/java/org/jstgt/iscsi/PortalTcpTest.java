@@ -363,6 +363,50 @@ class PortalTcpTest {
         }
     }
 
+    /**
+     * The SCSI core leaving (its bundle updated) ends the Normal sessions while it still serves:
+     * AsyncEvent 1, then the connection closes; logins wait for a core (0x0301) and succeed once one
+     * is back. Kept open, a session stayed bound to the closed core and every command of the Linux
+     * kernel's got LOGICAL UNIT NOT SUPPORTED until it logged in again.
+     */
+    @Test
+    void aLeavingCoreEndsItsSessionsAndLoginsWaitForTheNextOne() throws Exception {
+        FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);
+        org.jstgt.api.target.TargetRegistry core = FakeScsiTarget.registry(disk);
+        IscsiServer server = new IscsiServer(core);
+        byte[] login = ("InitiatorName=" + Wire.INITIATOR + "\0TargetName=" + Wire.TARGET + "\0")
+                .getBytes(StandardCharsets.UTF_8);
+        try {
+            Portal p = server.open("lo", "x", 1, List.of("127.0.0.1:0"),
+                    List.of(new InetSocketAddress("127.0.0.1", 0)));
+            try (Client c = new Client(p.bound().get(0))) {
+                c.send(loginBhs(1), login);
+                assertEquals(0, c.receive()[0][36], "logged in");
+                Thread leaving = new Thread(() -> server.unbindRegistry(core));
+                leaving.start();
+                byte[][] async = c.receive();
+                assertEquals(0x32, async[0][0] & 0x3f);
+                assertEquals(1, async[0][36], "AsyncEvent 1: target requests logout");
+                leaving.join(10000);
+                assertFalse(leaving.isAlive());
+                assertEquals(-1, c.in.read(), "closed after the grace period");
+            }
+            try (Client c = new Client(p.bound().get(0))) {
+                c.send(loginBhs(2), login);
+                byte[] r = c.receive()[0];
+                assertEquals(3, r[36], "status class: target error");
+                assertEquals(1, r[37], "service unavailable, while no core is there");
+            }
+            server.bindRegistry(core);
+            try (Client c = new Client(p.bound().get(0))) {
+                c.send(loginBhs(3), login);
+                assertEquals(0, c.receive()[0][36], "logged in to the next core");
+            }
+        } finally {
+            server.deactivate();
+        }
+    }
+
     @Test
     void removingAPortalAsksItsSessionsToLogOut() throws Exception {
         FakeScsiTarget disk = new FakeScsiTarget(Wire.TARGET);

@@ -360,10 +360,6 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
         }
     }
 
-    /**
-     * Clean stop: ask every Normal session to log out, wait a bounded time, then close every
-     * channel and stop the event loops (bounded).
-     */
     /** Asks every Normal session to log out (bounded wait), then closes the connections of those left. */
     private void endNormalSessions() {
         drain(s -> true);
@@ -374,6 +370,10 @@ public final class IscsiServer implements ManagementView, PortalDirectory {
         }
     }
 
+    /**
+     * Clean stop: ask every Normal session to log out, wait a bounded time, then close every
+     * channel and stop the event loops (bounded).
+     */
     @Deactivate
     void deactivate() {
         drain(s -> true);

@@ -42,7 +42,7 @@ port_of() {
 # the kernel's messages of its SCSI and iSCSI drivers, then the end of the run
 finish() {
     echo "== dmesg"
-    dmesg | grep -E "sd |sr |st |ch |alua|scsi|iscsi|connection|cdrom|reset|I/O error" \
+    dmesg | grep -E "sd |sr |st |ch |alua|scsi|iscsi|connection|cdrom|reset|I/O error|device-mapper" \
         | grep -v -E "ommand line|ARGS=" | sed 's/^\[[ 0-9.]*\] //'
     echo "== END"
     poweroff -f

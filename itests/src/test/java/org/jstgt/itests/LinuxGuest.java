@@ -21,7 +21,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.jstgt.testkit.Await;
@@ -30,9 +32,10 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A Linux guest for the kernel initiator tests: Debian's kernel booted in QEMU (TCG, user-mode
  * network: the host is 10.0.2.2) from an initramfs built here of busybox, open-iscsi's
- * iscsistart, iscsid and iscsiadm, this machine's sg3_utils and mtx, the kernel modules the modes
- * need, {@code src/test/resources/linux/init.sh} as /init and the mode scripts beside it under
- * /modes. A boot runs one mode (the kernel command line's MODE) and returns what the guest printed
+ * iscsistart, iscsid and iscsiadm, multipath-tools' multipath and multipathd (each program with
+ * the libraries it needs, from the packages if there, else from this machine), this machine's
+ * sg3_utils and mtx, the kernel modules the modes need, {@code src/test/resources/linux/init.sh}
+ * as /init and the mode scripts beside it under /modes. A boot runs one mode (the kernel command line's MODE) and returns what the guest printed
  * on its serial console. The Debian packages come from
  * {@code ${XDG_CACHE_HOME:-~/.cache}/jstgt/linux-initiator}, where {@code ./jstgt test} downloads
  * them ({@code apt-get download}); nothing is installed on this machine.
@@ -40,13 +43,14 @@ import org.junit.jupiter.api.Assumptions;
 final class LinuxGuest {
     /** The packages of the guest, by file name prefix. */
     private static final List<String> PACKAGES = List.of("linux-image-", "busybox-static_", "open-iscsi_",
-            "libopeniscsiusr_", "libisns0_");
+            "libopeniscsiusr_", "libisns0_", "multipath-tools_", "libdevmapper1.02.1_", "liburcu8_", "libaio1_");
     /** The scripts of src/test/resources/linux/modes, one per MODE. */
     private static final List<String> MODES = List.of("disk", "removable", "attention", "changer", "iscsid",
-            "paths", "recovery", "big", "update");
+            "paths", "recovery", "big", "update", "multipath");
     /** Modules the init loads, with what they depend on found in the kernel package. */
     private static final List<String> MODULES = List.of("iscsi_tcp", "sd_mod", "sg", "e1000", "crc32c_generic",
-            "crct10dif_generic", "crc64_rocksoft_generic", "ext4", "sr_mod", "isofs", "st", "ch", "scsi_dh_alua");
+            "crct10dif_generic", "crc64_rocksoft_generic", "ext4", "sr_mod", "isofs", "st", "ch", "scsi_dh_alua",
+            "dm_multipath", "dm_service_time");
     private static final List<String> SG_TOOLS = List.of("sg_inq", "sg_vpd", "sg_readcap", "sg_persist", "sg_sync",
             "sg_prevent", "sg_start", "sg_turs", "sg_reset");
     /** Host tools that may live in an sbin directory outside a user's PATH. */
@@ -76,6 +80,7 @@ final class LinuxGuest {
      * @return the guest
      */
     static LinuxGuest build(Path work) throws Exception {
+        work = work.toAbsolutePath();
         Path debs = debDirectory();
         Map<String, Path> packages = new HashMap<>();
         for (String name : PACKAGES) {
@@ -140,6 +145,18 @@ final class LinuxGuest {
         return Files.readString(serial, StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Waits until the serial console of the boot named {@code name} satisfies {@code done}, for a
+     * {@link Change} that follows the guest.
+     */
+    void awaitConsole(String name, Duration timeout, String what, Predicate<String> done) throws Exception {
+        Path serial = work.resolve("serial-" + name + ".log");
+        String out = Await.every(timeout, Duration.ofMillis(200), what,
+                () -> Files.exists(serial) ? Files.readString(serial, StandardCharsets.ISO_8859_1) : "",
+                o -> done.test(o) || o.contains("== END") || o.contains("Kernel panic"));
+        assertTrue(done.test(out), "the guest ended before " + what + ":\n" + out);
+    }
+
     /** What a test changes on the target while the guest runs. */
     @FunctionalInterface
     interface Change {
@@ -187,35 +204,43 @@ final class LinuxGuest {
             cpio.file("modes/" + mode + ".sh", 0644, resource("/linux/modes/" + mode + ".sh"));
         }
         cpio.file("bin/busybox", 0755, Files.readAllBytes(root.resolve("bin/busybox")));
-        Path libs = root.resolve("usr/lib/x86_64-linux-gnu");
-        try (Stream<Path> s = Files.list(libs)) {
-            for (Path lib : s.filter(p -> p.getFileName().toString().startsWith("libopeniscsiusr.so")
-                    || p.getFileName().toString().startsWith("libisns.so")).toList()) {
-                cpio.file(root.relativize(lib).toString(), 0755, Files.readAllBytes(lib.toRealPath()));
-            }
-        }
         Set<Path> hostLibraries = new LinkedHashSet<>();
-        for (String program : List.of("iscsistart", "iscsid", "iscsiadm")) {
+        Set<Path> packageLibraries = new LinkedHashSet<>();
+        for (String program : List.of("iscsistart", "iscsid", "iscsiadm", "multipath", "multipathd")) {
             Path p = root.resolve("sbin").resolve(program);
             cpio.file("sbin/" + program, 0755, Files.readAllBytes(p));
-            hostLibraries.addAll(libraries(p, libs));
+            libraries(p, root, hostLibraries, packageLibraries);
+        }
+        // multipath's path checkers and priority functions, which it loads by name from /lib/multipath
+        try (Stream<Path> s = Files.list(root.resolve("lib/multipath"))) {
+            for (Path plugin : s.sorted().toList()) {
+                packageLibraries.add(plugin);
+                libraries(plugin, root, hostLibraries, packageLibraries);
+            }
         }
         cpio.file("etc/iscsi/iscsid.conf", 0644, Files.readAllBytes(root.resolve("etc/iscsi/iscsid.conf")));
         for (String tool : SG_TOOLS) {
             Path t = Processes.which(tool).orElseThrow(() -> new AssertionError(tool + " not on PATH"));
             cpio.file("bin/" + tool, 0755, Files.readAllBytes(t));
-            hostLibraries.addAll(libraries(t, libs));
+            libraries(t, root, hostLibraries, packageLibraries);
         }
         for (String tool : SBIN_TOOLS) {
             // a missing one fails only the test that needs it
             Optional<Path> t = sbinTool(tool);
             if (t.isPresent()) {
                 cpio.file("bin/" + tool, 0755, Files.readAllBytes(t.get()));
-                hostLibraries.addAll(libraries(t.get(), libs));
+                libraries(t.get(), root, hostLibraries, packageLibraries);
             }
         }
+        // glibc loads it for pthread_cancel, which multipathd calls when it stops its threads
+        hostLibraries.add(Stream.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu")
+                .map(d -> Path.of(d, "libgcc_s.so.1")).filter(Files::exists).findFirst()
+                .orElseThrow(() -> new AssertionError("no libgcc_s.so.1 on this machine")));
         for (Path lib : hostLibraries) {
             cpio.file(lib.toString().substring(1), 0755, Files.readAllBytes(lib.toRealPath()));
+        }
+        for (Path lib : packageLibraries) {
+            cpio.file(root.relativize(lib).toString(), 0755, Files.readAllBytes(lib.toRealPath()));
         }
         StringBuilder list = new StringBuilder();
         for (Path m : modules(root)) {
@@ -244,19 +269,25 @@ final class LinuxGuest {
                 .filter(Files::isExecutable).findFirst());
     }
 
-    /** The host libraries {@code ldd} names for a program (absolute paths), the loader included. */
-    private static List<Path> libraries(Path program, Path extraDirectory) throws Exception {
-        Processes.Result r = Processes.runWithEnv(TOOL, Map.of("LD_LIBRARY_PATH", extraDirectory.toString()), "ldd",
-                program.toString()).assertSuccess();
-        List<Path> out = new ArrayList<>();
+    /**
+     * The libraries {@code ldd} names for a program (the loader included), found first in the
+     * packages unpacked under {@code root} (added to {@code fromPackages}), else on this machine
+     * (added to {@code fromHost}).
+     */
+    private static void libraries(Path program, Path root, Set<Path> fromHost, Set<Path> fromPackages)
+            throws Exception {
+        String path = Stream.of("lib", "lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu")
+                .map(d -> root.resolve(d).toString()).collect(Collectors.joining(":"));
+        Processes.Result r = Processes.runWithEnv(TOOL, Map.of("LD_LIBRARY_PATH", path), "ldd", program.toString())
+                .assertSuccess();
         Matcher m = Pattern.compile("(?m)(?:=>\\s*)?(/\\S+)\\s+\\(0x").matcher(r.output());
         while (m.find()) {
             Path p = Path.of(m.group(1));
-            if (!p.startsWith(extraDirectory)) {
-                out.add(p);
-            }
+            (p.startsWith(root) ? fromPackages : fromHost).add(p);
         }
-        return out;
+        if (r.output().contains("not found")) {
+            throw new AssertionError("ldd " + program + ": a library is missing:\n" + r.output());
+        }
     }
 
     /**

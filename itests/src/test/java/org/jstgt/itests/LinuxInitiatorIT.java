@@ -28,8 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ({@code src/test/resources/linux/modes}): a disk's queue limits, data, discard, ext4, persistent
  * reservation and cache flush, plain and with mutual CHAP and CRC32C digests; a DVD and a tape
  * drive; a tape library through mtx; a disk past 2 TiB with 4 KiB blocks; unit attentions with and
- * without iscsid; two paths under the kernel's ALUA handler; LU and target resets; and bundle
- * updates under I/O. Each checks what the guest printed and the kernel's messages.
+ * without iscsid; two paths under the kernel's ALUA handler, and under dm-multipath; LU and target
+ * resets; and bundle updates under I/O. Each checks what the guest printed and the kernel's messages.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinuxInitiatorIT {
@@ -45,6 +45,7 @@ class LinuxInitiatorIT {
     private static final String RESETTABLE_IQN = "iqn.2026-12.org.jstgt.itest:linux-resettable";
     private static final String BIG_IQN = "iqn.2026-12.org.jstgt.itest:linux-big";
     private static final String UPDATE_IQN = "iqn.2026-12.org.jstgt.itest:linux-update";
+    private static final String MULTIPATH_IQN = "iqn.2026-12.org.jstgt.itest:linux-multipath";
     /** The bundles updated under the kernel's I/O, in this order: store, device, core, transport. */
     private static final List<String> UPDATED = List.of("jstgt-store-file", "jstgt-device-disk", "jstgt-scsi",
             "jstgt-iscsi");
@@ -65,6 +66,9 @@ class LinuxInitiatorIT {
     /** The ports of the two portal groups of {@link #PATHS_IQN} (tags 2 and 3). */
     private int pathA;
     private int pathB;
+    /** The ports of the two portal groups of {@link #MULTIPATH_IQN} (tags 4 and 5). */
+    private int pathC;
+    private int pathD;
 
     @BeforeAll
     void prepare() throws Exception {
@@ -119,6 +123,14 @@ class LinuxInitiatorIT {
                 "tmf.target.reset = true"));
         karaf.writeEtc("jstgt.target-linux-events.cfg", lines("iqn = " + EVENTS_IQN, "lun.0 = lnx",
                 "async.events = true"));
+        pathC = KarafInstance.freePort();
+        pathD = KarafInstance.freePort();
+        karaf.writeEtc("jstgt.portal-lnxc.cfg", pathPortal(pathC, 4, "active/optimized"));
+        karaf.writeEtc("jstgt.portal-lnxd.cfg", pathPortal(pathD, 5, "standby"));
+        karaf.writeEtc("jstgt.lun-lnxmp.cfg", lines("device.type = disk", "store.type = file",
+                "store.path = " + work.resolve("multipath.img"), "size = 64MiB"));
+        karaf.writeEtc("jstgt.target-linux-multipath.cfg", lines("iqn = " + MULTIPATH_IQN, "lun.0 = lnxmp",
+                "portals = lnxc, lnxd"));
         Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the Linux targets in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:3260"),
                 r -> r.exitCode() == 0 && r.output().contains(PLAIN_IQN) && r.output().contains(SECURE_IQN)
@@ -129,6 +141,9 @@ class LinuxInitiatorIT {
         Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the target of two paths in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:" + pathB),
                 r -> r.exitCode() == 0 && r.output().contains(PATHS_IQN));
+        Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the multipath target in iscsi-ls",
+                () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:" + pathD),
+                r -> r.exitCode() == 0 && r.output().contains(MULTIPATH_IQN));
     }
 
     @Test
@@ -315,6 +330,55 @@ class LinuxInitiatorIT {
         assertCleanKernelMessages(out, Pattern.compile(
                 "^(sd 0:0:0:0: \\[sda\\] (tag#\\d+ )?Sense Key : Not Ready \\[current\\]"
                         + "|I/O error, dev sda, sector 0 op 0x0:\\(READ\\) .*)$"));
+    }
+
+    /**
+     * dm-multipath over two paths to one LUN, set up as for an ALUA array (multipathd, paths grouped
+     * by ALUA priority, failback at once, the session's replacement timeout at 5 s), under the
+     * guest's I/O: path C active/optimized and path D standby; the states swapped; then D's portal
+     * closed (its node lost) with C made active/optimized again, as a cluster's failover does; then
+     * D's portal back, in standby. The I/O moves C, D, C, and not one write fails nor one read
+     * differs; at the end multipath sees both paths up, C ready and D a ghost (standby).
+     */
+    @Test
+    void dmMultipathFollowsStateChangesAndALostPathWithoutAnIoError() throws Exception {
+        Path image = work.resolve("multipath.img");
+        String out = bootAndChange(MULTIPATH_IQN, "multipath", "", () -> {
+            awaitRounds(pathC, 1);
+            karaf.writeEtc("jstgt.portal-lnxc.cfg", pathPortal(pathC, 4, "standby"));
+            karaf.writeEtc("jstgt.portal-lnxd.cfg", pathPortal(pathD, 5, "active/optimized"));
+            awaitRounds(pathD, 1);
+            karaf.writeEtc("jstgt.portal-lnxc.cfg", pathPortal(pathC, 4, "active/optimized"));
+            karaf.writeEtc("jstgt.portal-lnxd.cfg", lines("listen =", "tag = 5", "alua.state = standby"));
+            awaitRounds(pathC, 2);
+            karaf.writeEtc("jstgt.portal-lnxd.cfg", pathPortal(pathD, 5, "standby"));
+            try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+                f.seek(f.length() - 4096);
+                f.write("PATHS-DONE\n".getBytes(StandardCharsets.US_ASCII));
+            }
+        }, " PORTS=" + pathC + "," + pathD);
+        for (String expected : List.of("login " + pathC + " rc=0", "login " + pathD + " rc=0", "map: sda sdb",
+                "PATHSTATE " + pathC + " active ready", "PATHSTATE " + pathD + " active ghost", "flush rc=0",
+                "logout rc=0", "== END")) {
+            assertTrue(out.contains(expected), expected + " in:\n" + out);
+        }
+        assertFalse(out.contains("WRITE-FAILED"), out);
+        assertFalse(out.contains("READ-MISMATCH"), out);
+        Matcher rounds = Pattern.compile("ROUNDS (\\d+) in (\\d+) s").matcher(out);
+        assertTrue(rounds.find() && Integer.parseInt(rounds.group(2)) < 240, "the guest saw PATHS-DONE:\n" + out);
+        // What dm-multipath is there for: a command that met the standby state (NOT READY, 04h/0Bh) or
+        // the lost session (the device offline after the replacement timeout) fails on its path, which
+        // multipath fails and retries elsewhere, and the flush at logout is refused on the standby path.
+        assertCleanKernelMessages(out, Pattern.compile("^(sd [01]:0:0:0: \\[sd[ab]\\] (tag#\\d+ )?"
+                + "Sense Key : Not Ready \\[current\\]|I/O error, dev sd[ab], sector \\d+ op 0x[01]:\\((READ|WRITE)\\) .*"
+                + "|sd 1:0:0:0: rejecting I/O to offline device)$"));
+    }
+
+    /** Waits until the multipath guest's I/O went through {@code port} alone {@code times} times. */
+    private void awaitRounds(int port, int times) throws Exception {
+        Pattern via = Pattern.compile("(?m)^ROUND \\d+ via " + port + "\\r?$");
+        guest.awaitConsole("multipath", Duration.ofSeconds(120), "the guest's I/O through " + port + " (" + times
+                + ")", out -> via.matcher(out).results().count() >= times);
     }
 
     /**

@@ -3,7 +3,7 @@
 # their ALUA priority, failback at once). After WAITING-FOR-ATTENTION it writes and reads back
 # 64 KiB at a time through the map, printing the port its I/O went through whenever that changes,
 # until the disk's last 4 KiB say PATHS-DONE (up to 240 s); then, once multipathd has taken every
-# path back (up to 60 s), each path's port with its map and checker states.
+# path back into the map (up to 60 s), the map and its paths as multipath -ll sees them.
 # Sourced by /init (init.sh), which provides the functions it calls.
 start_iscsid
 for p in $(echo "$PORTS" | tr , " "); do
@@ -76,16 +76,12 @@ while [ $(( $(date +%s) - start )) -lt 240 ]; do
     dd if=/dev/dm-0 bs=4096 skip=$LASTBLOCK count=1 iflag=direct 2>/dev/null | grep -q PATHS-DONE && break
 done
 echo "ROUNDS $n in $(( $(date +%s) - start )) s"
-# multipathd's checker takes a path back within a few of its intervals
+# multipathd's checker takes a path back into the map within a few of its intervals
 for i in $(seq 1 60); do
     multipathd show paths raw format "%d %t %T" > /tmp/paths 2>&1
     grep -q -v -E " active (ready|ghost) *$" /tmp/paths || break
     sleep 1
 done
-while read d dm chk; do
-    [ "$d" = sda ] && echo "PATHSTATE $PA $dm $chk"
-    [ "$d" = sdb ] && echo "PATHSTATE $PB $dm $chk"
-done < /tmp/paths
 echo "== multipath after"
 multipath -ll 2>&1
 kill $MPD; wait $MPD

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ({@code src/test/resources/linux/modes}): a disk's queue limits, data, discard, ext4, persistent
  * reservation and cache flush, plain and with mutual CHAP and CRC32C digests; a DVD and a tape
  * drive; a tape library through mtx; a disk past 2 TiB with 4 KiB blocks; unit attentions with and
- * without iscsid; two paths under the kernel's ALUA handler, and under dm-multipath; LU and target
- * resets; and bundle updates under I/O. Each checks what the guest printed and the kernel's messages.
+ * without iscsid; two paths under the kernel's ALUA handler, and under dm-multipath with implicit
+ * and explicit ALUA; LU and target resets; and bundle updates under I/O. Each checks what the
+ * guest printed and the kernel's messages.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinuxInitiatorIT {
@@ -46,6 +47,7 @@ class LinuxInitiatorIT {
     private static final String BIG_IQN = "iqn.2026-12.org.jstgt.itest:linux-big";
     private static final String UPDATE_IQN = "iqn.2026-12.org.jstgt.itest:linux-update";
     private static final String MULTIPATH_IQN = "iqn.2026-12.org.jstgt.itest:linux-multipath";
+    private static final String EXPLICIT_IQN = "iqn.2026-12.org.jstgt.itest:linux-explicit";
     /** The bundles updated under the kernel's I/O, in this order: store, device, core, transport. */
     private static final List<String> UPDATED = List.of("jstgt-store-file", "jstgt-device-disk", "jstgt-scsi",
             "jstgt-iscsi");
@@ -69,6 +71,9 @@ class LinuxInitiatorIT {
     /** The ports of the two portal groups of {@link #MULTIPATH_IQN} (tags 4 and 5). */
     private int pathC;
     private int pathD;
+    /** The ports of the two portal groups of {@link #EXPLICIT_IQN} (tags 6 and 7). */
+    private int pathE;
+    private int pathF;
 
     @BeforeAll
     void prepare() throws Exception {
@@ -131,6 +136,14 @@ class LinuxInitiatorIT {
                 "store.path = " + work.resolve("multipath.img"), "size = 64MiB"));
         karaf.writeEtc("jstgt.target-linux-multipath.cfg", lines("iqn = " + MULTIPATH_IQN, "lun.0 = lnxmp",
                 "portals = lnxc, lnxd"));
+        pathE = KarafInstance.freePort();
+        pathF = KarafInstance.freePort();
+        karaf.writeEtc("jstgt.portal-lnxe.cfg", pathPortal(pathE, 6, "active/optimized"));
+        karaf.writeEtc("jstgt.portal-lnxf.cfg", pathPortal(pathF, 7, "standby"));
+        karaf.writeEtc("jstgt.lun-lnxex.cfg", lines("device.type = disk", "store.type = file",
+                "store.path = " + work.resolve("explicit.img"), "size = 64MiB"));
+        karaf.writeEtc("jstgt.target-linux-explicit.cfg", lines("iqn = " + EXPLICIT_IQN, "lun.0 = lnxex",
+                "portals = lnxe, lnxf", "alua = both"));
         Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the Linux targets in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:3260"),
                 r -> r.exitCode() == 0 && r.output().contains(PLAIN_IQN) && r.output().contains(SECURE_IQN)
@@ -144,6 +157,9 @@ class LinuxInitiatorIT {
         Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the multipath target in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:" + pathD),
                 r -> r.exitCode() == 0 && r.output().contains(MULTIPATH_IQN));
+        Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the explicit ALUA target in iscsi-ls",
+                () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:" + pathF),
+                r -> r.exitCode() == 0 && r.output().contains(EXPLICIT_IQN));
     }
 
     @Test
@@ -338,12 +354,11 @@ class LinuxInitiatorIT {
      * guest's I/O: path C active/optimized and path D standby; the states swapped; then D's portal
      * closed (its node lost) with C made active/optimized again, as a cluster's failover does; then
      * D's portal back, in standby. The I/O moves C, D, C, and not one write fails nor one read
-     * differs; at the end multipath sees both paths up, C ready and D a ghost (standby).
+     * differs; at the end multipath has both paths in its map, C ready and D a ghost (standby).
      */
     @Test
     void dmMultipathFollowsStateChangesAndALostPathWithoutAnIoError() throws Exception {
-        Path image = work.resolve("multipath.img");
-        String out = bootAndChange(MULTIPATH_IQN, "multipath", "", () -> {
+        String out = multipathBoot(MULTIPATH_IQN, "multipath.img", pathC, pathD, () -> {
             awaitRounds(pathC, 1);
             karaf.writeEtc("jstgt.portal-lnxc.cfg", pathPortal(pathC, 4, "standby"));
             karaf.writeEtc("jstgt.portal-lnxd.cfg", pathPortal(pathD, 5, "active/optimized"));
@@ -352,26 +367,93 @@ class LinuxInitiatorIT {
             karaf.writeEtc("jstgt.portal-lnxd.cfg", lines("listen =", "tag = 5", "alua.state = standby"));
             awaitRounds(pathC, 2);
             karaf.writeEtc("jstgt.portal-lnxd.cfg", pathPortal(pathD, 5, "standby"));
-            try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+        });
+        assertEquals("active ready running", pathAfter(out, pathC), out);
+        assertEquals("active ghost running", pathAfter(out, pathD), out);
+        // the lost path is the second session's (host 1)
+        assertMultipathKernelMessages(out, 1);
+    }
+
+    /**
+     * dm-multipath as above over a target with {@code alua = both}: path E active/optimized, path F
+     * standby. E's portal closes (its node lost), and multipath, left with F's standby group,
+     * activates it: the kernel's ALUA handler sends SET TARGET PORT GROUPS, jstgt makes F's group
+     * active/optimized and writes that to F's portal file, and the I/O goes on through F without an
+     * error. E's portal back (still active/optimized in its file), multipath uses both paths.
+     */
+    @Test
+    void dmMultipathActivatesAStandbyGroupWithSetTargetPortGroups() throws Exception {
+        Path portalF = karaf.home().resolve("etc/jstgt.portal-lnxf.cfg");
+        String out = multipathBoot(EXPLICIT_IQN, "explicit.img", pathE, pathF, () -> {
+            awaitRounds(pathE, 1);
+            karaf.writeEtc("jstgt.portal-lnxe.cfg", lines("listen =", "tag = 6", "alua.state = active/optimized"));
+            awaitRounds(pathF, 1);
+            Await.until(Duration.ofSeconds(30), "F's portal file recording the state SET TARGET PORT GROUPS set",
+                    () -> Files.readString(portalF, StandardCharsets.UTF_8).matches(
+                            "(?ms).*^alua\\.state\\s*=\\s*active/optimized\\s*$.*"));
+            karaf.writeEtc("jstgt.portal-lnxe.cfg", pathPortal(pathE, 6, "active/optimized"));
+        });
+        assertEquals("active ready running", pathAfter(out, pathE), out);
+        assertEquals("active ready running", pathAfter(out, pathF), out);
+        for (String expected : List.of("alua: supports implicit and explicit TPGS", "port group 07 state S",
+                "port group 07 state A")) {
+            assertTrue(out.contains(expected), expected + " in:\n" + out);
+        }
+        String log = Processes.read(karaf.home().resolve("data/log/karaf.log"));
+        assertTrue(log.contains("SET TARGET PORT GROUPS"), "the target logged the state change it was asked for");
+        // the lost path is the first session's (host 0)
+        assertMultipathKernelMessages(out, 0);
+    }
+
+    /**
+     * Boots MODE=multipath logged in to {@code target} through {@code first} and {@code second},
+     * runs {@code change} under its I/O, then writes PATHS-DONE into the last 4 KiB of the LUN's
+     * {@code image}; checks what every such boot must show and returns the serial console.
+     */
+    private String multipathBoot(String target, String image, int first, int second, LinuxGuest.Change change)
+            throws Exception {
+        String out = bootAndChange(target, "multipath", "", () -> {
+            change.run();
+            try (RandomAccessFile f = new RandomAccessFile(work.resolve(image).toFile(), "rw")) {
                 f.seek(f.length() - 4096);
                 f.write("PATHS-DONE\n".getBytes(StandardCharsets.US_ASCII));
             }
-        }, " PORTS=" + pathC + "," + pathD);
-        for (String expected : List.of("login " + pathC + " rc=0", "login " + pathD + " rc=0", "map: sda sdb",
-                "PATHSTATE " + pathC + " active ready", "PATHSTATE " + pathD + " active ghost", "flush rc=0",
-                "logout rc=0", "== END")) {
+        }, " PORTS=" + first + "," + second);
+        for (String expected : List.of("login " + first + " rc=0", "login " + second + " rc=0", "map: sda sdb",
+                "flush rc=0", "logout rc=0", "== END")) {
             assertTrue(out.contains(expected), expected + " in:\n" + out);
         }
         assertFalse(out.contains("WRITE-FAILED"), out);
         assertFalse(out.contains("READ-MISMATCH"), out);
         Matcher rounds = Pattern.compile("ROUNDS (\\d+) in (\\d+) s").matcher(out);
         assertTrue(rounds.find() && Integer.parseInt(rounds.group(2)) < 240, "the guest saw PATHS-DONE:\n" + out);
-        // What dm-multipath is there for: a command that met the standby state (NOT READY, 04h/0Bh) or
-        // the lost session (the device offline after the replacement timeout) fails on its path, which
-        // multipath fails and retries elsewhere, and the flush at logout is refused on the standby path.
+        return out;
+    }
+
+    /**
+     * The states of the path through {@code port} in what {@code multipath -ll} printed at the end:
+     * device-mapper's, the path checker's, and the SCSI device's (as "active ghost running").
+     */
+    private static String pathAfter(String out, int port) {
+        Matcher device = Pattern.compile("(?m)^PATH (sd[ab]) " + port + "\\r?$").matcher(out);
+        assertTrue(device.find(), "the guest's device of port " + port + " in:\n" + out);
+        String after = out.substring(out.indexOf("== multipath after"), out.indexOf("== multipathd"));
+        Matcher line = Pattern.compile("\\d+:\\d+:\\d+:\\d+ " + device.group(1) + " \\d+:\\d+ +(\\w+ \\w+ \\w+)")
+                .matcher(after);
+        assertTrue(line.find(), device.group(1) + " in multipath -ll:\n" + after);
+        return line.group(1);
+    }
+
+    /**
+     * What dm-multipath is there for: a command that met a standby state (NOT READY, 04h/0Bh) or a
+     * lost session (the device offline after the replacement timeout, on SCSI host {@code lostHost})
+     * fails on its path, which multipath fails and retries elsewhere; the flush at logout is refused
+     * on a standby path. No other error.
+     */
+    private static void assertMultipathKernelMessages(String out, int lostHost) {
         assertCleanKernelMessages(out, Pattern.compile("^(sd [01]:0:0:0: \\[sd[ab]\\] (tag#\\d+ )?"
                 + "Sense Key : Not Ready \\[current\\]|I/O error, dev sd[ab], sector \\d+ op 0x[01]:\\((READ|WRITE)\\) .*"
-                + "|sd 1:0:0:0: rejecting I/O to offline device)$"));
+                + "|sd " + lostHost + ":0:0:0: rejecting I/O to offline device)$"));
     }
 
     /** Waits until the multipath guest's I/O went through {@code port} alone {@code times} times. */

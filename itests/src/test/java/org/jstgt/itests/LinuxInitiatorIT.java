@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -130,20 +131,10 @@ class LinuxInitiatorIT {
                 "async.events = true"));
         pathC = KarafInstance.freePort();
         pathD = KarafInstance.freePort();
-        karaf.writeEtc("jstgt.portal-lnxc.cfg", pathPortal(pathC, 4, "active/optimized"));
-        karaf.writeEtc("jstgt.portal-lnxd.cfg", pathPortal(pathD, 5, "standby"));
-        karaf.writeEtc("jstgt.lun-lnxmp.cfg", lines("device.type = disk", "store.type = file",
-                "store.path = " + work.resolve("multipath.img"), "size = 64MiB"));
-        karaf.writeEtc("jstgt.target-linux-multipath.cfg", lines("iqn = " + MULTIPATH_IQN, "lun.0 = lnxmp",
-                "portals = lnxc, lnxd"));
+        multipathTarget(MULTIPATH_IQN, "lnxmp", "multipath.img", "lnxc", pathC, 4, "lnxd", pathD, "implicit");
         pathE = KarafInstance.freePort();
         pathF = KarafInstance.freePort();
-        karaf.writeEtc("jstgt.portal-lnxe.cfg", pathPortal(pathE, 6, "active/optimized"));
-        karaf.writeEtc("jstgt.portal-lnxf.cfg", pathPortal(pathF, 7, "standby"));
-        karaf.writeEtc("jstgt.lun-lnxex.cfg", lines("device.type = disk", "store.type = file",
-                "store.path = " + work.resolve("explicit.img"), "size = 64MiB"));
-        karaf.writeEtc("jstgt.target-linux-explicit.cfg", lines("iqn = " + EXPLICIT_IQN, "lun.0 = lnxex",
-                "portals = lnxe, lnxf", "alua = both"));
+        multipathTarget(EXPLICIT_IQN, "lnxex", "explicit.img", "lnxe", pathE, 6, "lnxf", pathF, "both");
         Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the Linux targets in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:3260"),
                 r -> r.exitCode() == 0 && r.output().contains(PLAIN_IQN) && r.output().contains(SECURE_IQN)
@@ -151,15 +142,12 @@ class LinuxInitiatorIT {
                         && r.output().contains(LIBRARY_IQN) && r.output().contains(EVENTS_IQN)
                         && r.output().contains(RECOVERY_IQN) && r.output().contains(RESETTABLE_IQN)
                         && r.output().contains(BIG_IQN) && r.output().contains(UPDATE_IQN));
-        Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the target of two paths in iscsi-ls",
-                () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:" + pathB),
-                r -> r.exitCode() == 0 && r.output().contains(PATHS_IQN));
-        Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the multipath target in iscsi-ls",
-                () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:" + pathD),
-                r -> r.exitCode() == 0 && r.output().contains(MULTIPATH_IQN));
-        Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the explicit ALUA target in iscsi-ls",
-                () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:" + pathF),
-                r -> r.exitCode() == 0 && r.output().contains(EXPLICIT_IQN));
+        for (Map.Entry<Integer, String> p : Map.of(pathB, PATHS_IQN, pathD, MULTIPATH_IQN, pathF, EXPLICIT_IQN)
+                .entrySet()) {
+            Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), p.getValue() + " in iscsi-ls on " + p.getKey(),
+                    () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:" + p.getKey()),
+                    r -> r.exitCode() == 0 && r.output().contains(p.getValue()));
+        }
     }
 
     @Test
@@ -454,6 +442,21 @@ class LinuxInitiatorIT {
         assertCleanKernelMessages(out, Pattern.compile("^(sd [01]:0:0:0: \\[sd[ab]\\] (tag#\\d+ )?"
                 + "Sense Key : Not Ready \\[current\\]|I/O error, dev sd[ab], sector \\d+ op 0x[01]:\\((READ|WRITE)\\) .*"
                 + "|sd " + lostHost + ":0:0:0: rejecting I/O to offline device)$"));
+    }
+
+    /**
+     * A target of one 64 MiB disk on two portal groups: {@code active} (tag {@code tag},
+     * active/optimized) and {@code standby} (tag {@code tag + 1}, standby), with the ALUA mode
+     * {@code alua}.
+     */
+    private void multipathTarget(String iqn, String lun, String image, String active, int activePort, int tag,
+            String standby, int standbyPort, String alua) throws Exception {
+        karaf.writeEtc("jstgt.portal-" + active + ".cfg", pathPortal(activePort, tag, "active/optimized"));
+        karaf.writeEtc("jstgt.portal-" + standby + ".cfg", pathPortal(standbyPort, tag + 1, "standby"));
+        karaf.writeEtc("jstgt.lun-" + lun + ".cfg", lines("device.type = disk", "store.type = file",
+                "store.path = " + work.resolve(image), "size = 64MiB"));
+        karaf.writeEtc("jstgt.target-" + iqn.substring(iqn.indexOf(':') + 1) + ".cfg", lines("iqn = " + iqn,
+                "lun.0 = " + lun, "portals = " + active + ", " + standby, "alua = " + alua));
     }
 
     /** Waits until the multipath guest's I/O went through {@code port} alone {@code times} times. */

@@ -39,6 +39,80 @@ port_of() {
     cat $(readlink -f /sys/block/$1/device)/../../connection*/iscsi_connection/connection*/persistent_port
 }
 
+# logs in through iscsid to TGT on each of PORTS (commas), one path each, with a replacement timeout
+# of 5 s (the I/O of a path whose session is gone fails over after 5 s, not 120), as multipath
+# setups have it; sets PA and PB to the ports of sda and sdb
+login_paths() {
+    start_iscsid
+    for p in $(echo "$PORTS" | tr , " "); do
+        iscsiadm -m node -o new -T "$TGT" -p 10.0.2.2:$p > /dev/null
+        iscsiadm -m node -T "$TGT" -p 10.0.2.2:$p -o update -n node.session.timeo.replacement_timeout -v 5
+        iscsiadm -m node -T "$TGT" -p 10.0.2.2:$p --login > /dev/null; echo "login $p rc=$?"
+    done
+    for i in $(seq 1 10); do [ -b /dev/sda ] && [ -b /dev/sdb ] && break; sleep 1; done
+    PA=$(port_of sda); PB=$(port_of sdb); echo "PATH sda $PA"; echo "PATH sdb $PB"
+}
+
+# dm-multipath over sda and sdb as a distribution's multipathd runs it for an ALUA array (paths
+# grouped by their ALUA priority, failback at once), with $1 as more lines of its defaults; waits
+# up to 30 s for the map, dm-0 (without it, ends the run with what multipath says), and sets MPD to
+# multipathd's pid
+start_multipathd() {
+    mkdir -p /etc/multipath
+    cat > /etc/multipath.conf <<CONF
+defaults {
+    find_multipaths off
+    user_friendly_names no
+    polling_interval 2
+$1
+}
+devices {
+    device {
+        vendor "JSTGT"
+        product ".*"
+        path_grouping_policy group_by_prio
+        prio alua
+        path_checker tur
+        failback immediate
+        no_path_retry 30
+    }
+}
+CONF
+    # No udev here: device-mapper makes its own device nodes, and each path gets the entry of
+    # udev's database that multipath looks for: a device udev has seen, with the identifier udev
+    # reads from the Device Identification page (ID_SERIAL) and ID_WWN, without which multipath's
+    # built-in blacklist leaves a device out. The kernel's wwid is made of one of that page's
+    # designators.
+    mkdir -p /run/udev/data
+    for d in sda sdb; do
+        id=$(tr ' ' _ < /sys/block/$d/device/wwid)
+        printf 'I:1\nE:ID_SERIAL=%s\nE:ID_WWN=%s\n' "$id" "$id" > /run/udev/data/b$(cat /sys/block/$d/dev)
+        echo "WWID $d $id"
+    done
+    export DM_DISABLE_UDEV=1
+    multipathd -d -s > /tmp/multipathd.log 2>&1 &
+    MPD=$!
+    for i in $(seq 1 30); do [ -b /dev/dm-0 ] && break; sleep 1; done
+    echo "map: $(ls /sys/block/dm-0/slaves 2>/dev/null | tr '\n' ' ')"
+    if [ ! -b /dev/dm-0 ]; then
+        echo "NO-MAP"
+        multipath -v3 2>&1 | tail -80
+        echo "== multipathd"
+        cat /tmp/multipathd.log
+        finish
+    fi
+}
+
+# stops multipathd, removes the map, logs out of every path, then ends the run with multipathd's log
+end_multipath() {
+    kill $MPD; wait $MPD
+    multipath -F; echo "flush rc=$?"
+    iscsiadm -m node --logoutall=all > /dev/null; echo "logout rc=$?"
+    echo "== multipathd"
+    cat /tmp/multipathd.log
+    finish
+}
+
 # the kernel's messages of its SCSI and iSCSI drivers, then the end of the run
 finish() {
     echo "== dmesg"

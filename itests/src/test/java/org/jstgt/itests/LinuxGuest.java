@@ -46,7 +46,7 @@ final class LinuxGuest {
             "libopeniscsiusr_", "libisns0_", "multipath-tools_", "libdevmapper1.02.1_", "liburcu8_", "libaio1_");
     /** The scripts of src/test/resources/linux/modes, one per MODE. */
     private static final List<String> MODES = List.of("disk", "removable", "attention", "changer", "iscsid",
-            "paths", "recovery", "big", "update", "multipath");
+            "paths", "recovery", "big", "update", "multipath", "mpathpersist");
     /** Modules the init loads, with what they depend on found in the kernel package. */
     private static final List<String> MODULES = List.of("iscsi_tcp", "sd_mod", "sg", "e1000", "crc32c_generic",
             "crct10dif_generic", "crc64_rocksoft_generic", "ext4", "sr_mod", "isofs", "st", "ch", "scsi_dh_alua",
@@ -206,7 +206,8 @@ final class LinuxGuest {
         cpio.file("bin/busybox", 0755, Files.readAllBytes(root.resolve("bin/busybox")));
         Set<Path> hostLibraries = new LinkedHashSet<>();
         Set<Path> packageLibraries = new LinkedHashSet<>();
-        for (String program : List.of("iscsistart", "iscsid", "iscsiadm", "multipath", "multipathd")) {
+        for (String program : List.of("iscsistart", "iscsid", "iscsiadm", "multipath", "multipathd",
+                "mpathpersist")) {
             Path p = root.resolve("sbin").resolve(program);
             cpio.file("sbin/" + program, 0755, Files.readAllBytes(p));
             libraries(p, root, hostLibraries, packageLibraries);

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jstgt.testkit.Await;
+import org.jstgt.testkit.Cdbs;
+import org.jstgt.testkit.Initiator;
+import org.jstgt.testkit.ScsiReply;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -30,8 +35,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * reservation and cache flush, plain and with mutual CHAP and CRC32C digests; a DVD and a tape
  * drive; a tape library through mtx; a disk past 2 TiB with 4 KiB blocks; unit attentions with and
  * without iscsid; two paths under the kernel's ALUA handler, and under dm-multipath with implicit
- * and explicit ALUA; LU and target resets; and bundle updates under I/O. Each checks what the
- * guest printed and the kernel's messages.
+ * and explicit ALUA and with persistent reservations (mpathpersist, fencing); LU and target
+ * resets; and bundle updates under I/O. Each checks what the guest printed and the kernel's
+ * messages.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinuxInitiatorIT {
@@ -49,6 +55,14 @@ class LinuxInitiatorIT {
     private static final String UPDATE_IQN = "iqn.2026-12.org.jstgt.itest:linux-update";
     private static final String MULTIPATH_IQN = "iqn.2026-12.org.jstgt.itest:linux-multipath";
     private static final String EXPLICIT_IQN = "iqn.2026-12.org.jstgt.itest:linux-explicit";
+    private static final String FENCE_IQN = "iqn.2026-12.org.jstgt.itest:linux-fence";
+    /** The other cluster node of the fencing test, a session of the test's own. */
+    private static final String OTHER_NODE = "iqn.2026-12.org.jstgt.itest:other-node";
+    private static final long GUEST_KEY = 0x6a737467L;
+    private static final long OTHER_KEY = 0x0b0b0b0bL;
+    /** PERSISTENT RESERVE OUT's PREEMPT AND ABORT and a type (SPC-4 §6.16.2, §6.15.3.4). */
+    private static final int PREEMPT_AND_ABORT = 5;
+    private static final int WRITE_EXCLUSIVE_REGISTRANTS_ONLY = 5;
     /** The bundles updated under the kernel's I/O, in this order: store, device, core, transport. */
     private static final List<String> UPDATED = List.of("jstgt-store-file", "jstgt-device-disk", "jstgt-scsi",
             "jstgt-iscsi");
@@ -75,6 +89,9 @@ class LinuxInitiatorIT {
     /** The ports of the two portal groups of {@link #EXPLICIT_IQN} (tags 6 and 7). */
     private int pathE;
     private int pathF;
+    /** The ports of the two portal groups of {@link #FENCE_IQN} (tags 8 and 9). */
+    private int pathG;
+    private int pathH;
 
     @BeforeAll
     void prepare() throws Exception {
@@ -135,6 +152,9 @@ class LinuxInitiatorIT {
         pathE = KarafInstance.freePort();
         pathF = KarafInstance.freePort();
         multipathTarget(EXPLICIT_IQN, "lnxex", "explicit.img", "lnxe", pathE, 6, "lnxf", pathF, "both");
+        pathG = KarafInstance.freePort();
+        pathH = KarafInstance.freePort();
+        multipathTarget(FENCE_IQN, "lnxpr", "fence.img", "lnxg", pathG, 8, "lnxh", pathH, "implicit");
         Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the Linux targets in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:3260"),
                 r -> r.exitCode() == 0 && r.output().contains(PLAIN_IQN) && r.output().contains(SECURE_IQN)
@@ -142,8 +162,8 @@ class LinuxInitiatorIT {
                         && r.output().contains(LIBRARY_IQN) && r.output().contains(EVENTS_IQN)
                         && r.output().contains(RECOVERY_IQN) && r.output().contains(RESETTABLE_IQN)
                         && r.output().contains(BIG_IQN) && r.output().contains(UPDATE_IQN));
-        for (Map.Entry<Integer, String> p : Map.of(pathB, PATHS_IQN, pathD, MULTIPATH_IQN, pathF, EXPLICIT_IQN)
-                .entrySet()) {
+        for (Map.Entry<Integer, String> p : Map.of(pathB, PATHS_IQN, pathD, MULTIPATH_IQN, pathF, EXPLICIT_IQN,
+                pathH, FENCE_IQN).entrySet()) {
             Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), p.getValue() + " in iscsi-ls on " + p.getKey(),
                     () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:" + p.getKey()),
                     r -> r.exitCode() == 0 && r.output().contains(p.getValue()));
@@ -391,6 +411,69 @@ class LinuxInitiatorIT {
         assertTrue(log.contains("SET TARGET PORT GROUPS"), "the target logged the state change it was asked for");
         // the lost path is the first session's (host 0)
         assertMultipathKernelMessages(out, 0);
+    }
+
+    /**
+     * Persistent reservations through dm-multipath, as Pacemaker's fence_mpath makes them: the guest
+     * registers its key on both paths with mpathpersist ({@code reservation_key} in multipath.conf)
+     * and reserves Write Exclusive, Registrants Only; another node (a session of the test's own)
+     * sees the key once per path, cannot write, reads; then fences the guest (PREEMPT AND ABORT of
+     * its key), and the guest's writes through the map fail with RESERVATION CONFLICT, which
+     * multipath returns without failing a path; after the other node's CLEAR they succeed again.
+     */
+    @Test
+    void mpathpersistReservesThroughEveryPathAndAFencedNodeCannotWrite() throws Exception {
+        Pattern failing = Pattern.compile("(?m)^WRITE \\d+ rc=1\\r?$");
+        Pattern writing = Pattern.compile("(?m)^WRITE \\d+ rc=0\\r?$");
+        String out = bootAndChange(FENCE_IQN, "mpathpersist", "", () -> {
+            try (Initiator other = Sessions.login(new InetSocketAddress("127.0.0.1", pathG), OTHER_NODE, FENCE_IQN)) {
+                assertEquals(List.of(GUEST_KEY, GUEST_KEY), ReservationsIT.readKeys(other), "the guest's key per path");
+                assertEquals(new ReservationsIT.Reservation(GUEST_KEY, WRITE_EXCLUSIVE_REGISTRANTS_ONLY),
+                        ReservationsIT.readReservation(other));
+                assertEquals(ReservationsIT.RESERVATION_CONFLICT, write(other).status(), "the other node writes");
+                read(other).assertGood();
+                ReservationsIT.out(other, ReservationsIT.REGISTER, 0, 0, OTHER_KEY, false).assertGood();
+                ReservationsIT.out(other, PREEMPT_AND_ABORT, WRITE_EXCLUSIVE_REGISTRANTS_ONLY, OTHER_KEY, GUEST_KEY,
+                        false).assertGood();
+                guest.awaitConsole("mpathpersist", Duration.ofSeconds(60), "the fenced guest's failing write",
+                        o -> failing.matcher(o).find());
+                assertEquals(List.of(OTHER_KEY), ReservationsIT.readKeys(other), "keys after the fencing");
+                write(other).assertGood();
+                ReservationsIT.out(other, ReservationsIT.CLEAR, 0, OTHER_KEY, 0, false).assertGood();
+                guest.awaitConsole("mpathpersist", Duration.ofSeconds(60), "the guest's write after the CLEAR",
+                        o -> failing.matcher(o).find() && writing.matcher(o.substring(failing.matcher(o).results()
+                                .findFirst().orElseThrow().end())).find());
+                other.logout();
+            }
+            try (RandomAccessFile f = new RandomAccessFile(work.resolve("fence.img").toFile(), "rw")) {
+                f.seek(f.length() - 4096);
+                f.write("PR-DONE\n".getBytes(StandardCharsets.US_ASCII));
+            }
+        }, " PORTS=" + pathG + "," + pathH + " KEY=0x" + Long.toHexString(GUEST_KEY));
+        for (String expected : List.of("login " + pathG + " rc=0", "login " + pathH + " rc=0", "map: sda sdb",
+                "register rc=0", "reserve rc=0", "keys through " + pathG + ": 2", "keys through " + pathH + ": 2",
+                "Key=0x" + Long.toHexString(GUEST_KEY), "Write Exclusive, registrants only", "reserved write rc=0",
+                "RESERVED-DATA-OK", "no keys through " + pathG, "no keys through " + pathH, "flush rc=0",
+                "logout rc=0", "== END")) {
+            assertTrue(out.contains(expected), expected + " in:\n" + out);
+        }
+        Matcher rounds = Pattern.compile("ROUNDS (\\d+) in (\\d+) s").matcher(out);
+        assertTrue(rounds.find() && Integer.parseInt(rounds.group(2)) < 120, "the guest saw PR-DONE:\n" + out);
+        // READ KEYS through either path lists the LU's two registrations (one per I_T nexus), as
+        // above; a reservation conflict is the node's, not the path's: both paths stay in the map
+        assertTrue(out.contains("sd 0:0:0:0: reservation conflict"), out);
+        assertEquals("active ready running", pathAfter(out, pathG), out);
+        assertEquals("active ghost running", pathAfter(out, pathH), out);
+        // the flush at logout is refused on the standby path (NOT READY, 04h/0Bh)
+        assertCleanKernelMessages(out, Pattern.compile("^sd 1:0:0:0: \\[sdb\\] Sense Key : Not Ready \\[current\\]$"));
+    }
+
+    private static ScsiReply write(Initiator session) throws IOException {
+        return session.scsi(0, Cdbs.write10(100_000, 8), new byte[8 * 512], 0);
+    }
+
+    private static ScsiReply read(Initiator session) throws IOException {
+        return session.scsi(0, Cdbs.read10(100_000, 8), null, 8 * 512);
     }
 
     /**

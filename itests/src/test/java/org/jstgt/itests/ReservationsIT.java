@@ -30,11 +30,11 @@ class ReservationsIT {
     private static final long KEY_B = 0xB2B2_0000_0000_00B2L;
     private static final long KEY_B_AFTER = 0xB3B3_0000_0000_00B3L;
     /** PERSISTENT RESERVE OUT service actions and the Write Exclusive type (SPC-4 §6.16.2, §6.15.3.4). */
-    private static final int REGISTER = 0;
+    static final int REGISTER = 0;
     private static final int RESERVE = 1;
-    private static final int CLEAR = 3;
+    static final int CLEAR = 3;
     private static final int WRITE_EXCLUSIVE = 1;
-    private static final int RESERVATION_CONFLICT = 0x18;
+    static final int RESERVATION_CONFLICT = 0x18;
 
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)

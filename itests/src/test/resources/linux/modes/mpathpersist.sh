@@ -1,18 +1,27 @@
 # MODE=mpathpersist: persistent reservations through dm-multipath, as Pacemaker's fence_mpath makes
 # them: logs in to PORTS (commas) through iscsid, puts dm-multipath over the two paths with the
-# reservation key KEY, registers it on every path and reserves Write Exclusive, Registrants Only
-# with mpathpersist, and checks each path's keys with sg_persist. After WAITING-FOR-ATTENTION it
-# writes 4 KiB through the map, printing each write's status whenever it changes, until the disk's
+# reservation key KEY, registers it on every path (with ALLTG, with ALL_TG_PT) and reserves Write
+# Exclusive, Registrants Only with mpathpersist, and checks the keys with sg_persist. After
+# WAITING-FOR-ATTENTION it writes 4 KiB through the map, printing each write's status whenever it changes, until the disk's
 # last 4 KiB say PR-DONE (up to 120 s); then the map, and each path's keys.
 # Sourced by /init (init.sh), which provides the functions it calls.
 login_paths
-start_multipathd "    reservation_key $KEY"
-mpathpersist --out --register --param-sark=$KEY /dev/dm-0; echo "register rc=$?"
+# ALLTG=1: registrations with ALL_TG_PT (mpathpersist --param-alltgpt), and all_tg_pt in
+# multipath.conf, which sends them once per SCSI host: each iSCSI session is a host of its own
+if [ -n "$ALLTG" ]; then
+    start_multipathd "    reservation_key $KEY
+    all_tg_pt yes"
+    mpathpersist --out --register --param-alltgpt --param-sark=$KEY /dev/dm-0; echo "register rc=$?"
+else
+    start_multipathd "    reservation_key $KEY"
+    mpathpersist --out --register --param-sark=$KEY /dev/dm-0; echo "register rc=$?"
+fi
 mpathpersist --out --reserve --param-rk=$KEY --prout-type=5 /dev/dm-0; echo "reserve rc=$?"
 for d in sda sdb; do
     echo "keys through $(port_of $d): $(sg_persist -n -i -k /dev/$d | grep -c -i "$KEY")"
 done
 sg_persist -n -i -r /dev/sda
+echo "all target ports registrations: $(sg_persist -n -i -s /dev/sda | grep -c "All target ports bit set")"
 dd if=/dev/urandom of=/tmp/p bs=4096 count=1 2>/dev/null
 dd if=/tmp/p of=/dev/dm-0 bs=4096 oflag=direct 2>/dev/null; echo "reserved write rc=$?"
 [ "$(dd if=/dev/dm-0 bs=4096 count=1 iflag=direct 2>/dev/null | md5sum)" = "$(md5sum < /tmp/p)" ] \

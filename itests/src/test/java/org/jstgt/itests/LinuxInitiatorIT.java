@@ -56,6 +56,7 @@ class LinuxInitiatorIT {
     private static final String MULTIPATH_IQN = "iqn.2026-12.org.jstgt.itest:linux-multipath";
     private static final String EXPLICIT_IQN = "iqn.2026-12.org.jstgt.itest:linux-explicit";
     private static final String FENCE_IQN = "iqn.2026-12.org.jstgt.itest:linux-fence";
+    private static final String ALL_TG_PT_IQN = "iqn.2026-12.org.jstgt.itest:linux-alltgpt";
     /** The other cluster node of the fencing test, a session of the test's own. */
     private static final String OTHER_NODE = "iqn.2026-12.org.jstgt.itest:other-node";
     private static final long GUEST_KEY = 0x6a737467L;
@@ -92,6 +93,9 @@ class LinuxInitiatorIT {
     /** The ports of the two portal groups of {@link #FENCE_IQN} (tags 8 and 9). */
     private int pathG;
     private int pathH;
+    /** The ports of the two portal groups of {@link #ALL_TG_PT_IQN} (tags 10 and 11). */
+    private int pathI;
+    private int pathJ;
 
     @BeforeAll
     void prepare() throws Exception {
@@ -155,6 +159,9 @@ class LinuxInitiatorIT {
         pathG = KarafInstance.freePort();
         pathH = KarafInstance.freePort();
         multipathTarget(FENCE_IQN, "lnxpr", "fence.img", "lnxg", pathG, 8, "lnxh", pathH, "implicit");
+        pathI = KarafInstance.freePort();
+        pathJ = KarafInstance.freePort();
+        multipathTarget(ALL_TG_PT_IQN, "lnxat", "alltgpt.img", "lnxi", pathI, 10, "lnxj", pathJ, "implicit");
         Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the Linux targets in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:3260"),
                 r -> r.exitCode() == 0 && r.output().contains(PLAIN_IQN) && r.output().contains(SECURE_IQN)
@@ -163,7 +170,7 @@ class LinuxInitiatorIT {
                         && r.output().contains(RECOVERY_IQN) && r.output().contains(RESETTABLE_IQN)
                         && r.output().contains(BIG_IQN) && r.output().contains(UPDATE_IQN));
         for (Map.Entry<Integer, String> p : Map.of(pathB, PATHS_IQN, pathD, MULTIPATH_IQN, pathF, EXPLICIT_IQN,
-                pathH, FENCE_IQN).entrySet()) {
+                pathH, FENCE_IQN, pathJ, ALL_TG_PT_IQN).entrySet()) {
             Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), p.getValue() + " in iscsi-ls on " + p.getKey(),
                     () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:" + p.getKey()),
                     r -> r.exitCode() == 0 && r.output().contains(p.getValue()));
@@ -423,11 +430,34 @@ class LinuxInitiatorIT {
      */
     @Test
     void mpathpersistReservesThroughEveryPathAndAFencedNodeCannotWrite() throws Exception {
+        String out = fencing(FENCE_IQN, "fence.img", pathG, pathH, false);
+        // READ KEYS through either path lists the LU's two registrations, one per I_T nexus
+        assertTrue(out.contains("keys through " + pathG + ": 2") && out.contains("keys through " + pathH + ": 2"), out);
+        assertTrue(out.contains("all target ports registrations: 0"), out);
+    }
+
+    /**
+     * As above with registrations made with ALL_TG_PT ({@code mpathpersist --param-alltgpt}, and
+     * {@code all_tg_pt} in multipath.conf, which still sends one per path: each iSCSI session is a
+     * SCSI host of its own): READ FULL STATUS shows both with ALL_TG_PT, and the rest holds the same.
+     */
+    @Test
+    void mpathpersistRegistersWithAllTgPt() throws Exception {
+        String out = fencing(ALL_TG_PT_IQN, "alltgpt.img", pathI, pathJ, true);
+        assertTrue(out.contains("all target ports registrations: 2"), out);
+    }
+
+    /**
+     * Boots MODE=mpathpersist over {@code iqn} through {@code first} (active/optimized) and
+     * {@code second} (standby), plays the other node, and checks what both fencing tests show.
+     */
+    private String fencing(String iqn, String image, int first, int second, boolean allTgPt) throws Exception {
         Pattern failing = Pattern.compile("(?m)^WRITE \\d+ rc=1\\r?$");
         Pattern writing = Pattern.compile("(?m)^WRITE \\d+ rc=0\\r?$");
-        String out = bootAndChange(FENCE_IQN, "mpathpersist", "", () -> {
-            try (Initiator other = Sessions.login(new InetSocketAddress("127.0.0.1", pathG), OTHER_NODE, FENCE_IQN)) {
-                assertEquals(List.of(GUEST_KEY, GUEST_KEY), ReservationsIT.readKeys(other), "the guest's key per path");
+        String out = bootAndChange(iqn, "mpathpersist", "", () -> {
+            try (Initiator other = Sessions.login(new InetSocketAddress("127.0.0.1", first), OTHER_NODE, iqn)) {
+                List<Long> keys = ReservationsIT.readKeys(other);
+                assertTrue(!keys.isEmpty() && keys.stream().allMatch(k -> k == GUEST_KEY), "the guest's key: " + keys);
                 assertEquals(new ReservationsIT.Reservation(GUEST_KEY, WRITE_EXCLUSIVE_REGISTRANTS_ONLY),
                         ReservationsIT.readReservation(other));
                 assertEquals(ReservationsIT.RESERVATION_CONFLICT, write(other).status(), "the other node writes");
@@ -445,27 +475,26 @@ class LinuxInitiatorIT {
                                 .findFirst().orElseThrow().end())).find());
                 other.logout();
             }
-            try (RandomAccessFile f = new RandomAccessFile(work.resolve("fence.img").toFile(), "rw")) {
+            try (RandomAccessFile f = new RandomAccessFile(work.resolve(image).toFile(), "rw")) {
                 f.seek(f.length() - 4096);
                 f.write("PR-DONE\n".getBytes(StandardCharsets.US_ASCII));
             }
-        }, " PORTS=" + pathG + "," + pathH + " KEY=0x" + Long.toHexString(GUEST_KEY));
-        for (String expected : List.of("login " + pathG + " rc=0", "login " + pathH + " rc=0", "map: sda sdb",
-                "register rc=0", "reserve rc=0", "keys through " + pathG + ": 2", "keys through " + pathH + ": 2",
-                "Key=0x" + Long.toHexString(GUEST_KEY), "Write Exclusive, registrants only", "reserved write rc=0",
-                "RESERVED-DATA-OK", "no keys through " + pathG, "no keys through " + pathH, "flush rc=0",
-                "logout rc=0", "== END")) {
+        }, " PORTS=" + first + "," + second + " KEY=0x" + Long.toHexString(GUEST_KEY) + (allTgPt ? " ALLTG=1" : ""));
+        for (String expected : List.of("login " + first + " rc=0", "login " + second + " rc=0", "map: sda sdb",
+                "register rc=0", "reserve rc=0", "Key=0x" + Long.toHexString(GUEST_KEY),
+                "Write Exclusive, registrants only", "reserved write rc=0", "RESERVED-DATA-OK",
+                "no keys through " + first, "no keys through " + second, "flush rc=0", "logout rc=0", "== END")) {
             assertTrue(out.contains(expected), expected + " in:\n" + out);
         }
         Matcher rounds = Pattern.compile("ROUNDS (\\d+) in (\\d+) s").matcher(out);
         assertTrue(rounds.find() && Integer.parseInt(rounds.group(2)) < 120, "the guest saw PR-DONE:\n" + out);
-        // READ KEYS through either path lists the LU's two registrations (one per I_T nexus), as
-        // above; a reservation conflict is the node's, not the path's: both paths stay in the map
+        // a reservation conflict is the node's, not the path's: both paths stay in the map
         assertTrue(out.contains("sd 0:0:0:0: reservation conflict"), out);
-        assertEquals("active ready running", pathAfter(out, pathG), out);
-        assertEquals("active ghost running", pathAfter(out, pathH), out);
+        assertEquals("active ready running", pathAfter(out, first), out);
+        assertEquals("active ghost running", pathAfter(out, second), out);
         // the flush at logout is refused on the standby path (NOT READY, 04h/0Bh)
         assertCleanKernelMessages(out, Pattern.compile("^sd 1:0:0:0: \\[sdb\\] Sense Key : Not Ready \\[current\\]$"));
+        return out;
     }
 
     private static ScsiReply write(Initiator session) throws IOException {

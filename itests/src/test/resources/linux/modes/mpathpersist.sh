@@ -2,8 +2,8 @@
 # them: logs in to PORTS (commas) through iscsid, puts dm-multipath over the two paths with the
 # reservation key KEY, registers it on every path (with ALLTG, with ALL_TG_PT) and reserves Write
 # Exclusive, Registrants Only with mpathpersist, and checks the keys with sg_persist. After
-# WAITING-FOR-ATTENTION it writes 4 KiB through the map, printing each write's status whenever it changes, until the disk's
-# last 4 KiB say PR-DONE (up to 120 s); then the map, and each path's keys.
+# WAITING-FOR-ATTENTION it writes 4 KiB through the map, printing each write's status whenever it
+# changes, until the disk's last 4 KiB say PR-DONE (up to 120 s); then the map, and each path's keys.
 # Sourced by /init (init.sh), which provides the functions it calls.
 login_paths
 # ALLTG=1: registrations with ALL_TG_PT (mpathpersist --param-alltgpt), and all_tg_pt in
@@ -11,11 +11,11 @@ login_paths
 if [ -n "$ALLTG" ]; then
     start_multipathd "    reservation_key $KEY
     all_tg_pt yes"
-    mpathpersist --out --register --param-alltgpt --param-sark=$KEY /dev/dm-0; echo "register rc=$?"
+    ALLTGPT=--param-alltgpt
 else
     start_multipathd "    reservation_key $KEY"
-    mpathpersist --out --register --param-sark=$KEY /dev/dm-0; echo "register rc=$?"
 fi
+mpathpersist --out --register $ALLTGPT --param-sark=$KEY /dev/dm-0; echo "register rc=$?"
 mpathpersist --out --reserve --param-rk=$KEY --prout-type=5 /dev/dm-0; echo "reserve rc=$?"
 for d in sda sdb; do
     echo "keys through $(port_of $d): $(sg_persist -n -i -k /dev/$d | grep -c -i "$KEY")"

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,8 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -32,11 +31,12 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A Linux guest for the kernel initiator tests: Debian's kernel booted in QEMU (TCG, user-mode
  * network: the host is 10.0.2.2) from an initramfs built here of busybox, open-iscsi's
- * iscsistart, iscsid and iscsiadm, multipath-tools' multipath and multipathd (each program with
- * the libraries it needs, from the packages if there, else from this machine), this machine's
- * sg3_utils and mtx, the kernel modules the modes need, {@code src/test/resources/linux/init.sh}
- * as /init and the mode scripts beside it under /modes. A boot runs one mode (the kernel command line's MODE) and returns what the guest printed
- * on its serial console. The Debian packages come from
+ * iscsistart, iscsid and iscsiadm, multipath-tools' multipath, multipathd and mpathpersist (each
+ * program with the libraries it needs, from the packages if there, else from this machine), this
+ * machine's sg3_utils and mtx, the kernel modules the modes need,
+ * {@code src/test/resources/linux/init.sh} as /init and the mode scripts beside it under /modes. A
+ * boot runs one mode (the kernel command line's MODE) and returns what the guest printed on its
+ * serial console. The Debian packages come from
  * {@code ${XDG_CACHE_HOME:-~/.cache}/jstgt/linux-initiator}, where {@code ./jstgt test} downloads
  * them ({@code apt-get download}); nothing is installed on this machine.
  */

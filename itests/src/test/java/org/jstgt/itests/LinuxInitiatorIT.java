@@ -84,18 +84,11 @@ class LinuxInitiatorIT {
     /** The ports of the two portal groups of {@link #PATHS_IQN} (tags 2 and 3). */
     private int pathA;
     private int pathB;
-    /** The ports of the two portal groups of {@link #MULTIPATH_IQN} (tags 4 and 5). */
-    private int pathC;
-    private int pathD;
-    /** The ports of the two portal groups of {@link #EXPLICIT_IQN} (tags 6 and 7). */
-    private int pathE;
-    private int pathF;
-    /** The ports of the two portal groups of {@link #FENCE_IQN} (tags 8 and 9). */
-    private int pathG;
-    private int pathH;
-    /** The ports of the two portal groups of {@link #ALL_TG_PT_IQN} (tags 10 and 11). */
-    private int pathI;
-    private int pathJ;
+    /** The ports of the multipath targets' two portal groups each. */
+    private Ports multipathPorts;
+    private Ports explicitPorts;
+    private Ports fencePorts;
+    private Ports allTgPtPorts;
 
     @BeforeAll
     void prepare() throws Exception {
@@ -150,18 +143,10 @@ class LinuxInitiatorIT {
                 "tmf.target.reset = true"));
         karaf.writeEtc("jstgt.target-linux-events.cfg", lines("iqn = " + EVENTS_IQN, "lun.0 = lnx",
                 "async.events = true"));
-        pathC = KarafInstance.freePort();
-        pathD = KarafInstance.freePort();
-        multipathTarget(MULTIPATH_IQN, "lnxmp", "multipath.img", "lnxc", pathC, 4, "lnxd", pathD, "implicit");
-        pathE = KarafInstance.freePort();
-        pathF = KarafInstance.freePort();
-        multipathTarget(EXPLICIT_IQN, "lnxex", "explicit.img", "lnxe", pathE, 6, "lnxf", pathF, "both");
-        pathG = KarafInstance.freePort();
-        pathH = KarafInstance.freePort();
-        multipathTarget(FENCE_IQN, "lnxpr", "fence.img", "lnxg", pathG, 8, "lnxh", pathH, "implicit");
-        pathI = KarafInstance.freePort();
-        pathJ = KarafInstance.freePort();
-        multipathTarget(ALL_TG_PT_IQN, "lnxat", "alltgpt.img", "lnxi", pathI, 10, "lnxj", pathJ, "implicit");
+        multipathPorts = multipathTarget(MULTIPATH_IQN, "lnxmp", "multipath.img", "lnxc", 4, "lnxd", "implicit");
+        explicitPorts = multipathTarget(EXPLICIT_IQN, "lnxex", "explicit.img", "lnxe", 6, "lnxf", "both");
+        fencePorts = multipathTarget(FENCE_IQN, "lnxpr", "fence.img", "lnxg", 8, "lnxh", "implicit");
+        allTgPtPorts = multipathTarget(ALL_TG_PT_IQN, "lnxat", "alltgpt.img", "lnxi", 10, "lnxj", "implicit");
         Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), "the Linux targets in iscsi-ls",
                 () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:3260"),
                 r -> r.exitCode() == 0 && r.output().contains(PLAIN_IQN) && r.output().contains(SECURE_IQN)
@@ -169,8 +154,9 @@ class LinuxInitiatorIT {
                         && r.output().contains(LIBRARY_IQN) && r.output().contains(EVENTS_IQN)
                         && r.output().contains(RECOVERY_IQN) && r.output().contains(RESETTABLE_IQN)
                         && r.output().contains(BIG_IQN) && r.output().contains(UPDATE_IQN));
-        for (Map.Entry<Integer, String> p : Map.of(pathB, PATHS_IQN, pathD, MULTIPATH_IQN, pathF, EXPLICIT_IQN,
-                pathH, FENCE_IQN, pathJ, ALL_TG_PT_IQN).entrySet()) {
+        for (Map.Entry<Integer, String> p : Map.of(pathB, PATHS_IQN, multipathPorts.standby(), MULTIPATH_IQN,
+                explicitPorts.standby(), EXPLICIT_IQN, fencePorts.standby(), FENCE_IQN, allTgPtPorts.standby(),
+                ALL_TG_PT_IQN).entrySet()) {
             Await.every(Duration.ofSeconds(45), Duration.ofSeconds(1), p.getValue() + " in iscsi-ls on " + p.getKey(),
                     () -> Processes.run(Duration.ofSeconds(60), "iscsi-ls", "iscsi://127.0.0.1:" + p.getKey()),
                     r -> r.exitCode() == 0 && r.output().contains(p.getValue()));
@@ -373,6 +359,8 @@ class LinuxInitiatorIT {
      */
     @Test
     void dmMultipathFollowsStateChangesAndALostPathWithoutAnIoError() throws Exception {
+        int pathC = multipathPorts.active();
+        int pathD = multipathPorts.standby();
         String out = multipathBoot(MULTIPATH_IQN, "multipath.img", pathC, pathD, () -> {
             awaitRounds(pathC, 1);
             karaf.writeEtc("jstgt.portal-lnxc.cfg", pathPortal(pathC, 4, "standby"));
@@ -398,6 +386,8 @@ class LinuxInitiatorIT {
      */
     @Test
     void dmMultipathActivatesAStandbyGroupWithSetTargetPortGroups() throws Exception {
+        int pathE = explicitPorts.active();
+        int pathF = explicitPorts.standby();
         Path portalF = karaf.home().resolve("etc/jstgt.portal-lnxf.cfg");
         String out = multipathBoot(EXPLICIT_IQN, "explicit.img", pathE, pathF, () -> {
             awaitRounds(pathE, 1);
@@ -430,9 +420,12 @@ class LinuxInitiatorIT {
      */
     @Test
     void mpathpersistReservesThroughEveryPathAndAFencedNodeCannotWrite() throws Exception {
+        int pathG = fencePorts.active();
+        int pathH = fencePorts.standby();
         String out = fencing(FENCE_IQN, "fence.img", pathG, pathH, false);
         // READ KEYS through either path lists the LU's two registrations, one per I_T nexus
-        assertTrue(out.contains("keys through " + pathG + ": 2") && out.contains("keys through " + pathH + ": 2"), out);
+        assertTrue(out.contains("keys through " + pathG + ": 2"), out);
+        assertTrue(out.contains("keys through " + pathH + ": 2"), out);
         assertTrue(out.contains("all target ports registrations: 0"), out);
     }
 
@@ -443,6 +436,8 @@ class LinuxInitiatorIT {
      */
     @Test
     void mpathpersistRegistersWithAllTgPt() throws Exception {
+        int pathI = allTgPtPorts.active();
+        int pathJ = allTgPtPorts.standby();
         String out = fencing(ALL_TG_PT_IQN, "alltgpt.img", pathI, pathJ, true);
         assertTrue(out.contains("all target ports registrations: 2"), out);
     }
@@ -552,23 +547,30 @@ class LinuxInitiatorIT {
      */
     private static void assertMultipathKernelMessages(String out, int lostHost) {
         assertCleanKernelMessages(out, Pattern.compile("^(sd [01]:0:0:0: \\[sd[ab]\\] (tag#\\d+ )?"
-                + "Sense Key : Not Ready \\[current\\]|I/O error, dev sd[ab], sector \\d+ op 0x[01]:\\((READ|WRITE)\\) .*"
+                + "Sense Key : Not Ready \\[current\\]"
+                + "|I/O error, dev sd[ab], sector \\d+ op 0x[01]:\\((READ|WRITE)\\) .*"
                 + "|sd " + lostHost + ":0:0:0: rejecting I/O to offline device)$"));
     }
 
+    /** The ports of a multipath target's two portal groups, active/optimized and standby at first. */
+    private record Ports(int active, int standby) {
+    }
+
     /**
-     * A target of one 64 MiB disk on two portal groups: {@code active} (tag {@code tag},
-     * active/optimized) and {@code standby} (tag {@code tag + 1}, standby), with the ALUA mode
-     * {@code alua}.
+     * A target of one 64 MiB disk on two portal groups on free ports: {@code active} (tag
+     * {@code tag}, active/optimized) and {@code standby} (tag {@code tag + 1}, standby), with the
+     * ALUA mode {@code alua}.
      */
-    private void multipathTarget(String iqn, String lun, String image, String active, int activePort, int tag,
-            String standby, int standbyPort, String alua) throws Exception {
-        karaf.writeEtc("jstgt.portal-" + active + ".cfg", pathPortal(activePort, tag, "active/optimized"));
-        karaf.writeEtc("jstgt.portal-" + standby + ".cfg", pathPortal(standbyPort, tag + 1, "standby"));
+    private Ports multipathTarget(String iqn, String lun, String image, String active, int tag, String standby,
+            String alua) throws Exception {
+        Ports ports = new Ports(KarafInstance.freePort(), KarafInstance.freePort());
+        karaf.writeEtc("jstgt.portal-" + active + ".cfg", pathPortal(ports.active(), tag, "active/optimized"));
+        karaf.writeEtc("jstgt.portal-" + standby + ".cfg", pathPortal(ports.standby(), tag + 1, "standby"));
         karaf.writeEtc("jstgt.lun-" + lun + ".cfg", lines("device.type = disk", "store.type = file",
                 "store.path = " + work.resolve(image), "size = 64MiB"));
         karaf.writeEtc("jstgt.target-" + iqn.substring(iqn.indexOf(':') + 1) + ".cfg", lines("iqn = " + iqn,
                 "lun.0 = " + lun, "portals = " + active + ", " + standby, "alua = " + alua));
+        return ports;
     }
 
     /** Waits until the multipath guest's I/O went through {@code port} alone {@code times} times. */

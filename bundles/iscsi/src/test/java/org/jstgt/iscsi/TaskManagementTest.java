@@ -145,14 +145,31 @@ class TaskManagementTest {
     }
 
     @Test
-    void aTaskAbortedByAnotherNexusEndsWithoutStatusAndFreesItsSlot() {
+    void aTaskTheCoreEndsWithoutAResponseFreesItsSlot() {
         try (Wire w = new Wire(fabric(scripted))) {
             w.loginNormal();
             int free = freeSlots(w);
             w.send(read(w, 1));
             assertEquals(free - 1, freeSlots(w));
             scripted.executed.get(0).execution.complete(ScsiResult.ABORTED);
-            assertEquals(free, freeSlots(w), "no response (TAS 0), the slot is free");
+            assertEquals(free, freeSlots(w), "no response, the slot is free");
+        }
+    }
+
+    @Test
+    void aTaskAbortedByAnotherNexusIsAnsweredTaskAbortedAndFreesItsSlot() {
+        try (Wire w = new Wire(fabric(scripted))) {
+            w.loginNormal();
+            int free = freeSlots(w);
+            ScsiCommand c = read(w, 1);
+            w.send(c);
+            // another nexus's PREEMPT AND ABORT or reset, TAS 1: the initiator learns of it at once
+            scripted.executed.get(0).execution.complete(ScsiResult.TASK_ABORTED);
+            ScsiResponse r = w.one(ScsiResponse.class);
+            assertEquals(c.itt(), r.itt());
+            assertEquals(ScsiStatus.TASK_ABORTED, r.status());
+            assertEquals(0, r.response(), "command completed at target");
+            assertEquals(free, freeSlots(w));
         }
     }
 

@@ -34,8 +34,9 @@ public interface Nexus extends AutoCloseable {
      * LOGICAL UNIT RESET task management function (SAM-5 §7.8): aborts every task of the logical
      * unit, of every I_T nexus (held, queued in the task set or running; see
      * {@link PreparedCommand#abort()}), and once they are all gone raises BUS DEVICE RESET FUNCTION
-     * OCCURRED on every nexus of the logical unit, this one included. Tasks of other nexuses complete with
-     * {@link ScsiResult#ABORTED}. The default only raises the unit attention.
+     * OCCURRED on every nexus of the logical unit, this one included. Tasks of this nexus end with
+     * {@link ScsiResult#ABORTED} (no response), those of other nexuses with
+     * {@link ScsiResult#TASK_ABORTED} (TAS 1). The default only raises the unit attention.
      *
      * @param lun the LUN
      * @return completes with true when the LUN existed and its tasks are gone, false when there is
@@ -48,9 +49,10 @@ public interface Nexus extends AutoCloseable {
     /**
      * CLEAR TASK SET task management function (SAM-5 §7.5; one task set per logical unit, TST
      * 000b): aborts every task of the logical unit, of every I_T nexus, as
-     * {@link #resetLogicalUnit(int)} does, but without the other effects of a reset. Once they are
-     * all gone, each other I_T nexus that had tasks aborted gets the unit attention COMMANDS
-     * CLEARED BY ANOTHER INITIATOR (2Fh/00h; SAM-5 §5.6 with TAS 0); this nexus gets none.
+     * {@link #resetLogicalUnit(int)} does (this nexus's tasks without a response, other nexuses'
+     * with TASK ABORTED status), but without the other effects of a reset. With TAS 1 the status
+     * is how the other nexuses learn of it: no unit attention is raised (COMMANDS CLEARED BY
+     * ANOTHER INITIATOR belongs to TAS 0, SAM-5 §5.6).
      *
      * @param lun the LUN
      * @return completes with true when the LUN existed and its tasks are gone, false when there is

@@ -38,12 +38,13 @@ public interface PreparedCommand {
     }
 
     /**
-     * Aborts the command (ABORT TASK, ABORT TASK SET, LOGICAL UNIT RESET, session reinstatement;
-     * SAM-5 §5.6). A command held or queued in the task set is removed and never runs; one not
-     * executed yet never runs ({@link #execute()} then completes at once with
-     * {@link ScsiResult#ABORTED}); one running completes in the device. Either way the stage of
-     * {@link #execute()} completes with {@link ScsiResult#ABORTED} once the command can no longer
-     * touch the store. Idempotent; any thread.
+     * Aborts the command for its own I_T nexus (ABORT TASK, ABORT TASK SET, a reset the nexus asked
+     * for, session reinstatement; SAM-5 §5.6). A command held or queued in the task set is removed
+     * and never runs; one not executed yet never runs ({@link #execute()} then completes at once
+     * with {@link ScsiResult#ABORTED}); one running completes in the device. Either way the stage
+     * of {@link #execute()} completes with {@link ScsiResult#ABORTED} once the command can no
+     * longer touch the store. Idempotent; any thread. (A command aborted by another nexus's action
+     * ends the same way, but with {@link ScsiResult#TASK_ABORTED}, which the fabric sends.)
      *
      * <p>The default, for commands that cannot be stopped, does nothing and completes at once: a
      * fabric waits for the stage of {@link #execute()} as well before it reports the task gone.

@@ -3,7 +3,7 @@
  * fabrics tell it of their portal groups (ALUA target port groups and their access states).
  */
 @Export
-@Version("0.5.0")
+@Version("0.6.0")
 package org.jstgt.api.target;
 
 import org.osgi.annotation.bundle.Export;

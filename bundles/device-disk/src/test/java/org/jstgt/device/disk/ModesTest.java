@@ -80,6 +80,7 @@ class ModesTest extends DiskTestBase {
         d[25] = 10;
         d[26] = (byte) ((dSense ? 0x04 : 0) | 0x02);
         d[27] = 0x10;
+        d[29] = 0x40; // TAS, as MODE SENSE reports it (not changeable)
         return FakeScsiTask.of(0x15, sp ? 0x11 : 0x10, 0, 0, d.length, 0).withDataOut(d);
     }
 

@@ -258,16 +258,17 @@ public final class ScsiCommands {
     }
 
     private void completed(IscsiTask task, ScsiResult result, Throwable error) {
-        // aborted by another I_T nexus's task management (TAS 0: no status, SAM-5 §5.6)
-        boolean abortedElsewhere = result != null && result.aborted();
+        // ended without a response in the core (aborted for this nexus: a reset it asked for, its
+        // end). One aborted by another nexus's action has TASK ABORTED status (TAS 1) and is answered.
+        boolean noResponse = result != null && result.aborted();
         result = Overload.answer(task, result, error);
-        if (task.orphaned && !task.aborted && !abortedElsewhere) {
+        if (task.orphaned && !task.aborted && !noResponse) {
             // its connection failed at ErrorRecoveryLevel 2: answered where it is reassigned to
             task.held = result;
             session.executionEnded();
             return;
         }
-        if (!port.fullFeature() || task.aborted || abortedElsewhere) {
+        if (!port.fullFeature() || task.aborted || noResponse) {
             tasks.finish(task);
             session.executionEnded();
             return;

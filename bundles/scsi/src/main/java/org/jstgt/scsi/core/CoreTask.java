@@ -18,7 +18,8 @@ import org.jstgt.api.target.ScsiResult;
  * <p>It is also the command's entry in the I/O counters of its LUN and target
  * ({@link LunRuntime#meter}, {@link TargetRuntime#meter}): timed from its admission (construction)
  * to its first {@link #finish}, which records it once unless it was aborted (an aborted command
- * gets no status). Two clock reads per command and nothing allocated.
+ * gets no status of its own: none, or TASK ABORTED). Two clock reads per command and nothing
+ * allocated.
  */
 final class CoreTask {
     private enum Phase { ADMITTED, WAITING, RUNNING, DONE }
@@ -28,7 +29,11 @@ final class CoreTask {
     final NexusImpl owner;
     private final CompletableFuture<ScsiResult> result = new CompletableFuture<>();
     private Phase phase = Phase.ADMITTED;
-    private boolean aborted;
+    /**
+     * Null until aborted; then how it ends: {@link ScsiResult#ABORTED} (no response) when its own
+     * nexus aborted it, {@link ScsiResult#TASK_ABORTED} when only other nexuses did (TAS 1).
+     */
+    private ScsiResult abortedAs;
     /** Takes the command out of where it waits (held list, in-order set), while WAITING. */
     private Runnable dequeue;
     /** Set by the first {@link #finish}: later ones record nothing. */
@@ -69,7 +74,7 @@ final class CoreTask {
         this.inLimit = inLimit;
     }
 
-    /** @return completes with the command's result, {@link ScsiResult#ABORTED} once aborted */
+    /** @return completes with the command's result, or how it was aborted ({@link #abort}) */
     CompletableFuture<ScsiResult> result() {
         return result;
     }
@@ -77,17 +82,17 @@ final class CoreTask {
     /**
      * The command waits (held, queued); {@code remove} takes it out when it is aborted meanwhile.
      *
-     * @return false when it was aborted already: it ended with {@link ScsiResult#ABORTED}
+     * @return false when it was aborted already: it ended as {@link #abort} said
      */
     boolean waiting(Runnable remove) {
         synchronized (this) {
-            if (!aborted && phase != Phase.DONE) {
+            if (abortedAs == null && phase != Phase.DONE) {
                 phase = Phase.WAITING;
                 dequeue = remove;
                 return true;
             }
         }
-        finish(ScsiResult.ABORTED);
+        finish(null);
         return false;
     }
 
@@ -98,19 +103,19 @@ final class CoreTask {
      *
      * @param device starts the command in the device with the consumer of its result
      * @param refused runs instead when the command was aborted (releases what was taken for it)
-     * @return {@link #result()}: the device's result, or {@link ScsiResult#ABORTED} when it did not
-     *     start or was aborted meanwhile
+     * @return {@link #result()}: the device's result, or how it was aborted when it did not start
+     *     or was aborted meanwhile
      */
     CompletionStage<ScsiResult> run(Consumer<Consumer<ScsiResult>> device, Runnable refused) {
         boolean go;
         synchronized (this) {
-            go = !aborted && phase != Phase.DONE;
+            go = abortedAs == null && phase != Phase.DONE;
             phase = go ? Phase.RUNNING : Phase.DONE;
             dequeue = null;
         }
         if (!go) {
             refused.run();
-            finish(ScsiResult.ABORTED);
+            finish(null);
             return result;
         }
         device.accept(this::finish);
@@ -119,26 +124,28 @@ final class CoreTask {
 
     /** @return true once aborted */
     synchronized boolean aborted() {
-        return aborted;
+        return abortedAs != null;
     }
 
     /**
-     * Ends the command; its result stage completes ({@link ScsiResult#ABORTED} when aborted).
-     * Idempotent.
+     * Ends the command; its result stage completes with {@code r}, or with how it was aborted
+     * ({@link #abort}) when it was. Idempotent.
+     *
+     * @param r the device's result; null when the command did not run (it was aborted, or dropped)
      */
     void finish(ScsiResult r) {
-        boolean wasAborted;
+        ScsiResult wasAborted;
         boolean first;
         synchronized (this) {
             first = !ended;
             ended = true;
             phase = Phase.DONE;
             dequeue = null;
-            wasAborted = aborted;
+            wasAborted = abortedAs;
         }
         lun.live.remove(this);
-        ScsiResult end = wasAborted || r == null ? ScsiResult.ABORTED : r;
-        if (first && !end.aborted()) {
+        ScsiResult end = wasAborted != null ? wasAborted : r == null ? ScsiResult.ABORTED : r;
+        if (first && wasAborted == null && !end.aborted()) {
             record(end);
         }
         result.complete(end);
@@ -160,16 +167,21 @@ final class CoreTask {
 
     /**
      * Aborts the command: a waiting one is taken out and ends at once, one not yet executed will
-     * not run, a running one is gone when the device completes it.
+     * not run, a running one is gone when the device completes it. It ends with {@code as}; once
+     * its own nexus aborted it ({@link ScsiResult#ABORTED}), it stays without a response.
      *
+     * @param as {@link ScsiResult#ABORTED} when its own nexus aborts it (or it ends without one),
+     *     {@link ScsiResult#TASK_ABORTED} when another nexus's action does (TAS 1, SAM-5 §5.6)
      * @return completes when the command can no longer touch the store
      */
-    CompletionStage<Void> abort() {
+    CompletionStage<Void> abort(ScsiResult as) {
         Runnable remove;
         Phase was;
         synchronized (this) {
             was = phase;
-            aborted = true;
+            if (abortedAs == null || as == ScsiResult.ABORTED) {
+                abortedAs = as;
+            }
             remove = dequeue;
             dequeue = null;
         }
@@ -181,7 +193,7 @@ final class CoreTask {
                 if (remove != null) {
                     remove.run();
                 }
-                finish(ScsiResult.ABORTED);
+                finish(null);
             }
             case ADMITTED -> {
                 if (remove != null) {

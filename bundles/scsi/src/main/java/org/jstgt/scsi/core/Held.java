@@ -136,7 +136,7 @@ final class Held implements PreparedCommand {
 
     @Override
     public CompletionStage<Void> abort() {
-        return control.abort();
+        return control.abort(ScsiResult.ABORTED);
     }
 
     /** Leaves the LU's held list (aborted, abandoned). */

@@ -2,7 +2,6 @@ package org.jstgt.scsi.core;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -202,40 +201,32 @@ final class LunRuntime {
     }
 
     /**
-     * Aborts every live command of the LU, of every nexus (LOGICAL UNIT RESET, SAM-5 §7.8).
+     * Aborts every live command of the LU, of every nexus (LOGICAL UNIT RESET, SAM-5 §7.8; CLEAR
+     * TASK SET, §7.5; a target reset, §6.3.2), at the request of {@code by}.
      *
+     * @param by the nexus that asked: its commands end without a response, the others' with TASK
+     *     ABORTED status (TAS 1)
      * @return completes when none of them can touch the store any more
      */
-    CompletableFuture<Void> abortAll() {
-        return clear().thenApply(owners -> null);
+    CompletableFuture<Void> abortAll(NexusImpl by) {
+        return abort(nexus -> true, by);
     }
 
     /**
-     * Aborts every live command of the LU, of every nexus (CLEAR TASK SET, SAM-5 §7.5; and the
-     * first step of a reset).
-     *
-     * @return completes, when none of them can touch the store any more, with the nexuses that had
-     *     commands aborted
-     */
-    CompletableFuture<Set<NexusImpl>> clear() {
-        Set<NexusImpl> owners = new HashSet<>();
-        return abort(nexus -> {
-            owners.add(nexus);
-            return true;
-        }).thenApply(v -> owners);
-    }
-
-    /**
-     * Aborts the live commands of some nexuses (PREEMPT AND ABORT, SPC-4 §5.13.11.2.5).
+     * Aborts the live commands of some nexuses by the action of another (PREEMPT AND ABORT, SPC-4
+     * §5.13.11.2.5), or of every nexus ({@link #abortAll}). With TAS 1 in the Control mode page
+     * (SPC-4 §7.5.8) a command aborted by another nexus's action completes with TASK ABORTED
+     * status (SAM-5 §5.6): its initiator learns of it at once instead of timing it out.
      *
      * @param which the nexuses whose commands go
+     * @param by the nexus whose action it is: its own commands end without a response
      * @return completes when none of them can touch the store any more
      */
-    CompletableFuture<Void> abort(Predicate<NexusImpl> which) {
+    CompletableFuture<Void> abort(Predicate<NexusImpl> which, NexusImpl by) {
         List<CompletableFuture<Void>> gone = new ArrayList<>();
         for (CoreTask t : List.copyOf(live)) {
             if (which.test(t.owner)) {
-                gone.add(t.abort().toCompletableFuture());
+                gone.add(t.abort(t.owner == by ? ScsiResult.ABORTED : ScsiResult.TASK_ABORTED).toCompletableFuture());
             }
         }
         return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new));

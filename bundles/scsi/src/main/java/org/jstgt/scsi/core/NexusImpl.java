@@ -179,10 +179,8 @@ final class NexusImpl implements Nexus {
      * LOGICAL UNIT RESET (SAM-5 §7.8, §6.3.4): every task of the LU, of every nexus, is aborted
      * (held and queued ones never run; running ones complete in the device), and once they are gone
      * every nexus that maps the LU, this one included, gets BUS DEVICE RESET FUNCTION OCCURRED
-     * (29h/03h). With TAS 0
-     * (the Control mode page) the aborted tasks of other nexuses end without status, and that unit
-     * attention is how their initiators learn of it: COMMANDS CLEARED BY ANOTHER INITIATOR (2Fh/00h)
-     * belongs to CLEAR TASK SET ({@link #clearTaskSet}).
+     * (29h/03h). This nexus's aborted tasks end without a response; with TAS 1 (the Control mode
+     * page) those of other nexuses complete with TASK ABORTED status (SAM-5 §5.6).
      */
     @Override
     public CompletionStage<Boolean> resetLogicalUnit(int lun) {
@@ -191,7 +189,7 @@ final class NexusImpl implements Nexus {
             return CompletableFuture.completedFuture(false);
         }
         l.reservations.reset();
-        return l.abortAll().thenApply(v -> {
+        return l.abortAll(this).thenApply(v -> {
             resetUnit(l);
             target.maps.resetAll(l);
             return true;
@@ -201,10 +199,10 @@ final class NexusImpl implements Nexus {
     /**
      * CLEAR TASK SET (SAM-5 §7.5): the LU has one task set for all nexuses (the Control mode page
      * reports TST 000b), so every task of the LU, of every nexus, is aborted as by a LOGICAL UNIT
-     * RESET, and nothing else of the LU is reset. With TAS 0 the aborted tasks of other nexuses
-     * end without status; once they are gone, each other nexus that had tasks aborted gets COMMANDS
-     * CLEARED BY ANOTHER INITIATOR (2Fh/00h, SAM-5 §5.6). The requesting nexus gets no unit
-     * attention: it knows, from the function's response, that its own tasks were cleared.
+     * RESET, and nothing else of the LU is reset: this nexus's tasks end without a response, those
+     * of other nexuses with TASK ABORTED status (TAS 1). No unit attention is raised: COMMANDS
+     * CLEARED BY ANOTHER INITIATOR (2Fh/00h) is how a device server with TAS 0 tells the other
+     * nexuses (SAM-5 §5.6), and the requesting nexus knows from the function's response.
      */
     @Override
     public CompletionStage<Boolean> clearTaskSet(int lun) {
@@ -212,10 +210,7 @@ final class NexusImpl implements Nexus {
         if (l == null) {
             return CompletableFuture.completedFuture(false);
         }
-        return l.clear().thenApply(owners -> {
-            target.maps.clearedOthers(this, l, owners);
-            return true;
-        });
+        return l.abortAll(this).thenApply(v -> true);
     }
 
     /**
@@ -235,7 +230,7 @@ final class NexusImpl implements Nexus {
             LunRuntime l = m.get(n);
             if (l != null && units.add(l)) {
                 l.reservations.reset();
-                gone.add(l.abortAll());
+                gone.add(l.abortAll(this));
             }
         }
         return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new))

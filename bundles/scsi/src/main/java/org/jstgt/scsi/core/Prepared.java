@@ -192,7 +192,7 @@ final class Prepared {
 
         @Override
         public CompletionStage<Void> abort() {
-            return control.abort();
+            return control.abort(ScsiResult.ABORTED);
         }
 
         /** @return completes when the command is done, freeing an in-order set for the next one */

@@ -12,6 +12,8 @@ import org.jstgt.scsi.pr.ItNexus;
 import org.jstgt.scsi.pr.Notice;
 import org.jstgt.scsi.pr.Outcome;
 import org.jstgt.scsi.pr.Registration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a change of reservations does beyond the state: the unit attentions it establishes on the
@@ -20,6 +22,7 @@ import org.jstgt.scsi.pr.Registration;
  * the command completes on its own executor once all of that is done.
  */
 final class ReservationEffects {
+    private static final Logger LOG = LoggerFactory.getLogger(ReservationEffects.class);
     static final CompletionStage<CommandResult> GOOD = CompletableFuture.completedFuture(CommandResult.good());
     static final CompletionStage<CommandResult> CONFLICT = CompletableFuture.completedFuture(
             new CommandResult(ScsiStatus.RESERVATION_CONFLICT, null, 0));
@@ -43,8 +46,20 @@ final class ReservationEffects {
         }
         deliver(nexus.target().maps, lun, o.notices());
         CompletableFuture<Void> gone = CompletableFuture.completedFuture(null);
-        if (abort && !o.preempted().isEmpty()) {
-            gone = lun.abort(other -> other != nexus && covered(o.preempted(), other.itNexus));
+        if (!o.preempted().isEmpty()) {
+            int[] aborted = {0};
+            if (abort) {
+                // TAS 1: the preempted nexuses' commands complete with TASK ABORTED status
+                gone = lun.abort(other -> {
+                    boolean hit = other != nexus && covered(o.preempted(), other.itNexus);
+                    aborted[0] += hit ? 1 : 0;
+                    return hit;
+                }, nexus);
+            }
+            // a node fenced by another: what a cluster's admin looks for first
+            LOG.info("LUN {}: {} from {} removed {} registrations{}", lun.name,
+                    abort ? "PREEMPT AND ABORT" : "PREEMPT", nexus.initiatorPortName, o.preempted().size(),
+                    abort ? "; " + aborted[0] + " of their commands aborted with TASK ABORTED status" : "");
         }
         CompletableFuture<?> saved = o.waitForSave() ? o.saved().toCompletableFuture() : gone;
         CompletableFuture<Void> all = CompletableFuture.allOf(gone, saved);

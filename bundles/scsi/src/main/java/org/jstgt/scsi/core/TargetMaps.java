@@ -134,14 +134,6 @@ final class TargetMaps {
     }
 
     /**
-     * CLEAR TASK SET (SAM-5 §7.5, §5.6 with TAS 0): COMMANDS CLEARED BY ANOTHER INITIATOR on the
-     * other nexuses that had commands aborted, under the number each sees the LU by.
-     */
-    void clearedOthers(NexusImpl origin, LunRuntime lun, Set<NexusImpl> hadCommands) {
-        forEachNexus(lun, nexus -> nexus != origin && hadCommands.contains(nexus), UnitAttentions.COMMANDS_CLEARED);
-    }
-
-    /**
      * A hard reset of a target (SAM-5 §6.3.2) once its units' tasks are gone: every nexus of the
      * target gets POWER ON, RESET, OR BUS DEVICE RESET OCCURRED on each LUN that was reset; a
      * nexus of another target that maps one of those units sees a logical unit reset of it (BUS

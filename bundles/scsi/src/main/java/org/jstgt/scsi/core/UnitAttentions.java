@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 
 import org.jstgt.api.scsi.Sense;
-import org.jstgt.api.scsi.SenseKey;
 import org.jstgt.api.target.UnitAttentionListener;
 
 /**
@@ -15,12 +14,6 @@ import org.jstgt.api.target.UnitAttentionListener;
  * each condition at most once.
  */
 final class UnitAttentions {
-    /**
-     * COMMANDS CLEARED BY ANOTHER INITIATOR (2Fh/00h, SPC-4 Annex D): kept here rather than in the
-     * device SPI's catalogue, as only the core raises it (CLEAR TASK SET, SAM-5 §5.6).
-     */
-    static final Sense COMMANDS_CLEARED = Sense.of(SenseKey.UNIT_ATTENTION, 0x2F, 0x00);
-
     private final Map<Integer, LinkedHashSet<Sense>> pending = new HashMap<>();
     private volatile boolean any;
 

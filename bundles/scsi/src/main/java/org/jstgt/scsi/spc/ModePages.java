@@ -12,6 +12,8 @@ public final class ModePages {
     public static final int INFORMATIONAL_EXCEPTIONS = 0x1C;
     /** D_SENSE in parameter byte 0 (page byte 2) of the Control mode page. */
     public static final int D_SENSE = 0x04;
+    /** Control mode page byte 5 (offset 3 of its parameters): TASK ABORTED STATUS (SPC-4 §7.5.8). */
+    static final int TAS = 0x40;
 
     private ModePages() {
     }
@@ -32,7 +34,8 @@ public final class ModePages {
      * Control mode page (SPC-4 §7.5.8, table 457) as jstgt behaves: TST 000b (one task set shared
      * by all I_T nexuses), D_SENSE per LUN, GLTSD 1 (no log parameters are saved), QUEUE ALGORITHM
      * MODIFIER 1 (simple tasks may be reordered: stores complete out of order), QERR 00b, SWP 0,
-     * TAS 0, BUSY TIMEOUT PERIOD 0 (undefined). Not changeable.
+     * TAS 1 (a command aborted by another I_T nexus's action completes with TASK ABORTED status, as
+     * the core does), BUSY TIMEOUT PERIOD 0 (undefined). Not changeable.
      *
      * @param descriptorSense D_SENSE
      * @return the page
@@ -61,6 +64,8 @@ public final class ModePages {
         p[0] = (byte) ((descriptorSense ? D_SENSE : 0) | 0x02);
         // byte 3: QUEUE ALGORITHM MODIFIER (7-4), NUAR (3), QERR (2-1)
         p[1] = 0x10;
+        // byte 5: ATO (7), TAS (6), ATMPE (5), RWWP (4), SBLP (3), AUTOLOAD MODE (2-0)
+        p[3] = TAS;
         return p;
     }
 

@@ -148,19 +148,41 @@ class AbortTest {
         CompletionStage<ScsiResult> queued = b.prepare(Tasks.write10(0, 2, block(2))).execute();
         PreparedCommand collecting = b.prepare(Tasks.write10(0, 4, block(4)));
         CompletableFuture<Boolean> reset = a.resetLogicalUnit(0).toCompletableFuture();
-        assertTrue(result(queued).aborted(), "the queued task ends at once, without status");
+        assertTaskAborted(result(queued), "the queued task of the other nexus ends at once");
         assertFalse(reset.isDone(), "a task still runs in the device");
         assertEquals(0, store().get(2 * 512));
         gate.complete(null);
         assertTrue(reset.get(10, TimeUnit.SECONDS));
-        assertTrue(result(running).aborted(), "the other nexus drops its response (TAS 0)");
-        assertTrue(result(collecting.execute()).aborted(), "a task in its data phase does not run later");
+        assertTaskAborted(result(running), "the other nexus's running task, once the device completed it");
+        assertTaskAborted(result(collecting.execute()), "a task in its data phase does not run later");
         assertEquals(0, store().get(2 * 512));
         assertEquals(0, store().get(4 * 512));
         assertSense(run(b, Tasks.testUnitReady(0)), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
         assertSense(run(a, Tasks.testUnitReady(0)), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
         assertGood(run(a, Tasks.testUnitReady(0)));
         assertFalse(a.resetLogicalUnit(9).toCompletableFuture().get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aTaskItsOwnNexusAbortedStaysWithoutAResponseWhateverAbortsItToo() throws Exception {
+        Nexus a = start(Queueing.CONCURRENT);
+        Nexus b = otherNexus();
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        h.devices.writeGate = gate;
+        PreparedCommand first = b.prepare(Tasks.write10(0, 1, block(1)));
+        CompletionStage<ScsiResult> firstDone = first.execute();
+        PreparedCommand second = b.prepare(Tasks.write10(0, 2, block(2)));
+        CompletionStage<ScsiResult> secondDone = second.execute();
+        // b's ABORT TASK of the first before a's reset, after it for the second
+        CompletionStage<Void> own = first.abort();
+        CompletableFuture<Boolean> reset = a.resetLogicalUnit(0).toCompletableFuture();
+        CompletionStage<Void> ownLater = second.abort();
+        gate.complete(null);
+        assertTrue(reset.get(10, TimeUnit.SECONDS));
+        own.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ownLater.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertTrue(result(firstDone).aborted(), "aborted by its own nexus first: no response");
+        assertTrue(result(secondDone).aborted(), "aborted by its own nexus after another's reset: no response");
     }
 
     @Test
@@ -171,7 +193,7 @@ class AbortTest {
         assertTrue(a.resetLogicalUnit(0).toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertSense(run(a, Tasks.testUnitReady(0)), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
         assertGood(run(a, Tasks.read10(0, 4, 1)));
-        assertTrue(result(collecting.execute()).aborted());
+        assertTaskAborted(result(collecting.execute()), "the other nexus's task in its data phase");
         assertEquals(0, h.manager.lun("d0").ordered.size());
         assertFalse(store().ops().contains("write"), () -> "store calls " + store().ops());
     }
@@ -183,7 +205,7 @@ class AbortTest {
         h.manager.removeDeviceProvider(h.devices, DEVICE);
         CompletionStage<ScsiResult> held = b.prepare(Tasks.write10(0, 3, block(3))).execute();
         assertTrue(a.resetLogicalUnit(0).toCompletableFuture().get(10, TimeUnit.SECONDS));
-        assertTrue(result(held).aborted());
+        assertTaskAborted(result(held), "the other nexus's held task");
         assertEquals(0, h.manager.lun("d0").heldCount());
         h.manager.addDeviceProvider(h.devices, DEVICE);
         assertSense(run(b, Tasks.testUnitReady(0)), SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);

@@ -59,16 +59,8 @@ class ClearAndResetTest {
         return n.prepare(Tasks.write10(lun, lba, block(lba))).execute();
     }
 
-    private static void assertUnitAttention(ScsiResult r, int asc, int ascq) {
-        assertEquals(ScsiStatus.CHECK_CONDITION, r.status(), "status");
-        byte[] s = r.sense();
-        assertEquals(0x06, s[2] & 0x0F, () -> "UNIT ATTENTION in " + describe(s));
-        assertEquals(asc, s[12] & 0xFF, () -> "ASC in " + describe(s));
-        assertEquals(ascq, s[13] & 0xFF, () -> "ASCQ in " + describe(s));
-    }
-
     @Test
-    void clearTaskSetAbortsEveryNexussTasksOfThatUnitOnlyAndTellsTheOtherNexusesThatHadSome() throws Exception {
+    void clearTaskSetAbortsEveryNexussTasksOfThatUnitOnlyAndAnswersTheOtherNexusesTaskAborted() throws Exception {
         Nexus a = nexus("0x1");
         Nexus b = nexus("0x2");
         Nexus idle = nexus("0x3");
@@ -77,16 +69,16 @@ class ClearAndResetTest {
         CompletionStage<ScsiResult> otherUnit = write(b, 5, 3);
         PreparedCommand otherUnitCollecting = a.prepare(Tasks.write10(5, 4, block(4)));
         CompletableFuture<Boolean> clear = a.clearTaskSet(0).toCompletableFuture();
-        assertTrue(result(queued).aborted(), "the queued task of the other nexus ends at once");
+        assertTaskAborted(result(queued), "the queued task of the other nexus ends at once");
         assertFalse(clear.isDone(), "a task still runs in the device");
         gate.complete(null);
         assertTrue(clear.get(10, TimeUnit.SECONDS));
-        assertTrue(result(running).aborted(), "the running task is aborted, gone once the device completed it");
+        assertTrue(result(running).aborted(), "this nexus's running task ends without a response once the device "
+                + "completed it");
         assertGood(result(otherUnit));
         assertGood(result(otherUnitCollecting.execute()));
         assertTrue(h.manager.lun("d0").live.isEmpty());
-        // SAM-5 §5.6 (TAS 0): only the other nexuses that had tasks aborted are told
-        assertUnitAttention(run(b, Tasks.testUnitReady(0)), 0x2F, 0x00);
+        // SAM-5 §5.6 (TAS 1): TASK ABORTED status told b; COMMANDS CLEARED BY ANOTHER INITIATOR is TAS 0's way
         assertGood(run(b, Tasks.testUnitReady(0)));
         assertGood(run(b, Tasks.testUnitReady(5)));
         assertGood(run(a, Tasks.testUnitReady(0)));
@@ -137,13 +129,13 @@ class ClearAndResetTest {
         CompletionStage<ScsiResult> onFive = write(a, 5, 3);
         PreparedCommand collecting = b.prepare(Tasks.write10(5, 4, block(4)));
         CompletableFuture<Void> reset = a.resetTarget().toCompletableFuture();
-        assertTrue(result(queued).aborted());
+        assertTaskAborted(result(queued), "b's queued task");
         assertFalse(reset.isDone(), "tasks still run in the device");
         gate.complete(null);
         reset.get(10, TimeUnit.SECONDS);
-        assertTrue(result(running).aborted());
-        assertTrue(result(onFive).aborted());
-        assertTrue(result(collecting.execute()).aborted());
+        assertTaskAborted(result(running), "b's running task");
+        assertTrue(result(onFive).aborted(), "the task of a, which asked for the reset, ends without a response");
+        assertTaskAborted(result(collecting.execute()), "b's task in its data phase");
         assertTrue(h.manager.lun("d0").live.isEmpty());
         assertTrue(h.manager.lun("d1").live.isEmpty());
         for (Nexus n : new Nexus[] {a, b}) {

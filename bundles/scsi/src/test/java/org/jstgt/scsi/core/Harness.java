@@ -1,6 +1,7 @@
 package org.jstgt.scsi.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +82,15 @@ class Harness implements AutoCloseable {
 
     static void assertGood(ScsiResult r) {
         assertEquals(ScsiStatus.GOOD, r.status(), () -> "status " + r.status() + " sense " + describe(r.sense()));
+    }
+
+    /**
+     * A command aborted by another nexus's action: TASK ABORTED status, which the fabric sends
+     * (TAS 1), not {@link ScsiResult#ABORTED}'s silence.
+     */
+    static void assertTaskAborted(ScsiResult r, String what) {
+        assertEquals(ScsiStatus.TASK_ABORTED, r.status(), () -> what + ": status " + r.status());
+        assertFalse(r.aborted(), () -> what + ": answered, not dropped");
     }
 
     static void assertSense(ScsiResult r, SenseReason reason) {

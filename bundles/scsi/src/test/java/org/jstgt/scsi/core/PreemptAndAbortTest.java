@@ -48,11 +48,11 @@ class PreemptAndAbortTest extends TwoNexuses {
         FakeScsiTask preempt = Tasks.prOut(PrOutRequest.PREEMPT_AND_ABORT, EA, PrCdbs.basic(0xAA, 0xBB, 0))
                 .toBuilder().attribute(TaskAttribute.HEAD_OF_QUEUE).build();
         CompletionStage<ScsiResult> done = a.prepare(preempt).execute();
-        assertTrue(result(queued).aborted(), "the queued command is gone at once");
+        assertTaskAborted(result(queued), "the queued command is gone at once, with TASK ABORTED status (TAS 1)");
         assertFalse(done.toCompletableFuture().isDone(), "the running write is not gone yet");
         gate.complete(null);
         assertGood(result(done));
-        assertTrue(result(running).aborted());
+        assertTaskAborted(result(running), "the running write, once the device completed it");
         RecordingStore store = h.stores.opened.get(0);
         assertEquals(0, store.get(2 * 512), "the queued write never reached the store");
         assertTrue(h.manager.lun("d0").live.isEmpty());

@@ -48,7 +48,8 @@ class ModeSenseTest {
         assertEquals(0x08, d[12]);
         assertEquals(18, d[13]);
         assertEquals(0x04, d[14], "WCE");
-        assertArrayEquals(new byte[] {0x0A, 10, 0x06, 0x10, 0, 0, 0, 0, 0, 0, 0, 0}, Arrays.copyOfRange(d, 32, 44));
+        // Control: GLTSD, D_SENSE; QUEUE ALGORITHM MODIFIER 1; TAS (byte 5 bit 6)
+        assertArrayEquals(new byte[] {0x0A, 10, 0x06, 0x10, 0, 0x40, 0, 0, 0, 0, 0, 0}, Arrays.copyOfRange(d, 32, 44));
     }
 
     @Test

@@ -4,6 +4,9 @@
 # Exclusive, Registrants Only with mpathpersist, and checks the keys with sg_persist. After
 # WAITING-FOR-ATTENTION it writes 4 KiB through the map, printing each write's status whenever it
 # changes, until the disk's last 4 KiB say PR-DONE (up to 120 s); then the map, and each path's keys.
+# Meanwhile three writers keep direct writes in flight with hardly a pause (16 MiB in 1 MiB writes
+# per dd), so that the other node's PREEMPT AND ABORT meets some: the
+# target answers those TASK ABORTED, and the kernel's retry meets the RESERVATION CONFLICT at once.
 # Sourced by /init (init.sh), which provides the functions it calls.
 login_paths
 # ALLTG=1: registrations with ALL_TG_PT (mpathpersist --param-alltgpt), and all_tg_pt in
@@ -27,6 +30,13 @@ dd if=/tmp/p of=/dev/dm-0 bs=4096 oflag=direct 2>/dev/null; echo "reserved write
 [ "$(dd if=/dev/dm-0 bs=4096 count=1 iflag=direct 2>/dev/null | md5sum)" = "$(md5sum < /tmp/p)" ] \
     && echo "RESERVED-DATA-OK"
 LASTBLOCK=$(( $(cat /sys/block/dm-0/size) / 8 - 1 ))
+for at in 8 24 40; do
+    ( while [ ! -e /tmp/stop-writers ]; do
+        dd if=/dev/zero of=/dev/dm-0 bs=1M seek=$at count=16 oflag=direct 2>/dev/null || sleep 1
+    done ) &
+    writers="$writers $!"
+done
+sleep 1
 echo "WAITING-FOR-ATTENTION"
 n=0; start=$(date +%s); last=""
 while [ $(( $(date +%s) - start )) -lt 120 ]; do
@@ -36,6 +46,7 @@ while [ $(( $(date +%s) - start )) -lt 120 ]; do
     dd if=/dev/dm-0 bs=4096 skip=$LASTBLOCK count=1 iflag=direct 2>/dev/null | grep -q PR-DONE && break
 done
 echo "ROUNDS $n in $(( $(date +%s) - start )) s"
+touch /tmp/stop-writers; wait $writers
 echo "== multipath after"
 multipath -ll 2>&1
 for d in sda sdb; do

@@ -7,11 +7,16 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import javax.inject.Inject;
 
@@ -138,10 +143,28 @@ public class ControlPaxExamIT {
             ScsiReply back = Await.until(WAIT, "the LUN back online",
                     () -> session.scsi(0, Cdbs.testUnitReady(), null, 0), ScsiReply::good);
             back.assertGood();
-            ScsiReply r = session.scsi(0, Cdbs.read10(2048, 8), null, data.length).assertGood();
+            ScsiReply r = session.scsi(0, Cdbs.read10(2048, 8), null, data.length);
+            if (!r.good()) {
+                // seen once in CI (NOT READY 04h/03h right after a GOOD TEST UNIT READY): the
+                // evidence of the LUN's second change goes into the failure itself
+                fail("the READ after lun-online: " + r + "\nlun-info: " + shell("iscsi:lun-info --no-format disk0")
+                        + "\nthe target's log of disk0:" + logOf("disk0"));
+            }
             assertArrayEquals("the data written before going offline", data, r.data());
             session.scsi(0, Cdbs.write10(2056, 8), data, 0).assertGood();
             session.logout();
+        }
+    }
+
+    /** The last 40 lines of the target's log that name {@code what}, each cut at 400 characters. */
+    private static String logOf(String what) {
+        try (Stream<String> lines = Files.lines(Path.of(System.getProperty("karaf.data"), "log", "karaf.log"),
+                StandardCharsets.UTF_8)) {
+            List<String> named = lines.filter(l -> l.contains(what))
+                    .map(l -> l.length() > 400 ? l.substring(0, 400) : l).toList();
+            return "\n" + String.join("\n", named.subList(Math.max(0, named.size() - 40), named.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return " (karaf.log not read: " + e + ")";
         }
     }
 

@@ -23,7 +23,6 @@ import org.jstgt.testkit.Cdbs;
 import org.jstgt.testkit.Initiator;
 import org.jstgt.testkit.ScsiReply;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -416,16 +415,16 @@ class LinuxInitiatorIT {
      * registers its key on both paths with mpathpersist ({@code reservation_key} in multipath.conf)
      * and reserves Write Exclusive, Registrants Only; another node (a session of the test's own)
      * sees the key once per path, cannot write, reads; then fences the guest (PREEMPT AND ABORT of
-     * its key), and the guest's writes through the map fail with RESERVATION CONFLICT, which
-     * multipath returns without failing a path; after the other node's CLEAR they succeed again.
+     * its key) while the guest has writes in flight. Those complete with TASK ABORTED status (TAS 1),
+     * so the kernel retries them at once instead of timing them out, and the guest's writes through
+     * the map fail with RESERVATION CONFLICT, which multipath returns without failing a path; after
+     * the other node's CLEAR they succeed again.
      */
     @Test
-    @Disabled("a PREEMPT AND ABORT that meets the guest's WRITE in flight leaves it unanswered (TAS 0), so the kernel "
-            + "times it out: the fenced write fails after 30 s and error handling, not at once; see issue 17's note")
     void mpathpersistReservesThroughEveryPathAndAFencedNodeCannotWrite() throws Exception {
         int pathG = fencePorts.active();
         int pathH = fencePorts.standby();
-        String out = fencing(FENCE_IQN, "fence.img", pathG, pathH, false);
+        String out = fencing(FENCE_IQN, "lnxpr", "fence.img", pathG, pathH, false);
         // READ KEYS through either path lists the LU's two registrations, one per I_T nexus
         assertTrue(out.contains("keys through " + pathG + ": 2"), out);
         assertTrue(out.contains("keys through " + pathH + ": 2"), out);
@@ -438,12 +437,10 @@ class LinuxInitiatorIT {
      * SCSI host of its own): READ FULL STATUS shows both with ALL_TG_PT, and the rest holds the same.
      */
     @Test
-    @Disabled("a PREEMPT AND ABORT that meets the guest's WRITE in flight leaves it unanswered (TAS 0), so the kernel "
-            + "times it out: the fenced write fails after 30 s and error handling, not at once; see issue 17's note")
     void mpathpersistRegistersWithAllTgPt() throws Exception {
         int pathI = allTgPtPorts.active();
         int pathJ = allTgPtPorts.standby();
-        String out = fencing(ALL_TG_PT_IQN, "alltgpt.img", pathI, pathJ, true);
+        String out = fencing(ALL_TG_PT_IQN, "lnxat", "alltgpt.img", pathI, pathJ, true);
         assertTrue(out.contains("all target ports registrations: 2"), out);
     }
 
@@ -451,7 +448,8 @@ class LinuxInitiatorIT {
      * Boots MODE=mpathpersist over {@code iqn} through {@code first} (active/optimized) and
      * {@code second} (standby), plays the other node, and checks what both fencing tests show.
      */
-    private String fencing(String iqn, String image, int first, int second, boolean allTgPt) throws Exception {
+    private String fencing(String iqn, String lun, String image, int first, int second, boolean allTgPt)
+            throws Exception {
         Pattern failing = Pattern.compile("(?m)^WRITE \\d+ rc=1\\r?$");
         Pattern writing = Pattern.compile("(?m)^WRITE \\d+ rc=0\\r?$");
         String out = bootAndChange(iqn, "mpathpersist", "", () -> {
@@ -488,6 +486,12 @@ class LinuxInitiatorIT {
         }
         Matcher rounds = Pattern.compile("ROUNDS (\\d+) in (\\d+) s").matcher(out);
         assertTrue(rounds.find() && Integer.parseInt(rounds.group(2)) < 120, "the guest saw PR-DONE:\n" + out);
+        // the fence met the guest's writers' commands in flight: aborted, with TASK ABORTED status
+        Matcher fenced = Pattern.compile("LUN " + lun + ": PREEMPT AND ABORT from " + Pattern.quote(OTHER_NODE)
+                + ",i,0x[0-9a-f]+ removed 2 registrations; (\\d+) of their commands aborted with TASK ABORTED status")
+                .matcher(Processes.read(karaf.home().resolve("data/log/karaf.log")));
+        assertTrue(fenced.find(), "the fence in the target's log");
+        assertTrue(Integer.parseInt(fenced.group(1)) > 0, "the fence met none of the guest's commands: " + fenced.group());
         // a reservation conflict is the node's, not the path's: both paths stay in the map
         assertTrue(out.contains("sd 0:0:0:0: reservation conflict"), out);
         assertEquals("active ready running", pathAfter(out, first), out);

@@ -61,9 +61,6 @@ class LinuxInitiatorIT {
     private static final String OTHER_NODE = "iqn.2026-12.org.jstgt.itest:other-node";
     private static final long GUEST_KEY = 0x6a737467L;
     private static final long OTHER_KEY = 0x0b0b0b0bL;
-    /** PERSISTENT RESERVE OUT's PREEMPT AND ABORT and a type (SPC-4 §6.16.2, §6.15.3.4). */
-    private static final int PREEMPT_AND_ABORT = 5;
-    private static final int WRITE_EXCLUSIVE_REGISTRANTS_ONLY = 5;
     /** The bundles updated under the kernel's I/O, in this order: store, device, core, transport. */
     private static final List<String> UPDATED = List.of("jstgt-store-file", "jstgt-device-disk", "jstgt-scsi",
             "jstgt-iscsi");
@@ -456,13 +453,13 @@ class LinuxInitiatorIT {
             try (Initiator other = Sessions.login(new InetSocketAddress("127.0.0.1", first), OTHER_NODE, iqn)) {
                 List<Long> keys = ReservationsIT.readKeys(other);
                 assertTrue(!keys.isEmpty() && keys.stream().allMatch(k -> k == GUEST_KEY), "the guest's key: " + keys);
-                assertEquals(new ReservationsIT.Reservation(GUEST_KEY, WRITE_EXCLUSIVE_REGISTRANTS_ONLY),
+                assertEquals(new ReservationsIT.Reservation(GUEST_KEY, ReservationsIT.WRITE_EXCLUSIVE_REGISTRANTS_ONLY),
                         ReservationsIT.readReservation(other));
                 assertEquals(ReservationsIT.RESERVATION_CONFLICT, write(other).status(), "the other node writes");
                 read(other).assertGood();
                 ReservationsIT.out(other, ReservationsIT.REGISTER, 0, 0, OTHER_KEY, false).assertGood();
-                ReservationsIT.out(other, PREEMPT_AND_ABORT, WRITE_EXCLUSIVE_REGISTRANTS_ONLY, OTHER_KEY, GUEST_KEY,
-                        false).assertGood();
+                ReservationsIT.out(other, ReservationsIT.PREEMPT_AND_ABORT,
+                        ReservationsIT.WRITE_EXCLUSIVE_REGISTRANTS_ONLY, OTHER_KEY, GUEST_KEY, false).assertGood();
                 guest.awaitConsole("mpathpersist", Duration.ofSeconds(60), "the fenced guest's failing write",
                         o -> failing.matcher(o).find());
                 assertEquals(List.of(OTHER_KEY), ReservationsIT.readKeys(other), "keys after the fencing");
@@ -491,7 +488,8 @@ class LinuxInitiatorIT {
                 + ",i,0x[0-9a-f]+ removed 2 registrations; (\\d+) of their commands aborted with TASK ABORTED status")
                 .matcher(Processes.read(karaf.home().resolve("data/log/karaf.log")));
         assertTrue(fenced.find(), "the fence in the target's log");
-        assertTrue(Integer.parseInt(fenced.group(1)) > 0, "the fence met none of the guest's commands: " + fenced.group());
+        assertTrue(Integer.parseInt(fenced.group(1)) > 0,
+                "the fence met none of the guest's commands: " + fenced.group());
         // a reservation conflict is the node's, not the path's: both paths stay in the map
         assertTrue(out.contains("sd 0:0:0:0: reservation conflict"), out);
         assertEquals("active ready running", pathAfter(out, first), out);

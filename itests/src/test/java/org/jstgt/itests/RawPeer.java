@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.jstgt.testkit.Pdu;
@@ -158,6 +159,64 @@ final class RawPeer implements AutoCloseable {
         for (int i = 0; i < cdb.length; i++) {
             p.u8(32 + i, cdb[i] & 0xff);
         }
+        return p;
+    }
+
+    /**
+     * Sends the Data-Out PDUs an R2T asks for (RFC 7143 §11.7, §11.8), from {@code data} at its
+     * Buffer Offset, in segments of at most {@link #MAX_RECV} bytes (the least a target accepts).
+     *
+     * @param r2t the target's R2T
+     * @param data the command's whole Data-Out buffer
+     */
+    void dataOut(Pdu r2t, byte[] data) throws IOException {
+        int offset = r2t.int32(40);
+        int end = offset + r2t.int32(44);
+        for (int dataSn = 0; offset < end; dataSn++) {
+            int n = Math.min(MAX_RECV, end - offset);
+            Pdu d = new Pdu(Pdu.DATA_OUT).flags(offset + n == end ? 0x80 : 0).lun(0).itt(r2t.itt())
+                    .int32(20, r2t.int32(20)).int32(28, expStatSn).int32(36, dataSn).int32(40, offset)
+                    .data(Arrays.copyOfRange(data, offset, offset + n));
+            send(d);
+            offset += n;
+        }
+    }
+
+    /**
+     * A command with Data-Out on LUN 0: it answers each R2T until the SCSI Response.
+     *
+     * @param cdb the CDB
+     * @param data all its Data-Out bytes
+     * @return the SCSI Response
+     */
+    Pdu write(byte[] cdb, byte[] data) throws IOException {
+        send(command(cdb, false, true, data.length));
+        while (true) {
+            Pdu p = receive();
+            if (p.opcode() == Pdu.R2T) {
+                dataOut(p, data);
+            } else if (p.opcode() == Pdu.SCSI_RESPONSE) {
+                expStatSn = p.int32(24) + 1;
+                return p;
+            } else {
+                throw new IOException("expected an R2T or a SCSI Response, got " + p);
+            }
+        }
+    }
+
+    /**
+     * A command without data on LUN 0.
+     *
+     * @param cdb the CDB
+     * @return the SCSI Response
+     */
+    Pdu nonData(byte[] cdb) throws IOException {
+        send(command(cdb, false, false, 0));
+        Pdu p = receive();
+        if (p.opcode() != Pdu.SCSI_RESPONSE) {
+            throw new IOException("expected a SCSI Response, got " + p);
+        }
+        expStatSn = p.int32(24) + 1;
         return p;
     }
 

@@ -29,9 +29,15 @@ start_iscsid() {
     for i in 1 2 3 4 5; do iscsiadm -m session > /dev/null 2>&1; [ $? -ne 20 ] && break; sleep 1; done
 }
 
+# true when /dev/$1 is there and opens: devtmpfs makes the node a moment before the disk can be
+# opened (until then open fails with ENXIO), so a write right after the node appears may fail
+disk_ready() {
+    [ -b "/dev/$1" ] && dd if="/dev/$1" of=/dev/null bs=4096 count=1 2>/dev/null
+}
+
 # waits up to 10 s for the first disk
 wait_for_disk() {
-    for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/sda ] && break; sleep 1; done
+    for i in 1 2 3 4 5 6 7 8 9 10; do disk_ready sda && break; sleep 1; done
 }
 
 # the port of the portal a disk's session came in through

@@ -8,7 +8,7 @@ iscsiadm -m discovery -t sendtargets -p 10.0.2.2:3260; echo "discovery rc=$?"
 # address the guest reaches it at, as behind any NAT
 iscsiadm -m node -o new -T "$TGT" -p 10.0.2.2:3260 > /dev/null; echo "new node rc=$?"
 iscsiadm -m node -T "$TGT" -p 10.0.2.2:3260 --login; echo "login rc=$?"
-for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/sda ] && break; sleep 1; done
+for i in 1 2 3 4 5 6 7 8 9 10; do disk_ready sda && break; sleep 1; done
 iscsiadm -m session -P 3 | grep -E "iSCSI Session State|HeaderDigest|MaxRecvDataSegmentLength|Attached scsi disk"
 echo "WAITING-FOR-ATTENTION"
 for n in $(seq 1 20); do

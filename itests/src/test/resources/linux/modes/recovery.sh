@@ -11,7 +11,7 @@ check() {
 for t in "$TGT" "$TGT2"; do
     iscsiadm -m node -o new -T "$t" -p 10.0.2.2:3260 > /dev/null
     iscsiadm -m node -T "$t" -p 10.0.2.2:3260 --login > /dev/null; echo "login $t rc=$?"
-    for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/sda ] && break; sleep 1; done
+    for i in 1 2 3 4 5 6 7 8 9 10; do disk_ready sda && break; sleep 1; done
     [ "$t" = "$TGT" ] && { dd if=/tmp/pattern of=/dev/sda bs=65536 oflag=direct 2>/dev/null; echo "write rc=$?"; }
     G=/dev/$(ls /sys/block/sda/device/scsi_generic)
     for what in device target; do

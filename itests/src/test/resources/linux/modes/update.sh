@@ -4,7 +4,7 @@
 start_iscsid
 iscsiadm -m node -o new -T "$TGT" -p 10.0.2.2:3260 > /dev/null
 iscsiadm -m node -T "$TGT" -p 10.0.2.2:3260 --login > /dev/null; echo "login rc=$?"
-for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/sda ] && break; sleep 1; done
+for i in 1 2 3 4 5 6 7 8 9 10; do disk_ready sda && break; sleep 1; done
 # three patterns, so that each offset gets a different one than it held before
 for p in 0 1 2; do dd if=/dev/urandom of=/tmp/p$p bs=65536 count=16 2>/dev/null; done
 LASTBLOCK=$(( $(cat /sys/block/sda/size) / 8 - 1 ))

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Dictionary;
+import java.util.HashSet;
+import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * {@link ConfigurationAdmin#getFactoryConfiguration(String, String, String)} makes. That PID is also
  * the one FileInstall gives the file when it reads it, so a scan between the file being written and
  * the configuration being updated finds the same configuration instead of making a second one.
+ *
+ * <p>A configuration that has a file is changed here instead ({@link #update}): the file is
+ * rewritten in one rename and Config Admin gets the values written, never a read-back of the file.
  */
 final class ConfigStore {
     /** Keys Config Admin and FileInstall add, never written into a file by the commands. */
@@ -183,7 +188,7 @@ final class ConfigStore {
      * @param properties all its keys, as they should be
      */
     void update(Instance instance, Map<String, Object> properties) throws IOException {
-        repository.update(instance.pid(), writable(properties));
+        write(instance.pid(), instance.file(), writable(properties));
     }
 
     /**
@@ -196,7 +201,33 @@ final class ConfigStore {
      * @param properties all its keys, as they should be
      */
     void updateSingleton(String pid, Map<String, Object> properties) throws IOException {
-        repository.update(pid, writable(properties));
+        Optional<Instance> was = singleton(pid);
+        write(pid, was.map(Instance::file).orElse(null), writable(properties));
+    }
+
+    /**
+     * Writes a configuration: its file, when it has one, then Config Admin, with exactly the values
+     * written. Karaf's {@code ConfigRepository.update} saves the file and then reads it back for
+     * Config Admin; FileInstall writes the file too, from each earlier change, a moment after it.
+     * When two commands change one configuration quickly, that write-back of the first lands between
+     * the second's save and its read-back, and the second change was lost, or a half-written file
+     * went to Config Admin. So a file that exists is rewritten here ({@link CfgFile}) and never
+     * read back; a late write-back then writes what Config Admin holds, which is this change.
+     */
+    private void write(String pid, Path file, Map<String, Object> properties) throws IOException {
+        if (file == null || !Files.isRegularFile(file)) {
+            repository.update(pid, properties);
+            return;
+        }
+        Configuration c = repository.getConfigAdmin().getConfiguration(pid, "?");
+        Dictionary<String, Object> held = c.getProperties();
+        Object name = held == null ? null : held.get(Pids.FILEINSTALL_FILENAME);
+        Set<String> keys = new HashSet<>(held == null ? List.of() : Collections.list(held.keys()));
+        keys.removeAll(MANAGED_KEYS);
+        CfgFile.rewrite(file, keys, properties);
+        Hashtable<String, Object> d = new Hashtable<>(properties);
+        d.put(Pids.FILEINSTALL_FILENAME, name != null ? name : file.toFile().getAbsoluteFile().toURI().toString());
+        c.update(d);
     }
 
     /**

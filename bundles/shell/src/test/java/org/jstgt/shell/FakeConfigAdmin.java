@@ -29,6 +29,13 @@ import org.osgi.service.cm.ConfigurationAdmin;
 final class FakeConfigAdmin implements ConfigurationAdmin {
     private final Map<String, Config> configs = new LinkedHashMap<>();
     private int generated;
+    /** Called after each update, on the updating thread, as Config Admin queues its event. */
+    private volatile java.util.function.Consumer<Config> updated = c -> { };
+
+    /** @param listener told of every update after it is applied, as a configuration event */
+    void onUpdate(java.util.function.Consumer<Config> listener) {
+        updated = listener;
+    }
 
     /** What FileInstall does for {@code etc/<factoryPid>-<name>.cfg}: a named factory configuration. */
     Config fromFile(Path etc, String factoryPid, String name, String text) throws IOException {
@@ -105,8 +112,8 @@ final class FakeConfigAdmin implements ConfigurationAdmin {
     final class Config implements Configuration {
         private final String pid;
         private final String factoryPid;
-        private Hashtable<String, Object> properties;
-        private long changes;
+        private volatile Hashtable<String, Object> properties;
+        private volatile long changes;
 
         Config(String pid, String factoryPid) {
             this.pid = pid;
@@ -149,6 +156,7 @@ final class FakeConfigAdmin implements ConfigurationAdmin {
             }
             properties = copy;
             changes++;
+            updated.accept(this);
         }
 
         @Override

@@ -217,21 +217,32 @@ class RecoveryTest {
         }
     }
 
+    /** Logs in with data digests and sends a 1 KiB WRITE(10) at LBA 4. */
+    private static ScsiCommand digestedWrite(Wire w) {
+        login(w, "DataDigest=CRC32C", "InitialR2T=Yes", "ImmediateData=No");
+        w.switchDigests(false, true);
+        ScsiCommand c = cmd(w, FullFeatureTest.write10(4, 2), false, true, 1024, Unpooled.EMPTY_BUFFER);
+        w.send(c);
+        return c;
+    }
+
+    /** Sends the final Data-Out of the command's data with one data byte flipped after its digest. */
+    private static void sendWithBadDigest(Wire w, ScsiCommand c, int ttt, ByteBuf data) {
+        ByteBuf good = PduCodec.encode(new DataOut(true, 0, c.itt(), ttt, w.expStatSn, 0, 0, data.retainedSlice()),
+                ByteBufAllocator.DEFAULT, false, true);
+        ByteBuf bad = Unpooled.copiedBuffer(good);
+        good.release();
+        bad.setByte(48 + 100, bad.getByte(48 + 100) ^ 1);
+        w.sendBytes(bad);
+    }
+
     @Test
     void aDataOutWithADataDigestErrorIsRejectedAndAskedForAgain() {
         try (Wire w = new Wire(Wire.fabric(disk))) {
-            login(w, "DataDigest=CRC32C", "InitialR2T=Yes", "ImmediateData=No");
-            w.switchDigests(false, true);
             ByteBuf all = FullFeatureTest.pattern(1024, 21);
-            ScsiCommand c = cmd(w, FullFeatureTest.write10(4, 2), false, true, 1024, Unpooled.EMPTY_BUFFER);
-            w.send(c);
+            ScsiCommand c = digestedWrite(w);
             R2t r2t = w.one(R2t.class);
-            ByteBuf good = PduCodec.encode(new DataOut(true, 0, c.itt(), r2t.ttt(), w.expStatSn, 0, 0,
-                    all.retainedSlice()), ByteBufAllocator.DEFAULT, false, true);
-            ByteBuf bad = Unpooled.copiedBuffer(good);
-            good.release();
-            bad.setByte(48 + 100, bad.getByte(48 + 100) ^ 1);
-            w.sendBytes(bad);
+            sendWithBadDigest(w, c, r2t.ttt(), all);
             List<Pdu> out = w.receive();
             assertEquals(2, out.size(), "a Reject and a recovery R2T: " + out);
             assertEquals(RejectReason.DATA_DIGEST_ERROR, ((Reject) out.get(0)).reason());
@@ -245,6 +256,49 @@ class RecoveryTest {
             assertEquals(0, done.status());
             done.release();
             assertTrue(w.target.isOpen());
+            assertArrayEquals(ByteBufUtil.getBytes(all), Arrays.copyOfRange(disk.lastNexus().bytes(), 2048, 3072));
+            all.release();
+        }
+    }
+
+    @Test
+    void dataThatFailsItsDigestAgainAndAgainEndsTheCommandOnceItsRecoveryR2tsAreSpent() {
+        try (Wire w = new Wire(Wire.fabric(disk))) {
+            ByteBuf all = FullFeatureTest.pattern(1024, 23);
+            ScsiCommand c = digestedWrite(w);
+            int ttt = w.one(R2t.class).ttt();
+            // a 1 KiB write, one burst: 16 recovery R2Ts, the share of any write command
+            for (int i = 0; i <= 16; i++) {
+                sendWithBadDigest(w, c, ttt, all);
+                List<Pdu> out = w.receive();
+                assertEquals(2, out.size(), "loss " + i + ": " + out);
+                assertEquals(RejectReason.DATA_DIGEST_ERROR, ((Reject) out.get(0)).reason());
+                if (i < 16) {
+                    R2t recovery = (R2t) out.get(1);
+                    assertEquals(i + 1, recovery.r2tSn());
+                    assertEquals(0, recovery.bufferOffset());
+                    ttt = recovery.ttt();
+                } else {
+                    ScsiResponse ended = (ScsiResponse) out.get(1);
+                    assertEquals(2, ended.status(), "CHECK CONDITION");
+                    byte[] sense = bytes(ended.data().retainedSlice());
+                    assertEquals(0x0B, sense[2 + 2] & 0x0F, "ABORTED COMMAND");
+                    assertEquals(0x4B, sense[2 + 12], "DATA PHASE ERROR");
+                }
+                out.forEach(Pdu::release);
+            }
+            // its late data is dropped; the session goes on
+            w.send(new DataOut(true, 0, c.itt(), ttt, w.expStatSn, 0, 0, all.retainedSlice()));
+            assertTrue(w.receive().isEmpty());
+            ScsiCommand again = cmd(w, FullFeatureTest.write10(4, 2), false, true, 1024, Unpooled.EMPTY_BUFFER);
+            w.send(again);
+            R2t r2t = w.one(R2t.class);
+            ByteBuf good = PduCodec.encode(new DataOut(true, 0, again.itt(), r2t.ttt(), w.expStatSn, 0, 0,
+                    all.retainedSlice()), ByteBufAllocator.DEFAULT, false, true);
+            w.sendBytes(good);
+            ScsiResponse done = w.one(ScsiResponse.class);
+            assertEquals(0, done.status());
+            done.release();
             assertArrayEquals(ByteBufUtil.getBytes(all), Arrays.copyOfRange(disk.lastNexus().bytes(), 2048, 3072));
             all.release();
         }

@@ -55,6 +55,10 @@ public final class DataOutCollector implements SegmentPlacement {
      */
     private final java.util.Set<Integer> lostEarly = new java.util.HashSet<>();
     private static final int LOST_EARLY_MAX = 1024;
+    /** Recovery R2Ts any write command may get; longer ones get one more per MaxBurstLength. */
+    static final int RECOVERIES_MIN = 16;
+    /** Bounds the recovery lines a peer's losses can write, as for its other PDUs. */
+    private final org.jstgt.iscsi.log.LogBudget recoveryLog = new org.jstgt.iscsi.log.LogBudget();
     /** Data segment handed to the decoder by {@link #place}; the next PDU delivered carries it. */
     private ByteBuf placed;
     /** The placed data segment of the PDU being processed, or null (compared by identity). */
@@ -218,7 +222,8 @@ public final class DataOutCollector implements SegmentPlacement {
             return;
         }
         port.reject(RejectReason.PROTOCOL_ERROR, d.header());
-        sequenceError.accept(task, problem);
+        sequenceError.accept(task, problem + (port.retention() == null
+                ? "; Data-Out rejected (no recovery R2T at ErrorRecoveryLevel 0)" : "; Data-Out rejected"));
     }
 
     /**
@@ -294,12 +299,17 @@ public final class DataOutCollector implements SegmentPlacement {
             if (task.unsolicitedDone) {
                 return task.unsolicitedRecovered; // late unsolicited data after a recovery: dropped
             }
+            if (!mayRecover(task, problem)) {
+                return true;
+            }
             task.unsolicitedDone = true;
             task.unsolicitedRecovered = true;
             task.nextR2tOffset = Math.min(task.unsolicitedNext, task.transferLength);
-            LOG.info("{} session {}: ITT 0x{}: {}; recovery: R2T for the data from offset {}", port.remoteDescription(),
-                    session.tsih(), Integer.toHexString(task.itt), LogSafe.of(problem, LogSafe.MESSAGE),
-                    task.nextR2tOffset);
+            if (recoveryLog.allow(LOG, port.remoteDescription())) {
+                LOG.info("{} session {}: ITT 0x{}: {}; recovery: R2T for the data from offset {}",
+                        port.remoteDescription(), session.tsih(), Integer.toHexString(task.itt),
+                        LogSafe.of(problem, LogSafe.MESSAGE), task.nextR2tOffset);
+            }
             progress(task);
             return true;
         }
@@ -311,16 +321,41 @@ public final class DataOutCollector implements SegmentPlacement {
         if (b.next >= end) {
             return false;
         }
+        if (!mayRecover(task, problem)) {
+            return true;
+        }
         task.bursts.remove(ttt);
         if (task.retiredTtts == null) {
             task.retiredTtts = new java.util.HashSet<>();
         }
         task.retiredTtts.add(ttt);
-        LOG.info("{} session {}: ITT 0x{}: {}; recovery R2T for offset {} length {}", port.remoteDescription(),
-                session.tsih(), Integer.toHexString(task.itt), LogSafe.of(problem, LogSafe.MESSAGE), b.next,
-                end - b.next);
+        if (recoveryLog.allow(LOG, port.remoteDescription())) {
+            LOG.info("{} session {}: ITT 0x{}: {}; recovery R2T for offset {} length {}", port.remoteDescription(),
+                    session.tsih(), Integer.toHexString(task.itt), LogSafe.of(problem, LogSafe.MESSAGE), b.next,
+                    end - b.next);
+        }
         sendR2t(task, b.next, end - b.next);
         return true;
+    }
+
+    /**
+     * Counts a recovery R2T against the task's share: {@value #RECOVERIES_MIN}, plus one per
+     * MaxBurstLength of its transfer, which a link that loses a PDU now and then never reaches. A
+     * peer that keeps losing (or sending bad digests for) one command's data would otherwise get
+     * R2Ts, and the target keep Target Transfer Tags and R2Ts for SNACK, until
+     * {@code data.phase.timeout}.
+     *
+     * @return false when the share is spent: the task is concluded with DATA PHASE ERROR (which
+     *     the initiator may retry)
+     */
+    private boolean mayRecover(IscsiTask task, String problem) {
+        int most = RECOVERIES_MIN + task.transferLength / Math.max(1, session.negotiated().maxBurstLength());
+        if (task.recoveries < most) {
+            task.recoveries++;
+            return true;
+        }
+        sequenceError.accept(task, problem + "; the command had " + most + " recovery R2Ts already, its share");
+        return false;
     }
 
     /** Sends an R2T for a new burst of the task (RFC 7143 §11.8) and records it. */

@@ -97,6 +97,8 @@ public final class IscsiTask implements ScsiTask {
     int r2tSn;
     /** R2Ts sent, by R2TSN: {TTT, offset, length}, for an R2T SNACK (ErrorRecoveryLevel 1 only). */
     Map<Integer, int[]> sentR2ts;
+    /** Recovery R2Ts sent for this task's data (ErrorRecoveryLevel 1), against its share. */
+    int recoveries;
     /** Target Transfer Tags of bursts a recovery R2T replaced: their late Data-Out is dropped. */
     java.util.Set<Integer> retiredTtts;
     /** The unsolicited data was cut short by a recovery R2T: later unsolicited Data-Out is dropped. */

@@ -362,14 +362,15 @@ public final class ScsiCommands {
     }
 
     /**
-     * A Data-Out of the task was out of sequence and rejected: the task ends with CHECK CONDITION,
-     * ABORTED COMMAND, DATA PHASE ERROR (the initiator may retry it) and its buffer is freed.
+     * A Data-Out of the task was out of sequence and rejected, or its data was lost more often than
+     * recovery R2Ts may ask for it again: the task ends with CHECK CONDITION, ABORTED COMMAND, DATA
+     * PHASE ERROR (the initiator may retry it) and its buffer is freed.
      */
     private void dataOutOfSequence(IscsiTask task, String why) {
         if (peerLog.allow(LOG, port.remoteDescription())) {
-            LOG.warn("{} session {}: ITT 0x{}: {}; Data-Out rejected, the command ends with CHECK CONDITION, DATA "
-                    + "PHASE ERROR (no recovery R2T at ErrorRecoveryLevel 0)", port.remoteDescription(),
-                    session.tsih(), Integer.toHexString(task.itt), LogSafe.of(why, LogSafe.MESSAGE));
+            LOG.warn("{} session {}: ITT 0x{}: {}; the command ends with CHECK CONDITION, DATA PHASE ERROR",
+                    port.remoteDescription(), session.tsih(), Integer.toHexString(task.itt),
+                    LogSafe.of(why, LogSafe.MESSAGE));
         }
         task.prepared.abandon();
         responses.respond(task, Overload.DATA_PHASE_ERROR, 0);

@@ -14,9 +14,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.felix.utils.properties.TypedProperties;
 
@@ -60,7 +63,7 @@ final class CfgFile {
                 p.put(e.getKey(), e.getValue());
             }
         }
-        replace(target, p);
+        replace(target, p, permissions(target));
     }
 
     /**
@@ -91,13 +94,53 @@ final class CfgFile {
         }
     }
 
-    private static void replace(Path target, TypedProperties p) throws IOException {
-        Path dir = target.getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    /**
+     * Writes a new file, in one rename as {@link #rewrite} does. A file left there (by an earlier
+     * failure, say) is replaced and its permissions kept.
+     *
+     * @param file the file
+     * @param properties its keys, in order
+     * @param ownerOnly a new file is readable by its owner only (it holds secrets); else it gets
+     *     the process's default permissions
+     * @throws IOException naming the file when it cannot be written
+     */
+    static void create(Path file, Map<String, Object> properties, boolean ownerOnly) throws IOException {
+        TypedProperties p = new TypedProperties(false);
+        properties.forEach(p::put);
+        if (Files.exists(file)) {
+            replace(file.toRealPath(), p, permissions(file.toRealPath()));
+        } else {
+            replace(file, p, ownerOnly && posix(file) ? PosixFilePermissions.fromString("rw-------") : null);
+        }
+    }
+
+    private static boolean posix(Path file) {
+        return file.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    private static Set<PosixFilePermission> permissions(Path file) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        return view == null ? null : view.readAttributes().permissions();
+    }
+
+    /**
+     * Writes the text to a new file beside the target, then renames it over the target.
+     *
+     * @param permissions the file's permissions, or null for the process's default
+     */
+    private static void replace(Path target, TypedProperties p, Set<PosixFilePermission> permissions)
+            throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+        if (permissions == null) {
+            Files.createFile(tmp);
+        } else {
+            // restrictive from the start: a secret is never readable by others, not even briefly
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
         try {
-            PosixFileAttributeView was = Files.getFileAttributeView(target, PosixFileAttributeView.class);
-            if (was != null) {
-                Files.setPosixFilePermissions(tmp, was.readAttributes().permissions());
+            if (permissions != null) {
+                Files.setPosixFilePermissions(tmp, permissions);
             }
             p.save(tmp.toFile());
             try (FileChannel written = FileChannel.open(tmp, StandardOpenOption.WRITE)) {

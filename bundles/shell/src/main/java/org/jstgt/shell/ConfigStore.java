@@ -2,8 +2,6 @@ package org.jstgt.shell;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -32,17 +30,16 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * The factory configurations the commands read and write, through Karaf's {@link ConfigRepository}
  * so that every change is a file in {@code etc/} and survives a restart.
  *
- * <p>How a new instance becomes {@code etc/<factoryPid>-<name>.cfg} (Karaf 4.4, FileInstall 3.7,
- * Felix Config Admin 1.9): FileInstall writes back only to a file that already exists, so a
- * configuration merely created in Config Admin gets no file. {@code ConfigRepository.update} of a
- * configuration without a file names one after the PID: {@code <factoryPid>-<name>.cfg} for the
+ * <p>Files are written here ({@link CfgFile}), each in one rename, and Config Admin then gets the
+ * values written with the file's name, never a read-back of the file (see {@link #update}).
+ * FileInstall writes back only to a file that already exists, so a configuration merely created in
+ * Config Admin would get no file. A new instance is {@code etc/<factoryPid>-<name>.cfg} with the
  * named factory configuration {@code <factoryPid>~<name>} that
  * {@link ConfigurationAdmin#getFactoryConfiguration(String, String, String)} makes. That PID is also
  * the one FileInstall gives the file when it reads it, so a scan between the file being written and
  * the configuration being updated finds the same configuration instead of making a second one.
- *
- * <p>A configuration that has a file is changed here instead ({@link #update}): the file is
- * rewritten in one rename and Config Admin gets the values written, never a read-back of the file.
+ * A singleton without a file is left to {@code ConfigRepository.update}, which names the file
+ * after the PID.
  */
 final class ConfigStore {
     /** Keys Config Admin and FileInstall add, never written into a file by the commands. */
@@ -168,12 +165,18 @@ final class ConfigStore {
     Path create(String factoryPid, String name, Map<String, Object> properties, boolean ownerOnly)
             throws IOException {
         Path file = file(factoryPid, name);
-        boolean created = ownerOnly && createOwnerOnly(file);
+        Map<String, Object> p = writable(properties);
+        boolean leftover = Files.exists(file);
+        Configuration c = repository.getConfigAdmin().getFactoryConfiguration(factoryPid, name, "?");
+        CfgFile.create(file, p, ownerOnly);
+        Hashtable<String, Object> d = new Hashtable<>(p);
+        // FileInstall's name for the file: the directory it watches, canonical, then the file's name
+        d.put(Pids.FILEINSTALL_FILENAME, new java.io.File(file.getParent().toFile().getCanonicalFile(),
+                file.getFileName().toString()).toURI().toString());
         try {
-            Configuration c = repository.getConfigAdmin().getFactoryConfiguration(factoryPid, name, "?");
-            repository.update(c.getPid(), writable(properties));
+            c.update(d);
         } catch (IOException | RuntimeException e) {
-            if (created && Files.size(file) == 0) {
+            if (!leftover) {
                 Files.deleteIfExists(file);
             }
             throw e;
@@ -271,19 +274,6 @@ final class ConfigStore {
             // not a POSIX file system: nothing to say
         }
         return Optional.empty();
-    }
-
-    /** @return true when the file was created here (empty, owner read and write only) */
-    private static boolean createOwnerOnly(Path file) throws IOException {
-        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            return false;
-        }
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false; // a leftover file: ConfigRepository overwrites it, keeping its permissions
-        }
     }
 
     /** @return the file a {@code felix.fileinstall.filename} value names, or null */

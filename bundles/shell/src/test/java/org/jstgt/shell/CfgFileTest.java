@@ -100,6 +100,32 @@ class CfgFileTest {
     }
 
     @Test
+    void aNewFileHoldsTheKeysInOrderAndASecretOneIsTheOwnersOnly() throws Exception {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("chap.user", "alice");
+        p.put("chap.secret", "$[secret:alice]");
+        p.put("note", "a\\b c=d");
+        Path file = etc.resolve("jstgt.auth-a.cfg");
+        CfgFile.create(file, p, true);
+        assertEquals("chap.user = alice\nchap.secret = $[secret:alice]\nnote = a\\\\b c=d\n",
+                Files.readString(file, StandardCharsets.ISO_8859_1));
+        assertEquals("a\\b c=d", ShellFixture.read(file).getProperty("note"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        try (Stream<Path> all = Files.list(etc)) {
+            assertEquals(List.of(file), all.toList());
+        }
+    }
+
+    @Test
+    void aFileLeftWhereANewOneGoesIsReplacedAndKeepsItsPermissions() throws Exception {
+        Path file = Files.writeString(etc.resolve("jstgt.lun-db.cfg"), "junk = 1\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        CfgFile.create(file, Map.of("device.type", "disk"), true);
+        assertEquals("device.type = disk\n", Files.readString(file, StandardCharsets.ISO_8859_1));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    @Test
     void aLinkStaysALinkAndTheFileItNamesIsReplaced() throws Exception {
         Path real = Files.createDirectories(etc.resolve("managed")).resolve("db.cfg");
         Files.writeString(real, LUN);

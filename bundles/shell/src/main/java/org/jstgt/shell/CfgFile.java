@@ -24,9 +24,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.felix.utils.properties.TypedProperties;
 
 /**
- * Rewrites an existing {@code etc/*.cfg} file with a configuration's new keys, all at once.
+ * Writes an {@code etc/*.cfg} file all at once: a new one, or an existing one with a
+ * configuration's new keys.
  *
- * <p>The file keeps its comments, the order of its keys and the text of every value that did not
+ * <p>An existing file keeps its comments, the order of its keys and the text of every value that did not
  * change, placeholders such as {@code ${karaf.data}} included: it is read as FileInstall reads it,
  * with placeholders resolved, so a value the commands pass back unchanged matches and keeps its
  * line. The new text goes to a temporary file beside it (not named {@code *.cfg}, so FileInstall

@@ -27,8 +27,8 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
- * The factory configurations the commands read and write, through Karaf's {@link ConfigRepository}
- * so that every change is a file in {@code etc/} and survives a restart.
+ * The factory configurations the commands read and write, through Config Admin and a file in
+ * {@code etc/} for each, so that every change survives a restart.
  *
  * <p>Files are written here ({@link CfgFile}), each in one rename, and Config Admin then gets the
  * values written with the file's name, never a read-back of the file (see {@link #update}).

@@ -170,9 +170,7 @@ final class ConfigStore {
         Configuration c = repository.getConfigAdmin().getFactoryConfiguration(factoryPid, name, "?");
         CfgFile.create(file, p, ownerOnly);
         Hashtable<String, Object> d = new Hashtable<>(p);
-        // FileInstall's name for the file: the directory it watches, canonical, then the file's name
-        d.put(Pids.FILEINSTALL_FILENAME, new java.io.File(file.getParent().toFile().getCanonicalFile(),
-                file.getFileName().toString()).toURI().toString());
+        d.put(Pids.FILEINSTALL_FILENAME, fileInstallName(file));
         try {
             c.update(d);
         } catch (IOException | RuntimeException e) {
@@ -229,8 +227,14 @@ final class ConfigStore {
         keys.removeAll(MANAGED_KEYS);
         CfgFile.rewrite(file, keys, properties);
         Hashtable<String, Object> d = new Hashtable<>(properties);
-        d.put(Pids.FILEINSTALL_FILENAME, name != null ? name : file.toFile().getAbsoluteFile().toURI().toString());
+        d.put(Pids.FILEINSTALL_FILENAME, name != null ? name : fileInstallName(file));
         c.update(d);
+    }
+
+    /** FileInstall's name for a file: the directory it watches, canonical, then the file's name. */
+    private static String fileInstallName(Path file) throws IOException {
+        return new java.io.File(file.getParent().toFile().getCanonicalFile(), file.getFileName().toString()).toURI()
+                .toString();
     }
 
     /**

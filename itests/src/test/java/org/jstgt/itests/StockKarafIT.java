@@ -1,6 +1,5 @@
 package org.jstgt.itests;
 
-import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -136,12 +135,12 @@ public class StockKarafIT {
         featuresService.installFeature(jstgt, java.util.EnumSet.noneOf(org.apache.karaf.features.FeaturesService.Option.class));
         awaitInstalled("jstgt", version);
 
+        // as the repository's etc/ has them; the user's portal file is kept (override=false). Each is
+        // read again while FileInstall writes its configuration back to it (see EtcFileCheck)
         for (String f : SHIPPED) {
-            assertArrayEquals(f + " as the repository's etc/ has it", Files.readAllBytes(repoEtc().resolve(f)),
-                    Files.readAllBytes(etc.resolve(f)));
+            EtcFileCheck.assertHolds(etc.resolve(f), Files.readAllBytes(repoEtc().resolve(f)), WAIT);
         }
-        assertEquals("the user's etc/jstgt.portal-default.cfg is kept (override=false)", USERS_PORTAL,
-                Files.readString(etc.resolve("jstgt.portal-default.cfg"), StandardCharsets.UTF_8));
+        EtcFileCheck.assertHolds(etc.resolve("jstgt.portal-default.cfg"), USERS_PORTAL, WAIT);
         for (String name : List.of("jstgt-api", "jstgt-scsi", "jstgt-iscsi", "jstgt-device-disk", "jstgt-store-file",
                 "jstgt-shell")) {
             assertEquals(name + " ACTIVE", Bundle.ACTIVE, bundle(name).getState());

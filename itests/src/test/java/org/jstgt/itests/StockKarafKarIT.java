@@ -70,9 +70,10 @@ class StockKarafKarIT {
             DemoTargetCheck.assertServes(START);
             for (String f : List.of("jstgt.portal-default.cfg", "jstgt.lun-disk0.cfg", "jstgt.target-demo.cfg",
                     "org.apache.karaf.command.acl.iscsi.cfg")) {
-                assertEquals(Files.readString(Path.of(System.getProperty("jstgt.repo.etc"), f), StandardCharsets.UTF_8),
-                        Files.readString(home.resolve("etc").resolve(f), StandardCharsets.UTF_8),
-                        "etc/" + f + " installed from the KAR as the repository's etc/ has it");
+                // installed from the KAR as the repository's etc/ has it (read again while FileInstall
+                // writes its configuration back to it, see EtcFileCheck)
+                EtcFileCheck.assertHolds(home.resolve("etc").resolve(f),
+                        Files.readAllBytes(Path.of(System.getProperty("jstgt.repo.etc"), f)), START);
             }
             assertTrue(Files.isRegularFile(home.resolve("data/luns/disk0.img")), "the demo LUN's file in data/luns");
             try (Stream<Path> s = Files.walk(emptyRepo)) {

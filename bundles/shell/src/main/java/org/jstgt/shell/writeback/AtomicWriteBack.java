@@ -147,6 +147,12 @@ public final class AtomicWriteBack implements ConfigurationListener {
         String pid = event.getPid();
         try {
             if (event.getType() == ConfigurationEvent.CM_UPDATED) {
+                // the file is known at once, for a deletion that comes before the look
+                Configuration c = find(pid);
+                Path file = c == null ? null : fileOf(c.getProperties());
+                if (file != null) {
+                    files.put(pid, file);
+                }
                 if (pending.putIfAbsent(pid, Boolean.TRUE) == null) {
                     thread.schedule(() -> check(pid), recheckMs, TimeUnit.MILLISECONDS);
                 }

@@ -183,6 +183,19 @@ class AtomicWriteBackTest {
         assertFalse(Files.exists(file()));
     }
 
+    /** lun-create, then config:delete before the look at the new configuration. */
+    @Test
+    void deletesTheFileOfAConfigurationDeletedBeforeItsLook() throws Exception {
+        AtomicWriteBack w = start(OFF, 60_000);
+        Path file = etc.resolve("jstgt.lun-ram1.cfg");
+        admin.fromFile(etc, "jstgt.lun", "ram1", "device.type = disk\nstore.type = memory\n");
+        w.configurationEvent(event(ConfigurationEvent.CM_UPDATED, "jstgt.lun~ram1"));
+        admin.get("jstgt.lun~ram1").delete();
+        w.configurationEvent(event(ConfigurationEvent.CM_DELETED, "jstgt.lun~ram1"));
+        Await.until(WAIT, file + " deleted", () -> !Files.exists(file));
+        assertTrue(Files.exists(file()), "the other LUN's file stays");
+    }
+
     @Test
     void keepsAFileThatAConfigurationCreatedSinceNames() throws Exception {
         AtomicWriteBack w = start(OFF, 50);

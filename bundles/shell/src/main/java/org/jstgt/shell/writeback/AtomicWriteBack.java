@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
+import org.apache.felix.utils.properties.InterpolationHelper;
 import org.jstgt.shell.CfgFile;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -86,7 +87,8 @@ public final class AtomicWriteBack implements ConfigurationListener {
 
     @Activate
     public AtomicWriteBack(@Reference ConfigurationAdmin configAdmin, BundleContext context) {
-        this(configAdmin, context::getProperty, RECHECK_MS);
+        // placeholders resolved as FileInstall resolves them: env:NAME, the framework's, the system's
+        this(configAdmin, new InterpolationHelper.BundleContextSubstitutionCallback(context)::getValue, RECHECK_MS);
     }
 
     /**

@@ -44,14 +44,17 @@ import org.slf4j.LoggerFactory;
  * Admin that part, and the write-back then removes every key the part lacked from the file, for
  * good. This class does the write-back's work without that moment:
  * <ul>
- * <li>A changed configuration is compared with its file a few seconds later, longer than
- * FileInstall's poll: a configuration FileInstall took from a file read in part (being written in
- * place by an editor or Karaf's {@code config:} commands) has been read whole again by then.</li>
  * <li>A file holding what Config Admin holds is left alone: the shell, Karaf's {@code config:}
  * commands and the features service write the file before they change the configuration, so
  * FileInstall's scanner gets nothing more to read.</li>
- * <li>Otherwise (a program's change: an ALUA state, {@code log:set}) the file gets Config Admin's
- * keys through {@link CfgFile#rewrite}: comments, order and placeholders kept, one rename.</li>
+ * <li>A program's change (an ALUA state, {@code log:set}) is written at once, before FileInstall's
+ * next poll could take the older file for the truth: the file gets Config Admin's keys through
+ * {@link CfgFile#rewrite}, comments, order and placeholders kept, in one rename.</li>
+ * <li>A configuration that lacks keys of its file, or holds a value that is the start of the
+ * file's, looks like what FileInstall reads of a file being written in place (by an editor, or
+ * Karaf's {@code config:update}). It is looked at again a few seconds later, longer than
+ * FileInstall's poll, by when FileInstall has read the whole file; what still differs then is a
+ * program's removal, and is written.</li>
  * <li>A configuration deleted has its file deleted, as FileInstall's write-back would, unless
  * another configuration names that file now (deleted and created again under the same name).</li>
  * <li>When the bundle stops, what waits is written at once.</li>
@@ -66,8 +69,8 @@ public final class AtomicWriteBack implements ConfigurationListener {
     static final String ENABLE_KEY = "felix.fileinstall.enableConfigSave";
     static final String DISABLE_KEY = "felix.fileinstall.disableConfigSave";
     /**
-     * How long a changed configuration waits before it is compared with its file: longer than
-     * FileInstall's poll (1 s), so that it read again a file it read in part.
+     * How long a configuration that looks read in part waits for its second look: longer than
+     * FileInstall's poll (1 s), so that it read the whole file again.
      */
     static final long RECHECK_MS = 3_000;
     private static final Logger LOG = LoggerFactory.getLogger(AtomicWriteBack.class);
@@ -94,7 +97,7 @@ public final class AtomicWriteBack implements ConfigurationListener {
     /**
      * @param lookup the framework's properties, for FileInstall's switch and the placeholders of
      *     a file
-     * @param recheckMs how long a changed configuration waits before it is compared with its file
+     * @param recheckMs how long a configuration that looks read in part waits for its second look
      */
     AtomicWriteBack(ConfigurationAdmin configAdmin, UnaryOperator<String> lookup, long recheckMs) {
         this.configAdmin = configAdmin;
@@ -137,7 +140,7 @@ public final class AtomicWriteBack implements ConfigurationListener {
     void deactivate() {
         thread.shutdownNow();
         for (String pid : pending.keySet()) {
-            check(pid);
+            check(pid, true);
         }
     }
 
@@ -155,9 +158,7 @@ public final class AtomicWriteBack implements ConfigurationListener {
                 if (file != null) {
                     files.put(pid, file);
                 }
-                if (pending.putIfAbsent(pid, Boolean.TRUE) == null) {
-                    thread.schedule(() -> check(pid), recheckMs, TimeUnit.MILLISECONDS);
-                }
+                thread.execute(() -> check(pid, false));
             } else if (event.getType() == ConfigurationEvent.CM_DELETED) {
                 thread.execute(() -> deleted(pid));
             }
@@ -167,14 +168,18 @@ public final class AtomicWriteBack implements ConfigurationListener {
     }
 
     /**
-     * Writes the configuration to its file when the two differ. Called a moment after the change,
-     * so that a configuration FileInstall took from a file read in part has been read whole since.
+     * Writes the configuration to its file when the two differ. One that looks taken from a file
+     * read in part waits for a second look, by when FileInstall has read the whole file again.
+     *
+     * @param second the second look: what still differs is written
      */
-    void check(String pid) {
+    void check(String pid, boolean second) {
         if (!active) {
             return;
         }
-        pending.remove(pid);
+        if (second) {
+            pending.remove(pid);
+        }
         Configuration c = find(pid);
         long change = c == null ? 0 : c.getChangeCount();
         Dictionary<String, Object> d = c == null ? null : c.getProperties();
@@ -188,7 +193,16 @@ public final class AtomicWriteBack implements ConfigurationListener {
         }
         Map<String, Object> held = ownKeys(d);
         try {
-            if (same(held, CfgFile.values(file, lookup))) {
+            Map<String, Object> inFile = CfgFile.values(file, lookup);
+            if (same(held, inFile)) {
+                return;
+            }
+            if (!second && partOf(held, inFile)) {
+                if (pending.putIfAbsent(pid, Boolean.TRUE) == null) {
+                    LOG.debug("{}: lacks keys of {} or holds a value cut short; looked at again in {} ms", pid,
+                            file, recheckMs);
+                    thread.schedule(() -> check(pid, true), recheckMs, TimeUnit.MILLISECONDS);
+                }
                 return;
             }
             if (c.getChangeCount() != change) {
@@ -222,6 +236,23 @@ public final class AtomicWriteBack implements ConfigurationListener {
             LOG.warn("{}: deleted, but {} was not: {}; delete it by hand, or it defines the configuration again at "
                     + "the next restart", pid, file, e.toString());
         }
+    }
+
+    /**
+     * Whether Config Admin's keys look like what FileInstall reads of a file being written: a key
+     * of the file missing, or a text value that is the start of the file's.
+     */
+    static boolean partOf(Map<String, Object> held, Map<String, Object> inFile) {
+        if (!held.keySet().containsAll(inFile.keySet())) {
+            return true;
+        }
+        for (Map.Entry<String, Object> e : held.entrySet()) {
+            Object f = inFile.get(e.getKey());
+            if (e.getValue() instanceof String v && f instanceof String t && !t.equals(v) && t.startsWith(v)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the file holds exactly Config Admin's keys and values. */

@@ -105,7 +105,7 @@ class AtomicWriteBackTest {
         assertFalse(w.active());
         set("size", "2GiB");
         w.configurationEvent(event(ConfigurationEvent.CM_UPDATED, "jstgt.lun~disk0"));
-        w.check("jstgt.lun~disk0");
+        w.check("jstgt.lun~disk0", true);
         Thread.sleep(200);
         assertEquals(LUN, Files.readString(file()));
     }
@@ -130,7 +130,7 @@ class AtomicWriteBackTest {
     void leavesAFileThatHoldsTheConfigurationAlone() throws Exception {
         AtomicWriteBack w = start(OFF, 50);
         Object before = fileIdentity(file());
-        w.check("jstgt.lun~disk0");
+        w.check("jstgt.lun~disk0", true);
         assertEquals(before, fileIdentity(file()));
         assertEquals(LUN, Files.readString(file()));
     }
@@ -142,17 +142,28 @@ class AtomicWriteBackTest {
      */
     @Test
     void leavesAFileReadInPartToFileInstallsNextRead() throws Exception {
+        assertLeftForTheNextRead(() -> {
+            set("size", null);
+            set("store.path", "/da");
+        });
+    }
+
+    /**
+     * Config Admin gets {@code partRead}, then, as FileInstall's next poll reads the whole file,
+     * the file's keys again: the file is never written.
+     */
+    private void assertLeftForTheNextRead(Runnable partRead) throws Exception {
         AtomicWriteBack w = start(OFF, 300);
-        set("size", null);
-        set("store.path", "/da");
+        Object before = fileIdentity(file());
+        partRead.run();
         w.configurationEvent(event(ConfigurationEvent.CM_UPDATED, "jstgt.lun~disk0"));
         Thread.sleep(100);
-        // FileInstall's next poll reads the whole file
         set("store.path", "/data/disk0.img");
         set("size", "1GiB");
         w.configurationEvent(event(ConfigurationEvent.CM_UPDATED, "jstgt.lun~disk0"));
         Thread.sleep(800);
         assertEquals(LUN, Files.readString(file()));
+        assertEquals(before, fileIdentity(file()), "not written at all");
     }
 
     @Test
@@ -168,11 +179,34 @@ class AtomicWriteBackTest {
     @Test
     void writesWhatWaitsWhenItStops() throws Exception {
         AtomicWriteBack w = start(OFF, 60_000);
-        set("size", "3GiB");
+        set("size", null);
         w.configurationEvent(event(ConfigurationEvent.CM_UPDATED, "jstgt.lun~disk0"));
+        Thread.sleep(200);
         assertEquals("1GiB", fileKey("size"), "waiting");
         w.deactivate();
-        assertEquals("3GiB", fileKey("size"));
+        assertEquals(null, fileKey("size"));
+    }
+
+    /**
+     * FileInstall read a file that an editor was writing, cut in the value of its last key: no key
+     * is missing, but the value is the start of the file's. It waits for FileInstall's next read.
+     */
+    @Test
+    void waitsWithAValueCutShort() throws Exception {
+        assertLeftForTheNextRead(() -> set("size", "1G"));
+    }
+
+    /**
+     * A program's change made before FileInstall first read a new file (lun-create, then the
+     * change): written at once, so that FileInstall's read of the file does not take it back.
+     */
+    @Test
+    void writesAProgramsChangeAtOnce() throws Exception {
+        AtomicWriteBack w = start(OFF, 60_000);
+        set("alua.state", "standby");
+        w.configurationEvent(event(ConfigurationEvent.CM_UPDATED, "jstgt.lun~disk0"));
+        Await.until(Duration.ofSeconds(5), "written well before the second look",
+                () -> "standby".equals(fileKey("alua.state")));
     }
 
     @Test

@@ -69,12 +69,6 @@ public class ShellPaxExamIT {
     @Inject
     private SessionFactory sessionFactory;
 
-    @Inject
-    private org.osgi.service.cm.ConfigurationAdmin configAdmin;
-
-    @Inject
-    private org.osgi.framework.BundleContext bundleContext;
-
     @Configuration
     public Option[] config() {
         // istgt's own sample configuration (Debian's istgt package ships it), kept by the shell's tests
@@ -180,37 +174,6 @@ public class ShellPaxExamIT {
         Await.until(WAIT, "shell1 no longer listed", () -> !hasRow(shell("iscsi:lun-list --no-format"), "shell1", ""));
         String missing = failure("iscsi:lun-delete shell1");
         assertTrue(missing, missing.contains("shell1"));
-    }
-
-    /**
-     * FileInstall's write-back is off in the distribution, and jstgt-shell's does its work: a
-     * change a program makes through Config Admin reaches the file in one rename (a new file, the
-     * other keys in place), and {@code config:delete} deletes the file, so the LUN does not come
-     * back at the next restart.
-     */
-    @Test
-    public void aProgramsChangeIsWrittenBackAndConfigDeleteDeletesTheFile() throws Exception {
-        assertEquals("etc/custom.properties turns FileInstall's write-back off", "false",
-                bundleContext.getProperty("felix.fileinstall.enableConfigSave"));
-        Path file = Path.of(System.getProperty("karaf.etc")).resolve("jstgt.lun-wb1.cfg");
-        shell("iscsi:lun-create --store memory --size 1MiB wb1");
-        List<String> before = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-        Object inode = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-        org.osgi.service.cm.Configuration[] found = configAdmin.listConfigurations("(service.pid=jstgt.lun~wb1)");
-        assertTrue("Config Admin holds jstgt.lun~wb1", found != null && found.length == 1);
-        java.util.Dictionary<String, Object> d = found[0].getProperties();
-        d.put("product", "WRITTEN-BACK");
-        found[0].update(d);
-        Await.until(WAIT, "the program's change in " + file,
-                () -> Files.readAllLines(file, StandardCharsets.ISO_8859_1).contains("product = WRITTEN-BACK"));
-        List<String> after = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-        assertTrue("the file's other lines kept: " + after, after.containsAll(before));
-        assertFalse("a new file renamed into place, not the old one written over", inode.equals(
-                Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey()));
-
-        shell("config:delete jstgt.lun~wb1");
-        Await.until(WAIT, file + " deleted with its configuration", () -> !Files.exists(file));
-        Await.until(WAIT, "wb1 no longer listed", () -> !hasRow(shell("iscsi:lun-list --no-format"), "wb1", ""));
     }
 
     @Test

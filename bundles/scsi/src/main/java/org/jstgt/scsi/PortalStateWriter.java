@@ -19,9 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Persists a state set by SET TARGET PORT GROUPS as the {@code alua.state} key of each portal
- * configuration of the group, through Config Admin: it is written back to
- * {@code etc/jstgt.portal-<name>.cfg} (by jstgt-shell's write-back in jstgt's distribution, by
- * FileInstall's where that is on), the fabric applies it in place (sessions stay) and publishes
+ * configuration of the group, through Config Admin: FileInstall writes it back to
+ * {@code etc/jstgt.portal-<name>.cfg}, the fabric applies it in place (sessions stay) and publishes
  * it back, and it survives a restart. Config Admin is not called on the command's thread but on
  * one of this writer's own. When writing fails the state still holds, until the portal
  * configuration changes or the core restarts.

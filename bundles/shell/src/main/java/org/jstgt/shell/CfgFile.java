@@ -17,11 +17,9 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.UnaryOperator;
 
 import org.apache.felix.utils.properties.TypedProperties;
 
@@ -37,7 +35,7 @@ import org.apache.felix.utils.properties.TypedProperties;
  * rename: FileInstall's write-back and its scanner never read half of it, and a crash leaves the old
  * file or the new one. A symbolic link stays a link; the file it points to is replaced.
  */
-public final class CfgFile {
+final class CfgFile {
     private static final int REREADS = 50;
     private static final long REREAD_PAUSE_MS = 10;
 
@@ -51,20 +49,11 @@ public final class CfgFile {
      * @throws IOException naming the file when it cannot be read or replaced
      */
     static void rewrite(Path file, Set<String> held, Map<String, Object> properties) throws IOException {
-        rewrite(file, held, properties, System::getProperty);
-    }
-
-    /**
-     * As {@link #rewrite(Path, Set, Map)}, with the placeholders of the file resolved through
-     * {@code lookup} (the framework's properties, as FileInstall resolves them).
-     */
-    public static void rewrite(Path file, Set<String> held, Map<String, Object> properties,
-            UnaryOperator<String> lookup) throws IOException {
         Path target = file.toRealPath();
         if (!Files.isWritable(target)) {
             throw new AccessDeniedException(target.toString(), null, "not writable: the change was not made");
         }
-        TypedProperties p = read(target, held, lookup);
+        TypedProperties p = read(target, held);
         for (String key : new ArrayList<>(p.keySet())) {
             if (!properties.containsKey(key)) {
                 p.remove(key);
@@ -79,33 +68,18 @@ public final class CfgFile {
     }
 
     /**
-     * @return the keys of the file with their values as FileInstall reads them (typed, placeholders
-     *     resolved through {@code lookup}), read whole as {@link #rewrite} reads it
-     * @throws IOException naming the file when it cannot be read
-     */
-    public static Map<String, Object> values(Path file, UnaryOperator<String> lookup) throws IOException {
-        TypedProperties p = read(file, Set.of(), lookup);
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (String key : p.keySet()) {
-            out.put(key, p.get(key));
-        }
-        return out;
-    }
-
-    /**
      * Reads the file as FileInstall does, whole. FileInstall writes a file back in place, a moment
      * after each change: it truncates it, then writes it, and the kernel lets a read in between see
      * it empty or cut at a page. A read is taken when the file kept its size and time across it and
      * holds every key Config Admin holds; otherwise it is read again a moment later, for at most half
      * a second, so that no comment of the file's end is lost.
      */
-    private static TypedProperties read(Path file, Set<String> held, UnaryOperator<String> lookup)
-            throws IOException {
+    private static TypedProperties read(Path file, Set<String> held) throws IOException {
         for (int attempt = 0;; attempt++) {
             BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
             byte[] text = Files.readAllBytes(file);
             BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
-            TypedProperties p = new TypedProperties((name, key, value) -> lookup.apply(value));
+            TypedProperties p = new TypedProperties((name, key, value) -> System.getProperty(value));
             p.load(new InputStreamReader(new ByteArrayInputStream(text), StandardCharsets.ISO_8859_1));
             boolean whole = before.size() == text.length && after.size() == text.length
                     && before.lastModifiedTime().equals(after.lastModifiedTime()) && p.keySet().containsAll(held);

@@ -26,7 +26,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * {@code getFactoryConfiguration} is found again by {@code getConfiguration(pid)}, and only
  * configurations that were updated are listed. No plugins: placeholders stay as written.
  */
-public final class FakeConfigAdmin implements ConfigurationAdmin {
+final class FakeConfigAdmin implements ConfigurationAdmin {
     private final Map<String, Config> configs = new LinkedHashMap<>();
     private int generated;
     /** Called after each update, on the updating thread, as Config Admin queues its event. */
@@ -38,7 +38,7 @@ public final class FakeConfigAdmin implements ConfigurationAdmin {
     }
 
     /** What FileInstall does for {@code etc/<factoryPid>-<name>.cfg}: a named factory configuration. */
-    public Config fromFile(Path etc, String factoryPid, String name, String text) throws IOException {
+    Config fromFile(Path etc, String factoryPid, String name, String text) throws IOException {
         return fromFile(etc.resolve(factoryPid + "-" + name + ".cfg"), text,
                 (Config) getFactoryConfiguration(factoryPid, name, "?"));
     }
@@ -61,7 +61,7 @@ public final class FakeConfigAdmin implements ConfigurationAdmin {
     }
 
     /** @return the configuration of that PID, or null */
-    public Config get(String pid) {
+    Config get(String pid) {
         return configs.get(pid);
     }
 
@@ -109,7 +109,7 @@ public final class FakeConfigAdmin implements ConfigurationAdmin {
     }
 
     /** One configuration. */
-    public final class Config implements Configuration {
+    final class Config implements Configuration {
         private final String pid;
         private final String factoryPid;
         private volatile Hashtable<String, Object> properties;
